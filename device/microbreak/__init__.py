@@ -1,0 +1,3 @@
+"""microbreak: a desk companion that cues upper-back exercise microbreaks."""
+
+__version__ = "0.1.0"

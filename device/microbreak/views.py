@@ -1,0 +1,58 @@
+"""What the screen shows, as plain values.
+
+The core turns its state into one of these; the screen draws it. Two views
+that compare equal look the same, so the service redraws only when the view
+changes. Every text is already worded and formatted here; the screen only lays
+it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .exercises import Exercise
+
+
+@dataclass(frozen=True)
+class HoldHint:
+    """Shown while the button is held: what a release now would do, and how far
+    the hold has come towards the next gesture (0.0–1.0)."""
+
+    label: str  # "Release: confirm", "Release: snooze", "Release: skip break"
+    progress: float
+
+
+@dataclass(frozen=True)
+class IdleView:
+    """Between breaks: the time, when the next break is, today's progress."""
+
+    clock: str  # "14:05"
+    headline: str  # "Next break 14:35", "Break in 45 s", "Paused"
+    detail: str  # "in 30 min", "" when there is nothing to add
+    today: str  # "Today: 3 breaks · 6 sets"
+    hint: str  # "Hold 2 s to snooze" during the heads-up, else ""
+    heads_up: bool = False
+    hold: HoldHint | None = None
+
+
+@dataclass(frozen=True)
+class ExerciseView:
+    """One exercise of a break, waiting for a press that confirms its set."""
+
+    exercise: Exercise
+    position: str  # "1 / 2": which exercise of this break
+    calling: bool  # the cue is still calling (no press yet since it sounded)
+    hint: str  # "Press when done · hold 2 s snooze · 5 s skip"
+    hold: HoldHint | None = None
+
+
+@dataclass(frozen=True)
+class DoneView:
+    """The end of a break, for a few seconds before going back to idle."""
+
+    title: str  # "Well done", "Break missed", "Break skipped"
+    summary: str  # "2/2 sets · next break 14:35"
+    hold: HoldHint | None = None
+
+
+View = IdleView | ExerciseView | DoneView
