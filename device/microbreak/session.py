@@ -1,0 +1,104 @@
+"""One break, from its cue to its outcome: a pure state machine.
+
+A break shows its exercises one after another; a press confirms the set shown.
+With no press, the cue repeats every ``recue_seconds`` up to ``max_recues``
+times, then the break ends as missed (or partial, if some sets were done)::
+
+    >>> from microbreak.clock import FakeClock
+    >>> clock = FakeClock()
+    >>> session = BreakSession(("shoulder-rolls", "shoulder-shrug"), clock.now(),
+    ...                        recue_seconds=180, max_recues=2)
+    >>> session.current
+    'shoulder-rolls'
+    >>> [type(e).__name__ for e in session.confirm(clock.now())]
+    ['SetConfirmed', 'Cue', 'Flash']
+    >>> _ = session.confirm(clock.now())
+    >>> session.outcome
+    <Outcome.COMPLETED: 'completed'>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .clock import Now
+from .effects import BreakEnded, Cue, Effect, Flash, Outcome, SetConfirmed
+
+
+class BreakSession:
+    def __init__(self, exercises: Sequence[str], now: Now, *, recue_seconds: float,
+                 max_recues: int):
+        if not exercises:
+            raise ValueError("a break needs at least one exercise")
+        self.exercises = tuple(exercises)
+        self.started_at = now.wall
+        self.recue_seconds = recue_seconds
+        self.max_recues = max_recues
+        self.confirmed: list[str] = []
+        self.outcome: Outcome | None = None
+        self.calling = True  # the cue sounded and no press has answered it yet
+        self.recues = 0
+        self._last_contact = now.mono
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def current(self) -> str | None:
+        """The exercise whose set a press would confirm, or None once finished."""
+        if self.finished:
+            return None
+        return self.exercises[len(self.confirmed)]
+
+    @property
+    def index(self) -> int:
+        return len(self.confirmed)
+
+    def deadline(self) -> float:
+        """When :meth:`advance` next has something to do (monotonic seconds)."""
+        if self.finished:
+            return float("inf")
+        return self._last_contact + self.recue_seconds
+
+    def confirm(self, now: Now) -> list[Effect]:
+        """The person pressed the button: the set shown is done."""
+        if self.finished:
+            return []
+        effects: list[Effect] = [SetConfirmed(self.current, now.wall), Cue("confirm"), Flash()]
+        self.confirmed.append(self.current)
+        self.calling = False
+        self.recues = 0
+        self._last_contact = now.mono
+        if len(self.confirmed) == len(self.exercises):
+            effects += self._end(Outcome.COMPLETED, now, cue="done")
+        return effects
+
+    def advance(self, now: Now) -> list[Effect]:
+        """Time passed: cue again, or give up on an unanswered break."""
+        if now.mono < self.deadline():
+            return []
+        if self.recues < self.max_recues:
+            self.recues += 1
+            self.calling = True
+            self._last_contact = now.mono
+            return [Cue("recue")]
+        outcome = Outcome.PARTIAL if self.confirmed else Outcome.MISSED
+        return self._end(outcome, now, cue="missed")
+
+    def skip(self, now: Now) -> list[Effect]:
+        if self.finished:
+            return []
+        return self._end(Outcome.SKIPPED, now, cue="skip")
+
+    def resume(self, now: Now) -> list[Effect]:
+        """Call again after a snooze, from the set where the person left off."""
+        self.calling = True
+        self.recues = 0
+        self._last_contact = now.mono
+        return [Cue("break")]
+
+    def _end(self, outcome: Outcome, now: Now, cue: str) -> list[Effect]:
+        self.outcome = outcome
+        self.calling = False
+        return [BreakEnded(outcome, now.wall), Cue(cue)]

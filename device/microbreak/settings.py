@@ -1,0 +1,310 @@
+"""Settings: built-in defaults, overridden by a TOML file, always validated.
+
+Every setting is a field of one of the section classes below, with the rule
+that says what is allowed. A file is read whole and checked whole; any problem
+refuses the file, and each message names the key, the bad value and what is
+allowed::
+
+    >>> settings = parse_settings("[schedule]\\ninterval_minutes = 30\\n")
+    >>> settings.schedule.interval_minutes
+    30
+    >>> parse_settings("[schedule]\\ninterval_minutes = 0\\n")
+    Traceback (most recent call last):
+      ...
+    microbreak.settings.SettingsError: schedule.interval_minutes = 0 is out of range; allowed: a whole number from 1 to 480 (minutes)
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = Path("/etc/microbreak/config.toml")
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used. ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str], source: str | None = None):
+        self.problems = list(problems)
+        self.source = source
+        prefix = f"{source}: " if source else ""
+        super().__init__("\n".join(prefix + p for p in self.problems))
+
+
+# Rules: what a key allows. Each checks one value and returns it (normalised),
+# or raises ValueError with the reason; ``allowed`` words what is allowed.
+
+@dataclass(frozen=True)
+class Whole:
+    low: int
+    high: int
+    unit: str = ""
+
+    @property
+    def allowed(self) -> str:
+        unit = f" ({self.unit})" if self.unit else ""
+        return f"a whole number from {self.low} to {self.high}{unit}"
+
+    def check(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"is {_kind(value)}, not a whole number")
+        if not self.low <= value <= self.high:
+            raise ValueError("is out of range")
+        return value
+
+
+@dataclass(frozen=True)
+class Decimal:
+    low: float
+    high: float
+    unit: str = ""
+
+    @property
+    def allowed(self) -> str:
+        unit = f" ({self.unit})" if self.unit else ""
+        return f"a number from {self.low:g} to {self.high:g}{unit}"
+
+    def check(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"is {_kind(value)}, not a number")
+        if not self.low <= value <= self.high:
+            raise ValueError("is out of range")
+        return float(value)
+
+
+@dataclass(frozen=True)
+class OneOf:
+    choices: tuple[str, ...]
+
+    @property
+    def allowed(self) -> str:
+        return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"is {_kind(value)}, not text")
+        if value not in self.choices:
+            raise ValueError("is not a choice")
+        return value
+
+
+@dataclass(frozen=True)
+class ScreenSize:
+    """``"auto"`` (the display's own size), ``"none"``, or ``"WIDTHxHEIGHT"``."""
+
+    low: tuple[int, int] = (240, 240)
+    high: tuple[int, int] = (1024, 600)
+
+    @property
+    def allowed(self) -> str:
+        return (f'"auto", "none" or "WIDTHxHEIGHT" from {self.low[0]}x{self.low[1]} '
+                f"to {self.high[0]}x{self.high[1]}")
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"is {_kind(value)}, not text")
+        if value in ("auto", "none"):
+            return value
+        try:
+            width, height = (int(n) for n in value.lower().split("x"))
+        except ValueError:
+            raise ValueError("is not a size") from None
+        if not (self.low[0] <= width <= self.high[0] and self.low[1] <= height <= self.high[1]):
+            raise ValueError("is out of range")
+        return f"{width}x{height}"
+
+
+def _kind(value: Any) -> str:
+    return {bool: "true/false", int: "a whole number", float: "a decimal number",
+            str: "text", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def setting(default: Any, rule: Any, help: str) -> Any:
+    """A settings field: its default, its rule, one line of help."""
+    return field(default=default, metadata={"rule": rule, "help": help})
+
+
+BCM_PIN = Whole(2, 27, "BCM GPIO number")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    interval_minutes: int = setting(45, Whole(1, 480, "minutes"),
+                                    "time from the end of one break to the start of the next")
+    heads_up_seconds: int = setting(60, Whole(0, 600, "seconds"),
+                                    "the LED pulses this long before a break; 0 turns it off")
+
+
+@dataclass(frozen=True)
+class Break:
+    exercises_per_break: int = setting(2, Whole(1, 10), "exercises in each break, rotated through the day")
+    recue_minutes: int = setting(3, Whole(1, 60, "minutes"), "cue again after this long without a press")
+    max_recues: int = setting(2, Whole(0, 10), "cues after the first before the break counts as missed")
+    snooze_minutes: int = setting(10, Whole(1, 120, "minutes"), "how long a snooze puts a break off")
+    max_snoozes: int = setting(2, Whole(0, 10), "snoozes allowed per break")
+    summary_seconds: int = setting(8, Whole(1, 120, "seconds"), "how long the end-of-break summary stays")
+
+
+@dataclass(frozen=True)
+class Button:
+    pin: int = setting(17, BCM_PIN, "the push button, wired to GND (internal pull-up)")
+    bounce_ms: int = setting(30, Whole(0, 500, "milliseconds"), "ignore contact bounce this long")
+    snooze_hold_seconds: float = setting(2.0, Decimal(0.5, 10, "seconds"), "hold this long to snooze")
+    skip_hold_seconds: float = setting(5.0, Decimal(1, 20, "seconds"),
+                                       "hold this long to skip the break (idle: pause/resume)")
+
+
+@dataclass(frozen=True)
+class Led:
+    pin: int = setting(27, BCM_PIN, "the LED (a PWM-capable pin pulses smoothly)")
+
+
+@dataclass(frozen=True)
+class Buzzer:
+    kind: str = setting("passive", OneOf(("passive", "active", "none")),
+                        "passive piezo (tones), active buzzer (beeps) or none")
+    pin: int = setting(18, BCM_PIN, "the buzzer")
+
+
+@dataclass(frozen=True)
+class Screen:
+    size: str = setting("auto", ScreenSize(), "the screen size, or none for no screen")
+
+
+@dataclass(frozen=True)
+class Pins:
+    factory: str = setting("auto", OneOf(("auto", "lgpio", "rpigpio", "pigpio", "native", "mock")),
+                           "the gpiozero pin library; auto picks the right one for the Pi")
+
+
+@dataclass(frozen=True)
+class Settings:
+    schedule: Schedule = field(default_factory=Schedule)
+    break_: Break = field(default_factory=Break, metadata={"key": "break"})
+    button: Button = field(default_factory=Button)
+    led: Led = field(default_factory=Led)
+    buzzer: Buzzer = field(default_factory=Buzzer)
+    screen: Screen = field(default_factory=Screen)
+    pins: Pins = field(default_factory=Pins)
+
+    def items(self):
+        """Yield ``(key, value, default, help)`` for every setting, in order::
+
+            >>> next(Settings().items())[:3]
+            ('schedule.interval_minutes', 45, 45)
+        """
+        for section, section_value in _sections(self):
+            for f in fields(section_value):
+                yield (f"{section}.{f.name}", getattr(section_value, f.name), f.default,
+                       f.metadata["help"])
+
+
+def _sections(settings: Settings):
+    for f in fields(settings):
+        yield f.metadata.get("key", f.name), getattr(settings, f.name)
+
+
+def _closest(word: str, choices) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]}?" if match else f"; known: {', '.join(choices)}"
+
+
+def settings_from_dict(data: dict, source: str | None = None) -> Settings:
+    """Validate parsed TOML *data* against the defaults; raise on any problem."""
+    problems: list[str] = []
+    defaults = Settings()
+    sections = dict(_sections(defaults))
+    attrs = {f.metadata.get("key", f.name): f.name for f in fields(defaults)}
+    changed: dict[str, Any] = {}
+    for name, table in data.items():
+        if name not in sections:
+            problems.append(f"[{name}] is not a section{_closest(name, sections)}")
+            continue
+        if not isinstance(table, dict):
+            problems.append(f"{name} must be a table: write [{name}] on its own line, then its keys")
+            continue
+        section = sections[name]
+        known = {f.name: f for f in fields(section)}
+        values = {}
+        for key, value in table.items():
+            full = f"{name}.{key}"
+            if key not in known:
+                options = [f"{name}.{k}" for k in known]
+                problems.append(f"{full} is not a setting{_closest(full, options)}")
+                continue
+            rule = known[key].metadata["rule"]
+            try:
+                values[key] = rule.check(value)
+            except ValueError as reason:
+                problems.append(f"{full} = {_toml(value)} {reason}; allowed: {rule.allowed}")
+        changed[attrs[name]] = replace(section, **values)
+    settings = replace(defaults, **changed)
+    problems += _cross_checks(settings)
+    if problems:
+        raise SettingsError(problems, source)
+    return settings
+
+
+def _cross_checks(settings: Settings) -> list[str]:
+    problems = []
+    pins = {"button.pin": settings.button.pin, "led.pin": settings.led.pin}
+    if settings.buzzer.kind != "none":
+        pins["buzzer.pin"] = settings.buzzer.pin
+    seen: dict[int, str] = {}
+    for key, pin in pins.items():
+        if pin in seen:
+            problems.append(f"{key} = {pin} is already used by {seen[pin]}; "
+                            "allowed: a pin no other part uses")
+        seen.setdefault(pin, key)
+    if settings.button.skip_hold_seconds <= settings.button.snooze_hold_seconds:
+        problems.append(
+            f"button.skip_hold_seconds = {settings.button.skip_hold_seconds:g} is not longer than "
+            f"button.snooze_hold_seconds = {settings.button.snooze_hold_seconds:g}; "
+            "allowed: a skip hold longer than the snooze hold")
+    return problems
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)
+
+
+def parse_settings(text: str, source: str | None = None) -> Settings:
+    """Validate settings from TOML *text*."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError([f"not valid TOML: {exc}"], source) from None
+    return settings_from_dict(data, source)
+
+
+def config_path(explicit: str | Path | None = None) -> Path:
+    """The settings file: *explicit*, else ``$MICROBREAK_CONFIG``, else the default."""
+    return Path(explicit or os.environ.get("MICROBREAK_CONFIG") or DEFAULT_PATH)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read and validate the settings file; a missing file means the defaults.
+
+    A file named explicitly (or by ``MICROBREAK_CONFIG``) must exist.
+    """
+    chosen = config_path(path)
+    try:
+        text = chosen.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if chosen == DEFAULT_PATH:
+            return Settings()
+        raise SettingsError([f"no such settings file (give an existing file, or leave "
+                             f"--config and MICROBREAK_CONFIG unset for the defaults)"],
+                            str(chosen)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError([f"cannot be read: {exc}"], str(chosen)) from None
+    return parse_settings(text, str(chosen))
