@@ -1,0 +1,60 @@
+"""The device's own screen: full screen through SDL (KMS/DRM on a Pi, no X).
+
+The service calls :meth:`Display.show` every turn; it draws only when the view
+changed, so an idle screen costs nothing between minutes.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .views import View
+
+
+def parse_size(text: str) -> tuple[int, int] | None:
+    """``"320x240"`` → ``(320, 240)``; ``"auto"`` → None."""
+    if text == "auto":
+        return None
+    width, height = text.lower().split("x")
+    return int(width), int(height)
+
+
+class Display:
+    def __init__(self, size: tuple[int, int] | None = None):
+        import pygame
+
+        from .screen import Screen
+        self._pygame = pygame
+        pygame.display.init()
+        pygame.font.init()
+        if size is None:
+            self.surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        else:
+            flags = pygame.FULLSCREEN if os.environ.get("SDL_VIDEODRIVER") == "kmsdrm" else 0
+            self.surface = pygame.display.set_mode(size, flags)
+        pygame.display.set_caption("microbreak")
+        pygame.mouse.set_visible(False)
+        self.screen = Screen(self.surface)
+        self._shown: View | None = None
+
+    def show(self, view: View) -> None:
+        if view != self._shown:
+            self.screen.draw(view)
+            self._pygame.display.flip()
+            self._shown = view
+
+    def fileno(self) -> int | None:
+        return None
+
+    def pump(self) -> list:
+        self._pygame.event.pump()
+        return []
+
+    def animating(self) -> bool:
+        return False
+
+    def save(self, path) -> None:
+        self._pygame.image.save(self.surface, str(path))
+
+    def close(self) -> None:
+        self._pygame.display.quit()

@@ -1,0 +1,60 @@
+"""The service loop's inbox: other threads post, the loop waits.
+
+The loop sleeps in :meth:`Inbox.wait` until something is posted, a watched file
+descriptor (a window's input) is readable, or the timeout passes — no polling::
+
+    >>> inbox = Inbox()
+    >>> inbox.post("hello")
+    >>> inbox.wait(0)
+    ['hello']
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import selectors
+
+
+class Inbox:
+    def __init__(self):
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._wake_read, selectors.EVENT_READ)
+        self.readable: set[int] = set()  # watched descriptors that woke the last wait
+
+    def post(self, event: object) -> None:
+        """Leave *event* for the loop (safe from any thread and signal handler)."""
+        self._queue.put(event)
+        try:
+            os.write(self._wake_write, b"\0")
+        except BlockingIOError:
+            pass  # the pipe is full of wake-ups already
+
+    def watch(self, fd: int) -> None:
+        """Also wake when *fd* has something to read."""
+        self._selector.register(fd, selectors.EVENT_READ)
+
+    def wait(self, timeout: float | None) -> list[object]:
+        """Everything posted, waiting at most *timeout* seconds for the first."""
+        ready = self._selector.select(None if timeout is None else max(timeout, 0))
+        self.readable = {key.fd for key, _ in ready if key.fd != self._wake_read}
+        try:
+            while os.read(self._wake_read, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        events = []
+        while True:
+            try:
+                events.append(self._queue.get_nowait())
+            except queue.Empty:
+                return events
+
+    def close(self) -> None:
+        self._selector.close()
+        os.close(self._wake_read)
+        os.close(self._wake_write)

@@ -1,0 +1,132 @@
+"""Turns the core's state into what people see: screen views and status.
+
+Pure functions of the schedule, the time and today's counts; two calls that
+would look the same return equal values, so the service redraws only on change.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from .clock import Now
+from .effects import Outcome
+from .exercises import Exercise
+from .gestures import HoldThresholds
+from .history import DayCounts
+from .schedule import Schedule, State
+from .views import DoneView, ExerciseView, HoldHint, IdleView, View
+
+DONE_TITLES = {
+    Outcome.COMPLETED: "Well done",
+    Outcome.PARTIAL: "Break over",
+    Outcome.SKIPPED: "Break skipped",
+    Outcome.MISSED: "Break missed",
+}
+
+
+def clock_text(when) -> str:
+    return when.strftime("%H:%M")
+
+
+def next_break_wall(schedule: Schedule, now: Now):
+    """The wall time of the next break, or None while paused or in a break."""
+    if schedule.state in (State.PAUSED, State.BREAK):
+        return None
+    return now.wall_at(schedule.next_break)
+
+
+def today_text(today: DayCounts) -> str:
+    breaks = "1 break" if today.breaks == 1 else f"{today.breaks} breaks"
+    sets = "1 set" if today.sets == 1 else f"{today.sets} sets"
+    return f"Today: {breaks} · {sets}"
+
+
+def hold_hint(state: State, held_seconds: float, thresholds: HoldThresholds) -> HoldHint:
+    """What releasing the button now would do, in this state."""
+    gesture = thresholds.classify(held_seconds)
+    labels = {
+        State.BREAK: ("Release: done", "Release: snooze", "Release: skip break"),
+        State.HEADS_UP: ("Release: nothing", "Release: snooze", "Release: skip break"),
+        State.IDLE: ("Release: status", "Release: status", "Release: pause"),
+        State.PAUSED: ("Release: status", "Release: status", "Release: resume"),
+    }[state]
+    index = ("press", "snooze", "skip").index(gesture.value)
+    return HoldHint(labels[index], round(thresholds.progress(held_seconds), 2))
+
+
+def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], today: DayCounts,
+            thresholds: HoldThresholds, hold: HoldHint | None = None) -> View:
+    """The view for this moment."""
+    snooze, skip = f"{thresholds.snooze:g}", f"{thresholds.skip:g}"
+    if schedule.state is State.BREAK:
+        session = schedule.session
+        return ExerciseView(
+            exercise=exercises[session.current],
+            position=f"{session.index + 1} / {len(session.exercises)}",
+            calling=session.calling,
+            hint=f"Press when done · hold {snooze} s snooze · {skip} s skip",
+            hold=hold)
+    if schedule.summary:
+        s = schedule.summary
+        return DoneView(DONE_TITLES[s.outcome],
+                        f"{s.done}/{s.total} sets · next break "
+                        f"{clock_text(next_break_wall(schedule, now))}", hold=hold)
+    common = dict(clock=clock_text(now.wall), today=today_text(today), hold=hold)
+    if schedule.state is State.PAUSED:
+        return IdleView(headline="Paused", detail="No breaks until resumed",
+                        hint=f"Hold {skip} s to resume", **common)
+    remaining = schedule.next_break - now.mono
+    if schedule.state is State.HEADS_UP:
+        return IdleView(headline=f"Break in {max(math.ceil(remaining), 0)} s", detail="",
+                        hint=f"Hold {snooze} s to snooze", heads_up=True, **common)
+    at = clock_text(next_break_wall(schedule, now))
+    headline = f"Snoozed until {at}" if schedule.session else f"Next break {at}"
+    return IdleView(headline=headline, detail=f"in {max(math.ceil(remaining / 60), 1)} min",
+                    hint="", **common)
+
+
+def view_changes_at(schedule: Schedule, now: Now) -> float:
+    """The next monotonic time the view could change by itself (clock, countdown)."""
+    if schedule.state is State.HEADS_UP:
+        return now.mono + 1 - (schedule.next_break - now.mono) % 1
+    to_minute = 60 - (now.wall.second + now.wall.microsecond / 1e6)
+    times = [now.mono + to_minute]
+    if schedule.state is State.IDLE:
+        left = (schedule.next_break - now.mono) % 60
+        times.append(now.mono + (left or 60))
+    return min(times)
+
+
+def led_pattern(schedule: Schedule) -> str:
+    if schedule.state is State.HEADS_UP:
+        return "pulse"
+    if schedule.state is State.BREAK:
+        return "blink" if schedule.session.calling else "on"
+    if schedule.state is State.PAUSED:
+        return "dim"
+    return "off"
+
+
+def status(schedule: Schedule, now: Now, today: DayCounts) -> dict:
+    """The service's state as data, for ``microbreak status --json``."""
+    at = next_break_wall(schedule, now)
+    session = schedule.session
+    current = None
+    if session is not None:
+        current = {
+            "started_at": session.started_at.isoformat(timespec="seconds"),
+            "exercises": list(session.exercises),
+            "confirmed": list(session.confirmed),
+            "current": session.current,
+            "snoozed": schedule.state is not State.BREAK,
+        }
+    return {
+        "state": schedule.state.value,
+        "next_break_at": at.isoformat(timespec="seconds") if at else None,
+        "next_break_in_seconds": (round(schedule.next_break - now.mono)
+                                  if at else None),
+        "snoozes_left": schedule.rules.max_snoozes - schedule.snoozes,
+        "break": current,
+        "today": today.as_dict(),
+    }

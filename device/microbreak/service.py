@@ -1,0 +1,309 @@
+"""The service: one loop on the main thread joining the core to the shells.
+
+Each turn it lets the schedule catch up with the clock, carries out the
+effects (history first, then light and sound), redraws the screen if the view
+changed, and sleeps in the inbox until the next deadline or the next event
+(a button edge, a control request, window input, a signal). Nothing polls.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import presenter
+from .clock import Now, SystemClock
+from .control import SOCKET_NAME, ControlError, ControlServer
+from .effects import BreakEnded, BreakStarted, Cue, Flash, SetConfirmed
+from .exercises import load_exercises
+from .gestures import HoldThresholds
+from .hardware import ButtonDown, ButtonUp, Hardware
+from .history import History
+from .inbox import Inbox
+from .resources import data_dir
+from .rtttl import load_folder
+from .schedule import Rules, Schedule, State
+from .settings import Settings
+
+log = logging.getLogger("microbreak")
+
+FRAME_SECONDS = 1 / 20  # while something moves: a held button, a pulsing LED
+REQUEST_TIMEOUT = 15
+PRESS_SECONDS = 0.15  # how long `microbreak press` holds the simulator's button
+
+
+@dataclass
+class Request:
+    """A control-socket request, answered by the loop through *reply*."""
+
+    verb: str
+    args: dict
+    reply: Future
+
+
+class Stop:
+    """Posted to end the loop (a signal, the window closed)."""
+
+
+class Service:
+    def __init__(self, settings: Settings, *, state_dir: Path, runtime_dir: Path,
+                 clock=None, pin_factory=None, frontend=None, simulated: bool = False,
+                 exercise_dirs=()):
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.simulated = simulated
+        self.inbox = Inbox()
+        exercises = load_exercises(exercise_dirs)
+        self.exercises = {e.name: e for e in exercises}
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.history = History(state_dir / "history.sqlite")
+        closed = self.history.close_unfinished()
+        if closed:
+            log.info("closed %d break(s) left open by the last stop", closed)
+        self.hardware = Hardware(settings, self.inbox.post, pin_factory=pin_factory,
+                                 songs=load_folder(data_dir("sounds")))
+        self.thresholds = HoldThresholds(settings.button.snooze_hold_seconds,
+                                         settings.button.skip_hold_seconds)
+        names = [e.name for e in exercises]
+        last = self.history.last_exercise()
+        rotation = names.index(last) + 1 if last in names else 0
+        self.schedule = Schedule(Rules.from_settings(settings), names, self.clock.now(), rotation)
+        self.frontend = frontend
+        self.control = ControlServer(runtime_dir / SOCKET_NAME, self._request)
+        self._break_id: int | None = None
+        self._today_cache: tuple | None = None
+        self._held_since: float | None = None
+        self._release: tuple[float, Future] | None = None  # simulator press/hold in progress
+        self._waiting: list[Future] = []  # answered once the button is released
+        self._running = False
+
+    # -- the loop ---------------------------------------------------------
+
+    def run(self) -> None:
+        """Serve until SIGTERM/SIGINT or a :class:`Stop`."""
+        self.control.start()
+        previous = {sig: signal.signal(sig, lambda *_: self.inbox.post(Stop()))
+                    for sig in (signal.SIGTERM, signal.SIGINT)}
+        if self.frontend is not None and self.frontend.fileno() is not None:
+            self.inbox.watch(self.frontend.fileno())
+        self._running = True
+        self.hardware.sounder.play("startup")
+        log.info("ready: next break at %s", presenter.status(
+            self.schedule, self.clock.now(), self.today(self.clock.now()))["next_break_at"])
+        try:
+            while self._running:
+                now = self.clock.now()
+                self.apply(self.schedule.advance(now), now)
+                self.refresh(now)
+                events = self.inbox.wait(self.timeout(now))
+                if self.frontend is not None:
+                    events += self.frontend.pump()
+                for event in events:
+                    self.handle(event)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self.close()
+
+    def timeout(self, now: Now) -> float:
+        """How long the loop may sleep, in real seconds."""
+        due = self.schedule.deadline()
+        if self.frontend is not None:
+            due = min(due, presenter.view_changes_at(self.schedule, now))
+        waits = [self.clock.real_seconds(due - now.mono)]
+        real = time.monotonic()
+        for deadline in (self.hardware.light.deadline(),
+                         self._release[0] if self._release else None):
+            if deadline is not None:
+                waits.append(deadline - real)
+        if self._held_since is not None or (self.frontend and self.frontend.animating()):
+            waits.append(FRAME_SECONDS)
+        return max(min(waits), 0)
+
+    def refresh(self, now: Now) -> None:
+        """Bring the LED and the screen up to date with the schedule."""
+        self.hardware.light.show(presenter.led_pattern(self.schedule))
+        self.hardware.light.tick()
+        if self._release and time.monotonic() >= self._release[0]:
+            self.hardware.button.pin.drive_high()  # posts ButtonUp
+            self._waiting.append(self._release[1])
+            self._release = None
+        if self.frontend is not None:
+            hold = None
+            if self._held_since is not None:
+                hold = presenter.hold_hint(self.schedule.state,
+                                           time.monotonic() - self._held_since, self.thresholds)
+            self.frontend.show(presenter.present(self.schedule, now, self.exercises,
+                                                 self.today(now), self.thresholds, hold))
+
+    def handle(self, event: object) -> None:
+        if isinstance(event, ButtonDown):
+            self._held_since = event.at
+        elif isinstance(event, ButtonUp):
+            held = event.at - (self._held_since if self._held_since is not None else event.at)
+            self._held_since = None
+            gesture = self.thresholds.classify(held)
+            now = self.clock.now()
+            log.debug("button held %.2f s: %s", held, gesture.value)
+            self.apply(self.schedule.gesture(gesture, now), now)
+            for future in self._waiting:
+                future.set_result(self.status(now))
+            self._waiting.clear()
+        elif isinstance(event, Request):
+            self._answer(event)
+        elif isinstance(event, Stop):
+            log.info("stopping")
+            self._running = False
+
+    def apply(self, effects, now: Now) -> None:
+        """Carry out the core's effects, in order: the record before the feedback."""
+        for effect in effects:
+            if isinstance(effect, BreakStarted):
+                self._break_id = self.history.break_started(effect.started_at, effect.exercises,
+                                                            effect.reason)
+                log.info("break started: %s", ", ".join(effect.exercises))
+            elif isinstance(effect, SetConfirmed):
+                self.history.set_confirmed(self._break_id, effect.exercise, effect.confirmed_at)
+                self._today_cache = None
+                log.info("set confirmed: %s", effect.exercise)
+            elif isinstance(effect, BreakEnded):
+                self.history.break_ended(self._break_id, effect.outcome, effect.ended_at)
+                self._break_id = None
+                self._today_cache = None
+                log.info("break %s", effect.outcome.value)
+            elif isinstance(effect, Cue):
+                self.hardware.sounder.play(effect.name)
+            elif isinstance(effect, Flash):
+                self.hardware.light.flash()
+
+    def today(self, now: Now):
+        day = now.wall.date()
+        if self._today_cache is None or self._today_cache[0] != day:
+            self._today_cache = (day, self.history.day_counts(day))
+        return self._today_cache[1]
+
+    def status(self, now: Now | None = None) -> dict:
+        now = now or self.clock.now()
+        result = presenter.status(self.schedule, now, self.today(now))
+        result["speed"] = self.clock.speed
+        result["simulated"] = self.simulated
+        return result
+
+    # -- the control socket ---------------------------------------------------
+
+    def _request(self, verb: str, args: dict) -> object:
+        """On a connection thread: hand the request to the loop, wait for it."""
+        future: Future = Future()
+        self.inbox.post(Request(verb, args, future))
+        try:
+            return future.result(timeout=REQUEST_TIMEOUT)
+        except FutureTimeout:
+            raise ControlError("the service did not answer in time; see its log") from None
+
+    def _answer(self, request: Request) -> None:
+        handler = getattr(self, "_verb_" + request.verb.replace("-", "_"), None)
+        if handler is None:
+            request.reply.set_exception(ControlError(f"unknown request {request.verb!r}"))
+            return
+        try:
+            result = handler(request)
+        except ControlError as exc:
+            request.reply.set_exception(exc)
+        except Exception as exc:  # noqa: BLE001 - the caller must hear of it, the loop must go on
+            log.exception("request %s failed", request.verb)
+            request.reply.set_exception(ControlError(f"{request.verb} failed: {exc}"))
+        else:
+            if result is not _DEFERRED:
+                request.reply.set_result(result)
+
+    def _act(self, action) -> dict:
+        now = self.clock.now()
+        self.apply(action(now), now)
+        return self.status(now)
+
+    def _verb_status(self, request):
+        return self.status()
+
+    def _verb_history(self, request):
+        limit = request.args.get("limit", 20)
+        if not isinstance(limit, int) or not 1 <= limit <= 10000:
+            raise ControlError(f"limit = {limit!r} is not allowed; allowed: 1 to 10000")
+        return self.history.recent(limit)
+
+    def _verb_break_now(self, request):
+        if self.schedule.state is State.BREAK:
+            raise ControlError("a break is already on")
+        return self._act(self.schedule.break_now)
+
+    def _verb_snooze(self, request):
+        if self.schedule.state not in (State.HEADS_UP, State.BREAK):
+            raise ControlError("nothing to snooze: no break is on or about to start")
+        if self.schedule.snoozes >= self.schedule.rules.max_snoozes:
+            raise ControlError(f"no snoozes left for this break "
+                               f"(at most {self.schedule.rules.max_snoozes})")
+        return self._act(self.schedule.snooze)
+
+    def _verb_skip(self, request):
+        if self.schedule.state not in (State.HEADS_UP, State.BREAK):
+            raise ControlError("nothing to skip: no break is on or about to start")
+        return self._act(self.schedule.skip)
+
+    def _verb_pause(self, request):
+        if self.schedule.state is State.PAUSED:
+            raise ControlError("already paused")
+        return self._act(self.schedule.pause)
+
+    def _verb_resume(self, request):
+        if self.schedule.state is not State.PAUSED:
+            raise ControlError("not paused")
+        return self._act(self.schedule.resume)
+
+    def _verb_press(self, request):
+        return self._hold(request, PRESS_SECONDS)
+
+    def _verb_hold(self, request):
+        seconds = request.args.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
+                or not 0 < seconds <= 30:
+            raise ControlError(f"hold {seconds!r}: allowed: seconds from 0 to 30")
+        return self._hold(request, float(seconds))
+
+    def _hold(self, request, seconds: float):
+        if not self.simulated:
+            raise ControlError("press and hold drive the simulator's button; on a device, "
+                               "press the real one")
+        if self._release is not None or self.hardware.button.is_pressed:
+            raise ControlError("the button is already held")
+        self.hardware.button.pin.drive_low()
+        self._release = (time.monotonic() + seconds, request.reply)
+        return _DEFERRED
+
+    def _verb_screenshot(self, request):
+        if self.frontend is None:
+            raise ControlError("this device has no screen")
+        path = Path(request.args.get("path", ""))
+        if path.suffix.lower() != ".png" or not path.is_absolute():
+            raise ControlError(f"screenshot path {str(path)!r}: allowed: an absolute path "
+                               "ending in .png")
+        self.refresh(self.clock.now())
+        self.frontend.save(path)
+        return {"path": str(path)}
+
+    def close(self) -> None:
+        self.control.close()
+        for future in self._waiting + ([self._release[1]] if self._release else []):
+            if not future.done():
+                future.set_exception(ControlError("the service stopped"))
+        if self.frontend is not None:
+            self.frontend.close()
+        self.hardware.close()
+        self.history.close()
+        self.inbox.close()
+
+
+_DEFERRED = object()
