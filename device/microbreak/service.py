@@ -166,6 +166,7 @@ class Service:
             if isinstance(effect, BreakStarted):
                 self._break_id = self.history.break_started(effect.started_at, effect.exercises,
                                                             effect.reason)
+                self._today_cache = None
                 log.info("break started: %s", ", ".join(effect.exercises))
             elif isinstance(effect, SetConfirmed):
                 self.history.set_confirmed(self._break_id, effect.exercise, effect.confirmed_at)

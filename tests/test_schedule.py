@@ -1,0 +1,206 @@
+"""The schedule: interval, heads-up, break, gestures; properties over random days."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from microbreak.clock import FakeClock
+from microbreak.effects import BreakEnded, BreakStarted, Cue, Outcome, SetConfirmed
+from microbreak.gestures import Gesture
+from microbreak.schedule import Rules, Schedule, State
+
+NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
+         "shoulder-shrug"]
+RULES = Rules(interval_seconds=45 * 60, heads_up_seconds=60, exercises_per_break=2,
+              recue_seconds=180, max_recues=2, snooze_seconds=600, max_snoozes=2,
+              summary_seconds=8)
+
+
+def run_until(schedule, clock, state, step=1.0, limit=10 * 3600):
+    effects = []
+    for _ in range(int(limit / step)):
+        if schedule.state is state:
+            return effects
+        clock.advance(step)
+        effects += schedule.advance(clock.now())
+    raise AssertionError(f"never reached {state}")
+
+
+def test_first_break_one_interval_after_start_with_heads_up_before():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    start = clock.now().mono
+    run_until(schedule, clock, State.HEADS_UP)
+    assert clock.now().mono - start == 45 * 60 - 60
+    effects = run_until(schedule, clock, State.BREAK)
+    assert clock.now().mono - start == 45 * 60
+    assert effects[0] == BreakStarted(clock.now().wall, ("upper-back-movement",
+                                                         "high-reach-stretch"), "scheduled")
+    assert effects[1] == Cue("break")
+
+
+def test_no_heads_up_when_turned_off():
+    clock = FakeClock()
+    schedule = Schedule(Rules(interval_seconds=600, heads_up_seconds=0), NAMES, clock.now())
+    seen = set()
+    for _ in range(600):
+        clock.advance(1)
+        schedule.advance(clock.now())
+        seen.add(schedule.state)
+    assert State.HEADS_UP not in seen and schedule.state is State.BREAK
+
+
+def test_exercises_rotate_so_all_five_come_round():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    shown = []
+    for _ in range(5):
+        run_until(schedule, clock, State.BREAK)
+        shown += schedule.session.exercises
+        schedule.gesture(Gesture.PRESS, clock.now())
+        schedule.gesture(Gesture.PRESS, clock.now())
+    assert shown[:5] == NAMES and shown[5:] == NAMES
+
+
+def test_completed_break_then_summary_then_next_break_one_interval_after_its_end():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    run_until(schedule, clock, State.BREAK)
+    clock.advance(40)
+    schedule.gesture(Gesture.PRESS, clock.now())
+    clock.advance(40)
+    effects = schedule.gesture(Gesture.PRESS, clock.now())
+    assert BreakEnded(Outcome.COMPLETED, clock.now().wall) in effects
+    assert schedule.state is State.IDLE
+    assert schedule.summary.done == schedule.summary.total == 2
+    assert schedule.next_break == clock.now().mono + RULES.interval_seconds
+    clock.advance(8)
+    schedule.advance(clock.now())
+    assert schedule.summary is None
+
+
+def test_snooze_puts_the_break_off_and_it_comes_back_where_it_was():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    run_until(schedule, clock, State.BREAK)
+    schedule.gesture(Gesture.PRESS, clock.now())
+    assert schedule.gesture(Gesture.SNOOZE, clock.now()) == [Cue("snooze")]
+    assert schedule.state is State.IDLE
+    snoozed_at = clock.now().mono
+    effects = run_until(schedule, clock, State.BREAK)
+    assert clock.now().mono - snoozed_at == 600
+    assert Cue("break") in effects and not any(isinstance(e, BreakStarted) for e in effects)
+    assert schedule.session.current == "high-reach-stretch"
+
+
+def test_snoozes_are_limited_per_break():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    for _ in range(2):
+        run_until(schedule, clock, State.BREAK)
+        assert schedule.gesture(Gesture.SNOOZE, clock.now()) == [Cue("snooze")]
+    run_until(schedule, clock, State.BREAK)
+    assert schedule.gesture(Gesture.SNOOZE, clock.now()) == [Cue("refused")]
+    assert schedule.state is State.BREAK
+
+
+def test_skip_during_heads_up_records_a_skipped_break():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    run_until(schedule, clock, State.HEADS_UP)
+    effects = schedule.gesture(Gesture.SKIP, clock.now())
+    assert isinstance(effects[0], BreakStarted)
+    assert BreakEnded(Outcome.SKIPPED, clock.now().wall) in effects
+    assert schedule.state is State.IDLE
+    assert schedule.next_break == clock.now().mono + RULES.interval_seconds
+
+
+def test_long_hold_when_idle_pauses_and_resumes():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    assert schedule.gesture(Gesture.SKIP, clock.now()) == [Cue("pause")]
+    assert schedule.state is State.PAUSED
+    clock.advance(10 * 3600)
+    assert schedule.advance(clock.now()) == []  # no break while paused, however long
+    assert schedule.gesture(Gesture.SKIP, clock.now()) == [Cue("resume")]
+    assert schedule.next_break == clock.now().mono + RULES.interval_seconds
+
+
+def test_break_now_starts_at_once_and_a_press_when_idle_does_nothing():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    assert schedule.gesture(Gesture.PRESS, clock.now()) == []
+    effects = schedule.break_now(clock.now())
+    assert effects[0].reason == "now" and schedule.state is State.BREAK
+    assert schedule.break_now(clock.now()) == []
+
+
+def test_a_long_stall_starts_one_break_not_a_burst():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    clock.advance(8 * 3600)  # the loop did not run for hours
+    effects = schedule.advance(clock.now())
+    assert [type(e) for e in effects].count(BreakStarted) == 1
+    assert schedule.advance(clock.now()) == []
+
+
+# -- properties over random days ------------------------------------------------
+
+actions = st.lists(
+    st.tuples(st.sampled_from(["wait", "press", "snooze", "skip", "now"]),
+              st.floats(min_value=0, max_value=3600)),
+    max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(actions=actions, interval=st.integers(60, 3600), recue=st.integers(30, 600),
+       max_recues=st.integers(0, 3))
+def test_breaks_never_start_closer_than_the_interval_and_each_ends_exactly_once(
+        actions, interval, recue, max_recues):
+    rules = Rules(interval_seconds=interval, heads_up_seconds=min(60, interval // 2),
+                  exercises_per_break=2, recue_seconds=recue, max_recues=max_recues,
+                  snooze_seconds=300, max_snoozes=2)
+    clock = FakeClock()
+    schedule = Schedule(rules, NAMES, clock.now())
+    log = []  # (kind, mono, effect)
+
+    def feed(effects):
+        for effect in effects:
+            log.append((clock.now().mono, effect))
+
+    for action, seconds in actions:
+        if action == "wait":
+            # Advance in steps as the service does: to each deadline, never past it.
+            end = clock.now().mono + seconds
+            while clock.now().mono < end:
+                clock.advance(max(min(schedule.deadline(), end) - clock.now().mono, 0.001))
+                feed(schedule.advance(clock.now()))
+        elif action == "now":
+            feed(schedule.break_now(clock.now()))
+        else:
+            gesture = {"press": Gesture.PRESS, "snooze": Gesture.SNOOZE,
+                       "skip": Gesture.SKIP}[action]
+            feed(schedule.gesture(gesture, clock.now()))
+    if schedule.state is State.PAUSED:
+        feed(schedule.resume(clock.now()))
+    for _ in range(100):  # let any break still on run out
+        if schedule.state is not State.BREAK and schedule.session is None:
+            break
+        clock.advance(max(schedule.deadline() - clock.now().mono, 0.001))
+        feed(schedule.advance(clock.now()))
+
+    starts = [(mono, e) for mono, e in log if isinstance(e, BreakStarted)]
+    ends = [e for _, e in log if isinstance(e, BreakEnded)]
+    assert len(ends) == len(starts), "every started break ends in exactly one outcome"
+    open_break = False
+    for _, effect in log:
+        if isinstance(effect, BreakStarted):
+            assert not open_break, "a break started while another was still open"
+            open_break = True
+        elif isinstance(effect, BreakEnded):
+            assert open_break, "a break ended that never started"
+            open_break = False
+        elif isinstance(effect, SetConfirmed):
+            assert open_break, "a set was confirmed outside a break"
+    for (before, _), (after, effect) in zip(starts, starts[1:]):
+        if effect.reason == "scheduled":
+            assert after - before >= interval
