@@ -211,7 +211,7 @@ def _sections(settings: Settings):
 
 def _closest(word: str, choices) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {match[0]}?" if match else f"; known: {', '.join(choices)}"
+    return f"; did you mean {match[0]}?" if match else f"; allowed: {', '.join(choices)}"
 
 
 def settings_from_dict(data: dict, source: str | None = None) -> Settings:
