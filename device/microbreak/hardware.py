@@ -154,6 +154,13 @@ class Sounder:
         self._thread.start()
 
     @property
+    def pin(self):
+        """The buzzer's pin, or None when there is no buzzer."""
+        if self.device is None:
+            return None
+        return getattr(self.device, "pwm_device", self.device).pin
+
+    @property
     def playing(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 

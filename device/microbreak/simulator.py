@@ -73,10 +73,10 @@ class SimulatorWindow:
         """What the mock pins show now: LED level, buzzer tone, button."""
         parts = self.hardware
         hz = None
-        if parts.sounder.device is not None:
-            pin = parts.sounder.device.pin
-            if pin.state:  # a tone (passive) or a steady beep (active: no frequency, 0.0)
-                hz = float(round(pin.frequency or 0))
+        pin = parts.sounder.pin
+        if pin is not None and pin.state:
+            # a tone (passive buzzer), or 0.0 for a beep of an active one
+            hz = float(round(pin.frequency or 0))
         return self._panel_state(
             led=round(float(parts.light.device.pin.state), 2),
             buzzer_hz=hz,

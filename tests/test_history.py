@@ -1,0 +1,74 @@
+"""The SQLite history: what is recorded survives, open breaks are closed honestly."""
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+from microbreak.effects import Outcome
+from microbreak.history import DayCounts, History
+
+T0 = datetime(2026, 11, 23, 9, 45, tzinfo=timezone(timedelta(hours=1)))
+
+
+def test_a_confirmed_set_is_on_disk_before_the_call_returns(tmp_path):
+    path = tmp_path / "history.sqlite"
+    history = History(path)
+    b = history.break_started(T0, ("shoulder-rolls", "shoulder-shrug"), "scheduled")
+    history.set_confirmed(b, "shoulder-rolls", T0 + timedelta(seconds=40))
+    # Another connection (another process, or after a power cut) sees it at once.
+    other = sqlite3.connect(path)
+    assert other.execute("SELECT exercise FROM sets").fetchall() == [("shoulder-rolls",)]
+    other.close()
+
+
+def test_recent_lists_breaks_with_outcome_and_sets(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    b = history.break_started(T0, ("shoulder-rolls", "shoulder-shrug"), "now")
+    history.set_confirmed(b, "shoulder-rolls", T0 + timedelta(seconds=40))
+    history.set_confirmed(b, "shoulder-shrug", T0 + timedelta(seconds=80))
+    history.break_ended(b, Outcome.COMPLETED, T0 + timedelta(seconds=80))
+    [row] = history.recent()
+    assert row["started_at"] == "2026-11-23T09:45:00+01:00"
+    assert row["outcome"] == "completed" and row["reason"] == "now"
+    assert row["sets"] == [
+        {"exercise": "shoulder-rolls", "confirmed_at": "2026-11-23T09:45:40+01:00"},
+        {"exercise": "shoulder-shrug", "confirmed_at": "2026-11-23T09:46:20+01:00"},
+    ]
+
+
+def test_recent_is_limited_and_oldest_first(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    for i in range(5):
+        b = history.break_started(T0 + timedelta(hours=i), ("shoulder-rolls",), "scheduled")
+        history.break_ended(b, Outcome.MISSED, T0 + timedelta(hours=i, minutes=9))
+    rows = history.recent(limit=2)
+    assert [r["started_at"][11:16] for r in rows] == ["12:45", "13:45"]
+
+
+def test_breaks_left_open_by_a_stop_are_closed_at_the_next_start(tmp_path):
+    path = tmp_path / "h.sqlite"
+    history = History(path)
+    with_set = history.break_started(T0, ("shoulder-rolls", "shoulder-shrug"), "scheduled")
+    history.set_confirmed(with_set, "shoulder-rolls", T0 + timedelta(seconds=30))
+    history.break_started(T0 + timedelta(hours=1), ("shoulder-rolls",), "scheduled")
+    history.close()  # the power goes
+
+    history = History(path)
+    assert history.close_unfinished() == 2
+    first, second = history.recent()
+    assert (first["outcome"], first["ended_at"]) == ("partial", "2026-11-23T09:45:30+01:00")
+    assert (second["outcome"], second["ended_at"]) == ("missed", second["started_at"])
+    assert len(first["sets"]) == 1  # the confirmed set is kept
+
+
+def test_day_counts(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    for outcome, sets in ((Outcome.COMPLETED, 2), (Outcome.MISSED, 0), (Outcome.PARTIAL, 1)):
+        b = history.break_started(T0, ("a", "b"), "scheduled")
+        for i in range(sets):
+            history.set_confirmed(b, "ab"[i], T0)
+        history.break_ended(b, outcome, T0)
+    yesterday = history.break_started(T0 - timedelta(days=1), ("a",), "scheduled")
+    history.set_confirmed(yesterday, "a", T0 - timedelta(days=1))
+    assert history.day_counts(T0.date()) == DayCounts(breaks=3, completed=1, partial=1,
+                                                      missed=1, sets=3)
+    assert history.last_exercise() == "a"
