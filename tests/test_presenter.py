@@ -1,0 +1,111 @@
+"""What people see and read, derived from the schedule."""
+
+from datetime import datetime, timedelta, timezone
+
+from microbreak.clock import FakeClock
+from microbreak.exercises import load_exercises
+from microbreak.gestures import Gesture, HoldThresholds
+from microbreak.history import DayCounts
+from microbreak.presenter import hold_hint, led_pattern, present, status, view_changes_at
+from microbreak.schedule import Rules, Schedule, State
+from microbreak.views import DoneView, ExerciseView, IdleView
+
+EXERCISES = {e.name: e for e in load_exercises()}
+RULES = Rules(interval_seconds=45 * 60, heads_up_seconds=60, exercises_per_break=2)
+THRESHOLDS = HoldThresholds(2, 5)
+TZ = timezone(timedelta(hours=1))
+
+
+def setup():
+    clock = FakeClock(wall=datetime(2026, 11, 23, 13, 50, 0, tzinfo=TZ))
+    return clock, Schedule(RULES, list(EXERCISES), clock.now())
+
+
+def view(schedule, clock, today=DayCounts(), hold=None):
+    return present(schedule, clock.now(), EXERCISES, today, THRESHOLDS, hold)
+
+
+def test_idle_shows_time_next_break_and_today():
+    clock, schedule = setup()
+    shown = view(schedule, clock, DayCounts(breaks=3, completed=2, missed=1, sets=4))
+    assert shown == IdleView(clock="13:50", headline="Next break 14:35", detail="in 45 min",
+                             today="Today: 3 breaks · 4 sets", hint="")
+    assert led_pattern(schedule) == "off"
+
+
+def test_idle_view_changes_only_at_minutes():
+    clock, schedule = setup()
+    clock.advance(20)
+    before = view(schedule, clock)
+    change = view_changes_at(schedule, clock.now())
+    assert change - clock.now().mono == 40
+    clock.advance(39.9)
+    assert view(schedule, clock) == before
+    clock.advance(0.1)
+    assert view(schedule, clock) != before
+
+
+def test_heads_up_counts_down_and_offers_snooze():
+    clock, schedule = setup()
+    clock.advance(45 * 60 - 45)
+    schedule.advance(clock.now())
+    shown = view(schedule, clock)
+    assert shown.heads_up and shown.headline == "Break in 45 s"
+    assert shown.hint == "Hold 2 s to snooze"
+    assert led_pattern(schedule) == "pulse"
+
+
+def test_break_shows_the_exercise_its_place_and_the_gestures():
+    clock, schedule = setup()
+    schedule.break_now(clock.now())
+    shown = view(schedule, clock)
+    assert isinstance(shown, ExerciseView)
+    assert shown.exercise.name == "upper-back-movement" and shown.position == "1 / 2"
+    assert shown.calling and led_pattern(schedule) == "blink"
+    assert shown.hint == "Press when done · hold 2 s snooze · 5 s skip"
+    schedule.gesture(Gesture.PRESS, clock.now())
+    shown = view(schedule, clock)
+    assert shown.exercise.name == "high-reach-stretch" and shown.position == "2 / 2"
+    assert not shown.calling and led_pattern(schedule) == "on"
+
+
+def test_done_summary_then_idle():
+    clock, schedule = setup()
+    schedule.break_now(clock.now())
+    schedule.gesture(Gesture.PRESS, clock.now())
+    clock.advance(60)
+    schedule.gesture(Gesture.PRESS, clock.now())
+    shown = view(schedule, clock)
+    assert shown == DoneView("Well done", "2/2 sets · next break 14:36")
+    clock.advance(8)
+    schedule.advance(clock.now())
+    assert isinstance(view(schedule, clock), IdleView)
+
+
+def test_paused():
+    clock, schedule = setup()
+    schedule.gesture(Gesture.SKIP, clock.now())
+    shown = view(schedule, clock)
+    assert shown.headline == "Paused" and shown.hint == "Hold 5 s to resume"
+    assert led_pattern(schedule) == "dim"
+    assert status(schedule, clock.now(), DayCounts())["next_break_at"] is None
+
+
+def test_hold_hint_says_what_a_release_would_do():
+    assert hold_hint(State.BREAK, 0.5, THRESHOLDS).label == "Release: done"
+    assert hold_hint(State.BREAK, 3.5, THRESHOLDS).label == "Release: snooze"
+    assert hold_hint(State.BREAK, 3.5, THRESHOLDS).progress == 0.5
+    assert hold_hint(State.BREAK, 6, THRESHOLDS).label == "Release: skip break"
+    assert hold_hint(State.IDLE, 6, THRESHOLDS).label == "Release: pause"
+    assert hold_hint(State.PAUSED, 6, THRESHOLDS).label == "Release: resume"
+
+
+def test_status_data():
+    clock, schedule = setup()
+    data = status(schedule, clock.now(), DayCounts(breaks=1, completed=1, sets=2))
+    assert data["state"] == "idle"
+    assert data["next_break_at"] == "2026-11-23T14:35:00+01:00"
+    assert data["today"]["sets"] == 2 and data["break"] is None
+    schedule.break_now(clock.now())
+    data = status(schedule, clock.now(), DayCounts())
+    assert data["state"] == "break" and data["break"]["current"] == "upper-back-movement"
