@@ -1,0 +1,35 @@
+"""A built wheel carries sounds/ and images/ and finds them once installed."""
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_carries_and_finds_the_data_folders(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path), str(ROOT)], check=True)
+    [wheel] = tmp_path.glob("microbreak-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "site")
+    for exercise in ("upper-back-movement", "high-reach-stretch", "shoulder-rolls",
+                     "shoulder-squeeze", "shoulder-shrug"):
+        assert f"microbreak/images/exercises/{exercise}.toml" in names
+    assert "microbreak/sounds/break.rtttl" in names
+    assert any(name.endswith("entry_points.txt") for name in names)
+
+    # Installed: the package finds its data inside itself, not in this checkout.
+    probe = ("from microbreak.resources import data_dir\n"
+             "from microbreak.exercises import load_exercises\n"
+             "print(data_dir('images')); print(data_dir('sounds')); print(len(load_exercises()))")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "site", env=env,
+                         capture_output=True, text=True, check=True)
+    images, sounds, count = run.stdout.split()
+    site = str(tmp_path / "site" / "microbreak")
+    assert images == f"{site}/images" and sounds == f"{site}/sounds"
+    assert count == "5"

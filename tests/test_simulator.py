@@ -1,0 +1,166 @@
+"""End to end: the headless simulator as a real process, driven by the CLI verbs
+over its real control socket, as a script or a person over SSH would."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pygame
+import pytest
+
+DEVICE = Path(__file__).resolve().parent.parent / "device"
+FAST = """
+[schedule]
+interval_minutes = 1
+heads_up_seconds = 10
+[break]
+exercises_per_break = 2
+recue_minutes = 1
+max_recues = 1
+summary_seconds = 5
+"""
+
+
+class Simulator:
+    def __init__(self, tmp_path, config=FAST, speed=60):
+        self.runtime = tmp_path / "run"
+        self.state = tmp_path / "state"
+        config_file = tmp_path / "config.toml"
+        config_file.write_text(config)
+        self.env = dict(os.environ, PYTHONPATH=str(DEVICE), SDL_VIDEODRIVER="dummy")
+        self.log = open(tmp_path / "simulator.log", "w+")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "microbreak", "simulate", "--headless", "--speed", str(speed),
+             "--config", str(config_file), "--state-dir", str(self.state),
+             "--runtime-dir", str(self.runtime)],
+            env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.started = time.monotonic()
+        self.wait_for(lambda s: True, what="the control socket")
+
+    def cli(self, *args, check=True):
+        run = subprocess.run([sys.executable, "-m", "microbreak", *args,
+                              "--runtime-dir", str(self.runtime)],
+                             env=self.env, capture_output=True, text=True, timeout=60)
+        if check and run.returncode != 0:
+            raise AssertionError(f"microbreak {' '.join(args)} failed: {run.stderr}")
+        return run
+
+    def json(self, *args):
+        return json.loads(self.cli(*args, "--json").stdout)
+
+    def status(self):
+        run = self.cli("status", "--json", check=False)
+        return json.loads(run.stdout) if run.returncode == 0 else None
+
+    def wait_for(self, predicate, what, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"the simulator died:\n{self.output()}"
+            status = self.status()
+            if status is not None and predicate(status):
+                return status
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}:\n{self.output()}")
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(10)
+        self.log.close()
+
+
+@pytest.fixture
+def simulator(tmp_path):
+    sim = Simulator(tmp_path)
+    yield sim
+    sim.stop()
+
+
+def test_a_break_is_cued_and_one_press_per_set_completes_it(simulator):
+    status = simulator.wait_for(lambda s: s["state"] == "break", "the first break")
+    exercises = status["break"]["exercises"]
+    assert len(exercises) == 2
+    for i, name in enumerate(exercises):
+        assert simulator.status()["break"]["current"] == name
+        after = simulator.json("press")
+        assert after["break"] is None if i == 1 else after["break"]["confirmed"] == [name]
+    assert simulator.status()["state"] == "idle"
+    [record] = simulator.json("history")
+    assert record["outcome"] == "completed"
+    assert [s["exercise"] for s in record["sets"]] == exercises
+    assert all(s["confirmed_at"] for s in record["sets"])
+    assert simulator.status()["today"]["completed"] == 1
+
+
+def test_an_unanswered_break_is_missed_after_the_recues_and_the_next_is_scheduled(simulator):
+    simulator.wait_for(lambda s: s["state"] == "break", "the first break")
+    status = simulator.wait_for(lambda s: s["state"] != "break", "the break to give up")
+    assert status["next_break_at"] is not None
+    [record] = simulator.json("history")
+    assert record["outcome"] == "missed" and record["sets"] == []
+    assert "break missed" in simulator.output()
+    simulator.wait_for(lambda s: s["state"] == "break", "the next break")
+
+
+def test_hold_snoozes_and_a_long_hold_skips(simulator):
+    simulator.wait_for(lambda s: s["state"] == "break", "the first break")
+    snoozed = simulator.json("hold", "2.2")
+    assert snoozed["state"] == "idle" and snoozed["break"]["snoozed"]
+    simulator.cli("break-now")
+    skipped = simulator.json("hold", "5.2")
+    assert skipped["state"] == "idle"
+    [record] = simulator.json("history")
+    assert record["outcome"] == "skipped"
+
+
+def test_plain_status_and_history_read_well(simulator):
+    simulator.cli("break-now")
+    simulator.cli("press")
+    out = simulator.cli("status").stdout
+    assert out.startswith("microbreak: break (simulator)")
+    assert "exercise    high-reach-stretch (2 of 2)" in out
+    simulator.cli("press")
+    lines = simulator.cli("history").stdout.splitlines()
+    assert lines[0].split() == ["started", "outcome", "sets", "exercises"]
+    assert "completed  2/2" in lines[1]
+
+
+def test_screenshots_show_the_scenes(simulator, tmp_path):
+    idle_png, break_png = tmp_path / "idle.png", tmp_path / "break.png"
+    simulator.cli("screenshot", str(idle_png))
+    simulator.cli("break-now")
+    simulator.cli("screenshot", str(break_png))
+    idle, exercise = pygame.image.load(idle_png), pygame.image.load(break_png)
+    assert idle.get_size() == exercise.get_size()
+    assert idle.get_width() > 320  # the device screen and the panel beside it
+    device = pygame.Rect(0, 0, 320, 240)
+    idle_colours = {idle.get_at((x, y))[:3] for x in range(0, 320, 4) for y in range(0, 240, 4)}
+    differing = sum(idle.get_at((x, y)) != exercise.get_at((x, y))
+                    for x in range(device.left, device.right, 4)
+                    for y in range(device.top, device.bottom, 4))
+    assert len(idle_colours) > 3, "the idle scene is not blank"
+    assert differing > 500, "the exercise scene replaced the idle one"
+
+
+def test_press_is_refused_by_a_real_device_and_verbs_say_why(simulator):
+    simulator.cli("break-now")
+    again = simulator.cli("break-now", check=False)
+    assert again.returncode == 1 and "already" in again.stderr
+    bad = simulator.cli("hold", "0", check=False)
+    assert bad.returncode == 2  # usage: not a positive number
+
+
+def test_sigterm_stops_it_cleanly(tmp_path):
+    sim = Simulator(tmp_path)
+    sim.process.send_signal(signal.SIGTERM)
+    assert sim.process.wait(10) == 0
+    assert not (sim.runtime / "control.sock").exists()
+    sim.stop()
