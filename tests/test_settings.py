@@ -124,3 +124,13 @@ def test_config_show_marks_defaults(tmp_path, capsys):
     assert lines["schedule.interval_minutes"].split() == ["schedule.interval_minutes", "=", "30"]
     assert lines["schedule.heads_up_seconds"].split() == [
         "schedule.heads_up_seconds", "=", "60", "(default)"]
+
+
+def test_the_example_file_is_valid_and_shows_every_setting_at_its_default():
+    import tomllib
+    from pathlib import Path
+    example = Path(__file__).resolve().parent.parent / "deploy" / "config.toml"
+    assert load_settings(example) == Settings()
+    data = tomllib.loads(example.read_text())
+    written = {f"{section}.{key}" for section, table in data.items() for key in table}
+    assert written == {key for key, *_ in Settings().items()}
