@@ -100,10 +100,11 @@ THIGH = 44.0
 SHIN = 44.0
 LEG = 6.5
 
-# The model area each view is fitted into, wide enough for arms out to the
-# side and tall enough for arms straight up: (left, top, width, height).
+# The model area each view is fitted into, tall enough for arms straight up:
+# (left, top, width, height). A pose reaching further (arms straight out to
+# the side) widens it, so nothing is cut off.
 BOUNDS = {
-    "front": (-82.0, -122.0, 164.0, 178.0),
+    "front": (-72.0, -122.0, 144.0, 178.0),
     "side": (-40.0, -122.0, 112.0, 178.0),
 }
 
@@ -162,7 +163,7 @@ def draw_figure(surface: pygame.Surface, rect, view: str, pose: Mapping[str, flo
     target = pygame.Rect(rect).clip(surface.get_rect())
     if target.width < 8 or target.height < 8:
         return pygame.Rect(target.topleft, (0, 0))
-    left, top, width, height = BOUNDS[view]
+    left, top, width, height = _bounds(view, pose)
     scale = min(target.width / width, target.height / height)
     box = pygame.Rect(0, 0, round(width * scale), round(height * scale))
     box.center = target.center
@@ -180,6 +181,30 @@ def draw_figure(surface: pygame.Surface, rect, view: str, pose: Mapping[str, flo
         _draw_side(pen, pose)
     surface.blit(pygame.transform.smoothscale(big, box.size), box)
     return box
+
+
+def _bounds(view, pose):
+    """The view's model area, grown to take in the fingertips of *pose*."""
+    left, top, width, height = BOUNDS[view]
+    right, bottom = left + width, top + height
+    for tip in _fingertips(view, pose):
+        left, right = min(left, tip[0] - 2), max(right, tip[0] + 2)
+        top, bottom = min(top, tip[1] - 2), max(bottom, tip[1] + 2)
+    return left, top, right - left, bottom - top
+
+
+def _fingertips(view, pose):
+    reach = HAND * 1.4 + FINGER * 1.1
+    if view == "front":
+        _, _, shoulders = _front_shoulders(pose)
+        for side, sign in (("right", -1), ("left", 1)):
+            _, wrist, direction = _front_arm_points(shoulders[side], sign, pose[f"{side}_upper_arm"], pose[f"{side}_forearm"])
+            yield _add(wrist, direction, reach)
+    else:
+        up, forward, _, _, shoulder = _side_points(pose)
+        for side in ("right", "left"):
+            _, wrist, direction = _side_arm_points(up, forward, shoulder, pose[f"{side}_upper_arm"], pose[f"{side}_forearm"])
+            yield _add(wrist, direction, reach)
 
 
 class _Pen:
@@ -294,14 +319,19 @@ def _hand(pen, color, wrist, direction, spread):
 
 # ---------------------------------------------------------------- front view
 
-def _draw_front(pen, pose):
+def _front_shoulders(pose):
+    """The torso's seen length, the shoulders' height and both shoulders."""
     shrink = math.cos(math.radians(min(abs(pose["lean"]), 80)))  # leaning towards the viewer
     torso = TORSO * shrink
-    neck_base = (0.0, -torso)
-    lift = 7.0 * pose["shrug"]
+    shoulder_y = -torso + 6.0 - 7.0 * pose["shrug"]
     wide = 2.5 * pose["shoulders_back"]
-    shoulder_y = -torso + 6.0 - lift
     shoulders = {side: (sign * (18.0 + wide), shoulder_y) for side, sign in (("right", -1), ("left", 1))}
+    return torso, shoulder_y, shoulders
+
+
+def _draw_front(pen, pose):
+    torso, shoulder_y, shoulders = _front_shoulders(pose)
+    neck_base = (0.0, -torso)
 
     # Chair: back rest behind the torso, seat under the hips.
     pen.rounded_rect(CHAIR, -25, -torso * 0.78, 50, torso * 0.78 + 4, 6)

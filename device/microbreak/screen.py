@@ -1,0 +1,502 @@
+"""The device's screen: draws a view from :mod:`microbreak.views` onto a surface.
+
+::
+
+    >>> screen = Screen(pygame.Surface((320, 240)))
+    >>> plan = screen.draw(IdleView("14:05", "Next break 14:35", "in 30 min",
+    ...                             "Today: 3 breaks · 6 sets", ""))
+    >>> plan.texts[0].text
+    '14:05'
+
+Any size from 240×240 to 1024×600 works. Wider than tall, the figure stands on
+the left and the words on the right; square, the figure is on top.
+
+Text is sized for reading at arm's length: no line is ever smaller than
+:func:`min_text_height` — 16 px (from the top of an accent to the bottom of a
+descender; capitals are then 12 px) on a 320×240 or 240×240 panel, growing
+with the screen's shorter side (21 px at 480×320, 32 px at 800×480, 40 px at
+1024×600). Long text wraps, shrinks down to that size and is then cut short
+with "…"; it never leaves its area.
+
+:meth:`Screen.plan` does the layout without drawing and says where every line
+goes, which is what the tests check; :func:`layout` is the pure geometry under it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import pygame
+
+from .figure import draw_figure
+from .views import DoneView, ExerciseView, HoldHint, IdleView, View
+
+MIN_TEXT_FLOOR = 16
+"""The smallest text height, in pixels, on the smallest screens."""
+
+BACKGROUND = (20, 24, 33)
+CARD = (33, 39, 54)
+TEXT = (240, 242, 246)
+MUTED = (158, 168, 190)
+ACCENT = (78, 205, 196)
+ATTENTION = (255, 184, 56)
+TRACK = (58, 66, 86)
+
+ELLIPSIS = "…"
+
+
+def min_text_height(size: tuple[int, int]) -> int:
+    """The smallest text height for a screen of *size*, in pixels::
+
+        >>> min_text_height((320, 240)), min_text_height((800, 480))
+        (16, 32)
+    """
+    return max(MIN_TEXT_FLOOR, round(MIN_TEXT_FLOOR * min(size) / 240))
+
+
+# ------------------------------------------------------------------- fonts
+
+_fonts: dict[int, pygame.font.Font] = {}
+_sizes: dict[int, int] = {}
+
+
+def font(height: int) -> pygame.font.Font:
+    """The built-in font whose text is at least *height* pixels tall (its
+    ``get_height()``), as small as that allows. Fonts are made once per size."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+        _fonts.clear()
+    size = _sizes.get(height)
+    if size is None:
+        # The built-in font's height is about two thirds of its point size.
+        size = max(4, math.floor(height * 1.5) - 2)
+        while _font_of_size(size).get_height() < height:
+            size += 1
+        _sizes[height] = size
+    return _font_of_size(size)
+
+
+def _font_of_size(size: int) -> pygame.font.Font:
+    f = _fonts.get(size)
+    if f is None:
+        f = _fonts[size] = pygame.font.Font(None, size)
+    return f
+
+
+# ------------------------------------------------------------------ layout
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things go on a screen: rects in surface coordinates."""
+
+    size: tuple[int, int]
+    min_text: int
+    margin: int
+    figure: pygame.Rect | None  # the card the figure is drawn on
+    art: pygame.Rect | None  # inside the card: where the person is drawn
+    corner_left: pygame.Rect | None  # top corners of the card, for the calling
+    corner_right: pygame.Rect | None  # marker and the exercise's position
+    body: pygame.Rect  # title, steps, clock …
+    footer: pygame.Rect  # the button hint, or the hold progress
+    frame: pygame.Rect  # drawn round the edge to call for attention
+    frame_width: int
+
+
+def is_landscape(size: tuple[int, int]) -> bool:
+    width, height = size
+    return width >= height * 1.2
+
+
+def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout:
+    """Split a screen of *size* into areas, with room for a figure or not, and
+    a footer tall enough for *footer_lines* lines of the smallest text.
+
+    ::
+
+        >>> areas = layout((320, 240), figure=True)
+        >>> areas.figure.right < areas.body.left
+        True
+    """
+    width, height = size
+    min_text = min_text_height(size)
+    margin = max(8, round(min_text * 0.6))
+    frame_width = max(3, round(min_text / 6))
+    line = font(min_text).get_linesize()
+    footer_height = max(2, footer_lines) * line + round(min_text * 0.25)
+    inner = pygame.Rect(margin, margin, width - 2 * margin, height - 2 * margin)
+    frame = pygame.Rect(0, 0, width, height).inflate(-frame_width, -frame_width)
+
+    if not figure:
+        footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
+        body = pygame.Rect(inner.left, inner.top, inner.width, footer.top - margin - inner.top)
+        return Layout(size, min_text, margin, None, None, None, None, body, footer, frame, frame_width)
+
+    if is_landscape(size):
+        figure_rect = pygame.Rect(inner.left, inner.top, round(inner.width * 0.40), inner.height)
+        column = pygame.Rect(figure_rect.right + margin, inner.top,
+                             inner.right - figure_rect.right - margin, inner.height)
+        footer = pygame.Rect(column.left, column.bottom - footer_height, column.width, footer_height)
+        body = pygame.Rect(column.left, column.top, column.width, footer.top - margin // 2 - column.top)
+    else:
+        figure_rect = pygame.Rect(inner.left, inner.top, inner.width, round(inner.height * 0.38))
+        footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
+        top = figure_rect.bottom + margin // 2
+        body = pygame.Rect(inner.left, top, inner.width, footer.top - margin // 2 - top)
+    # The corners hold a line of text each. A tall card gives up a strip at its
+    # top for them; a wide one has room beside the person.
+    pad = margin // 2
+    corner_width = font(min_text).size("10 / 10")[0]
+    card = figure_rect.inflate(-2 * pad, -2 * pad)
+    corner_left = pygame.Rect(card.left, card.top, line, line)
+    corner_right = pygame.Rect(card.right - corner_width, card.top, corner_width, line)
+    if is_landscape(size):
+        art = pygame.Rect(card.left, card.top + line, card.width, card.height - line)
+    else:
+        art = card.inflate(-2 * corner_width, 0)
+    return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right,
+                  body, footer, frame, frame_width)
+
+
+# -------------------------------------------------------------------- plan
+
+@dataclass(frozen=True)
+class Text:
+    """One line of text, where it is drawn, and how tall its font is."""
+
+    text: str
+    rect: pygame.Rect
+    height: int
+    color: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything one view puts on the screen, before it is drawn."""
+
+    layout: Layout
+    texts: tuple[Text, ...]
+    figure: pygame.Rect | None = None
+    figure_view: str = "front"
+    figure_pose: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    frame_color: tuple[int, int, int] | None = None
+    badge: pygame.Rect | None = None  # the calling marker
+    hold_bar: pygame.Rect | None = None
+    hold_progress: float = 0.0
+
+
+@dataclass
+class _Para:
+    text: str
+    scale: float  # text height relative to the block's base height
+    max_lines: int
+    color: tuple[int, int, int]
+    align: str = "left"
+    number: str = ""  # drawn in the margin of a numbered step
+    gap: float = 0.3  # space above, relative to the text height
+    # When space is short: how many lines, and how much smaller
+    fallback_lines: int = 0
+    fallback_scale: float = 0.0
+
+    def fallback(self) -> _Para:
+        return dataclasses.replace(self, max_lines=self.fallback_lines or self.max_lines,
+                                   scale=self.fallback_scale or self.scale, gap=self.gap * 0.5)
+
+
+class Screen:
+    """Draws views onto *surface*, filling it.
+
+    ``draw`` lays out and paints a view; laying out is cached, so drawing the
+    same view again (say as the hold progress moves) only paints.
+    """
+
+    def __init__(self, surface: pygame.Surface):
+        self.surface = surface
+        self._cached_key = None
+        self._cached_plan: Plan | None = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.surface.get_size()
+
+    def plan(self, view: View) -> Plan:
+        """Where everything of *view* goes, without drawing it."""
+        scene = dataclasses.replace(view, hold=None)
+        key = (scene, self.size)
+        if key != self._cached_key:
+            self._cached_plan = _plan_scene(scene, self.size)
+            self._cached_key = key
+        plan = self._cached_plan
+        if view.hold is not None:
+            plan = _with_hold(plan, view.hold)
+        return plan
+
+    def draw(self, view: View) -> Plan:
+        """Draw *view* over the whole surface; return its plan."""
+        plan = self.plan(view)
+        surface = self.surface
+        surface.fill(BACKGROUND)
+        if plan.figure is not None:
+            pygame.draw.rect(surface, CARD, plan.figure, border_radius=plan.layout.margin)
+            draw_figure(surface, plan.layout.art, plan.figure_view, plan.figure_pose)
+        if plan.frame_color is not None:
+            pygame.draw.rect(surface, plan.frame_color, plan.layout.frame, plan.layout.frame_width,
+                             border_radius=plan.layout.margin)
+        if plan.badge is not None:
+            _draw_badge(surface, plan.badge)
+        for line in plan.texts:
+            surface.blit(font(line.height).render(line.text, True, line.color), line.rect)
+        if plan.hold_bar is not None:
+            _draw_bar(surface, plan.hold_bar, plan.hold_progress)
+        return plan
+
+
+# ----------------------------------------------------------------- scenes
+
+def _plan_scene(view: View, size: tuple[int, int]) -> Plan:
+    if isinstance(view, IdleView):
+        return _plan_idle(view, size)
+    if isinstance(view, ExerciseView):
+        return _plan_exercise(view, size)
+    if isinstance(view, DoneView):
+        return _plan_done(view, size)
+    raise TypeError(f"cannot draw {type(view).__name__}; expected IdleView, ExerciseView or DoneView")
+
+
+def _plan_idle(view: IdleView, size) -> Plan:
+    areas = layout(size, figure=False, footer_lines=_lines_needed(view.hint, size, full_width=True))
+    headline = ATTENTION if view.heads_up else TEXT
+    paras = [
+        _Para(view.clock, 3.2, 1, TEXT, "center", gap=0),
+        _Para(view.headline, 1.5, 1, headline, "center", gap=0.4, fallback_lines=2),
+        _Para(view.detail, 1.1, 1, MUTED, "center", fallback_lines=2),
+        _Para(view.today, 1.0, 1, MUTED, "center", gap=0.6, fallback_lines=2),
+    ]
+    texts = _fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.6), valign="center")
+    texts += _footer_hint(view.hint, areas, ATTENTION if view.heads_up else MUTED)
+    return Plan(areas, tuple(texts), frame_color=ATTENTION if view.heads_up else None)
+
+
+def _plan_exercise(view: ExerciseView, size) -> Plan:
+    areas = layout(size, figure=True, footer_lines=_lines_needed(view.hint, size, full_width=False))
+    exercise = view.exercise
+    texts = []
+    if view.position:
+        texts += _fit([_Para(view.position, 1.0, 1, MUTED, "right", gap=0)],
+                      areas.corner_right, areas.min_text, areas.min_text)
+    badge = areas.corner_left.inflate(-2, -2) if view.calling else None
+    paras = [
+        _Para(exercise.title, 1.45, 2, TEXT, gap=0, fallback_scale=1.15),
+        _Para(exercise.dose, 1.05, 1, ACCENT, gap=0.2, fallback_scale=1.0),
+    ]
+    paras += [_Para(step, 1.0, 3, TEXT, number=f"{i}", gap=0.45 if i == 1 else 0.25, fallback_lines=1)
+              for i, step in enumerate(exercise.steps, 1)]
+    texts += _fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.5), valign="center")
+    texts += _footer_hint(view.hint, areas, MUTED)
+    return Plan(areas, tuple(texts), figure=areas.figure, figure_view=exercise.view,
+                figure_pose=exercise.pose, frame_color=ATTENTION if view.calling else None,
+                badge=badge)
+
+
+def _plan_done(view: DoneView, size) -> Plan:
+    areas = layout(size, figure=False)
+    paras = [
+        _Para(view.title, 2.4, 2, ACCENT, "center", gap=0),
+        _Para(view.summary, 1.1, 1, TEXT, "center", gap=0.6, fallback_lines=3),
+    ]
+    texts = _fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.8), valign="center")
+    return Plan(areas, tuple(texts))
+
+
+def _lines_needed(hint: str, size, full_width: bool) -> int:
+    """How many lines of the smallest text *hint* takes in the footer (2–3)."""
+    if not hint:
+        return 2
+    areas = layout(size, figure=not full_width)
+    f = font(areas.min_text)
+    return min(3, max(2, len(_wrap(f, hint, areas.footer.width))))
+
+
+def _footer_hint(hint: str, areas: Layout, color) -> list[Text]:
+    if not hint:
+        return []
+    return _fit([_Para(hint, 1.0, 3, color, "center" if areas.figure is None else "left", gap=0)],
+                areas.footer, areas.min_text, areas.min_text, valign="bottom")
+
+
+def _with_hold(plan: Plan, hold: HoldHint) -> Plan:
+    """The plan with the footer given over to the hold: its label, and a bar."""
+    footer = plan.layout.footer
+    min_text = plan.layout.min_text
+    texts = tuple(t for t in plan.texts if not footer.colliderect(t.rect))
+    bar_height = max(6, round(min_text * 0.5))
+    bar = pygame.Rect(footer.left, footer.bottom - bar_height, footer.width, bar_height)
+    label_area = pygame.Rect(footer.left, footer.top, footer.width, bar.top - footer.top - 2)
+    label = _fit([_Para(hold.label, 1.0, 1, TEXT, "center" if plan.layout.figure is None else "left", gap=0)],
+                 label_area, min_text, min_text, valign="bottom")
+    return dataclasses.replace(plan, texts=texts + tuple(label), hold_bar=bar,
+                               hold_progress=max(0.0, min(1.0, hold.progress)))
+
+
+# ------------------------------------------------------------- text fitting
+
+def _fit(paras: list[_Para], area: pygame.Rect, min_height: int, base: int, valign: str = "top") -> list[Text]:
+    """Lay out *paras* in *area*, as large as fits from a base height of
+    *base* down to *min_height*.
+
+    If they don't fit even at the minimum, the paragraphs fall back (to fewer
+    lines for a step, more for a summary, a smaller title) and are shortened
+    with "…" to fit their lines: every step to two lines, or the first few to
+    two and the rest to one. Failing that, whatever doesn't fit is left out,
+    the last line that fits ending in "…".
+    """
+    paras = [p for p in paras if p.text.strip()]
+    if not paras:
+        return []
+    placed = _largest(paras, area, min_height, base)
+    if placed is None:
+        fallback = [p.fallback() for p in paras]
+        steps = [i for i, p in enumerate(paras) if p.number]
+        two = [dataclasses.replace(f, max_lines=min(p.max_lines, 2)) for p, f in zip(paras, fallback)]
+        for keep in range(len(steps), -1, -1):
+            mixed = [two[i] if i in steps[:keep] else fallback[i] for i in range(len(paras))]
+            placed = _largest(mixed, area, min_height, base, shorten=True)
+            if placed is not None:
+                break
+        else:
+            placed = _place(fallback, area, min_height, min_height, shorten=True, cut=True)
+    used = max(t.rect.bottom for t in placed) - area.top if placed else 0
+    shift = 0
+    if valign == "center":
+        shift = (area.height - used) // 2
+    elif valign == "bottom":
+        shift = area.height - used
+    return [dataclasses.replace(t, rect=t.rect.move(0, max(0, shift))) for t in placed]
+
+
+def _largest(paras, area, min_height, base, shorten=False):
+    """Placed at the largest base height that fits, or None."""
+    height = max(base, min_height)
+    while True:
+        placed = _place(paras, area, min_height, height, shorten=shorten, cut=False)
+        if placed is not None or height <= min_height:
+            return placed
+        height = max(min_height, height - max(1, height // 14))
+
+
+def _place(paras, area, min_height, base, shorten, cut):
+    """Place lines top down, or return None if they don't fit. With *shorten*
+    a paragraph longer than its lines ends in "…"; with *cut* so does the last
+    line that fits in *area*, and the rest is left out."""
+    texts = []
+    y = area.top
+    for para in paras:
+        height = max(min_height, round(base * para.scale))
+        f = font(height)
+        indent = f.size("4 ")[0] if para.number else 0
+        width = area.width - indent
+        lines = _wrap(f, para.text, width)
+        if len(lines) > para.max_lines or any(f.size(line)[0] > width for line in lines):
+            if not shorten:
+                return None
+            lines = _shorten(f, lines, width, para.max_lines)
+        line_height = f.get_linesize()
+        if texts:
+            y += round(height * para.gap)
+        for i, line in enumerate(lines):
+            if y + line_height > area.bottom:
+                if not cut:
+                    return None
+                if texts:
+                    last = texts[-1]
+                    texts[-1] = _ellipsized(last, area.right - last.rect.left)
+                return texts
+            if para.number and i == 0:
+                number_width = f.size(para.number)[0]
+                texts.append(Text(para.number, pygame.Rect(area.left, y, number_width, line_height), height, ACCENT))
+            w = f.size(line)[0]
+            if para.align == "center":
+                x = area.left + (area.width - w) // 2
+            elif para.align == "right":
+                x = area.right - w
+            else:
+                x = area.left + indent
+            texts.append(Text(line, pygame.Rect(x, y, w, line_height), height, para.color))
+            y += line_height
+    return texts
+
+
+def _wrap(f, text, width):
+    """Break *text* into lines no wider than *width* where it can, between the
+    parts of a "a · b · c" list first, then between words."""
+    lines = []
+    current = ""
+    for part in _parts(text):
+        candidate = f"{current} {part}" if current else part
+        if f.size(candidate)[0] <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        for word in part.split():
+            candidate = f"{current} {word}" if current else word
+            if current and f.size(candidate)[0] > width:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+    lines.append(current)
+    return lines
+
+
+def _parts(text):
+    """``"a · b c · d"`` → ``["a ·", "b c ·", "d"]``."""
+    parts = text.split(" · ")
+    return [p + " ·" for p in parts[:-1]] + parts[-1:]
+
+
+def _shorten(f, lines, width, max_lines):
+    """At most *max_lines*, each no wider than *width*, the last ending in "…"
+    if anything was left out."""
+    cut = len(lines) > max_lines
+    kept = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])] if cut else lines
+    result = []
+    for i, line in enumerate(kept):
+        if f.size(line)[0] > width or (cut and i == len(kept) - 1):
+            line = _cut_to(f, line, width)
+        result.append(line)
+    return result
+
+
+def _cut_to(f, text, width):
+    text = text.rstrip(ELLIPSIS)
+    while text and f.size(text.rstrip() + ELLIPSIS)[0] > width:
+        text = text[:-1]
+    return text.rstrip(" ,.;:·") + ELLIPSIS
+
+
+def _ellipsized(line: Text, width: int) -> Text:
+    f = font(line.height)
+    text = _cut_to(f, line.text, width)
+    return dataclasses.replace(line, text=text, rect=pygame.Rect(line.rect.topleft, (f.size(text)[0], line.rect.height)))
+
+
+# ------------------------------------------------------------------ shapes
+
+def _draw_bar(surface, rect, progress):
+    radius = rect.height // 2
+    pygame.draw.rect(surface, TRACK, rect, border_radius=radius)
+    if progress > 0:
+        filled = pygame.Rect(rect.left, rect.top, max(rect.height, round(rect.width * progress)), rect.height)
+        pygame.draw.rect(surface, ATTENTION, filled, border_radius=radius)
+
+
+def _draw_badge(surface, rect):
+    """A dot with a ring round it: "this is calling for you"."""
+    center = rect.center
+    radius = rect.height // 2
+    pygame.draw.circle(surface, ATTENTION, center, radius, max(2, radius // 4))
+    pygame.draw.circle(surface, ATTENTION, center, max(2, radius // 2))
