@@ -9,7 +9,8 @@
     '14:05'
 
 Any size from 240×240 to 1024×600 works. Wider than tall, the figure stands on
-the left and the words on the right; square, the figure is on top.
+the left and the words on the right; square, the figure is on top, with the
+title beside it and the steps below.
 
 Text is sized for reading at arm's length: no line is ever smaller than
 :func:`min_text_height` — 16 px (from the top of an accent to the bottom of a
@@ -97,8 +98,9 @@ class Layout:
     margin: int
     figure: pygame.Rect | None  # the card the figure is drawn on
     art: pygame.Rect | None  # inside the card: where the person is drawn
-    corner_left: pygame.Rect | None  # top corners of the card, for the calling
-    corner_right: pygame.Rect | None  # marker and the exercise's position
+    corner_left: pygame.Rect | None  # for the calling marker
+    corner_right: pygame.Rect | None  # for the exercise's position ("1 / 2")
+    header: pygame.Rect | None  # square screens: title and dose, beside the figure
     body: pygame.Rect  # title, steps, clock …
     footer: pygame.Rect  # the button hint, or the hold progress
     frame: pygame.Rect  # drawn round the edge to call for attention
@@ -132,7 +134,7 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
     if not figure:
         footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
         body = pygame.Rect(inner.left, inner.top, inner.width, footer.top - margin - inner.top)
-        return Layout(size, min_text, margin, None, None, None, None, body, footer, frame, frame_width)
+        return Layout(size, min_text, margin, None, None, None, None, None, body, footer, frame, frame_width)
 
     if is_landscape(size):
         figure_rect = pygame.Rect(inner.left, inner.top, round(inner.width * 0.40), inner.height)
@@ -140,23 +142,29 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
                              inner.right - figure_rect.right - margin, inner.height)
         footer = pygame.Rect(column.left, column.bottom - footer_height, column.width, footer_height)
         body = pygame.Rect(column.left, column.top, column.width, footer.top - margin // 2 - column.top)
-    else:
-        figure_rect = pygame.Rect(inner.left, inner.top, inner.width, round(inner.height * 0.38))
-        footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
-        top = figure_rect.bottom + margin // 2
-        body = pygame.Rect(inner.left, top, inner.width, footer.top - margin // 2 - top)
-    # The corners hold a line of text each. A tall card gives up a strip at its
-    # top for them; a wide one has room beside the person.
-    pad = margin // 2
-    corner_width = font(min_text).size("10 / 10")[0]
-    card = figure_rect.inflate(-2 * pad, -2 * pad)
-    corner_left = pygame.Rect(card.left, card.top, line, line)
-    corner_right = pygame.Rect(card.right - corner_width, card.top, corner_width, line)
-    if is_landscape(size):
+        # The corners of the card hold the marker and the position, above the person.
+        pad = margin // 2
+        card = figure_rect.inflate(-2 * pad, -2 * pad)
+        corner_width = font(min_text).size("10 / 10")[0]
+        corner_left = pygame.Rect(card.left, card.top, line, line)
+        corner_right = pygame.Rect(card.right - corner_width, card.top, corner_width, line)
         art = pygame.Rect(card.left, card.top + line, card.width, card.height - line)
-    else:
-        art = card.inflate(-2 * corner_width, 0)
-    return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right,
+        return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right, None,
+                      body, footer, frame, frame_width)
+
+    # Square: the figure top left, the title beside it, the steps below.
+    band = round(inner.height * 0.40)
+    figure_rect = pygame.Rect(inner.left, inner.top, round(inner.width * 0.38), band)
+    gap = margin * 2 // 3
+    side = pygame.Rect(figure_rect.right + gap, inner.top, inner.right - figure_rect.right - gap, band)
+    corner_left = pygame.Rect(side.left, side.top, line, line)
+    corner_right = pygame.Rect(side.left + line, side.top, side.width - line, line)
+    header = pygame.Rect(side.left, side.top + line, side.width, side.height - line)
+    footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
+    top = figure_rect.bottom + margin // 2
+    body = pygame.Rect(inner.left, top, inner.width, footer.top - margin // 2 - top)
+    art = figure_rect.inflate(-margin, -margin)
+    return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right, header,
                   body, footer, frame, frame_width)
 
 
@@ -178,7 +186,8 @@ class Plan:
 
     layout: Layout
     texts: tuple[Text, ...]
-    figure: pygame.Rect | None = None
+    figure: pygame.Rect | None = None  # where the person is drawn
+    card: pygame.Rect | None = None  # the panel behind the person
     figure_view: str = "front"
     figure_pose: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
     frame_color: tuple[int, int, int] | None = None
@@ -223,6 +232,8 @@ class Screen:
 
     def plan(self, view: View) -> Plan:
         """Where everything of *view* goes, without drawing it."""
+        if not isinstance(view, (IdleView, ExerciseView, DoneView)):
+            raise TypeError(f"cannot draw {type(view).__name__}; expected IdleView, ExerciseView or DoneView")
         scene = dataclasses.replace(view, hold=None)
         key = (scene, self.size)
         if key != self._cached_key:
@@ -238,9 +249,10 @@ class Screen:
         plan = self.plan(view)
         surface = self.surface
         surface.fill(BACKGROUND)
+        if plan.card is not None:
+            pygame.draw.rect(surface, CARD, plan.card, border_radius=plan.layout.margin)
         if plan.figure is not None:
-            pygame.draw.rect(surface, CARD, plan.figure, border_radius=plan.layout.margin)
-            draw_figure(surface, plan.layout.art, plan.figure_view, plan.figure_pose)
+            draw_figure(surface, plan.figure, plan.figure_view, plan.figure_pose)
         if plan.frame_color is not None:
             pygame.draw.rect(surface, plan.frame_color, plan.layout.frame, plan.layout.frame_width,
                              border_radius=plan.layout.margin)
@@ -291,11 +303,14 @@ def _plan_exercise(view: ExerciseView, size) -> Plan:
         _Para(exercise.title, 1.45, 2, TEXT, gap=0, fallback_scale=1.15),
         _Para(exercise.dose, 1.05, 1, ACCENT, gap=0.2, fallback_scale=1.0),
     ]
+    if areas.header is not None:
+        texts += _fit(paras, areas.header, areas.min_text, round(areas.min_text * 1.5), valign="center")
+        paras = []
     paras += [_Para(step, 1.0, 3, TEXT, number=f"{i}", gap=0.45 if i == 1 else 0.25, fallback_lines=1)
               for i, step in enumerate(exercise.steps, 1)]
     texts += _fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.5), valign="center")
     texts += _footer_hint(view.hint, areas, MUTED)
-    return Plan(areas, tuple(texts), figure=areas.figure, figure_view=exercise.view,
+    return Plan(areas, tuple(texts), figure=areas.art, card=areas.figure, figure_view=exercise.view,
                 figure_pose=exercise.pose, frame_color=ATTENTION if view.calling else None,
                 badge=badge)
 

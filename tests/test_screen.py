@@ -1,0 +1,283 @@
+"""The screen as a person at the desk sees it: every scene at every supported
+size, legible, nothing overflowing or overlapping, the figure there, the hold
+progress and the calls for attention visible."""
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import dataclasses
+
+import pygame
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from microbreak import screen as screen_module
+from microbreak.exercises import Exercise, load_exercises
+from microbreak.screen import (ATTENTION, BACKGROUND, CARD, Screen, font, is_landscape, layout,
+                               min_text_height)
+from microbreak.views import DoneView, ExerciseView, HoldHint, IdleView
+
+SIZES = [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)]
+HINT = "Press when done · hold 2 s snooze · 5 s skip"
+
+pygame.font.init()
+
+EXERCISES = load_exercises()
+LONG = Exercise(
+    name="long",
+    title="An exercise with a title far too long for any small screen at all",
+    steps=(
+        "Sit upright with your feet flat on the floor and your spine relaxed and tall",
+        "Supercalifragilisticexpialidociously long words do not break anywhere",
+        "Breathe in slowly, then breathe out slowly, then do it all over again",
+        "Relax your shoulders, your arms, your hands and your face completely",
+    ),
+    reps=50,
+    hold_seconds=60,
+    view="side",
+)
+
+
+def scenes():
+    yield "idle", IdleView("14:05", "Next break 14:35", "in 30 min", "Today: 3 breaks · 6 sets", "")
+    yield "heads-up", IdleView("14:34", "Break in 45 s", "", "Today: 3 breaks · 6 sets",
+                               "Hold 2 s to snooze", heads_up=True)
+    yield "idle-hold", IdleView("14:34", "Break in 40 s", "", "Today: 3 breaks · 6 sets",
+                                "Hold 2 s to snooze", heads_up=True, hold=HoldHint("Release: snooze", 0.5))
+    for exercise in EXERCISES:
+        yield exercise.name, ExerciseView(exercise, "1 / 2", calling=True, hint=HINT)
+    yield "exercise-hold", ExerciseView(EXERCISES[0], "2 / 2", calling=False, hint=HINT,
+                                        hold=HoldHint("Release: skip break", 0.8))
+    yield "long", ExerciseView(LONG, "10 / 10", calling=False, hint=HINT + " · or wait for a very long while")
+    yield "done", DoneView("Well done", "2/2 sets · next break 14:35")
+    yield "done-long", DoneView("Break skipped, and a long title that needs wrapping",
+                                "0/2 sets · next break 15:20 · streak broken after twelve days in a row")
+
+
+SCENES = list(scenes())
+CASES = [pytest.param(size, view, id=f"{size[0]}x{size[1]}-{name}") for size in SIZES for name, view in SCENES]
+
+
+def count_color(surface, rect, color):
+    """How many pixels in *rect* are exactly *color*."""
+    sub = surface.subsurface(pygame.Rect(rect).clip(surface.get_rect()))
+    return pygame.mask.from_threshold(sub, color, (1, 1, 1, 255)).count()
+
+
+def count_not(surface, rect, *colors):
+    """How many pixels in *rect* are none of *colors*."""
+    rect = pygame.Rect(rect).clip(surface.get_rect())
+    sub = surface.subsurface(rect)
+    matching = pygame.mask.Mask(rect.size)
+    for color in colors:
+        matching.draw(pygame.mask.from_threshold(sub, color, (1, 1, 1, 255)), (0, 0))
+    return rect.width * rect.height - matching.count()
+
+
+def draw(size, view):
+    screen = Screen(pygame.Surface(size))
+    return screen, screen.draw(view)
+
+
+@pytest.mark.parametrize("size, view", CASES)
+def test_text_stays_on_screen_apart_and_clear_of_the_figure(size, view):
+    screen, plan = draw(size, view)
+    bounds = screen.surface.get_rect()
+    assert plan.texts
+    for line in plan.texts:
+        assert bounds.contains(line.rect), line
+        if plan.figure is not None:
+            assert not line.rect.colliderect(plan.figure), line
+        if plan.badge is not None:
+            assert not line.rect.colliderect(plan.badge), line
+    for i, a in enumerate(plan.texts):
+        for b in plan.texts[i + 1:]:
+            assert not a.rect.colliderect(b.rect), (a, b)
+
+
+@pytest.mark.parametrize("size, view", CASES)
+def test_text_is_never_smaller_than_the_minimum(size, view):
+    _, plan = draw(size, view)
+    minimum = min_text_height(size)
+    for line in plan.texts:
+        assert line.height >= minimum, line
+        f = font(line.height)
+        assert f.get_height() >= minimum
+        assert f.size(line.text)[0] <= line.rect.width, line
+
+
+@pytest.mark.parametrize("size, view", CASES)
+def test_every_planned_line_is_drawn(size, view):
+    screen, plan = draw(size, view)
+    for line in plan.texts:
+        ink = count_not(screen.surface, line.rect, BACKGROUND)
+        assert ink >= 0.05 * line.rect.width * line.rect.height, line
+
+
+@pytest.mark.parametrize("size, view", [c for c in CASES if isinstance(c.values[1], ExerciseView)])
+def test_the_figure_is_drawn_in_its_card(size, view):
+    screen, plan = draw(size, view)
+    assert screen.surface.get_rect().contains(plan.card)
+    assert plan.card.contains(plan.figure)
+    figure = plan.figure
+    assert count_not(screen.surface, figure, BACKGROUND, CARD) >= 0.08 * figure.width * figure.height
+    # The card shows round the person.
+    assert count_color(screen.surface, plan.card, CARD) >= 0.3 * plan.card.width * plan.card.height
+
+
+def test_minimum_text_height_grows_with_the_screen():
+    assert [min_text_height(size) for size in SIZES] == [16, 16, 21, 32, 40]
+
+
+def test_fonts_are_made_once_per_height():
+    assert font(23) is font(23)
+    assert font(23).get_height() >= 23
+    assert font(22).get_height() < font(30).get_height()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_layout_puts_the_figure_left_when_wide_and_on_top_when_square(size):
+    areas = layout(size, figure=True)
+    bounds = pygame.Rect((0, 0), size)
+    for rect in (areas.figure, areas.art, areas.body, areas.footer, areas.corner_left, areas.corner_right):
+        assert bounds.contains(rect)
+    assert areas.figure.contains(areas.art)
+    assert not areas.body.colliderect(areas.figure)
+    assert not areas.footer.colliderect(areas.body)
+    assert areas.footer.top >= areas.body.bottom
+    for corner in (areas.corner_left, areas.corner_right):
+        assert not corner.colliderect(areas.art)
+    if is_landscape(size):
+        assert areas.figure.right <= areas.body.left
+        assert areas.footer.left >= areas.figure.right
+        assert areas.header is None
+    else:
+        assert areas.figure.bottom <= areas.body.top
+        assert areas.figure.right <= areas.header.left
+        assert not areas.header.colliderect(areas.body)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_drawing_the_same_view_twice_gives_the_same_pixels(size):
+    screen = Screen(pygame.Surface(size))
+    view = SCENES[5][1]
+    screen.draw(view)
+    first = pygame.image.tobytes(screen.surface, "RGB")
+    screen.draw(SCENES[0][1])
+    assert pygame.image.tobytes(screen.surface, "RGB") != first
+    screen.draw(view)
+    assert pygame.image.tobytes(screen.surface, "RGB") == first
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_view_fills_the_whole_screen(size):
+    screen = Screen(pygame.Surface(size))
+    screen.surface.fill((255, 0, 255))
+    screen.draw(SCENES[0][1])
+    assert count_color(screen.surface, screen.surface.get_rect(), (255, 0, 255)) == 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", ["exercise", "idle", "done"])
+def test_the_hold_shows_its_label_and_progress(size, name):
+    view = {"exercise": ExerciseView(EXERCISES[1], "1 / 2", False, HINT),
+            "idle": SCENES[1][1],
+            "done": DoneView("Well done", "2/2 sets · next break 14:35")}[name]
+    screen = Screen(pygame.Surface(size))
+    plan = screen.draw(dataclasses.replace(view, hold=HoldHint("Release: snooze", 0.25)))
+    assert screen.surface.get_rect().contains(plan.hold_bar)
+    assert "Release: snooze" in [t.text for t in plan.texts]
+    quarter = count_color(screen.surface, plan.hold_bar, ATTENTION)
+    screen.draw(dataclasses.replace(view, hold=HoldHint("Release: snooze", 0.75)))
+    three_quarters = count_color(screen.surface, plan.hold_bar, ATTENTION)
+    assert quarter > 0
+    assert three_quarters > 2 * quarter
+    # The hint gives way to the hold; nothing else moves.
+    without = screen.plan(view)
+    footer = plan.layout.footer
+    assert [t.text for t in plan.texts if t.rect.colliderect(footer)] == ["Release: snooze"]
+    assert [t for t in without.texts if not t.rect.colliderect(without.layout.footer)] == \
+        [t for t in plan.texts if not t.rect.colliderect(plan.layout.footer)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_heads_up_and_calling_call_for_attention(size):
+    def attention(view):
+        screen, plan = draw(size, view)
+        outside = screen.surface.get_rect()
+        pixels = count_color(screen.surface, outside, ATTENTION)
+        if plan.figure is not None:  # the figure's own motion cues don't count
+            pixels -= count_color(screen.surface, plan.figure, ATTENTION)
+        return pixels
+
+    quiet = IdleView("14:34", "Break in 45 s", "", "Today: 3 breaks · 6 sets", "")
+    assert attention(quiet) == 0
+    assert attention(dataclasses.replace(quiet, heads_up=True)) > 2 * sum(size)
+    exercise = ExerciseView(EXERCISES[2], "1 / 2", calling=False, hint=HINT)
+    assert attention(exercise) == 0
+    assert attention(dataclasses.replace(exercise, calling=True)) > 2 * sum(size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_exercise_shows_title_dose_position_steps_and_hint(size):
+    exercise = next(e for e in EXERCISES if e.name == "shoulder-rolls")
+    _, plan = draw(size, ExerciseView(exercise, "1 / 2", calling=False, hint=HINT))
+    words = " ".join(t.text for t in plan.texts)
+    assert "Shoulder rolls" in words or "Shoulder" in words
+    assert exercise.dose in words
+    assert "1 / 2" in words
+    assert "Relax" in words  # the last step
+    numbers = [t.text for t in plan.texts if t.text in ("1", "2", "3")]
+    assert numbers == ["1", "2", "3"]
+
+
+def test_long_text_is_shortened_with_an_ellipsis_on_a_small_screen():
+    _, plan = draw((320, 240), SCENES[[name for name, _ in SCENES].index("long")][1])
+    assert any(t.text.endswith("…") for t in plan.texts)
+
+
+def test_a_big_screen_uses_bigger_text_than_the_minimum_where_it_fits():
+    _, plan = draw((800, 480), DoneView("Well done", "2/2 sets · next break 14:35"))
+    assert plan.texts[0].height >= 2 * min_text_height((800, 480))
+
+
+def test_layout_is_cached_until_the_view_changes(monkeypatch):
+    screen = Screen(pygame.Surface((320, 240)))
+    view = SCENES[3][1]
+    screen.draw(view)
+    calls = []
+    original = screen_module._plan_scene
+    monkeypatch.setattr(screen_module, "_plan_scene", lambda *a: calls.append(a) or original(*a))
+    screen.draw(view)
+    screen.draw(dataclasses.replace(view, hold=HoldHint("Release: confirm", 0.1)))
+    assert calls == []
+    screen.draw(dataclasses.replace(view, position="2 / 2"))
+    assert len(calls) == 1
+
+
+def test_an_unknown_view_is_refused_by_name():
+    with pytest.raises(TypeError, match="IdleView, ExerciseView or DoneView"):
+        Screen(pygame.Surface((320, 240))).plan("hello")
+
+
+words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789·,.:°"),
+                min_size=1, max_size=90).filter(str.strip)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(size=st.sampled_from(SIZES), title=words, steps=st.lists(words, min_size=1, max_size=4),
+       hint=words, position=st.sampled_from(["", "1 / 2", "10 / 10"]))
+def test_any_exercise_text_fits(size, title, steps, hint, position):
+    exercise = Exercise("any", title, tuple(steps), 5, 5, view="front")
+    screen, plan = draw(size, ExerciseView(exercise, position, calling=True, hint=hint))
+    bounds = screen.surface.get_rect()
+    minimum = min_text_height(size)
+    for i, line in enumerate(plan.texts):
+        assert bounds.contains(line.rect)
+        assert line.height >= minimum
+        assert not line.rect.colliderect(plan.figure)
+        for other in plan.texts[i + 1:]:
+            assert not line.rect.colliderect(other.rect)
