@@ -281,3 +281,59 @@ def test_any_exercise_text_fits(size, title, steps, hint, position):
         assert not line.rect.colliderect(plan.figure)
         for other in plan.texts[i + 1:]:
             assert not line.rect.colliderect(other.rect)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
+def test_the_dose_and_every_step_show_on_every_screen(size, exercise):
+    _, plan = draw(size, ExerciseView(exercise, "1 / 2", calling=True, hint=HINT))
+    texts = [t.text for t in plan.texts]
+    assert exercise.dose in texts
+    assert [t for t in texts if t.isdigit()] == [str(i) for i in range(1, len(exercise.steps) + 1)]
+
+
+# ------------------------------------------------------------ simulator panel
+
+from microbreak.panel import PANEL_WIDTH, PanelState, button_rect, draw_panel  # noqa: E402
+
+PANEL_HEIGHTS = [240, 300, 480, 600]
+IDLE_PANEL = PanelState(led=0.0, buzzer_hz=None, button_down=False, hold=None)
+
+
+def draw_panel_at(height, state):
+    window = pygame.Surface((320 + PANEL_WIDTH, height))
+    window.fill((255, 0, 255))
+    rect = pygame.Rect(320, 0, PANEL_WIDTH, height)
+    draw_panel(window, rect, state)
+    return window, rect
+
+
+@pytest.mark.parametrize("height", PANEL_HEIGHTS)
+def test_the_panel_paints_only_its_own_rect_and_the_button_is_inside(height):
+    window, rect = draw_panel_at(height, IDLE_PANEL)
+    assert count_color(window, pygame.Rect(0, 0, 320, height), (255, 0, 255)) == 320 * height
+    assert count_color(window, rect, (255, 0, 255)) == 0
+    button = button_rect(rect)
+    assert rect.contains(button)
+    assert button.width >= 60 and button.width == button.height
+
+
+@pytest.mark.parametrize("height", PANEL_HEIGHTS)
+def test_the_panel_shows_led_buzzer_button_and_hold(height):
+    def pixels(state):
+        window, rect = draw_panel_at(height, state)
+        return window.subsurface(rect).copy()
+
+    def differ(a, b):
+        return pygame.image.tobytes(a, "RGB") != pygame.image.tobytes(b, "RGB")
+
+    idle = pixels(IDLE_PANEL)
+    lit = pixels(dataclasses.replace(IDLE_PANEL, led=1.0))
+    bright_red = lambda s: count_color(s, s.get_rect(), (255, 70, 56))  # noqa: E731
+    assert bright_red(lit) > bright_red(idle)
+    assert differ(idle, pixels(dataclasses.replace(IDLE_PANEL, buzzer_hz=2093.0)))
+    assert differ(pixels(dataclasses.replace(IDLE_PANEL, buzzer_hz=2093.0)),
+                  pixels(dataclasses.replace(IDLE_PANEL, buzzer_hz=440.0)))
+    assert differ(idle, pixels(dataclasses.replace(IDLE_PANEL, button_down=True)))
+    held = pixels(dataclasses.replace(IDLE_PANEL, button_down=True, hold=HoldHint("Release: snooze", 0.5)))
+    assert count_color(held, held.get_rect(), ATTENTION) > count_color(idle, idle.get_rect(), ATTENTION)

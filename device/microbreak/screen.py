@@ -375,12 +375,13 @@ def _fit(paras: list[_Para], area: pygame.Rect, min_height: int, base: int, vali
         fallback = [p.fallback() for p in paras]
         steps = [i for i, p in enumerate(paras) if p.number]
         two = [dataclasses.replace(f, max_lines=min(p.max_lines, 2)) for p, f in zip(paras, fallback)]
+        placed = _largest(fallback, area, min_height, base)  # whole, if smaller
         for keep in range(len(steps), -1, -1):
-            mixed = [two[i] if i in steps[:keep] else fallback[i] for i in range(len(paras))]
-            placed = _largest(mixed, area, min_height, base, shorten=True)
             if placed is not None:
                 break
-        else:
+            mixed = [two[i] if i in steps[:keep] else fallback[i] for i in range(len(paras))]
+            placed = _largest(mixed, area, min_height, base, shorten=True)
+        if placed is None:
             placed = _place(fallback, area, min_height, min_height, shorten=True, cut=True)
     used = max(t.rect.bottom for t in placed) - area.top if placed else 0
     shift = 0
