@@ -8,7 +8,7 @@ A pose is a flat table of numbers. Any key left out takes its default, so
     >>> draw_figure(surface, surface.get_rect(), "front",
     ...             {"left_upper_arm": 165, "right_upper_arm": 165,
     ...              "fingers_spread": 1})
-    <rect(...)>
+    Rect(...)
 
 Every value is a number, never a flag, so two poses can be blended key by key
 (``a + (b - a) * t``) to animate between them. The vocabulary:

@@ -2,10 +2,12 @@
 
 ::
 
+    >>> window = pygame.Surface((320 + PANEL_WIDTH, 300))
     >>> panel = pygame.Rect(320, 0, PANEL_WIDTH, 300)
     >>> draw_panel(window, panel, PanelState(led=1.0, buzzer_hz=2093.0,
     ...                                      button_down=False, hold=None))
-    >>> button_rect(panel).collidepoint(click)   # did the click hit the button?
+    >>> button_rect(panel).collidepoint(panel.center)   # did a click hit the button?
+    True
 
 The LED glows with its brightness, the buzzer shows a sound mark and its
 frequency while it sounds, and the button looks pressed while it is held down,
