@@ -62,7 +62,7 @@ def test_break_shows_the_exercise_its_place_and_the_gestures():
     assert isinstance(shown, ExerciseView)
     assert shown.exercise.name == "upper-back-movement" and shown.position == "1 / 2"
     assert shown.calling and led_pattern(schedule) == "blink"
-    assert shown.hint == "Press when done · hold 2 s snooze · 5 s skip"
+    assert shown.hint == "Press: done · Hold: snooze / skip"
     schedule.gesture(Gesture.PRESS, clock.now())
     shown = view(schedule, clock)
     assert shown.exercise.name == "high-reach-stretch" and shown.position == "2 / 2"

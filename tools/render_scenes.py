@@ -25,7 +25,7 @@ from microbreak.exercises import load_exercises  # noqa: E402
 from microbreak.views import DoneView, ExerciseView, HoldHint, IdleView  # noqa: E402
 
 SIZES = ("240x240", "320x240", "480x320", "800x480", "1024x600")
-HINT = "Press when done · hold 2 s snooze · 5 s skip"
+HINT = "Press: done · Hold: snooze / skip"
 
 
 def scenes():

@@ -216,6 +216,10 @@ def _clock(iso: str) -> str:
     return datetime.fromisoformat(iso).strftime("%H:%M")
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
 def format_status(status: dict) -> str:
     state = status["state"].replace("_", "-")
     lines = [f"microbreak: {state}" + (" (simulator)" if status.get("simulated") else "")]
@@ -233,8 +237,8 @@ def format_status(status: dict) -> str:
     today = status["today"]
     outcomes = ", ".join(f"{today[k]} {k}" for k in ("completed", "partial", "skipped", "missed")
                          if today[k])
-    lines.append(f"  today       {today['breaks']} breaks" + (f" ({outcomes})" if outcomes else "")
-                 + f" · {today['sets']} sets")
+    lines.append(f"  today       {plural(today['breaks'], 'break')}"
+                 + (f" ({outcomes})" if outcomes else "") + f" · {plural(today['sets'], 'set')}")
     return "\n".join(lines)
 
 

@@ -65,7 +65,7 @@ def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], tod
             exercise=exercises[session.current],
             position=f"{session.index + 1} / {len(session.exercises)}",
             calling=session.calling,
-            hint=f"Press when done · hold {snooze} s snooze · {skip} s skip",
+            hint="Press: done · Hold: snooze / skip",
             hold=hold)
     if schedule.summary:
         s = schedule.summary
