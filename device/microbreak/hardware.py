@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from gpiozero import LED, PWMLED, Button, Buzzer, TonalBuzzer
+from gpiozero import LED, PWMLED, Buzzer, DigitalInputDevice, TonalBuzzer
 from gpiozero.exc import PinPWMUnsupported
 from gpiozero.tones import Tone
 
@@ -209,10 +209,12 @@ class Hardware:
                  songs: Mapping[str, Song] = {}, pin_factory=None,
                  clock: Callable[[], float] = time.monotonic):
         bounce = settings.button.bounce_ms / 1000 or None
-        self.button = Button(settings.button.pin, pull_up=True, bounce_time=bounce,
-                             pin_factory=pin_factory)
-        self.button.when_pressed = lambda: post(ButtonDown(clock()))
-        self.button.when_released = lambda: post(ButtonUp(clock()))
+        # Not gpiozero's Button: its hold thread wakes ten times a second for
+        # as long as it lives. Holds are timed from the two edges instead.
+        self.button = DigitalInputDevice(settings.button.pin, pull_up=True, bounce_time=bounce,
+                                         pin_factory=pin_factory)
+        self.button.when_activated = lambda: post(ButtonDown(clock()))
+        self.button.when_deactivated = lambda: post(ButtonUp(clock()))
         self.light = Light(settings.led.pin, pin_factory, clock)
         self.sounder = Sounder.for_kind(settings.buzzer.kind, settings.buzzer.pin, songs,
                                         pin_factory)

@@ -278,7 +278,7 @@ class Service:
         if not self.simulated:
             raise ControlError("press and hold drive the simulator's button; on a device, "
                                "press the real one")
-        if self._release is not None or self.hardware.button.is_pressed:
+        if self._release is not None or self.hardware.button.is_active:
             raise ControlError("the button is already held")
         self.hardware.button.pin.drive_low()
         self._release = (time.monotonic() + seconds, request.reply)

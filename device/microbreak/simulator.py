@@ -80,7 +80,7 @@ class SimulatorWindow:
         return self._panel_state(
             led=round(float(parts.light.device.pin.state), 2),
             buzzer_hz=hz,
-            button_down=parts.button.is_pressed,
+            button_down=parts.button.is_active,
             hold=view.hold if view is not None else None)
 
     def show(self, view: View) -> None:
