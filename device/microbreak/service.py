@@ -149,7 +149,7 @@ class Service:
             self._held_since = None
             gesture = self.thresholds.classify(held)
             now = self.clock.now()
-            log.debug("button held %.2f s: %s", held, gesture.value)
+            log.info("button held %.2f s: %s", held, gesture.value)
             self.apply(self.schedule.gesture(gesture, now), now)
             for future in self._waiting:
                 future.set_result(self.status(now))
