@@ -7,6 +7,7 @@ changed, so an idle screen costs nothing between minutes.
 from __future__ import annotations
 
 import os
+import time
 
 from .views import View
 
@@ -38,8 +39,8 @@ class Display:
         self._shown: View | None = None
 
     def show(self, view: View) -> None:
-        if view != self._shown:
-            self.screen.draw(view)
+        if view != self._shown or self.screen.animated(view):
+            self.screen.draw(view, time.monotonic())
             self._pygame.display.flip()
             self._shown = view
 
@@ -51,7 +52,7 @@ class Display:
         return []
 
     def animating(self) -> bool:
-        return False
+        return self.screen.animated(self._shown)
 
     def save(self, path) -> None:
         self._pygame.image.save(self.surface, str(path))

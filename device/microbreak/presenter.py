@@ -56,8 +56,10 @@ def hold_hint(state: State, held_seconds: float, thresholds: HoldThresholds) -> 
 
 
 def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], today: DayCounts,
-            thresholds: HoldThresholds, hold: HoldHint | None = None) -> View:
-    """The view for this moment."""
+            thresholds: HoldThresholds, hold: HoldHint | None = None,
+            exercise_since: float = 0.0) -> View:
+    """The view for this moment; *exercise_since* is when the exercise on
+    screen appeared (real monotonic seconds), which paces its animation."""
     snooze, skip = f"{thresholds.snooze:g}", f"{thresholds.skip:g}"
     if schedule.state is State.BREAK:
         session = schedule.session
@@ -66,7 +68,7 @@ def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], tod
             position=f"{session.index + 1} / {len(session.exercises)}",
             calling=session.calling,
             hint="Press: done · Hold: snooze / skip",
-            hold=hold)
+            hold=hold, since=exercise_since)
     if schedule.summary:
         s = schedule.summary
         return DoneView(DONE_TITLES[s.outcome],

@@ -244,8 +244,13 @@ class Screen:
             plan = _with_hold(plan, view.hold)
         return plan
 
-    def draw(self, view: View) -> Plan:
-        """Draw *view* over the whole surface; return its plan."""
+    def animated(self, view: View | None) -> bool:
+        """Whether *view* moves by itself, so must be drawn again every frame."""
+        return False
+
+    def draw(self, view: View, now: float | None = None) -> Plan:
+        """Draw *view* over the whole surface as it looks at real monotonic
+        time *now* (for an animated view); return its plan."""
         plan = self.plan(view)
         surface = self.surface
         surface.fill(BACKGROUND)

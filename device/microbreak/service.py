@@ -78,6 +78,8 @@ class Service:
         self._break_id: int | None = None
         self._today_cache: tuple | None = None
         self._held_since: float | None = None
+        self._exercise_shown: tuple | None = None  # (session, index) on screen, and since when
+        self._exercise_since = 0.0
         self._release: tuple[float, Future] | None = None  # simulator press/hold in progress
         self._waiting: list[Future] = []  # answered once the button is released
         self._running = False
@@ -138,8 +140,13 @@ class Service:
             if self._held_since is not None:
                 hold = presenter.hold_hint(self.schedule.state,
                                            time.monotonic() - self._held_since, self.thresholds)
+            session = self.schedule.session
+            shown = (id(session), session.index) if self.schedule.state is State.BREAK else None
+            if shown != self._exercise_shown:
+                self._exercise_shown, self._exercise_since = shown, time.monotonic()
             self.frontend.show(presenter.present(self.schedule, now, self.exercises,
-                                                 self.today(now), self.thresholds, hold))
+                                                 self.today(now), self.thresholds, hold,
+                                                 self._exercise_since))
 
     def handle(self, event: object) -> None:
         if isinstance(event, ButtonDown):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import time
 
 from .hardware import Hardware
 from .views import View
@@ -84,8 +85,8 @@ class SimulatorWindow:
             hold=view.hold if view is not None else None)
 
     def show(self, view: View) -> None:
-        if view != self._view:
-            self.screen.draw(view)
+        if view != self._view or self.screen.animated(view):
+            self.screen.draw(view, time.monotonic())
             self._view = view
             self._dirty = True
         state = self.panel_state(view)
@@ -101,7 +102,7 @@ class SimulatorWindow:
         """True while the panel changes by itself (LED fading or blinking, a tone)."""
         parts = self.hardware
         return (parts.light.pattern in ("pulse", "blink") or parts.light.deadline() is not None
-                or parts.sounder.playing)
+                or parts.sounder.playing or self.screen.animated(self._view))
 
     def pump(self) -> list:
         from .service import Stop

@@ -42,8 +42,9 @@ class ExerciseView:
     exercise: Exercise
     position: str  # "1 / 2": which exercise of this break
     calling: bool  # the cue is still calling (no press yet since it sounded)
-    hint: str  # "Press when done · hold 2 s snooze · 5 s skip"
+    hint: str  # "Press: done · Hold: snooze / skip"
     hold: HoldHint | None = None
+    since: float = 0.0  # real monotonic time this exercise appeared: paces its animation
 
 
 @dataclass(frozen=True)
