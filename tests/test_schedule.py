@@ -204,3 +204,23 @@ def test_breaks_never_start_closer_than_the_interval_and_each_ends_exactly_once(
     for (before, _), (after, effect) in zip(starts, starts[1:]):
         if effect.reason == "scheduled":
             assert after - before >= interval
+
+
+def test_a_new_interval_counts_from_the_same_start():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    start = clock.now().mono
+    clock.advance(10 * 60)
+    schedule.update_rules(Rules(interval_seconds=30 * 60, heads_up_seconds=60), clock.now())
+    assert schedule.next_break == start + 30 * 60
+    clock.advance(25 * 60)  # 35 minutes since the start: past the new interval
+    schedule.update_rules(Rules(interval_seconds=20 * 60, heads_up_seconds=60), clock.now())
+    assert schedule.next_break == clock.now().mono  # due now, not in the past
+
+
+def test_new_settings_leave_a_break_on_screen_alone():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    schedule.break_now(clock.now())
+    schedule.update_rules(Rules(interval_seconds=60), clock.now())
+    assert schedule.state is State.BREAK and schedule.session.current == NAMES[0]

@@ -52,6 +52,11 @@ class Simulator:
     def json(self, *args):
         return json.loads(self.cli(*args, "--json").stdout)
 
+    def json_plain(self, verb):
+        """The result of a control request with no CLI command of its own."""
+        from microbreak.control import call
+        return call(verb, runtime=self.runtime)
+
     def status(self):
         run = self.cli("status", "--json", check=False)
         return json.loads(run.stdout) if run.returncode == 0 else None
@@ -167,3 +172,26 @@ def test_sigterm_stops_it_cleanly(tmp_path):
     assert sim.process.wait(10) == 0
     assert not (sim.runtime / "control.sock").exists()
     sim.stop()
+
+
+def test_settings_reload_applies_a_good_file_and_keeps_the_last_good_one(tmp_path):
+    sim = Simulator(tmp_path, speed=1)
+    config = tmp_path / "config.toml"
+    try:
+        assert sim.json_plain("settings")["schedule.interval_minutes"] == 1
+        config.write_text(FAST.replace("interval_minutes = 1", "interval_minutes = 30"))
+        assert sim.cli("reload").stdout.strip() == "reloaded: schedule.interval_minutes"
+        assert sim.status()["next_break_in_seconds"] > 25 * 60
+
+        config.write_text(FAST.replace("interval_minutes = 1", "interval_minutes = 0"))
+        refused = sim.cli("reload", check=False)
+        assert refused.returncode == 1
+        assert "keeps its last good ones" in refused.stderr
+        assert "schedule.interval_minutes = 0 is out of range" in refused.stderr
+        assert sim.json_plain("settings")["schedule.interval_minutes"] == 30
+
+        config.write_text(FAST.replace("interval_minutes = 1", "interval_minutes = 5"))
+        sim.process.send_signal(signal.SIGHUP)
+        sim.wait_for(lambda s: s["next_break_in_seconds"] < 6 * 60, "SIGHUP to reload")
+    finally:
+        sim.stop()

@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     history = verb("history", cmd_history, "the last breaks and their sets", json_output=True)
     history.add_argument("-n", "--limit", type=int, default=20, metavar="N",
                          help="how many breaks (default 20)")
+    verb("reload", cmd_reload, "read the settings file again (the service keeps its last "
+                               "good settings if the file is bad)")
     verb("press", act("press"), "press the simulator's button", json_output=True)
     hold = verb("hold", cmd_hold, "hold the simulator's button down for SECONDS",
                 json_output=True)
@@ -146,7 +148,8 @@ def cmd_run(args) -> int:
         except Exception as exc:  # noqa: BLE001 - any SDL failure: carry on without a screen
             logging.getLogger("microbreak").warning(
                 "no screen (%s): carrying on with the LED, buzzer and button", exc)
-    Service(settings, state_dir=state_dir(args.state_dir, SYSTEM_STATE_DIR),
+    Service(settings, config_file=args.config,
+            state_dir=state_dir(args.state_dir, SYSTEM_STATE_DIR),
             runtime_dir=runtime_dir(args.runtime_dir), frontend=display,
             pin_factory=make_pin_factory(settings.pins.factory)).run()
     return 0
@@ -175,7 +178,7 @@ def cmd_simulate(args) -> int:
     clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
     default_state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local/state") \
         / "microbreak-simulator"
-    service = Service(settings, clock=clock, simulated=True,
+    service = Service(settings, config_file=args.config, clock=clock, simulated=True,
                       state_dir=state_dir(args.state_dir, default_state),
                       runtime_dir=runtime_dir(args.runtime_dir),
                       pin_factory=make_pin_factory("mock"))
@@ -257,6 +260,12 @@ def cmd_history(args) -> int:
         started = datetime.fromisoformat(b["started_at"]).strftime("%Y-%m-%d %H:%M")
         sets = f"{len(b['sets'])}/{len(b['planned'])}"
         print(f"{started:<17} {b['outcome'] or 'on':<10} {sets:<5} {', '.join(b['planned'])}")
+    return 0
+
+
+def cmd_reload(args) -> int:
+    changed = remote(args, "reload")["changed"]
+    print("reloaded: " + (", ".join(changed) if changed else "no change"))
     return 0
 
 

@@ -88,6 +88,18 @@ class Schedule:
         self.summary: Summary | None = None
         self._rotation = rotation % len(self.exercises)
 
+    def update_rules(self, rules: Rules, now: Now) -> None:
+        """New settings. A coming break keeps counting from the same start with
+        the new interval (at once, if that is already past); a break on screen
+        or snoozed keeps its times."""
+        old, self.rules = self.rules, rules
+        if self.state in (State.IDLE, State.HEADS_UP) and self.session is None:
+            start = self.next_break - old.interval_seconds
+            self.next_break = max(start + rules.interval_seconds, now.mono)
+            if self.state is State.HEADS_UP and \
+                    now.mono < self.next_break - rules.heads_up_seconds:
+                self.state = State.IDLE
+
     def deadline(self) -> float:
         """When :meth:`advance` next has something to do (monotonic seconds)."""
         times = [self.summary.until] if self.summary else []

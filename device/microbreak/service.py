@@ -28,7 +28,7 @@ from .inbox import Inbox
 from .resources import data_dir
 from .rtttl import load_folder
 from .schedule import Rules, Schedule, State
-from .settings import Settings
+from .settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("microbreak")
 
@@ -50,11 +50,16 @@ class Stop:
     """Posted to end the loop (a signal, the window closed)."""
 
 
+class Reload:
+    """Posted to read the settings again (SIGHUP)."""
+
+
 class Service:
     def __init__(self, settings: Settings, *, state_dir: Path, runtime_dir: Path,
-                 clock=None, pin_factory=None, frontend=None, simulated: bool = False,
-                 exercise_dirs=()):
+                 config_file: Path | None = None, clock=None, pin_factory=None, frontend=None,
+                 simulated: bool = False, exercise_dirs=()):
         self.settings = settings
+        self.config_file = config_file  # read again on reload; None: the default place
         self.clock = clock or SystemClock()
         self.simulated = simulated
         self.inbox = Inbox()
@@ -65,8 +70,10 @@ class Service:
         closed = self.history.close_unfinished()
         if closed:
             log.info("closed %d break(s) left open by the last stop", closed)
+        self._pin_factory = pin_factory
+        self._songs = load_folder(data_dir("sounds"))
         self.hardware = Hardware(settings, self.inbox.post, pin_factory=pin_factory,
-                                 songs=load_folder(data_dir("sounds")))
+                                 songs=self._songs)
         self.thresholds = HoldThresholds(settings.button.snooze_hold_seconds,
                                          settings.button.skip_hold_seconds)
         names = [e.name for e in exercises]
@@ -91,6 +98,8 @@ class Service:
         self.control.start()
         previous = {sig: signal.signal(sig, lambda *_: self.inbox.post(Stop()))
                     for sig in (signal.SIGTERM, signal.SIGINT)}
+        previous[signal.SIGHUP] = signal.signal(signal.SIGHUP,
+                                                lambda *_: self.inbox.post(Reload()))
         if self.frontend is not None and self.frontend.fileno() is not None:
             self.inbox.watch(self.frontend.fileno())
         self._running = True
@@ -163,6 +172,11 @@ class Service:
             self._waiting.clear()
         elif isinstance(event, Request):
             self._answer(event)
+        elif isinstance(event, Reload):
+            try:
+                self.reload()
+            except SettingsError:
+                pass  # logged; the last good settings stay
         elif isinstance(event, Stop):
             log.info("stopping")
             self._running = False
@@ -188,6 +202,34 @@ class Service:
                 self.hardware.sounder.play(effect.name)
             elif isinstance(effect, Flash):
                 self.hardware.light.flash()
+
+    def reload(self) -> list[str]:
+        """Read the settings file again and apply it whole, or raise
+        :class:`SettingsError` and keep the last good settings. Returns the
+        keys that changed."""
+        try:
+            new = load_settings(self.config_file)
+        except SettingsError as exc:
+            log.error("settings rejected, keeping the last good ones: %s", exc)
+            raise
+        old = dict((key, value) for key, value, *_ in self.settings.items())
+        changed = [key for key, value, *_ in new.items() if old[key] != value]
+        now = self.clock.now()
+        self.settings = new
+        self.schedule.update_rules(Rules.from_settings(new), now)
+        self.thresholds = HoldThresholds(new.button.snooze_hold_seconds,
+                                         new.button.skip_hold_seconds)
+        if any(key.split(".")[0] in ("button", "led", "buzzer") for key in changed):
+            self.hardware.close()
+            self.hardware = Hardware(new, self.inbox.post, pin_factory=self._pin_factory,
+                                     songs=self._songs)
+            self._held_since = None
+            if hasattr(self.frontend, "hardware"):
+                self.frontend.hardware = self.hardware
+        if any(key.startswith(("screen.", "pins.")) for key in changed):
+            log.warning("screen and pin library changes apply at the next start")
+        log.info("settings reloaded%s", ": " + ", ".join(changed) if changed else ", no change")
+        return changed
 
     def today(self, now: Now):
         day = now.wall.date()
@@ -236,6 +278,17 @@ class Service:
 
     def _verb_status(self, request):
         return self.status()
+
+    def _verb_reload(self, request):
+        try:
+            return {"changed": self.reload()}
+        except SettingsError as exc:
+            raise ControlError(f"settings not reloaded, the service keeps its last good ones:\n"
+                               f"{exc}") from None
+
+    def _verb_settings(self, request):
+        """The settings the service runs with now."""
+        return {key: value for key, value, *_ in self.settings.items()}
 
     def _verb_history(self, request):
         limit = request.args.get("limit", 20)
