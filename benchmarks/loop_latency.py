@@ -29,7 +29,9 @@ sys.path.insert(0, str(ROOT / "device"))
 
 from microbreak.control import ControlError, call  # noqa: E402
 
-CONFIG = "[schedule]\ninterval_minutes = 1\nheads_up_seconds = 10\n[screen]\nsize = \"320x240\"\n"
+ALWAYS = "".join(f'{day} = "00:00-24:00"\n' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+CONFIG = ("[schedule]\ninterval_minutes = 1\nheads_up_seconds = 10\n[screen]\nsize = \"320x240\"\n"
+          "[hours]\n" + ALWAYS)
 
 
 def one_run(folder: Path) -> dict:

@@ -172,7 +172,7 @@ def test_breaks_never_start_closer_than_the_interval_and_each_ends_exactly_once(
             # Advance in steps as the service does: to each deadline, never past it.
             end = clock.now().mono + seconds
             while clock.now().mono < end:
-                clock.advance(max(min(schedule.deadline(), end) - clock.now().mono, 0.001))
+                clock.advance(max(min(schedule.deadline(clock.now()), end) - clock.now().mono, 0.001))
                 feed(schedule.advance(clock.now()))
         elif action == "now":
             feed(schedule.break_now(clock.now()))
@@ -185,7 +185,7 @@ def test_breaks_never_start_closer_than_the_interval_and_each_ends_exactly_once(
     for _ in range(100):  # let any break still on run out
         if schedule.state is not State.BREAK and schedule.session is None:
             break
-        clock.advance(max(schedule.deadline() - clock.now().mono, 0.001))
+        clock.advance(max(schedule.deadline(clock.now()) - clock.now().mono, 0.001))
         feed(schedule.advance(clock.now()))
 
     starts = [(mono, e) for mono, e in log if isinstance(e, BreakStarted)]

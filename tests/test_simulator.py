@@ -13,7 +13,11 @@ import pygame
 import pytest
 
 DEVICE = Path(__file__).resolve().parent.parent / "device"
+ALWAYS = "".join(f'{day} = "00:00-24:00"\n' for day in
+                 ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 FAST = """
+[hours]
+""" + ALWAYS + """
 [schedule]
 interval_minutes = 1
 heads_up_seconds = 10

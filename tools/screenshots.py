@@ -30,7 +30,8 @@ recue_minutes = 30
 summary_seconds = 60
 [screen]
 size = "{size}"
-"""
+[hours]
+""" + "".join(f'{day} = "00:00-24:00"\n' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ class Outcome(str, Enum):
     PARTIAL = "partial"  # some sets confirmed, then no answer
     SKIPPED = "skipped"  # skipped with the button or a command
     MISSED = "missed"  # never answered, after every re-cue
+    AWAY = "away"  # a natural break: the desk was empty long enough
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Flash:
 class BreakStarted:
     started_at: datetime
     exercises: tuple[str, ...]
-    reason: str  # "scheduled" or "now"
+    reason: str  # "scheduled", "now", or "away" (a natural break, recorded on return)
 
 
 @dataclass(frozen=True)

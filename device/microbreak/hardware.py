@@ -42,6 +42,11 @@ class ButtonUp:
     at: float
 
 
+@dataclass(frozen=True)
+class Motion:
+    moving: bool  # the presence sensor's output rose (True) or fell
+
+
 def make_pin_factory(name: str):
     """The gpiozero pin factory called *name* in the settings; None lets gpiozero
     choose (``auto``): lgpio on current Raspberry Pi OS, RPi.GPIO on older."""
@@ -215,10 +220,19 @@ class Hardware:
                                          pin_factory=pin_factory)
         self.button.when_activated = lambda: post(ButtonDown(clock()))
         self.button.when_deactivated = lambda: post(ButtonUp(clock()))
+        self.motion = None
+        if settings.presence.enabled:
+            # A PIR's output is a clean level: plain edges, no sampling thread
+            # (gpiozero's MotionSensor samples ten times a second).
+            self.motion = DigitalInputDevice(settings.presence.pin, pull_up=False,
+                                             pin_factory=pin_factory)
+            self.motion.when_activated = lambda: post(Motion(True))
+            self.motion.when_deactivated = lambda: post(Motion(False))
         self.light = Light(settings.led.pin, pin_factory, clock)
         self.sounder = Sounder.for_kind(settings.buzzer.kind, settings.buzzer.pin, songs,
                                         pin_factory)
 
     def close(self) -> None:
-        for part in (self.sounder, self.light, self.button):
-            part.close()
+        for part in (self.sounder, self.light, self.button, self.motion):
+            if part is not None:
+                part.close()

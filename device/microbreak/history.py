@@ -30,10 +30,10 @@ CREATE TABLE IF NOT EXISTS breaks (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,      -- ISO 8601 with the UTC offset
     day TEXT NOT NULL,             -- local date of the start, YYYY-MM-DD
-    reason TEXT NOT NULL,          -- scheduled | now
+    reason TEXT NOT NULL,          -- scheduled | now | away
     planned TEXT NOT NULL,         -- JSON list of exercise names
     ended_at TEXT,
-    outcome TEXT CHECK (outcome IN ('completed', 'partial', 'skipped', 'missed'))
+    outcome TEXT CHECK (outcome IN ('completed', 'partial', 'skipped', 'missed', 'away'))
 );
 CREATE TABLE IF NOT EXISTS sets (
     id INTEGER PRIMARY KEY,
@@ -55,6 +55,7 @@ class DayCounts:
     partial: int = 0
     skipped: int = 0
     missed: int = 0
+    away: int = 0  # natural breaks: the desk was empty long enough
     sets: int = 0
 
     def as_dict(self) -> dict:
@@ -138,6 +139,7 @@ class History:
                    count(*) FILTER (WHERE outcome = 'partial') AS partial,
                    count(*) FILTER (WHERE outcome = 'skipped') AS skipped,
                    count(*) FILTER (WHERE outcome = 'missed') AS missed,
+                   count(*) FILTER (WHERE outcome = 'away') AS away,
                    (SELECT count(*) FROM sets JOIN breaks b ON b.id = sets.break_id
                     WHERE b.day = :day) AS sets
             FROM breaks WHERE day = :day""", {"day": day.isoformat()}).fetchone()

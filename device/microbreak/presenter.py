@@ -29,11 +29,10 @@ def clock_text(when) -> str:
     return when.strftime("%H:%M")
 
 
-def next_break_wall(schedule: Schedule, now: Now):
-    """The wall time of the next break, or None while paused or in a break."""
-    if schedule.state in (State.PAUSED, State.BREAK):
-        return None
-    return now.wall_at(schedule.next_break)
+def day_and_time(when, now: Now) -> str:
+    """``"14:35"`` today, ``"Mon 09:45"`` on another day."""
+    local, today = when.astimezone(now.wall.tzinfo), now.wall
+    return clock_text(local) if local.date() == today.date() else local.strftime("%a %H:%M")
 
 
 def today_text(today: DayCounts) -> str:
@@ -50,6 +49,7 @@ def hold_hint(state: State, held_seconds: float, thresholds: HoldThresholds) -> 
         State.HEADS_UP: ("Release: nothing", "Release: snooze", "Release: skip break"),
         State.IDLE: ("Release: status", "Release: status", "Release: pause"),
         State.PAUSED: ("Release: status", "Release: status", "Release: resume"),
+        State.OFF_HOURS: ("Release: status", "Release: status", "Release: pause"),
     }[state]
     index = ("press", "snooze", "skip").index(gesture.value)
     return HoldHint(labels[index], round(thresholds.progress(held_seconds), 2))
@@ -71,21 +71,36 @@ def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], tod
             hold=hold, since=exercise_since)
     if schedule.summary:
         s = schedule.summary
+        at = schedule.next_break_wall(now)
         return DoneView(DONE_TITLES[s.outcome],
-                        f"{s.done}/{s.total} sets · next break "
-                        f"{clock_text(next_break_wall(schedule, now))}", hold=hold)
+                        f"{s.done}/{s.total} sets"
+                        + (f" · next break {day_and_time(at, now)}" if at else ""), hold=hold)
     common = dict(clock=clock_text(now.wall), today=today_text(today), hold=hold)
     if schedule.state is State.PAUSED:
-        return IdleView(headline="Paused", detail="No breaks until resumed",
+        until = schedule.pause_.until or (schedule.pause_.until_mono is not None
+                                          and now.wall_at(schedule.pause_.until_mono))
+        return IdleView(headline=f"Paused until {day_and_time(until, now)}" if until
+                        else "Paused", detail="No breaks until then" if until
+                        else "No breaks until resumed",
                         hint=f"Hold {skip} s to resume", **common)
+    if schedule.state is State.OFF_HOURS:
+        at = schedule.next_break_wall(now)
+        opens = schedule.next_open_wall(now)
+        return IdleView(headline=f"Back {day_and_time(opens, now)}" if opens else "Off hours",
+                        detail=f"First break {day_and_time(at, now)}" if at else "",
+                        hint="", asleep=True, **common)
     remaining = schedule.next_break - now.mono
     if schedule.state is State.HEADS_UP:
         return IdleView(headline=f"Break in {max(math.ceil(remaining), 0)} s", detail="",
                         hint=f"Hold {snooze} s to snooze", heads_up=True, **common)
-    at = clock_text(next_break_wall(schedule, now))
-    headline = f"Snoozed until {at}" if schedule.session else f"Next break {at}"
-    return IdleView(headline=headline, detail=f"in {max(math.ceil(remaining / 60), 1)} min",
-                    hint="", **common)
+    at = schedule.next_break_wall(now)
+    if not schedule.present(now):
+        return IdleView(headline="Desk empty", detail="Breaks wait for you", hint="", **common)
+    headline = f"Snoozed until {day_and_time(at, now)}" if schedule.session \
+        else f"Next break {day_and_time(at, now)}"
+    soon = at is not None and abs(now.mono_at(at) - schedule.next_break) < 1
+    detail = f"in {max(math.ceil(remaining / 60), 1)} min" if soon else ""
+    return IdleView(headline=headline, detail=detail, hint="", **common)
 
 
 def view_changes_at(schedule: Schedule, now: Now) -> float:
@@ -107,12 +122,12 @@ def led_pattern(schedule: Schedule) -> str:
         return "blink" if schedule.session.calling else "on"
     if schedule.state is State.PAUSED:
         return "dim"
-    return "off"
+    return "off"  # idle, off hours
 
 
 def status(schedule: Schedule, now: Now, today: DayCounts) -> dict:
     """The service's state as data, for ``microbreak status --json``."""
-    at = next_break_wall(schedule, now)
+    at = schedule.next_break_wall(now)
     session = schedule.session
     current = None
     if session is not None:
@@ -126,9 +141,19 @@ def status(schedule: Schedule, now: Now, today: DayCounts) -> dict:
     return {
         "state": schedule.state.value,
         "next_break_at": at.isoformat(timespec="seconds") if at else None,
-        "next_break_in_seconds": (round(schedule.next_break - now.mono)
-                                  if at else None),
+        "next_break_in_seconds": round((at - now.wall).total_seconds()) if at else None,
         "snoozes_left": schedule.rules.max_snoozes - schedule.snoozes,
         "break": current,
+        "paused_until": _paused_until(schedule, now),
+        "present": schedule.present(now),
+        "wall_clock_trusted": now.trusted,
         "today": today.as_dict(),
     }
+
+
+def _paused_until(schedule: Schedule, now: Now) -> str | None:
+    if schedule.state is not State.PAUSED:
+        return None
+    pause = schedule.pause_
+    until = pause.until or (pause.until_mono is not None and now.wall_at(pause.until_mono))
+    return until.isoformat(timespec="seconds") if until else None

@@ -1,10 +1,17 @@
 """When breaks happen: a pure state machine over the break sessions.
 
-Fed with the time (:meth:`Schedule.advance`) and the person's gestures
-(:meth:`Schedule.gesture`, :meth:`Schedule.break_now`), it returns the
-:mod:`~microbreak.effects` to carry out. Intervals are counted on the
-monotonic clock from the end of the previous break, so two breaks never start
-closer than the interval unless someone asks for one::
+Fed with the time (:meth:`Schedule.advance`), the person's gestures
+(:meth:`Schedule.gesture`), the presence sensor (:meth:`Schedule.presence`)
+and commands (:meth:`snooze`, :meth:`skip`, :meth:`pause`, :meth:`resume`,
+:meth:`break_now`), it returns the :mod:`~microbreak.effects` to carry out.
+
+- Intervals count on the monotonic clock from the end of the previous break,
+  so two breaks never start closer than the interval unless someone asks.
+- Working hours and "pause until" follow the wall clock, but only while it is
+  trusted; a wall clock that steps is simply read again, so a step never
+  causes a burst of breaks and never loses the rest of a day.
+- Nothing calls (heads-up, cue, re-cue) outside working hours or at an empty
+  desk::
 
     >>> from microbreak.clock import FakeClock
     >>> clock = FakeClock()
@@ -21,13 +28,17 @@ closer than the interval unless someone asks for one::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
 from enum import Enum
 
 from .clock import Now
 from .effects import BreakEnded, BreakStarted, Cue, Effect, Outcome
 from .gestures import Gesture
 from .session import BreakSession
+from .workhours import WorkHours
+
+CALLS = frozenset({"heads_up", "break", "recue"})  # the cues that call a person
 
 
 class State(str, Enum):
@@ -35,11 +46,12 @@ class State(str, Enum):
     HEADS_UP = "heads_up"
     BREAK = "break"
     PAUSED = "paused"
+    OFF_HOURS = "off_hours"
 
 
 @dataclass(frozen=True)
 class Rules:
-    """The schedule's settings, in seconds."""
+    """The schedule's settings, in seconds; ``hours`` None means always."""
 
     interval_seconds: float = 45 * 60
     heads_up_seconds: float = 60
@@ -49,10 +61,19 @@ class Rules:
     snooze_seconds: float = 10 * 60
     max_snoozes: int = 2
     summary_seconds: float = 8
+    hours: WorkHours | None = None
+    empty_after_seconds: float = 60
+    away_seconds: float = 5 * 60
+    return_grace_seconds: float = 30
 
     @classmethod
-    def from_settings(cls, settings) -> Rules:
-        b = settings.break_
+    def from_settings(cls, settings, zone=None) -> Rules:
+        """From :class:`~microbreak.settings.Settings`; *zone* is the local zone
+        to use when ``hours.timezone`` is empty."""
+        from zoneinfo import ZoneInfo
+        b, h = settings.break_, settings.hours
+        zone = ZoneInfo(h.timezone) if h.timezone else zone
+        days = {day: getattr(h, day) for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
         return cls(
             interval_seconds=settings.schedule.interval_minutes * 60,
             heads_up_seconds=settings.schedule.heads_up_seconds,
@@ -62,6 +83,10 @@ class Rules:
             snooze_seconds=b.snooze_minutes * 60,
             max_snoozes=b.max_snoozes,
             summary_seconds=b.summary_seconds,
+            hours=WorkHours.parse(days, zone or datetime.now().astimezone().tzinfo),
+            empty_after_seconds=settings.presence.empty_after_seconds,
+            away_seconds=settings.presence.away_minutes * 60,
+            return_grace_seconds=settings.presence.return_grace_seconds,
         )
 
 
@@ -75,6 +100,20 @@ class Summary:
     until: float
 
 
+@dataclass(frozen=True)
+class Pause:
+    """Paused until ``until`` (wall, followed while trusted) or, failing that,
+    ``until_mono``; both None: until resumed."""
+
+    until: datetime | None = None
+    until_mono: float | None = None
+
+    def over(self, now: Now) -> bool:
+        if self.until is not None and now.trusted:
+            return now.wall >= self.until
+        return self.until_mono is not None and now.mono >= self.until_mono
+
+
 class Schedule:
     def __init__(self, rules: Rules, exercises: Sequence[str], now: Now, rotation: int = 0):
         if not exercises:
@@ -86,7 +125,261 @@ class Schedule:
         self.session: BreakSession | None = None  # on screen, or put off by a snooze
         self.snoozes = 0  # used by the coming break
         self.summary: Summary | None = None
+        self.pause_: Pause | None = None
+        self.still_since: Now | None = None  # no motion since then; None: someone moves
         self._rotation = rotation % len(self.exercises)
+        if not self.open(now):
+            self.state = State.OFF_HOURS
+
+    # -- what the rules allow now ---------------------------------------------
+
+    def present(self, now: Now) -> bool:
+        """Someone is at the desk: motion within the last ``empty_after_seconds``
+        (always, without a presence sensor)."""
+        return self.still_since is None or \
+            now.mono - self.still_since.mono < self.rules.empty_after_seconds
+
+    def open(self, now: Now) -> bool:
+        """Within working hours (or the wall clock is not trusted yet)."""
+        return self.rules.hours is None or not now.trusted or self.rules.hours.is_open(now.wall)
+
+    def next_open_wall(self, now: Now) -> datetime | None:
+        """When the working hours next open (None: not while the clock is untrusted)."""
+        if self.rules.hours is None or not now.trusted:
+            return None
+        return self.rules.hours.next_open(now.wall)
+
+    def next_break_wall(self, now: Now) -> datetime | None:
+        """When the coming break will be cued, as far as can be known now:
+        a break that would fall outside working hours comes one interval into
+        the next working period. None while paused, in a break, or never open."""
+        if self.state in (State.PAUSED, State.BREAK):
+            return None
+        due = now.wall_at(max(self.next_break, now.mono))
+        if self.rules.hours is None or not now.trusted:
+            return due
+        hours = self.rules.hours
+        if self.state is not State.OFF_HOURS:
+            closes = hours.next_change(now.wall)
+            if closes is None or due < closes:
+                return due
+        opens = hours.next_open(now.wall if self.state is State.OFF_HOURS else closes)
+        return opens + timedelta(seconds=self.rules.interval_seconds) if opens else None
+
+    def deadline(self, now: Now) -> float:
+        """When :meth:`advance` next has something to do (monotonic seconds).
+
+        A wall clock that steps makes this wrong; the service re-reads the
+        clock at least once a minute, and :meth:`advance` copes with any time.
+        """
+        times = [self.summary.until] if self.summary else []
+        if self.state is State.PAUSED:
+            if self.pause_.until is not None and now.trusted:
+                times.append(now.mono_at(self.pause_.until))
+            elif self.pause_.until_mono is not None:
+                times.append(self.pause_.until_mono)
+            return min(times, default=float("inf"))
+        if self.rules.hours is not None and now.trusted:
+            change = self.rules.hours.next_change(now.wall)
+            if change is not None:
+                times.append(now.mono_at(change))
+        if self.still_since is not None and self.present(now):
+            times.append(self.still_since.mono + self.rules.empty_after_seconds)
+        if self.state is State.OFF_HOURS or not self.present(now):
+            return min(times, default=float("inf"))
+        if self.state is State.BREAK:
+            times.append(self.session.deadline())
+        elif self.state is State.IDLE and self.rules.heads_up_seconds:
+            times.append(self.next_break - self.rules.heads_up_seconds)
+        if self.state in (State.IDLE, State.HEADS_UP):
+            times.append(self.next_break)
+        return min(times, default=float("inf"))
+
+    # -- time passes ------------------------------------------------------------
+
+    def advance(self, now: Now) -> list[Effect]:
+        """Time has passed (or the wall clock stepped): do what is due."""
+        effects: list[Effect] = []
+        if self.summary and now.mono >= self.summary.until:
+            self.summary = None
+        if self.state is State.PAUSED:
+            if not self.pause_.over(now):
+                return effects
+            effects += self._unpause(now)
+        if not self.open(now):
+            if self.state is not State.OFF_HOURS:
+                effects += self._close(now)
+            return effects
+        if self.state is State.OFF_HOURS:
+            # The first break of a working period: one interval after it starts.
+            self.state = State.IDLE
+            self.next_break = now.mono + self.rules.interval_seconds
+        if not self.present(now):
+            if self.state is State.HEADS_UP:
+                self.state = State.IDLE
+            return effects
+        if self.state is State.BREAK:
+            effects += self.session.advance(now)
+            effects += self._after_session(now)
+        elif now.mono >= self.next_break:
+            effects += self._start(now, "scheduled")
+        elif (self.state is State.IDLE and self.rules.heads_up_seconds
+              and now.mono >= self.next_break - self.rules.heads_up_seconds):
+            self.state = State.HEADS_UP
+            effects.append(Cue("heads_up"))
+        return effects
+
+    def _close(self, now: Now) -> list[Effect]:
+        """Working hours are over: end what is on quietly, sleep."""
+        effects = self.session.close(None, now) if self.session else []
+        self.session = None
+        self.summary = None
+        self.snoozes = 0
+        self.state = State.OFF_HOURS
+        return effects
+
+    # -- the person -------------------------------------------------------------
+
+    def gesture(self, gesture: Gesture, now: Now) -> list[Effect]:
+        """The person pressed or held the button (so someone is at the desk)."""
+        effects = self.saw_person(now)
+        if gesture is Gesture.PRESS:
+            if self.state is not State.BREAK:
+                return effects
+            return effects + self.session.confirm(now) + self._after_session(now)
+        if gesture is Gesture.SNOOZE:
+            if self.state not in (State.HEADS_UP, State.BREAK):
+                return effects
+            return effects + self.snooze(now)
+        if self.state in (State.HEADS_UP, State.BREAK):
+            return effects + self.skip(now)
+        if self.state is State.PAUSED:
+            return effects + self.resume(now)
+        return effects + self.pause(now)
+
+    def motion(self, moving: bool, now: Now) -> list[Effect]:
+        """The presence sensor's output rose (motion) or fell. The desk counts as
+        empty once it has been still for ``empty_after_seconds``; still for
+        ``away_seconds`` or more, and the person's return is a natural break."""
+        if not moving:
+            if self.still_since is None:
+                self.still_since = now
+            return []
+        if self.still_since is None:
+            return []
+        was_present = self.present(now)
+        still = now.mono - self.still_since.mono
+        left = self.still_since
+        self.still_since = None
+        if was_present:
+            return []
+        if still >= self.rules.away_seconds and self.state not in (State.PAUSED,
+                                                                     State.OFF_HOURS):
+            return self._natural_break(left, now)
+        if self.state is State.BREAK:
+            self.session.wait_from(now)
+        elif self.state in (State.IDLE, State.HEADS_UP):
+            # A break that fell due while away waits a moment for the person to settle.
+            self.next_break = max(self.next_break, now.mono + self.rules.return_grace_seconds)
+        return []
+
+    def saw_person(self, now: Now) -> list[Effect]:
+        """Someone is certainly at the desk now (they used the button)."""
+        if self.still_since is None:
+            return []
+        effects = self.motion(True, now)
+        self.still_since = now  # still, as far as the sensor knows, from now
+        return effects
+
+    def _natural_break(self, left: Now, now: Now) -> list[Effect]:
+        """Back from a long enough absence: that was a break; count afresh."""
+        if self.session is not None:
+            effects = self.session.close(Outcome.AWAY, now)
+        else:
+            effects = [BreakStarted(left.wall, (), "away"), BreakEnded(Outcome.AWAY, now.wall)]
+        self.session = None
+        self.summary = None
+        self.snoozes = 0
+        self.state = State.IDLE
+        self.next_break = now.mono + self.rules.interval_seconds
+        return effects
+
+    # -- commands -----------------------------------------------------------------
+
+    def can_snooze(self) -> bool:
+        return self.state in (State.IDLE, State.HEADS_UP, State.BREAK) \
+            and self.snoozes < self.rules.max_snoozes
+
+    def snooze(self, now: Now, seconds: float | None = None) -> list[Effect]:
+        """Put the coming or current break off (by the snooze time unless given)."""
+        if self.state not in (State.IDLE, State.HEADS_UP, State.BREAK):
+            return []
+        if self.snoozes >= self.rules.max_snoozes:
+            return [Cue("refused")]
+        seconds = self.rules.snooze_seconds if seconds is None else seconds
+        self.snoozes += 1
+        if self.state is State.IDLE:
+            self.next_break = max(self.next_break, now.mono) + seconds
+        else:
+            self.next_break = now.mono + seconds
+        if self.session:
+            self.session.calling = False
+        self.state = State.IDLE
+        return [Cue("snooze")]
+
+    def skip(self, now: Now) -> list[Effect]:
+        """Skip the break on screen, or the coming one (recorded as skipped)."""
+        if self.state is State.BREAK:
+            return self.session.skip(now) + self._after_session(now)
+        if self.state not in (State.IDLE, State.HEADS_UP):
+            return []
+        effects: list[Effect] = []
+        if self.session is None:
+            self.session = self._new_session(now)
+            effects.append(BreakStarted(now.wall, self.session.exercises, "scheduled"))
+        effects += self.session.skip(now)
+        return effects + self._after_session(now)
+
+    def pause(self, now: Now, until: time | None = None,
+              seconds: float | None = None) -> list[Effect]:
+        """No breaks until :meth:`resume`, for *seconds*, or until the local time
+        *until* (the next one to come). A snoozed break counts as skipped."""
+        pause = Pause()
+        if seconds is not None:
+            pause = Pause(until_mono=now.mono + seconds)
+        elif until is not None:
+            zone = self.rules.hours.zone if self.rules.hours else now.wall.tzinfo
+            local = now.wall.astimezone(zone)
+            when = datetime.combine(local.date(), until, zone)
+            if when <= local:
+                when = datetime.combine(local.date() + timedelta(days=1), until, zone)
+            pause = Pause(until=when, until_mono=now.mono_at(when))
+        effects = self.session.skip(now) if self.session else []
+        self.session = None
+        self.snoozes = 0
+        self.summary = None
+        self.state = State.PAUSED
+        self.pause_ = pause
+        return effects + [Cue("pause")]
+
+    def resume(self, now: Now) -> list[Effect]:
+        """Back from a pause: the next break is one interval away."""
+        if self.state is not State.PAUSED:
+            return []
+        return self._unpause(now) + [Cue("resume")]
+
+    def _unpause(self, now: Now) -> list[Effect]:
+        self.pause_ = None
+        self.state = State.IDLE if self.open(now) else State.OFF_HOURS
+        self.next_break = now.mono + self.rules.interval_seconds
+        return []
+
+    def break_now(self, now: Now) -> list[Effect]:
+        """Start a break at once (a snoozed one picks up where it was); not
+        outside working hours, while paused, at an empty desk or during a break."""
+        if self.state not in (State.IDLE, State.HEADS_UP) or not self.present(now):
+            return []
+        return self._start(now, "now")
 
     def update_rules(self, rules: Rules, now: Now) -> None:
         """New settings. A coming break keeps counting from the same start with
@@ -100,96 +393,7 @@ class Schedule:
                     now.mono < self.next_break - rules.heads_up_seconds:
                 self.state = State.IDLE
 
-    def deadline(self) -> float:
-        """When :meth:`advance` next has something to do (monotonic seconds)."""
-        times = [self.summary.until] if self.summary else []
-        if self.state is State.BREAK:
-            times.append(self.session.deadline())
-        elif self.state is State.IDLE and self.rules.heads_up_seconds:
-            times.append(self.next_break - self.rules.heads_up_seconds)
-        if self.state in (State.IDLE, State.HEADS_UP):
-            times.append(self.next_break)
-        return min(times, default=float("inf"))
-
-    def advance(self, now: Now) -> list[Effect]:
-        """Time has passed: start, re-cue or end what is due."""
-        effects: list[Effect] = []
-        if self.summary and now.mono >= self.summary.until:
-            self.summary = None
-        if self.state is State.BREAK:
-            effects += self.session.advance(now)
-            effects += self._after_session(now)
-        elif self.state in (State.IDLE, State.HEADS_UP):
-            if now.mono >= self.next_break:
-                effects += self._start(now, "scheduled")
-            elif (self.state is State.IDLE and self.rules.heads_up_seconds
-                  and now.mono >= self.next_break - self.rules.heads_up_seconds):
-                self.state = State.HEADS_UP
-                effects.append(Cue("heads_up"))
-        return effects
-
-    def gesture(self, gesture: Gesture, now: Now) -> list[Effect]:
-        """The person pressed or held the button."""
-        if gesture is Gesture.PRESS:
-            if self.state is not State.BREAK:
-                return []
-            return self.session.confirm(now) + self._after_session(now)
-        if gesture is Gesture.SNOOZE:
-            return self.snooze(now)
-        return self.skip(now)
-
-    def snooze(self, now: Now) -> list[Effect]:
-        """Put the coming or current break off by the snooze time, if any are left."""
-        if self.state not in (State.HEADS_UP, State.BREAK):
-            return []
-        if self.snoozes >= self.rules.max_snoozes:
-            return [Cue("refused")]
-        self.snoozes += 1
-        self.next_break = now.mono + self.rules.snooze_seconds
-        if self.session:
-            self.session.calling = False
-        self.state = State.IDLE
-        return [Cue("snooze")]
-
-    def skip(self, now: Now) -> list[Effect]:
-        """Skip the break (during one or its heads-up); otherwise pause or resume."""
-        if self.state is State.BREAK:
-            return self.session.skip(now) + self._after_session(now)
-        if self.state is State.HEADS_UP:
-            if self.session is None:
-                self.session = self._new_session(now)
-                effects = [BreakStarted(now.wall, self.session.exercises, "scheduled")]
-            else:
-                effects = []
-            effects += self.session.skip(now)
-            return effects + self._after_session(now)
-        if self.state is State.PAUSED:
-            return self.resume(now)
-        return self.pause(now)
-
-    def pause(self, now: Now) -> list[Effect]:
-        """No breaks until :meth:`resume`; a snoozed break counts as skipped."""
-        if self.state is State.PAUSED:
-            return []
-        effects = self.session.skip(now) if self.session else []
-        self.session = None
-        self.snoozes = 0
-        self.state = State.PAUSED
-        return effects + [Cue("pause")]
-
-    def resume(self, now: Now) -> list[Effect]:
-        """Back from a pause: the next break is one interval away."""
-        if self.state is not State.PAUSED:
-            return []
-        self.state = State.IDLE
-        self.next_break = now.mono + self.rules.interval_seconds
-        return [Cue("resume")]
-
-    def break_now(self, now: Now) -> list[Effect]:
-        """Start a break at once (a snoozed one picks up where it was)."""
-        if self.state is State.BREAK:
-            return []
-        return self._start(now, "now")
+    # -- breaks -------------------------------------------------------------------
 
     def _new_session(self, now: Now) -> BreakSession:
         count = min(self.rules.exercises_per_break, len(self.exercises))

@@ -14,6 +14,7 @@ import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from datetime import time as dt_time
 from pathlib import Path
 
 from . import presenter
@@ -22,7 +23,7 @@ from .control import SOCKET_NAME, ControlError, ControlServer
 from .effects import BreakEnded, BreakStarted, Cue, Flash, SetConfirmed
 from .exercises import load_exercises
 from .gestures import HoldThresholds
-from .hardware import ButtonDown, ButtonUp, Hardware
+from .hardware import ButtonDown, ButtonUp, Hardware, Motion
 from .history import History
 from .inbox import Inbox
 from .resources import data_dir
@@ -32,6 +33,7 @@ from .settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("microbreak")
 
+WALL_CHECK_SECONDS = 60  # re-read the wall clock at least this often: it may have stepped
 FRAME_SECONDS = 1 / 20  # while something moves: a held button, a pulsing LED
 REQUEST_TIMEOUT = 15
 PRESS_SECONDS = 0.15  # how long `microbreak press` holds the simulator's button
@@ -80,6 +82,9 @@ class Service:
         last = self.history.last_exercise()
         rotation = names.index(last) + 1 if last in names else 0
         self.schedule = Schedule(Rules.from_settings(settings), names, self.clock.now(), rotation)
+        if not self.clock.now().trusted:
+            log.warning("the wall clock is not set yet: breaks follow the interval alone "
+                        "until it is (working hours need the time of day)")
         self.frontend = frontend
         self.control = ControlServer(runtime_dir / SOCKET_NAME, self._request)
         self._break_id: int | None = None
@@ -123,10 +128,10 @@ class Service:
 
     def timeout(self, now: Now) -> float:
         """How long the loop may sleep, in real seconds."""
-        due = self.schedule.deadline()
+        due = self.schedule.deadline(now)
         if self.frontend is not None:
             due = min(due, presenter.view_changes_at(self.schedule, now))
-        waits = [self.clock.real_seconds(due - now.mono)]
+        waits = [self.clock.real_seconds(due - now.mono), WALL_CHECK_SECONDS]
         real = time.monotonic()
         for deadline in (self.hardware.light.deadline(),
                          self._release[0] if self._release else None):
@@ -158,7 +163,10 @@ class Service:
                                                  self._exercise_since))
 
     def handle(self, event: object) -> None:
-        if isinstance(event, ButtonDown):
+        if isinstance(event, Motion):
+            now = self.clock.now()
+            self.apply(self.schedule.motion(event.moving, now), now)
+        elif isinstance(event, ButtonDown):
             self._held_since = event.at
         elif isinstance(event, ButtonUp):
             held = event.at - (self._held_since if self._held_since is not None else event.at)
@@ -297,27 +305,55 @@ class Service:
         return self.history.recent(limit)
 
     def _verb_break_now(self, request):
-        if self.schedule.state is State.BREAK:
+        state = self.schedule.state
+        if state is State.BREAK:
             raise ControlError("a break is already on")
+        if state is State.PAUSED:
+            raise ControlError("paused: resume first ('microbreak resume')")
+        if state is State.OFF_HOURS:
+            raise ControlError(f"outside working hours ({self._hours_text()}); "
+                               "change [hours] in the settings to have breaks now")
+        if not self.schedule.present(self.clock.now()):
+            raise ControlError("the desk is empty (the presence sensor sees no one)")
         return self._act(self.schedule.break_now)
 
+    def _hours_text(self) -> str:
+        hours = self.schedule.rules.hours
+        return hours.describe() if hours else "always"
+
     def _verb_snooze(self, request):
-        if self.schedule.state not in (State.HEADS_UP, State.BREAK):
-            raise ControlError("nothing to snooze: no break is on or about to start")
-        if self.schedule.snoozes >= self.schedule.rules.max_snoozes:
+        minutes = request.args.get("minutes")
+        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
+                                    or not 1 <= minutes <= 240):
+            raise ControlError(f"snooze {minutes!r}: allowed: whole minutes from 1 to 240")
+        if self.schedule.state not in (State.IDLE, State.HEADS_UP, State.BREAK):
+            raise ControlError(f"nothing to snooze: {self.schedule.state.value.replace('_', ' ')}")
+        if not self.schedule.can_snooze():
             raise ControlError(f"no snoozes left for this break "
                                f"(at most {self.schedule.rules.max_snoozes})")
-        return self._act(self.schedule.snooze)
+        seconds = minutes * 60 if minutes is not None else None
+        return self._act(lambda now: self.schedule.snooze(now, seconds))
 
     def _verb_skip(self, request):
-        if self.schedule.state not in (State.HEADS_UP, State.BREAK):
-            raise ControlError("nothing to skip: no break is on or about to start")
+        if self.schedule.state not in (State.IDLE, State.HEADS_UP, State.BREAK):
+            raise ControlError(f"nothing to skip: {self.schedule.state.value.replace('_', ' ')}")
         return self._act(self.schedule.skip)
 
     def _verb_pause(self, request):
-        if self.schedule.state is State.PAUSED:
-            raise ControlError("already paused")
-        return self._act(self.schedule.pause)
+        until, minutes = request.args.get("until"), request.args.get("minutes")
+        if until is not None and minutes is not None:
+            raise ControlError("pause takes a time (until HH:MM) or minutes, not both")
+        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
+                                    or not 1 <= minutes <= 7 * 24 * 60):
+            raise ControlError(f"pause for {minutes!r} minutes: allowed: 1 to {7 * 24 * 60}")
+        at = None
+        if until is not None:
+            try:
+                at = dt_time.fromisoformat(until)
+            except (TypeError, ValueError):
+                raise ControlError(f"pause until {until!r}: allowed: a time HH:MM") from None
+        seconds = minutes * 60 if minutes is not None else None
+        return self._act(lambda now: self.schedule.pause(now, until=at, seconds=seconds))
 
     def _verb_resume(self, request):
         if self.schedule.state is not State.PAUSED:

@@ -91,6 +91,19 @@ class BreakSession:
             return []
         return self._end(Outcome.SKIPPED, now, cue="skip")
 
+    def close(self, outcome: Outcome | None, now: Now) -> list[Effect]:
+        """End quietly: with *outcome*, or as partial/missed by the sets done
+        (the working day ended, the person went away)."""
+        if self.finished:
+            return []
+        if outcome is None:
+            outcome = Outcome.PARTIAL if self.confirmed else Outcome.MISSED
+        return self._end(outcome, now, cue=None)
+
+    def wait_from(self, now: Now) -> None:
+        """Count the wait for a press afresh from *now* (the person is back)."""
+        self._last_contact = now.mono
+
     def resume(self, now: Now) -> list[Effect]:
         """Call again after a snooze, from the set where the person left off."""
         self.calling = True
@@ -98,7 +111,7 @@ class BreakSession:
         self._last_contact = now.mono
         return [Cue("break")]
 
-    def _end(self, outcome: Outcome, now: Now, cue: str) -> list[Effect]:
+    def _end(self, outcome: Outcome, now: Now, cue: str | None) -> list[Effect]:
         self.outcome = outcome
         self.calling = False
-        return [BreakEnded(outcome, now.wall), Cue(cue)]
+        return [BreakEnded(outcome, now.wall)] + ([Cue(cue)] if cue else [])

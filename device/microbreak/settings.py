@@ -119,6 +119,54 @@ class ScreenSize:
         return f"{width}x{height}"
 
 
+@dataclass(frozen=True)
+class Flag:
+    @property
+    def allowed(self) -> str:
+        return "true or false"
+
+    def check(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"is {_kind(value)}, not true/false")
+        return value
+
+
+@dataclass(frozen=True)
+class Periods:
+    """A day's working periods: ``"09:00-17:30"``, ``"09:00-12:00, 13:00-17:30"``,
+    or ``""`` for a day off."""
+
+    @property
+    def allowed(self) -> str:
+        return '"HH:MM-HH:MM", several separated by commas, or "" for a day off'
+
+    def check(self, value: Any) -> str:
+        from .workhours import parse_periods
+        if not isinstance(value, str):
+            raise ValueError(f"is {_kind(value)}, not text")
+        periods = parse_periods(value)  # ValueError says what is wrong
+        return ", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}"
+                         for s, e in periods)
+
+
+@dataclass(frozen=True)
+class TimeZoneName:
+    @property
+    def allowed(self) -> str:
+        return '"" (the system\'s time zone) or a zone name like "Europe/London"'
+
+    def check(self, value: Any) -> str:
+        import zoneinfo
+        if not isinstance(value, str):
+            raise ValueError(f"is {_kind(value)}, not text")
+        if value:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError("is not a known time zone") from None
+        return value
+
+
 def _kind(value: Any) -> str:
     return {bool: "true/false", int: "a whole number", float: "a decimal number",
             str: "text", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
@@ -138,6 +186,21 @@ class Schedule:
                                     "time from the end of one break to the start of the next")
     heads_up_seconds: int = setting(60, Whole(0, 600, "seconds"),
                                     "the LED pulses this long before a break; 0 turns it off")
+
+
+WORKDAY = "09:00-17:30"
+
+
+@dataclass(frozen=True)
+class Hours:
+    mon: str = setting(WORKDAY, Periods(), "working hours on Mondays; breaks only then")
+    tue: str = setting(WORKDAY, Periods(), "on Tuesdays")
+    wed: str = setting(WORKDAY, Periods(), "on Wednesdays")
+    thu: str = setting(WORKDAY, Periods(), "on Thursdays")
+    fri: str = setting(WORKDAY, Periods(), "on Fridays")
+    sat: str = setting("", Periods(), "on Saturdays")
+    sun: str = setting("", Periods(), "on Sundays")
+    timezone: str = setting("", TimeZoneName(), "the zone the hours are in; empty: the system's")
 
 
 @dataclass(frozen=True)
@@ -172,6 +235,19 @@ class Buzzer:
 
 
 @dataclass(frozen=True)
+class Presence:
+    enabled: bool = setting(False, Flag(), "a PIR motion sensor is fitted")
+    pin: int = setting(4, BCM_PIN, "the PIR sensor's output")
+    empty_after_seconds: int = setting(60, Whole(10, 600, "seconds"),
+                                       "no motion this long and the desk counts as empty")
+    away_minutes: int = setting(5, Whole(1, 120, "minutes"),
+                                "an empty desk this long is a natural break")
+    return_grace_seconds: int = setting(30, Whole(0, 600, "seconds"),
+                                        "a break that fell due while away waits this long "
+                                        "after the person is back")
+
+
+@dataclass(frozen=True)
 class Screen:
     size: str = setting("auto", ScreenSize(), "the screen size, or none for no screen")
 
@@ -185,10 +261,12 @@ class Pins:
 @dataclass(frozen=True)
 class Settings:
     schedule: Schedule = field(default_factory=Schedule)
+    hours: Hours = field(default_factory=Hours)
     break_: Break = field(default_factory=Break, metadata={"key": "break"})
     button: Button = field(default_factory=Button)
     led: Led = field(default_factory=Led)
     buzzer: Buzzer = field(default_factory=Buzzer)
+    presence: Presence = field(default_factory=Presence)
     screen: Screen = field(default_factory=Screen)
     pins: Pins = field(default_factory=Pins)
 
@@ -255,6 +333,8 @@ def _cross_checks(settings: Settings) -> list[str]:
     pins = {"button.pin": settings.button.pin, "led.pin": settings.led.pin}
     if settings.buzzer.kind != "none":
         pins["buzzer.pin"] = settings.buzzer.pin
+    if settings.presence.enabled:
+        pins["presence.pin"] = settings.presence.pin
     seen: dict[int, str] = {}
     for key, pin in pins.items():
         if pin in seen:

@@ -33,6 +33,7 @@ class IdleView:
     hint: str  # "Hold 2 s to snooze" during the heads-up, else ""
     heads_up: bool = False
     hold: HoldHint | None = None
+    asleep: bool = False  # outside working hours: the screen sleeps (drawn dark)
 
 
 @dataclass(frozen=True)
