@@ -33,15 +33,23 @@ def test_spec_defaults_when_none_given():
 
 @pytest.mark.parametrize("text, position, reason", [
     ("t:d=4,o=5,b=120:c,x,e", 19, "malformed note 'x'"),
-    ("t:d=3,o=5,b=120:c", 3, "default duration 3"),
-    ("t:d=4,o=5,b=120:c,e9", 19, "octave 9"),
+    ("t:d=3,o=5,b=120:c", 3, "default 'd=3' is out of range; allowed: 1, 2, 4, 8, 16 or 32"),
+    ("t:d=4,o=5,b=120:c,e9", 19, "octave 9 is not allowed"),
+    ("t:d=4,o=5,b=120:c,64e", 19, "duration 64 is not allowed"),
+    ("t:d=4,x=5:c", 7, "bad default 'x=5'"),
+    ("t:b=0:c", 3, "allowed: 1 to 900"),
+    ("t:d=4:p#", 7, "malformed note 'p#'"),
+    ("t:d=4:", 7, "no notes"),
     ("no colons", 1, "three parts"),
+    ("a:b:c:d", 6, "three parts"),
+    ("\n  t:d=4,o=5,b=120:c,  x", 24, "malformed note 'x'"),  # counts from the file's start
 ])
 def test_errors_name_the_source_and_position(text, position, reason):
     with pytest.raises(RTTTLError) as caught:
         parse(text, "cue.rtttl")
     assert str(caught.value).startswith(f"cue.rtttl: character {position}: ")
     assert reason in str(caught.value)
+    assert (caught.value.source, caught.value.position) == ("cue.rtttl", position)
 
 
 def test_every_cue_has_a_short_melody_in_a_piezo_friendly_range():
@@ -58,3 +66,17 @@ def test_the_cues_a_person_must_tell_apart_sound_different():
     tunes = {name: tuple((round(n.frequency or 0), round(n.seconds, 2)) for n in songs[name].notes)
              for name in CUES}
     assert len(set(tunes.values())) == len(CUES)
+
+
+def test_a_folder_of_tunes_over_others_with_bad_ones_refused(tmp_path):
+    (tmp_path / "break.rtttl").write_text("break:d=4,o=5,b=120:a\n")
+    (tmp_path / "confirm.rtttl").write_text("confirm:d=4,o=5,b=120:a,zz\n")
+    (tmp_path / "notes.txt").write_text("not a tune")
+    builtin = {"confirm": parse("confirm:d=8:c"), "done": parse("done:d=8:e")}
+    with pytest.raises(RTTTLError, match="confirm.rtttl: character 25: malformed note 'zz'"):
+        load_folder(tmp_path, builtin)
+    refused = []
+    songs = load_folder(tmp_path, builtin, refused=lambda path, error: refused.append(path.name))
+    assert refused == ["confirm.rtttl"]
+    assert songs == {"break": parse("break:d=4,o=5,b=120:a"), **builtin}
+    assert load_folder(tmp_path / "absent", builtin) == builtin
