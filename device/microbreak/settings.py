@@ -167,6 +167,44 @@ class TimeZoneName:
         return value
 
 
+@dataclass(frozen=True)
+class QuietPeriods:
+    """A list of ``"HH:MM-HH:MM"`` times of day; one may run over midnight."""
+
+    @property
+    def allowed(self) -> str:
+        return ('a list of "HH:MM-HH:MM" times of day, e.g. ["12:30-13:15", "22:00-07:00"], '
+                "or [] for none")
+
+    def check(self, value: Any) -> tuple[str, ...]:
+        from .quiet import QuietPeriod
+        if not isinstance(value, list):
+            raise ValueError(f"is {_kind(value)}, not a list")
+        periods = []
+        for item in value:
+            if not isinstance(item, str):
+                raise ValueError(f"has {_toml(item)}, which is {_kind(item)}, not text")
+            try:
+                periods.append(str(QuietPeriod.parse(item)))
+            except ValueError as reason:
+                raise ValueError(f"has {_toml(item)}, which {reason}") from None
+        return tuple(periods)
+
+
+@dataclass(frozen=True)
+class FolderPath:
+    @property
+    def allowed(self) -> str:
+        return 'an absolute folder path, e.g. "/etc/microbreak/sounds"'
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"is {_kind(value)}, not text")
+        if not value.startswith("/"):
+            raise ValueError("is not an absolute path")
+        return value
+
+
 def _kind(value: Any) -> str:
     return {bool: "true/false", int: "a whole number", float: "a decimal number",
             str: "text", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
@@ -235,6 +273,18 @@ class Buzzer:
 
 
 @dataclass(frozen=True)
+class Sound:
+    volume: int = setting(100, Whole(0, 100, "percent"),
+                          "loudness of the buzzer and the speaker; an active buzzer is on or off")
+    mute: bool = setting(False, Flag(), "no sound at all; the LED still shows every cue")
+    quiet_periods: tuple = setting((), QuietPeriods(),
+                                   "times of day with no sound; the LED still shows every cue")
+    speaker: bool = setting(False, Flag(), "also play the cues through a speaker (the audio output)")
+    melodies_folder: str = setting("/etc/microbreak/sounds", FolderPath(),
+                                   "a NAME.rtttl file here replaces the built-in cue NAME")
+
+
+@dataclass(frozen=True)
 class Presence:
     enabled: bool = setting(False, Flag(), "a PIR motion sensor is fitted")
     pin: int = setting(4, BCM_PIN, "the PIR sensor's output")
@@ -266,6 +316,7 @@ class Settings:
     button: Button = field(default_factory=Button)
     led: Led = field(default_factory=Led)
     buzzer: Buzzer = field(default_factory=Buzzer)
+    sound: Sound = field(default_factory=Sound)
     presence: Presence = field(default_factory=Presence)
     screen: Screen = field(default_factory=Screen)
     pins: Pins = field(default_factory=Pins)
@@ -354,6 +405,8 @@ def _toml(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
     return repr(value)
 
 
