@@ -12,11 +12,17 @@ survives a power cut::
     >>> history.break_ended(b, Outcome.COMPLETED, t)
     >>> [(r["outcome"], len(r["sets"])) for r in history.recent()]
     [('completed', 1)]
+
+Other processes (``microbreak history``, ``stats``) read the same file with
+:func:`open_read_only` while the service writes: in WAL mode readers and the
+writer do not block each other.
 """
 
 from __future__ import annotations
 
+import grp
 import json
+import os
 import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -24,6 +30,7 @@ from pathlib import Path
 
 from .effects import Outcome
 
+HISTORY_FILE = "history.sqlite"  # in the state directory
 SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS breaks (
@@ -62,8 +69,13 @@ class DayCounts:
         return asdict(self)
 
 
+class HistoryUnavailable(RuntimeError):
+    """The history file cannot be read; the message says why and what to do."""
+
+
 class History:
     def __init__(self, path: str | Path):
+        self.path = Path(path)
         self._db = sqlite3.connect(str(path), isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -73,6 +85,11 @@ class History:
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"{path} was written by a newer microbreak (schema {version})")
         self._db.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open database, for read-only queries (:mod:`microbreak.stats`)."""
+        return self._db
 
     def _transaction(self):
         return _Transaction(self._db)
@@ -114,23 +131,9 @@ class History:
                 WHERE outcome IS NULL""")
         return cursor.rowcount
 
-    def recent(self, limit: int = 20) -> list[dict]:
-        """The last *limit* breaks, oldest first, each with its sets."""
-        rows = self._db.execute(
-            "SELECT * FROM (SELECT * FROM breaks ORDER BY id DESC LIMIT ?) ORDER BY id",
-            (limit,)).fetchall()
-        sets: dict[int, list[dict]] = {row["id"]: [] for row in rows}
-        if rows:
-            for s in self._db.execute(
-                    "SELECT break_id, exercise, confirmed_at FROM sets WHERE break_id >= ? "
-                    "ORDER BY id", (rows[0]["id"],)):
-                if s["break_id"] in sets:
-                    sets[s["break_id"]].append({"exercise": s["exercise"],
-                                                "confirmed_at": s["confirmed_at"]})
-        return [{"id": row["id"], "started_at": row["started_at"], "ended_at": row["ended_at"],
-                 "reason": row["reason"], "outcome": row["outcome"],
-                 "planned": json.loads(row["planned"]), "sets": sets[row["id"]]}
-                for row in rows]
+    def recent(self, limit: int | None = 20, since: date | None = None) -> list[dict]:
+        """The last *limit* breaks (all with None), oldest first, each with its sets."""
+        return recent_breaks(self._db, limit, since)
 
     def day_counts(self, day: date) -> DayCounts:
         row = self._db.execute("""
@@ -149,6 +152,75 @@ class History:
         """The exercise of the last confirmed set, to carry the rotation over a restart."""
         row = self._db.execute("SELECT exercise FROM sets ORDER BY id DESC LIMIT 1").fetchone()
         return row["exercise"] if row else None
+
+
+def recent_breaks(db: sqlite3.Connection, limit: int | None = 20,
+                  since: date | None = None) -> list[dict]:
+    """The last *limit* breaks (all with None) that started on *since* or
+    later, oldest first, each with its confirmed sets."""
+    rows = db.execute(
+        "SELECT * FROM (SELECT * FROM breaks WHERE day >= :since ORDER BY id DESC LIMIT :limit) "
+        "ORDER BY id",
+        {"since": since.isoformat() if since else "", "limit": -1 if limit is None else limit},
+    ).fetchall()
+    sets: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    if rows:
+        for break_id, exercise, confirmed_at in db.execute(
+                "SELECT break_id, exercise, confirmed_at FROM sets WHERE break_id >= ? "
+                "ORDER BY id", (rows[0]["id"],)):
+            if break_id in sets:
+                sets[break_id].append({"exercise": exercise, "confirmed_at": confirmed_at})
+    return [{"id": row["id"], "started_at": row["started_at"], "ended_at": row["ended_at"],
+             "reason": row["reason"], "outcome": row["outcome"],
+             "planned": json.loads(row["planned"]), "sets": sets[row["id"]]}
+            for row in rows]
+
+
+def open_read_only(path: str | Path) -> sqlite3.Connection:
+    """Open the history file at *path* for reading, or raise
+    :class:`HistoryUnavailable` saying why not. Never creates or changes it.
+
+    With the service stopped, SQLite's WAL side files are gone and a reader
+    who may not create them (no write access to the folder) opens the file as
+    immutable instead: nothing is writing it then.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise HistoryUnavailable(
+            f"no history at {path}: the service writes it from its first start. If it keeps "
+            "its history elsewhere, give that folder with --state-dir.")
+    if not os.access(path, os.R_OK):
+        group = _group_of(path)
+        raise HistoryUnavailable(
+            f"cannot read {path}: permission denied. Run this with sudo, or join the group "
+            f"'{group}' ('sudo usermod -aG {group} $USER', then log in again).")
+    uri = path.resolve().as_uri()
+    for options in ("?mode=ro", "?mode=ro&immutable=1"):
+        db = None
+        try:
+            db = sqlite3.connect(uri + options, uri=True)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            break
+        except sqlite3.DatabaseError as exc:
+            error = exc
+            if db is not None:
+                db.close()
+    else:
+        raise HistoryUnavailable(f"cannot read {path}: {error}") from None
+    if version > SCHEMA_VERSION:
+        db.close()
+        raise HistoryUnavailable(f"{path} was written by a newer microbreak (schema {version}); "
+                                 "update this one")
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def _group_of(path: Path) -> str:
+    gid = path.stat().st_gid
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
 
 
 class _Transaction:
