@@ -328,10 +328,11 @@ class Schedule:
         return [Cue("snooze")]
 
     def skip(self, now: Now) -> list[Effect]:
-        """Skip the break on screen, or the coming one (recorded as skipped)."""
+        """Skip the break on screen, or the one its heads-up announces (recorded
+        as skipped). A snoozed break can be skipped too."""
         if self.state is State.BREAK:
             return self.session.skip(now) + self._after_session(now)
-        if self.state not in (State.IDLE, State.HEADS_UP):
+        if self.state is not State.HEADS_UP and self.session is None:
             return []
         effects: list[Effect] = []
         if self.session is None:

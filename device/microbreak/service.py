@@ -164,19 +164,17 @@ class Service:
 
     def handle(self, event: object) -> None:
         if isinstance(event, Motion):
-            now = self.clock.now()
-            self.apply(self.schedule.motion(event.moving, now), now)
+            self._act(lambda now: self.schedule.motion(event.moving, now))
         elif isinstance(event, ButtonDown):
             self._held_since = event.at
         elif isinstance(event, ButtonUp):
             held = event.at - (self._held_since if self._held_since is not None else event.at)
             self._held_since = None
             gesture = self.thresholds.classify(held)
-            now = self.clock.now()
             log.info("button held %.2f s: %s", held, gesture.value)
-            self.apply(self.schedule.gesture(gesture, now), now)
+            self._act(lambda now: self.schedule.gesture(gesture, now))
             for future in self._waiting:
-                future.set_result(self.status(now))
+                future.set_result(self.status())
             self._waiting.clear()
         elif isinstance(event, Request):
             self._answer(event)
@@ -280,7 +278,9 @@ class Service:
                 request.reply.set_result(result)
 
     def _act(self, action) -> dict:
+        """Catch the schedule up with the clock (which may have stepped), then act."""
         now = self.clock.now()
+        self.apply(self.schedule.advance(now), now)
         self.apply(action(now), now)
         return self.status(now)
 
@@ -335,8 +335,9 @@ class Service:
         return self._act(lambda now: self.schedule.snooze(now, seconds))
 
     def _verb_skip(self, request):
-        if self.schedule.state not in (State.IDLE, State.HEADS_UP, State.BREAK):
-            raise ControlError(f"nothing to skip: {self.schedule.state.value.replace('_', ' ')}")
+        if self.schedule.state not in (State.HEADS_UP, State.BREAK) and \
+                self.schedule.session is None:
+            raise ControlError("nothing to skip: no break is on, announced or snoozed")
         return self._act(self.schedule.skip)
 
     def _verb_pause(self, request):

@@ -1,0 +1,180 @@
+"""Random days for the schedule: time passing, wall clocks that step (minutes
+to days, back and forth, 1970 to now), daylight saving in real zones, people
+coming and going, presses, holds and commands. After every step the rules of
+the product must hold."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from microbreak.clock import FakeClock
+from microbreak.effects import BreakEnded, BreakStarted, Cue
+from microbreak.gestures import Gesture
+from microbreak.schedule import CALLS, Rules, Schedule, State
+from microbreak.workhours import DAYS, WorkHours
+
+NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
+         "shoulder-shrug"]
+# Zones and, for each, moments a few hours before its daylight-saving changes.
+ZONES = {
+    "Europe/London": [(2026, 3, 29), (2026, 10, 25)],
+    "America/New_York": [(2026, 3, 8), (2026, 11, 1)],
+    "Australia/Sydney": [(2026, 4, 5), (2026, 10, 4)],
+}
+HOURS = st.sampled_from([
+    {d: "09:00-17:30" for d in DAYS[:5]},
+    {d: "00:00-24:00" for d in DAYS},  # so the night of a DST change is worked
+    {d: "00:00-04:00, 08:00-12:00, 13:00-17:30" for d in DAYS},
+])
+
+
+class Days(RuleBasedStateMachine):
+    @initialize(zone=st.sampled_from(sorted(ZONES)), change=st.integers(0, 1),
+                hours_before=st.integers(1, 30), hours=HOURS,
+                interval=st.integers(5, 90), heads_up=st.sampled_from([0, 60, 120]),
+                recue=st.integers(1, 10), max_recues=st.integers(0, 3),
+                max_snoozes=st.integers(0, 3))
+    def start(self, zone, change, hours_before, hours, interval, heads_up, recue, max_recues,
+              max_snoozes):
+        self.zone = ZoneInfo(zone)
+        wall = datetime(*ZONES[zone][change], 2, 0, tzinfo=self.zone) \
+            - timedelta(hours=hours_before)
+        self.clock = FakeClock(wall=wall)
+        self.rules = Rules(interval_seconds=interval * 60, heads_up_seconds=heads_up,
+                           recue_seconds=recue * 60, max_recues=max_recues,
+                           snooze_seconds=600, max_snoozes=max_snoozes,
+                           hours=WorkHours.parse(hours, self.zone), empty_after_seconds=60,
+                           away_seconds=300, return_grace_seconds=30)
+        self.schedule = Schedule(self.rules, NAMES, self.clock.now())
+        self.open_break = False
+        self.last_scheduled_start = None  # mono
+        self.snooze_cues = 0
+
+    # -- the service's way of feeding the core --------------------------------------
+
+    def feed(self, effects):
+        now = self.clock.now()
+        for effect in effects:
+            if isinstance(effect, BreakStarted):
+                assert not self.open_break, "a break started while another was open"
+                self.open_break = effect.reason != "away"  # a natural break is recorded whole
+                if effect.reason == "scheduled":
+                    if self.last_scheduled_start is not None:
+                        assert now.mono - self.last_scheduled_start + 1e-6 >= \
+                            self.rules.interval_seconds, "two breaks closer than the interval"
+                    self.last_scheduled_start = now.mono
+                elif effect.reason == "now":
+                    self.last_scheduled_start = now.mono
+                self.snooze_cues = 0
+            elif isinstance(effect, BreakEnded):
+                if effect.outcome.value != "away" or self.open_break:
+                    assert self.open_break, "a break ended that was not open"
+                self.open_break = False
+                self.snooze_cues = 0
+            elif isinstance(effect, Cue) and effect.name in CALLS:
+                if now.trusted:
+                    assert self.rules.hours.is_open(now.wall), \
+                        f"{effect.name} outside working hours at {now.wall}"
+                assert self.schedule.present(now), f"{effect.name} at an empty desk"
+            elif effect == Cue("snooze"):
+                # Counted against the coming break (a pause or a new working
+                # period makes a new coming break).
+                self.snooze_cues += 1
+                assert 1 <= self.schedule.snoozes <= self.rules.max_snoozes
+                assert self.snooze_cues <= self.rules.max_snoozes
+            elif effect in (Cue("pause"), Cue("resume")):
+                self.snooze_cues = 0
+
+    def turn(self, action=None):
+        """One turn of the service loop: catch up with the clock, then act."""
+        before = self.schedule.state
+        self.feed(self.schedule.advance(self.clock.now()))
+        if self.schedule.state is State.OFF_HOURS and before is not State.OFF_HOURS:
+            self.snooze_cues = 0
+        if action is not None:
+            self.feed(action(self.clock.now()))
+
+    # -- what happens in a day ----------------------------------------------------------
+
+    @rule(seconds=st.floats(0, 6 * 3600))
+    def time_passes(self, seconds):
+        end = self.clock.now().mono + seconds
+        while self.clock.now().mono < end:
+            now = self.clock.now()
+            wake = min(self.schedule.deadline(now), now.mono + 60, end)
+            self.clock.advance(max(wake - now.mono, 0.001))
+            self.turn()
+
+    @rule(seconds=st.one_of(st.integers(-5 * 86400, -60), st.integers(60, 5 * 86400)))
+    def wall_clock_steps(self, seconds):
+        self.clock.step_wall(seconds)
+        self.turn()
+
+    @rule(to_1970=st.booleans())
+    def wall_clock_set(self, to_1970):
+        """A Pi booting with no RTC, then NTP setting the time."""
+        if to_1970:
+            self.clock.set_wall(datetime(1970, 1, 1, tzinfo=self.zone))
+            self.clock.trusted = False
+        else:
+            self.clock.set_wall(datetime(2026, 11, 24, 10, 0, tzinfo=self.zone))
+            self.clock.trusted = True
+        self.turn()
+
+    @rule(moving=st.booleans())
+    def presence_sensor(self, moving):
+        self.turn(lambda now: self.schedule.motion(moving, now))
+
+    @rule(gesture=st.sampled_from(list(Gesture)))
+    def button(self, gesture):
+        self.turn(lambda now: self.schedule.gesture(gesture, now))
+
+    @rule(minutes=st.one_of(st.none(), st.integers(1, 120)))
+    def snooze_command(self, minutes):
+        self.turn(lambda now: self.schedule.snooze(now, minutes and minutes * 60))
+
+    @rule()
+    def skip_command(self):
+        self.turn(self.schedule.skip)
+
+    @rule(kind=st.sampled_from(["forever", "minutes", "until"]), minutes=st.integers(1, 600),
+          until=st.times())
+    def pause_command(self, kind, minutes, until):
+        args = {"forever": {}, "minutes": {"seconds": minutes * 60},
+                "until": {"until": time(until.hour, until.minute)}}[kind]
+        self.turn(lambda now: self.schedule.pause(now, **args))
+
+    @rule()
+    def resume_command(self):
+        self.turn(self.schedule.resume)
+
+    @rule()
+    def break_now_command(self):
+        self.turn(self.schedule.break_now)
+
+    # -- what must always hold -------------------------------------------------------------
+
+    @invariant()
+    def a_due_break_is_cued_at_the_first_moment_it_is_allowed(self):
+        now = self.clock.now()
+        schedule = self.schedule
+        allowed = schedule.state in (State.IDLE, State.HEADS_UP) and schedule.open(now) \
+            and schedule.present(now)
+        assert not (allowed and now.mono >= schedule.next_break), \
+            "a break is due and allowed, but not on"
+
+    @invariant()
+    def snoozes_stay_within_the_limit(self):
+        assert self.schedule.snoozes <= self.rules.max_snoozes
+
+    @invariant()
+    def a_break_is_on_screen_exactly_while_one_is_open(self):
+        on = self.schedule.state is State.BREAK or self.schedule.session is not None
+        assert on == self.open_break
+
+
+TestDays = Days.TestCase
+TestDays.settings = settings(max_examples=500, stateful_step_count=40, deadline=None)
