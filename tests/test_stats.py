@@ -1,0 +1,156 @@
+"""Stats over the history: totals, per exercise, per day and week, streaks."""
+
+import os
+import shutil
+import tempfile
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from microbreak.effects import Outcome
+from microbreak.history import History, HistoryUnavailable, open_read_only
+from microbreak.stats import Streak, Totals, compute, streaks
+from stranger import as_nobody, needs_root
+
+MONDAY = date(2026, 11, 16)
+ZONE = timezone(timedelta(hours=1))
+
+
+def record(history, day, outcome, exercises=("shoulder-rolls", "shoulder-shrug"), hour=10):
+    at = datetime(day.year, day.month, day.day, hour, tzinfo=ZONE)
+    b = history.break_started(at, exercises, "away" if outcome is Outcome.AWAY else "scheduled")
+    done = {Outcome.COMPLETED: len(exercises), Outcome.PARTIAL: 1}.get(outcome, 0)
+    for name in exercises[:done]:
+        history.set_confirmed(b, name, at)
+    if outcome is not None:
+        history.break_ended(b, outcome, at)
+    return b
+
+
+@pytest.fixture
+def history(tmp_path):
+    h = History(tmp_path / "history.sqlite")
+    yield h
+    h.close()
+
+
+def test_today_this_week_and_all_time(history):
+    record(history, MONDAY - timedelta(days=3), Outcome.MISSED)  # the Friday before
+    record(history, MONDAY, Outcome.COMPLETED)
+    record(history, MONDAY, Outcome.PARTIAL, hour=11)
+    record(history, MONDAY + timedelta(days=2), Outcome.COMPLETED)
+    record(history, MONDAY + timedelta(days=2), Outcome.SKIPPED, hour=11)
+    record(history, MONDAY + timedelta(days=2), None, hour=12)  # on now
+    stats = compute(history.connection, today=MONDAY + timedelta(days=2))
+    assert stats.today == Totals(breaks=3, completed=1, skipped=1, sets=2)
+    assert stats.today.completion == 0.5
+    assert stats.week == Totals(breaks=5, completed=2, partial=1, skipped=1, sets=5)
+    assert stats.all_time.breaks == 6 and stats.all_time.missed == 1
+    assert [day for day, _ in stats.days] == [MONDAY - timedelta(days=3), MONDAY,
+                                              MONDAY + timedelta(days=2)]
+
+
+def test_per_exercise_offered_and_done(history):
+    record(history, MONDAY, Outcome.COMPLETED, ("a", "b"))
+    record(history, MONDAY, Outcome.PARTIAL, ("b", "c"), hour=11)
+    record(history, MONDAY, Outcome.MISSED, ("c", "a"), hour=12)
+    counts = {e.name: (e.offered, e.done) for e in compute(history.connection, MONDAY).exercises}
+    assert counts == {"a": (2, 1), "b": (2, 2), "c": (2, 0)}
+
+
+def test_weeks_add_up_their_days(history):
+    for offset in (0, 1, 7, 8, 9):
+        record(history, MONDAY + timedelta(days=offset), Outcome.COMPLETED)
+    record(history, MONDAY + timedelta(days=9), Outcome.MISSED, hour=11)
+    weeks = compute(history.connection, MONDAY + timedelta(days=9)).weeks()
+    assert [(monday, t.breaks, t.completed) for monday, t in weeks] == [
+        (MONDAY, 2, 2), (MONDAY + timedelta(days=7), 4, 3)]
+    assert compute(history.connection, MONDAY).as_dict()["weeks"][0]["week"] == "2026-W47"
+
+
+def test_since_limits_everything_but_today_and_this_week(history):
+    record(history, MONDAY - timedelta(days=30), Outcome.COMPLETED, ("old",))
+    record(history, MONDAY, Outcome.MISSED)
+    stats = compute(history.connection, today=MONDAY, since=MONDAY)
+    assert [d for d, _ in stats.days] == [MONDAY]
+    assert "old" not in [e.name for e in stats.exercises]
+    assert stats.best_streak.days == 0
+    late = compute(history.connection, today=MONDAY, since=MONDAY + timedelta(days=1))
+    assert late.days == () and late.today.breaks == 1  # today stays today
+
+
+def test_natural_breaks_count_but_do_not_judge_the_day(history):
+    record(history, MONDAY, Outcome.COMPLETED)
+    record(history, MONDAY + timedelta(days=1), Outcome.AWAY, ("shoulder-rolls",))
+    record(history, MONDAY + timedelta(days=2), Outcome.COMPLETED)
+    stats = compute(history.connection, today=MONDAY + timedelta(days=2))
+    assert stats.week.away == 1 and stats.week.completion == 1.0
+    assert stats.current_streak.days == 2
+
+
+def test_streaks_skip_days_without_breaks_and_end_on_a_day_with_one_not_done():
+    done, bad = Totals(2, completed=2), Totals(2, completed=1, skipped=1)
+    on_only = Totals(1)  # a break still on: not judged yet
+    days = [(MONDAY + timedelta(days=n), t) for n, t in enumerate(
+        [done, done, done, bad, done, on_only, done])]
+    current, best = streaks(days)
+    assert best == Streak(3, MONDAY, MONDAY + timedelta(days=2))
+    assert current == Streak(2, MONDAY + timedelta(days=4), MONDAY + timedelta(days=6))
+    assert streaks([]) == (Streak(), Streak())
+    assert streaks([(MONDAY, bad)])[0].days == 0
+
+
+@given(st.lists(st.sampled_from(["done", "bad", "none"]), max_size=60))
+def test_streaks_match_a_plain_count(verdicts):
+    kinds = {"done": Totals(1, completed=1), "bad": Totals(1, missed=1), "none": Totals(1)}
+    days = [(MONDAY + timedelta(days=n), kinds[v]) for n, v in enumerate(verdicts)]
+    judged = [v for v in verdicts if v != "none"]
+    runs = "".join("x" if v == "done" else " " for v in judged).split(" ")
+    current, best = streaks(days)
+    assert best.days == max(map(len, runs))
+    assert current.days == len(runs[-1])
+
+
+def test_reading_needs_no_write_access_and_never_creates_a_file(tmp_path, history):
+    record(history, MONDAY, Outcome.COMPLETED)
+    db = open_read_only(history.path)
+    assert compute(db, MONDAY).today.completed == 1
+    with pytest.raises(Exception):
+        db.execute("DELETE FROM breaks")
+    db.close()
+    missing = tmp_path / "nowhere" / "history.sqlite"
+    with pytest.raises(HistoryUnavailable, match="--state-dir"):
+        open_read_only(missing)
+    assert not missing.parent.exists()
+
+
+def test_a_reader_sees_what_the_service_writes_while_it_runs(history):
+    db = open_read_only(history.path)
+    assert compute(db, MONDAY).today.breaks == 0
+    record(history, MONDAY, Outcome.COMPLETED)
+    assert compute(db, MONDAY).today.breaks == 1
+    db.close()
+
+
+@needs_root
+def test_with_the_service_stopped_a_reader_without_write_access_still_reads():
+    folder = Path(tempfile.mkdtemp(prefix="microbreak-state-"))  # pytest's folders are private
+    history = History(folder / "history.sqlite")
+    record(history, MONDAY, Outcome.COMPLETED)
+    history.close()  # the service stops: SQLite removes its side files
+    os.chmod(folder, 0o755)  # readable, not writable, by others
+    os.chmod(folder / "history.sqlite", 0o644)
+    assert sorted(p.name for p in folder.iterdir()) == ["history.sqlite"]
+
+    def read():
+        db = open_read_only(folder / "history.sqlite")
+        return compute(db, MONDAY).today.completed
+
+    assert as_nobody(read) == "returned: 1"
+    os.chmod(folder / "history.sqlite", 0o600)
+    refused = as_nobody(read)
+    shutil.rmtree(folder)
+    assert "permission denied" in refused and "sudo" in refused
