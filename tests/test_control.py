@@ -1,16 +1,20 @@
 """The control socket: a real Unix socket, its permissions, and the errors people see."""
 
+import grp
 import json
 import os
-import socket
+import pwd
 import shutil
+import socket
 import stat
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from microbreak.control import SOCKET_NAME, ControlError, ControlServer, call, runtime_dir
+from microbreak.control import (SOCKET_NAME, AccessDenied, ControlError, ControlServer,
+                                NotRunning, call, peer_credentials, peer_groups, runtime_dir)
+from stranger import as_nobody, needs_root
 
 
 @pytest.fixture
@@ -57,7 +61,7 @@ def test_garbage_gets_a_clear_error_not_a_crash(server, tmp_path):
 
 
 def test_no_service_says_how_to_start_one(tmp_path):
-    with pytest.raises(ControlError) as caught:
+    with pytest.raises(NotRunning) as caught:
         call("status", runtime=tmp_path)
     message = str(caught.value)
     assert "not running" in message and "systemctl start microbreak" in message
@@ -80,39 +84,76 @@ def test_a_stale_socket_is_replaced_and_a_live_one_refused(tmp_path):
     assert not path.exists()
 
 
-def test_a_stranger_is_refused_and_told_about_sudo_and_the_group():
-    """Someone neither root nor in the socket's group cannot get in."""
-    folder = tempfile.mkdtemp(prefix="microbreak-control-")
-    os.chmod(folder, 0o755)  # the folder is open; only the socket's own mode keeps them out
-    srv = ControlServer(Path(folder) / SOCKET_NAME, lambda verb, args: "secret")
+@pytest.fixture
+def open_folder():
+    """A folder anyone may enter (pytest's own are private to root), with a
+    server whose only secret is its answer."""
+    folder = Path(tempfile.mkdtemp(prefix="microbreak-control-"))
+    os.chmod(folder, 0o755)  # the folder is open; only the socket keeps strangers out
+    srv = ControlServer(folder / SOCKET_NAME, lambda verb, args: "secret")
     srv.start()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the stranger
-        try:
-            os.close(read_end)
-            if os.geteuid() == 0:
-                os.setgroups([])
-                os.setgid(65534)
-                os.setuid(65534)
-            else:
-                os.chmod(srv.path, 0)  # an owner without rights is refused the same way
-            try:
-                answer = repr(call("status", runtime=folder))
-            except ControlError as exc:
-                answer = str(exc)
-            os.write(write_end, answer.encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        answer = pipe.read()
-    os.waitpid(pid, 0)
+    yield folder, srv
     srv.close()
     shutil.rmtree(folder)
+
+
+def test_a_stranger_is_refused_by_the_socket_mode_and_told_about_sudo_and_the_group(
+        open_folder):
+    folder, srv = open_folder
+    if os.geteuid() == 0:
+        answer = as_nobody(lambda: call("status", runtime=folder))
+        user = "nobody"
+    else:
+        os.chmod(srv.path, 0)  # an owner without rights is refused the same way
+        try:
+            answer = str(pytest.raises(ControlError, call, "status", runtime=folder).value)
+        finally:
+            os.chmod(srv.path, 0o660)
+        user = pwd.getpwuid(os.getuid()).pw_name
+    group = grp.getgrgid(os.stat(srv.path).st_gid).gr_name
     assert "secret" not in answer
-    assert "permission denied" in answer
-    assert "sudo" in answer and "usermod -aG microbreak" in answer
+    assert "AccessDenied" in answer or os.geteuid() != 0
+    assert f"permission denied on {srv.path}" in answer
+    assert f"only root and members of the group '{group}'" in answer
+    assert "with sudo" in answer and f"'sudo usermod -aG {group} {user}'" in answer
+
+
+@needs_root
+def test_the_peer_check_refuses_a_stranger_even_when_the_socket_mode_lets_them_in(
+        open_folder, caplog):
+    folder, srv = open_folder
+    os.chmod(srv.path, 0o666)  # someone loosened it
+    answer = as_nobody(lambda: call("status", runtime=folder))
+    assert "secret" not in answer
+    assert answer.startswith("AccessDenied: permission denied")
+    assert "'sudo usermod -aG root nobody'" in answer
+    assert "refused nobody (uid 65534" in caplog.text
+
+
+@needs_root
+def test_members_of_the_socket_s_group_get_in(open_folder):
+    folder, srv = open_folder
+    assert as_nobody(lambda: call("status", runtime=folder),
+                     groups=[os.stat(srv.path).st_gid]) == "returned: 'secret'"
+
+
+def test_who_is_allowed():
+    srv = ControlServer(Path("/nonexistent/control.sock"), lambda verb, args: None)
+    srv.group = 4242
+    assert srv.allows(0, set())  # root
+    assert srv.allows(os.geteuid(), set())  # the service's own user
+    assert srv.allows(12345, {100, 4242})  # a member of the group
+    assert not srv.allows(12345, {100})
+
+
+def test_peer_credentials_are_the_caller_s(server, tmp_path):
+    srv, _ = server
+    with socket.socket(socket.AF_UNIX) as conn:
+        conn.connect(str(srv.path))
+        accepted = conn  # credentials are symmetric: check our own end
+        pid, uid, gid = peer_credentials(accepted)
+        assert (pid, uid, gid) == (os.getpid(), os.geteuid(), os.getegid())
+        assert peer_groups(accepted, uid, gid) == set(os.getgroups())
 
 
 def test_runtime_dir_order(monkeypatch, tmp_path):

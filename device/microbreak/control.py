@@ -5,15 +5,22 @@ One request per connection, one JSON line each way::
     -> {"verb": "status", "args": {}}
     <- {"ok": true, "result": {...}}      or      {"ok": false, "error": "..."}
 
-The socket lives in the runtime directory; its mode lets only its owner and
-group in.
+Only root and members of the service's group get in, checked twice: the
+socket file's mode (0660, so the kernel refuses others at ``connect``) and the
+caller's credentials (``SO_PEERCRED``), in case the file's mode is ever
+loosened. Whoever is refused, or finds no service, is told what to do.
 """
 
 from __future__ import annotations
 
+import errno
+import grp
 import json
+import logging
 import os
+import pwd
 import socket
+import struct
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -21,10 +28,23 @@ from pathlib import Path
 SOCKET_NAME = "control.sock"
 SYSTEM_RUNTIME_DIR = Path("/run/microbreak")
 MAX_REQUEST = 64 * 1024
+# Linux's getsockopt option for a Unix socket peer's groups (since 4.13);
+# Python only names it from 3.13.
+SO_PEERGROUPS = getattr(socket, "SO_PEERGROUPS", 59)
+
+log = logging.getLogger("microbreak")
 
 
 class ControlError(RuntimeError):
     """A request that did not get an answer; the message says what to do."""
+
+
+class NotRunning(ControlError):
+    """Nothing answers on the socket: no service is running there."""
+
+
+class AccessDenied(ControlError):
+    """The caller is neither root nor in the service's group."""
 
 
 def runtime_dir(explicit: str | Path | None = None) -> Path:
@@ -52,6 +72,7 @@ class ControlServer:
         self._handle = handle
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
+        self.group: int | None = None  # the socket file's group: its members get in
 
     def start(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,40 +88,61 @@ class ControlServer:
         finally:
             os.umask(old_umask)
         os.chmod(self.path, 0o660)
+        self.group = os.stat(self.path).st_gid
         sock.listen(8)
         self._sock = sock
         self._thread = threading.Thread(target=self._accept, name="control", daemon=True)
         self._thread.start()
 
     def _accept(self) -> None:
+        sock = self._sock  # close() clears the attribute; the socket itself says it is closed
         while True:
             try:
-                conn, _ = self._sock.accept()
+                conn, _ = sock.accept()
             except OSError:
                 return  # closed
             threading.Thread(target=self._serve, args=(conn,), name="control-client",
                              daemon=True).start()
 
+    def allows(self, uid: int, groups: set[int]) -> bool:
+        """Whether a caller with *uid* and *groups* may use the socket: root,
+        the service's own user, and members of the socket file's group."""
+        return uid in (0, os.geteuid()) or self.group in groups
+
     def _serve(self, conn: socket.socket) -> None:
         with conn:
             conn.settimeout(10)
             try:
-                request = json.loads(_read_line(conn))
-                verb, args = request["verb"], request.get("args", {})
-                if not isinstance(verb, str) or not isinstance(args, dict):
-                    raise ValueError
-            except (OSError, ValueError, KeyError, TypeError):
-                reply = {"ok": False, "error": "bad request: expected one JSON line "
-                                               '{"verb": ..., "args": {...}}'}
+                line = _read_line(conn)  # read first, even to refuse: the caller is still sending
+            except (OSError, ValueError):
+                line = b""
+            pid, uid, gid = peer_credentials(conn)
+            if not self.allows(uid, {gid} | peer_groups(conn, uid, gid)):
+                user = _user_name(uid)
+                log.warning("control socket: refused %s (uid %d, pid %d): not in group %s",
+                            user, uid, pid, _group_name(self.group))
+                reply = {"ok": False, "denied": True,
+                         "error": denied_message(self.path, self.group, user)}
             else:
-                try:
-                    reply = {"ok": True, "result": self._handle(verb, args)}
-                except ControlError as exc:
-                    reply = {"ok": False, "error": str(exc)}
+                reply = self._reply(line)
             try:
                 conn.sendall(json.dumps(reply).encode() + b"\n")
             except OSError:
                 pass  # the client went away
+
+    def _reply(self, line: bytes) -> dict:
+        try:
+            request = json.loads(line)
+            verb, args = request["verb"], request.get("args", {})
+            if not isinstance(verb, str) or not isinstance(args, dict):
+                raise ValueError
+        except (ValueError, KeyError, TypeError):
+            return {"ok": False, "error": "bad request: expected one JSON line "
+                                          '{"verb": ..., "args": {...}}'}
+        try:
+            return {"ok": True, "result": self._handle(verb, args)}
+        except ControlError as exc:
+            return {"ok": False, "error": str(exc)}
 
     def close(self) -> None:
         if self._sock is not None:
@@ -129,6 +171,66 @@ def _read_line(conn: socket.socket) -> bytes:
     return data
 
 
+def peer_credentials(conn: socket.socket) -> tuple[int, int, int]:
+    """The connected process's ``(pid, uid, gid)``, from the kernel."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)
+
+
+def peer_groups(conn: socket.socket, uid: int, gid: int) -> set[int]:
+    """The connected process's supplementary groups: from the kernel where it
+    tells (``SO_PEERGROUPS``), else from the group database for *uid*."""
+    size = 256 * 4
+    while size <= 65536 * 4:
+        try:
+            raw = conn.getsockopt(socket.SOL_SOCKET, SO_PEERGROUPS, size)
+        except OSError as exc:
+            if exc.errno == errno.ERANGE:  # more groups than fit: ask again with room
+                size *= 4
+                continue
+            break
+        return set(struct.unpack(f"{len(raw) // 4}I", raw))
+    try:
+        return set(os.getgrouplist(pwd.getpwuid(uid).pw_name, gid))
+    except KeyError:
+        return set()
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _group_name(gid: int | None) -> str:
+    if gid is None:
+        return "microbreak"
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def denied_message(path: Path, group: int | None, user: str | None = None) -> str:
+    """What a refused caller reads: why, and the two ways in."""
+    name = _group_name(group)
+    user = user or _user_name(os.getuid())
+    return (f"permission denied on {path}: only root and members of the group '{name}' may "
+            f"use microbreak. Run this with sudo, or join the group: "
+            f"'sudo usermod -aG {name} {user}', then log in again.")
+
+
+def _socket_group(path: Path) -> int | None:
+    """The group of the socket file, or of its folder when the file cannot be seen."""
+    for candidate in (path, path.parent):
+        try:
+            return os.stat(candidate).st_gid
+        except OSError:
+            continue
+    return None
+
+
 def _answers(path: Path) -> bool:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         try:
@@ -147,14 +249,12 @@ def call(verb: str, args: dict | None = None, *, runtime: str | Path | None = No
         try:
             conn.connect(str(path))
         except (FileNotFoundError, ConnectionRefusedError):
-            raise ControlError(
+            raise NotRunning(
                 f"microbreak is not running (nothing answers on {path}). Start it with "
                 "'sudo systemctl start microbreak', or run 'microbreak simulate'; if it runs "
                 "elsewhere, give its --runtime-dir.") from None
         except PermissionError:
-            raise ControlError(
-                f"permission denied on {path}: run this with sudo, or join the service's "
-                "group: 'sudo usermod -aG microbreak $USER', then log in again.") from None
+            raise AccessDenied(denied_message(path, _socket_group(path))) from None
         try:
             conn.sendall(json.dumps({"verb": verb, "args": args or {}}).encode() + b"\n")
             reply = json.loads(_read_line(conn) or b"null")
@@ -163,5 +263,6 @@ def call(verb: str, args: dict | None = None, *, runtime: str | Path | None = No
     if not isinstance(reply, dict) or "ok" not in reply:
         raise ControlError(f"unexpected answer from microbreak on {path}: {reply!r}")
     if not reply["ok"]:
-        raise ControlError(reply.get("error", "refused"))
+        error = AccessDenied if reply.get("denied") else ControlError
+        raise error(reply.get("error", "refused"))
     return reply["result"]
