@@ -1,13 +1,28 @@
-"""The parts on gpiozero's mock pins: button edges, LED patterns, buzzer tones."""
+"""The parts on gpiozero's mock pins: button edges, LED patterns, buzzer melodies.
 
+Timing is read from the mock pins' own record of state changes; a change is
+allowed to come TOLERANCE seconds early or late (measured: under 1 ms on an
+idle 2-core x86 machine; the margin is for a busy test run).
+"""
+
+import logging
+import math
+import threading
 import time
+from datetime import datetime, timezone
 
 import pytest
-from gpiozero.pins.mock import MockPWMPin
+from gpiozero.pins.mock import MockFactory, MockPWMPin
+from hypothesis import given
+from hypothesis import strategies as st
 
-from microbreak.hardware import ButtonDown, ButtonUp, Hardware, Light, Sounder
+from microbreak.hardware import (CUES, FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATTERNS,
+                                 ButtonDown, ButtonUp, Hardware, Light, Sounder, duty_for,
+                                 into_range)
 from microbreak.rtttl import parse
 from microbreak.settings import Settings, parse_settings
+
+TOLERANCE = 0.015  # seconds
 
 
 class Ticks:
@@ -19,6 +34,85 @@ class Ticks:
     def __call__(self):
         return self.now
 
+
+class Wall:
+    """A settable wall clock."""
+
+    def __init__(self, hour, minute=0):
+        self.set(hour, minute)
+
+    def set(self, hour, minute=0):
+        self.now = datetime(2026, 11, 23, hour, minute, tzinfo=timezone.utc)
+
+    def __call__(self):
+        return self.now
+
+
+class TonePin(MockPWMPin):
+    """A mock PWM pin that also notes the frequency at each state change, so
+    ``tones`` lines up with ``states[1:]``."""
+
+    def __init__(self, factory, info):
+        super().__init__(factory, info)
+        self.tones = []
+
+    def clear_states(self):
+        super().clear_states()
+        self.tones = []
+
+    def _change_state(self, value):
+        changed = super()._change_state(value)
+        if changed:
+            self.tones.append(self._frequency)
+        return changed
+
+
+@pytest.fixture
+def tone_factory():
+    factory = MockFactory(pin_class=TonePin)
+    yield factory
+    factory.reset()
+    factory.close()
+
+
+def timeline(pin):
+    """[(seconds since ``clear_states()``, state)] for each change a mock pin
+    recorded; its own timestamps are the time since the change before."""
+    changes, elapsed = [], 0.0
+    for since_last, state in pin.states[1:]:
+        elapsed += since_last
+        changes.append((elapsed, state))
+    return changes
+
+
+def expected_timeline(steps, until, initial=0.0):
+    """[(seconds, level)] of LED *steps* repeated from 0 until *until* seconds,
+    leaving out steps that do not change the level (which starts at *initial*)."""
+    changes, at, last = [], 0.0, initial
+    while at < until:
+        for level, seconds in steps:
+            if level != last and at < until:
+                changes.append((at, level))
+                last = level
+            if seconds is None:
+                return changes
+            at += seconds
+    return changes
+
+
+def assert_timeline(actual, expected):
+    assert len(actual) == len(expected), (actual, expected)
+    for (at, state), (want_at, want_state) in zip(actual, expected):
+        assert at == pytest.approx(want_at, abs=TOLERANCE)
+        assert state == pytest.approx(want_state, abs=1e-9)
+
+
+def sounds_settings(tmp_path, extra=""):
+    """Settings whose melodies folder is an empty temporary one."""
+    return parse_settings(f'[sound]\nmelodies_folder = "{tmp_path}"\n{extra}')
+
+
+# -- the button --------------------------------------------------------------------
 
 def test_button_edges_are_posted_with_their_time(mock_factory):
     posted, ticks = [], Ticks()
@@ -49,85 +143,383 @@ def test_pins_follow_the_settings(mock_factory):
     parts.close()
 
 
-def test_led_patterns(mock_factory):
+# -- the LED ------------------------------------------------------------------------
+
+def test_steady_patterns_are_set_at_once(mock_factory):
     light = Light(27, mock_factory)
     pin = mock_factory.pin(27)
-    light.show("on")
-    assert pin.state == 1
-    light.show("dim")
-    assert 0 < pin.state < 0.5
-    light.show("blink")
-    time.sleep(0.7)  # gpiozero blinks on its own thread, in real time
-    states = {round(s.state) for s in pin.states[-4:]}
-    assert states == {0, 1}
-    light.show("off")
-    assert pin.state == 0
+    for pattern, level in (("on", 1.0), ("dim", 0.1), ("off", 0.0)):
+        light.show(pattern)
+        assert pin.state == pytest.approx(level)
+        assert not light.animated
     light.close()
 
 
-def test_led_flash_then_back_to_the_pattern(mock_factory):
+@pytest.mark.parametrize("pattern, seconds", [("blink", 0.7), ("error", 1.6)])
+def test_blinking_patterns_keep_their_times(mock_factory, pattern, seconds):
+    light = Light(27, mock_factory)
+    pin = mock_factory.pin(27)
+    pin.clear_states()
+    light.show(pattern)
+    assert light.animated
+    time.sleep(seconds)
+    changes = timeline(pin)
+    light.close()
+    want = {"blink": [(0, 1), (0.3, 0), (0.6, 1)],
+            "error": [(0, 1), (0.15, 0), (0.3, 1), (0.45, 0), (1.5, 1)]}[pattern]
+    assert_timeline(changes, want)
+
+
+def test_pulse_swells_over_one_and_a_half_seconds_then_fades(mock_factory):
+    light = Light(27, mock_factory)
+    pin = mock_factory.pin(27)
+    pin.clear_states()
+    light.show("pulse")
+    time.sleep(1.9)
+    changes = timeline(pin)
+    light.close()
+    assert_timeline(changes, expected_timeline(PWM_PATTERNS["pulse"], 1.9))
+    assert sum(seconds for _, seconds in PWM_PATTERNS["pulse"]) == pytest.approx(3.0)
+    levels = [state for _, state in changes]
+    top = levels.index(max(levels))
+    assert max(levels) > 0.9 and changes[top][0] == pytest.approx(1.5, abs=0.05)
+    assert levels[:top] == sorted(levels[:top])  # swells ...
+    assert levels[top:] == sorted(levels[top:], reverse=True)  # ... then fades
+
+
+def test_flash_then_back_to_the_pattern(mock_factory):
     ticks = Ticks()
     light = Light(27, mock_factory, clock=ticks)
     pin = mock_factory.pin(27)
-    light.show("on")
+    pin.clear_states()
     light.flash()
-    assert light.deadline() == pytest.approx(100.5)
-    light.show("off")  # a new pattern waits for the flash to finish
+    assert light.deadline() == pytest.approx(100 + Light.FLASH_SECONDS) and light.animated
+    light.show("on")  # a new pattern waits for the flash to finish
     time.sleep(0.6)
-    ticks.now += 0.5
+    assert_timeline(timeline(pin), [(0, 1), (0.12, 0), (0.24, 1), (0.36, 0), (0.48, 1)])
+    ticks.now += Light.FLASH_SECONDS
     light.tick()
-    assert light.deadline() is None and pin.state == 0
-
-
-def test_led_on_a_pin_without_pwm_still_works(plain_factory):
-    light = Light(27, plain_factory)
-    assert not light.pwm
-    light.show("dim")  # no dimming without PWM: plainly on
-    assert plain_factory.pin(27).state == 1
+    assert light.deadline() is None and not light.animated and pin.state == 1
     light.close()
 
 
-def test_passive_buzzer_plays_the_melody_tones(mock_factory):
-    song = parse("t:d=8,o=5,b=240:a,c6")
-    sounder = Sounder.for_kind("passive", 18, {"break": song}, mock_factory)
-    pin = mock_factory.pin(18)
-    sounder.play("break")
-    sounder._thread.join()
-    played = [round(s.state, 2) for s in pin.states]
-    assert pin.frequency is None and 0.5 in played  # it sounded, and it is silent again
+def test_a_flash_over_a_blinking_pattern_hands_back_to_it(mock_factory):
+    light = Light(27, mock_factory)
+    pin = mock_factory.pin(27)
+    light.show("blink")
+    time.sleep(0.1)
+    assert pin.state == 1
+    pin.clear_states()
+    light.flash()
+    time.sleep(0.85)
+    changes = timeline(pin)
+    light.close()
+    flash = expected_timeline(FLASH, Light.FLASH_SECONDS, initial=1.0)
+    blink = [(0.48 + at, level) for at, level in expected_timeline(PWM_PATTERNS["blink"], 0.5)]
+    assert_timeline(changes, flash + blink)
+
+
+def test_led_on_a_pin_without_pwm_says_it_with_on_and_off(plain_factory):
+    light = Light(27, plain_factory)
+    pin = plain_factory.pin(27)
+    assert not light.pwm
+    pin.clear_states()
+    light.show("dim")  # paused: a wink every 3 s, not a steady light
+    time.sleep(0.3)
+    light.show("pulse")
+    time.sleep(0.1)
+    changes = timeline(pin)
+    light.close()
+    assert_timeline(changes, [(0, 1), (0.1, 0), (0.3, 1)])
+
+
+@pytest.mark.parametrize("patterns", [PWM_PATTERNS, PLAIN_PATTERNS], ids=["pwm", "plain"])
+def test_every_pattern_looks_different(patterns):
+    assert set(patterns) == set(LED_PATTERNS)
+    looks = {name: tuple(expected_timeline(steps, 6.0)) for name, steps in patterns.items()}
+    assert len(set(looks.values())) == len(LED_PATTERNS)
+    assert FLASH not in patterns.values()
+
+
+def test_plain_patterns_are_only_on_and_off():
+    assert {level for steps in PLAIN_PATTERNS.values() for level, _ in steps} == {0.0, 1.0}
+
+
+def test_an_unknown_pattern_is_refused(mock_factory):
+    light = Light(27, mock_factory)
+    with pytest.raises(ValueError, match="known: off, on, dim, pulse, blink, error"):
+        light.show("sparkle")
+    light.close()
+
+
+# -- the buzzer ---------------------------------------------------------------------
+
+def played(pin):
+    """[(start, seconds, Hz)] of each tone a passive buzzer's pin sounded."""
+    notes, start = [], None
+    for (at, state), hz in zip(timeline(pin), pin.tones):
+        if state and start is None:
+            start, tone = at, hz
+        elif not state and start is not None:
+            notes.append((start, at - start, tone))
+            start = None
+    return notes
+
+
+def expected_notes(song, gap=Sounder.GAP):
+    notes, at = [], 0.0
+    for note in song.notes:
+        if note.frequency is not None:
+            notes.append((at, note.seconds - min(gap, note.seconds / 4), note.frequency))
+        at += note.seconds
+    return notes
+
+
+def assert_notes(actual, expected):
+    assert len(actual) == len(expected)
+    for (start, seconds, hz), (want_start, want_seconds, want_hz) in zip(actual, expected):
+        assert start == pytest.approx(want_start, abs=TOLERANCE)
+        assert seconds == pytest.approx(want_seconds, abs=TOLERANCE)
+        assert hz == pytest.approx(want_hz, rel=0.01)
+
+
+def test_passive_buzzer_plays_each_tone_at_its_time(tone_factory):
+    # quarter note = 0.2 s: eighths, a pause, a sixteenth, a dotted quarter, a 32nd
+    song = parse("t:d=8,o=5,b=300:c6,e6,p,16g6,4c.7,32a,2a6")
+    sounder = Sounder.for_kind("passive", 18, {"break": song}, tone_factory)
+    pin = tone_factory.pin(18)
+    pin.clear_states()
+    assert sounder.play("break")
+    assert sounder.wait(5)
+    assert_notes(played(pin), expected_notes(song))
+    assert [round(s, 2) for _, s in pin.states[1:]][1::2] == [0.0] * 6  # silent between notes
+    assert {state for _, state in pin.states[1:]} == {0.5, 0.0}  # half duty: full volume
+    assert pin.frequency is None
     sounder.close()
 
 
-def test_passive_buzzer_moves_out_of_range_notes_by_octaves(mock_factory):
-    sounder = Sounder.for_kind("passive", 18, {}, mock_factory)
+def test_the_built_in_break_cue_on_the_pin(tone_factory):
+    from microbreak.resources import data_dir
+    from microbreak.rtttl import load_folder
+    songs = load_folder(data_dir("sounds"))
+    sounder = Sounder.for_kind("passive", 18, songs, tone_factory)
+    pin = tone_factory.pin(18)
+    pin.clear_states()
+    sounder.play("break")
+    sounder.wait(5)
+    assert_notes(played(pin), expected_notes(songs["break"]))
+    sounder.close()
+
+
+def test_notes_out_of_range_are_moved_by_octaves_on_the_pin(tone_factory):
+    sounder = Sounder.for_kind("passive", 18, {}, tone_factory)
     low, high = sounder.device.min_tone.frequency, sounder.device.max_tone.frequency
-    assert sounder._in_range(high * 4).frequency == pytest.approx(high)
-    assert sounder._in_range(low / 2).frequency == pytest.approx(low)
+    assert (low, high) == pytest.approx((220.0, 3520.0))
+    song = parse("t:d=32,o=5,b=250:c8,b8,a7,c3,a3,g#3,c5")
+    sounder.songs["t"] = song
+    pin = tone_factory.pin(18)
+    pin.clear_states()
+    sounder.play("t")
+    sounder.wait(5)
+    tones = [hz for _, _, hz in played(pin)]
+    want = [4186.01 / 2, 7902.13 / 4, 3520.0, 130.81 * 2, 220.0, 207.65 * 2, 523.25]
+    assert tones == pytest.approx(want, rel=0.001)
+    sounder.close()
+
+
+@given(st.floats(min_value=8.0, max_value=20000.0))
+def test_into_range_moves_by_whole_octaves_only(hz):
+    moved = into_range(hz, 220.0, 3520.0)
+    assert 220.0 <= moved <= 3520.0
+    octaves = math.log2(moved / hz)
+    assert octaves == round(octaves)  # exactly: halving and doubling lose nothing
+    assert moved == hz or not 220.0 <= hz <= 3520.0
+
+
+def test_into_range_keeps_notes_already_in_range_and_refuses_a_narrow_range():
+    assert into_range(220.0, 220.0, 3520.0) == 220.0
+    assert into_range(3520.0, 220.0, 3520.0) == 3520.0
+    with pytest.raises(ValueError, match="less than an octave"):
+        into_range(500.0, 400.0, 700.0)
+
+
+def test_volume_shortens_the_passive_buzzers_pulses(tone_factory):
+    song = parse("t:d=8,o=5,b=240:a,a")
+    sounder = Sounder.for_kind("passive", 18, {"t": song}, tone_factory, volume=0.5)
+    pin = tone_factory.pin(18)
+    sounder.play("t")
+    sounder.wait(2)
+    duties = {round(state, 3) for _, state in pin.states if state}
+    assert round(duty_for(0.5), 3) in duties and duties <= {0.5, round(duty_for(0.5), 3)}
+    assert pin.states[-1].state == 0  # it ends silent at the lower duty too
     sounder.close()
 
 
 def test_active_buzzer_beeps_the_rhythm(mock_factory):
-    song = parse("t:d=16,o=5,b=240:a,p,a")
+    song = parse("t:d=16,o=5,b=150:a,p,8a,c6.")
     sounder = Sounder.for_kind("active", 18, {"confirm": song}, mock_factory)
+    pin = mock_factory.pin(18)
+    pin.clear_states()
     sounder.play("confirm")
-    sounder._thread.join()
-    edges = [s.state for s in mock_factory.pin(18).states]
-    assert edges.count(1) == 2 and edges[-1] == 0
+    sounder.wait(2)
+    gap = Sounder.GAP
+    assert_timeline(timeline(pin), [(0, 1), (0.1 - gap, 0), (0.2, 1), (0.4 - gap, 0),
+                                    (0.4, 1), (0.55 - gap, 0)])
     sounder.close()
-
-
-def test_a_new_cue_interrupts_the_one_playing(mock_factory):
-    slow = parse("slow:d=1,o=5,b=30:a,a,a")  # 24 s long
-    sounder = Sounder.for_kind("passive", 18, {"slow": slow, "confirm": slow}, mock_factory)
-    sounder.play("slow")
-    start = time.monotonic()
-    sounder.play("confirm")
-    assert time.monotonic() - start < 1
-    sounder.close()
-    assert mock_factory.pin(18).frequency is None
 
 
 def test_no_buzzer_is_valid(mock_factory):
-    sounder = Sounder.for_kind("none", 18, {}, mock_factory)
-    sounder.play("break")
-    assert not sounder.playing
+    sounder = Sounder.for_kind("none", 18, {"break": parse("t:d=4:a")}, mock_factory)
+    assert sounder.pin is None
+    assert not sounder.play("break") and not sounder.playing
+    assert sounder.silent_because() == "no buzzer or speaker"
+
+
+def test_an_unknown_buzzer_kind_is_refused(mock_factory):
+    with pytest.raises(ValueError, match="known: passive, active, none"):
+        Sounder.for_kind("piezo", 18, {}, mock_factory)
+
+
+# -- never blocking; a new cue interrupts ----------------------------------------------
+
+def test_playing_returns_at_once_and_a_new_cue_cleanly_interrupts(tone_factory):
+    slow = parse("slow:d=1,o=5,b=30:a,a,a")  # 24 s long
+    quick = parse("quick:d=16,o=6,b=150:c,e")
+    sounder = Sounder.for_kind("passive", 18, {"slow": slow, "confirm": quick}, tone_factory)
+    pin = tone_factory.pin(18)
+    pin.clear_states()
+    threads = threading.active_count()
+    start = time.monotonic()
+    sounder.play("slow")
+    first = time.monotonic() - start
+    time.sleep(0.2)
+    start = time.monotonic()
+    sounder.play("confirm")
+    second = time.monotonic() - start
+    assert first < 0.01 and second < 0.01  # measured: about 0.2 ms each
+    sounder.wait(2)
+    tones = played(pin)
+    assert [hz for _, _, hz in tones] == pytest.approx([880.0, 1046.5, 1318.5], rel=0.01)
+    assert tones[0][1] == pytest.approx(0.2, abs=TOLERANCE)  # cut short, and silent before ...
+    assert tones[1][0] - (tones[0][0] + tones[0][1]) < 0.005  # ... the new cue starts at once
+    assert_notes([(t - tones[1][0], s, hz) for t, s, hz in tones[1:]], expected_notes(quick))
+    assert threading.active_count() == threads and pin.frequency is None
+    sounder.close()
+
+
+def test_stop_and_close_silence_the_buzzer_at_once(tone_factory):
+    sounder = Sounder.for_kind("passive", 18, {"slow": parse("slow:d=1,o=5,b=30:a")},
+                               tone_factory)
+    sounder.play("slow")
+    time.sleep(0.05)
+    assert sounder.playing and tone_factory.pin(18).frequency == pytest.approx(880)
+    start = time.monotonic()
+    sounder.close()
+    assert time.monotonic() - start < 0.05
+    assert not sounder.playing and tone_factory.pin(18).frequency is None
+
+
+# -- quiet ---------------------------------------------------------------------------
+
+def test_quiet_periods_silence_the_sound_but_not_the_light(tmp_path, tone_factory):
+    wall = Wall(12, 40)
+    settings = sounds_settings(tmp_path, 'quiet_periods = ["12:30-13:15", "22:00-07:00"]\n')
+    songs = {"break": parse("break:d=16,o=6,b=150:c")}
+    parts = Hardware(settings, lambda e: None, songs=songs, pin_factory=tone_factory, wall=wall)
+    buzzer, led = tone_factory.pin(18), tone_factory.pin(27)
+    buzzer.clear_states()
+    assert not parts.sounder.play("break")
+    assert parts.sounder.silent_because() == "a quiet period"
+    parts.light.show("on")
+    assert led.state == 1 and len(buzzer.states) == 1
+    for hour, minute, sounds in ((13, 15, True), (21, 59, True), (22, 0, False), (6, 59, False),
+                                 (7, 0, True)):
+        wall.set(hour, minute)
+        assert parts.sounder.play("break") is sounds, (hour, minute)
+        parts.sounder.wait(1)
+    assert len(played(buzzer)) == 3
+    parts.close()
+
+
+def test_mute_and_volume_zero_are_silent(tmp_path, mock_factory):
+    songs = {"break": parse("break:d=16,o=6,b=150:c")}
+    for extra, reason in (("mute = true\n", "muted"), ("volume = 0\n", "volume 0")):
+        parts = Hardware(sounds_settings(tmp_path, extra), lambda e: None, songs=songs,
+                         pin_factory=mock_factory)
+        assert not parts.sounder.play("break")
+        assert parts.sounder.silent_because() == reason
+        parts.close()
+
+
+def test_the_quiet_decision_follows_an_injected_clock_not_the_real_one(mock_factory):
+    wall = Wall(23)
+    periods = [__import__("microbreak.quiet").quiet.QuietPeriod.parse("22:00-07:00")]
+    sounder = Sounder.for_kind("active", 18, {"t": parse("t:d=32,o=5,b=250:a")}, mock_factory,
+                               quiet_periods=periods, wall=wall)
+    assert not sounder.play("t")
+    assert sounder.play("t", despite_quiet=True)  # test-hardware plays it anyway
+    sounder.wait(1)
+    wall.set(8)
+    assert sounder.play("t")
+    sounder.close()
+
+
+# -- custom melodies ------------------------------------------------------------------
+
+def test_custom_melodies_replace_the_built_in_and_a_bad_one_is_refused(tmp_path, mock_factory,
+                                                                       caplog):
+    builtin = {"break": parse("break:d=8:c"), "confirm": parse("confirm:d=8:e")}
+    (tmp_path / "break.rtttl").write_text("mine:d=4,o=5,b=100:a,b,c6\n")
+    (tmp_path / "confirm.rtttl").write_text("confirm:d=4,o=5,b=100:a,q\n")
+    (tmp_path / "brake.rtttl").write_text("brake:d=4:a\n")
+    caplog.set_level(logging.INFO, logger="microbreak")
+    parts = Hardware(sounds_settings(tmp_path), lambda e: None, songs=builtin,
+                     pin_factory=mock_factory)
+    songs = parts.sounder.songs
+    assert songs["break"] == parse("mine:d=4,o=5,b=100:a,b,c6")
+    assert songs["confirm"] == builtin["confirm"]
+    log = caplog.text
+    assert (f"{tmp_path}/confirm.rtttl: character 25: malformed note 'q'; " in log
+            and "playing the built-in confirm melody instead" in log)
+    assert f"{tmp_path}/brake.rtttl: no cue is called 'brake', so it never plays" in log
+    assert f"cue break: the melody from {tmp_path}/break.rtttl" in log
+    parts.close()
+
+
+def test_a_missing_melodies_folder_changes_nothing(tmp_path, mock_factory):
+    builtin = {"break": parse("break:d=8:c")}
+    parts = Hardware(sounds_settings(tmp_path / "absent"), lambda e: None, songs=builtin,
+                     pin_factory=mock_factory)
+    assert parts.sounder.songs == builtin
+    parts.close()
+
+
+# -- test-hardware ---------------------------------------------------------------------
+
+def test_play_all_cues_plays_every_cue_in_turn_despite_mute(tmp_path, tone_factory):
+    songs = {name: parse(f"{name}:d=32,o=6,b=250:c") for name in CUES}
+    parts = Hardware(sounds_settings(tmp_path, "mute = true\n"), lambda e: None, songs=songs,
+                     pin_factory=tone_factory)
+    pin = tone_factory.pin(18)
+    pin.clear_states()
+    announced = []
+    assert parts.play_all_cues(announced.append, pause=0) == list(CUES)
+    assert announced == list(CUES) and len(played(pin)) == len(CUES)
+    parts.close()
+
+
+def test_play_all_cues_without_a_buzzer_plays_nothing(tmp_path, mock_factory):
+    settings = parse_settings(f'[buzzer]\nkind = "none"\n[sound]\nmelodies_folder = "{tmp_path}"\n')
+    parts = Hardware(settings, lambda e: None, songs={"startup": parse("s:d=4:c")},
+                     pin_factory=mock_factory)
+    assert parts.play_all_cues(pause=0) == []
+    parts.close()
+
+
+def test_show_all_patterns_ends_with_the_led_off(mock_factory):
+    parts = Hardware(Settings(), lambda e: None, pin_factory=mock_factory)
+    shown = parts.show_all_patterns(seconds=0.01)
+    assert shown == ["on", "dim", "pulse", "blink", "error", "flash"]
+    time.sleep(0.6)
+    assert mock_factory.pin(27).state == 0
+    parts.close()

@@ -1,9 +1,10 @@
-"""The device's parts on gpiozero: the button, the LED and the buzzer.
+"""The device's parts on gpiozero: the button, the LED and the sound.
 
 gpiozero calls the button's callbacks on its own threads; they only post
 :class:`ButtonDown` / :class:`ButtonUp` to the service loop, stamped with the
 real monotonic time (gestures are human time, even in a sped-up simulator).
-Everything else here is called from the service loop::
+Everything else here is called from the service loop, and returns at once: the
+LED's patterns and the cue melodies run on threads of their own::
 
     >>> from gpiozero.pins.mock import MockFactory, MockPWMPin
     >>> posted = []
@@ -17,19 +18,29 @@ Everything else here is called from the service loop::
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from itertools import cycle
+from pathlib import Path
 
 from gpiozero import LED, PWMLED, Buzzer, DigitalInputDevice, TonalBuzzer
 from gpiozero.exc import PinPWMUnsupported
 from gpiozero.tones import Tone
 
-from .rtttl import Song
+from .quiet import QuietPeriod, is_quiet
+from .rtttl import RTTTLError, Song, load_folder
 from .settings import Settings
 
-LED_PATTERNS = ("off", "on", "dim", "pulse", "blink")
+log = logging.getLogger(__name__)
+
+# Every cue the core plays (see effects.Cue), in the order test-hardware plays them.
+CUES = ("startup", "heads_up", "break", "recue", "confirm", "done", "snooze", "skip",
+        "missed", "pause", "resume", "refused")
 
 
 @dataclass(frozen=True)
@@ -65,14 +76,104 @@ def make_pin_factory(name: str):
     return getattr(importlib.import_module(module), cls)()
 
 
-class Light:
-    """The LED, showing one of :data:`LED_PATTERNS`, with a flash on top.
+# -- timing ---------------------------------------------------------------------
 
-    A PWM pin fades (``pulse``, ``dim``); a plain pin blinks slowly instead of
-    pulsing and is fully on instead of dim.
+class Deadlines:
+    """Waits counted from one start, so the small lateness of each wait never
+    adds up over a melody or a pattern; a set *stop* event ends a wait at once::
+
+        >>> clock = Deadlines(threading.Event())
+        >>> clock.wait(0.05), clock.wait(0.05)
+        (False, False)
+        >>> round(time.monotonic() - clock.start, 1)
+        0.1
     """
 
-    FLASH_SECONDS = 0.5
+    def __init__(self, stop: threading.Event):
+        self.stop = stop
+        self.start = self.at = time.monotonic()
+
+    def wait(self, seconds: float) -> bool:
+        """Wait until *seconds* after the last deadline; True if stopped."""
+        self.at += seconds
+        return self.stop.wait(max(self.at - time.monotonic(), 0))
+
+
+class Runner:
+    """One job at a time on a thread of its own: starting one stops the last.
+
+    The job is called with its arguments and a stop event it must watch.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def start(self, job: Callable, *args) -> None:
+        self.stop()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=job, args=(*args, self._stop), name=self.name,
+                                        daemon=True)
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the job to end by itself; True if it has."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.running
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+
+
+# -- the LED ----------------------------------------------------------------------
+
+LED_PATTERNS = ("off", "on", "dim", "pulse", "blink", "error")
+
+Steps = tuple[tuple[float, float | None], ...]  # (brightness, seconds); None: held
+
+
+def _fade(start: float, end: float, seconds: float, fps: int = 25) -> Steps:
+    """Brightness steps from *start* towards *end*; squared, as the eye sees light."""
+    count = max(round(seconds * fps), 1)
+    return tuple(((start + (end - start) * i / count) ** 2, seconds / count)
+                 for i in range(count))
+
+
+PWM_PATTERNS: dict[str, Steps] = {
+    "off": ((0.0, None),),
+    "on": ((1.0, None),),
+    "dim": ((0.1, None),),  # paused: a faint steady glow
+    "pulse": _fade(0, 1, 1.5) + _fade(1, 0, 1.5),  # heads-up: a slow swell
+    "blink": ((1.0, 0.3), (0.0, 0.3)),  # the cue
+    "error": ((1.0, 0.15), (0.0, 0.15), (1.0, 0.15), (0.0, 1.05)),  # double blinks
+}
+# A pin that cannot dim does the same with on and off alone.
+PLAIN_PATTERNS: dict[str, Steps] = {
+    **PWM_PATTERNS,
+    "dim": ((1.0, 0.1), (0.0, 2.9)),  # a wink every 3 s
+    "pulse": ((1.0, 1.0), (0.0, 1.0)),
+}
+FLASH: Steps = ((1.0, 0.12), (0.0, 0.12), (1.0, 0.12), (0.0, 0.12))  # a set confirmed
+
+
+class Light:
+    """The LED, showing one of :data:`LED_PATTERNS` until told otherwise, with
+    a :meth:`flash` on top of it.
+
+    On a pin that can do PWM it fades (``pulse``) and glows (``dim``); on one
+    that cannot, :data:`PLAIN_PATTERNS` say it with on and off.
+    """
+
+    FLASH_SECONDS = sum(seconds for _, seconds in FLASH)
 
     def __init__(self, pin: int, pin_factory=None, clock: Callable[[], float] = time.monotonic):
         try:
@@ -81,82 +182,179 @@ class Light:
         except PinPWMUnsupported:
             self.device = LED(pin, pin_factory=pin_factory)
             self.pwm = False
+        self.patterns = PWM_PATTERNS if self.pwm else PLAIN_PATTERNS
         self.pattern = "off"
         self._clock = clock
         self._flash_until: float | None = None
+        self._flashing = False  # the runner shows the pattern once the flash is over
+        self._lock = threading.Lock()
+        self._runner = Runner(f"led-{pin}")
 
     def show(self, pattern: str) -> None:
         if pattern not in LED_PATTERNS:
             raise ValueError(f"unknown LED pattern {pattern!r}; known: {', '.join(LED_PATTERNS)}")
-        if pattern != self.pattern:
+        with self._lock:
+            if pattern == self.pattern:
+                return
             self.pattern = pattern
-            if self._flash_until is None:
-                self._apply()
+            if self._flashing:
+                return
+        self._start(())
 
     def flash(self) -> None:
-        """Two quick blinks, then back to the pattern (at :meth:`tick`)."""
-        self.device.blink(on_time=0.12, off_time=0.12, n=2, background=True)
+        """Two quick blinks, then back to the pattern."""
         self._flash_until = self._clock() + self.FLASH_SECONDS
+        self._start(FLASH)
+
+    @property
+    def animated(self) -> bool:
+        """True while the LED changes by itself (a moving pattern or a flash)."""
+        return len(self.patterns[self.pattern]) > 1 or self._flash_until is not None
 
     def deadline(self) -> float | None:
-        """When :meth:`tick` must run next (real monotonic seconds), if ever."""
+        """When :meth:`tick` should run next (the clock's seconds): the flash's end."""
         return self._flash_until
 
     def tick(self) -> None:
         if self._flash_until is not None and self._clock() >= self._flash_until:
             self._flash_until = None
-            self._apply()
 
-    def _apply(self) -> None:
-        led, pattern = self.device, self.pattern
-        if pattern == "off":
-            led.off()
-        elif pattern == "blink":
-            led.blink(on_time=0.3, off_time=0.3)
-        elif pattern == "pulse" and self.pwm:
-            led.pulse(fade_in_time=1.5, fade_out_time=1.5)
-        elif pattern == "pulse":
-            led.blink(on_time=1, off_time=1)
-        elif pattern == "dim" and self.pwm:
-            led.value = 0.15
+    def _start(self, flash: Steps) -> None:
+        self._runner.stop()
+        with self._lock:
+            self._flashing = bool(flash)
+            steps = self.patterns[self.pattern]
+        if not flash and len(steps) == 1:
+            self.device.value = steps[0][0]  # steady: no thread needed
         else:
-            led.on()
+            self._runner.start(self._run, flash)
+
+    def _run(self, flash: Steps, stop: threading.Event) -> None:
+        clock = Deadlines(stop)
+        for level, seconds in flash:
+            self.device.value = level
+            if clock.wait(seconds):
+                return
+        with self._lock:
+            self._flashing = False
+            steps = self.patterns[self.pattern]
+        for level, seconds in cycle(steps):
+            self.device.value = level
+            if seconds is None or clock.wait(seconds):
+                return
 
     def close(self) -> None:
+        self._runner.stop()
         self.device.close()
 
 
+# -- the sound ---------------------------------------------------------------------
+
+def into_range(hz: float, low: float, high: float) -> float:
+    """Move the note *hz* by whole octaves into ``low..high``::
+
+        >>> into_range(4186.0, 220.0, 3520.0)  # C8: one octave down
+        2093.0
+        >>> into_range(110.0, 220.0, 3520.0), into_range(440.0, 220.0, 3520.0)
+        (220.0, 440.0)
+    """
+    if high < 2 * low:
+        raise ValueError(f"{low:g} to {high:g} Hz is less than an octave: some notes have "
+                         "no octave in it; give a range of at least an octave")
+    while hz > high:
+        hz /= 2
+    while hz < low:
+        hz *= 2
+    return hz
+
+
+def duty_for(volume: float) -> float:
+    """The PWM duty cycle that plays a passive buzzer at *volume* (0 to 1).
+
+    A square wave's fundamental, which a piezo mostly sounds, grows with
+    ``sin(pi * duty)``; a half duty cycle is the loudest::
+
+        >>> duty_for(1.0), round(duty_for(0.5), 3)
+        (0.5, 0.167)
+    """
+    return math.asin(volume) / math.pi
+
+
+def local_clock(zone_name: str = "") -> Callable[[], datetime]:
+    """A function reading the wall clock in the zone *zone_name* ("" = the system's)."""
+    if not zone_name:
+        return lambda: datetime.now().astimezone()
+    from zoneinfo import ZoneInfo
+    zone = ZoneInfo(zone_name)
+    return lambda: datetime.now(zone)
+
+
 class Sounder:
-    """Plays cue songs on a passive buzzer (tones) or an active one (beeps of
-    the same rhythm), on a thread of its own; a new cue stops the one playing."""
+    """Plays the cue melodies: on a passive buzzer as tones, on an active one as
+    beeps of the same rhythm, and through a :class:`~microbreak.speaker.Speaker`
+    when there is one, on a thread of its own; a new cue stops the one playing.
 
-    GAP = 0.02  # silence between notes so repeated notes stay distinct
+    Nothing sounds while *mute*, at *volume* 0 or in one of the *quiet_periods*
+    (times of day on the *wall* clock); the LED still shows every cue.
+    """
 
-    def __init__(self, device: TonalBuzzer | Buzzer | None, songs: Mapping[str, Song]):
+    GAP = 0.02  # silence at the end of each note, so repeated notes stay apart
+
+    def __init__(self, device: TonalBuzzer | Buzzer | None, songs: Mapping[str, Song], *,
+                 speaker=None, volume: float = 1.0, mute: bool = False,
+                 quiet_periods: Iterable[QuietPeriod] = (),
+                 wall: Callable[[], datetime] = local_clock()):
+        if not 0 <= volume <= 1:
+            raise ValueError(f"volume must be from 0 to 1, not {volume}")
         self.device = device
         self.songs = dict(songs)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.speaker = speaker
+        self.volume = volume
+        self.mute = mute
+        self.quiet_periods = tuple(quiet_periods)
+        self._wall = wall
+        self._runner = Runner("cue")
 
     @classmethod
-    def for_kind(cls, kind: str, pin: int, songs: Mapping[str, Song], pin_factory=None) -> Sounder:
+    def for_kind(cls, kind: str, pin: int, songs: Mapping[str, Song], pin_factory=None,
+                 **options) -> Sounder:
+        """A sounder for a ``passive`` buzzer, an ``active`` one, or ``none``."""
         if kind == "passive":
             device = TonalBuzzer(pin, mid_tone=Tone("A5"), octaves=2, pin_factory=pin_factory)
         elif kind == "active":
             device = Buzzer(pin, pin_factory=pin_factory)
-        else:
+        elif kind == "none":
             device = None
-        return cls(device, songs)
+        else:
+            raise ValueError(f"unknown buzzer kind {kind!r}; known: passive, active, none")
+        return cls(device, songs, **options)
 
-    def play(self, name: str) -> None:
+    def silent_because(self) -> str | None:
+        """Why a cue would make no sound now, or None when it would sound."""
+        if self.device is None and self.speaker is None:
+            return "no buzzer or speaker"
+        if self.mute:
+            return "muted"
+        if self.volume == 0:
+            return "volume 0"
+        if is_quiet(self.quiet_periods, self._wall()):
+            return "a quiet period"
+        return None
+
+    def play(self, name: str, *, despite_quiet: bool = False) -> bool:
+        """Start the cue *name*, stopping the one playing, and return at once:
+        True if it sounds. *despite_quiet* plays it even when muted or in a
+        quiet period (for test-hardware)."""
         self.stop()
         song = self.songs.get(name)
-        if self.device is None or song is None:
-            return
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._play, args=(song, self._stop),
-                                        name=f"cue-{name}", daemon=True)
-        self._thread.start()
+        reason = self.silent_because()
+        if despite_quiet and reason in ("muted", "a quiet period"):
+            reason = None
+        if song is None or reason is not None:
+            log.debug("cue %s: no sound (%s)", name, reason or "no melody")
+            return False
+        self._runner.start(self._play, song)
+        return True
 
     @property
     def pin(self):
@@ -167,52 +365,106 @@ class Sounder:
 
     @property
     def playing(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._runner.running
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the cue playing to end; True if it has (for test-hardware, and tests)."""
+        return self._runner.wait(timeout)
 
     def stop(self) -> None:
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.join()
-            self._thread = None
+        self._runner.stop()
 
     def _play(self, song: Song, stop: threading.Event) -> None:
-        device = self.device
         try:
+            if self.speaker is not None:
+                self.speaker.play(song)
+            clock = Deadlines(stop)
             for note in song.notes:
-                if note.frequency is not None:
-                    if isinstance(device, TonalBuzzer):
-                        device.play(self._in_range(note.frequency))
-                    else:
-                        device.on()
-                if stop.wait(max(note.seconds - self.GAP, 0)):
-                    break
-                device.off() if isinstance(device, Buzzer) else device.stop()
-                if stop.wait(self.GAP):
-                    break
+                if note.frequency is None or self.device is None:
+                    if clock.wait(note.seconds):
+                        return
+                    continue
+                gap = min(self.GAP, note.seconds / 4)
+                self._sound(note.frequency)
+                if clock.wait(note.seconds - gap):
+                    return
+                self._silence()
+                if clock.wait(gap):
+                    return
         finally:
-            device.off() if isinstance(device, Buzzer) else device.stop()
+            self._silence()
+            if stop.is_set() and self.speaker is not None:
+                self.speaker.stop()
 
-    def _in_range(self, hz: float) -> Tone:
-        """Move a note by whole octaves into the buzzer's range."""
-        low, high = self.device.min_tone.frequency, self.device.max_tone.frequency
-        while hz > high:
-            hz /= 2
-        while hz < low:
-            hz *= 2
-        return Tone.from_frequency(hz)
+    def _sound(self, hz: float) -> None:
+        device = self.device
+        if isinstance(device, TonalBuzzer):
+            low, high = device.min_tone.frequency, device.max_tone.frequency
+            device.play(Tone.from_frequency(into_range(hz, low, high)))
+            if self.volume < 1:
+                device.pwm_device.value = duty_for(self.volume)
+        else:
+            device.on()
+
+    def _silence(self) -> None:
+        if isinstance(self.device, TonalBuzzer):
+            self.device.stop()
+        elif self.device is not None:
+            self.device.off()
 
     def close(self) -> None:
         self.stop()
+        if self.speaker is not None:
+            self.speaker.close()
         if self.device is not None:
             self.device.close()
 
 
+def with_custom_melodies(songs: Mapping[str, Song], folder: str | Path) -> dict[str, Song]:
+    """*songs* with each ``NAME.rtttl`` in *folder* in place of the built-in
+    NAME. A file with a mistake is refused and logged, naming the file and the
+    position, and the built-in one stays."""
+    def refused(path: Path, error: Exception) -> None:
+        what = str(error) if isinstance(error, RTTTLError) else f"{path}: cannot be read: {error}"
+        if path.stem in songs:
+            log.warning("%s; playing the built-in %s melody instead", what, path.stem)
+        else:
+            log.warning("%s", what)
+
+    merged = load_folder(folder, songs, refused=refused)
+    for name in sorted(merged):
+        if name not in songs:
+            log.warning("%s: no cue is called %r, so it never plays; cues: %s",
+                        Path(folder) / f"{name}.rtttl", name, ", ".join(CUES))
+        elif merged[name] is not songs[name]:
+            log.info("cue %s: the melody from %s", name, Path(folder) / f"{name}.rtttl")
+    return merged
+
+
+def make_speaker(volume: float, songs: Iterable[Song]):
+    """A speaker getting *songs* ready to play, or None (logged) with no audio output."""
+    from .speaker import Speaker, SpeakerUnavailable
+    try:
+        speaker = Speaker(volume)
+    except SpeakerUnavailable as error:
+        log.warning("no speaker: %s", error)
+        return None
+    speaker.prepare(songs)
+    return speaker
+
+
 class Hardware:
-    """The button, the LED and the buzzer, wired as the settings say."""
+    """The button, the LED and the sound, wired as the settings say.
+
+    *songs* are the built-in cue melodies; files in the settings' melodies
+    folder replace them. *wall* reads the wall clock for quiet periods (by
+    default the local time in the working hours' zone).
+    """
 
     def __init__(self, settings: Settings, post: Callable[[object], None], *,
-                 songs: Mapping[str, Song] = {}, pin_factory=None,
-                 clock: Callable[[], float] = time.monotonic):
+                 songs: Mapping[str, Song] | None = None, pin_factory=None,
+                 clock: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], datetime] | None = None):
         bounce = settings.button.bounce_ms / 1000 or None
         # Not gpiozero's Button: its hold thread wakes ten times a second for
         # as long as it lives. Holds are timed from the two edges instead.
@@ -229,8 +481,55 @@ class Hardware:
             self.motion.when_activated = lambda: post(Motion(True))
             self.motion.when_deactivated = lambda: post(Motion(False))
         self.light = Light(settings.led.pin, pin_factory, clock)
-        self.sounder = Sounder.for_kind(settings.buzzer.kind, settings.buzzer.pin, songs,
-                                        pin_factory)
+        sound = settings.sound
+        songs = with_custom_melodies(songs or {}, sound.melodies_folder)
+        speaker = make_speaker(sound.volume / 100, songs.values()) if sound.speaker else None
+        self.sounder = Sounder.for_kind(
+            settings.buzzer.kind, settings.buzzer.pin, songs, pin_factory,
+            speaker=speaker, volume=sound.volume / 100, mute=sound.mute,
+            quiet_periods=[QuietPeriod.parse(p) for p in sound.quiet_periods],
+            wall=wall or local_clock(settings.hours.timezone))
+
+    def play_all_cues(self, announce: Callable[[str], None] | None = None,
+                      pause: float = 0.5) -> list[str]:
+        """Play every cue's melody in turn, each to its end, *pause* seconds
+        apart: for ``microbreak test-hardware``. Blocks until done.
+
+        Mute and quiet periods do not apply (the person asked to hear them);
+        the volume does. *announce* is called with each cue's name as it
+        starts. Returns the names played: none without a buzzer or speaker,
+        or at volume 0.
+        """
+        played = []
+        for name in CUES:
+            if name not in self.sounder.songs:
+                continue
+            if announce is not None:
+                announce(name)
+            if not self.sounder.play(name, despite_quiet=True):
+                return played
+            self.sounder.wait()
+            played.append(name)
+            time.sleep(pause)
+        return played
+
+    def show_all_patterns(self, announce: Callable[[str], None] | None = None,
+                          seconds: float = 3.0) -> list[str]:
+        """Show each LED pattern, then a flash, for *seconds* each, and end with
+        the LED off: for ``microbreak test-hardware``. Blocks until done."""
+        shown = []
+        for pattern in [p for p in LED_PATTERNS if p != "off"] + ["flash"]:
+            if announce is not None:
+                announce(pattern)
+            if pattern == "flash":
+                self.light.show("off")
+                self.light.flash()
+            else:
+                self.light.show(pattern)
+            time.sleep(seconds)
+            shown.append(pattern)
+        self.light.show("off")
+        return shown
 
     def close(self) -> None:
         for part in (self.sounder, self.light, self.button, self.motion):

@@ -1,0 +1,179 @@
+"""The cue melodies as audio, for a speaker, through pygame's mixer.
+
+:func:`synthesize` turns a :class:`~microbreak.rtttl.Song` into 16-bit mono
+samples: each note a soft square wave (a sine with a little of its third and
+fifth harmonics, leaving out any at or above half the sample rate) that fades
+in and out over a few milliseconds, so notes start and stop without a click,
+followed by a short silence so repeated notes stay apart::
+
+    >>> from microbreak.rtttl import parse
+    >>> samples = synthesize(parse("t:d=4,o=5,b=120:a,p"), rate=8000)
+    >>> len(samples), max(samples[4000:])  # a 0.5 s A5, then 0.5 s of silence
+    (8000, 0)
+
+:class:`Speaker` plays them on the default audio output (HDMI, the headphone
+jack, a USB or I2S sound card). pygame is imported only when one is made.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from array import array
+from collections.abc import Iterable
+
+from .rtttl import Song
+
+RATE = 22050  # samples a second
+ATTACK = 0.005  # seconds to fade a note in ...
+RELEASE = 0.02  # ... and out
+GAP = 0.02  # silence at the end of each note
+HARMONICS = ((1, 1.0), (3, 0.2), (5, 0.08))  # (multiple of the note, strength)
+PEAK = 0.6  # of full scale, leaving headroom for the sound card
+TABLE_SIZE = 4096  # samples in one cycle of the wave table
+
+
+class SpeakerUnavailable(RuntimeError):
+    """There is no audio output to play through; the message says what to check."""
+
+
+_tables: dict[tuple[int, ...], list[float]] = {}
+
+
+def _wave_table(multiples: tuple[int, ...]) -> list[float]:
+    """One cycle of the wave made of the given harmonics, peaking at ``PEAK``."""
+    if multiples not in _tables:
+        strengths = [(k, s) for k, s in HARMONICS if k in multiples]
+        wave = [sum(s * math.sin(2 * math.pi * k * i / TABLE_SIZE) for k, s in strengths)
+                for i in range(TABLE_SIZE)]
+        scale = PEAK * 32767 / max(map(abs, wave))
+        _tables[multiples] = [scale * v for v in wave]
+    return _tables[multiples]
+
+
+def _tone(hz: float, count: int, rate: int) -> list[float]:
+    """*count* samples of the note *hz*, faded in and out."""
+    table = _wave_table(tuple(k for k, _ in HARMONICS if k * hz < rate / 2))
+    step = hz * TABLE_SIZE / rate
+    wave = [table[int(i * step) % TABLE_SIZE] for i in range(count)]
+    attack, release = (min(round(seconds * rate), count // 2) for seconds in (ATTACK, RELEASE))
+    for i in range(attack):
+        wave[i] *= i / attack
+    for i in range(release):
+        wave[count - 1 - i] *= i / release
+    return wave
+
+
+def synthesize(song: Song, rate: int = RATE, gap: float = GAP) -> array:
+    """The song as signed 16-bit mono samples at *rate*; exactly as long as the song.
+
+    Each note starts where the song's own timing puts it (rounded to a sample,
+    never drifting); it sounds for its length less *gap* (at most a quarter of
+    the note), then rests.
+    """
+    samples = array("h")
+    elapsed = 0.0
+    for note in song.notes:
+        start, elapsed = len(samples), elapsed + note.seconds
+        count = round(elapsed * rate) - start
+        if note.frequency is None:
+            samples.extend(_silence(count))
+            continue
+        rest = round(min(gap, note.seconds / 4) * rate)
+        samples.extend(array("h", [int(v) for v in _tone(note.frequency, count - rest, rate)]))
+        samples.extend(_silence(rest))
+    return samples
+
+
+def _silence(count: int) -> array:
+    return array("h", bytes(2 * count))
+
+
+class Speaker:
+    """Plays songs through pygame's mixer, one at a time, at *volume* (0 to 1).
+
+    Each song is synthesized on first use and kept; :meth:`prepare` does a set
+    of them ahead of time on a thread of its own. Raises
+    :class:`SpeakerUnavailable` when there is no audio output.
+    """
+
+    def __init__(self, volume: float = 1.0, gap: float = GAP):
+        if not 0 <= volume <= 1:
+            raise ValueError(f"volume must be from 0 to 1, not {volume}")
+        try:
+            import pygame
+            import pygame.mixer
+            self._owns_mixer = not pygame.mixer.get_init()
+            if self._owns_mixer:
+                pygame.mixer.init(frequency=RATE, size=-16, channels=1, buffer=1024)
+            rate, size, channels = pygame.mixer.get_init()
+        except (ImportError, NotImplementedError) as error:
+            raise SpeakerUnavailable(f"pygame's mixer is missing ({error}); "
+                                     "reinstall pygame-ce, or set sound.speaker = false") from None
+        except Exception as error:  # pygame.error, whose class needs pygame to name
+            raise SpeakerUnavailable(
+                f"no audio output for the speaker ({error}); check the speaker is connected "
+                "and the service's user is in the audio group, or set sound.speaker = false"
+            ) from None
+        if size != -16:
+            self.close()
+            raise SpeakerUnavailable(f"the mixer was set up for {size}-bit samples elsewhere; "
+                                     "the speaker needs signed 16-bit")
+        self._pygame = pygame
+        self.rate, self.channels = rate, channels
+        self.volume = volume
+        self.gap = gap
+        self._sounds: dict[Song, object] = {}
+        self._lock = threading.Lock()
+        self._channel = None
+        self._closing = threading.Event()
+        self._preparing: threading.Thread | None = None
+
+    def sound_for(self, song: Song):
+        """The pygame Sound of *song*, synthesized now if it was not yet."""
+        with self._lock:
+            sound = self._sounds.get(song)
+            if sound is None:
+                mono = synthesize(song, self.rate, self.gap)
+                if self.channels > 1:
+                    mono = array("h", (s for s in mono for _ in range(self.channels)))
+                sound = self._pygame.mixer.Sound(buffer=mono.tobytes())
+                sound.set_volume(self.volume)
+                self._sounds[song] = sound
+            return sound
+
+    def prepare(self, songs: Iterable[Song]) -> None:
+        """Synthesize *songs* on a thread of their own, so playing them starts at once."""
+        def run(todo):
+            for song in todo:
+                if self._closing.is_set():
+                    return
+                self.sound_for(song)
+        self._preparing = threading.Thread(target=run, args=(list(songs),),
+                                           name="speaker-prepare", daemon=True)
+        self._preparing.start()
+
+    def play(self, song: Song) -> None:
+        """Start *song*, stopping any other; returns at once (once it is synthesized)."""
+        sound = self.sound_for(song)
+        self.stop()
+        self._channel = sound.play()
+
+    @property
+    def busy(self) -> bool:
+        return self._channel is not None and self._channel.get_busy()
+
+    def stop(self) -> None:
+        if self._channel is not None:
+            self._channel.stop()
+            self._channel = None
+
+    def close(self) -> None:
+        self._closing.set()
+        if getattr(self, "_preparing", None) is not None:
+            self._preparing.join()
+        if getattr(self, "_channel", None) is not None:
+            self.stop()
+        if self._owns_mixer:
+            import pygame.mixer
+            pygame.mixer.quit()
