@@ -44,6 +44,8 @@ case "$command" in
         exec .venv/bin/microbreak simulate "$@"
         ;;
     test)
+        # systemd-python, which the tests use, is built against libsystemd.
+        need_debian_packages gcc pkg-config libsystemd-dev python3-dev
         need_venv test
         exec .venv/bin/python -m pytest "$@"
         ;;

@@ -57,16 +57,18 @@ class Days(RuleBasedStateMachine):
 
     def feed(self, effects):
         now = self.clock.now()
-        for effect in effects:
+        for effect, then in zip(effects, effects[1:] + [None]):
             if isinstance(effect, BreakStarted):
                 assert not self.open_break, "a break started while another was open"
                 self.open_break = effect.reason != "away"  # a natural break is recorded whole
-                if effect.reason == "scheduled":
+                if then != Cue("break"):
+                    pass  # skipped during its heads-up: recorded, never called
+                elif effect.reason == "scheduled":
                     if self.last_scheduled_start is not None:
                         assert now.mono - self.last_scheduled_start + 1e-6 >= \
                             self.rules.interval_seconds, "two breaks closer than the interval"
                     self.last_scheduled_start = now.mono
-                elif effect.reason == "now":
+                else:
                     self.last_scheduled_start = now.mono
                 self.snooze_cues = 0
             elif isinstance(effect, BreakEnded):

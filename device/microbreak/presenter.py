@@ -7,6 +7,7 @@ would look the same return equal values, so the service redraws only on change.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from collections.abc import Mapping
 
 from .clock import Now
@@ -123,6 +124,28 @@ def led_pattern(schedule: Schedule) -> str:
     if schedule.state is State.PAUSED:
         return "dim"
     return "off"  # idle, off hours
+
+
+def status_line(schedule: Schedule, now: Now, today: DayCounts) -> str:
+    """The service's state in one line, as ``systemctl status`` shows it::
+
+        Next break 14:35 · 2 of 3 breaks done today
+    """
+    done = f"{today.completed} of {today.breaks} breaks done today"
+    if schedule.state is State.BREAK:
+        session = schedule.session
+        return (f"Break on: {session.current} ({session.index + 1} of "
+                f"{len(session.exercises)}) · {done}")
+    if schedule.state is State.PAUSED:
+        until = _paused_until(schedule, now)
+        return (f"Paused until {day_and_time(datetime.fromisoformat(until), now)}"
+                if until else "Paused") + f" · {done}"
+    at = schedule.next_break_wall(now)
+    if schedule.state is State.OFF_HOURS:
+        return f"Off hours, next break {day_and_time(at, now)}" if at else "Off hours"
+    if at is None:
+        return f"No break ahead · {done}"
+    return f"Next break {day_and_time(at, now)} · {done}"
 
 
 def status(schedule: Schedule, now: Now, today: DayCounts) -> dict:

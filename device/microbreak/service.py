@@ -26,6 +26,8 @@ from .gestures import HoldThresholds
 from .hardware import ButtonDown, ButtonUp, Hardware, Motion
 from .history import History
 from .inbox import Inbox
+from .journal import event as journal_event
+from .notify import Notifier
 from .resources import data_dir
 from .rtttl import load_folder
 from .schedule import Rules, Schedule, State
@@ -95,6 +97,8 @@ class Service:
         self._release: tuple[float, Future] | None = None  # simulator press/hold in progress
         self._waiting: list[Future] = []  # answered once the button is released
         self._running = False
+        self.notifier = Notifier()
+        self._settings_error: str | None = None  # why the last reload was refused
 
     # -- the loop ---------------------------------------------------------
 
@@ -109,19 +113,24 @@ class Service:
             self.inbox.watch(self.frontend.fileno())
         self._running = True
         self.hardware.sounder.play("startup")
-        log.info("ready: next break at %s", presenter.status(
-            self.schedule, self.clock.now(), self.today(self.clock.now()))["next_break_at"])
+        now = self.clock.now()
+        self.notifier.status(self.status_line(now))
+        self.notifier.ready()
+        log.info("ready: %s", self.status_line(now), extra=journal_event("started"))
         try:
             while self._running:
                 now = self.clock.now()
                 self.apply(self.schedule.advance(now), now)
                 self.refresh(now)
+                self.notifier.status(self.status_line(now))
+                self.notifier.ping_if_due()
                 events = self.inbox.wait(self.timeout(now))
                 if self.frontend is not None:
                     events += self.frontend.pump()
                 for event in events:
                     self.handle(event)
         finally:
+            self.notifier.stopping()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             self.close()
@@ -133,7 +142,7 @@ class Service:
             due = min(due, presenter.view_changes_at(self.schedule, now))
         waits = [self.clock.real_seconds(due - now.mono), WALL_CHECK_SECONDS]
         real = time.monotonic()
-        for deadline in (self.hardware.light.deadline(),
+        for deadline in (self.hardware.light.deadline(), self.notifier.ping_deadline(),
                          self._release[0] if self._release else None):
             if deadline is not None:
                 waits.append(deadline - real)
@@ -182,9 +191,9 @@ class Service:
             try:
                 self.reload()
             except SettingsError:
-                pass  # logged; the last good settings stay
+                pass  # logged and in the status line; the last good settings stay
         elif isinstance(event, Stop):
-            log.info("stopping")
+            log.info("stopping", extra=journal_event("stopping"))
             self._running = False
 
     def apply(self, effects, now: Now) -> None:
@@ -194,16 +203,20 @@ class Service:
                 self._break_id = self.history.break_started(effect.started_at, effect.exercises,
                                                             effect.reason)
                 self._today_cache = None
-                log.info("break started: %s", ", ".join(effect.exercises))
+                if effect.reason != "away":
+                    log.info("break cued: %s", ", ".join(effect.exercises), extra=journal_event(
+                        "break_cued", exercises=",".join(effect.exercises), reason=effect.reason))
             elif isinstance(effect, SetConfirmed):
                 self.history.set_confirmed(self._break_id, effect.exercise, effect.confirmed_at)
                 self._today_cache = None
-                log.info("set confirmed: %s", effect.exercise)
+                log.info("set confirmed: %s", effect.exercise,
+                         extra=journal_event("set_confirmed", exercise=effect.exercise))
             elif isinstance(effect, BreakEnded):
                 self.history.break_ended(self._break_id, effect.outcome, effect.ended_at)
                 self._break_id = None
                 self._today_cache = None
-                log.info("break %s", effect.outcome.value)
+                outcome = effect.outcome.value
+                log.info("break %s", outcome, extra=journal_event(f"break_{outcome}"))
             elif isinstance(effect, Cue):
                 self.hardware.sounder.play(effect.name)
             elif isinstance(effect, Flash):
@@ -212,12 +225,22 @@ class Service:
     def reload(self) -> list[str]:
         """Read the settings file again and apply it whole, or raise
         :class:`SettingsError` and keep the last good settings. Returns the
-        keys that changed."""
+        keys that changed. systemd hears RELOADING=1 … READY=1 around it."""
+        self.notifier.reloading()
+        try:
+            return self._reload()
+        finally:
+            self.notifier.ready()
+
+    def _reload(self) -> list[str]:
         try:
             new = load_settings(self.config_file)
         except SettingsError as exc:
-            log.error("settings rejected, keeping the last good ones: %s", exc)
+            self._settings_error = str(exc).splitlines()[0]
+            log.error("settings rejected, keeping the last good ones: %s", exc,
+                      extra=journal_event("settings_rejected", error=exc))
             raise
+        self._settings_error = None
         old = dict((key, value) for key, value, *_ in self.settings.items())
         changed = [key for key, value, *_ in new.items() if old[key] != value]
         now = self.clock.now()
@@ -234,8 +257,16 @@ class Service:
                 self.frontend.hardware = self.hardware
         if any(key.startswith(("screen.", "pins.")) for key in changed):
             log.warning("screen and pin library changes apply at the next start")
-        log.info("settings reloaded%s", ": " + ", ".join(changed) if changed else ", no change")
+        log.info("settings reloaded%s", ": " + ", ".join(changed) if changed else ", no change",
+                 extra=journal_event("settings_reloaded", changed=",".join(changed)))
         return changed
+
+    def status_line(self, now: Now) -> str:
+        """One line for ``systemctl status``: "Next break 14:35 · 2 of 3 breaks done today"."""
+        line = presenter.status_line(self.schedule, now, self.today(now))
+        if self._settings_error:
+            line += f" · settings error, kept the last good ones: {self._settings_error}"
+        return line
 
     def today(self, now: Now):
         day = now.wall.date()
@@ -297,6 +328,13 @@ class Service:
     def _verb_settings(self, request):
         """The settings the service runs with now."""
         return {key: value for key, value, *_ in self.settings.items()}
+
+    def _verb_paths(self, request):
+        """The files the service reads and writes, so the CLI changes and reads
+        the same ones: its settings file and its history."""
+        from .settings import config_path
+        return {"settings": str(config_path(self.config_file).absolute()),
+                "history": str(self.history.path.absolute())}
 
     def _verb_history(self, request):
         limit = request.args.get("limit", 20)
@@ -360,6 +398,19 @@ class Service:
         if self.schedule.state is not State.PAUSED:
             raise ControlError("not paused")
         return self._act(self.schedule.resume)
+
+    def _verb_motion(self, request):
+        """Drive the simulator's presence sensor: someone moves (true) or not."""
+        moving = request.args.get("moving")
+        if not isinstance(moving, bool):
+            raise ControlError(f"motion {moving!r}: allowed: true or false")
+        if not self.simulated:
+            raise ControlError("motion drives the simulator's presence sensor")
+        if self.hardware.motion is None:
+            raise ControlError("no presence sensor: set [presence] enabled = true")
+        pin = self.hardware.motion.pin
+        pin.drive_high() if moving else pin.drive_low()  # posts Motion
+        return {"moving": moving}
 
     def _verb_press(self, request):
         return self._hold(request, PRESS_SECONDS)

@@ -123,6 +123,10 @@ class SimulatorWindow:
                 pin.drive_low()
             elif event.type == pygame.KEYUP and event.key == pygame.K_SPACE:
                 pin.drive_high()
+            elif event.type == pygame.KEYDOWN and event.key == pygame.K_m \
+                    and self.hardware.motion is not None:
+                sensor = self.hardware.motion.pin  # m: someone moves / the desk stays still
+                sensor.drive_low() if sensor.state else sensor.drive_high()
             elif event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_q):
                 events.append(Stop())
             elif event.type in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE):
