@@ -5,8 +5,7 @@ import pytest
 from microbreak.resources import data_dir
 from microbreak.rtttl import RTTTLError, frequency, load_folder, parse
 
-CUES = {"heads_up", "break", "recue", "confirm", "done", "snooze", "skip", "missed", "pause",
-        "resume", "refused", "startup"}
+from microbreak.hardware import CUES
 
 
 def test_pitches_follow_equal_temperament_from_a4():
@@ -54,7 +53,7 @@ def test_errors_name_the_source_and_position(text, position, reason):
 
 def test_every_cue_has_a_short_melody_in_a_piezo_friendly_range():
     songs = load_folder(data_dir("sounds"))
-    assert CUES <= set(songs)
+    assert set(CUES) == set(songs)
     for name, song in songs.items():
         assert song.seconds <= 2.2, f"{name} lasts {song.seconds:.2f} s"
         tones = [n.frequency for n in song.notes if n.frequency]
@@ -80,3 +79,20 @@ def test_a_folder_of_tunes_over_others_with_bad_ones_refused(tmp_path):
     assert refused == ["confirm.rtttl"]
     assert songs == {"break": parse("break:d=4,o=5,b=120:a"), **builtin}
     assert load_folder(tmp_path / "absent", builtin) == builtin
+
+
+def test_an_active_buzzer_can_tell_every_cue_apart_by_its_rhythm():
+    songs = load_folder(data_dir("sounds"))
+    rhythms = {name: tuple((n.frequency is not None, round(n.seconds, 2)) for n in songs[name].notes)
+               for name in CUES}
+    assert len(set(rhythms.values())) == len(CUES)
+
+
+def test_every_cue_the_core_names_has_a_melody():
+    import re
+    source = data_dir("sounds").parent / "device" / "microbreak"
+    if not source.is_dir():
+        pytest.skip("run from a checkout")
+    named = {name for path in source.glob("*.py")
+             for name in re.findall(r'(?:Cue\(|cue=)"(\w+)"', path.read_text(encoding="utf-8"))}
+    assert {"break", "confirm", "done", "missed", "skip"} <= named <= set(CUES)
