@@ -441,6 +441,18 @@ def test_quiet_periods_silence_the_sound_but_not_the_light(tmp_path, tone_factor
     parts.close()
 
 
+def test_quiet_periods_are_times_of_day_in_the_working_hours_zone(tmp_path, mock_factory):
+    wall = Wall(3, 40)  # UTC: 12:40 in Tokyo
+    settings = sounds_settings(tmp_path, 'quiet_periods = ["12:30-13:15"]\n'
+                                         '[hours]\ntimezone = "Asia/Tokyo"\n')
+    parts = Hardware(settings, lambda e: None, songs={"break": parse("b:d=16:c")},
+                     pin_factory=mock_factory, wall=wall)
+    assert parts.sounder.silent_because() == "a quiet period"
+    wall.set(12, 40)  # 21:40 in Tokyo
+    assert parts.sounder.silent_because() is None
+    parts.close()
+
+
 def test_mute_and_volume_zero_are_silent(tmp_path, mock_factory):
     songs = {"break": parse("break:d=16,o=6,b=150:c")}
     for extra, reason in (("mute = true\n", "muted"), ("volume = 0\n", "volume 0")):

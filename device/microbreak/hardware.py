@@ -280,13 +280,18 @@ def duty_for(volume: float) -> float:
     return math.asin(volume) / math.pi
 
 
-def local_clock(zone_name: str = "") -> Callable[[], datetime]:
-    """A function reading the wall clock in the zone *zone_name* ("" = the system's)."""
+def system_wall() -> datetime:
+    """The wall clock now, in the system's time zone."""
+    return datetime.now().astimezone()
+
+
+def in_zone(wall: Callable[[], datetime], zone_name: str) -> Callable[[], datetime]:
+    """*wall* read in the time zone *zone_name*; "" leaves it as it is."""
     if not zone_name:
-        return lambda: datetime.now().astimezone()
+        return wall
     from zoneinfo import ZoneInfo
     zone = ZoneInfo(zone_name)
-    return lambda: datetime.now(zone)
+    return lambda: wall().astimezone(zone)
 
 
 class Sounder:
@@ -303,7 +308,7 @@ class Sounder:
     def __init__(self, device: TonalBuzzer | Buzzer | None, songs: Mapping[str, Song], *,
                  speaker=None, volume: float = 1.0, mute: bool = False,
                  quiet_periods: Iterable[QuietPeriod] = (),
-                 wall: Callable[[], datetime] = local_clock()):
+                 wall: Callable[[], datetime] = system_wall):
         if not 0 <= volume <= 1:
             raise ValueError(f"volume must be from 0 to 1, not {volume}")
         self.device = device
@@ -457,8 +462,8 @@ class Hardware:
     """The button, the LED and the sound, wired as the settings say.
 
     *songs* are the built-in cue melodies; files in the settings' melodies
-    folder replace them. *wall* reads the wall clock for quiet periods (by
-    default the local time in the working hours' zone).
+    folder replace them. *wall* reads the wall clock for quiet periods (the
+    system's by default); they are times of day in the working hours' zone.
     """
 
     def __init__(self, settings: Settings, post: Callable[[object], None], *,
@@ -488,7 +493,7 @@ class Hardware:
             settings.buzzer.kind, settings.buzzer.pin, songs, pin_factory,
             speaker=speaker, volume=sound.volume / 100, mute=sound.mute,
             quiet_periods=[QuietPeriod.parse(p) for p in sound.quiet_periods],
-            wall=wall or local_clock(settings.hours.timezone))
+            wall=in_zone(wall or system_wall, settings.hours.timezone))
 
     def play_all_cues(self, announce: Callable[[str], None] | None = None,
                       pause: float = 0.5) -> list[str]:

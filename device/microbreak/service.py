@@ -77,7 +77,7 @@ class Service:
         self._pin_factory = pin_factory
         self._songs = load_folder(data_dir("sounds"))
         self.hardware = Hardware(settings, self.inbox.post, pin_factory=pin_factory,
-                                 songs=self._songs)
+                                 songs=self._songs, wall=lambda: self.clock.now().wall)
         self.thresholds = HoldThresholds(settings.button.snooze_hold_seconds,
                                          settings.button.skip_hold_seconds)
         names = [e.name for e in exercises]
@@ -248,10 +248,10 @@ class Service:
         self.schedule.update_rules(Rules.from_settings(new), now)
         self.thresholds = HoldThresholds(new.button.snooze_hold_seconds,
                                          new.button.skip_hold_seconds)
-        if any(key.split(".")[0] in ("button", "led", "buzzer") for key in changed):
+        if any(key.split(".")[0] in ("button", "led", "buzzer", "sound") for key in changed):
             self.hardware.close()
             self.hardware = Hardware(new, self.inbox.post, pin_factory=self._pin_factory,
-                                     songs=self._songs)
+                                     songs=self._songs, wall=lambda: self.clock.now().wall)
             self._held_since = None
             if hasattr(self.frontend, "hardware"):
                 self.frontend.hardware = self.hardware
