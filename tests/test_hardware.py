@@ -1,8 +1,8 @@
 """The parts on gpiozero's mock pins: button edges, LED patterns, buzzer melodies.
 
 Timing is read from the mock pins' own record of state changes; a change is
-allowed to come TOLERANCE seconds early or late (measured: under 1 ms on an
-idle 2-core x86 machine; the margin is for a busy test run).
+allowed to come TOLERANCE seconds early or late. Measured on a 2-core x86
+machine over every cue: at most 0.55 ms idle, 13.5 ms with both cores busy.
 """
 
 import logging
@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from microbreak.hardware import (CUES, FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATTERNS,
                                  ButtonDown, ButtonUp, Hardware, Light, Sounder, duty_for,
                                  into_range)
+from microbreak.quiet import QuietPeriod
 from microbreak.rtttl import parse
 from microbreak.settings import Settings, parse_settings
 
-TOLERANCE = 0.015  # seconds
+TOLERANCE = 0.020  # seconds
 
 
 class Ticks:
@@ -396,12 +397,12 @@ def test_playing_returns_at_once_and_a_new_cue_cleanly_interrupts(tone_factory):
     start = time.monotonic()
     sounder.play("confirm")
     second = time.monotonic() - start
-    assert first < 0.01 and second < 0.01  # measured: about 0.2 ms each
+    assert first < 0.02 and second < 0.02  # measured: 0.4 ms idle, 8 ms at most when busy
     sounder.wait(2)
     tones = played(pin)
     assert [hz for _, _, hz in tones] == pytest.approx([880.0, 1046.5, 1318.5], rel=0.01)
     assert tones[0][1] == pytest.approx(0.2, abs=TOLERANCE)  # cut short, and silent before ...
-    assert tones[1][0] - (tones[0][0] + tones[0][1]) < 0.005  # ... the new cue starts at once
+    assert tones[1][0] - (tones[0][0] + tones[0][1]) < TOLERANCE  # ... the new one starts at once
     assert_notes([(t - tones[1][0], s, hz) for t, s, hz in tones[1:]], expected_notes(quick))
     assert threading.active_count() == threads and pin.frequency is None
     sounder.close()
@@ -465,7 +466,7 @@ def test_mute_and_volume_zero_are_silent(tmp_path, mock_factory):
 
 def test_the_quiet_decision_follows_an_injected_clock_not_the_real_one(mock_factory):
     wall = Wall(23)
-    periods = [__import__("microbreak.quiet").quiet.QuietPeriod.parse("22:00-07:00")]
+    periods = [QuietPeriod.parse("22:00-07:00")]
     sounder = Sounder.for_kind("active", 18, {"t": parse("t:d=32,o=5,b=250:a")}, mock_factory,
                                quiet_periods=periods, wall=wall)
     assert not sounder.play("t")
