@@ -1,24 +1,34 @@
 """The ``microbreak`` command: the service itself, the simulator, and the verbs
-that talk to a running service over its control socket.
+that set it up and talk to it over SSH.
 
+Every command has ``--help``; commands whose output is data take ``--json``.
 Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
 import os
+import re
+import shlex
+import shutil
+import subprocess
 import sys
-from datetime import datetime
+import tempfile
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from . import __version__
-from .control import ControlError, call, runtime_dir
-from .settings import Settings, SettingsError, config_path, load_settings
+from .control import AccessDenied, ControlError, NotRunning, call, runtime_dir
+from .history import HISTORY_FILE, HistoryUnavailable
+from .settings import Settings, SettingsError, config_path, load_settings, parse_settings
 
 SYSTEM_STATE_DIR = Path("/var/lib/microbreak")
+WIDTH = 80  # plain output fits a terminal this wide
+OUTCOMES = ("completed", "partial", "skipped", "missed", "away")
 
 
 class Refused(Exception):
@@ -33,37 +43,52 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args) or 0
-    except (Refused, ControlError, SettingsError) as exc:
+    except (Refused, ControlError, SettingsError, HistoryUnavailable) as exc:
         print(f"microbreak: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `microbreak history | head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         return 1
+
+
+# -- the command line ---------------------------------------------------------
+
+RUNTIME_HELP = ("where the service's control socket is (default: $MICROBREAK_RUNTIME_DIR, "
+                "$RUNTIME_DIRECTORY, /run/microbreak)")
+CONFIG_HELP = "settings file (default: $MICROBREAK_CONFIG, else /etc/microbreak/config.toml)"
+STATE_HELP = ("where the history is (default: the running service's, else $STATE_DIRECTORY, "
+              "else /var/lib/microbreak)")
+SINCE_HELP = "only breaks from DATE on: YYYY-MM-DD, today, yesterday, or N days back as Nd"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="microbreak",
-        description="A desk companion that cues upper-back exercise microbreaks.")
+        description="A desk companion that cues upper-back exercise microbreaks.",
+        epilog="Exit codes: 0 done, 1 refused or failed, 2 wrong usage. "
+               "'microbreak COMMAND --help' tells more.")
     parser.add_argument("--version", action="version", version=f"microbreak {__version__}")
     verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    def verb(name, func, help, runtime=True, json_output=False):
-        sub = verbs.add_parser(name, help=help, description=help)
+    def verb(name, func, help, *, runtime=True, json_output=False, description=None,
+             where=verbs):
+        sub = where.add_parser(name, help=help, description=description or help)
         sub.set_defaults(func=func)
         if runtime:
-            sub.add_argument("--runtime-dir", metavar="DIR",
-                             help="where the control socket is (default: $MICROBREAK_RUNTIME_DIR, "
-                                  "$RUNTIME_DIRECTORY, /run/microbreak)")
+            sub.add_argument("--runtime-dir", metavar="DIR", help=RUNTIME_HELP)
         if json_output:
             sub.add_argument("--json", action="store_true", help="print JSON")
         return sub
 
     def service_options(sub):
-        sub.add_argument("--config", metavar="FILE",
-                         help="settings file (default: $MICROBREAK_CONFIG, "
-                              "/etc/microbreak/config.toml)")
-        sub.add_argument("--state-dir", metavar="DIR", help="where the history is kept")
+        sub.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+        sub.add_argument("--state-dir", metavar="DIR",
+                         help="where the history is kept (default: $STATE_DIRECTORY, else "
+                              "/var/lib/microbreak)")
 
+    # the service
     service_options(verb("run", cmd_run, "run the service (what systemd starts)"))
     sim = verb("simulate", cmd_simulate,
                "run the service on a laptop: mock pins and a window with the screen, "
@@ -76,40 +101,112 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--size", metavar="WxH", help="screen size (default: the settings', "
                                                    "or 320x240)")
 
+    # acting on the running service
     verb("status", cmd_status, "state, next break and today's counts", json_output=True)
     verb("break-now", act("break-now"), "start a break now", json_output=True)
-    verb("snooze", act("snooze"), "put the coming or current break off", json_output=True)
+    snooze = verb("snooze", cmd_snooze, "put the coming or current break off", json_output=True)
+    snooze.add_argument("minutes", nargs="?", type=whole_minutes, metavar="MIN",
+                        help="for this many minutes (default: the settings' break.snooze_minutes)")
     verb("skip", act("skip"), "skip the coming or current break", json_output=True)
-    verb("pause", act("pause"), "no breaks until resumed", json_output=True)
+    pause = verb("pause", cmd_pause, "no breaks until resumed, or until a time",
+                 json_output=True)
+    until = pause.add_mutually_exclusive_group()
+    until.add_argument("--until", type=clock_time, metavar="HH:MM",
+                       help="resume by itself at this time of day")
+    until.add_argument("--for", dest="minutes", type=whole_minutes, metavar="MIN",
+                       help="resume by itself after this many minutes")
     verb("resume", act("resume"), "breaks again after a pause", json_output=True)
-    history = verb("history", cmd_history, "the last breaks and their sets", json_output=True)
-    history.add_argument("-n", "--limit", type=int, default=20, metavar="N",
-                         help="how many breaks (default 20)")
     verb("reload", cmd_reload, "read the settings file again (the service keeps its last "
                                "good settings if the file is bad)")
     verb("press", act("press"), "press the simulator's button", json_output=True)
     hold = verb("hold", cmd_hold, "hold the simulator's button down for SECONDS",
                 json_output=True)
     hold.add_argument("seconds", type=positive_float, metavar="SECONDS")
+    motion = verb("motion", cmd_motion, "the simulator's presence sensor: someone moves (on) "
+                                        "or the desk is still (off)")
+    motion.add_argument("state", choices=("on", "off"))
     shot = verb("screenshot", cmd_screenshot, "save what the screen shows now as a PNG")
     shot.add_argument("file", metavar="FILE.png")
 
-    config = verbs.add_parser("config", help="read and check settings",
-                              description="read and check settings")
-    config.add_argument("--config", metavar="FILE", help="settings file")
-    config_verbs = config.add_subparsers(title="config commands", metavar="COMMAND")
-    check = config_verbs.add_parser("check", help="check a settings file; exit 1 if it is bad",
-                                    description="check a settings file; exit 1 if it is bad")
-    check.add_argument("file", nargs="?", metavar="FILE")
-    check.set_defaults(func=cmd_config_check)
-    show = config_verbs.add_parser("show", help="the effective settings",
-                                   description="the effective settings, defaults marked")
-    show.add_argument("--json", action="store_true", help="print JSON")
-    show.set_defaults(func=cmd_config_show)
-    path = config_verbs.add_parser("path", help="which settings file is used",
-                                   description="which settings file is used")
-    path.set_defaults(func=cmd_config_path)
+    # settings
+    config = verbs.add_parser(
+        "config", help="read, check and change settings",
+        description="Read, check and change the settings file. 'set' and 'edit' check the "
+                    "whole file first, write it at once keeping its comments, then have "
+                    "the running service reload it.")
+    config.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
     config.set_defaults(func=lambda args: config.print_help() or 2)
+    config_verbs = config.add_subparsers(title="config commands", metavar="COMMAND")
+
+    def config_verb(name, func, help, runtime=False, json_output=False, description=None):
+        sub = verb(name, func, help, runtime=runtime, json_output=json_output,
+                   description=description, where=config_verbs)
+        sub.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                         help=CONFIG_HELP)
+        return sub
+
+    config_verb("show", cmd_config_show, "the effective settings",
+                description="the effective settings: the file's, and the defaults (marked) "
+                            "for keys it leaves out", json_output=True)
+    get = config_verb("get", cmd_config_get, "one setting's effective value", json_output=True)
+    get.add_argument("key", metavar="KEY", help="section.name, e.g. schedule.interval_minutes")
+    set_ = config_verb(
+        "set", cmd_config_set, "change one setting and have the service reload",
+        runtime=True,
+        description="Change one setting: the whole file is checked first and nothing is "
+                    "written if it is bad; it is written at once, keeping its comments; "
+                    "then the running service reloads it. With no service running, the "
+                    "change applies at its next start.")
+    set_.add_argument("key", metavar="KEY", help="section.name, e.g. schedule.interval_minutes")
+    set_.add_argument("value", metavar="VALUE",
+                      help="a number, true/false, or text (quotes optional)")
+    config_verb("edit", cmd_config_edit, "edit the settings in $EDITOR, checked on save",
+                runtime=True,
+                description="Edit a copy of the settings file in $VISUAL or $EDITOR. On "
+                            "save it is checked: a bad copy opens again with the problems "
+                            "on top (leave it unchanged to give up); a good one replaces "
+                            "the file at once and the running service reloads it.")
+    check = config_verb("check", cmd_config_check, "check a settings file; exit 1 if it is bad")
+    check.add_argument("file", nargs="?", metavar="FILE",
+                       help="the file to check (default: the settings file)")
+    config_verb("path", cmd_config_path, "which settings file is used")
+
+    # history and stats
+    history = verb("history", cmd_history, "the last breaks: when, outcome, sets",
+                   json_output=True)
+    history.add_argument("-n", "--limit", type=limit, metavar="N",
+                         help="how many breaks: a number or 'all' (default: 20, or all with "
+                              "--since)")
+    history.add_argument("--since", type=since_date, metavar="DATE", help=SINCE_HELP)
+    history.add_argument("--csv", action="store_true", help="print CSV, one row per break")
+    history.add_argument("--state-dir", metavar="DIR", help=STATE_HELP)
+    stats = verb("stats", cmd_stats,
+                 "today, this week, each exercise, completion per day and week, streaks",
+                 json_output=True)
+    stats.add_argument("--since", type=since_date, metavar="DATE",
+                       help=SINCE_HELP + " (default: all, with the last 14 days listed)")
+    stats.add_argument("--csv", action="store_true", help="print CSV, one row per day")
+    stats.add_argument("--state-dir", metavar="DIR", help=STATE_HELP)
+
+    # the wiring
+    hw = verb("test-hardware", cmd_test_hardware,
+              "try the LED, buzzer, screen and button, for whoever just wired them",
+              json_output=True,
+              description="Try each part the settings name: the LED on, off and pulsing; "
+                          "the buzzer's scale and every cue; a test pattern on the screen; "
+                          "a press and a hold of the button. Each step reports pass or "
+                          "FAIL, and what to check when it fails. At a terminal, the steps "
+                          "you judge by eye or ear ask you. Stop the service first.")
+    hw.add_argument("parts", nargs="*", metavar="PART",
+                    help="only these parts: led, buzzer, screen, button (default: all)")
+    hw.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+    hw.add_argument("--pin-factory", metavar="NAME",
+                    help="the gpiozero pin library (default: the settings' pins.factory); "
+                         "'mock' needs no hardware")
+    hw.add_argument("--timeout", type=positive_float, default=30.0, metavar="SECONDS",
+                    help="how long to wait for each button gesture (default 30)")
+    hw.add_argument("--no-questions", action="store_true",
+                    help="ask nothing: judge the light and sound steps by their pins")
     return parser
 
 
@@ -123,11 +220,52 @@ def positive_float(text: str) -> float:
     return value
 
 
+def whole_minutes(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: allowed: a whole number of minutes, 1 or more")
+    return int(text)
+
+
+def clock_time(text: str) -> str:
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", text):
+        raise argparse.ArgumentTypeError(f"{text!r}: allowed: a time of day HH:MM, e.g. 13:30")
+    hours, minutes = text.split(":")
+    return f"{int(hours):02d}:{minutes}"
+
+
+def limit(text: str) -> int | str:
+    if text == "all":
+        return text
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: allowed: a whole number, 1 or more, or all")
+    return int(text)
+
+
+def since_date(text: str, today: date | None = None) -> date:
+    """``2026-11-23``, ``today``, ``yesterday`` or ``7d`` (seven days back)::
+
+        >>> since_date("7d", today=date(2026, 11, 23))
+        datetime.date(2026, 11, 16)
+    """
+    today = today or date.today()
+    if text == "today":
+        return today
+    if text == "yesterday":
+        return today - timedelta(days=1)
+    if re.fullmatch(r"\d+d", text):
+        return today - timedelta(days=int(text[:-1]))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: allowed: YYYY-MM-DD, today, yesterday, or Nd for N days back") from None
+
+
 # -- running the service ------------------------------------------------------
 
 def setup_logging() -> None:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(message)s")
+    from .journal import setup_logging as to_journal_or_stderr
+    to_journal_or_stderr()
 
 
 def state_dir(explicit: str | None, fallback: Path) -> Path:
@@ -187,7 +325,7 @@ def cmd_simulate(args) -> int:
     return 0
 
 
-# -- talking to the service ---------------------------------------------------
+# -- acting on the running service ----------------------------------------------
 
 def remote(args, verb: str, **request):
     return call(verb, request, runtime=args.runtime_dir)
@@ -199,68 +337,90 @@ def act(verb: str):
     return command
 
 
-def cmd_hold(args) -> int:
-    return print_status(args, remote(args, "hold", seconds=args.seconds))
-
-
 def cmd_status(args) -> int:
     return print_status(args, remote(args, "status"))
+
+
+def cmd_snooze(args) -> int:
+    request = {} if args.minutes is None else {"minutes": args.minutes}
+    return print_status(args, remote(args, "snooze", **request))
+
+
+def cmd_pause(args) -> int:
+    request = {}
+    if args.until is not None:
+        request["until"] = args.until
+    if args.minutes is not None:
+        request["minutes"] = args.minutes
+    return print_status(args, remote(args, "pause", **request))
+
+
+def cmd_motion(args) -> int:
+    remote(args, "motion", moving=args.state == "on")
+    return 0
+
+
+def cmd_hold(args) -> int:
+    return print_status(args, remote(args, "hold", seconds=args.seconds))
 
 
 def print_status(args, status: dict) -> int:
     if args.json:
         print(json.dumps(status, indent=2))
-        return 0
-    print(format_status(status))
+    else:
+        print(format_status(status))
     return 0
-
-
-def _clock(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%H:%M")
 
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+def _when(iso: str, today: date | None = None) -> str:
+    """``14:35`` today, ``Mon 09:00`` within a week, else the date too."""
+    at = datetime.fromisoformat(iso)
+    today = today or date.today()
+    if at.date() == today:
+        return at.strftime("%H:%M")
+    if today < at.date() < today + timedelta(days=7):
+        return at.strftime("%a %H:%M")
+    return at.strftime("%Y-%m-%d %H:%M")
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(round(seconds / 60), 0)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
+
+
 def format_status(status: dict) -> str:
+    """The service's state in a few aligned lines, like ``systemctl status``."""
     state = status["state"].replace("_", "-")
     lines = [f"microbreak: {state}" + (" (simulator)" if status.get("simulated") else "")]
-    if status["next_break_at"]:
-        minutes = max(round(status["next_break_in_seconds"] / 60), 0)
-        lines.append(f"  next break  {_clock(status['next_break_at'])} (in {minutes} min)")
+
+    def line(label: str, text: str) -> None:
+        lines.append(f"  {label:<11} {text}")
+
+    if status.get("paused_until"):
+        line("paused", f"until {_when(status['paused_until'])}")
+    if status.get("next_break_at"):
+        line("next break", f"{_when(status['next_break_at'])} "
+                           f"(in {_minutes(status['next_break_in_seconds'])})")
     current = status.get("break")
     if current:
-        done = len(current["confirmed"])
-        total = len(current["exercises"])
+        done, total = len(current["confirmed"]), len(current["exercises"])
         if status["state"] == "break":
-            lines.append(f"  exercise    {current['current']} ({done + 1} of {total})")
+            line("exercise", f"{current['current']} ({done + 1} of {total})")
         else:
-            lines.append(f"  snoozed     {done} of {total} sets done")
+            line("snoozed", f"{done} of {total} sets done")
+    if status.get("present") is False:
+        line("desk", "empty")
+    if status.get("wall_clock_trusted") is False:
+        line("clock", "not yet set: breaks follow the interval only")
     today = status["today"]
-    outcomes = ", ".join(f"{today[k]} {k}" for k in ("completed", "partial", "skipped", "missed")
-                         if today[k])
-    lines.append(f"  today       {plural(today['breaks'], 'break')}"
-                 + (f" ({outcomes})" if outcomes else "") + f" · {plural(today['sets'], 'set')}")
+    outcomes = ", ".join(f"{today[k]} {k}" for k in OUTCOMES if today.get(k))
+    line("today", plural(today["breaks"], "break") + (f" ({outcomes})" if outcomes else "")
+         + f" · {plural(today['sets'], 'set')}")
     return "\n".join(lines)
-
-
-def cmd_history(args) -> int:
-    if args.limit < 1:
-        raise Refused(f"--limit {args.limit}: allowed: 1 or more")
-    breaks = remote(args, "history", limit=args.limit)
-    if args.json:
-        print(json.dumps(breaks, indent=2))
-        return 0
-    if not breaks:
-        print("no breaks yet")
-        return 0
-    print(f"{'started':<17} {'outcome':<10} {'sets':<5} exercises")
-    for b in breaks:
-        started = datetime.fromisoformat(b["started_at"]).strftime("%Y-%m-%d %H:%M")
-        sets = f"{len(b['sets'])}/{len(b['planned'])}"
-        print(f"{started:<17} {b['outcome'] or 'on':<10} {sets:<5} {', '.join(b['planned'])}")
-    return 0
 
 
 def cmd_reload(args) -> int:
@@ -287,8 +447,17 @@ def cmd_config_check(args) -> int:
 
 
 def cmd_config_path(args) -> int:
-    print(config_path(args.config))
+    path = config_path(args.config)
+    print(path)
+    if not path.exists():
+        print(f"microbreak: {path} does not exist yet: the built-in defaults apply "
+              "('microbreak config set' or 'edit' creates it)", file=sys.stderr)
     return 0
+
+
+def _toml(value) -> str:
+    """A value as it is written in the settings file."""
+    return json.dumps(list(value) if isinstance(value, tuple) else value)
 
 
 def cmd_config_show(args) -> int:
@@ -298,11 +467,385 @@ def cmd_config_show(args) -> int:
         print(json.dumps({key: value for key, value, _, _ in rows}, indent=2))
         return 0
     width = max(len(key) for key, *_ in rows)
-    for key, value, default, help in rows:
-        shown = json.dumps(value)
+    for key, value, default, _ in rows:
         mark = "  (default)" if value == default else ""
-        print(f"{key:<{width}} = {shown}{mark}")
+        print(f"{key:<{width}} = {_toml(value)}{mark}")
     return 0
+
+
+def cmd_config_get(args) -> int:
+    from . import configfile
+    path = config_path(args.config)
+    configfile.check_key(args.key)
+    value = configfile.get_value(_settings_text(path), args.key)
+    if args.json:
+        print(json.dumps(value))
+    else:
+        print(value if isinstance(value, str) else _toml(value))
+    return 0
+
+
+def _settings_text(path: Path) -> str:
+    """The settings file's text; empty (the defaults) for a missing default file."""
+    from . import configfile
+    load_settings(path)  # a named file must exist; a bad one is refused with its name
+    text = configfile.read_text(path)
+    return text or ""
+
+
+def cmd_config_set(args) -> int:
+    from . import configfile
+    path = config_path(args.config)
+    key = configfile.check_key(args.key)
+    value = configfile.parse_value(key, args.value)
+    with _changing(path):
+        old_text = configfile.read_text(path)
+        try:
+            old = configfile.get_value(old_text or "", key)
+        except SettingsError:
+            old = None  # the file is bad already; set_value says how
+        new_text = configfile.set_value(old_text if old_text is not None
+                                        else configfile.template(), key, value)
+        new = configfile.get_value(new_text, key)
+        if old_text is not None and new == old and key_in_file(old_text, key):
+            print(f"{key} is already {_toml(new)} in {path}")
+            return 0
+        configfile.write_atomically(path, new_text)
+    was = f" (was {_toml(old)})" if old is not None and old != new else ""
+    print(f"{key} = {_toml(new)}{was} in {path}")
+    return tell_service(args, path)
+
+
+def key_in_file(text: str, key: str) -> bool:
+    import tomllib
+    section, name = key.split(".")
+    return name in tomllib.loads(text).get(section, {})
+
+
+class _changing:
+    """Around a change of the settings file: its folder exists and is locked,
+    and a permission problem says to use sudo."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        from .configfile import locked
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = locked(self.path)
+            self._lock.__enter__()
+        except PermissionError:
+            raise Refused(f"cannot change {self.path}: permission denied; run this with "
+                          "sudo") from None
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        self._lock.__exit__(kind, value, traceback)
+        if isinstance(value, PermissionError):
+            raise Refused(f"cannot write {self.path}: permission denied; run this with "
+                          "sudo") from None
+        return False
+
+
+def tell_service(args, path: Path) -> int:
+    """Have the running service reload *path*, if that is the file it reads."""
+    try:
+        paths = call("paths", runtime=args.runtime_dir, timeout=5)
+    except NotRunning:
+        print("microbreak is not running: the change applies at its next start")
+        return 0
+    except AccessDenied as exc:
+        raise Refused(f"saved, but the running service was not told: {exc} "
+                      "Or have it reload with 'sudo microbreak reload'.") from None
+    except ControlError:
+        paths = None  # a service from before the paths request: reload anyway
+    if paths is not None and not _same_file(paths["settings"], path):
+        print(f"the running service reads {paths['settings']}, not this file: "
+              "nothing reloaded")
+        return 0
+    try:
+        changed = call("reload", runtime=args.runtime_dir)["changed"]
+    except ControlError as exc:
+        raise Refused(f"saved, but the running service did not take it and keeps its last "
+                      f"good settings: {exc}") from None
+    later = [k for k in changed if k.startswith(("screen.", "pins."))]
+    if later:
+        print(f"the running service reloaded; {', '.join(later)} take effect when it restarts "
+              "('sudo systemctl restart microbreak')")
+    else:
+        print("the running service reloaded: it uses the new settings now")
+    return 0
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def cmd_config_edit(args) -> int:
+    from . import configfile
+    path = config_path(args.config)
+    original = configfile.read_text(path)
+    offered = original if original is not None else configfile.template()
+    editor = _editor()
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="microbreak-edit-") as folder:
+        copy = Path(folder) / path.name
+        while True:
+            copy.write_text(offered, encoding="utf-8")
+            finished = subprocess.run([*editor, str(copy)])
+            if finished.returncode != 0:
+                raise Refused(f"the editor ({shlex.join(editor)}) exited with "
+                              f"{finished.returncode}: {path} is unchanged")
+            edited = copy.read_text(encoding="utf-8")
+            text = configfile.without_problems(edited)
+            if edited == offered:
+                if problems:  # reopened with problems and left as it was: give up
+                    raise Refused(f"not saved, {path} is unchanged; the edit still had "
+                                  "problems:\n" + "\n".join(problems))
+                print(f"no change: {path} is as it was")
+                return 0
+            try:
+                parse_settings(text)
+                break
+            except SettingsError as exc:
+                problems = exc.problems
+                offered = configfile.with_problems(text, problems)
+    with _changing(path):
+        if configfile.read_text(path) != original:
+            kept = _keep(text)
+            raise Refused(f"{path} was changed by someone else while you edited it; nothing "
+                          f"written. Your version is in {kept}.")
+        configfile.write_atomically(path, text)
+    print(f"saved {path}")
+    return tell_service(args, path)
+
+
+def _editor() -> list[str]:
+    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if chosen:
+        return shlex.split(chosen)
+    for fallback in ("editor", "nano", "vi"):
+        if shutil.which(fallback):
+            return [fallback]
+    raise Refused("no editor found: set EDITOR, e.g. 'EDITOR=nano microbreak config edit'")
+
+
+def _keep(text: str) -> str:
+    fd, kept = tempfile.mkstemp(prefix="microbreak-config-", suffix=".toml")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    return kept
+
+
+# -- history and stats --------------------------------------------------------
+
+def history_file(args) -> Path:
+    """The history database: under --state-dir; else where the running service
+    keeps it; else where ``run`` would keep it."""
+    if args.state_dir:
+        return Path(args.state_dir) / HISTORY_FILE
+    try:
+        return Path(call("paths", runtime=args.runtime_dir, timeout=5)["history"])
+    except ControlError:
+        return state_dir(None, SYSTEM_STATE_DIR) / HISTORY_FILE
+
+
+def _open_history(args):
+    from .history import open_read_only
+    return open_read_only(history_file(args))
+
+
+def cmd_history(args) -> int:
+    from .history import recent_breaks
+    if args.json and args.csv:
+        raise Refused("--json or --csv, not both")
+    if args.limit is None:
+        count = None if args.since else 20
+    else:
+        count = None if args.limit == "all" else args.limit
+    with _closing(_open_history(args)) as db:
+        breaks = recent_breaks(db, count, args.since)
+    if args.json:
+        print(json.dumps(breaks, indent=2))
+    elif args.csv:
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["started_at", "ended_at", "reason", "outcome", "planned", "done", "sets"])
+        for b in breaks:
+            out.writerow([b["started_at"], b["ended_at"] or "", b["reason"], b["outcome"] or "",
+                          " ".join(b["planned"]), " ".join(s["exercise"] for s in b["sets"]),
+                          len(b["sets"])])
+    elif not breaks:
+        print("no breaks yet" if not args.since else f"no breaks since {args.since}")
+    else:
+        print(format_history(breaks))
+    return 0
+
+
+def format_history(breaks: list[dict]) -> str:
+    lines = [f"{'started':<16} {'outcome':<10} {'sets':<5} exercises"]
+    room = WIDTH - 1 - len(lines[0]) + len("exercises")
+    for b in breaks:
+        started = datetime.fromisoformat(b["started_at"]).strftime("%Y-%m-%d %H:%M")
+        sets = f"{len(b['sets'])}/{len(b['planned'])}"
+        lines.append(f"{started:<16} {b['outcome'] or 'on':<10} {sets:<5} "
+                     f"{_fit(b['planned'], room)}")
+    return "\n".join(lines)
+
+
+def _fit(names: list[str], room: int) -> str:
+    """*names* joined, cut short with a count of the rest to fit *room*."""
+    text = ", ".join(names)
+    shown = list(names)
+    while len(text) > room and len(shown) > 1:
+        shown.pop()
+        text = ", ".join(shown) + f", +{len(names) - len(shown)}"
+    return text
+
+
+class _closing:
+    def __init__(self, db):
+        self.db = db
+
+    def __enter__(self):
+        return self.db
+
+    def __exit__(self, *exc):
+        self.db.close()
+        return False
+
+
+def cmd_stats(args) -> int:
+    from .stats import compute
+    if args.json and args.csv:
+        raise Refused("--json or --csv, not both")
+    with _closing(_open_history(args)) as db:
+        stats = compute(db, today=date.today(), since=args.since)
+    if args.json:
+        print(json.dumps(stats.as_dict(), indent=2))
+    elif args.csv:
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["day", "breaks", *OUTCOMES, "sets", "completion"])
+        for day, t in stats.days:
+            out.writerow([day.isoformat(), t.breaks, *(getattr(t, k) for k in OUTCOMES),
+                          t.sets, "" if t.completion is None else f"{t.completion:.3f}"])
+    else:
+        print(format_stats(stats))
+    return 0
+
+
+def _percent(share: float | None) -> str:
+    return "   -" if share is None else f"{share * 100:3.0f} %"
+
+
+def _bar(share: float | None, width: int = 20) -> str:
+    return "" if share is None else "#" * round(share * width)
+
+
+def _totals_line(t) -> str:
+    if not t.breaks:
+        return "no breaks"
+    outcomes = ", ".join(f"{getattr(t, k)} {k}" for k in OUTCOMES if getattr(t, k))
+    done = f" · {_percent(t.completion).strip()} done" if t.completion is not None else ""
+    return (f"{plural(t.breaks, 'break')}" + (f" ({outcomes})" if outcomes else "")
+            + f" · {plural(t.sets, 'set')}{done}")
+
+
+def format_stats(stats, days_listed: int = 14, weeks_listed: int = 8) -> str:
+    """The stats in aligned sections that fit 80 columns."""
+    lines = []
+    if stats.since:
+        lines.append(f"since {stats.since}: {_totals_line(stats.all_time)}")
+    lines += [f"today        {_totals_line(stats.today)}",
+              f"this week    {_totals_line(stats.week)}"]
+    current, best = stats.current_streak, stats.best_streak
+    streak = f"streak       {plural(current.days, 'day')} with every break done"
+    if best.days:
+        streak += f" (best {best.days}, to {best.last})"
+    lines.append(streak)
+    if stats.exercises:
+        lines += ["", f"{'exercise':<28} {'offered':>7} {'done':>7}"]
+        for e in stats.exercises:
+            share = e.done / e.offered if e.offered else None
+            lines.append(f"{e.name[:28]:<28} {e.offered:>7} {e.done:>7}  {_percent(share)}")
+    days = stats.days if stats.since else stats.days[-days_listed:]
+    if days:
+        lines += ["", f"{'day':<14} {'breaks':>6} {'done':>5} {'sets':>5}  completed"]
+        for day, t in days:
+            lines.append(f"{day.strftime('%a %Y-%m-%d'):<14} {t.breaks:>6} {t.completed:>5} "
+                         f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}")
+    weeks = stats.weeks() if stats.since else stats.weeks()[-weeks_listed:]
+    if len(weeks) > 1:
+        lines += ["", f"{'week':<14} {'breaks':>6} {'done':>5} {'sets':>5}  completed"]
+        for monday, t in weeks:
+            year, week, _ = monday.isocalendar()
+            lines.append(f"{f'{year}-W{week:02d}':<14} {t.breaks:>6} {t.completed:>5} "
+                         f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}")
+    return "\n".join(lines)
+
+
+# -- the wiring -----------------------------------------------------------------
+
+def cmd_test_hardware(args) -> int:
+    from .hardware import make_pin_factory
+    from .resources import data_dir
+    from .rtttl import load_folder
+    from .wiring import PARTS, WiringCheck
+    unknown = [part for part in args.parts if part not in PARTS]
+    if unknown:
+        print(f"microbreak test-hardware: unknown part {unknown[0]!r}; allowed: "
+              f"{', '.join(PARTS)}", file=sys.stderr)
+        return 2
+    try:
+        call("status", runtime=args.runtime_dir, timeout=5)
+    except NotRunning:
+        pass
+    except ControlError:
+        pass  # something answers, but not to us: the pins will tell
+    else:
+        raise Refused("microbreak is running and holds the pins: stop it first with "
+                      "'sudo systemctl stop microbreak', then start it again after the test")
+    settings = load_settings(args.config)
+    interactive = not args.no_questions and not args.json and sys.stdin.isatty() \
+        and sys.stdout.isatty()
+    factory_name = args.pin_factory or settings.pins.factory
+    try:
+        pin_factory = make_pin_factory(factory_name)
+    except Exception as exc:  # noqa: BLE001 - the pin library's own words
+        raise Refused(f"cannot use the pin library {factory_name!r}: {exc}") from None
+    say = (lambda line: None) if args.json else (lambda line: print(line, flush=True))
+    try:
+        check = WiringCheck(settings, pin_factory=pin_factory,
+                            songs=load_folder(data_dir("sounds")), say=say,
+                            ask=ask_yes_no if interactive else None, timeout=args.timeout)
+    except Exception as exc:  # noqa: BLE001 - a pin in use, a missing library
+        raise Refused(f"cannot set up the parts: {exc}. Is another program using the "
+                      "pins?") from None
+    try:
+        results = check.run(args.parts or PARTS)
+    finally:
+        check.close()
+    failed = [r for r in results if not r.passed]
+    if args.json:
+        print(json.dumps([r.__dict__ for r in results], indent=2))
+    else:
+        print(f"{plural(len(results) - len(failed), 'step')} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def ask_yes_no(question: str) -> bool:
+    while True:
+        try:
+            answer = input(f"  {question} [y/n] ").strip().lower()
+        except EOFError:
+            return False
+        if answer in ("y", "yes", ""):
+            return True
+        if answer in ("n", "no"):
+            return False
 
 
 if __name__ == "__main__":

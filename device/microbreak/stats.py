@@ -32,6 +32,7 @@ file is.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
@@ -42,8 +43,10 @@ from datetime import date, timedelta
 class Totals:
     """Breaks by outcome, and confirmed sets, over one or more days.
 
-    A break still on has no outcome yet: it counts in ``breaks`` but not in
-    ``ended``, so it neither helps nor hurts ``completion``.
+    ``completion`` is over the cued breaks that ended. A break still on has
+    no outcome yet, and a natural break (``away``: the desk was empty long
+    enough) was not cued: both count in ``breaks`` but neither helps nor
+    hurts ``completion``.
     """
 
     breaks: int = 0
@@ -51,10 +54,12 @@ class Totals:
     partial: int = 0
     skipped: int = 0
     missed: int = 0
+    away: int = 0
     sets: int = 0
 
     @property
     def ended(self) -> int:
+        """Cued breaks with an outcome."""
         return self.completed + self.partial + self.skipped + self.missed
 
     @property
@@ -64,7 +69,7 @@ class Totals:
 
     @property
     def all_done(self) -> bool | None:
-        """Whether every ended break was completed; None when none ended."""
+        """Whether every cued break that ended was completed; None when none ended."""
         return self.completed == self.ended if self.ended else None
 
     def __add__(self, other: Totals) -> Totals:
@@ -76,7 +81,7 @@ class Totals:
 
 @dataclass(frozen=True)
 class Streak:
-    """A run of days with every break done; days without breaks (weekends,
+    """A run of days with every cued break done; days without one (weekends,
     holidays, the device off) neither lengthen nor end it."""
 
     days: int = 0
@@ -174,7 +179,8 @@ def daily_totals(db: sqlite3.Connection, since: date | None = None) -> list[tupl
                count(*) FILTER (WHERE outcome = 'completed'),
                count(*) FILTER (WHERE outcome = 'partial'),
                count(*) FILTER (WHERE outcome = 'skipped'),
-               count(*) FILTER (WHERE outcome = 'missed')
+               count(*) FILTER (WHERE outcome = 'missed'),
+               count(*) FILTER (WHERE outcome = 'away')
         FROM breaks WHERE day >= :since GROUP BY day ORDER BY day""", bound)
     return [(date.fromisoformat(day), Totals(*counts, sets.get(day, 0)))
             for day, *counts in rows]
@@ -183,9 +189,12 @@ def daily_totals(db: sqlite3.Connection, since: date | None = None) -> list[tupl
 def exercise_counts(db: sqlite3.Connection, since: date | None = None) -> list[ExerciseCount]:
     """How often each exercise was offered and done, most offered first."""
     bound = {"since": since.isoformat() if since else ""}
-    offered = dict(db.execute("""
-        SELECT e.value, count(*) FROM breaks b, json_each(b.planned) e
-        WHERE b.day >= :since GROUP BY e.value""", bound).fetchall())
+    offered: dict[str, int] = {}
+    # The rotation makes few distinct plans: count those, then their exercises.
+    for planned, count in db.execute("""
+            SELECT planned, count(*) FROM breaks WHERE day >= :since GROUP BY planned""", bound):
+        for name in json.loads(planned):
+            offered[name] = offered.get(name, 0) + count
     done = dict(db.execute("""
         SELECT s.exercise, count(*) FROM sets s JOIN breaks b ON b.id = s.break_id
         WHERE b.day >= :since GROUP BY s.exercise""", bound).fetchall())

@@ -1,0 +1,299 @@
+"""``microbreak test-hardware``: a check for someone who has just wired the device.
+
+Each part the settings name is tried in turn, with the same gpiozero parts the
+service uses: the LED on, off and pulsing; the buzzer playing a scale and then
+every cue; a test pattern on the screen; a press and a hold of the button. Each
+step reports pass or FAIL and, when it fails, what to check.
+
+Run by a person at a terminal, a step whose result only eyes and ears can judge
+asks (``ask`` answers yes or no). With nobody to ask, such a step passes when
+the pin took the value it was given, which still proves the pin library works
+and the pin is free. The button steps always wait for the real button::
+
+    >>> from gpiozero.pins.mock import MockFactory, MockPWMPin
+    >>> check = WiringCheck(Settings(), pin_factory=MockFactory(pin_class=MockPWMPin),
+    ...                     songs={}, say=lambda line: None, pace=0.01)
+    >>> [(r.step, r.passed) for r in check.run(["led"])]
+    [('on', True), ('off', True), ('pulse', True)]
+    >>> check.close()
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from .hardware import ButtonDown, ButtonUp, Hardware
+from .rtttl import Song, parse
+from .settings import Settings
+
+PARTS = ("led", "buzzer", "screen", "button")
+SCALE = parse("test-scale:d=8,o=5,b=150:c,d,e,f,g,a,b,c6", "the test scale")
+
+# BCM GPIO number -> pin number on the 40-pin header.
+HEADER_PIN = {2: 3, 3: 5, 4: 7, 5: 29, 6: 31, 7: 26, 8: 24, 9: 21, 10: 19, 11: 23, 12: 32,
+              13: 33, 14: 8, 15: 10, 16: 36, 17: 11, 18: 12, 19: 35, 20: 38, 21: 40, 22: 15,
+              23: 16, 24: 18, 25: 22, 26: 37, 27: 13}
+PWM_PINS = (12, 13, 18, 19)
+
+
+def where(gpio: int) -> str:
+    """``where(17)`` → ``'GPIO 17 (header pin 11)'``."""
+    return f"GPIO {gpio} (header pin {HEADER_PIN[gpio]})"
+
+
+@dataclass(frozen=True)
+class Result:
+    part: str
+    step: str
+    passed: bool
+    detail: str = ""  # what was seen: "held 2.3 s", "320x240"
+    check: str = ""  # on a failure: what to look at
+
+
+class WiringCheck:
+    """Runs the steps for the parts in *settings* and says how each went.
+
+    *say* prints a line; *ask* (a question → True/False) is for a person at a
+    terminal, None when nobody is there to answer. *timeout* bounds each wait
+    for the button; *pace* scales how long each output step lasts.
+    """
+
+    def __init__(self, settings: Settings, *, pin_factory=None, songs: Mapping[str, Song],
+                 say: Callable[[str], None] = print, ask: Callable[[str], bool] | None = None,
+                 timeout: float = 30.0, pace: float = 1.0, open_display=None):
+        self.settings = settings
+        self.say = say
+        self.ask = ask
+        self.timeout = timeout
+        self.pace = pace
+        self._open_display = open_display
+        self._events: queue.Queue = queue.Queue()
+        self.hardware = Hardware(settings, self._events.put,
+                                 songs={**songs, SCALE.name: SCALE}, pin_factory=pin_factory)
+        self.results: list[Result] = []
+
+    def run(self, parts: Iterable[str] = PARTS) -> list[Result]:
+        for part in parts:
+            if part not in PARTS:
+                raise ValueError(f"unknown part {part!r}; allowed: {', '.join(PARTS)}")
+            getattr(self, f"_check_{part}")()
+        return self.results
+
+    def close(self) -> None:
+        self.hardware.close()
+
+    # -- reporting ------------------------------------------------------------
+
+    def _report(self, part: str, step: str, passed: bool, detail: str = "",
+                check: str = "") -> None:
+        result = Result(part, step, passed, detail, check if not passed else "")
+        self.results.append(result)
+        verdict = "pass" if passed else "FAIL"
+        self.say(f"  {step:<14} {verdict}" + (f"  {detail}" if detail else ""))
+        if result.check:
+            self.say(f"  {'':<14} check: {result.check}")
+
+    def _judge(self, question: str, measured: bool) -> bool:
+        """A person's answer when there is one, else what the pin showed."""
+        return self.ask(question) if self.ask is not None else measured
+
+    def _wait(self, seconds: float) -> None:
+        if self.ask is None:
+            time.sleep(seconds * self.pace)
+
+    # -- the parts --------------------------------------------------------------
+
+    def _check_led(self) -> None:
+        gpio = self.settings.led.pin
+        light = self.hardware.light
+        self.say(f"LED on {where(gpio)}")
+        wiring = (f"the LED's long leg to {where(gpio)} through a 330 ohm resistor, its "
+                  "short leg to GND; an LED the wrong way round stays dark")
+        light.show("on")
+        self._wait(1.5)
+        self._report("led", "on", self._judge("Is the LED lit?", light.device.value == 1),
+                     check=wiring)
+        light.show("off")
+        self._wait(1.0)
+        self._report("led", "off", self._judge("Is the LED dark now?", light.device.value == 0),
+                     check=f"the LED must go to {where(gpio)}, not to 3.3 V or 5 V")
+        light.show("pulse")
+        seen = self._sample(lambda: light.device.value, max(2.0 * self.pace, 0.3))
+        kind = "fading in and out" if light.pwm else "blinking (this pin cannot fade)"
+        self._report("led", "pulse", self._judge(f"Is the LED {kind}?", len(seen) > 1),
+                     "" if light.pwm else "blinks: no PWM on this pin",
+                     check=f"a PWM-capable pin ({', '.join(map(str, PWM_PINS))}) fades "
+                           "smoothly; check the pin library in [pins] factory")
+        light.show("off")
+
+    def _check_buzzer(self) -> None:
+        kind, gpio = self.settings.buzzer.kind, self.settings.buzzer.pin
+        sounder = self.hardware.sounder
+        if sounder.device is None:
+            self.say('Buzzer: none in the settings (buzzer.kind = "none"): skipped')
+            return
+        self.say(f"Buzzer ({kind}) on {where(gpio)}")
+        if self.settings.sound.volume == 0:
+            self._report("buzzer", "volume", False, "sound.volume is 0",
+                         "set sound.volume above 0: 'microbreak config set sound.volume 100'")
+            return
+        wiring = (f"the buzzer's + to {where(gpio)} and its - to GND; "
+                  + ("a passive piezo plays tones; if you hear only clicks or one pitch, it "
+                     'is an active buzzer: set buzzer.kind = "active"' if kind == "passive" else
+                     "an active buzzer beeps at one pitch; if it stays silent it may be a "
+                     'passive piezo: set buzzer.kind = "passive"'))
+        cues = sorted(name for name in sounder.songs if name != SCALE.name)
+        for name in [SCALE.name] + cues:
+            sounded = self._play(name)
+            if name == SCALE.name:
+                step, question = "scale", "Did you hear eight notes going up?"
+            else:
+                step, question = f"cue {name}", f"Did you hear the {name} cue?"
+            self._report("buzzer", step, self._judge(question, sounded), check=wiring)
+
+    def _play(self, name: str) -> bool:
+        """Play the song *name* to its end, even when muted or in a quiet
+        period; whether the buzzer's pin was driven."""
+        sounder = self.hardware.sounder
+        if not sounder.play(name, despite_quiet=True):
+            return False
+        try:
+            seen = self._sample(lambda: bool(sounder.device.value),
+                                sounder.songs[name].seconds + 1, until=lambda: not sounder.playing)
+        finally:
+            sounder.stop()
+        return True in seen
+
+    def _check_screen(self) -> None:
+        size = self.settings.screen.size
+        if size == "none":
+            self.say('Screen: none in the settings (screen.size = "none"): skipped')
+            return
+        self.say(f"Screen ({size})")
+        check = ("the screen is connected and switched on, its driver enabled (a dtoverlay "
+                 "line in /boot/firmware/config.txt for DSI and SPI panels), and screen.size "
+                 "matches it, or is \"auto\"")
+        try:
+            display = self._display(size)
+        except Exception as exc:  # noqa: BLE001 - any SDL failure is the answer
+            self._report("screen", "pattern", False, f"no screen: {exc}", check)
+            return
+        try:
+            surface = display.surface
+            draw_test_pattern(surface)
+            display.flip()
+            width, height = surface.get_size()
+            drawn = (surface.get_at((0, 0))[:3] == (255, 255, 255)
+                     and surface.get_at((width // 16, height // 2))[:3] == BARS[0])
+            self._wait(3.0)
+            question = (f"Do you see coloured bars with a white frame and corner marks, "
+                        f"filling the screen ({width}x{height})?")
+            self._report("screen", "pattern", self._judge(question, drawn), f"{width}x{height}",
+                         check)
+        finally:
+            display.close()
+
+    def _display(self, size: str):
+        if self._open_display is not None:
+            return self._open_display(size)
+        return _PatternDisplay(size)
+
+    def _check_button(self) -> None:
+        gpio = self.settings.button.pin
+        button = self.hardware.button
+        hold = self.settings.button.snooze_hold_seconds
+        self.say(f"Button on {where(gpio)}")
+        wiring = (f"the button goes between {where(gpio)} and a GND pin (header pin 9 or 14); "
+                  "a four-legged button must bridge the two legs that are not already joined")
+        if button.is_active:
+            self._report("button", "released", False, "it reads as pressed before a touch",
+                         "is it wired to 3.3 V instead of GND, or shorted? It must only "
+                         "join GND while pressed")
+            return
+        self._drain()
+        self.say(f"  Press the button once (within {self.timeout:g} s).")
+        held = self._gesture()
+        self._report("button", "press", held is not None,
+                     f"{held:.2f} s" if held is not None else f"no press in {self.timeout:g} s",
+                     wiring)
+        if held is None:
+            return
+        self.say(f"  Now hold it down for {hold:g} s, then let go.")
+        deadline = time.monotonic() + self.timeout
+        while (held := self._gesture(deadline)) is not None and held < hold:
+            self.say(f"  That was {held:.1f} s: hold it for {hold:g} s.")
+        self._report("button", "hold", held is not None,
+                     f"{held:.2f} s" if held is not None else f"no hold in {self.timeout:g} s",
+                     "if it lets go early while you hold it, the contact bounces: raise "
+                     "button.bounce_ms")
+
+    def _gesture(self, deadline: float | None = None) -> float | None:
+        """Wait for the button to go down and up; how long it was held, or None."""
+        deadline = deadline or time.monotonic() + self.timeout
+        down = None
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event = self._events.get(timeout=left)
+            except queue.Empty:
+                break
+            if isinstance(event, ButtonDown):
+                down = event.at
+            elif isinstance(event, ButtonUp) and down is not None:
+                return event.at - down
+        return None
+
+    def _drain(self) -> None:
+        while not self._events.empty():
+            self._events.get_nowait()
+
+    def _sample(self, read: Callable[[], object], seconds: float,
+                until: Callable[[], bool] | None = None) -> set:
+        """The distinct values *read* gave over *seconds*, or until *until*."""
+        seen = {read()}
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not (until and until()):
+            time.sleep(0.01)
+            seen.add(read())
+        return seen
+
+
+BARS = ((255, 255, 255), (255, 255, 0), (0, 255, 255), (0, 255, 0), (255, 0, 255),
+        (255, 0, 0), (0, 0, 255), (0, 0, 0))
+
+
+def draw_test_pattern(surface) -> None:
+    """Colour bars, a one-pixel white frame, corner marks and a centre cross,
+    so a cut-off edge, a wrong size or swapped colours show at a glance."""
+    import pygame
+    width, height = surface.get_size()
+    bar = width / len(BARS)
+    for i, colour in enumerate(BARS):
+        surface.fill(colour, pygame.Rect(round(i * bar), 0, round((i + 1) * bar) - round(i * bar),
+                                         height))
+    mark = max(min(width, height) // 10, 8)
+    for x, y in ((0, 0), (width - mark, 0), (0, height - mark), (width - mark, height - mark)):
+        surface.fill((255, 128, 0), pygame.Rect(x, y, mark, mark))
+    pygame.draw.line(surface, (128, 128, 128), (width // 2, height // 2 - mark),
+                     (width // 2, height // 2 + mark), 3)
+    pygame.draw.line(surface, (128, 128, 128), (width // 2 - mark, height // 2),
+                     (width // 2 + mark, height // 2), 3)
+    pygame.draw.rect(surface, (255, 255, 255), surface.get_rect(), 1)
+
+
+class _PatternDisplay:
+    """The device's screen, as the service opens it, for the pattern."""
+
+    def __init__(self, size: str):
+        from .display import Display, parse_size
+        self._display = Display(parse_size(size))
+        self.surface = self._display.surface
+
+    def flip(self) -> None:
+        import pygame
+        pygame.display.flip()
+
+    def close(self) -> None:
+        self._display.close()

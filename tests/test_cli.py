@@ -1,0 +1,358 @@
+"""The ``microbreak`` command in-process: help, usage errors, settings, history
+and stats, as someone at an 80-column terminal over SSH sees them."""
+
+import json
+import os
+import stat
+import sys
+import textwrap
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from microbreak import cli
+from microbreak.effects import Outcome
+from microbreak.history import History
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "deploy" / "config.toml"
+
+
+@pytest.fixture(autouse=True)
+def nowhere(tmp_path, monkeypatch):
+    """No service, no system files: every path is under the test's folder."""
+    monkeypatch.setenv("MICROBREAK_RUNTIME_DIR", str(tmp_path / "run"))
+    monkeypatch.setenv("MICROBREAK_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.delenv("STATE_DIRECTORY", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(EXAMPLE.read_text())
+    return path
+
+
+def run(capsys, *argv):
+    """Run the command; return (exit code, stdout, stderr)."""
+    try:
+        code = cli.main(list(argv))
+    except SystemExit as exit:  # argparse: --help, usage errors
+        code = exit.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def narrow(text):
+    too_wide = [line for line in text.splitlines() if len(line) > 80]
+    assert not too_wide, f"wider than 80 columns: {too_wide}"
+    return text
+
+
+# -- every command ---------------------------------------------------------------
+
+def commands(parser=None, path=()):
+    """Every command and subcommand, as argument lists."""
+    import argparse
+    parser = parser or cli.build_parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield [*path, name]
+                yield from commands(sub, [*path, name])
+
+
+def test_every_command_has_help_that_fits_80_columns(capsys):
+    names = [" ".join(c) for c in commands()]
+    for wanted in ("run", "simulate", "status", "snooze", "skip", "pause", "resume", "break-now",
+                   "config show", "config get", "config set", "config check", "config edit",
+                   "config path", "history", "stats", "test-hardware"):
+        assert wanted in names
+    for command in commands():
+        code, out, _ = run(capsys, *command, "--help")
+        assert code == 0 and out.startswith("usage: microbreak " + " ".join(command))
+        narrow(out)
+
+
+@pytest.mark.parametrize("argv", [
+    ["snooze", "0"], ["snooze", "ten"], ["pause", "--until", "25:00"],
+    ["pause", "--until", "10:00", "--for", "5"], ["history", "-n", "0"],
+    ["history", "--since", "last tuesday"], ["hold", "-1"], ["config", "set", "led.pin"],
+    ["test-hardware", "speaker"], ["no-such-command"],
+])
+def test_wrong_usage_exits_2_and_says_what_is_allowed(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert "usage:" in err or "allowed" in err
+
+
+def test_no_service_running_says_how_to_start_it(capsys):
+    code, _, err = run(capsys, "status")
+    assert code == 1 and "not running" in err and "systemctl start microbreak" in err
+
+
+def test_since_dates():
+    today = date(2026, 11, 23)
+    assert cli.since_date("2026-11-01") == date(2026, 11, 1)
+    assert cli.since_date("yesterday", today) == date(2026, 11, 22)
+    assert cli.since_date("30d", today) == date(2026, 10, 24)
+
+
+def test_status_reads_like_systemctl_status():
+    status = {"state": "paused", "simulated": False, "paused_until": "2026-11-23T13:00:00+01:00",
+              "next_break_at": None, "next_break_in_seconds": None, "break": None,
+              "present": False, "wall_clock_trusted": False,
+              "today": {"breaks": 3, "completed": 2, "partial": 0, "skipped": 0, "missed": 1,
+                        "away": 0, "sets": 5}}
+    text = cli.format_status(status)
+    assert text.splitlines()[0] == "microbreak: paused"
+    assert "  paused      until " in text and "  desk        empty" in text
+    assert "  today       3 breaks (2 completed, 1 missed) · 5 sets" in text
+    narrow(text)
+
+
+# -- settings ----------------------------------------------------------------------
+
+def test_config_get_show_path_and_check(capsys, config, tmp_path):
+    assert run(capsys, "config", "get", "schedule.interval_minutes") == (0, "45\n", "")
+    assert run(capsys, "config", "get", "buzzer.kind") == (0, "passive\n", "")
+    assert run(capsys, "config", "get", "buzzer.kind", "--json") == (0, '"passive"\n', "")
+    code, out, _ = run(capsys, "config", "show")
+    assert code == 0 and "schedule.interval_minutes" in out and "(default)" in narrow(out)
+    code, out, _ = run(capsys, "config", "show", "--json")
+    assert json.loads(out)["schedule.interval_minutes"] == 45
+    assert run(capsys, "config", "path")[1] == f"{config}\n"
+    assert run(capsys, "config", "check")[1] == f"{config}: OK\n"
+    other = tmp_path / "other.toml"
+    other.write_text("[schedule]\ninterval_minutes = 20\n")
+    for argv in (["config", "--config", str(other), "get", "schedule.interval_minutes"],
+                 ["config", "get", "schedule.interval_minutes", "--config", str(other)]):
+        assert run(capsys, *argv)[1] == "20\n"
+    code, out, _ = run(capsys, "config", "show", "--config", str(other))
+    assert "schedule.interval_minutes" in out
+    line = next(l for l in out.splitlines() if l.startswith("schedule.interval_minutes"))
+    assert line.endswith("= 20")  # set in the file: not marked as the default
+
+
+def test_config_check_names_every_problem(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[schedule]\ninterval_minutes = 0\nintervl = 3\n")
+    code, _, err = run(capsys, "config", "check", str(bad))
+    assert code == 1
+    assert "schedule.interval_minutes = 0 is out of range; allowed:" in err
+    assert "schedule.intervl is not a setting; did you mean schedule.interval_minutes?" in err
+
+
+def test_config_set_writes_keeps_comments_and_says_when_it_applies(capsys, config):
+    before = config.read_text()
+    code, out, err = run(capsys, "config", "set", "schedule.interval_minutes", "30")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"schedule.interval_minutes = 30 (was 45) in {config}",
+        "microbreak is not running: the change applies at its next start"]
+    after = config.read_text()
+    assert after == before.replace("interval_minutes = 45", "interval_minutes = 30")
+    assert run(capsys, "config", "get", "schedule.interval_minutes")[1] == "30\n"
+    code, out, _ = run(capsys, "config", "set", "schedule.interval_minutes", "30")
+    assert code == 0 and out.startswith("schedule.interval_minutes is already 30")
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("schedule.interval_minutes", "0", "schedule.interval_minutes = 0 is out of range; "
+                                       "allowed: a whole number from 1 to 480 (minutes)"),
+    ("buzzer.kind", "loud", 'buzzer.kind = "loud" is not a choice; allowed: one of "passive", '
+                            '"active", "none"'),
+    ("schedule.intervl_minutes", "30", "schedule.intervl_minutes is not a setting; did you "
+                                       "mean schedule.interval_minutes?"),
+])
+def test_config_set_refuses_a_bad_value_and_leaves_the_file_alone(capsys, config, key, value,
+                                                                  message):
+    before = config.read_bytes()
+    mtime = config.stat().st_mtime_ns
+    code, out, err = run(capsys, "config", "set", key, value)
+    assert code == 1 and out == ""
+    assert message in err
+    assert config.read_bytes() == before and config.stat().st_mtime_ns == mtime
+
+
+def test_config_set_creates_a_missing_file_documented(capsys, tmp_path):
+    path = tmp_path / "etc" / "microbreak" / "config.toml"
+    code, out, _ = run(capsys, "config", "set", "led.pin", "22", "--config", str(path))
+    assert code == 0 and "led.pin = 22 (was 27)" in out
+    text = path.read_text()
+    assert "#interval_minutes = 45" in text and "\npin = 22\n" in text
+
+
+def test_config_set_as_someone_who_may_not_write_says_sudo(capsys, config, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("microbreak.configfile.tempfile.mkstemp", refuse)
+    code, _, err = run(capsys, "config", "set", "led.pin", "22")
+    assert code == 1 and "permission denied; run this with sudo" in err
+
+
+# -- config edit, with a scripted editor -----------------------------------------
+
+@pytest.fixture
+def editor(tmp_path, monkeypatch):
+    """$EDITOR is a script: its Nth run applies the sed script edit-N, if any,
+    and keeps a copy of what it was shown as seen-N."""
+    steps = tmp_path / "editor"
+    steps.mkdir()
+    script = steps / "edit"
+    script.write_text(textwrap.dedent(f"""\
+        #!/bin/sh
+        n=$(( $(cat {steps}/count 2>/dev/null || echo 0) + 1 ))
+        echo $n > {steps}/count
+        cp "$1" {steps}/seen-$n
+        [ -f {steps}/edit-$n ] && sed -i -f {steps}/edit-$n "$1"
+        exit $(cat {steps}/exit-$n 2>/dev/null || echo 0)
+        """))
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+
+    def plan(*edits):
+        for n, edit in enumerate(edits, 1):
+            if edit is not None:
+                (steps / f"edit-{n}").write_text(edit + "\n")
+        return steps
+
+    return plan
+
+
+def test_edit_reopens_a_bad_edit_with_the_problem_on_top_then_saves_the_fix(
+        capsys, config, editor):
+    before = config.read_text()
+    steps = editor("s/^interval_minutes = 45/interval_minutes = 0/",
+                   "s/^interval_minutes = 0/interval_minutes = 30/")
+    code, out, err = run(capsys, "config", "edit")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"saved {config}"
+    second = (steps / "seen-2").read_text().splitlines()
+    assert second[0].startswith("# microbreak: NOT SAVED")
+    assert any("schedule.interval_minutes = 0 is out of range" in line for line in second[:4])
+    assert config.read_text() == before.replace("interval_minutes = 45", "interval_minutes = 30")
+
+
+def test_edit_left_bad_gives_up_and_changes_nothing(capsys, config, editor):
+    before = config.read_bytes()
+    editor("s/^pin = 27/pin = 99/")  # the second run leaves it as shown
+    code, _, err = run(capsys, "config", "edit")
+    assert code == 1
+    assert "not saved" in err and "led.pin = 99 is out of range" in err
+    assert config.read_bytes() == before
+
+
+def test_edit_with_no_change_or_a_failing_editor_writes_nothing(capsys, config, editor):
+    before = config.read_bytes()
+    editor()
+    code, out, _ = run(capsys, "config", "edit")
+    assert code == 0 and "no change" in out
+    steps = editor(None, "s/^pin = 27/pin = 22/")
+    (steps / "count").unlink()
+    (steps / "exit-1").write_text("3\n")
+    (steps / "edit-1").write_text("s/^pin = 27/pin = 22/\n")
+    code, _, err = run(capsys, "config", "edit")
+    assert code == 1 and "exited with 3" in err
+    assert config.read_bytes() == before
+
+
+def test_edit_refuses_to_overwrite_a_change_made_meanwhile(capsys, config, editor, tmp_path):
+    steps = editor("s/^pin = 27/pin = 22/")
+    (steps / "edit-1").write_text(f"s/^pin = 27/pin = 22/\n")
+    # the editor also changes the real file behind our back, as another admin would
+    script = steps / "edit"
+    script.write_text(script.read_text().replace(
+        "exit ", f"echo '# theirs' >> {config}\nexit "))
+    code, _, err = run(capsys, "config", "edit")
+    assert code == 1 and "changed by someone else" in err
+    kept = Path(err.rsplit("Your version is in ", 1)[1].strip().rstrip("."))
+    assert "pin = 22" in kept.read_text()
+    kept.unlink()
+    assert config.read_text().endswith("# theirs\n")
+
+
+def test_edit_starts_a_missing_file_from_the_documented_template(capsys, tmp_path, editor):
+    path = tmp_path / "new.toml"
+    editor("s/^#interval_minutes = 45/interval_minutes = 50/")
+    code, out, _ = run(capsys, "config", "edit", "--config", str(path))
+    assert code == 0
+    assert "\ninterval_minutes = 50\n" in path.read_text()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+# -- history and stats ----------------------------------------------------------------
+
+@pytest.fixture
+def state(tmp_path):
+    """A history of three weeks: two breaks a working day, one in five missed."""
+    folder = tmp_path / "state"
+    folder.mkdir()
+    history = History(folder / "history.sqlite")
+    zone = timezone(timedelta(hours=1))
+    today = date.today()
+    for back in range(21, -1, -1):
+        day = today - timedelta(days=back)
+        if day.weekday() >= 5:
+            continue
+        for n, hour in enumerate((10, 15)):
+            at = datetime(day.year, day.month, day.day, hour, tzinfo=zone)
+            names = ("high-reach-stretch", "shoulder-rolls") if n else ("shoulder-shrug",
+                                                                        "upper-back-movement")
+            b = history.break_started(at, names, "scheduled")
+            missed = (back + n) % 5 == 0
+            for name in ([] if missed else names):
+                history.set_confirmed(b, name, at + timedelta(minutes=1))
+            history.break_ended(b, Outcome.MISSED if missed else Outcome.COMPLETED,
+                                at + timedelta(minutes=2))
+    history.close()
+    return folder
+
+
+def test_history_lists_the_last_breaks(capsys, state):
+    code, out, _ = run(capsys, "history", "--state-dir", str(state))
+    lines = narrow(out).splitlines()
+    assert code == 0 and lines[0].split() == ["started", "outcome", "sets", "exercises"]
+    assert len(lines) == 21
+    assert "completed  2/2   high-reach-stretch, shoulder-rolls" in out
+    code, out, _ = run(capsys, "history", "-n", "3", "--json", "--state-dir", str(state))
+    breaks = json.loads(out)
+    assert len(breaks) == 3 and {"started_at", "outcome", "planned", "sets"} <= set(breaks[0])
+
+
+def test_history_since_and_csv_export(capsys, state):
+    since = (date.today() - timedelta(days=2)).isoformat()
+    code, out, _ = run(capsys, "history", "--since", since, "--csv", "--state-dir", str(state))
+    rows = out.splitlines()
+    assert rows[0] == "started_at,ended_at,reason,outcome,planned,done,sets"
+    assert all(row[:10] >= since for row in rows[1:])
+    code, out, _ = run(capsys, "history", "-n", "all", "--csv", "--state-dir", str(state))
+    assert len(out.splitlines()) > 21
+
+
+def test_history_without_a_history_says_where_it_looked(capsys, tmp_path):
+    code, _, err = run(capsys, "history", "--state-dir", str(tmp_path / "nothing"))
+    assert code == 1 and "no history at" in err and "--state-dir" in err
+
+
+def test_stats_in_plain_words_json_and_csv(capsys, state):
+    code, out, _ = run(capsys, "stats", "--state-dir", str(state))
+    assert code == 0
+    narrow(out)
+    lines = out.splitlines()
+    assert lines[0].startswith("today ") and lines[1].startswith("this week ")
+    assert lines[2].startswith("streak ") and "with every break done" in lines[2]
+    assert any(line.startswith("shoulder-rolls ") for line in lines)
+    assert any(line.startswith("week ") for line in lines)
+    code, out, _ = run(capsys, "stats", "--json", "--state-dir", str(state))
+    data = json.loads(out)
+    assert {"today", "this_week", "current_streak", "best_streak", "exercises", "days",
+            "weeks"} <= set(data)
+    assert sum(d["breaks"] for d in data["days"]) == data["total"]["breaks"]
+    code, out, _ = run(capsys, "stats", "--csv", "--since", "7d", "--state-dir", str(state))
+    rows = out.splitlines()
+    assert rows[0] == "day,breaks,completed,partial,skipped,missed,away,sets,completion"
+    assert 1 <= len(rows) - 1 <= 8
