@@ -9,18 +9,22 @@ import pygame
 import pytest
 
 from microbreak.exercises import load_exercises
-from microbreak.figure import DEFAULT_POSE, SHIRT, draw_figure, full_pose
+from microbreak.figure import CUE, DEFAULT_POSE, SHIRT, draw_figure, figure_bounds, full_pose
 
 BACKGROUND = (20, 24, 33)
 REACH = {"left_upper_arm": 165, "right_upper_arm": 165, "left_forearm": 0, "right_forearm": 0,
          "fingers_spread": 1}
 EXERCISES = load_exercises()
+# Room for a reach and a deep bend: poses drawn in it are drawn to one scale.
+ROOM = {"front": figure_bounds("front", [{}, REACH]),
+        "side": figure_bounds("side", [{}, {"lean": 45}, {**REACH, "left_upper_arm": 180,
+                                                         "right_upper_arm": 180}])}
 
 
-def render(view, pose, size=(240, 240)):
+def render(view, pose, size=(240, 240), bounds=None):
     surface = pygame.Surface(size)
     surface.fill(BACKGROUND)
-    box = draw_figure(surface, surface.get_rect(), view, pose)
+    box = draw_figure(surface, surface.get_rect(), view, pose, bounds or ROOM[view])
     return surface, box
 
 
@@ -122,6 +126,98 @@ def test_a_rect_partly_off_the_surface_is_clipped():
     assert surface.get_rect().contains(box)
 
 
+def test_a_pose_alone_fills_its_rect_and_is_not_cut_off():
+    surface = pygame.Surface((200, 300))
+    surface.fill(BACKGROUND)
+    box = draw_figure(surface, surface.get_rect(), "front", REACH)
+    assert box.height == 300 or box.width == 200  # as large as fits
+    edge = [(box.left, box.top, box.width, 1), (box.left, box.bottom - 1, box.width, 1),
+            (box.left, box.top, 1, box.height), (box.right - 1, box.top, 1, box.height)]
+    assert all(ink(surface, rect) == 0 for rect in edge)
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+def test_bounds_hold_every_pose_with_room_to_spare(view):
+    poses = [{}, {"lean": 45, "curl": 30, "bend_cue": 1}, {"shrug": 1, "shrug_cue": 1},
+             {"left_upper_arm": 90, "right_upper_arm": 90, "left_forearm": 0, "right_forearm": 0}]
+    bounds = figure_bounds(view, poses)
+    for pose in poses:
+        surface, box = render(view, pose, (300, 300), bounds)
+        assert ink(surface, box) > 0
+        assert ink(surface, (box.left, box.top, box.width, 2)) == 0
+        assert ink(surface, (box.left, box.bottom - 2, box.width, 2)) == 0
+        assert ink(surface, (box.left, box.top, 2, box.height)) == 0
+        assert ink(surface, (box.right - 2, box.top, 2, box.height)) == 0
+    # A pose that reaches further needs more room.
+    left, top, width, height = bounds
+    assert figure_bounds(view, [{}])[3] < height or figure_bounds(view, [{}])[2] < width
+
+
+def centroid_of(surface, color):
+    mask = pygame.mask.from_threshold(surface, color, (1, 1, 1, 255))
+    return mask.centroid(), mask.count()
+
+
+def test_curling_the_upper_back_brings_the_head_further_forward_and_down():
+    def head(pose):
+        surface, _ = render("side", pose, (400, 400))
+        return centroid_of(surface, (168, 112, 76))[0]  # the hair
+
+    straight, curled = head({"lean": 20}), head({"lean": 20, "curl": 30})
+    assert curled[0] > straight[0] + 5 and curled[1] > straight[1] + 5
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+def test_a_shoulder_roll_goes_up_then_back_and_comes_round_to_rest(view):
+    def shoulders(roll):
+        surface, _ = render(view, {"roll": roll}, (400, 400))
+        return pygame.image.tobytes(surface, "RGB"), surface
+
+    rest, _ = shoulders(0)
+    assert shoulders(360)[0] == rest
+    assert shoulders(150)[0] != rest
+
+    def shirt_top(roll):
+        _, surface = shoulders(roll)
+        shirt = pygame.mask.from_threshold(surface, SHIRT, (1, 1, 1, 255))
+        return min(r.top for r in shirt.get_bounding_rects() if r.width > 10)
+
+    assert shirt_top(120) < shirt_top(0) - 3  # up at the top of the circle
+
+
+def test_arms_swung_back_look_shorter_from_the_front():
+    arms = {"left_upper_arm": 90, "right_upper_arm": 90, "left_forearm": 90, "right_forearm": 90}
+    room = figure_bounds("front", [arms])
+
+    def width(pose):
+        surface, _ = render("front", pose, (400, 400), room)
+        return max(r.right for r in ink_rows(surface)) - min(r.left for r in ink_rows(surface))
+
+    assert width({**arms, "arms_back": 1}) < width(arms) - 20
+
+
+@pytest.mark.parametrize("view, cue", [("front", "reach_cue"), ("front", "shrug_cue"),
+                                       ("front", "squeeze_cue"), ("side", "roll_cue"),
+                                       ("side", "bend_cue"), ("side", "unwind_cue")])
+def test_every_cue_shows_and_fades(view, cue):
+    pose = dict(REACH) if cue == "reach_cue" else {}
+    full, _ = render(view, {**pose, cue: 1}, (300, 300))
+    faint, _ = render(view, {**pose, cue: 0.4}, (300, 300))
+    none, _ = render(view, pose, (300, 300))
+    assert centroid_of(full, CUE)[1] > 50
+    assert centroid_of(faint, CUE)[1] == 0 and differing_pixels(faint, none) > 20
+
+
+def test_bending_and_unwinding_arrows_point_opposite_ways():
+    def arrow_head_side(cue):
+        surface, _ = render("side", {cue: 1}, (300, 300))
+        mask = pygame.mask.from_threshold(surface, CUE, (1, 1, 1, 255))
+        return mask.centroid()
+
+    bend, unwind = arrow_head_side("bend_cue"), arrow_head_side("unwind_cue")
+    assert bend != unwind
+
+
 def test_the_same_pose_draws_the_same_pixels():
     a, _ = render("side", EXERCISES[0].pose)
     b, _ = render("side", EXERCISES[0].pose)
@@ -129,8 +225,8 @@ def test_the_same_pose_draws_the_same_pixels():
 
 
 def test_arms_straight_out_are_not_cut_off():
-    surface, box = render("front", {"left_upper_arm": 90, "right_upper_arm": 90,
-                                    "left_forearm": 0, "right_forearm": 0}, (300, 300))
+    arms = {"left_upper_arm": 90, "right_upper_arm": 90, "left_forearm": 0, "right_forearm": 0}
+    surface, box = render("front", arms, (300, 300), figure_bounds("front", [arms]))
     # Some background is left at both sides of the box: the hands fit.
     assert ink(surface, (box.left, box.top, 2, box.height)) == 0
     assert ink(surface, (box.right - 2, box.top, 2, box.height)) == 0

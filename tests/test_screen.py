@@ -16,12 +16,13 @@ from hypothesis import strategies as st
 
 from microbreak import screen as screen_module
 from microbreak.exercises import Exercise, load_exercises
-from microbreak.screen import (ATTENTION, BACKGROUND, CARD, Screen, font, is_landscape, layout,
+from microbreak.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, Screen, font, is_landscape, layout,
                                min_text_height)
 from microbreak.views import DoneView, ExerciseView, HoldHint, IdleView
 
 SIZES = [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)]
 HINT = "Press when done · hold 2 s snooze · 5 s skip"
+DEVICE_HINT = "Press: done · Hold: snooze / skip"  # what the presenter shows
 
 pygame.font.init()
 
@@ -227,7 +228,8 @@ def test_the_exercise_shows_title_dose_position_steps_and_hint(size):
     _, plan = draw(size, ExerciseView(exercise, "1 / 2", calling=False, hint=HINT))
     words = " ".join(t.text for t in plan.texts)
     assert "Shoulder rolls" in words or "Shoulder" in words
-    assert exercise.dose in words
+    # On a square screen the counter beside the title stands in for the dose.
+    assert (exercise.dose in words) == is_landscape(size)
     assert "1 / 2" in words
     assert "Relax" in words  # the last step
     numbers = [t.text for t in plan.texts if t.text in ("1", "2", "3")]
@@ -285,11 +287,15 @@ def test_any_exercise_text_fits(size, title, steps, hint, position):
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
-def test_the_dose_and_every_step_show_on_every_screen(size, exercise):
-    _, plan = draw(size, ExerciseView(exercise, "1 / 2", calling=True, hint=HINT))
+def test_every_step_shows_whole_on_every_screen_and_the_dose_where_it_fits(size, exercise):
+    _, plan = draw(size, ExerciseView(exercise, "1 / 2", calling=True, hint=DEVICE_HINT))
     texts = [t.text for t in plan.texts]
-    assert exercise.dose in texts
     assert [t for t in texts if t.isdigit()] == [str(i) for i in range(1, len(exercise.steps) + 1)]
+    words = " ".join(texts)
+    for step in exercise.steps:
+        assert " ".join(step.split()) in words, "a built-in step is never cut short"
+    if size[1] >= 320 and is_landscape(size):
+        assert exercise.dose in texts
 
 
 # ------------------------------------------------------------ simulator panel
@@ -337,3 +343,153 @@ def test_the_panel_shows_led_buzzer_button_and_hold(height):
     assert differ(idle, pixels(dataclasses.replace(IDLE_PANEL, button_down=True)))
     held = pixels(dataclasses.replace(IDLE_PANEL, button_down=True, hold=HoldHint("Release: snooze", 0.5)))
     assert count_color(held, held.get_rect(), ATTENTION) > count_color(idle, idle.get_rect(), ATTENTION)
+
+
+# ------------------------------------------------------------------ animation
+
+def frame_times(exercise):
+    """Every key moment of the first rep, and the set done."""
+    motion = exercise.motion
+    return [*motion.key_times(), motion.reps * motion.rep_seconds + 0.5]
+
+
+def moving(exercise, since=100.0):
+    return ExerciseView(exercise, "1 / 2", calling=False, hint=HINT, since=since)
+
+
+def test_an_exercise_is_animated_and_the_other_scenes_are_not():
+    screen = Screen(pygame.Surface((320, 240)))
+    assert screen.animated(moving(EXERCISES[0]))
+    assert not screen.animated(SCENES[0][1])
+    assert not screen.animated(DoneView("Well done", "2/2 sets"))
+    assert not screen.animated(None)
+
+
+def test_animation_time_is_real_time_since_the_exercise_appeared():
+    screen = Screen(pygame.Surface((320, 240)))
+    exercise = EXERCISES[4]
+    assert screen.moment(moving(exercise, since=100.0), 103.5) == exercise.motion.at(3.5)
+    assert screen.moment(moving(exercise, since=100.0)) == exercise.motion.at(exercise.motion.key_seconds)
+
+
+def edges_of(rect):
+    return [pygame.Rect(rect.left, rect.top, rect.width, 1), pygame.Rect(rect.left, rect.bottom - 1, rect.width, 1),
+            pygame.Rect(rect.left, rect.top, 1, rect.height), pygame.Rect(rect.right - 1, rect.top, 1, rect.height)]
+
+
+def outside(surface, *rects):
+    """The surface's pixels with *rects* painted over, to compare the rest."""
+    copy = surface.copy()
+    for rect in rects:
+        copy.fill((255, 0, 255), rect)
+    return pygame.image.tobytes(copy, "RGB")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
+def test_the_figure_stays_inside_its_area_in_every_frame_and_moves(size, exercise):
+    screen = Screen(pygame.Surface(size))
+    view = moving(exercise)
+    plan = screen.plan(view)
+    counter = plan.counter.ring.union(plan.counter.text) if plan.counter.ring else plan.counter.text
+    still = None
+    arts = []
+    for t in frame_times(exercise):
+        screen.draw(view, now=view.since + t)
+        surface = screen.surface
+        # Only the figure and the counter change from frame to frame.
+        rest = outside(surface, plan.figure, counter)
+        assert still is None or rest == still, f"something outside the figure changed at {t} s"
+        still = rest
+        # Nothing of the person touches the edge of its area: nothing is cut off.
+        for edge in edges_of(plan.figure):
+            assert count_not(surface, edge, CARD) == 0, f"the figure reaches its edge at {t} s"
+        assert count_not(surface, plan.figure, CARD) > 0.05 * plan.figure.width * plan.figure.height
+        arts.append(pygame.image.tobytes(surface.subsurface(plan.figure), "RGB"))
+    # It moves: the rep shows several different pictures, not one.
+    assert len(set(arts)) >= min(4, len(arts) - 1)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_counter_is_legible_and_apart_from_everything_else(size):
+    for exercise in EXERCISES:
+        screen, plan = draw(size, moving(exercise))
+        counter = plan.counter
+        bounds = screen.surface.get_rect()
+        minimum = min_text_height(size)
+        assert counter.text_height >= minimum and counter.ring_text >= minimum
+        assert font(counter.text_height).size(f"{exercise.reps} / {exercise.reps}")[0] <= counter.text.width
+        parts = [counter.text] + ([counter.ring] if counter.ring else [])
+        assert (counter.ring is not None) == (exercise.hold_seconds > 0)
+        if counter.ring:
+            assert counter.ring.height >= 1.8 * minimum  # the seconds fit inside
+        for part in parts:
+            assert bounds.contains(part)
+            assert not part.colliderect(plan.figure)
+            for line in plan.texts:
+                assert not part.colliderect(line.rect), line
+
+
+@pytest.mark.parametrize("size", [(240, 240), (320, 240), (800, 480)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_ring_drains_through_a_hold_and_shows_the_seconds_left(size):
+    exercise = next(e for e in EXERCISES if e.name == "shoulder-shrug")
+    motion = exercise.motion
+    start = next(t for t in (i / 100 for i in range(1000)) if motion.at(t).hold_left is not None)
+    screen = Screen(pygame.Surface(size))
+    view = moving(exercise, since=0.0)
+    plan = screen.plan(view)
+
+    def filled(t):
+        screen.draw(view, now=t)
+        return count_color(screen.surface, plan.counter.ring, ACCENT), screen.moment(view, t)
+
+    full, moment = filled(start + 0.01)
+    assert moment.counter == "1 / 5" and moment.hold_left > 2.9
+    half, _ = filled(start + 1.5)
+    nearly, _ = filled(start + 2.9)
+    empty, moment = filled(start - 0.2)
+    assert moment.hold_left is None and empty == 0
+    assert full > half > nearly > 0
+    done, moment = filled(motion.reps * motion.rep_seconds + 1)
+    assert moment.done and moment.counter == "5 / 5" and done >= full
+
+
+def test_the_rep_counter_advances_rep_by_rep():
+    exercise = EXERCISES[1]
+    motion = exercise.motion
+    screen = Screen(pygame.Surface((320, 240)))
+    view = moving(exercise, since=0.0)
+    counts = [screen.moment(view, motion.rep_seconds * (rep + 0.5)).counter for rep in range(motion.reps)]
+    assert counts == [f"{rep} / {motion.reps}" for rep in range(1, motion.reps + 1)]
+    pictures = set()
+    for rep in range(motion.reps):
+        screen.draw(view, now=motion.rep_seconds * (rep + 0.01))
+        pictures.add(pygame.image.tobytes(screen.surface.subsurface(screen.plan(view).counter.text), "RGB"))
+    assert len(pictures) == motion.reps
+
+
+def test_frames_after_the_first_render_no_text_and_plan_nothing(monkeypatch):
+    """Per frame only the figure and the counter are painted: the layout,
+    the still layer and every text (the counts included) are made once."""
+    exercise = EXERCISES[3]
+    screen = Screen(pygame.Surface((800, 480)))
+    view = moving(exercise, since=0.0)
+    loop = exercise.motion.loop_seconds
+    for i in range(int(loop * 4)):  # once round, four frames a second
+        screen.draw(view, now=i / 4)
+
+    def refuse(*args):
+        raise AssertionError("made again for one more frame")
+
+    monkeypatch.setattr(screen_module, "_plan_scene", refuse)
+    monkeypatch.setattr(screen_module, "font", refuse)
+    for i in range(int(loop * 4)):
+        screen.draw(view, now=loop + i / 4 + 0.1)
+
+
+def test_a_custom_exercise_in_the_same_format_moves_on_screen(tmp_path):
+    (tmp_path / "neck-tilt.toml").write_text(
+        'title = "Neck tilt"\nreps = 3\nhold_seconds = 2\nview = "side"\nsteps = ["Tilt your head down", "Back up"]\n'
+        "[[keyframes]]\npause = 1\n[[keyframes]]\nseconds = 1.5\nhold = true\nhead_tilt = 40\n")
+    exercise = next(e for e in load_exercises([tmp_path]) if e.name == "neck-tilt")
+    test_the_figure_stays_inside_its_area_in_every_frame_and_moves((320, 240), exercise)

@@ -4,8 +4,15 @@ For looking at what the screen draws without a Pi::
 
     python tools/render_scenes.py out/scenes
     python tools/render_scenes.py out/scenes --size 320x240 --size 800x480
+    python tools/render_scenes.py out/scenes --frames     # and the exercises moving
+    python tools/render_scenes.py docs/exercises --docs   # the README's pictures
 
-Writes ``<folder>/<width>x<height>/<scene>.png`` and ``<folder>/panel-<height>.png``.
+Writes ``<folder>/<width>x<height>/<scene>.png`` and ``<folder>/panel-<height>.png``
+(an exercise still shows the middle of its hold); with ``--frames`` also
+``<folder>/<width>x<height>/<exercise>/<seconds>.png`` at every key moment of
+its first rep. ``--docs`` writes ``<folder>/<exercise>-<width>x<height>.png``
+for the README's sizes and ``<folder>/<exercise>-strip.png``, one rep as a
+row of pictures of the figure's card.
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ from microbreak.exercises import load_exercises  # noqa: E402
 from microbreak.views import DoneView, ExerciseView, HoldHint, IdleView  # noqa: E402
 
 SIZES = ("240x240", "320x240", "480x320", "800x480", "1024x600")
+DOCS_SIZES = ("240x240", "320x240", "480x320", "800x480")
+STRIP_SIZE = "480x320"
+STRIP_FRAMES = 8
 HINT = "Press: done · Hold: snooze / skip"
 
 
@@ -46,21 +56,78 @@ def scenes():
     yield "done-missed", DoneView("Break missed", "0/2 sets · next break 15:20")
 
 
-def render(folder: Path, sizes) -> list[Path]:
+def parse_size(size: str) -> tuple[int, int]:
+    width, height = (int(n) for n in size.split("x"))
+    return width, height
+
+
+def render(folder: Path, sizes, frames: bool = False) -> list[Path]:
     from microbreak.screen import Screen
 
     written = []
     for size in sizes:
-        width, height = (int(n) for n in size.split("x"))
         out = folder / size
         out.mkdir(parents=True, exist_ok=True)
-        screen = Screen(pygame.Surface((width, height)))
+        screen = Screen(pygame.Surface(parse_size(size)))
         for name, view in scenes():
             screen.draw(view)
             path = out / f"{name}.png"
             pygame.image.save(screen.surface, str(path))
             written.append(path)
+        if frames:
+            written += render_frames(screen, out)
     written += render_panels(folder)
+    return written
+
+
+def exercise_view(exercise) -> ExerciseView:
+    return ExerciseView(exercise, "1 / 2", calling=False, hint=HINT, since=0.0)
+
+
+def render_frames(screen, folder: Path) -> list[Path]:
+    """Each exercise at every key moment of its first rep, and once its set is done."""
+    written = []
+    for exercise in load_exercises():
+        out = folder / exercise.name
+        out.mkdir(parents=True, exist_ok=True)
+        motion = exercise.motion
+        for t in [*motion.key_times(), motion.reps * motion.rep_seconds + 0.5]:
+            screen.draw(exercise_view(exercise), now=t)
+            path = out / f"{t:05.2f}.png"
+            pygame.image.save(screen.surface, str(path))
+            written.append(path)
+    return written
+
+
+def render_docs(folder: Path) -> list[Path]:
+    """The README's pictures: each exercise at its key moment at the docs
+    sizes, and a strip of one rep."""
+    from microbreak.screen import Screen
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for exercise in load_exercises():
+        view = exercise_view(exercise)
+        for size in DOCS_SIZES:
+            screen = Screen(pygame.Surface(parse_size(size)))
+            screen.draw(view)
+            path = folder / f"{exercise.name}-{size}.png"
+            pygame.image.save(screen.surface, str(path))
+            written.append(path)
+        screen = Screen(pygame.Surface(parse_size(STRIP_SIZE)))
+        times = exercise.motion.key_times()
+        if len(times) > STRIP_FRAMES:
+            times = [times[round(i * (len(times) - 1) / (STRIP_FRAMES - 1))] for i in range(STRIP_FRAMES)]
+        card = screen.plan(view).card
+        gap = 4
+        strip = pygame.Surface((len(times) * (card.width + gap) - gap, card.height))
+        strip.fill((255, 255, 255))
+        for i, t in enumerate(times):
+            screen.draw(view, now=t)
+            strip.blit(screen.surface, (i * (card.width + gap), 0), card)
+        path = folder / f"{exercise.name}-strip.png"
+        pygame.image.save(strip, str(path))
+        written.append(path)
     return written
 
 
@@ -92,9 +159,14 @@ def main(argv=None) -> int:
     parser.add_argument("folder", type=Path, help="where to write the PNGs")
     parser.add_argument("--size", action="append", metavar="WxH",
                         help=f"screen size; repeatable (default: {', '.join(SIZES)})")
+    parser.add_argument("--frames", action="store_true",
+                        help="also every key moment of each exercise's first rep")
+    parser.add_argument("--docs", action="store_true",
+                        help="write the README's exercise pictures instead")
     args = parser.parse_args(argv)
     pygame.font.init()
-    for path in render(args.folder, args.size or SIZES):
+    paths = render_docs(args.folder) if args.docs else render(args.folder, args.size or SIZES, args.frames)
+    for path in paths:
         print(path)
     return 0
 

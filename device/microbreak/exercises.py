@@ -2,9 +2,34 @@
 
 Each exercise is one TOML file named after it (``shoulder-shrug.toml``): a
 title, 2–4 short steps, reps, the hold in seconds, the view the figure is drawn
-in and its pose. The five built-in ones live in ``images/exercises/``; files in
-extra folders (``/etc/microbreak/exercises.d/``) add to them, or replace one of
-the same name::
+in, and its movement as keyframe poses (see :mod:`microbreak.animation`)::
+
+    title = "Shoulder shrug"
+    view = "front"
+    reps = 5
+    hold_seconds = 3
+    steps = ["Sit upright, spine relaxed", "Shrug your shoulders up, hold", "Relax"]
+
+    [[keyframes]]           # relaxed; 1 s to come back down at the end of a rep
+    seconds = 1
+    pause = 1
+
+    [[keyframes]]           # shoulders up, held for hold_seconds
+    seconds = 1
+    hold = true
+    shrug = 1
+    shrug_cue = 1
+
+A keyframe has ``seconds`` (the move into it), ``ease`` (``in-out``,
+``linear``, ``in`` or ``out``), ``hold`` and ``pause``; every other key is a
+pose key, and a pose key left out keeps its value from the keyframe before. A
+single ``[pose]`` table instead of keyframes is a simpler form: the figure
+moves from resting into that pose and back each rep.
+
+The five built-in exercises live in ``images/exercises/``; files in extra
+folders (``/etc/microbreak/exercises.d/``) add to them, or replace one of the
+same name. A bad extra file is left out with a warning naming the file and
+the field::
 
     >>> names = [e.name for e in load_exercises()]
     >>> names[:2]
@@ -13,16 +38,20 @@ the same name::
 
 from __future__ import annotations
 
+import logging
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .animation import FIELDS, VIEWS, Keyframe, Motion, full_pose
 from .resources import data_dir
 
-VIEWS = ("front", "side")
+log = logging.getLogger(__name__)
+
 MAX_STEPS = 4
 MAX_REPS = 50
 MAX_HOLD_SECONDS = 60
@@ -41,7 +70,7 @@ class Exercise:
     hold_seconds: int
     view: str = "front"
     order: int = 100
-    pose: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    keyframes: tuple[Keyframe, ...] = ()  # none: the figure sits still, the counters run
     source: Path | None = field(default=None, compare=False)
 
     @property
@@ -50,19 +79,51 @@ class Exercise:
         hold = f" · hold {self.hold_seconds} s" if self.hold_seconds else ""
         return f"{self.reps} reps{hold}"
 
+    @cached_property
+    def motion(self) -> Motion:
+        """The set as it moves: reps of the keyframes, paced by the hold."""
+        keyframes = self.keyframes or _still(self.hold_seconds)
+        return Motion(keyframes, self.reps, self.hold_seconds, self.view)
+
+    @property
+    def pose(self) -> Mapping[str, float]:
+        """The pose a still picture shows: the held one, or the first move's."""
+        return self.motion.at(self.motion.key_seconds).pose
+
+
+def _still(hold_seconds):
+    return (Keyframe({}, seconds=1.0, pause=1.0), Keyframe({}, seconds=1.0, hold=hold_seconds > 0))
+
+
+def _moving_into(pose, hold_seconds):
+    """The keyframes for a file with a single ``[pose]``: into it and back."""
+    return (Keyframe({}, seconds=1.5, pause=1.0),
+            Keyframe(MappingProxyType(dict(pose)), seconds=1.5, hold=hold_seconds > 0,
+                     pause=0.0 if hold_seconds else 1.0))
+
 
 def builtin_dir() -> Path:
     return data_dir("images") / "exercises"
 
 
 def load_exercises(extra_dirs: Iterable[Path | str] = ()) -> list[Exercise]:
-    """All exercises, built-in first, in their ``order``; later folders win."""
+    """All exercises, built-in first, in their ``order``; later folders win.
+
+    A bad built-in file raises :class:`ExerciseError`; a bad extra one is
+    logged and left out, so one broken custom file never stops the device.
+    """
     by_name: dict[str, Exercise] = {}
     for folder in (builtin_dir(), *map(Path, extra_dirs)):
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.toml")):
-            exercise = load_exercise(path)
+            try:
+                exercise = load_exercise(path)
+            except ExerciseError as exc:
+                if folder == builtin_dir():
+                    raise
+                log.warning("left out: %s", exc)
+                continue
             by_name[exercise.name] = exercise
     return sorted(by_name.values(), key=lambda e: (e.order, e.name))
 
@@ -99,10 +160,21 @@ def load_exercise(path: Path) -> Exercise:
     order = data.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
         raise ExerciseError(f"{path}: order = {order!r} is not allowed; expected a whole number")
-    pose = data.get("pose", {})
-    if not isinstance(pose, dict):
-        raise ExerciseError(f"{path}: pose must be a table of joint angles")
-    return Exercise(
+    if "keyframes" in data and "pose" in data:
+        raise ExerciseError(f"{path}: pose and keyframes are both given; keep one "
+                            "(keyframes for a movement, pose for a single pose)")
+    if "keyframes" in data:
+        keyframes = _keyframes(path, data["keyframes"])
+    else:
+        pose = data.get("pose", {})
+        if not isinstance(pose, dict):
+            raise ExerciseError(f"{path}: pose must be a table of joint angles")
+        try:
+            full_pose(pose, view)
+        except ValueError as exc:
+            raise ExerciseError(f"{path}: pose: {exc}") from None
+        keyframes = _moving_into(pose, hold)
+    exercise = Exercise(
         name=path.stem,
         title=title,
         steps=tuple(s.strip() for s in steps),
@@ -110,6 +182,24 @@ def load_exercise(path: Path) -> Exercise:
         hold_seconds=hold,
         view=view,
         order=order,
-        pose=MappingProxyType(pose),
+        keyframes=keyframes,
         source=path,
     )
+    try:
+        exercise.motion  # checks every keyframe and pose key now, not on screen
+    except ValueError as exc:
+        raise ExerciseError(f"{path}: {exc}") from None
+    return exercise
+
+
+def _keyframes(path, tables) -> tuple[Keyframe, ...]:
+    """The ``[[keyframes]]`` tables as :class:`Keyframe` values; the values
+    themselves are checked by :class:`~microbreak.animation.Motion`."""
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ExerciseError(f"{path}: keyframes must be [[keyframes]] tables, one per pose")
+    keyframes = []
+    for table in tables:
+        settings = {key: table[key] for key in FIELDS if key in table}
+        pose = {key: value for key, value in table.items() if key not in FIELDS}
+        keyframes.append(Keyframe(MappingProxyType(pose), **settings))
+    return tuple(keyframes)

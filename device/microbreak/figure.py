@@ -1,7 +1,8 @@
 """A seated person drawn from a pose: the exercise demonstrations.
 
-A pose is a flat table of numbers. Any key left out takes its default, so
-``{}`` is a person sitting relaxed, hands in the lap::
+A pose is a flat table of numbers (the vocabulary is in
+:mod:`microbreak.animation`); any key left out takes its default, so ``{}`` is
+a person sitting relaxed, hands in the lap::
 
     >>> import pygame
     >>> surface = pygame.Surface((240, 240))
@@ -10,85 +11,33 @@ A pose is a flat table of numbers. Any key left out takes its default, so
     ...              "fingers_spread": 1})
     Rect(...)
 
-Every value is a number, never a flag, so two poses can be blended key by key
-(``a + (b - a) * t``) to animate between them. The vocabulary:
-
-================  =======  ====================================================
-key               default  meaning
-================  =======  ====================================================
-lean              0        torso bent forward at the hips, degrees
-head_tilt         0        head nodded forward (chin down), degrees; negative
-                           looks up
-head_back         0        0–1: head slid straight back over the shoulders
-shrug             0        0–1: shoulders raised towards the ears
-shoulders_back    0        0–1: shoulders drawn back, shoulder blades together
-left_upper_arm    *        angle of the upper arm from hanging straight down,
-right_upper_arm   *        degrees: front view 90 = out to the side, 180 =
-                           straight up; side view 90 = forward, 180 = up,
-                           negative = behind the body
-left_forearm      *        bend at the elbow, degrees from the upper arm's line,
-right_forearm     *        turning the same way the upper arm turns (front
-                           view: 90 with the upper arm out gives a forearm
-                           pointing up; side view: 90 from hanging gives a
-                           forearm pointing forward); negative turns the other
-                           way (front view: in towards the body)
-fingers_spread    0        0–1: fingers closed together … spread wide
-reach_cue         0        0–1: arrows beyond the hands: "reach further"
-shrug_cue         0        0–1: arrows above the shoulders: "lift"
-squeeze_cue       0        0–1: shoulder blades shown, arrows pulling them in
-roll_cue          0        0–1: side view, a circling arrow round the shoulder
-bend_cue          0        0–1: side view, a curved arrow: "bend forward"
-================  =======  ====================================================
-
-``*``: the arms rest in the lap by default (front view 12 and -36, side view
-10 and 65); see :data:`RESTING_ARMS`. Left and right are the person's own: in
-the front view their left arm is on the viewer's right; in the side view the
-person faces right and the left arm is the far one.
-
 Angles are measured in the plane of the view and relative to the torso, so a
-hand placed on the upper back stays there as ``lean`` changes. The cues show
-how to move; their value is their strength, so they can fade in and out.
+hand placed on the upper back stays there as ``lean`` changes.
 
-The figure is scaled to fit its rect with the same scale for every pose of a
-view, so an animation never jumps in size. Edges are smoothed by drawing at
+A pose is scaled to fit its rect. For an animation, give every frame the same
+*bounds*, from :func:`figure_bounds` over all its poses, so the figure never
+jumps in size and never leaves its rect. Edges are smoothed by drawing at
 twice the size and scaling down.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pygame
 
-VIEWS = ("front", "side")
+from .animation import DEFAULT_POSE, RESTING_ARMS, VIEWS, full_pose
 
-DEFAULT_POSE = {
-    "lean": 0.0,
-    "head_tilt": 0.0,
-    "head_back": 0.0,
-    "shrug": 0.0,
-    "shoulders_back": 0.0,
-    "left_upper_arm": None,
-    "right_upper_arm": None,
-    "left_forearm": None,
-    "right_forearm": None,
-    "fingers_spread": 0.0,
-    "reach_cue": 0.0,
-    "shrug_cue": 0.0,
-    "squeeze_cue": 0.0,
-    "roll_cue": 0.0,
-    "bend_cue": 0.0,
-}
+__all__ = ["DEFAULT_POSE", "RESTING_ARMS", "VIEWS", "draw_figure", "figure_bounds", "full_pose"]
 
-RESTING_ARMS = {
-    "front": {"upper_arm": 12.0, "forearm": -36.0},
-    "side": {"upper_arm": 10.0, "forearm": 65.0},
-}
+Bounds = tuple[float, float, float, float]
+"""A model area: (left, top, width, height) in model units."""
 
 # Body measures in model units (about a centimetre). The hip joint is at the
 # origin, y grows downwards as on screen.
 TORSO = 52.0
+WAIST = 23.0  # from the hip to where the upper back curls
 NECK = 8.0
 HEAD = 12.5
 UPPER_ARM = 29.0
@@ -100,15 +49,11 @@ THIGH = 44.0
 SHIN = 44.0
 LEG = 6.5
 
-# The model area each view is fitted into, tall enough for arms straight up:
-# (left, top, width, height). A pose reaching further (arms straight out to
-# the side) widens it, so nothing is cut off.
-BOUNDS = {
-    "front": (-72.0, -122.0, 144.0, 178.0),
-    "side": (-40.0, -122.0, 112.0, 178.0),
-}
+ROLL_RADIUS = 0.7  # of a shoulder roll's circle, in shrug and shoulders_back units
+ROLL_START = -45.0  # where on that circle the shoulders rest, degrees (0 = forward)
 
 SUPERSAMPLE = 2
+MARGIN = 3.0  # model units of room kept round the figure
 
 SHIRT = (78, 205, 196)
 SHIRT_FAR = (52, 140, 136)
@@ -123,38 +68,11 @@ CHAIR = (62, 70, 88)
 CUE = (255, 196, 64)
 
 
-def full_pose(pose: Mapping[str, float], view: str = "front") -> dict[str, float]:
-    """Return *pose* with every key of the vocabulary filled in for *view*.
-
-    Raises :exc:`ValueError` naming the key for an unknown key or a value that
-    is not a number, so a bad exercise file is caught when it is loaded::
-
-        >>> full_pose({"shrug": 1})["shrug"]
-        1.0
-    """
-    if view not in VIEWS:
-        raise ValueError(f"view {view!r} is not allowed; expected one of {', '.join(VIEWS)}")
-    unknown = sorted(set(pose) - set(DEFAULT_POSE))
-    if unknown:
-        raise ValueError(
-            f"unknown pose key {unknown[0]!r}; allowed: {', '.join(DEFAULT_POSE)}"
-        )
-    result = {}
-    for key, default in DEFAULT_POSE.items():
-        value = pose.get(key)
-        if value is None:
-            value = default
-        if value is None:
-            value = RESTING_ARMS[view][key.split("_", 1)[1]]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"pose key {key!r} = {value!r} is not allowed; expected a number")
-        result[key] = float(value)
-    return result
-
-
-def draw_figure(surface: pygame.Surface, rect, view: str, pose: Mapping[str, float]) -> pygame.Rect:
+def draw_figure(surface: pygame.Surface, rect, view: str, pose: Mapping[str, float],
+                bounds: Bounds | None = None) -> pygame.Rect:
     """Draw the person in *pose* seen from *view* (``"front"`` or ``"side"``),
-    scaled to fit and centred in *rect*; return the rect it was drawn in.
+    scaled so the model area *bounds* (default: just this pose) fits and is
+    centred in *rect*; return the rect it was drawn in.
 
     Only pixels inside *rect* (and the surface) change; what was there shows
     through around the figure.
@@ -163,7 +81,7 @@ def draw_figure(surface: pygame.Surface, rect, view: str, pose: Mapping[str, flo
     target = pygame.Rect(rect).clip(surface.get_rect())
     if target.width < 8 or target.height < 8:
         return pygame.Rect(target.topleft, (0, 0))
-    left, top, width, height = _bounds(view, pose)
+    left, top, width, height = bounds or figure_bounds(view, [pose])
     scale = min(target.width / width, target.height / height)
     box = pygame.Rect(0, 0, round(width * scale), round(height * scale))
     box.center = target.center
@@ -174,37 +92,56 @@ def draw_figure(surface: pygame.Surface, rect, view: str, pose: Mapping[str, flo
     # Centre the model area in the box: rounding may leave a pixel spare.
     ox = (box.width * SUPERSAMPLE - width * k) / 2 - left * k
     oy = (box.height * SUPERSAMPLE - height * k) / 2 - top * k
-    pen = _Pen(big, k, ox, oy)
-    if view == "front":
-        _draw_front(pen, pose)
-    else:
-        _draw_side(pen, pose)
+    _draw(_Pen(big, k, ox, oy), view, pose)
     surface.blit(pygame.transform.smoothscale(big, box.size), box)
     return box
 
 
-def _bounds(view, pose):
-    """The view's model area, grown to take in the fingertips of *pose*."""
-    left, top, width, height = BOUNDS[view]
-    right, bottom = left + width, top + height
-    for tip in _fingertips(view, pose):
-        left, right = min(left, tip[0] - 2), max(right, tip[0] + 2)
-        top, bottom = min(top, tip[1] - 2), max(bottom, tip[1] + 2)
-    return left, top, right - left, bottom - top
+def figure_bounds(view: str, poses: Iterable[Mapping[str, float]]) -> Bounds:
+    """The model area that holds the whole figure, cues and chair included,
+    in every one of *poses*, with a little room to spare::
+
+        >>> left, top, width, height = figure_bounds("front", [{}, {"shrug": 1}])
+        >>> width < height
+        True
+
+    It is measured by drawing the poses, so it is exact for any pose.
+    """
+    scale = 2.0
+    area = pygame.Rect(-200, -240, 400, 360)  # far more than any pose reaches
+    scratch = pygame.Surface((round(area.width * scale), round(area.height * scale)))
+    scratch.fill(_UNDRAWN)
+    pen = _Pen(scratch, scale, -area.left * scale, -area.top * scale)
+    for pose in poses:
+        _draw(pen, view, full_pose(pose, view))
+    drawn = pygame.mask.from_threshold(scratch, _UNDRAWN, (1, 1, 1, 255))
+    drawn.invert()
+    ink = drawn.get_bounding_rects()
+    if not ink:
+        return (area.left, area.top, area.width, area.height)
+    box = ink[0].unionall(ink[1:])
+    return (box.left / scale + area.left - MARGIN, box.top / scale + area.top - MARGIN,
+            box.width / scale + 2 * MARGIN, box.height / scale + 2 * MARGIN)
 
 
-def _fingertips(view, pose):
-    reach = HAND * 1.4 + FINGER * 1.1
+_UNDRAWN = (255, 0, 255)
+
+
+def _draw(pen, view, pose):
     if view == "front":
-        _, _, shoulders = _front_shoulders(pose)
-        for side, sign in (("right", -1), ("left", 1)):
-            _, wrist, direction = _front_arm_points(shoulders[side], sign, pose[f"{side}_upper_arm"], pose[f"{side}_forearm"])
-            yield _add(wrist, direction, reach)
+        _draw_front(pen, pose)
     else:
-        up, forward, _, _, shoulder = _side_points(pose)
-        for side in ("right", "left"):
-            _, wrist, direction = _side_arm_points(up, forward, shoulder, pose[f"{side}_upper_arm"], pose[f"{side}_forearm"])
-            yield _add(wrist, direction, reach)
+        _draw_side(pen, pose)
+
+
+def _shoulder_lift_and_back(pose):
+    """How far the shoulders are raised and drawn back (in shrug and
+    shoulders_back units): the two poses' own, plus the roll's circle."""
+    start = math.radians(ROLL_START)
+    turn = start + math.radians(pose["roll"])
+    lift = ROLL_RADIUS * (math.sin(turn) - math.sin(start))
+    back = -ROLL_RADIUS * (math.cos(turn) - math.cos(start))
+    return pose["shrug"] + lift, pose["shoulders_back"] + back
 
 
 class _Pen:
@@ -321,10 +258,13 @@ def _hand(pen, color, wrist, direction, spread):
 
 def _front_shoulders(pose):
     """The torso's seen length, the shoulders' height and both shoulders."""
-    shrink = math.cos(math.radians(min(abs(pose["lean"]), 80)))  # leaning towards the viewer
-    torso = TORSO * shrink
-    shoulder_y = -torso + 6.0 - 7.0 * pose["shrug"]
-    wide = 2.5 * pose["shoulders_back"]
+    def seen(length, degrees):  # bending towards the viewer foreshortens
+        return length * math.cos(math.radians(min(abs(degrees), 80)))
+
+    torso = seen(WAIST, pose["lean"]) + seen(TORSO - WAIST, pose["lean"] + pose["curl"])
+    lift, back = _shoulder_lift_and_back(pose)
+    shoulder_y = -torso + 6.0 - 7.0 * lift
+    wide = 2.5 * back
     shoulders = {side: (sign * (18.0 + wide), shoulder_y) for side, sign in (("right", -1), ("left", 1))}
     return torso, shoulder_y, shoulders
 
@@ -334,7 +274,7 @@ def _draw_front(pen, pose):
     neck_base = (0.0, -torso)
 
     # Chair: back rest behind the torso, seat under the hips.
-    pen.rounded_rect(CHAIR, -25, -torso * 0.78, 50, torso * 0.78 + 4, 6)
+    pen.rounded_rect(CHAIR, -25, -TORSO * 0.78, 50, TORSO * 0.78 + 4, 6)
     pen.rounded_rect(CHAIR, -27, 2, 54, 9, 4)
     pen.limb(CHAIR, (0, 11), (0, 34), 3.2)
     pen.limb(CHAIR, (-20, 38), (20, 38), 2.6)
@@ -366,10 +306,10 @@ def _draw_front(pen, pose):
     pen.limb(SKIN, neck_base, (0.0, head[1] + HEAD * 0.5), 4.6)
     # Neckline of the shirt over the neck's foot.
     pen.ellipse(SHIRT, (0.0, -torso + 1.0), 8, 3.5)
-    _front_head(pen, head, pose["head_tilt"])
+    _front_head(pen, head, pose["head_tilt"] + pose["curl"] * 0.5)
 
     for side, sign in (("right", -1), ("left", 1)):
-        _front_arm(pen, shoulders[side], sign, pose[f"{side}_upper_arm"], pose[f"{side}_forearm"], pose["fingers_spread"])
+        _front_arm(pen, shoulders[side], sign, pose, side)
 
     if pose["shrug_cue"] > 0.01:
         color = _fade(CUE, pose["shrug_cue"])
@@ -378,7 +318,7 @@ def _draw_front(pen, pose):
             pen.arrow(color, (x, shoulder_y - 8), (x, shoulder_y - 22), 1.7)
     if pose["reach_cue"] > 0.01:
         for side, sign in (("right", -1), ("left", 1)):
-            elbow, wrist, direction = _front_arm_points(shoulders[side], sign, pose[f"{side}_upper_arm"], pose[f"{side}_forearm"])
+            _, wrist, direction = _front_arm_points(shoulders[side], sign, pose, side)
             _reach_arrow(pen, pose["reach_cue"], wrist, direction, sign)
 
 
@@ -396,18 +336,24 @@ def _front_dir(sign, degrees):
     return (sign * math.sin(a), math.cos(a))
 
 
-def _front_arm_points(shoulder, sign, upper, fore):
-    elbow = _add(shoulder, _front_dir(sign, upper), UPPER_ARM)
+def _front_arm_points(shoulder, sign, pose, side):
+    upper, fore = pose[f"{side}_upper_arm"], pose[f"{side}_forearm"]
+    # An upper arm swung back, away from the viewer, looks shorter.
+    seen = UPPER_ARM * math.cos(math.radians(40.0 * max(0.0, min(1.0, pose["arms_back"]))))
+    elbow = _add(shoulder, _front_dir(sign, upper), seen)
     direction = _front_dir(sign, upper + fore)
     return elbow, _add(elbow, direction, FOREARM), direction
 
 
-def _front_arm(pen, shoulder, sign, upper, fore, spread):
-    elbow, wrist, direction = _front_arm_points(shoulder, sign, upper, fore)
-    pen.limb(SHIRT, shoulder, elbow, ARM + 0.6)
-    pen.limb(SKIN, elbow, wrist, ARM)
-    pen.limb(SHIRT, shoulder, _add(shoulder, _front_dir(sign, upper), UPPER_ARM * 0.55), ARM + 1.2)
-    _hand(pen, SKIN, wrist, direction, spread)
+def _front_arm(pen, shoulder, sign, pose, side):
+    elbow, wrist, direction = _front_arm_points(shoulder, sign, pose, side)
+    away = 0.6 * max(0.0, min(1.0, pose["arms_back"]))
+    shirt, skin = _mix(SHIRT, SHIRT_FAR, away), _mix(SKIN, SKIN_FAR, away)
+    pen.limb(shirt, shoulder, elbow, ARM + 0.6)
+    pen.limb(skin, elbow, wrist, ARM)
+    sleeve = _add(shoulder, (elbow[0] - shoulder[0], elbow[1] - shoulder[1]), 0.55)
+    pen.limb(shirt, shoulder, sleeve, ARM + 1.2)
+    _hand(pen, skin, wrist, direction, pose["fingers_spread"])
 
 
 def _front_head(pen, center, tilt):
@@ -440,23 +386,46 @@ def _side_dir(up, forward, degrees):
             -up[1] * math.cos(a) + forward[1] * math.sin(a))
 
 
-def _side_points(pose):
-    up, forward = _frame(pose["lean"])
-    hip = (0.0, 0.0)
-    neck_base = _add(hip, up, TORSO)
-    shoulder = _add(_add(hip, up, TORSO - 6.0 + 7.0 * pose["shrug"] - 1.0 * pose["shoulders_back"]),
-                    forward, -1.0 - 4.0 * pose["shoulders_back"])
-    return up, forward, hip, neck_base, shoulder
+class _Spine:
+    """The side view's trunk: the lower back bends at the hip by ``lean``, the
+    upper back a further ``curl`` at the waist; shoulders, arms and head go
+    with the upper back."""
+
+    def __init__(self, pose):
+        self.low_up, self.low_forward = _frame(pose["lean"])
+        self.up, self.forward = _frame(pose["lean"] + pose["curl"])
+        self.hip = (0.0, 0.0)
+        self.waist = _add(self.hip, self.low_up, WAIST)
+        self.neck_base = _add(self.waist, self.up, TORSO - WAIST)
+        lift, back = _shoulder_lift_and_back(pose)
+        self.back = back
+        self.shoulder = self._shoulder(lift, back)
+        # The middle of a shoulder roll's circle, which stays put as they roll.
+        start = math.radians(ROLL_START)
+        self.roll_center = self._shoulder(pose["shrug"] - ROLL_RADIUS * math.sin(start),
+                                          pose["shoulders_back"] + ROLL_RADIUS * math.cos(start))
+
+    def _shoulder(self, lift, back):
+        return _add(_add(self.neck_base, self.up, -6.0 + 7.0 * lift - 1.0 * back),
+                    self.forward, -1.0 - 4.0 * back)
+
+    def along(self, distance, forward=0.0):
+        """The point *distance* up the spine from the hip, *forward* in front of it."""
+        if distance <= WAIST:
+            return _add(_add(self.hip, self.low_up, distance), self.low_forward, forward)
+        return _add(_add(self.waist, self.up, distance - WAIST), self.forward, forward)
 
 
-def _side_arm_points(up, forward, shoulder, upper, fore):
+def _side_arm_points(spine, shoulder, upper, fore):
+    up, forward = spine.up, spine.forward
     elbow = _add(shoulder, _side_dir(up, forward, upper), UPPER_ARM)
     direction = _side_dir(up, forward, upper + fore)
     return elbow, _add(elbow, direction, FOREARM), direction
 
 
 def _draw_side(pen, pose):
-    up, forward, hip, neck_base, shoulder = _side_points(pose)
+    spine = _Spine(pose)
+    up, forward, hip, shoulder = spine.up, spine.forward, spine.hip, spine.shoulder
     spread = pose["fingers_spread"]
 
     # Chair: seat, back rest, post and base; the person faces right.
@@ -469,7 +438,7 @@ def _draw_side(pen, pose):
     pen.disc(CHAIR, (28, 46), 3.2)
 
     far_shoulder = _add(shoulder, forward, -1.5)
-    elbow, wrist, direction = _side_arm_points(up, forward, far_shoulder, pose["left_upper_arm"], pose["left_forearm"])
+    elbow, wrist, direction = _side_arm_points(spine, far_shoulder, pose["left_upper_arm"], pose["left_forearm"])
     pen.limb(SHIRT_FAR, far_shoulder, elbow, ARM + 0.4)
     pen.limb(SKIN_FAR, elbow, wrist, ARM - 0.2)
     _hand(pen, SKIN_FAR, wrist, direction, spread)
@@ -482,12 +451,14 @@ def _draw_side(pen, pose):
     pen.limb(TROUSERS, knee, ankle, LEG)
     pen.limb(SHOES, (ankle[0] - 2, ankle[1] + 2), (ankle[0] + 10, ankle[1] + 3), 4.2)
 
-    # Torso: a rounded trunk from the hip to the shoulders, the chest in front.
-    back = 2.0 * pose["shoulders_back"]
-    pen.limb(SHIRT, _add(hip, up, 4.0), _add(hip, up, TORSO - 10.0), 11.5)
-    pen.limb(SHIRT, _add(_add(hip, up, 14.0), forward, 2.0),
-             _add(_add(hip, up, TORSO - 14.0), forward, 2.0 + back), 11.0)
-    pen.limb(TROUSERS, _add(hip, up, -1.0), _add(_add(hip, up, -1.0), forward, 6.0), 8.0)
+    # Torso: a rounded trunk from the hip to the shoulders, bending at the
+    # waist, the chest in front.
+    chest = 2.0 + 2.0 * spine.back
+    pen.limb(SHIRT, spine.along(4.0), spine.waist, 11.5)
+    pen.limb(SHIRT, spine.waist, spine.along(TORSO - 10.0), 11.5)
+    pen.limb(SHIRT, spine.along(14.0, 2.0), spine.along(WAIST, 2.0), 11.0)
+    pen.limb(SHIRT, spine.along(WAIST, 2.0), spine.along(TORSO - 14.0, chest), 11.0)
+    pen.limb(TROUSERS, _add(hip, spine.low_up, -1.0), _add(_add(hip, spine.low_up, -1.0), spine.low_forward, 6.0), 8.0)
     pen.limb(TROUSERS, (0.0, 0.0), knee, LEG + 1.5)
 
     if pose["squeeze_cue"] > 0.01:
@@ -497,45 +468,55 @@ def _draw_side(pen, pose):
         pen.arrow(color, _add(blade, forward, 12.0), _add(blade, forward, 3.5), 1.5)
 
     # Neck and head: nodding turns them forward; head_back slides them back.
-    nod = pose["lean"] + pose["head_tilt"]
-    head_up, head_forward = _frame(nod * 0.85)
+    bend = pose["lean"] + pose["curl"]
+    head_up, head_forward = _frame(bend + pose["head_tilt"] * 0.85)
     slide = _add((0.0, 0.0), forward, -5.0 * pose["head_back"])
-    neck_top = _add(_add(neck_base, slide), head_up, NECK * 0.9)
-    pen.limb(SKIN, _add(neck_base, up, -3.0), neck_top, 4.6)
+    neck_top = _add(_add(spine.neck_base, slide), head_up, NECK * 0.9)
+    pen.limb(SKIN, _add(spine.neck_base, up, -3.0), neck_top, 4.6)
     head = _add(neck_top, head_up, HEAD * 0.8)
     _side_head(pen, head, head_up, head_forward)
 
     if pose["roll_cue"] > 0.01:
+        # An arrow round the roll's circle, its head just behind the shoulder,
+        # following it round: backwards is anticlockwise on screen for
+        # someone facing right.
         color = _fade(CUE, pose["roll_cue"])
-        turn = -pose["lean"]  # the circle tilts with the body
-        # Backwards is anticlockwise on screen for someone facing right.
-        points = pen.arc(color, _add(shoulder, forward, -2.0), 10.5, 20 + turn, 290 + turn, 1.5)
-        a, b = points[-2], points[-1]
-        length = math.hypot(b[0] - a[0], b[1] - a[1]) or 1.0
-        pen.arrowhead(color, _add(b, ((b[0] - a[0]) / length, (b[1] - a[1]) / length), 3.0),
-                      ((b[0] - a[0]) / length, (b[1] - a[1]) / length), 1.5)
+        dx, dy = shoulder[0] - spine.roll_center[0], shoulder[1] - spine.roll_center[1]
+        at = math.degrees(math.atan2(-dy, dx))
+        points = pen.arc(color, spine.roll_center, 12.0, at - 290, at - 25, 1.5)
+        _arc_head(pen, color, points, 3.0, 1.5)
     if pose["shrug_cue"] > 0.01:
-        tail = _add(_add(shoulder, forward, -9.0), up, 0.0)
+        tail = _add(shoulder, forward, -9.0)
         pen.arrow(_fade(CUE, pose["shrug_cue"]), tail, _add(tail, up, 14.0), 1.7)
 
-    # The near shoulder and arm cross in front of everything.
+    # The near shoulder and arm cross in front of everything; a rim shows
+    # the shoulder against the trunk, so its movement shows.
+    pen.disc(SHIRT_FAR, shoulder, 7.8)
     pen.disc(SHIRT, shoulder, 7.0)
-    elbow, wrist, direction = _side_arm_points(up, forward, shoulder, pose["right_upper_arm"], pose["right_forearm"])
+    elbow, wrist, direction = _side_arm_points(spine, shoulder, pose["right_upper_arm"], pose["right_forearm"])
     pen.limb(SHIRT, shoulder, elbow, ARM + 0.6)
     pen.limb(SKIN, elbow, wrist, ARM)
     pen.limb(SHIRT, shoulder, _add(shoulder, _side_dir(up, forward, pose["right_upper_arm"]), UPPER_ARM * 0.55), ARM + 1.5)
     _hand(pen, SKIN, wrist, direction, spread)
 
-    if pose["bend_cue"] > 0.01:
-        color = _fade(CUE, pose["bend_cue"])
-        start = 90 - pose["lean"] + 48  # over the back, turning forward and down
-        points = pen.arc(color, hip, 64.0, start, start - 26, 1.7)
-        a, b = points[-2], points[-1]
-        length = math.hypot(b[0] - a[0], b[1] - a[1]) or 1.0
-        u = ((b[0] - a[0]) / length, (b[1] - a[1]) / length)
-        pen.arrowhead(color, _add(b, u, 4.0), u, 1.7)
+    # One arc high over the head, clear of it however far the body bends:
+    # forward and down to bend, back up to unwind; the stronger cue shows.
+    bending, unwinding = pose["bend_cue"], pose["unwind_cue"]
+    if max(bending, unwinding) > 0.01:
+        color = _fade(CUE, max(bending, unwinding))
+        start, stop = (84, 40) if bending >= unwinding else (40, 84)
+        points = pen.arc(color, hip, 86.0, start, stop, 1.7)
+        _arc_head(pen, color, points, 4.0, 1.7)
     if pose["reach_cue"] > 0.01:
         _reach_arrow(pen, pose["reach_cue"], wrist, direction, -1)
+
+
+def _arc_head(pen, color, points, ahead, width):
+    """An arrowhead at the end of an arc drawn by :meth:`_Pen.arc`."""
+    a, b = points[-2], points[-1]
+    length = math.hypot(b[0] - a[0], b[1] - a[1]) or 1.0
+    u = ((b[0] - a[0]) / length, (b[1] - a[1]) / length)
+    pen.arrowhead(color, _add(b, u, ahead), u, width)
 
 
 def _side_head(pen, center, up, forward):

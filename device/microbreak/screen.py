@@ -12,6 +12,13 @@ Any size from 240×240 to 1024×600 works. Wider than tall, the figure stands on
 the left and the words on the right; square, the figure is on top, with the
 title beside it and the steps below.
 
+An exercise moves: the figure shows the movement, a rep counter ("3 / 5") and
+a ring counting down each hold pace it, all from the time since the view
+appeared (``draw(view, now)``), so :meth:`Screen.animated` is true for it and
+it is drawn again every frame. Only the figure and the counter are painted
+anew each frame; everything else is kept as one prepared layer, and every
+line of text is rendered once.
+
 Text is sized for reading at arm's length: no line is ever smaller than
 :func:`min_text_height` — 16 px (from the top of an accent to the bottom of a
 descender; capitals are then 12 px) on a 320×240 or 240×240 panel, growing
@@ -27,16 +34,20 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import weakref
 from dataclasses import dataclass
-from types import MappingProxyType
 
 import pygame
 
-from .figure import draw_figure
+from .animation import Moment, Motion
+from .figure import Bounds, draw_figure, figure_bounds
 from .views import DoneView, ExerciseView, HoldHint, IdleView, View
 
 MIN_TEXT_FLOOR = 16
 """The smallest text height, in pixels, on the smallest screens."""
+
+COUNTER_SCALE = 2.0
+"""The counter's row, and the hold ring across it, in smallest text heights."""
 
 BACKGROUND = (20, 24, 33)
 CARD = (33, 39, 54)
@@ -87,6 +98,20 @@ def _font_of_size(size: int) -> pygame.font.Font:
     return f
 
 
+_rendered: dict[tuple, pygame.Surface] = {}
+
+
+def rendered(text: str, height: int, color) -> pygame.Surface:
+    """*text* rendered at *height* in *color*, kept for the next time."""
+    key = (text, height, tuple(color))
+    surface = _rendered.get(key)
+    if surface is None:
+        if len(_rendered) > 400:  # texts change with views; keep the recent ones
+            _rendered.clear()
+        surface = _rendered[key] = font(height).render(text, True, color)
+    return surface
+
+
 # ------------------------------------------------------------------ layout
 
 @dataclass(frozen=True)
@@ -100,7 +125,8 @@ class Layout:
     art: pygame.Rect | None  # inside the card: where the person is drawn
     corner_left: pygame.Rect | None  # for the calling marker
     corner_right: pygame.Rect | None  # for the exercise's position ("1 / 2")
-    header: pygame.Rect | None  # square screens: title and dose, beside the figure
+    counter: pygame.Rect | None  # the rep counter and the hold ring
+    header: pygame.Rect | None  # square screens: the title, beside the figure
     body: pygame.Rect  # title, steps, clock …
     footer: pygame.Rect  # the button hint, or the hold progress
     frame: pygame.Rect  # drawn round the edge to call for attention
@@ -128,13 +154,15 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
     frame_width = max(3, round(min_text / 6))
     line = font(min_text).get_linesize()
     footer_height = max(2, footer_lines) * line + round(min_text * 0.25)
+    counter_height = round(min_text * COUNTER_SCALE)
     inner = pygame.Rect(margin, margin, width - 2 * margin, height - 2 * margin)
     frame = pygame.Rect(0, 0, width, height).inflate(-frame_width, -frame_width)
 
     if not figure:
         footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
         body = pygame.Rect(inner.left, inner.top, inner.width, footer.top - margin - inner.top)
-        return Layout(size, min_text, margin, None, None, None, None, None, body, footer, frame, frame_width)
+        return Layout(size, min_text, margin, None, None, None, None, None, None, body, footer,
+                      frame, frame_width)
 
     if is_landscape(size):
         figure_rect = pygame.Rect(inner.left, inner.top, round(inner.width * 0.40), inner.height)
@@ -142,14 +170,17 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
                              inner.right - figure_rect.right - margin, inner.height)
         footer = pygame.Rect(column.left, column.bottom - footer_height, column.width, footer_height)
         body = pygame.Rect(column.left, column.top, column.width, footer.top - margin // 2 - column.top)
-        # The corners of the card hold the marker and the position, above the person.
+        # The corners of the card hold the marker and the position, above the
+        # person; the counter goes below. The person is drawn as large as
+        # the card's width allows, which leaves that room spare.
         pad = margin // 2
         card = figure_rect.inflate(-2 * pad, -2 * pad)
         corner_width = font(min_text).size("10 / 10")[0]
         corner_left = pygame.Rect(card.left, card.top, line, line)
         corner_right = pygame.Rect(card.right - corner_width, card.top, corner_width, line)
-        art = pygame.Rect(card.left, card.top + line, card.width, card.height - line)
-        return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right, None,
+        counter = pygame.Rect(card.left, card.bottom - counter_height, card.width, counter_height)
+        art = pygame.Rect(card.left, card.top + line, card.width, counter.top - pad - card.top - line)
+        return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right, counter, None,
                       body, footer, frame, frame_width)
 
     # Square: the figure top left, the title beside it, the steps below.
@@ -159,12 +190,13 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
     side = pygame.Rect(figure_rect.right + gap, inner.top, inner.right - figure_rect.right - gap, band)
     corner_left = pygame.Rect(side.left, side.top, line, line)
     corner_right = pygame.Rect(side.left + line, side.top, side.width - line, line)
-    header = pygame.Rect(side.left, side.top + line, side.width, side.height - line)
+    counter = pygame.Rect(side.left, side.bottom - counter_height, side.width, counter_height)
+    header = pygame.Rect(side.left, side.top + line, side.width, counter.top - side.top - line)
     footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
     top = figure_rect.bottom + margin // 2
     body = pygame.Rect(inner.left, top, inner.width, footer.top - margin // 2 - top)
     art = figure_rect.inflate(-margin, -margin)
-    return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right, header,
+    return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right, counter, header,
                   body, footer, frame, frame_width)
 
 
@@ -181,6 +213,16 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Counter:
+    """Where the rep counter ("3 / 5") and the ring counting down a hold go."""
+
+    ring: pygame.Rect | None  # None for an exercise without a hold
+    ring_text: int  # the height of the seconds left, inside the ring
+    text: pygame.Rect  # room for the widest count, "10 / 10"
+    text_height: int
+
+
+@dataclass(frozen=True)
 class Plan:
     """Everything one view puts on the screen, before it is drawn."""
 
@@ -189,7 +231,8 @@ class Plan:
     figure: pygame.Rect | None = None  # where the person is drawn
     card: pygame.Rect | None = None  # the panel behind the person
     figure_view: str = "front"
-    figure_pose: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    figure_bounds: Bounds | None = None  # the model area every frame of the motion fits
+    counter: Counter | None = None
     frame_color: tuple[int, int, int] | None = None
     badge: pygame.Rect | None = None  # the calling marker
     hold_bar: pygame.Rect | None = None
@@ -225,6 +268,8 @@ class Screen:
         self.surface = surface
         self._cached_key = None
         self._cached_plan: Plan | None = None
+        self._layer_key = None
+        self._layer: pygame.Surface | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -235,6 +280,8 @@ class Screen:
         if not isinstance(view, (IdleView, ExerciseView, DoneView)):
             raise TypeError(f"cannot draw {type(view).__name__}; expected IdleView, ExerciseView or DoneView")
         scene = dataclasses.replace(view, hold=None)
+        if isinstance(scene, ExerciseView):
+            scene = dataclasses.replace(scene, since=0.0)  # paces the motion, moves nothing
         key = (scene, self.size)
         if key != self._cached_key:
             self._cached_plan = _plan_scene(scene, self.size)
@@ -245,29 +292,49 @@ class Screen:
         return plan
 
     def animated(self, view: View | None) -> bool:
-        """Whether *view* moves by itself, so must be drawn again every frame."""
-        return False
+        """Whether *view* moves by itself, so must be drawn again every frame:
+        an exercise does."""
+        return isinstance(view, ExerciseView)
+
+    def moment(self, view: ExerciseView, now: float | None = None) -> Moment:
+        """How *view*'s exercise looks at real monotonic time *now*; with no
+        *now*, the moment that shows it best in a still picture."""
+        motion = view.exercise.motion
+        return motion.at(motion.key_seconds if now is None else now - view.since)
 
     def draw(self, view: View, now: float | None = None) -> Plan:
         """Draw *view* over the whole surface as it looks at real monotonic
         time *now* (for an animated view); return its plan."""
         plan = self.plan(view)
         surface = self.surface
-        surface.fill(BACKGROUND)
-        if plan.card is not None:
-            pygame.draw.rect(surface, CARD, plan.card, border_radius=plan.layout.margin)
-        if plan.figure is not None:
-            draw_figure(surface, plan.figure, plan.figure_view, plan.figure_pose)
-        if plan.frame_color is not None:
-            pygame.draw.rect(surface, plan.frame_color, plan.layout.frame, plan.layout.frame_width,
-                             border_radius=plan.layout.margin)
-        if plan.badge is not None:
-            _draw_badge(surface, plan.badge)
-        for line in plan.texts:
-            surface.blit(font(line.height).render(line.text, True, line.color), line.rect)
+        surface.blit(self._still_layer(plan, view), (0, 0))
+        if isinstance(view, ExerciseView):
+            moment = self.moment(view, now)
+            draw_figure(surface, plan.figure, plan.figure_view, moment.pose, plan.figure_bounds)
+            _draw_counter(surface, plan.counter, moment)
         if plan.hold_bar is not None:
             _draw_bar(surface, plan.hold_bar, plan.hold_progress)
         return plan
+
+    def _still_layer(self, plan: Plan, view: View) -> pygame.Surface:
+        """Everything of *plan* that stays put from frame to frame, painted
+        once for as long as the view (and the hold's label) stays the same."""
+        key = (self._cached_key, view.hold.label if view.hold else None)
+        if self._layer is not None and key == self._layer_key and self._layer.get_size() == self.size:
+            return self._layer
+        layer = self.surface.copy()  # the surface's own pixel format: a fast blit
+        layer.fill(BACKGROUND)
+        if plan.card is not None:
+            pygame.draw.rect(layer, CARD, plan.card, border_radius=plan.layout.margin)
+        if plan.frame_color is not None:
+            pygame.draw.rect(layer, plan.frame_color, plan.layout.frame, plan.layout.frame_width,
+                             border_radius=plan.layout.margin)
+        if plan.badge is not None:
+            _draw_badge(layer, plan.badge)
+        for line in plan.texts:
+            layer.blit(rendered(line.text, line.height, line.color), line.rect)
+        self._layer, self._layer_key = layer, key
+        return layer
 
 
 # ----------------------------------------------------------------- scenes
@@ -304,20 +371,62 @@ def _plan_exercise(view: ExerciseView, size) -> Plan:
         texts += _fit([_Para(view.position, 1.0, 1, MUTED, "right", gap=0)],
                       areas.corner_right, areas.min_text, areas.min_text)
     badge = areas.corner_left.inflate(-2, -2) if view.calling else None
-    paras = [
-        _Para(exercise.title, 1.45, 2, TEXT, gap=0, fallback_scale=1.15),
-        _Para(exercise.dose, 1.05, 1, ACCENT, gap=0.2, fallback_scale=1.0),
-    ]
+    title = _Para(exercise.title, 1.45, 2, TEXT, gap=0, fallback_scale=1.15)
+    dose = [_Para(exercise.dose, 1.05, 1, ACCENT, gap=0.2, fallback_scale=1.0)]
+    steps = [_Para(step, 1.0, 3, TEXT, number=f"{i}", gap=0.45 if i == 1 else 0.25, fallback_lines=1)
+             for i, step in enumerate(exercise.steps, 1)]
+    base = round(areas.min_text * 1.5)
     if areas.header is not None:
-        texts += _fit(paras, areas.header, areas.min_text, round(areas.min_text * 1.5), valign="center")
-        paras = []
-    paras += [_Para(step, 1.0, 3, TEXT, number=f"{i}", gap=0.45 if i == 1 else 0.25, fallback_lines=1)
-              for i, step in enumerate(exercise.steps, 1)]
-    texts += _fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.5), valign="center")
+        # Square: the title beside the figure, the counter below it standing
+        # in for the dose ("3 / 5", and the ring counts the hold's seconds).
+        title = dataclasses.replace(title, fallback_scale=1.0)
+        texts += _fit([title], areas.header, areas.min_text, base, valign="center")
+        texts += _fit(steps, areas.body, areas.min_text, base, valign="center")
+    else:
+        body = _fit([title, *dose, *steps], areas.body, areas.min_text, base, valign="center")
+        if _shortened(body):
+            # The counter below the figure tells the dose as it goes: leave
+            # it out before cutting a step short.
+            body = _fit([title, *steps], areas.body, areas.min_text, base, valign="center")
+        texts += body
     texts += _footer_hint(view.hint, areas, MUTED)
     return Plan(areas, tuple(texts), figure=areas.art, card=areas.figure, figure_view=exercise.view,
-                figure_pose=exercise.pose, frame_color=ATTENTION if view.calling else None,
-                badge=badge)
+                figure_bounds=_motion_bounds(exercise.motion),
+                counter=_plan_counter(areas, exercise.motion),
+                frame_color=ATTENTION if view.calling else None, badge=badge)
+
+
+_bounds_of: weakref.WeakKeyDictionary[Motion, Bounds] = weakref.WeakKeyDictionary()
+
+
+def _motion_bounds(motion: Motion) -> Bounds:
+    """The room the figure needs over the whole motion, measured once."""
+    bounds = _bounds_of.get(motion)
+    if bounds is None:
+        bounds = _bounds_of[motion] = figure_bounds(motion.view, motion.poses_along())
+    return bounds
+
+
+def _plan_counter(areas: Layout, motion: Motion) -> Counter:
+    """The ring (if the exercise holds) and then the count, in the counter's
+    row: centred under the figure, or at the left beside it on a square
+    screen. The count has room for its widest value, so it never shifts."""
+    row = areas.counter
+    min_text = areas.min_text
+    gap = max(4, min_text // 3)
+    ring_size = row.height if motion.hold_seconds else 0
+    widest = f"{motion.reps} / {motion.reps}"
+    height = max(min_text, round(row.height * 0.72))
+    while height > min_text and ring_size + gap + font(height).size(widest)[0] > row.width:
+        height -= 1
+    width = min(font(height).size(widest)[0], row.width - (ring_size + gap if ring_size else 0))
+    used = width + (ring_size + gap if ring_size else 0)
+    left = row.left if areas.header is not None else row.left + (row.width - used) // 2
+    ring = pygame.Rect(left, row.top, ring_size, ring_size) if ring_size else None
+    text_left = ring.right + gap if ring else left
+    line = font(height).get_linesize()
+    text = pygame.Rect(text_left, row.centery - line // 2, width, line)
+    return Counter(ring, min_text, text, height)
 
 
 def _plan_done(view: DoneView, size) -> Plan:
@@ -328,6 +437,10 @@ def _plan_done(view: DoneView, size) -> Plan:
     ]
     texts = _fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.8), valign="center")
     return Plan(areas, tuple(texts))
+
+
+def _shortened(texts: list[Text]) -> bool:
+    return any(t.text.endswith(ELLIPSIS) for t in texts)
 
 
 def _lines_needed(hint: str, size, full_width: bool) -> int:
@@ -513,6 +626,64 @@ def _draw_bar(surface, rect, progress):
     if progress > 0:
         filled = pygame.Rect(rect.left, rect.top, max(rect.height, round(rect.width * progress)), rect.height)
         pygame.draw.rect(surface, ATTENTION, filled, border_radius=radius)
+
+
+def _draw_counter(surface, counter: Counter, moment: Moment):
+    """The rep count, and the ring: an empty track while moving; during a
+    hold, full at first and emptying, the seconds left inside; full, with a
+    tick, once the set is done."""
+    if counter.ring is not None:
+        size = counter.ring.width
+        if moment.done:
+            surface.blit(_ring(size, 1.0, tick=True), counter.ring)
+        elif moment.hold_left is not None:
+            surface.blit(_ring(size, moment.hold_fraction), counter.ring)
+            digits = rendered(str(math.ceil(moment.hold_left - 1e-6)), counter.ring_text, TEXT)
+            surface.blit(digits, digits.get_rect(center=counter.ring.center))
+        else:
+            surface.blit(_ring(size, 0.0), counter.ring)
+    count = rendered(moment.counter, counter.text_height, ACCENT if moment.done else TEXT)
+    surface.blit(count, count.get_rect(midleft=counter.text.midleft), (0, 0, counter.text.width, count.get_height()))
+
+
+RING_STEPS = 120  # a ring image per 3 degrees, made once each
+_rings: dict[tuple, pygame.Surface] = {}
+
+
+def _ring(size: int, fraction: float, tick: bool = False) -> pygame.Surface:
+    """A smooth ring *size* across: the track, and *fraction* of it filled
+    clockwise from the top; a tick inside when *tick*."""
+    step = round(max(0.0, min(1.0, fraction)) * RING_STEPS)
+    key = (size, step, tick)
+    image = _rings.get(key)
+    if image is None:
+        scale = 4
+        big = pygame.Surface((size * scale, size * scale), pygame.SRCALPHA)
+        outer = size * scale / 2
+        width = max(3, size // 8) * scale
+        center = (outer, outer)
+        pygame.draw.circle(big, TRACK, center, outer)
+        pygame.draw.circle(big, (0, 0, 0, 0), center, outer - width)
+        if step:
+            turn = [math.radians(90 - 360 * i / RING_STEPS) for i in range(step + 1)]
+            points = [(outer + outer * math.cos(a), outer - outer * math.sin(a)) for a in turn]
+            inner = outer - width
+            points += [(outer + inner * math.cos(a), outer - inner * math.sin(a)) for a in reversed(turn)]
+            pygame.draw.polygon(big, ACCENT, points)
+            for a in (turn[0], turn[-1]):  # round ends
+                middle = outer - width / 2
+                pygame.draw.circle(big, ACCENT, (outer + middle * math.cos(a), outer - middle * math.sin(a)),
+                                   width / 2)
+        if tick:
+            points = [(0.30, 0.52), (0.45, 0.66), (0.71, 0.38)]
+            pygame.draw.lines(big, ACCENT, False, [(x * size * scale, y * size * scale) for x, y in points],
+                              width)
+            for x, y in points:
+                pygame.draw.circle(big, ACCENT, (x * size * scale, y * size * scale), width / 2)
+        if len(_rings) > 4 * (RING_STEPS + 1):
+            _rings.clear()
+        image = _rings[key] = pygame.transform.smoothscale(big, (size, size))
+    return image
 
 
 def _draw_badge(surface, rect):
