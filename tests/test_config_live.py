@@ -1,0 +1,92 @@
+"""Changing the settings of a running service: the headless simulator as a real
+process, changed with ``microbreak config set`` and ``edit`` as over SSH."""
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from test_simulator import ALWAYS, Simulator
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "deploy" / "config.toml"
+
+
+def commented():
+    """The commented example, with breaks allowed at any hour."""
+    text = EXAMPLE.read_text()
+    start = text.index("[hours]")
+    end = text.index("\n[", start + 1)
+    return text[:start] + "[hours]\n# any day, any time: for the tests\n" + ALWAYS + text[end:]
+
+
+@pytest.fixture
+def service(tmp_path):
+    sim = Simulator(tmp_path, config=commented(), speed=1)
+    sim.config = tmp_path / "config.toml"
+    yield sim
+    sim.stop()
+
+
+def settings_of(sim):
+    return sim.json_plain("settings")
+
+
+def test_a_bad_value_is_refused_the_file_and_the_service_untouched(service):
+    before = service.config.read_bytes()
+    refused = service.cli("config", "set", "schedule.interval_minutes", "0",
+                          "--config", str(service.config), check=False)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert ("schedule.interval_minutes = 0 is out of range; allowed: a whole number from 1 "
+            "to 480 (minutes)") in refused.stderr
+    assert service.config.read_bytes() == before
+    assert settings_of(service)["schedule.interval_minutes"] == 45
+    assert service.status()["state"] == "idle"
+    assert "settings reloaded" not in service.output()  # never even asked
+
+
+def test_a_good_value_keeps_the_comments_and_the_service_has_it_within_a_second(service):
+    before = service.config.read_text()
+    started = time.monotonic()
+    done = service.cli("config", "set", "schedule.interval_minutes", "30",
+                       "--config", str(service.config))
+    returned = time.monotonic()
+    while settings_of(service)["schedule.interval_minutes"] != 30:
+        assert time.monotonic() - returned < 1, "the service did not take the new value"
+        time.sleep(0.01)
+    seen = time.monotonic()
+    assert seen - returned < 1
+    print(f"config set: {returned - started:.3f} s for the command, new value seen "
+          f"{seen - returned:.3f} s after it returned")
+    assert done.stdout.splitlines() == [
+        f"schedule.interval_minutes = 30 (was 45) in {service.config}",
+        "the running service reloaded: it uses the new settings now"]
+    assert service.config.read_text() == before.replace("interval_minutes = 45",
+                                                        "interval_minutes = 30")
+    assert 25 * 60 < service.status()["next_break_in_seconds"] <= 30 * 60
+
+
+def test_a_change_to_another_file_is_not_reloaded(service, tmp_path):
+    other = tmp_path / "other.toml"
+    done = service.cli("config", "set", "schedule.interval_minutes", "20", "--config", str(other))
+    assert f"the running service reads {service.config}, not this file" in done.stdout
+    assert settings_of(service)["schedule.interval_minutes"] == 45
+
+
+def test_edit_saves_and_the_service_reloads(service, tmp_path):
+    editor = tmp_path / "editor"
+    editor.write_text(textwrap.dedent("""\
+        #!/bin/sh
+        sed -i 's/^snooze_minutes = 10/snooze_minutes = 15/' "$1"
+        """))
+    editor.chmod(0o755)
+    env = dict(service.env, EDITOR=str(editor))
+    done = subprocess.run([sys.executable, "-m", "microbreak", "config", "edit",
+                           "--config", str(service.config), "--runtime-dir", str(service.runtime)],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "the running service reloaded" in done.stdout
+    assert settings_of(service)["break.snooze_minutes"] == 15
+    assert "\n# ... and a break may be snoozed" in service.config.read_text()
