@@ -107,7 +107,7 @@ def figure_bounds(view: str, poses: Iterable[Mapping[str, float]]) -> Bounds:
 
     It is measured by drawing the poses, so it is exact for any pose.
     """
-    scale = 2.0
+    scale = 1.0
     area = pygame.Rect(-200, -240, 400, 360)  # far more than any pose reaches
     scratch = pygame.Surface((round(area.width * scale), round(area.height * scale)))
     scratch.fill(_UNDRAWN)

@@ -36,7 +36,7 @@ from .settings import Settings, SettingsError, load_settings
 log = logging.getLogger("microbreak")
 
 WALL_CHECK_SECONDS = 60  # re-read the wall clock at least this often: it may have stepped
-FRAME_SECONDS = 1 / 20  # while something moves: a held button, a pulsing LED
+FRAME_SECONDS = 1 / 30  # while something moves: an exercise, a held button, a pulsing LED
 REQUEST_TIMEOUT = 15
 PRESS_SECONDS = 0.15  # how long `microbreak press` holds the simulator's button
 
