@@ -408,6 +408,21 @@ def test_playing_returns_at_once_and_a_new_cue_cleanly_interrupts(tone_factory):
     sounder.close()
 
 
+def test_a_failing_output_is_logged_not_raised(mock_factory, caplog):
+    class Broken:
+        def play(self, song):
+            raise OSError("audio device went away")
+
+        def stop(self):
+            pass
+
+    sounder = Sounder(None, {"t": parse("t:d=32:c")}, speaker=Broken())
+    with caplog.at_level(logging.ERROR, logger="microbreak"):
+        assert sounder.play("t")
+        sounder.wait(1)
+    assert "cue failed" in caplog.text and "audio device went away" in caplog.text
+
+
 def test_stop_and_close_silence_the_buzzer_at_once(tone_factory):
     sounder = Sounder.for_kind("passive", 18, {"slow": parse("slow:d=1,o=5,b=30:a")},
                                tone_factory)

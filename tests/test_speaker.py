@@ -73,7 +73,7 @@ def test_no_harmonic_above_half_the_sample_rate_folds_back():
     assert strength(samples, rate - 5 * hz, rate) < 0.002  # ... the fifth would fold back
 
 
-def test_the_speaker_plays_stops_and_sets_the_volume():
+def test_the_speaker_plays_stops_and_sets_the_volume(no_mixer):
     speaker = Speaker(volume=0.3)
     song = parse("t:d=4,o=5,b=120:a,a")
     speaker.play(song)
@@ -87,7 +87,7 @@ def test_the_speaker_plays_stops_and_sets_the_volume():
     assert pygame.mixer.get_init() is None  # it set up the mixer, so it shuts it down
 
 
-def test_prepared_songs_are_synthesized_once():
+def test_prepared_songs_are_synthesized_once(no_mixer):
     speaker = Speaker()
     songs = [parse(f"t{n}:d=16,o=6,b=150:c,e,g") for n in range(3)]
     speaker.prepare(songs)
@@ -97,22 +97,36 @@ def test_prepared_songs_are_synthesized_once():
     speaker.close()
 
 
-def test_a_sounder_with_only_a_speaker_plays_and_is_interrupted():
+def wait_until(condition, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
+
+
+@pytest.fixture
+def no_mixer():
+    """Start and end with pygame's mixer shut, whatever a test does."""
+    import pygame.mixer
+    pygame.mixer.quit()
+    yield
+    pygame.mixer.quit()
+
+
+def test_a_sounder_with_only_a_speaker_plays_and_is_interrupted(no_mixer):
     speaker = Speaker()
     slow, quick = parse("slow:d=1,o=5,b=30:a,a"), parse("quick:d=16,o=6,b=150:c")
     sounder = Sounder(None, {"slow": slow, "confirm": quick}, speaker=speaker)
     start = time.monotonic()
-    assert sounder.play("slow")
-    assert time.monotonic() - start < 0.1  # synthesizing 16 s of sound on the spot
-    time.sleep(0.1)
-    assert sounder.playing and speaker.busy
+    assert sounder.play("slow")  # 16 s of sound, synthesized on the cue's thread ...
+    assert time.monotonic() - start < 0.02  # ... not the caller's
+    assert wait_until(lambda: speaker.busy) and sounder.playing
     sounder.play("confirm")
     assert sounder.wait(2) and not sounder.playing
-    sounder.stop()
     sounder.close()
 
 
-def test_the_speaker_setting_adds_a_speaker(tmp_path, mock_factory):
+def test_the_speaker_setting_adds_a_speaker(tmp_path, mock_factory, no_mixer):
     settings = parse_settings(f'[sound]\nspeaker = true\nvolume = 50\n'
                               f'melodies_folder = "{tmp_path}"\n')
     parts = Hardware(settings, lambda e: None, songs={"break": parse("b:d=8:c")},
@@ -123,7 +137,7 @@ def test_the_speaker_setting_adds_a_speaker(tmp_path, mock_factory):
 
 
 def test_no_audio_output_is_logged_and_the_buzzer_still_plays(tmp_path, mock_factory,
-                                                                monkeypatch, caplog):
+                                                                monkeypatch, caplog, no_mixer):
     monkeypatch.setenv("SDL_AUDIODRIVER", "no-such-driver")
     with pytest.raises(SpeakerUnavailable, match="set sound.speaker = false"):
         Speaker()

@@ -102,7 +102,8 @@ class Deadlines:
 class Runner:
     """One job at a time on a thread of its own: starting one stops the last.
 
-    The job is called with its arguments and a stop event it must watch.
+    The job is called with its arguments and a stop event it must watch; if it
+    fails, the error is logged (the service goes on without that light or sound).
     """
 
     def __init__(self, name: str):
@@ -113,9 +114,15 @@ class Runner:
     def start(self, job: Callable, *args) -> None:
         self.stop()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=job, args=(*args, self._stop), name=self.name,
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._guarded, args=(job, *args, self._stop),
+                                        name=self.name, daemon=True)
         self._thread.start()
+
+    def _guarded(self, job: Callable, *args) -> None:
+        try:
+            job(*args)
+        except Exception:
+            log.exception("%s failed", self.name)
 
     @property
     def running(self) -> bool:
