@@ -1,0 +1,352 @@
+#!/bin/sh
+# Install microbreak as a systemd service on a Raspberry Pi (or any Debian),
+# from the checkout this script is in. Run it again at any time: it changes
+# only what differs (after a 'git pull', it updates the package and restarts).
+#
+#   sudo ./deploy/install.sh              install, enable and start the service
+#   sudo ./deploy/install.sh --uninstall  remove it; keeps your settings and history
+#
+# What it lays down:
+#   /opt/microbreak/venv                   a virtual environment with the package; it
+#                                          sees Debian's own python3-lgpio,
+#                                          python3-rpi-lgpio/rpi.gpio and python3-systemd
+#   /opt/microbreak/config.example.toml    the commented example settings
+#   /etc/microbreak/config.toml            a copy of the example, only if there is none
+#   /etc/systemd/system/microbreak.service the unit (hardened: see its comments)
+#   /usr/local/bin/microbreak              the 'microbreak' command, a symlink into the venv
+# and, on the machine itself (not with --root): the Debian packages it needs, the
+# system user 'microbreak' in the hardware groups gpio, video, render and audio
+# (those that exist), the invoking sudo user in the group 'microbreak' (so that
+# 'microbreak status' works without sudo), then enables and starts the service.
+set -eu
+
+PREFIX=/opt/microbreak          # the unit's ExecStart points here
+UNIT=/etc/systemd/system/microbreak.service
+CONFIG_DIR=/etc/microbreak
+STATE_DIR=/var/lib/microbreak
+COMMAND=/usr/local/bin/microbreak
+SERVICE_USER=microbreak
+HARDWARE_GROUPS="gpio video render audio"
+
+usage() {
+    cat <<'EOF'
+usage: sudo ./deploy/install.sh [--root DIR] [--no-venv] [--offline]
+       sudo ./deploy/install.sh --uninstall [--purge] [--root DIR]
+
+Installs microbreak from this checkout as the systemd service 'microbreak',
+enables and starts it. Running it again changes only what differs.
+
+  --uninstall  stop and remove the service, the venv, the command, the user;
+               keeps /etc/microbreak/config.toml if you changed it, the
+               history in /var/lib/microbreak, and the Debian packages
+  --purge      with --uninstall: also delete the history
+  --root DIR   lay the files under DIR instead of /, for packaging and tests:
+               no apt-get, no user or groups, no systemctl (each is reported)
+  --no-venv    do not create the venv nor install the package into it
+  --offline    install the package without downloading anything: its
+               dependencies and the build backend (hatchling) must already be
+               importable by the venv's Python
+  -h, --help   this help
+EOF
+}
+
+say() { printf 'microbreak: %s\n' "$*"; }
+fail() { printf 'microbreak: %s\n' "$*" >&2; exit 1; }
+
+root=""
+uninstall=false
+purge=false
+make_venv=true
+offline=false
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --root) [ $# -ge 2 ] || { usage >&2; exit 2; }; root="$2"; shift ;;
+        --root=*) root="${1#--root=}" ;;
+        --uninstall) uninstall=true ;;
+        --purge) purge=true ;;
+        --no-venv) make_venv=false ;;
+        --offline) offline=true ;;
+        -h|--help) usage; exit 0 ;;
+        *) printf 'microbreak: unknown option: %s\n' "$1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+if $purge && ! $uninstall; then
+    printf 'microbreak: --purge goes with --uninstall\n' >&2; usage >&2; exit 2
+fi
+if [ -n "$root" ]; then
+    [ -d "$root" ] || fail "--root $root: no such directory"
+    root=$(cd "$root" && pwd)
+    [ "$root" != / ] || root=""
+fi
+host=true   # act on this machine: apt-get, users, systemctl
+[ -z "$root" ] || host=false
+if $host && [ "$(id -u)" -ne 0 ]; then
+    fail "run it as root: sudo $0 $*"
+fi
+
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -f "$source_dir/pyproject.toml" ] || [ ! -f "$source_dir/deploy/microbreak.service" ]; then
+    fail "$source_dir is not a microbreak checkout (no pyproject.toml or deploy/microbreak.service)"
+fi
+
+umask 022
+venv="$root$PREFIX/venv"
+changed=false   # whether a file the running service uses changed
+
+on_host() {  # on_host COMMAND...: run it, or with --root say it was left out
+    if $host; then "$@"; else say "--root: not run: $*"; fi
+}
+
+# put SOURCE DEST MODE: copy SOURCE to DEST unless it is already the same.
+put() {
+    if [ -f "$2" ] && [ ! -L "$2" ] && cmp -s "$1" "$2"; then
+        chmod "$3" "$2"
+        return 0
+    fi
+    mkdir -p "$(dirname "$2")"
+    cp "$1" "$2.new-$$"
+    chmod "$3" "$2.new-$$"
+    mv -f "$2.new-$$" "$2"
+    say "installed ${2#"$root"}"
+    changed=true
+}
+
+installed() {  # installed PACKAGE: the Debian package is installed
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+
+available() {  # available PACKAGE: apt has a version of it to install
+    candidate=$(apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: *//p')
+    [ -n "$candidate" ] && [ "$candidate" != "(none)" ]
+}
+
+# -- install --------------------------------------------------------------------
+
+debian_packages() {
+    if ! command -v apt-get >/dev/null 2>&1; then
+        say "no apt-get here: install python3-venv and python3-systemd yourself"
+        return 0
+    fi
+    # Required: venv, and sd_notify for Type=notify. The pin libraries come from
+    # Debian where it has them (Raspberry Pi OS does): lgpio drives /dev/gpiochip*
+    # on every Pi, the Pi 5 included; rpi-lgpio is RPi.GPIO on top of lgpio. An
+    # RPi.GPIO that is already installed (python3-rpi.gpio) is left alone.
+    missing=""
+    for package in python3 python3-venv python3-systemd; do
+        installed "$package" || missing="$missing $package"
+    done
+    if [ -n "$missing" ]; then
+        say "installing Debian packages:$missing"
+        apt-get update -q
+    fi
+    if ! installed python3-lgpio; then
+        if available python3-lgpio; then
+            missing="$missing python3-lgpio"
+        else
+            say "python3-lgpio is not in this system's package lists: skipped (not Raspberry Pi OS?)"
+        fi
+    fi
+    if ! installed python3-rpi.gpio && ! installed python3-rpi-lgpio; then
+        if available python3-rpi-lgpio; then
+            missing="$missing python3-rpi-lgpio"
+        elif available python3-rpi.gpio; then
+            missing="$missing python3-rpi.gpio"
+        fi
+    fi
+    if [ -n "$missing" ]; then
+        say "installing Debian packages:$missing"
+        # shellcheck disable=SC2086  # one word per package
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+    fi
+}
+
+service_user() {
+    if ! getent passwd "$SERVICE_USER" >/dev/null; then
+        say "adding the system user $SERVICE_USER"
+        useradd --system --user-group --home-dir "$STATE_DIR" --no-create-home \
+            --shell /usr/sbin/nologin --comment "microbreak service" "$SERVICE_USER"
+        changed=true
+    fi
+    # The unit does not list these (SupplementaryGroups= fails the start when a
+    # group does not exist); systemd gives the user its groups from /etc/group.
+    for group in $HARDWARE_GROUPS; do
+        if ! getent group "$group" >/dev/null; then
+            say "no group '$group' on this machine: skipped"
+        elif ! id -nG "$SERVICE_USER" | tr ' ' '\n' | grep -qx "$group"; then
+            say "adding $SERVICE_USER to the group $group"
+            usermod -a -G "$group" "$SERVICE_USER"
+            changed=true
+        fi
+    done
+    person="${SUDO_USER:-}"
+    if [ -n "$person" ] && [ "$person" != root ] && getent passwd "$person" >/dev/null \
+            && ! id -nG "$person" | tr ' ' '\n' | grep -qx "$SERVICE_USER"; then
+        say "adding $person to the group $SERVICE_USER, for 'microbreak status' without sudo" \
+            "(log in again for it to apply)"
+        usermod -a -G "$SERVICE_USER" "$person"
+    fi
+}
+
+# A digest of the package's sources, to reinstall it only when they change.
+source_digest() {
+    (cd "$source_dir" && find pyproject.toml README.md device sounds images -type f \
+        ! -name '*.pyc' ! -path '*/__pycache__/*' ! -path '*.egg-info/*' | LC_ALL=C sort \
+        | while IFS= read -r file; do cksum "$file"; done | cksum)
+}
+
+python_env() {
+    if [ -e "$venv" ] && ! "$venv/bin/python" -c "" 2>/dev/null; then
+        say "the venv in ${venv#"$root"} no longer runs (Python was upgraded?): making it again"
+        rm -rf "$venv"
+    fi
+    if [ ! -e "$venv/bin/python" ]; then
+        say "making the venv ${venv#"$root"}"
+        mkdir -p "$(dirname "$venv")"
+        "${PYTHON:-/usr/bin/python3}" -m venv --system-site-packages "$venv"
+        changed=true
+    fi
+    digest=$(source_digest)
+    stamp="$venv/.microbreak-source"
+    if [ -x "$venv/bin/microbreak" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then
+        return 0
+    fi
+    say "installing microbreak from $source_dir into the venv"
+    set -- --quiet --disable-pip-version-check
+    if $offline; then
+        set -- "$@" --no-index --no-deps --no-build-isolation
+    fi
+    "$venv/bin/python" -m pip install "$@" "$source_dir"
+    printf '%s\n' "$digest" >"$stamp"
+    changed=true
+}
+
+files() {
+    put "$source_dir/deploy/microbreak.service" "$root$UNIT" 644
+    put "$source_dir/deploy/config.toml" "$root$PREFIX/config.example.toml" 644
+    if [ -e "$root$CONFIG_DIR/config.toml" ] || [ -L "$root$CONFIG_DIR/config.toml" ]; then
+        say "kept your settings in $CONFIG_DIR/config.toml"
+    else
+        mkdir -p "$root$CONFIG_DIR"
+        put "$source_dir/deploy/config.toml" "$root$CONFIG_DIR/config.toml" 644
+    fi
+    target="$PREFIX/venv/bin/microbreak"
+    if [ -L "$root$COMMAND" ] && [ "$(readlink "$root$COMMAND")" = "$target" ]; then
+        :
+    elif [ -e "$root$COMMAND" ] || [ -L "$root$COMMAND" ]; then
+        say "$COMMAND exists and is not this installer's: left alone; the command is $target"
+    else
+        mkdir -p "$(dirname "$root$COMMAND")"
+        ln -s "$target" "$root$COMMAND"
+        say "installed $COMMAND -> $target"
+    fi
+}
+
+check_settings() {
+    [ -x "$venv/bin/microbreak" ] || return 0
+    if ! "$venv/bin/microbreak" config check "$root$CONFIG_DIR/config.toml"; then
+        say "the settings above are refused: the service will not start until they are fixed" \
+            "(sudo microbreak config edit)"
+        if $host; then exit 1; fi
+    fi
+}
+
+start_service() {
+    on_host systemctl daemon-reload
+    if ! $host; then
+        say "--root: not run: systemctl enable microbreak; systemctl start microbreak"
+        return 0
+    fi
+    systemctl enable --quiet microbreak
+    if systemctl is-active --quiet microbreak; then
+        if $changed; then
+            say "restarting the service"
+            systemctl restart microbreak || started=false
+        fi
+    else
+        say "starting the service"
+        systemctl start microbreak || started=false
+    fi
+    if [ "${started:-true}" = false ] || ! systemctl is-active --quiet microbreak; then
+        systemctl --no-pager status microbreak || true
+        fail "the service did not start; see: journalctl -u microbreak -b"
+    fi
+    say "running: 'microbreak status' shows what it is doing; 'journalctl -u microbreak' its log"
+}
+
+install() {
+    say "installing from $source_dir${root:+ under $root}"
+    if $host; then
+        debian_packages
+        service_user
+    else
+        say "--root: not run: apt-get install python3-venv python3-systemd python3-lgpio ..."
+        say "--root: not run: useradd --system $SERVICE_USER; usermod -a -G <$HARDWARE_GROUPS> $SERVICE_USER"
+    fi
+    if $make_venv; then
+        python_env
+    else
+        say "--no-venv: no venv, no package in ${venv#"$root"}"
+    fi
+    files
+    check_settings
+    start_service
+    $changed || say "nothing to change: already installed"
+}
+
+# -- uninstall ------------------------------------------------------------------
+
+uninstall() {
+    say "uninstalling${root:+ from under $root}"
+    if $host && [ -f "$UNIT" ]; then
+        systemctl disable --now --quiet microbreak || true
+    elif ! $host; then
+        say "--root: not run: systemctl disable --now microbreak"
+    fi
+    if [ -e "$root$UNIT" ]; then
+        rm -f "$root$UNIT"
+        say "removed $UNIT"
+    fi
+    if $host; then
+        systemctl daemon-reload
+        systemctl reset-failed microbreak 2>/dev/null || true
+    fi
+    if [ -L "$root$COMMAND" ] && [ "$(readlink "$root$COMMAND")" = "$PREFIX/venv/bin/microbreak" ]; then
+        rm -f "$root$COMMAND"
+        say "removed $COMMAND"
+    fi
+    settings="$root$CONFIG_DIR/config.toml"
+    if [ -f "$settings" ] && cmp -s "$settings" "$root$PREFIX/config.example.toml"; then
+        rm -f "$settings"
+        say "removed $CONFIG_DIR/config.toml (the unchanged example)"
+    elif [ -e "$settings" ]; then
+        say "kept your settings: $CONFIG_DIR/config.toml"
+    fi
+    rmdir "$root$CONFIG_DIR" 2>/dev/null || true   # only when nothing else is in it
+    if [ -e "$root$PREFIX" ]; then
+        rm -rf -- "$root$PREFIX"
+        say "removed $PREFIX"
+    fi
+    if [ -e "$root$STATE_DIR" ]; then
+        if $purge; then
+            rm -rf -- "$root$STATE_DIR"
+            say "removed the history: $STATE_DIR"
+        else
+            say "kept the history: $STATE_DIR (--uninstall --purge deletes it)"
+        fi
+    fi
+    if $host; then
+        if getent passwd "$SERVICE_USER" >/dev/null; then
+            userdel "$SERVICE_USER"
+            say "removed the system user $SERVICE_USER"
+        fi
+        if getent group "$SERVICE_USER" >/dev/null; then
+            groupdel "$SERVICE_USER"
+        fi
+    else
+        say "--root: not run: userdel $SERVICE_USER"
+    fi
+    say "the Debian packages it installed are kept (other software may use them)"
+}
+
+if $uninstall; then uninstall; else install; fi
