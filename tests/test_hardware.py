@@ -514,6 +514,12 @@ def test_custom_melodies_replace_the_built_in_and_a_bad_one_is_refused(tmp_path,
     parts.close()
 
 
+def test_the_built_in_melodies_are_the_default(tmp_path, mock_factory):
+    parts = Hardware(sounds_settings(tmp_path), lambda e: None, pin_factory=mock_factory)
+    assert set(parts.sounder.songs) == set(CUES)
+    parts.close()
+
+
 def test_a_missing_melodies_folder_changes_nothing(tmp_path, mock_factory):
     builtin = {"break": parse("break:d=8:c")}
     parts = Hardware(sounds_settings(tmp_path / "absent"), lambda e: None, songs=builtin,

@@ -33,6 +33,7 @@ from gpiozero.exc import PinPWMUnsupported
 from gpiozero.tones import Tone
 
 from .quiet import QuietPeriod, is_quiet
+from .resources import data_dir
 from .rtttl import RTTTLError, Song, load_folder
 from .settings import Settings
 
@@ -468,8 +469,8 @@ def make_speaker(volume: float, songs: Iterable[Song]):
 class Hardware:
     """The button, the LED and the sound, wired as the settings say.
 
-    *songs* are the built-in cue melodies; files in the settings' melodies
-    folder replace them. *wall* reads the wall clock for quiet periods (the
+    *songs* are the cue melodies (by default the built-in ones, from
+    ``sounds/``); files in the settings' melodies folder replace them. *wall* reads the wall clock for quiet periods (the
     system's by default); they are times of day in the working hours' zone.
     """
 
@@ -494,7 +495,9 @@ class Hardware:
             self.motion.when_deactivated = lambda: post(Motion(False))
         self.light = Light(settings.led.pin, pin_factory, clock)
         sound = settings.sound
-        songs = with_custom_melodies(songs or {}, sound.melodies_folder)
+        if songs is None:
+            songs = load_folder(data_dir("sounds"))
+        songs = with_custom_melodies(songs, sound.melodies_folder)
         speaker = make_speaker(sound.volume / 100, songs.values()) if sound.speaker else None
         self.sounder = Sounder.for_kind(
             settings.buzzer.kind, settings.buzzer.pin, songs, pin_factory,
