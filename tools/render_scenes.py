@@ -18,6 +18,7 @@ row of pictures of the figure's card.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -99,6 +100,20 @@ def render_frames(screen, folder: Path) -> list[Path]:
     return written
 
 
+def strip_times(motion) -> list[float]:
+    """At most STRIP_FRAMES key moments of one rep, evenly picked, the still
+    picture's moment (the middle of the hold) always among them."""
+    times = motion.key_times()
+    if len(times) <= STRIP_FRAMES:
+        return times
+    picked = [times[round(i * (len(times) - 1) / (STRIP_FRAMES - 1))] for i in range(STRIP_FRAMES)]
+    key = motion.key_seconds
+    if key not in picked:
+        nearest = min(range(1, len(picked)), key=lambda i: abs(picked[i] - key))
+        picked[nearest] = key
+    return sorted(picked)
+
+
 def render_docs(folder: Path) -> list[Path]:
     """The README's pictures: each exercise at its key moment at the docs
     sizes, and a strip of one rep."""
@@ -115,9 +130,8 @@ def render_docs(folder: Path) -> list[Path]:
             pygame.image.save(screen.surface, str(path))
             written.append(path)
         screen = Screen(pygame.Surface(parse_size(STRIP_SIZE)))
-        times = exercise.motion.key_times()
-        if len(times) > STRIP_FRAMES:
-            times = [times[round(i * (len(times) - 1) / (STRIP_FRAMES - 1))] for i in range(STRIP_FRAMES)]
+        view = dataclasses.replace(view, position="")
+        times = strip_times(exercise.motion)
         card = screen.plan(view).card
         gap = 4
         strip = pygame.Surface((len(times) * (card.width + gap) - gap, card.height))
