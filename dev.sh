@@ -47,7 +47,7 @@ case "$command" in
         # systemd-python, which the tests use, is built against libsystemd;
         # the SSH test runs its own sshd on 127.0.0.1 and connects with ssh.
         need_debian_packages gcc pkg-config libsystemd-dev python3-dev \
-            openssh-server openssh-client
+            openssh-server openssh-client systemd
         need_venv test
         exec .venv/bin/python -m pytest "$@"
         ;;
