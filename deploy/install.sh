@@ -137,8 +137,7 @@ debian_packages() {
         installed "$package" || missing="$missing $package"
     done
     if [ -n "$missing" ]; then
-        say "installing Debian packages:$missing"
-        apt-get update -q
+        apt-get update -q   # a fresh image may have no package lists yet
     fi
     if ! installed python3-lgpio; then
         if available python3-lgpio; then
@@ -173,7 +172,7 @@ service_user() {
     for group in $HARDWARE_GROUPS; do
         if ! getent group "$group" >/dev/null; then
             say "no group '$group' on this machine: skipped"
-        elif ! id -nG "$SERVICE_USER" | tr ' ' '\n' | grep -qx "$group"; then
+        elif ! id -nG "$SERVICE_USER" 2>/dev/null | tr ' ' '\n' | grep -qx "$group"; then
             say "adding $SERVICE_USER to the group $group"
             usermod -a -G "$group" "$SERVICE_USER"
             changed=true
@@ -181,7 +180,7 @@ service_user() {
     done
     person="${SUDO_USER:-}"
     if [ -n "$person" ] && [ "$person" != root ] && getent passwd "$person" >/dev/null \
-            && ! id -nG "$person" | tr ' ' '\n' | grep -qx "$SERVICE_USER"; then
+            && ! id -nG "$person" 2>/dev/null | tr ' ' '\n' | grep -qx "$SERVICE_USER"; then
         say "adding $person to the group $SERVICE_USER, for 'microbreak status' without sudo" \
             "(log in again for it to apply)"
         usermod -a -G "$SERVICE_USER" "$person"
@@ -190,7 +189,7 @@ service_user() {
 
 # A digest of the package's sources, to reinstall it only when they change.
 source_digest() {
-    (cd "$source_dir" && find pyproject.toml README.md device sounds images -type f \
+    (cd "$source_dir" && find pyproject.toml device sounds images -type f \
         ! -name '*.pyc' ! -path '*/__pycache__/*' ! -path '*.egg-info/*' | LC_ALL=C sort \
         | while IFS= read -r file; do cksum "$file"; done | cksum)
 }
