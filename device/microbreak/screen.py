@@ -24,7 +24,8 @@ Text is sized for reading at arm's length: no line is ever smaller than
 descender; capitals are then 12 px) on a 320×240 or 240×240 panel, growing
 with the screen's shorter side (21 px at 480×320, 32 px at 800×480, 40 px at
 1024×600). Long text wraps, shrinks down to that size and is then cut short
-with "…"; it never leaves its area.
+with "…"; it never leaves its area. The rep count is half as large again (23
+px on a 320×240 panel) and the seconds in the hold ring are the minimum size.
 
 :meth:`Screen.plan` does the layout without drawing and says where every line
 goes, which is what the tests check; :func:`layout` is the pure geometry under it.
