@@ -73,6 +73,11 @@ def test_no_harmonic_above_half_the_sample_rate_folds_back():
     assert strength(samples, rate - 5 * hz, rate) < 0.002  # ... the fifth would fold back
 
 
+def test_a_note_above_half_a_low_sample_rate_still_synthesizes():
+    samples = synthesize(parse("t:d=4,o=8,b=120:c"), rate=8000)  # C8, 4186 Hz
+    assert len(samples) == 4000 and max(samples) > 0
+
+
 def test_the_speaker_plays_stops_and_sets_the_volume(no_mixer):
     speaker = Speaker(volume=0.3)
     song = parse("t:d=4,o=5,b=120:a,a")

@@ -53,7 +53,7 @@ def _wave_table(multiples: tuple[int, ...]) -> list[float]:
 
 def _tone(hz: float, count: int, rate: int) -> list[float]:
     """*count* samples of the note *hz*, faded in and out."""
-    table = _wave_table(tuple(k for k, _ in HARMONICS if k * hz < rate / 2))
+    table = _wave_table(tuple(k for k, _ in HARMONICS if k == 1 or k * hz < rate / 2))
     step = hz * TABLE_SIZE / rate
     wave = [table[int(i * step) % TABLE_SIZE] for i in range(count)]
     attack, release = (min(round(seconds * rate), count // 2) for seconds in (ATTACK, RELEASE))
