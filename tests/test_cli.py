@@ -356,3 +356,35 @@ def test_stats_in_plain_words_json_and_csv(capsys, state):
     rows = out.splitlines()
     assert rows[0] == "day,breaks,completed,partial,skipped,missed,away,sets,completion"
     assert 1 <= len(rows) - 1 <= 8
+
+
+# -- exercises ----------------------------------------------------------------------
+
+def test_exercises_list_and_show(capsys):
+    code, out, _ = run(capsys, "exercises", "list")
+    assert code == 0 and len(narrow(out).splitlines()) >= 5
+    assert any(line.startswith("shoulder-rolls ") for line in out.splitlines())
+    code, out, _ = run(capsys, "exercises", "show", "shoulder-rolls", "--json")
+    shown = json.loads(out)
+    assert shown["name"] == "shoulder-rolls" and shown["steps"] and shown["reps"] >= 1
+    code, _, err = run(capsys, "exercises", "show", "shoulder-roll")
+    assert code == 1 and "did you mean shoulder-rolls?" in err
+
+
+def test_exercises_render_a_still_and_one_rep_moving(capsys, tmp_path):
+    import pygame
+    still, moving = tmp_path / "still.png", tmp_path / "moving.gif"
+    assert run(capsys, "exercises", "render", "shoulder-shrug", "--size", "240x240",
+               "--out", str(still))[0] == 0
+    assert pygame.image.load(str(still)).get_size() == (240, 240)
+    code, out, _ = run(capsys, "exercises", "render", "shoulder-shrug", "--out", str(moving))
+    assert code == 0 and "one rep" in out
+    frames = pygame.image.load_animation(str(moving))
+    assert len(frames) > 5 and frames[0][0].get_size() == (320, 240)
+    assert len({pygame.image.tobytes(f, "RGB") for f, _ in frames}) > 5  # it moves
+    code, _, err = run(capsys, "exercises", "render", "shoulder-shrug", "--out",
+                       str(tmp_path / "x.jpg"))
+    assert code == 1 and ".png or .gif" in err
+    code, _, err = run(capsys, "exercises", "render", "shoulder-shrug", "--size", "100x100",
+                       "--out", str(still))
+    assert code == 1 and "240x240" in err

@@ -27,6 +27,7 @@ from .history import HISTORY_FILE, HistoryUnavailable
 from .settings import Settings, SettingsError, config_path, load_settings, parse_settings
 
 SYSTEM_STATE_DIR = Path("/var/lib/microbreak")
+EXERCISES_DIR = Path("/etc/microbreak/exercises.d")  # custom exercises, beside the built-in
 WIDTH = 80  # plain output fits a terminal this wide
 OUTCOMES = ("completed", "partial", "skipped", "missed", "away")
 
@@ -188,6 +189,27 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--csv", action="store_true", help="print CSV, one row per day")
     stats.add_argument("--state-dir", metavar="DIR", help=STATE_HELP)
 
+    # the exercises
+    exercises = verbs.add_parser(
+        "exercises", help="the exercises a break shows: list, show, render",
+        description="The exercises a break shows: the built-in five and files in "
+                    f"{EXERCISES_DIR}.")
+    exercises.set_defaults(func=lambda args: exercises.print_help() or 2)
+    exercise_verbs = exercises.add_subparsers(title="exercises commands", metavar="COMMAND")
+    verb("list", cmd_exercises_list, "every exercise: name, title, reps and hold",
+         runtime=False, json_output=True, where=exercise_verbs)
+    show_one = verb("show", cmd_exercises_show, "one exercise: its title, steps, reps, hold "
+                    "and file", runtime=False, json_output=True, where=exercise_verbs)
+    show_one.add_argument("name", metavar="NAME")
+    render = verb("render", cmd_exercises_render,
+                  "draw an exercise as the screen shows it: a still PNG, or one rep as a GIF",
+                  runtime=False, where=exercise_verbs)
+    render.add_argument("name", metavar="NAME")
+    render.add_argument("--size", default="320x240", metavar="WxH",
+                        help="the screen size (default 320x240)")
+    render.add_argument("--out", required=True, metavar="FILE.png|FILE.gif",
+                        help="where to write it; .png for a still, .gif for one rep moving")
+
     # the wiring
     hw = verb("test-hardware", cmd_test_hardware,
               "try the LED, buzzer, screen and button, for whoever just wired them",
@@ -286,7 +308,7 @@ def cmd_run(args) -> int:
         except Exception as exc:  # noqa: BLE001 - any SDL failure: carry on without a screen
             logging.getLogger("microbreak").warning(
                 "no screen (%s): carrying on with the LED, buzzer and button", exc)
-    Service(settings, config_file=args.config,
+    Service(settings, config_file=args.config, exercise_dirs=[EXERCISES_DIR],
             state_dir=state_dir(args.state_dir, SYSTEM_STATE_DIR),
             runtime_dir=runtime_dir(args.runtime_dir), frontend=display,
             pin_factory=make_pin_factory(settings.pins.factory)).run()
@@ -317,6 +339,7 @@ def cmd_simulate(args) -> int:
     default_state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local/state") \
         / "microbreak-simulator"
     service = Service(settings, config_file=args.config, clock=clock, simulated=True,
+                      exercise_dirs=[EXERCISES_DIR],
                       state_dir=state_dir(args.state_dir, default_state),
                       runtime_dir=runtime_dir(args.runtime_dir),
                       pin_factory=make_pin_factory("mock"))
@@ -785,6 +808,87 @@ def format_stats(stats, days_listed: int = 14, weeks_listed: int = 8) -> str:
             lines.append(f"{f'{year}-W{week:02d}':<14} {t.breaks:>6} {t.completed:>5} "
                          f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}")
     return "\n".join(lines)
+
+
+# -- the exercises --------------------------------------------------------------
+
+def _exercises() -> dict:
+    from .exercises import load_exercises
+    return {e.name: e for e in load_exercises([EXERCISES_DIR])}
+
+
+def _exercise(name: str):
+    import difflib
+    exercises = _exercises()
+    if name not in exercises:
+        close = difflib.get_close_matches(name, exercises, n=1)
+        hint = f"did you mean {close[0]}?" if close else "see 'microbreak exercises list'"
+        raise Refused(f"no exercise called {name!r}; {hint}")
+    return exercises[name]
+
+
+def _exercise_data(e) -> dict:
+    return {"name": e.name, "title": e.title, "steps": list(e.steps), "reps": e.reps,
+            "hold_seconds": e.hold_seconds, "view": e.view,
+            "file": str(e.source) if e.source else None}
+
+
+def cmd_exercises_list(args) -> int:
+    exercises = list(_exercises().values())
+    if args.json:
+        print(json.dumps([_exercise_data(e) for e in exercises], indent=2))
+        return 0
+    width = max(len(e.name) for e in exercises)
+    for e in exercises:
+        print(f"{e.name:<{width}}  {e.dose:<18} {e.title}"[:WIDTH])
+    return 0
+
+
+def cmd_exercises_show(args) -> int:
+    e = _exercise(args.name)
+    if args.json:
+        print(json.dumps(_exercise_data(e), indent=2))
+        return 0
+    print(f"{e.title} ({e.name})")
+    print(f"  {e.dose}")
+    for n, step in enumerate(e.steps, 1):
+        print(f"  {n}. {step}")
+    print(f"  file: {e.source}")
+    return 0
+
+
+def cmd_exercises_render(args) -> int:
+    import pygame
+
+    from .gif import save_gif
+    from .screen import Screen
+    from .settings import ScreenSize
+    from .views import ExerciseView
+    e = _exercise(args.name)
+    try:
+        width, height = (int(n) for n in ScreenSize().check(args.size).split("x"))
+    except ValueError:
+        raise Refused(f"--size {args.size}: allowed: WIDTHxHEIGHT from 240x240 to "
+                      "1024x600") from None
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".gif"):
+        raise Refused(f"--out {out}: allowed: a file name ending in .png or .gif")
+    screen = Screen(pygame.Surface((width, height)))
+    view = ExerciseView(e, "1 / 2", calling=False, hint="Press: done · Hold: snooze / skip")
+    if out.suffix.lower() == ".png":
+        screen.draw(view)
+        pygame.image.save(screen.surface, str(out))
+        print(out)
+        return 0
+    step = 0.1
+    frames = []
+    for n in range(max(round(e.motion.rep_seconds / step), 1)):
+        screen.draw(view, now=n * step)
+        frames.append(screen.surface.copy())
+    with open(out, "wb") as file:
+        save_gif(file, frames, step)
+    print(f"{out}: one rep, {len(frames) * step:.1f} s")
+    return 0
 
 
 # -- the wiring -----------------------------------------------------------------
