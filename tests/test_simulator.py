@@ -199,3 +199,24 @@ def test_settings_reload_applies_a_good_file_and_keeps_the_last_good_one(tmp_pat
         sim.wait_for(lambda s: s["next_break_in_seconds"] < 6 * 60, "SIGHUP to reload")
     finally:
         sim.stop()
+
+
+def test_presence_an_empty_desk_waits_and_a_return_after_long_enough_is_a_natural_break(
+        tmp_path):
+    config = FAST + "[presence]\nenabled = true\nempty_after_seconds = 10\naway_minutes = 2\n" \
+                    "return_grace_seconds = 30\n"
+    sim = Simulator(tmp_path, config=config, speed=60)
+    try:
+        sim.cli("motion", "on")
+        sim.cli("motion", "off")  # still from now: empty after 10 s (1/6 s here)
+        status = sim.wait_for(lambda s: not s["present"], "the desk to count as empty")
+        assert status["state"] == "idle"
+        refused = sim.cli("break-now", check=False)
+        assert refused.returncode == 1 and "desk is empty" in refused.stderr
+        time.sleep(3)  # 3 minutes at 60x: the break falls due, nobody is there
+        assert sim.status()["state"] == "idle"
+        sim.cli("motion", "on")
+        [record] = sim.json("history")
+        assert record["outcome"] == "away" and record["reason"] == "away"
+    finally:
+        sim.stop()

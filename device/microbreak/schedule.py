@@ -283,6 +283,10 @@ class Schedule:
             self.next_break = max(self.next_break, now.mono + self.rules.return_grace_seconds)
         return []
 
+    def sensor_removed(self) -> None:
+        """No presence sensor any more: the desk counts as taken."""
+        self.still_since = None
+
     def saw_person(self, now: Now) -> list[Effect]:
         """Someone is certainly at the desk now (they used the button)."""
         if self.still_since is None:

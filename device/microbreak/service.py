@@ -248,10 +248,13 @@ class Service:
         self.schedule.update_rules(Rules.from_settings(new), now)
         self.thresholds = HoldThresholds(new.button.snooze_hold_seconds,
                                          new.button.skip_hold_seconds)
-        if any(key.split(".")[0] in ("button", "led", "buzzer", "sound") for key in changed):
+        if any(key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence")
+               for key in changed):
             self.hardware.close()
             self.hardware = Hardware(new, self.inbox.post, pin_factory=self._pin_factory,
                                      songs=self._songs, wall=lambda: self.clock.now().wall)
+            if self.hardware.motion is None:
+                self.schedule.sensor_removed()
             self._held_since = None
             if hasattr(self.frontend, "hardware"):
                 self.frontend.hardware = self.hardware

@@ -101,8 +101,8 @@ class SimulatorWindow:
     def animating(self) -> bool:
         """True while the panel changes by itself (LED fading or blinking, a tone)."""
         parts = self.hardware
-        return (parts.light.pattern in ("pulse", "blink") or parts.light.deadline() is not None
-                or parts.sounder.playing or self.screen.animated(self._view))
+        return (parts.light.animated or parts.sounder.playing
+                or self.screen.animated(self._view))
 
     def pump(self) -> list:
         from .service import Stop
