@@ -260,3 +260,18 @@ def test_poses_blend_key_by_key():
 def test_every_exercise_file_has_a_valid_pose(exercise):
     assert exercise.pose, "the exercise shows only a resting figure"
     full_pose(exercise.pose, exercise.view)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
+def test_every_frame_of_a_rep_fits_the_room_measured_for_its_motion(exercise):
+    """At 30 fps through a whole rep, each pose's own extent lies inside the
+    room the screen fits to its area, with room to spare. Every frame is
+    drawn at that one scale, so this holds at every screen size."""
+    from microbreak.figure import MARGIN
+    motion = exercise.motion
+    left, top, width, height = figure_bounds(exercise.view, motion.poses_along())
+    for i in range(round(motion.rep_seconds * 30)):
+        l, t, w, h = figure_bounds(exercise.view, [motion.at(i / 30).pose])
+        inner = (l + MARGIN, t + MARGIN, l + w - MARGIN, t + h - MARGIN)  # the ink itself
+        assert inner[0] >= left + 1 and inner[1] >= top + 1, i / 30
+        assert inner[2] <= left + width - 1 and inner[3] <= top + height - 1, i / 30

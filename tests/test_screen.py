@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from microbreak import screen as screen_module
 from microbreak.exercises import Exercise, load_exercises
-from microbreak.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, Screen, font, is_landscape, layout,
-                               min_text_height)
+from microbreak.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, TEXT, Screen, font, is_landscape,
+                               layout, min_text_height)
 from microbreak.views import DoneView, ExerciseView, HoldHint, IdleView
 
 SIZES = [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)]
@@ -471,6 +471,9 @@ def test_the_rep_counter_advances_rep_by_rep():
 def test_frames_after_the_first_render_no_text_and_plan_nothing(monkeypatch):
     """Per frame only the figure and the counter are painted: the layout,
     the still layer and every text (the counts included) are made once."""
+    # Even when the text cache is full of other views' lines.
+    for i in range(screen_module.RENDERED_KEPT):
+        screen_module.rendered(f"line {i}", 16, TEXT)
     exercise = EXERCISES[3]
     screen = Screen(pygame.Surface((800, 480)))
     view = moving(exercise, since=0.0)

@@ -99,6 +99,7 @@ def _font_of_size(size: int) -> pygame.font.Font:
     return f
 
 
+RENDERED_KEPT = 400
 _rendered: dict[tuple, pygame.Surface] = {}
 
 
@@ -107,8 +108,8 @@ def rendered(text: str, height: int, color) -> pygame.Surface:
     key = (text, height, tuple(color))
     surface = _rendered.get(key)
     if surface is None:
-        if len(_rendered) > 400:  # texts change with views; keep the recent ones
-            _rendered.clear()
+        if len(_rendered) >= RENDERED_KEPT:  # texts change with views: forget the oldest
+            del _rendered[next(iter(_rendered))]
         surface = _rendered[key] = font(height).render(text, True, color)
     return surface
 
@@ -681,8 +682,8 @@ def _ring(size: int, fraction: float, tick: bool = False) -> pygame.Surface:
                               width)
             for x, y in points:
                 pygame.draw.circle(big, ACCENT, (x * size * scale, y * size * scale), width / 2)
-        if len(_rings) > 4 * (RING_STEPS + 1):
-            _rings.clear()
+        if len(_rings) >= 4 * (RING_STEPS + 1):  # rings for a few sizes; forget the oldest
+            del _rings[next(iter(_rings))]
         image = _rings[key] = pygame.transform.smoothscale(big, (size, size))
     return image
 
