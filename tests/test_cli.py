@@ -176,6 +176,19 @@ def test_config_set_refuses_a_bad_value_and_leaves_the_file_alone(capsys, config
     assert config.read_bytes() == before and config.stat().st_mtime_ns == mtime
 
 
+def test_config_set_on_a_bad_file_mends_it_or_says_to_edit_it(capsys, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[schedule]\ninterval_minutes = 0  # too often\n")
+    code, out, _ = run(capsys, "config", "set", "schedule.interval_minutes", "20",
+                       "--config", str(path))
+    assert code == 0 and path.read_text() == "[schedule]\ninterval_minutes = 20  # too often\n"
+    path.write_text("[schedule]\nintervl = 3\n")
+    code, _, err = run(capsys, "config", "set", "led.pin", "22", "--config", str(path))
+    assert code == 1 and "schedule.intervl is not a setting" in err
+    assert "fix it with 'microbreak config edit'" in err
+    assert path.read_text() == "[schedule]\nintervl = 3\n"
+
+
 def test_config_set_creates_a_missing_file_documented(capsys, tmp_path):
     path = tmp_path / "etc" / "microbreak" / "config.toml"
     code, out, _ = run(capsys, "config", "set", "led.pin", "22", "--config", str(path))

@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="resume by itself after this many minutes")
     verb("resume", act("resume"), "breaks again after a pause", json_output=True)
     verb("reload", cmd_reload, "read the settings file again (the service keeps its last "
-                               "good settings if the file is bad)")
+                               "good settings if the file is bad)", json_output=True)
     verb("press", act("press"), "press the simulator's button", json_output=True)
     hold = verb("hold", cmd_hold, "hold the simulator's button down for SECONDS",
                 json_output=True)
@@ -448,7 +448,10 @@ def format_status(status: dict) -> str:
 
 def cmd_reload(args) -> int:
     changed = remote(args, "reload")["changed"]
-    print("reloaded: " + (", ".join(changed) if changed else "no change"))
+    if args.json:
+        print(json.dumps({"changed": changed}))
+    else:
+        print("reloaded: " + (", ".join(changed) if changed else "no change"))
     return 0
 
 
@@ -526,9 +529,16 @@ def cmd_config_set(args) -> int:
         try:
             old = configfile.get_value(old_text or "", key)
         except SettingsError:
-            old = None  # the file is bad already; set_value says how
-        new_text = configfile.set_value(old_text if old_text is not None
-                                        else configfile.template(), key, value)
+            old = None  # bad already: this change may be what mends it
+        try:
+            new_text = configfile.set_value(old_text if old_text is not None
+                                            else configfile.template(), key, value)
+        except SettingsError as exc:
+            if old is not None or old_text is None:
+                raise
+            raise SettingsError(exc.problems + [
+                "the file was bad before this change: fix it with 'microbreak config edit'"],
+                str(path)) from None
         new = configfile.get_value(new_text, key)
         if old_text is not None and new == old and key_in_file(old_text, key):
             print(f"{key} is already {_toml(new)} in {path}")
