@@ -8,6 +8,7 @@ Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import logging
@@ -555,30 +556,17 @@ def key_in_file(text: str, key: str) -> bool:
     return name in tomllib.loads(text).get(section, {})
 
 
-class _changing:
-    """Around a change of the settings file: its folder exists and is locked,
-    and a permission problem says to use sudo."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        from .configfile import locked
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock = locked(self.path)
-            self._lock.__enter__()
-        except PermissionError:
-            raise Refused(f"cannot change {self.path}: permission denied; run this with "
-                          "sudo") from None
-        return self
-
-    def __exit__(self, kind, value, traceback):
-        self._lock.__exit__(kind, value, traceback)
-        if isinstance(value, PermissionError):
-            raise Refused(f"cannot write {self.path}: permission denied; run this with "
-                          "sudo") from None
-        return False
+@contextlib.contextmanager
+def _changing(path: Path):
+    """Around a change of the settings file: its folder exists and is locked
+    against a second writer, and a permission problem says to use sudo."""
+    from .configfile import locked
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with locked(path):
+            yield
+    except PermissionError:
+        raise Refused(f"cannot change {path}: permission denied; run this with sudo") from None
 
 
 def tell_service(args, path: Path) -> int:
@@ -604,7 +592,7 @@ def tell_service(args, path: Path) -> int:
                       f"good settings: {exc}") from None
     later = [k for k in changed if k.startswith(("screen.", "pins."))]
     if later:
-        print(f"the running service reloaded; {', '.join(later)} take effect when it restarts "
+        print(f"the running service reloaded; it applies {', '.join(later)} when it restarts "
               "('sudo systemctl restart microbreak')")
     else:
         print("the running service reloaded: it uses the new settings now")
@@ -700,7 +688,7 @@ def cmd_history(args) -> int:
         count = None if args.since else 20
     else:
         count = None if args.limit == "all" else args.limit
-    with _closing(_open_history(args)) as db:
+    with contextlib.closing(_open_history(args)) as db:
         breaks = recent_breaks(db, count, args.since)
     if args.json:
         print(json.dumps(breaks, indent=2))
@@ -739,23 +727,11 @@ def _fit(names: list[str], room: int) -> str:
     return text
 
 
-class _closing:
-    def __init__(self, db):
-        self.db = db
-
-    def __enter__(self):
-        return self.db
-
-    def __exit__(self, *exc):
-        self.db.close()
-        return False
-
-
 def cmd_stats(args) -> int:
     from .stats import compute
     if args.json and args.csv:
         raise Refused("--json or --csv, not both")
-    with _closing(_open_history(args)) as db:
+    with contextlib.closing(_open_history(args)) as db:
         stats = compute(db, today=date.today(), since=args.since)
     if args.json:
         print(json.dumps(stats.as_dict(), indent=2))
