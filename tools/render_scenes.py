@@ -11,8 +11,9 @@ Writes ``<folder>/<width>x<height>/<scene>.png`` and ``<folder>/panel-<height>.p
 (an exercise still shows the middle of its hold); with ``--frames`` also
 ``<folder>/<width>x<height>/<exercise>/<seconds>.png`` at every key moment of
 its first rep. ``--docs`` writes ``<folder>/<exercise>-<width>x<height>.png``
-for the README's sizes and ``<folder>/<exercise>-strip.png``, one rep as a
-row of pictures of the figure's card.
+for the README's sizes, ``<folder>/<exercise>.gif``, one rep moving at
+320x240, and ``<folder>/<exercise>-strip.png``, one rep as a row of pictures
+of the figure's card.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ SIZES = ("240x240", "320x240", "480x320", "800x480", "1024x600")
 DOCS_SIZES = ("240x240", "320x240", "480x320", "800x480")
 STRIP_SIZE = "480x320"
 STRIP_FRAMES = 8
+GIF_SIZE = "320x240"
+GIF_FPS = 20  # GIF delays are in hundredths of a second: 5 each
 HINT = "Press: done · Hold: snooze / skip"
 
 
@@ -116,7 +119,8 @@ def strip_times(motion) -> list[float]:
 
 def render_docs(folder: Path) -> list[Path]:
     """The README's pictures: each exercise at its key moment at the docs
-    sizes, and a strip of one rep."""
+    sizes, one rep as a GIF, and as a strip."""
+    from microbreak.gif import save_gif
     from microbreak.screen import Screen
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -129,6 +133,15 @@ def render_docs(folder: Path) -> list[Path]:
             path = folder / f"{exercise.name}-{size}.png"
             pygame.image.save(screen.surface, str(path))
             written.append(path)
+        screen = Screen(pygame.Surface(parse_size(GIF_SIZE)))
+        frames = []
+        for n in range(round(exercise.motion.rep_seconds * GIF_FPS)):
+            screen.draw(view, now=n / GIF_FPS)
+            frames.append(screen.surface.copy())
+        path = folder / f"{exercise.name}.gif"
+        with open(path, "wb") as out:
+            save_gif(out, frames, 1 / GIF_FPS)
+        written.append(path)
         screen = Screen(pygame.Surface(parse_size(STRIP_SIZE)))
         view = dataclasses.replace(view, position="")
         times = strip_times(exercise.motion)
