@@ -21,6 +21,7 @@ and the pin is free. The button steps always wait for the real button::
 from __future__ import annotations
 
 import queue
+import textwrap
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -94,7 +95,9 @@ class WiringCheck:
         verdict = "pass" if passed else "FAIL"
         self.say(f"  {step:<14} {verdict}" + (f"  {detail}" if detail else ""))
         if result.check:
-            self.say(f"  {'':<14} check: {result.check}")
+            for line in textwrap.wrap(f"check: {result.check}", 79, initial_indent=" " * 17,
+                                      subsequent_indent=" " * 24, break_on_hyphens=False):
+                self.say(line)
 
     def _judge(self, question: str, measured: bool) -> bool:
         """A person's answer when there is one, else what the pin showed."""
@@ -189,8 +192,7 @@ class WiringCheck:
             drawn = (surface.get_at((0, 0))[:3] == (255, 255, 255)
                      and surface.get_at((width // 16, height // 2))[:3] == BARS[0])
             self._wait(3.0)
-            question = (f"Do you see coloured bars with a white frame and corner marks, "
-                        f"filling the screen ({width}x{height})?")
+            question = "Coloured bars, a white frame and corner marks, filling the screen?"
             self._report("screen", "pattern", self._judge(question, drawn), f"{width}x{height}",
                          check)
         finally:
