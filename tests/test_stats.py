@@ -154,3 +154,25 @@ def test_with_the_service_stopped_a_reader_without_write_access_still_reads():
     refused = as_nobody(read)
     shutil.rmtree(folder)
     assert "permission denied" in refused and "sudo" in refused
+
+
+@needs_root
+def test_while_the_service_writes_a_reader_who_may_only_read_sees_each_new_break():
+    folder = Path(tempfile.mkdtemp(prefix="microbreak-state-"))
+    os.chmod(folder, 0o755)
+    history = History(folder / "history.sqlite")  # stays open, as the running service's
+    record(history, MONDAY, Outcome.COMPLETED)
+    for path in folder.iterdir():  # the database and its WAL side files: read-only to others
+        os.chmod(path, 0o644)
+
+    def read():
+        db = open_read_only(folder / "history.sqlite")
+        return compute(db, MONDAY).today.completed
+
+    try:
+        assert as_nobody(read) == "returned: 1"
+        record(history, MONDAY, Outcome.COMPLETED, hour=11)  # still in the WAL
+        assert as_nobody(read) == "returned: 2"
+    finally:
+        history.close()
+        shutil.rmtree(folder)
