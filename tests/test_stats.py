@@ -152,8 +152,14 @@ def test_with_the_service_stopped_a_reader_without_write_access_still_reads():
     assert as_nobody(read) == "returned: 1"
     os.chmod(folder / "history.sqlite", 0o600)
     refused = as_nobody(read)
+    os.chmod(folder / "history.sqlite", 0o644)
+    os.chmod(folder, 0o750)  # the folder closed to others, as systemd's StateDirectory
+    closed = as_nobody(read)
     shutil.rmtree(folder)
-    assert "permission denied" in refused and "sudo" in refused
+    for answer in (refused, closed):
+        assert answer.startswith("HistoryUnavailable: cannot read")
+        assert "permission denied" in answer and "sudo" in answer
+        assert "'sudo usermod -aG root $USER'" in answer
 
 
 @needs_root

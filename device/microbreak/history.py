@@ -185,11 +185,16 @@ def open_read_only(path: str | Path) -> sqlite3.Connection:
     immutable instead: nothing is writing it then.
     """
     path = Path(path)
-    if not path.exists():
+    try:
+        path.stat()
+        readable = os.access(path, os.R_OK)
+    except FileNotFoundError:
         raise HistoryUnavailable(
             f"no history at {path}: the service writes it from its first start. If it keeps "
-            "its history elsewhere, give that folder with --state-dir.")
-    if not os.access(path, os.R_OK):
+            "its history elsewhere, give that folder with --state-dir.") from None
+    except PermissionError:  # the folder is closed to us
+        readable = False
+    if not readable:
         group = _group_of(path)
         raise HistoryUnavailable(
             f"cannot read {path}: permission denied. Run this with sudo, or join the group "
@@ -216,7 +221,15 @@ def open_read_only(path: str | Path) -> sqlite3.Connection:
 
 
 def _group_of(path: Path) -> str:
-    gid = path.stat().st_gid
+    """The group of *path*, or of its folder when *path* cannot be seen."""
+    for candidate in (path, path.parent):
+        try:
+            gid = candidate.stat().st_gid
+            break
+        except OSError:
+            continue
+    else:
+        return "microbreak"
     try:
         return grp.getgrgid(gid).gr_name
     except KeyError:
