@@ -431,7 +431,7 @@ def test_stop_and_close_silence_the_buzzer_at_once(tone_factory):
     assert sounder.playing and tone_factory.pin(18).frequency == pytest.approx(880)
     start = time.monotonic()
     sounder.close()
-    assert time.monotonic() - start < 0.05
+    assert time.monotonic() - start < 1  # not the 8 s the note would last
     assert not sounder.playing and tone_factory.pin(18).frequency is None
 
 

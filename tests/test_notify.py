@@ -87,7 +87,9 @@ def test_ready_then_status_and_the_watchdog_every_half_interval(service):
             pings.append(time.monotonic())
     gaps = [b - a for a, b in zip(pings, pings[1:])]
     assert len(pings) >= 5
-    assert max(gaps) <= 0.5 + 0.15, gaps  # every half of the 1 s interval, give or take
+    # Every half of the 1 s interval; a late wake-up on a loaded machine must
+    # still stay clear of the full interval, when systemd would kill it.
+    assert max(gaps) <= 0.5 + 0.25, gaps
 
 
 def test_sighup_reloads_a_good_file_and_keeps_the_old_settings_on_a_bad_one(service):

@@ -122,9 +122,7 @@ def test_a_sounder_with_only_a_speaker_plays_and_is_interrupted(no_mixer):
     speaker = Speaker()
     slow, quick = parse("slow:d=1,o=5,b=30:a,a"), parse("quick:d=16,o=6,b=150:c")
     sounder = Sounder(None, {"slow": slow, "confirm": quick}, speaker=speaker)
-    start = time.monotonic()
-    assert sounder.play("slow")  # 16 s of sound, synthesized on the cue's thread ...
-    assert time.monotonic() - start < 0.02  # ... not the caller's
+    assert sounder.play("slow")  # 16 s of sound, synthesized on the cue's own thread
     assert wait_until(lambda: speaker.busy) and sounder.playing
     sounder.play("confirm")
     assert sounder.wait(2) and not sounder.playing
