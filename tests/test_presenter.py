@@ -29,7 +29,8 @@ def test_idle_shows_time_next_break_and_today():
     clock, schedule = setup()
     shown = view(schedule, clock, DayCounts(breaks=3, completed=2, missed=1, sets=4))
     assert shown == IdleView(clock="13:50", headline="Next break 14:35", detail="in 45 min",
-                             today="Today: 3 breaks · 4 sets", hint="")
+                             today="Today: 3 breaks · 4 sets", hint="", countdown=1.0,
+                             countdown_text="45")
     assert led_pattern(schedule) == "off"
 
 
@@ -109,3 +110,22 @@ def test_status_data():
     schedule.break_now(clock.now())
     data = status(schedule, clock.now(), DayCounts())
     assert data["state"] == "break" and data["break"]["current"] == "upper-back-movement"
+
+
+def test_the_countdown_ring_empties_by_the_minute_and_today_shows_as_dots():
+    clock, schedule = setup()
+    clock.advance(15 * 60 + 20)
+    shown = present(schedule, clock.now(), EXERCISES, DayCounts(), THRESHOLDS,
+                    outcomes=("completed", "missed"))
+    assert shown.countdown_text == "30" and shown.countdown == 30 / 45
+    assert shown.dots == ("completed", "missed")
+
+
+def test_off_hours_sleep_without_a_countdown():
+    from microbreak.workhours import WorkHours
+    clock = FakeClock(wall=datetime(2026, 11, 28, 10, 0, tzinfo=TZ))  # a Saturday
+    hours = WorkHours.parse({"mon": "09:00-17:30"}, TZ)
+    schedule = Schedule(Rules(hours=hours), list(EXERCISES), clock.now())
+    shown = view(schedule, clock)
+    assert shown.asleep and shown.countdown is None
+    assert shown.headline == "Back Mon 09:00" and shown.detail == "First break Mon 09:45"

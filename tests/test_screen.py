@@ -261,7 +261,7 @@ def test_layout_is_cached_until_the_view_changes(monkeypatch):
 
 
 def test_an_unknown_view_is_refused_by_name():
-    with pytest.raises(TypeError, match="IdleView, ExerciseView or DoneView"):
+    with pytest.raises(TypeError, match="cannot draw str; expected a view of microbreak.views"):
         Screen(pygame.Surface((320, 240))).plan("hello")
 
 
@@ -496,3 +496,40 @@ def test_a_custom_exercise_in_the_same_format_moves_on_screen(tmp_path):
         "[[keyframes]]\npause = 1\n[[keyframes]]\nseconds = 1.5\nhold = true\nhead_tilt = 40\n")
     exercise = next(e for e in load_exercises([tmp_path]) if e.name == "neck-tilt")
     test_the_figure_stays_inside_its_area_in_every_frame_and_moves((320, 240), exercise)
+
+
+@pytest.mark.parametrize("size", [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)])
+def test_idle_countdown_ring_and_dots_stay_clear_of_the_text(size):
+    view = IdleView("14:05", "Next break 14:35", "in 30 min", "Today: 3 breaks · 6 sets", "",
+                    countdown=0.6, countdown_text="30",
+                    dots=("completed", "missed", "partial"))
+    plan = Screen(pygame.Surface(size)).plan(view)
+    screen_rect = pygame.Rect((0, 0), size)
+    assert screen_rect.contains(plan.ring)
+    assert any(t.text == "30" and plan.ring.contains(t.rect) for t in plan.texts)
+    outside_ring = [t for t in plan.texts if not plan.ring.contains(t.rect)]
+    assert all(not plan.ring.colliderect(t.rect) for t in outside_ring)
+    assert [outcome for _, outcome in plan.dots] == ["completed", "missed", "partial"]
+    for rect, _ in plan.dots:
+        assert screen_rect.contains(rect)
+        assert not any(rect.colliderect(t.rect) for t in plan.texts)
+
+
+def test_the_sleeping_screen_is_dark_and_has_no_ring():
+    view = IdleView("20:15", "Back Mon 09:00", "First break Mon 09:45", "Today: 0 breaks · 0 sets",
+                    "", asleep=True, countdown=0.5, countdown_text="30")
+    surface = pygame.Surface((320, 240))
+    plan = Screen(surface).draw(view)
+    assert plan.ring is None
+    brightest = max(max(surface.get_at((x, y))[:3]) for x in range(0, 320, 2)
+                    for y in range(0, 240, 2))
+    assert brightest < 100  # dim enough not to light a room
+
+
+def test_the_first_start_notice_reads_whole():
+    from microbreak.presenter import FIRST_START
+    for size in [(240, 240), (320, 240), (800, 480)]:
+        plan = Screen(pygame.Surface(size)).plan(FIRST_START)
+        words = " ".join(t.text for t in plan.texts)
+        assert "physician" in words and "hurts" in words and "Press" in words
+        assert "…" not in words

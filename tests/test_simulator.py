@@ -30,7 +30,7 @@ summary_seconds = 5
 
 
 class Simulator:
-    def __init__(self, tmp_path, config=FAST, speed=60):
+    def __init__(self, tmp_path, config=FAST, speed=60, acknowledge=True):
         self.runtime = tmp_path / "run"
         self.state = tmp_path / "state"
         config_file = tmp_path / "config.toml"
@@ -43,7 +43,9 @@ class Simulator:
              "--runtime-dir", str(self.runtime)],
             env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self.started = time.monotonic()
-        self.wait_for(lambda s: True, what="the control socket")
+        first = self.wait_for(lambda s: True, what="the control socket")
+        if first["notice"] == "first_start" and acknowledge:
+            self.cli("press")  # the person at the desk has read the health notice
 
     def cli(self, *args, check=True):
         run = subprocess.run([sys.executable, "-m", "microbreak", *args,
@@ -220,3 +222,23 @@ def test_presence_an_empty_desk_waits_and_a_return_after_long_enough_is_a_natura
         assert record["outcome"] == "away" and record["reason"] == "away"
     finally:
         sim.stop()
+
+
+def test_the_first_start_shows_the_health_notice_until_a_press_and_never_again(tmp_path):
+    sim = Simulator(tmp_path, acknowledge=False)
+    try:
+        assert sim.status()["notice"] == "first_start"
+        time.sleep(2)  # two minutes at 60x: no break while the notice is up
+        assert sim.status()["state"] == "idle"
+        refused = sim.cli("break-now", check=False)
+        assert refused.returncode == 1 and "notice" in refused.stderr
+        sim.cli("press")
+        assert sim.status()["notice"] is None
+        sim.wait_for(lambda s: s["state"] == "break", "the first break after the notice")
+    finally:
+        sim.stop()
+    again = Simulator(tmp_path)  # the same state folder: acknowledged already
+    try:
+        assert again.status()["notice"] is None
+    finally:
+        again.stop()

@@ -48,6 +48,10 @@ CREATE TABLE IF NOT EXISTS sets (
     exercise TEXT NOT NULL,
     confirmed_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS notices (
+    name TEXT PRIMARY KEY,         -- first_start
+    acknowledged_at TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS breaks_by_day ON breaks(day);
 CREATE INDEX IF NOT EXISTS sets_by_break ON sets(break_id);
 """
@@ -147,6 +151,22 @@ class History:
                     WHERE b.day = :day) AS sets
             FROM breaks WHERE day = :day""", {"day": day.isoformat()}).fetchone()
         return DayCounts(**dict(row))
+
+    def day_outcomes(self, day: date) -> tuple[str, ...]:
+        """How each of the day's finished breaks ended, oldest first."""
+        return tuple(row[0] for row in self._db.execute(
+            "SELECT outcome FROM breaks WHERE day = ? AND outcome IS NOT NULL ORDER BY id",
+            (day.isoformat(),)))
+
+    def acknowledged(self, notice: str) -> bool:
+        return self._db.execute("SELECT 1 FROM notices WHERE name = ?",
+                                (notice,)).fetchone() is not None
+
+    def acknowledge(self, notice: str, at: datetime) -> None:
+        """Remember that the person acknowledged *notice* (it is not shown again)."""
+        with self._transaction():
+            self._db.execute("INSERT OR IGNORE INTO notices (name, acknowledged_at) VALUES (?, ?)",
+                             (notice, at.isoformat(timespec="seconds")))
 
     def last_exercise(self) -> str | None:
         """The exercise of the last confirmed set, to carry the rotation over a restart."""

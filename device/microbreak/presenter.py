@@ -16,7 +16,7 @@ from .exercises import Exercise
 from .gestures import HoldThresholds
 from .history import DayCounts
 from .schedule import Schedule, State
-from .views import DoneView, ExerciseView, HoldHint, IdleView, View
+from .views import DoneView, ExerciseView, HoldHint, IdleView, NoticeView, View
 
 DONE_TITLES = {
     Outcome.COMPLETED: "Well done",
@@ -56,11 +56,19 @@ def hold_hint(state: State, held_seconds: float, thresholds: HoldThresholds) -> 
     return HoldHint(labels[index], round(thresholds.progress(held_seconds), 2))
 
 
+FIRST_START = NoticeView(
+    "Before you start",
+    ("Check with your physician before you take up these exercises.",
+     "Stop any exercise that hurts."),
+    "Press the button to begin")
+
+
 def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], today: DayCounts,
             thresholds: HoldThresholds, hold: HoldHint | None = None,
-            exercise_since: float = 0.0) -> View:
+            exercise_since: float = 0.0, outcomes: tuple[str, ...] = ()) -> View:
     """The view for this moment; *exercise_since* is when the exercise on
-    screen appeared (real monotonic seconds), which paces its animation."""
+    screen appeared (real monotonic seconds), which paces its animation;
+    *outcomes* are today's breaks so far, oldest first."""
     snooze, skip = f"{thresholds.snooze:g}", f"{thresholds.skip:g}"
     if schedule.state is State.BREAK:
         session = schedule.session
@@ -76,7 +84,8 @@ def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], tod
         return DoneView(DONE_TITLES[s.outcome],
                         f"{s.done}/{s.total} sets"
                         + (f" · next break {day_and_time(at, now)}" if at else ""), hold=hold)
-    common = dict(clock=clock_text(now.wall), today=today_text(today), hold=hold)
+    common = dict(clock=clock_text(now.wall), today=today_text(today), hold=hold,
+                  dots=tuple(outcomes))
     if schedule.state is State.PAUSED:
         until = schedule.pause_.until or (schedule.pause_.until_mono is not None
                                           and now.wall_at(schedule.pause_.until_mono))
@@ -100,8 +109,13 @@ def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], tod
     headline = f"Snoozed until {day_and_time(at, now)}" if schedule.session \
         else f"Next break {day_and_time(at, now)}"
     soon = at is not None and abs(now.mono_at(at) - schedule.next_break) < 1
-    detail = f"in {max(math.ceil(remaining / 60), 1)} min" if soon else ""
-    return IdleView(headline=headline, detail=detail, hint="", **common)
+    if not soon:  # the break is after closing time: no countdown to it
+        return IdleView(headline=headline, detail="", hint="", **common)
+    minutes = max(math.ceil(remaining / 60), 1)
+    wait = schedule.rules.interval_seconds
+    return IdleView(headline=headline, detail=f"in {minutes} min", hint="",
+                    countdown=min(1.0, minutes * 60 / wait), countdown_text=str(minutes),
+                    **common)
 
 
 def view_changes_at(schedule: Schedule, now: Now) -> float:

@@ -42,7 +42,7 @@ import pygame
 
 from .animation import Moment, Motion
 from .figure import Bounds, draw_figure, figure_bounds
-from .views import DoneView, ExerciseView, HoldHint, IdleView, View
+from .views import DoneView, ExerciseView, HoldHint, IdleView, NoticeView, View
 
 MIN_TEXT_FLOOR = 16
 """The smallest text height, in pixels, on the smallest screens."""
@@ -57,6 +57,9 @@ MUTED = (158, 168, 190)
 ACCENT = (78, 205, 196)
 ATTENTION = (255, 184, 56)
 TRACK = (58, 66, 86)
+ASLEEP_BACKGROUND = (4, 5, 8)
+ASLEEP_TEXT = (62, 68, 84)  # outside working hours the screen sleeps: just legible up close
+DOT_COLORS = {"completed": ACCENT, "partial": ATTENTION, "away": MUTED}  # others: hollow
 
 ELLIPSIS = "…"
 
@@ -239,6 +242,10 @@ class Plan:
     badge: pygame.Rect | None = None  # the calling marker
     hold_bar: pygame.Rect | None = None
     hold_progress: float = 0.0
+    ring: pygame.Rect | None = None  # idle: the countdown to the next break
+    ring_fraction: float = 0.0
+    dots: tuple[tuple[pygame.Rect, str], ...] = ()  # idle: one per break today
+    background: tuple[int, int, int] = BACKGROUND
 
 
 @dataclass
@@ -279,8 +286,9 @@ class Screen:
 
     def plan(self, view: View) -> Plan:
         """Where everything of *view* goes, without drawing it."""
-        if not isinstance(view, (IdleView, ExerciseView, DoneView)):
-            raise TypeError(f"cannot draw {type(view).__name__}; expected IdleView, ExerciseView or DoneView")
+        if not isinstance(view, (IdleView, ExerciseView, DoneView, NoticeView)):
+            raise TypeError(f"cannot draw {type(view).__name__}; expected a view of "
+                            "microbreak.views")
         scene = dataclasses.replace(view, hold=None)
         if isinstance(scene, ExerciseView):
             scene = dataclasses.replace(scene, since=0.0)  # paces the motion, moves nothing
@@ -325,7 +333,11 @@ class Screen:
         if self._layer is not None and key == self._layer_key and self._layer.get_size() == self.size:
             return self._layer
         layer = self.surface.copy()  # the surface's own pixel format: a fast blit
-        layer.fill(BACKGROUND)
+        layer.fill(plan.background)
+        if plan.ring is not None:
+            layer.blit(_ring(plan.ring.width, plan.ring_fraction), plan.ring)
+        for rect, outcome in plan.dots:
+            _draw_dot(layer, rect, outcome)
         if plan.card is not None:
             pygame.draw.rect(layer, CARD, plan.card, border_radius=plan.layout.margin)
         if plan.frame_color is not None:
@@ -348,21 +360,81 @@ def _plan_scene(view: View, size: tuple[int, int]) -> Plan:
         return _plan_exercise(view, size)
     if isinstance(view, DoneView):
         return _plan_done(view, size)
-    raise TypeError(f"cannot draw {type(view).__name__}; expected IdleView, ExerciseView or DoneView")
+    return _plan_notice(view, size)
 
 
 def _plan_idle(view: IdleView, size) -> Plan:
+    """The clock, when the next break is (with a ring counting down to it
+    when one is coming), and today's breaks as dots."""
     areas = layout(size, figure=False, footer_lines=_lines_needed(view.hint, size, full_width=True))
-    headline = ATTENTION if view.heads_up else TEXT
+    text, muted = (ASLEEP_TEXT, ASLEEP_TEXT) if view.asleep else (TEXT, MUTED)
+    headline = ATTENTION if view.heads_up else text
+    if not view.hint:  # no hint: the body may use the footer's room too
+        areas = dataclasses.replace(areas, body=areas.body.union(areas.footer))
+    body, ring, ring_texts = areas.body, None, []
+    if view.countdown is not None and not view.asleep:
+        body, ring = _split_for_ring(areas)
+        inside = ring.inflate(-ring.width // 4, -ring.width // 4)
+        inside_paras = [_Para(view.countdown_text, 2.2, 1, text, "center", gap=0)]
+        if inside.height >= areas.min_text * 4:  # room for the unit under the number
+            inside_paras.append(_Para("min", 1.0, 1, muted, "center", gap=0))
+        ring_texts = _fit(inside_paras, inside, areas.min_text, areas.min_text, valign="center")
+    dot = max(6, round(areas.min_text * 0.55))
+    if view.dots:
+        body = pygame.Rect(body.left, body.top, body.width, body.height - dot * 2)
+    detail = "" if ring is not None else view.detail
     paras = [
-        _Para(view.clock, 3.2, 1, TEXT, "center", gap=0),
+        _Para(view.clock, 3.2, 1, text, "center", gap=0),
         _Para(view.headline, 1.5, 1, headline, "center", gap=0.4, fallback_lines=2),
-        _Para(view.detail, 1.1, 1, MUTED, "center", fallback_lines=2),
-        _Para(view.today, 1.0, 1, MUTED, "center", gap=0.6, fallback_lines=2),
+        _Para(detail, 1.1, 1, muted, "center", fallback_lines=2),
+        _Para(view.today, 1.0, 1, muted, "center", gap=0.6, fallback_lines=2),
     ]
-    texts = _fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.6), valign="center")
-    texts += _footer_hint(view.hint, areas, ATTENTION if view.heads_up else MUTED)
-    return Plan(areas, tuple(texts), frame_color=ATTENTION if view.heads_up else None)
+    texts = _fit(paras, body, areas.min_text, round(areas.min_text * 1.6), valign="center")
+    texts += ring_texts
+    texts += _footer_hint(view.hint, areas, ATTENTION if view.heads_up else muted)
+    dots = _dot_row(view.dots, body, max((t.rect.bottom for t in texts if body.contains(t.rect)),
+                                         default=body.centery), dot)
+    return Plan(areas, tuple(texts), frame_color=ATTENTION if view.heads_up else None,
+                ring=ring, ring_fraction=view.countdown or 0.0, dots=dots,
+                background=ASLEEP_BACKGROUND if view.asleep else BACKGROUND)
+
+
+def _split_for_ring(areas: Layout) -> tuple[pygame.Rect, pygame.Rect]:
+    """The body with room taken for the countdown ring: at the left on a
+    landscape screen, above on a square one. Returns (what is left, the ring)."""
+    body, margin = areas.body, areas.margin
+    if is_landscape(areas.size):
+        side = min(body.height, round(body.width * 0.38))
+        ring = pygame.Rect(body.left, body.centery - side // 2, side, side)
+        return pygame.Rect(ring.right + margin, body.top, body.right - ring.right - margin,
+                           body.height), ring
+    side = min(round(body.height * 0.34), body.width // 2)
+    ring = pygame.Rect(body.centerx - side // 2, body.top, side, side)
+    return pygame.Rect(body.left, ring.bottom + margin // 2, body.width,
+                       body.bottom - ring.bottom - margin // 2), ring
+
+
+def _dot_row(outcomes, area: pygame.Rect, below: int, size: int):
+    """Dots in a row under the text, centred; as many of the latest as fit."""
+    if not outcomes:
+        return ()
+    step = round(size * 1.6)
+    fits = max(1, (area.width + step - size) // step)
+    shown = outcomes[-fits:]
+    width = size + step * (len(shown) - 1)
+    left = area.centerx - width // 2
+    top = min(below + size // 2, area.bottom + size)
+    return tuple((pygame.Rect(left + i * step, top, size, size), outcome)
+                 for i, outcome in enumerate(shown))
+
+
+def _plan_notice(view: NoticeView, size) -> Plan:
+    areas = layout(size, figure=False, footer_lines=_lines_needed(view.hint, size, full_width=True))
+    paras = [_Para(view.title, 1.8, 2, ATTENTION, "center", gap=0)]
+    paras += [_Para(line, 1.0, 3, TEXT, "center", gap=0.5) for line in view.lines]
+    texts = _fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.4), valign="center")
+    texts += _footer_hint(view.hint, areas, ACCENT)
+    return Plan(areas, tuple(texts))
 
 
 def _plan_exercise(view: ExerciseView, size) -> Plan:
@@ -686,6 +758,17 @@ def _ring(size: int, fraction: float, tick: bool = False) -> pygame.Surface:
             del _rings[next(iter(_rings))]
         image = _rings[key] = pygame.transform.smoothscale(big, (size, size))
     return image
+
+
+def _draw_dot(surface, rect: pygame.Rect, outcome: str) -> None:
+    """A break of today: filled for done (amber for partly), hollow for missed
+    or skipped."""
+    color = DOT_COLORS.get(outcome)
+    radius = rect.width / 2
+    if color is not None:
+        pygame.draw.circle(surface, color, rect.center, radius)
+    else:
+        pygame.draw.circle(surface, TRACK, rect.center, radius, max(2, rect.width // 5))
 
 
 def _draw_badge(surface, rect):

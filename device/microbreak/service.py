@@ -8,6 +8,7 @@ changed, and sleeps in the inbox until the next deadline or the next event
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import signal
 import time
@@ -22,7 +23,7 @@ from .clock import Now, SystemClock
 from .control import SOCKET_NAME, ControlError, ControlServer
 from .effects import BreakEnded, BreakStarted, Cue, Flash, SetConfirmed
 from .exercises import load_exercises
-from .gestures import HoldThresholds
+from .gestures import Gesture, HoldThresholds
 from .hardware import ButtonDown, ButtonUp, Hardware, Motion
 from .history import History
 from .inbox import Inbox
@@ -48,6 +49,9 @@ class Request:
     verb: str
     args: dict
     reply: Future
+
+
+FIRST_START = "first_start"  # the notice to check with a physician, shown once
 
 
 class Stop:
@@ -80,10 +84,7 @@ class Service:
                                  songs=self._songs, wall=lambda: self.clock.now().wall)
         self.thresholds = HoldThresholds(settings.button.snooze_hold_seconds,
                                          settings.button.skip_hold_seconds)
-        names = [e.name for e in exercises]
-        last = self.history.last_exercise()
-        rotation = names.index(last) + 1 if last in names else 0
-        self.schedule = Schedule(Rules.from_settings(settings), names, self.clock.now(), rotation)
+        self.schedule = self._new_schedule()
         if not self.clock.now().trusted:
             log.warning("the wall clock is not set yet: breaks follow the interval alone "
                         "until it is (working hours need the time of day)")
@@ -97,6 +98,7 @@ class Service:
         self._release: tuple[float, Future] | None = None  # simulator press/hold in progress
         self._waiting: list[Future] = []  # answered once the button is released
         self._running = False
+        self.notice = False  # the first-start notice is on screen (set when run starts)
         self.notifier = Notifier()
         self._settings_error: str | None = None  # why the last reload was refused
 
@@ -112,6 +114,9 @@ class Service:
         if self.frontend is not None and self.frontend.fileno() is not None:
             self.inbox.watch(self.frontend.fileno())
         self._running = True
+        # With a screen, the first start shows the health notice, and breaks
+        # wait until someone at the desk has pressed the button to say they read it.
+        self.notice = self.frontend is not None and not self.history.acknowledged(FIRST_START)
         self.hardware.sounder.play("startup")
         now = self.clock.now()
         self.notifier.status(self.status_line(now))
@@ -120,7 +125,8 @@ class Service:
         try:
             while self._running:
                 now = self.clock.now()
-                self.apply(self.schedule.advance(now), now)
+                if not self.notice:
+                    self.apply(self.schedule.advance(now), now)
                 self.refresh(now)
                 self.notifier.status(self.status_line(now))
                 self.notifier.ping_if_due()
@@ -167,9 +173,12 @@ class Service:
             shown = (id(session), session.index) if self.schedule.state is State.BREAK else None
             if shown != self._exercise_shown:
                 self._exercise_shown, self._exercise_since = shown, time.monotonic()
+            if self.notice:
+                self.frontend.show(dataclasses.replace(presenter.FIRST_START, hold=hold))
+                return
             self.frontend.show(presenter.present(self.schedule, now, self.exercises,
                                                  self.today(now), self.thresholds, hold,
-                                                 self._exercise_since))
+                                                 self._exercise_since, self.outcomes(now)))
 
     def handle(self, event: object) -> None:
         if isinstance(event, Motion):
@@ -181,7 +190,11 @@ class Service:
             self._held_since = None
             gesture = self.thresholds.classify(held)
             log.info("button held %.2f s: %s", held, gesture.value)
-            self._act(lambda now: self.schedule.gesture(gesture, now))
+            if self.notice:
+                if gesture is Gesture.PRESS:
+                    self._acknowledge_notice()
+            else:
+                self._act(lambda now: self.schedule.gesture(gesture, now))
             for future in self._waiting:
                 future.set_result(self.status())
             self._waiting.clear()
@@ -221,6 +234,19 @@ class Service:
                 self.hardware.sounder.play(effect.name)
             elif isinstance(effect, Flash):
                 self.hardware.light.flash()
+
+    def _new_schedule(self) -> Schedule:
+        """A schedule starting now, the exercises' rotation carried on from the history."""
+        names = list(self.exercises)
+        last = self.history.last_exercise()
+        rotation = names.index(last) + 1 if last in names else 0
+        return Schedule(Rules.from_settings(self.settings), names, self.clock.now(), rotation)
+
+    def _acknowledge_notice(self) -> None:
+        self.history.acknowledge(FIRST_START, self.clock.now().wall)
+        self.notice = False
+        self.schedule = self._new_schedule()  # the first interval starts now
+        log.info("first-start notice acknowledged")
 
     def reload(self) -> list[str]:
         """Read the settings file again and apply it whole, or raise
@@ -266,20 +292,32 @@ class Service:
 
     def status_line(self, now: Now) -> str:
         """One line for ``systemctl status``: "Next break 14:35 · 2 of 3 breaks done today"."""
+        if self.notice:
+            return "Waiting for a press of the button: the first-start notice is on screen"
         line = presenter.status_line(self.schedule, now, self.today(now))
         if self._settings_error:
             line += f" · settings error, kept the last good ones: {self._settings_error}"
         return line
 
     def today(self, now: Now):
+        """Today's counts (cached until a break or set changes them)."""
+        return self._day(now)[1]
+
+    def outcomes(self, now: Now) -> tuple[str, ...]:
+        """How today's breaks ended, oldest first."""
+        return self._day(now)[2]
+
+    def _day(self, now: Now) -> tuple:
         day = now.wall.date()
         if self._today_cache is None or self._today_cache[0] != day:
-            self._today_cache = (day, self.history.day_counts(day))
-        return self._today_cache[1]
+            self._today_cache = (day, self.history.day_counts(day),
+                                 self.history.day_outcomes(day))
+        return self._today_cache
 
     def status(self, now: Now | None = None) -> dict:
         now = now or self.clock.now()
         result = presenter.status(self.schedule, now, self.today(now))
+        result["notice"] = FIRST_START if self.notice else None
         result["speed"] = self.clock.speed
         result["simulated"] = self.simulated
         return result
@@ -346,6 +384,9 @@ class Service:
         return self.history.recent(limit)
 
     def _verb_break_now(self, request):
+        if self.notice:
+            raise ControlError("the first-start notice is on the screen: someone at the desk "
+                               "presses the button to acknowledge it, then breaks begin")
         state = self.schedule.state
         if state is State.BREAK:
             raise ControlError("a break is already on")

@@ -34,6 +34,9 @@ class IdleView:
     heads_up: bool = False
     hold: HoldHint | None = None
     asleep: bool = False  # outside working hours: the screen sleeps (drawn dark)
+    countdown: float | None = None  # the part of the wait still to go, 1.0 → 0.0: a ring
+    countdown_text: str = ""  # inside the ring: "23" (minutes)
+    dots: tuple[str, ...] = ()  # today's breaks, oldest first: their outcomes
 
 
 @dataclass(frozen=True)
@@ -57,4 +60,14 @@ class DoneView:
     hold: HoldHint | None = None
 
 
-View = IdleView | ExerciseView | DoneView
+@dataclass(frozen=True)
+class NoticeView:
+    """A message the person must acknowledge with a press (the first start)."""
+
+    title: str
+    lines: tuple[str, ...]
+    hint: str  # "Press the button to begin"
+    hold: HoldHint | None = None
+
+
+View = IdleView | ExerciseView | DoneView | NoticeView
