@@ -1,7 +1,8 @@
-"""Screenshots of the simulator for the README: each scene, as people see it.
+"""Screenshots of the simulator for the README: each scene and state, as
+people see it.
 
-Runs the headless simulator (real service, mock pins) and drives it through a
-break with the CLI verbs, saving the window at each scene::
+Runs the headless simulator (the real service on mock pins) and drives it with
+the same requests the CLI sends, saving the window at each scene::
 
     python tools/screenshots.py docs/screenshots [--size 320x240]
 """
@@ -9,11 +10,14 @@ break with the CLI verbs, saving the window at each scene::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +25,8 @@ sys.path.insert(0, str(ROOT / "device"))
 
 from microbreak.control import ControlError, call  # noqa: E402
 
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ALWAYS = "".join(f'{day} = "00:00-24:00"\n' for day in DAYS)
 CONFIG = """
 [schedule]
 interval_minutes = 2
@@ -28,10 +34,66 @@ heads_up_seconds = 60
 [break]
 recue_minutes = 30
 summary_seconds = 60
+[presence]
+enabled = true
+empty_after_seconds = 10
 [screen]
 size = "{size}"
 [hours]
-""" + "".join(f'{day} = "00:00-24:00"\n' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+{hours}"""
+
+
+def opening_later_today() -> str:
+    """Working hours that start two hours from now: off hours, for a while."""
+    start = datetime.now() + timedelta(hours=2)
+    if start.date() != datetime.now().date():
+        return ""  # near midnight: no opening today, and the screen says when
+    return f'{DAYS[start.weekday()]} = "{start:%H:%M}-23:59"\n'
+
+
+class Simulator:
+    def __init__(self, folder: Path, size: str, hours: str, shots: Path, suffix: str):
+        self.runtime = folder / "run"
+        self.shots, self.suffix = shots, suffix
+        config = folder / f"config-{len(hours)}.toml"
+        config.write_text(CONFIG.format(size=size, hours=hours))
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "device"), SDL_VIDEODRIVER="dummy")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "microbreak", "simulate", "--headless", "--speed", "30",
+             "--config", str(config), "--state-dir", str(folder / "state"),
+             "--runtime-dir", str(self.runtime)], env=env, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            with contextlib.suppress(ControlError):
+                self.status()
+                return
+            time.sleep(0.05)
+
+    def ask(self, verb, **args):
+        return call(verb, args, runtime=self.runtime)
+
+    def status(self):
+        return self.ask("status")
+
+    def shot(self, name: str) -> None:
+        path = (self.shots / f"{name}{self.suffix}.png").resolve()
+        self.ask("screenshot", path=str(path))
+        print(path)
+
+    def wait_for(self, state: str) -> None:
+        while self.status()["state"] != state:
+            time.sleep(0.05)
+
+    def holding(self, seconds: float, shot_at: float, name: str) -> None:
+        """Hold the button for *seconds*, and take a shot *shot_at* seconds in."""
+        holder = threading.Thread(target=self.ask, args=("hold",), kwargs={"seconds": seconds})
+        holder.start()
+        time.sleep(shot_at)
+        self.shot(name)
+        holder.join()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
 
 
 def main() -> None:
@@ -42,54 +104,37 @@ def main() -> None:
     args.folder.mkdir(parents=True, exist_ok=True)
     suffix = "" if args.size == "320x240" else f"-{args.size}"
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        (tmp / "config.toml").write_text(CONFIG.format(size=args.size))
-        runtime = tmp / "run"
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "device"), SDL_VIDEODRIVER="dummy")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "microbreak", "simulate", "--headless", "--speed", "30",
-             "--config", str(tmp / "config.toml"), "--state-dir", str(tmp / "state"),
-             "--runtime-dir", str(runtime)], env=env)
-
-        def status():
-            return call("status", runtime=runtime)
-
-        def shot(name):
-            path = (args.folder / f"{name}{suffix}.png").resolve()
-            call("screenshot", {"path": str(path)}, runtime=runtime)
-            print(path)
-
-        def wait_for(state):
-            while status()["state"] != state:
-                time.sleep(0.05)
-
+        sim = Simulator(Path(tmp), args.size, ALWAYS, args.folder, suffix)
         try:
-            for _ in range(200):
-                try:
-                    status()
-                    break
-                except ControlError:
-                    time.sleep(0.05)
-            shot("idle")
-            wait_for("heads_up")
-            shot("heads-up")
-            wait_for("break")
-            time.sleep(0.2)
-            shot("exercise")
-            call("press", runtime=runtime)
-            holding = subprocess.Popen(
-                [sys.executable, "-m", "microbreak", "hold", "3.5", "--runtime-dir",
-                 str(runtime)], env=env, stdout=subprocess.DEVNULL)
-            time.sleep(3)
-            shot("holding")
-            holding.wait()
-            call("break-now", runtime=runtime)
-            call("press", runtime=runtime)
+            sim.shot("notice")
+            sim.ask("press")  # the person has read the health notice
+            sim.ask("motion", moving=True)
+            sim.shot("idle")
+            sim.wait_for("heads_up")
+            sim.shot("heads-up")
+            sim.wait_for("break")
+            time.sleep(1.2)  # into the movement
+            sim.shot("exercise")
+            sim.ask("press")
+            sim.holding(3.0, 2.6, "holding")  # a snooze, about to be let go
+            sim.shot("snoozed")
+            sim.ask("break-now")
+            sim.ask("press")
             time.sleep(0.5)
-            shot("done")
+            sim.shot("done")
+            sim.ask("pause", until="13:00")
+            sim.shot("paused")
+            sim.ask("resume")
+            sim.ask("motion", moving=False)
+            time.sleep(1)  # still for 30 s at 30x: the desk counts as empty
+            sim.shot("desk-empty")
         finally:
-            process.terminate()
-            process.wait(10)
+            sim.stop()
+        sim = Simulator(Path(tmp), args.size, opening_later_today(), args.folder, suffix)
+        try:
+            sim.shot("off-hours")
+        finally:
+            sim.stop()
 
 
 if __name__ == "__main__":
