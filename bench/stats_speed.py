@@ -1,8 +1,9 @@
-"""How fast ``microbreak stats`` answers over ten years of history.
+"""How fast ``microbreak stats`` answers as the history grows: 1,000, 10,000
+and 100,000 breaks (about five months, four years and forty years of a
+working day's ten breaks; four in five completed, two sets each).
 
-Builds a history of about 25,000 breaks (ten breaks a working day, 250 working
-days a year, ten years; four in five completed, two sets each), then prints
-medians, in milliseconds, each beside a baseline measured in the same run:
+For each size, medians in milliseconds, each beside a baseline measured in
+the same run:
 
 - in-process: opening the file read-only and computing everything ``stats``
   shows, with its text, against opening it and ``SELECT count(*)``;
@@ -12,17 +13,13 @@ medians, in milliseconds, each beside a baseline measured in the same run:
 The rows are inserted in one transaction for speed; the service writes the
 same rows one short synced transaction at a time.
 
-    python benchmarks/stats_speed.py [--breaks 25000] [--runs 21]
+    python -m bench.stats_speed [--quick] [--json FILE]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,8 +27,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "device"))
+from .common import main, median, row, service_env
 
 from microbreak.cli import format_stats  # noqa: E402
 from microbreak.history import HISTORY_FILE, History, open_read_only  # noqa: E402
@@ -84,7 +80,7 @@ def median_ms(function, runs: int) -> float:
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return median(times) * 1000
 
 
 def in_process(path: Path, today: date) -> str:
@@ -104,48 +100,47 @@ def baseline(path: Path) -> int:
 
 
 def command(*args: str) -> None:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "device"))
-    subprocess.run([sys.executable, "-m", "microbreak", *args], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "microbreak", *args], env=service_env(), check=True,
                    stdout=subprocess.DEVNULL)
 
 
-def machine() -> str:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith(("model name", "Model")):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{platform.machine()}, {os.cpu_count()} cores {model}".strip()
-            + f", Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}")
+SIZES = (1_000, 10_000, 100_000)
+TARGET = 200.0  # ms for the whole command
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--breaks", type=int, default=25_000)
-    parser.add_argument("--runs", type=int, default=21)
-    args = parser.parse_args()
+def measure_size(breaks: int, runs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="microbreak-stats-") as folder:
         path = Path(folder) / HISTORY_FILE
-        today = build(path, args.breaks)
+        today = build(path, breaks)
         size = sum(p.stat().st_size for p in Path(folder).iterdir())
         count = baseline(path)
         in_process(path, today)  # warm the page cache
-        stats_ms = median_ms(lambda: in_process(path, today), args.runs)
-        count_ms = median_ms(lambda: baseline(path), args.runs)
-        runs = max(args.runs // 3, 3)
-        command_ms = median_ms(lambda: command("stats", "--state-dir", folder), runs)
-        startup_ms = median_ms(lambda: command("--version"), runs)
-    print(f"machine: {machine()}")
-    print(f"history: {count} breaks, {size / 1e6:.1f} MB")
-    print(f"in-process stats:      {stats_ms:7.1f} ms  (baseline SELECT count(*): "
-          f"{count_ms:.2f} ms)")
-    print(f"'microbreak stats':    {command_ms:7.1f} ms  (baseline 'microbreak --version': "
-          f"{startup_ms:.1f} ms; stats itself {command_ms - startup_ms:.1f} ms)")
-    print(f"medians of {args.runs} and {runs} runs; target: at most 200 ms for the command")
+        command_runs = max(runs // 3, 3)
+        return {
+            "breaks": count, "bytes": size,
+            "stats_ms": median_ms(lambda: in_process(path, today), runs),
+            "count_ms": median_ms(lambda: baseline(path), runs),
+            "command_ms": median_ms(lambda: command("stats", "--state-dir", folder),
+                                    command_runs),
+            "startup_ms": median_ms(lambda: command("--version"), command_runs),
+            "runs": runs, "command_runs": command_runs,
+        }
+
+
+def measure(quick: bool = False) -> dict:
+    sizes, runs = ((1_000,), 3) if quick else (SIZES, 21)
+    results = {breaks: measure_size(breaks, runs) for breaks in sizes}
+    rows = []
+    for breaks, r in results.items():
+        where = f"{breaks:,} breaks ({r['bytes'] / 1e6:.1f} MB)"
+        rows.append(row(f"stats in-process, {where}", r["stats_ms"], "ms",
+                        baseline=r["count_ms"], baseline_what="SELECT count(*)"))
+        rows.append(row(f"'microbreak stats', {where}", r["command_ms"], "ms",
+                        baseline=r["startup_ms"], baseline_what="'microbreak --version'",
+                        target=TARGET))
+    return {"name": "stats_speed", "rows": rows,
+            "data": {str(breaks): r for breaks, r in results.items()}}
 
 
 if __name__ == "__main__":
-    main()
+    main(measure, __doc__)

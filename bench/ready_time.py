@@ -2,28 +2,25 @@
 
 Plays systemd's part (a datagram socket named by NOTIFY_SOCKET), starts the
 service with mock pins, with no screen and with a 320x240 screen on SDL's
-dummy driver, and prints the median of several runs against a baseline
+dummy driver, and takes the median of several runs against a baseline
 measured the same way: a bare Python that imports systemd-python and says
 READY=1 at once.
 
-    python benchmarks/ready_time.py [--runs 5]
+    python -m bench.ready_time [--quick] [--json FILE]
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import platform
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ALWAYS = "".join(f'{d} = "00:00-24:00"\n' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+from .common import ALWAYS, main, median, row, service_env
+
+TARGET = 1.5  # seconds
 BASELINE = "from systemd.daemon import notify; notify('READY=1')"
 
 
@@ -32,8 +29,7 @@ def time_to_ready(command: list[str], folder: Path) -> float:
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
         sock.bind(str(path))
         sock.settimeout(30)
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "device"), NOTIFY_SOCKET=str(path),
-                   SDL_VIDEODRIVER="dummy")
+        env = service_env(NOTIFY_SOCKET=str(path))
         start = time.monotonic()
         process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
         try:
@@ -53,25 +49,25 @@ def service(folder: Path, screen: str) -> list[str]:
             "--state-dir", str(folder / "state"), "--runtime-dir", str(folder / "run")]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+def measure(quick: bool = False) -> dict:
+    runs = 2 if quick else 5
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         cases = {
-            "baseline (python + systemd-python, READY at once)": [sys.executable, "-c", BASELINE],
-            "microbreak run, no screen": service(folder, "none"),
-            "microbreak run, 320x240 screen": service(folder, "320x240"),
+            "baseline": [sys.executable, "-c", BASELINE],
+            "no screen": service(folder, "none"),
+            "320x240 screen": service(folder, "320x240"),
         }
-        medians = {name: statistics.median(time_to_ready(cmd, folder) for _ in range(runs))
+        seconds = {name: [time_to_ready(cmd, folder) for _ in range(runs)]
                    for name, cmd in cases.items()}
-    base = next(iter(medians.values()))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; median of {runs} runs, exec to READY=1")
-    for name, seconds in medians.items():
-        print(f"  {name:<52} {seconds * 1000:7.0f} ms  {seconds / base:5.1f}x")
+    base = median(seconds.pop("baseline"))
+    rows = [row(f"exec to READY=1, {name} (median of {runs})", median(times), "s",
+                baseline=base, baseline_what="python + systemd-python, READY at once",
+                target=TARGET)
+            for name, times in seconds.items()]
+    return {"name": "ready_time", "rows": rows,
+            "data": {"runs": runs, "baseline": base, "seconds": seconds}}
 
 
 if __name__ == "__main__":
-    main()
+    main(measure, __doc__)
