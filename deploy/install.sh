@@ -125,15 +125,16 @@ available() {  # available PACKAGE: apt has a version of it to install
 
 debian_packages() {
     if ! command -v apt-get >/dev/null 2>&1; then
-        say "no apt-get here: install python3-venv and python3-systemd yourself"
+        say "no apt-get here: install python3-venv, python3-systemd and procps yourself"
         return 0
     fi
-    # Required: venv, and sd_notify for Type=notify. The pin libraries come from
+    # Required: venv, sd_notify for Type=notify, and /bin/kill (procps: not in a
+    # minimal Debian) for the unit's ExecReload. The pin libraries come from
     # Debian where it has them (Raspberry Pi OS does): lgpio drives /dev/gpiochip*
     # on every Pi, the Pi 5 included; rpi-lgpio is RPi.GPIO on top of lgpio. An
     # RPi.GPIO that is already installed (python3-rpi.gpio) is left alone.
     missing=""
-    for package in python3 python3-venv python3-systemd; do
+    for package in python3 python3-venv python3-systemd procps; do
         installed "$package" || missing="$missing $package"
     done
     if [ -n "$missing" ]; then
