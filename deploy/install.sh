@@ -30,7 +30,7 @@ HARDWARE_GROUPS="gpio video render audio"
 
 usage() {
     cat <<'EOF'
-usage: sudo ./deploy/install.sh [--root DIR] [--no-venv] [--offline]
+usage: sudo ./deploy/install.sh [--root DIR] [--no-venv] [--offline] [--wheels DIR]
        sudo ./deploy/install.sh --uninstall [--purge] [--root DIR]
 
 Installs microbreak from this checkout as the systemd service 'microbreak',
@@ -46,6 +46,11 @@ enables and starts it. Running it again changes only what differs.
   --offline    install the package without downloading anything: its
                dependencies and the build backend (hatchling) must already be
                importable by the venv's Python
+  --wheels DIR take the Python packages from the wheels in DIR instead of
+               downloading them (a Pi with no internet): microbreak's
+               dependencies and its build backend, hatchling; e.g. made with
+               'pip download -d DIR gpiozero pygame-ce tomlkit hatchling' on a
+               machine of the same kind (processor, Python version)
   -h, --help   this help
 EOF
 }
@@ -58,6 +63,7 @@ uninstall=false
 purge=false
 make_venv=true
 offline=false
+wheels=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --root) [ $# -ge 2 ] || { usage >&2; exit 2; }; root="$2"; shift ;;
@@ -66,6 +72,8 @@ while [ $# -gt 0 ]; do
         --purge) purge=true ;;
         --no-venv) make_venv=false ;;
         --offline) offline=true ;;
+        --wheels) [ $# -ge 2 ] || { usage >&2; exit 2; }; wheels="$2"; shift ;;
+        --wheels=*) wheels="${1#--wheels=}" ;;
         -h|--help) usage; exit 0 ;;
         *) printf 'microbreak: unknown option: %s\n' "$1" >&2; usage >&2; exit 2 ;;
     esac
@@ -78,6 +86,10 @@ if [ -n "$root" ]; then
     [ -d "$root" ] || fail "--root $root: no such directory"
     root=$(cd "$root" && pwd)
     [ "$root" != / ] || root=""
+fi
+if [ -n "$wheels" ]; then
+    [ -d "$wheels" ] || fail "--wheels $wheels: no such directory"
+    wheels=$(cd "$wheels" && pwd)
 fi
 host=true   # act on this machine: apt-get, users, systemctl
 [ -z "$root" ] || host=false
@@ -215,6 +227,9 @@ python_env() {
     set -- --quiet --disable-pip-version-check
     if $offline; then
         set -- "$@" --no-index --no-deps --no-build-isolation
+    fi
+    if [ -n "$wheels" ]; then
+        set -- "$@" --no-index --find-links "$wheels"
     fi
     "$venv/bin/python" -m pip install "$@" "$source_dir"
     printf '%s\n' "$digest" >"$stamp"

@@ -1,0 +1,114 @@
+#!/bin/sh
+# Builds the VM test's Debian bookworm image: a root file system as an ext4
+# file, with the kernel and initrd beside it for qemu's -kernel/-initrd.
+#
+#   sh tests/vm/build-image.sh OUT KERNEL_VERSION GPIO_SIM_KO LGPIO_WHEEL
+#
+# OUT is a new directory; it gets root.img, vmlinuz and initrd.img. The image
+# is what a Raspberry Pi OS Lite card has that matters here, and no more:
+# systemd, udev, procps, Python 3.11 with venv and python3-systemd, sudo, a person
+# 'pi' who may sudo, the group 'gpio' with the udev rule that gives it the GPIO
+# chips, and lgpio for the system's Python (Raspberry Pi OS's python3-lgpio).
+# It also holds the kernel's gpio-sim module (built out of tree by vmtest.py)
+# and vmtest.service, which runs the scenario from the second disk.
+# Run as root; it downloads Debian packages and nothing else.
+set -eu
+
+[ $# -eq 4 ] || { echo "usage: $0 OUT KERNEL_VERSION GPIO_SIM_KO LGPIO_WHEEL" >&2; exit 2; }
+out=$1 kver=$2 module=$3 lgpio=$4
+mirror=${MICROBREAK_VM_MIRROR:-http://deb.debian.org/debian}
+security=${MICROBREAK_VM_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+here=$(cd "$(dirname "$0")" && pwd)
+
+[ ! -e "$out" ] || { echo "$out exists" >&2; exit 1; }
+work="$out.building-$$"
+rootfs="$work/rootfs"
+mounted=""
+cleanup() {
+    for point in $mounted; do umount "$point" 2>/dev/null || umount -l "$point" || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+mkdir -p "$rootfs"
+
+step() { printf 'image: %s\n' "$*"; }
+in_root() { chroot "$rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+    DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
+
+step "debootstrap bookworm (minbase) from $mirror"
+debootstrap --variant=minbase \
+    --include=systemd-sysv,udev,kmod,procps,python3,python3-venv,python3-systemd,sudo \
+    bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+    tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+
+cat >"$rootfs/etc/apt/sources.list" <<EOF
+deb $mirror bookworm main
+deb $mirror bookworm-updates main
+deb $security bookworm-security main
+EOF
+# A small initrd: only what finds the root disk. The default (most modules)
+# takes longer to make and to unpack under emulation.
+mkdir -p "$rootfs/etc/initramfs-tools/conf.d"
+echo "MODULES=list" >"$rootfs/etc/initramfs-tools/conf.d/vmtest.conf"
+printf '%s\n' virtio_pci virtio_blk ext4 >>"$rootfs/etc/initramfs-tools/modules"
+for point in proc sys dev; do
+    mount --bind "/$point" "$rootfs/$point"
+    mounted="$rootfs/$point $mounted"
+done
+
+step "updates and the kernel $kver"
+{
+    in_root apt-get update -q
+    in_root apt-get -y -q upgrade
+    in_root apt-get install -y -q --no-install-recommends "linux-image-$kver"
+} >"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; exit 1; }
+in_root apt-get clean
+
+step "gpio-sim, lgpio, the gpio group and its udev rule, the person 'pi'"
+install -D -m 644 "$module" "$rootfs/lib/modules/$kver/extra/gpio-sim.ko"
+# What a VM needs of the modules: the rest is most of the image's size.
+modules="$rootfs/lib/modules/$kver/kernel"
+rm -rf "$modules/sound" "$modules/net" "$modules/drivers/gpu" "$modules/drivers/net" \
+    "$modules/drivers/media" "$modules/drivers/infiniband" "$modules/drivers/scsi" \
+    "$modules/drivers/usb" "$modules/drivers/staging" "$modules/drivers/bluetooth" \
+    "$modules/drivers/hid" "$modules/drivers/iio" "$modules/drivers/isdn" \
+    "$modules/drivers/mtd" "$modules/drivers/md" "$modules/drivers/input" \
+    "$modules/drivers/hwmon" "$modules/drivers/video" "$modules/drivers/watchdog" \
+    "$modules/drivers/ata" "$modules/drivers/nvme" "$modules/drivers/target"
+in_root depmod "$kver"
+site="$rootfs/usr/local/lib/python3.11/dist-packages"
+mkdir -p "$site"
+python3 -m zipfile -e "$lgpio" "$site"
+in_root groupadd --system gpio
+cat >"$rootfs/etc/udev/rules.d/60-gpiochip.rules" <<'EOF'
+# As Raspberry Pi OS: the group gpio may use the GPIO chips.
+SUBSYSTEM=="gpio", KERNEL=="gpiochip*", GROUP="gpio", MODE="0660"
+EOF
+in_root useradd --create-home --shell /bin/bash --groups sudo,gpio pi
+echo "pi ALL=(ALL) NOPASSWD: ALL" >"$rootfs/etc/sudoers.d/010_pi-nopasswd"
+chmod 440 "$rootfs/etc/sudoers.d/010_pi-nopasswd"
+echo deskpi >"$rootfs/etc/hostname"
+printf '127.0.0.1 localhost\n127.0.1.1 deskpi\n' >"$rootfs/etc/hosts"
+printf '/dev/vda / ext4 rw,noatime 0 1\n/dev/vdb /mnt/vmtest ext4 ro,noatime 0 0\n' \
+    >"$rootfs/etc/fstab"
+mkdir -p "$rootfs/mnt/vmtest"
+install -m 644 "$here/guest/vmtest.service" "$rootfs/etc/systemd/system/vmtest.service"
+in_root systemctl enable --quiet vmtest.service
+# Nothing at boot that the test does not need.
+in_root systemctl mask --quiet apt-daily.timer apt-daily-upgrade.timer \
+    systemd-timesyncd.service e2scrub_all.timer fstrim.timer 2>/dev/null || true
+
+for point in $mounted; do umount "$point"; done
+mounted=""
+cp "$rootfs/boot/vmlinuz-$kver" "$work/vmlinuz"
+cp "$rootfs/boot/initrd.img-$kver" "$work/initrd.img"
+rm -rf "$rootfs/boot"/* "$rootfs/usr/share/doc" "$rootfs/usr/share/man" \
+    "$rootfs/usr/share/info" "$rootfs/usr/share/locale" "$rootfs/var/lib/apt/lists"/* \
+    "$rootfs/var/cache/apt"/* "$rootfs/var/log"/*.log
+used=$(du -sm "$rootfs" | cut -f1)
+step "root file system: $used MB; making root.img"
+mkfs.ext4 -q -F -L root -d "$rootfs" "$work/root.img" "$((used + 400))M"
+rm -rf "$rootfs"
+mv "$work" "$out"
+trap - EXIT INT TERM
+step "done: $out"

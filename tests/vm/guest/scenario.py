@@ -1,0 +1,489 @@
+"""The VM test's scenario, run as root by vmtest.service inside the guest.
+
+A person's Raspberry Pi, as far as this machine can be one: a simulated GPIO
+chip (gpio-sim) in place of the Pi's, the checkout copied to /home/pi as a
+clone would be, then ``sudo ./deploy/install.sh`` as the README says (with
+``--wheels``: the guest has no network, so the Python packages come from a
+folder the host filled). Then the service is driven through its lines: the
+LED and buzzer lines are read from gpio-sim's sysfs files, the button line is
+pulled down and up. Everything it sees goes to stdout (the host's report
+file); the last line is ``RESULT: PASS`` or ``RESULT: FAIL: <why>``, followed
+on failure by the service's status and journal.
+
+Only the standard library: it runs on the guest's own Python.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import pwd
+import grp
+import re
+import shutil
+import signal
+import stat
+import struct
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+RUN = Path("/mnt/vmtest")  # the disk the host made for this run
+OPTIONS = json.loads((RUN / "options.json").read_text())
+GUEST = RUN / "guest"  # tests/vm/guest/ of the checkout
+HOME = Path("/home/pi")
+CHECKOUT = HOME / "microbreak"
+WHEELS = HOME / "wheels"
+DROPINS = Path("/etc/systemd/system/microbreak.service.d")
+CONFIG = Path("/etc/microbreak/config.toml")
+VENV_PYTHON = "/opt/microbreak/venv/bin/python"
+
+BUTTON, LED, BUZZER = 17, 27, 18  # the settings' defaults, BCM numbers
+NUM_LINES = 54  # as a Pi 4's gpiochip0
+GPIO_GET_LINEINFO_IOCTL = 0xC048B402  # <linux/gpio.h>, struct gpioline_info
+GPIOLINE_FLAG_KERNEL = 1  # the line is in use
+
+# device/microbreak/journal.py's MESSAGE_IDs (read from the checkout at run time)
+MESSAGE_IDS: dict[str, str] = {}
+
+
+class Failed(Exception):
+    """A step found the device not doing what it should; the message says what."""
+
+
+def uptime() -> float:
+    return float(Path("/proc/uptime").read_text().split()[0])
+
+
+def say(text: str) -> None:
+    print(f"[{uptime():7.1f}] {text}", flush=True)
+
+
+@contextlib.contextmanager
+def step(name: str):
+    say(f"step: {name}")
+    start = time.monotonic()
+    try:
+        yield
+    except Failed as failure:
+        raise Failed(f"{name}: {failure}") from None
+    say(f"ok: {name} ({time.monotonic() - start:.1f} s)")
+
+
+def run(*command: str, check: bool = True, user: str | None = None,
+        timeout: float = 300) -> subprocess.CompletedProcess:
+    """Runs *command* (as *user*, with a fresh login's groups), output captured."""
+    if user is not None:
+        command = ("runuser", "-u", user, "--", *command)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    if check and done.returncode != 0:
+        raise Failed(f"'{' '.join(command)}' exited {done.returncode}:\n"
+                     f"{done.stdout}{done.stderr}".rstrip())
+    return done
+
+
+def wait_for(what: str, predicate, timeout: float, interval: float = 0.2):
+    """Polls *predicate* until it returns something true; Failed after *timeout*."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise Failed(f"{what}: not within {timeout:g} s")
+        time.sleep(interval)
+
+
+def unit(*properties: str) -> dict[str, str]:
+    out = run("systemctl", "show", "microbreak", *(f"--property={p}" for p in properties)).stdout
+    values: dict[str, str] = {}
+    for key, value in (line.split("=", 1) for line in out.splitlines() if "=" in line):
+        values[key] = f"{values[key]}, {value}" if key in values else value  # DeviceAllow=...
+    return values
+
+
+def journal(*matches: str) -> list[dict]:
+    """The service's journal entries this boot, as JSON objects."""
+    out = run("journalctl", "-b", "-u", "microbreak", "-o", "json", "--no-pager", *matches).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def events(kind: str) -> list[dict]:
+    return journal(f"MESSAGE_ID={MESSAGE_IDS[kind]}")
+
+
+def diagnosis(chip: Path = Path("/dev/gpiochip0")) -> str:
+    """What went wrong with the service, as far as the guest can tell: the
+    unit's state, the service's own warnings and errors, the error it ended
+    on, what gpiozero said of each pin library, and, when the GPIO chip would
+    not open, whether the service's user can open it outside the unit (if so,
+    the unit keeps it out)."""
+    state = unit("ActiveState", "SubState", "Result", "DeviceAllow", "DevicePolicy")
+    reasons = [f"the service is {state['ActiveState']} ({state['SubState']}, "
+               f"result {state['Result']})"]
+    try:  # the service's own warnings and errors, not systemd's
+        own = "_UID=" + str(pwd.getpwnam("microbreak").pw_uid)
+    except KeyError:
+        own = "_UID=0"
+    said = run("journalctl", "-b", "-u", "microbreak", "-o", "cat", "--no-pager",
+               "-p", "warning", own, check=False).stdout.splitlines()
+    warnings = list(dict.fromkeys(line.strip() for line in said if line.strip()))
+    if warnings:
+        reasons.append("it said: " + " | ".join(warnings[-3:]))
+    lines = run("journalctl", "-b", "-u", "microbreak", "-o", "cat", "--no-pager",
+                check=False).stdout.splitlines()
+    error = next((line.strip() for line in reversed(lines)
+                  if re.match(r"[\w.]+(Error|Exception|Factory)\b[^:]*: ", line.strip())), None)
+    if error:
+        reasons.append(f"it ended on {error}")
+    fallbacks: dict[str, str] = {}
+    for line in lines:
+        found = re.search(r"Falling back from (\w+): (.*)", line)
+        if found:
+            fallbacks.setdefault(found.group(1), found.group(2))
+    if fallbacks:
+        reasons.append("gpiozero: " + "; ".join(f"{k}: {v}" for k, v in fallbacks.items()))
+    if re.search(r"can ?not open gpiochip", "\n".join(lines)):  # lgpio's words
+        opened = run("runuser", "-u", "microbreak", "--", "python3", "-c",
+                     f"import os; os.close(os.open('{chip}', os.O_RDWR))", check=False)
+        if opened.returncode == 0:
+            reasons.append(f"the user microbreak opens {chip} outside the unit, so the unit "
+                           f"keeps it out: DevicePolicy={state['DevicePolicy']}, DeviceAllow="
+                           f"{state['DeviceAllow'] or '(none)'}")
+        else:
+            reasons.append(f"the user microbreak cannot open {chip} even outside the unit: "
+                           f"{(opened.stderr.strip().splitlines() or ['?'])[-1]}")
+    return "\n  ".join(reasons)
+
+
+# -- the simulated GPIO chip --------------------------------------------------------
+
+class Chip:
+    """A gpio-sim chip made through configfs, and its lines' sysfs files."""
+
+    def __init__(self):
+        run("modprobe", "gpio-sim")
+        config = Path("/sys/kernel/config")
+        if not (config / "gpio-sim").is_dir():
+            run("mount", "-t", "configfs", "none", str(config), check=False)
+        chip = config / "gpio-sim" / "pi"
+        bank = chip / "bank0"
+        bank.mkdir(parents=True)
+        (bank / "num_lines").write_text(f"{NUM_LINES}\n")
+        (bank / "label").write_text("pinctrl-bcm2711\n")
+        (chip / "live").write_text("1\n")
+        self.name = (bank / "chip_name").read_text().strip()
+        device = (chip / "dev_name").read_text().strip()
+        self.lines = Path("/sys/devices/platform", device, self.name)
+        self.dev = Path("/dev", self.name)
+
+    def value(self, line: int) -> int:
+        return int((self.lines / f"sim_gpio{line}" / "value").read_text())
+
+    def pull(self, line: int, direction: str) -> None:
+        (self.lines / f"sim_gpio{line}" / "pull").write_text(direction)
+
+    def consumer(self, line: int) -> str | None:
+        """Who holds *line* (its consumer label), or None when no one does."""
+        info = bytearray(struct.pack("II32s32s", line, 0, b"", b""))
+        with open(self.dev, "rb") as chip:
+            fcntl.ioctl(chip, GPIO_GET_LINEINFO_IOCTL, info)
+        _, flags, _, consumer = struct.unpack("II32s32s", info)
+        return (consumer.rstrip(b"\0").decode() or "?") if flags & GPIOLINE_FLAG_KERNEL else None
+
+
+class Sampler(threading.Thread):
+    """Reads the LED and buzzer lines every few milliseconds, keeping each
+    change as (uptime, line, value)."""
+
+    def __init__(self, chip: Chip, lines: tuple[int, ...], period: float = 0.002):
+        super().__init__(daemon=True, name="sampler")
+        self.chip, self.lines, self.period = chip, lines, period
+        self.changes: list[tuple[float, int, int]] = []
+        self.samples = 0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        last = {}
+        while not self._halt.is_set():
+            now = uptime()
+            for line in self.lines:
+                value = self.chip.value(line)
+                if last.get(line) != value:
+                    last[line] = value
+                    self.changes.append((now, line, value))
+            self.samples += 1
+            time.sleep(self.period)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def since(self, start: float, line: int) -> list[int]:
+        """The values *line* changed to after *start* (uptime seconds)."""
+        return [value for at, which, value in list(self.changes) if which == line and at >= start]
+
+
+# -- the scenario --------------------------------------------------------------------
+
+def read_message_ids() -> None:
+    namespace: dict = {}
+    exec(compile((RUN / "src/device/microbreak/journal.py").read_text(), "journal.py", "exec"),
+         namespace)
+    MESSAGE_IDS.update(namespace["MESSAGE_IDS"])
+
+
+def put_dropin(name: str) -> None:
+    DROPINS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(GUEST / name, DROPINS / name)
+    say(f"test drop-in {DROPINS / name}:\n" + (GUEST / name).read_text().rstrip())
+
+
+def prepare(chip: Chip) -> None:
+    with step(f"a simulated GPIO chip: {chip.dev}, {NUM_LINES} lines"):
+        if chip.name != "gpiochip0":
+            raise Failed(f"gpio-sim made {chip.name}; gpiozero opens gpiochip0 on a Pi 4")
+        run("udevadm", "settle")
+        info = chip.dev.stat()
+        group = grp.getgrgid(info.st_gid).gr_name
+        mode = stat.S_IMODE(info.st_mode)
+        if (group, mode) != ("gpio", 0o660):
+            raise Failed(f"{chip.dev} is {group} {mode:o}, not gpio 660 (the udev rule)")
+        chip.pull(BUTTON, "pull-up")  # a button to ground with the pin's pull-up: released
+        say(f"{chip.dev}: group {group}, mode {mode:o}; lines in {chip.lines}")
+
+    with step("a clone of the checkout in /home/pi, settings for the test"):
+        shutil.copytree(RUN / "src", CHECKOUT, symlinks=True)
+        shutil.copytree(RUN / "wheels", WHEELS)
+        pi = pwd.getpwnam("pi")
+        for folder in (CHECKOUT, WHEELS):
+            run("chown", "-R", f"{pi.pw_uid}:{pi.pw_gid}", str(folder))
+        # The settings a person would have put there: breaks all day, every
+        # minute, no screen. install.sh keeps a settings file it finds.
+        CONFIG.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(GUEST / "config.toml", CONFIG)
+        # A Pi's revision where gpiozero reads it (test only: this is no Pi).
+        cpuinfo = Path("/etc/microbreak-vmtest/cpuinfo")
+        cpuinfo.parent.mkdir(parents=True, exist_ok=True)
+        cpuinfo.write_text(Path("/proc/cpuinfo").read_text().rstrip("\n")
+                           + "\n\nHardware\t: BCM2835\nRevision\t: c03114\n"
+                           "Model\t\t: Raspberry Pi 4 Model B Rev 1.4\n")
+        put_dropin("pi-revision.conf")
+        for name in OPTIONS.get("break_unit", []):
+            put_dropin(name)
+
+
+def install(chip: Chip) -> dict:
+    with step("sudo ./deploy/install.sh --wheels ~/wheels (as the person 'pi')"):
+        start = time.monotonic()
+        done = subprocess.run(
+            ["runuser", "-u", "pi", "--", "sh", "-c",
+             f"cd {CHECKOUT} && sudo ./deploy/install.sh --wheels {WHEELS}"],
+            capture_output=True, text=True, timeout=600)
+        say(f"install.sh ({time.monotonic() - start:.1f} s, exit {done.returncode}):\n"
+            + (done.stdout + done.stderr).rstrip())
+        if done.returncode != 0:
+            raise Failed(f"install.sh exited {done.returncode}: "
+                         f"{(done.stderr.strip().splitlines() or ['?'])[-1]}\n  {diagnosis()}")
+    with step("the service runs as its own user under the hardened unit, and is ready"):
+        state = unit("ActiveState", "SubState", "MainPID", "Type", "User", "StatusText",
+                     "NRestarts", "WatchdogUSec")
+        say(f"unit: {state}")
+        if (state["ActiveState"], state["SubState"]) != ("active", "running"):
+            raise Failed(diagnosis())
+        if state["Type"] != "notify":
+            raise Failed(f"Type={state['Type']}, not notify")
+        uid = next(int(line.split()[1]) for line in
+                   Path(f"/proc/{state['MainPID']}/status").read_text().splitlines()
+                   if line.startswith("Uid:"))
+        user = pwd.getpwuid(uid).pw_name
+        if user != "microbreak":
+            raise Failed(f"the main process runs as {user}, not microbreak")
+        if not state["StatusText"]:
+            raise Failed("no STATUS= line from the service")
+        if not events("started"):
+            raise Failed("no 'started' event in the journal")
+        groups = run("id", "-nG", "microbreak").stdout.split()
+        if "gpio" not in groups:
+            raise Failed(f"install.sh did not put microbreak in the group gpio: {groups}")
+        say(f"main PID {state['MainPID']} runs as {user} (groups {' '.join(groups)}); "
+            f"status: {state['StatusText']}")
+    with step("the service holds its button, LED and buzzer lines"):
+        held = {line: chip.consumer(line) for line in (BUTTON, LED, BUZZER)}
+        say(f"{chip.dev} lines: " + ", ".join(f"{line}: {who or 'free'}"
+                                                for line, who in held.items()))
+        free = [str(line) for line, who in held.items() if who is None]
+        if free:
+            raise Failed(f"line(s) {', '.join(free)} of {chip.dev} not held by the service\n  "
+                         + diagnosis())
+    return state
+
+
+def running_settings() -> dict:
+    """The settings the running service holds, asked over its socket as 'pi'."""
+    done = run(VENV_PYTHON, "-c", "import json; from microbreak.control import call; "
+               "print(json.dumps(call('settings')))", user="pi")
+    return json.loads(done.stdout)
+
+
+def bad_reload(main_pid: str) -> None:
+    with step("systemctl reload with a bad settings file: refused, the service runs on as it was"):
+        good = CONFIG.read_text()
+        before = running_settings()
+        CONFIG.write_text(good.replace("interval_minutes = 1", "interval_minutes = 0"))
+        refused = run("systemctl", "reload", "microbreak", check=False)
+        if refused.returncode == 0:
+            raise Failed("systemctl reload accepted interval_minutes = 0")
+        state = unit("ActiveState", "MainPID")
+        if state != {"ActiveState": "active", "MainPID": main_pid}:
+            raise Failed(f"after the refused reload the unit is {state}")
+        checked = run("journalctl", "-b", "-u", "microbreak", "--no-pager", "-o", "cat",
+                      "-n", "20").stdout
+        if "interval_minutes = 0" not in checked:
+            raise Failed("the refused reload's reason (interval_minutes = 0) is not in the journal")
+        say("systemctl reload exited %d; the journal says why:\n%s" % (
+            refused.returncode,
+            "\n".join(line for line in checked.splitlines() if "interval_minutes" in line)))
+        # The same file given to the service itself (SIGHUP, not through
+        # systemctl): it refuses it, logs why, and keeps its settings.
+        os.kill(int(main_pid), signal.SIGHUP)
+        wait_for("a settings_rejected event", lambda: events("settings_rejected"), 30)
+        if running_settings() != before:
+            raise Failed("the service changed its settings on a bad file")
+        if unit("ActiveState", "MainPID") != {"ActiveState": "active", "MainPID": main_pid}:
+            raise Failed("the service did not survive SIGHUP with a bad file")
+        status = unit("StatusText")["StatusText"]
+        say(f"after SIGHUP: still {main_pid}, same settings; status: {status}")
+        CONFIG.write_text(good)
+        run("systemctl", "reload", "microbreak")
+        wait_for("a settings_reloaded event", lambda: events("settings_reloaded"), 30)
+        if "settings error" in unit("StatusText")["StatusText"]:
+            raise Failed("the status still reports a settings error after a good reload")
+
+
+def the_break(chip: Chip, sampler: Sampler, started: float) -> None:
+    with step("a break comes one interval (1 minute) after the start"):
+        cued = wait_for("a break_cued event", lambda: events("break_cued"), 150, interval=1)
+        at = int(cued[0]["__MONOTONIC_TIMESTAMP"]) / 1e6
+        say(f"break cued {at - started:.1f} s after the start: {cued[0]['MESSAGE']}")
+        if not 55 <= at - started <= 90:
+            raise Failed(f"the break came {at - started:.1f} s after the start, not about 60 s")
+    with step("the LED line goes high and the buzzer line toggles"):
+        def seen():
+            led, buzzer = sampler.since(at, LED), sampler.since(at, BUZZER)
+            return 1 in led and 0 in led and 1 in buzzer and 0 in buzzer
+        try:
+            wait_for("LED blinking and buzzer sounding", seen, 10)
+        finally:
+            say(f"since the cue: LED changes {sampler.since(at, LED)[:12]}, buzzer changes "
+                f"{len(sampler.since(at, BUZZER))} ({sampler.samples} samples in all)")
+    sets = int(cued[0].get("MICROBREAK_EXERCISES", "").count(",")) + 1
+    for number in range(1, sets + 1):
+        with step(f"a press of the button confirms set {number} of {sets}"):
+            chip.pull(BUTTON, "pull-down")
+            time.sleep(0.3)
+            chip.pull(BUTTON, "pull-up")
+            wait_for(f"set {number} confirmed",
+                     lambda: len(events("set_confirmed")) >= number, 15)
+    with step("microbreak history --json (as 'pi') shows the break completed"):
+        wait_for("a break_completed event", lambda: events("break_completed"), 15)
+        history = json.loads(run("microbreak", "history", "--json", user="pi").stdout)
+        last = history[-1] if history else None
+        say(f"history: {json.dumps(last)}")
+        if not last or last["outcome"] != "completed" or len(last["sets"]) != sets:
+            raise Failed(f"the last break in the history is {last}")
+
+
+def watchdog() -> None:
+    with step("a stopped main loop is restarted by the watchdog (test drop-in: WatchdogSec=5s)"):
+        put_dropin("watchdog.conf")
+        run("systemctl", "daemon-reload")
+        run("systemctl", "restart", "microbreak", timeout=120)
+        before = unit("MainPID", "NRestarts", "WatchdogUSec")
+        if before["WatchdogUSec"] != "5s":
+            raise Failed(f"WatchdogUSec={before['WatchdogUSec']}: the test drop-in did not apply")
+        start = time.monotonic()
+        os.kill(int(before["MainPID"]), signal.SIGSTOP)
+        say(f"SIGSTOP to main PID {before['MainPID']}")
+
+        def restarted():
+            now = unit("MainPID", "NRestarts", "ActiveState", "SubState")
+            if now["MainPID"] not in ("0", before["MainPID"]) and \
+                    (now["ActiveState"], now["SubState"]) == ("active", "running"):
+                return now
+            return None
+        after = wait_for("a restart", restarted, 90, interval=0.5)
+        say(f"restarted after {time.monotonic() - start:.1f} s: main PID {after['MainPID']}, "
+            f"NRestarts {before['NRestarts']} -> {after['NRestarts']}")
+        if int(after["NRestarts"]) != int(before["NRestarts"]) + 1:
+            raise Failed(f"NRestarts went {before['NRestarts']} -> {after['NRestarts']}")
+        log = run("journalctl", "-b", "-u", "microbreak", "--no-pager", "-o", "cat").stdout
+        if "Watchdog timeout" not in log:
+            raise Failed("systemd did not log a watchdog timeout")
+
+
+def structured_journal() -> None:
+    with step("journalctl -u microbreak has the structured events"):
+        wanted = ("started", "break_cued", "set_confirmed", "break_completed",
+                  "settings_rejected", "settings_reloaded", "stopping")
+        missing = [kind for kind in wanted if not events(kind)]
+        if missing:
+            raise Failed(f"no {', '.join(missing)} event(s) in the journal")
+        entry = events("set_confirmed")[0]
+        for field in ("MICROBREAK_EVENT", "MICROBREAK_EXERCISE", "SYSLOG_IDENTIFIER"):
+            if field not in entry:
+                raise Failed(f"a set_confirmed entry has no {field}: {entry}")
+        say("events: " + ", ".join(f"{kind} x{len(events(kind))}" for kind in wanted))
+
+
+def report_failure() -> None:
+    """What the host prints on failure: the unit's state and the journals."""
+    for title, command in (
+            ("systemctl status microbreak",
+             ["systemctl", "--no-pager", "--full", "status", "microbreak"]),
+            ("journalctl -b -u microbreak",
+             ["journalctl", "-b", "-u", "microbreak", "--no-pager", "-o", "short-monotonic"]),
+            ("journalctl -b -p warning (the whole guest)",
+             ["journalctl", "-b", "-p", "warning", "--no-pager", "-o", "short-monotonic"])):
+        print(f"----- {title} -----", flush=True)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+            print((done.stdout + done.stderr).rstrip(), flush=True)
+        except Exception as error:  # noqa: BLE001 - report what can be reported
+            print(f"({error})", flush=True)
+
+
+def main() -> int:
+    say(f"booted; scenario options {json.dumps(OPTIONS)}")
+    read_message_ids()
+    try:
+        chip = Chip()
+        prepare(chip)
+        sampler = Sampler(chip, (LED, BUZZER))
+        sampler.start()
+        state = install(chip)
+        started = int(events("started")[-1]["__MONOTONIC_TIMESTAMP"]) / 1e6
+        bad_reload(state["MainPID"])
+        the_break(chip, sampler, started)
+        watchdog()
+        structured_journal()
+        sampler.stop()
+    except Failed as failure:
+        say(f"RESULT: FAIL: {failure}")
+        report_failure()
+        return 1
+    except Exception as error:  # noqa: BLE001 - a bug here is a failure too
+        import traceback
+        traceback.print_exc()
+        say(f"RESULT: FAIL: the scenario itself: {error!r}")
+        report_failure()
+        return 1
+    say("RESULT: PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""microbreak under real systemd: a Debian VM installs it with its own
+installer and drives it through simulated GPIO lines.
+
+    sudo python3 tests/vm/vmtest.py [--break-unit DROPIN] [--keep]
+
+What it does, as root on a Debian 12 (bookworm) x86_64 machine:
+
+1. Installs the Debian packages it needs, if missing (qemu, debootstrap, the
+   kernel's headers and source, swig).
+2. Builds the kernel's GPIO simulator (gpio-sim, which Debian's kernel lacks)
+   out of tree from Debian's linux-source package, for Debian's kernel.
+3. Builds a bookworm image with that kernel and module (build-image.sh),
+   and downloads the Python packages microbreak needs as wheels. These three
+   are kept in the cache (``$MICROBREAK_VM_CACHE``, else
+   /var/tmp/microbreak-vm-cache), each under a key of its inputs.
+4. Makes a second disk with this checkout (as it is now), the wheels and the
+   scenario (guest/scenario.py), boots the image under qemu, and prints what
+   the scenario reports as it goes; the guest powers off when it is done.
+
+Exit status 0 when the scenario passed, 1 when it failed (the guest's journal
+is printed), 2 when this machine cannot run it (the reason is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHECKOUT = HERE.parent.parent
+GUEST = HERE / "guest"
+CACHE = Path(os.environ.get("MICROBREAK_VM_CACHE", "/var/tmp/microbreak-vm-cache"))
+PYTHON = "/usr/bin/python3"  # Debian's, the same Python 3.11 as the guest's
+
+DEBIAN_PACKAGES = {  # package -> what shows it is there: a command, a file, or itself
+    "qemu-system-x86": "qemu-system-x86_64",
+    "debootstrap": "debootstrap",
+    "e2fsprogs": "mkfs.ext4",
+    "make": "make",
+    "gcc": "gcc",
+    "swig": "swig",  # lgpio from its source, where PyPI has no wheel for this Python
+    "linux-source-6.1": "/usr/src/linux-source-6.1.tar.xz",
+    "linux-headers-amd64": None,
+    "python3-venv": None,
+}
+SOURCE_FILES = ("drivers/gpio/gpio-sim.c", "drivers/gpio/gpiolib.h", "kernel/irq/irq_sim.c")
+BOOT_TIMEOUT = 240  # from qemu's start to the scenario's first line
+RUN_TIMEOUT = 900  # the whole run in the guest
+
+
+class CannotRun(Exception):
+    """This machine cannot run the VM test (not a failure of microbreak)."""
+
+
+def say(text: str) -> None:
+    print(f"vmtest: {text}", flush=True)
+
+
+def sh(*command, **options) -> subprocess.CompletedProcess:
+    """Runs *command*; on failure raises with its output."""
+    options.setdefault("capture_output", True)
+    options.setdefault("text", True)
+    done = subprocess.run([str(c) for c in command], **options)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} exited {done.returncode}:\n"
+                           f"{done.stdout or ''}{done.stderr or ''}")
+    return done
+
+
+def digest(*parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+class Timer:
+    def __init__(self):
+        self.times: dict[str, float] = {}
+
+    def __call__(self, name: str):
+        timer = self
+
+        class Span:
+            def __enter__(self):
+                self.start = time.monotonic()
+
+            def __exit__(self, *exc):
+                timer.times[name] = timer.times.get(name, 0) + time.monotonic() - self.start
+        return Span()
+
+
+# -- the host's tools ------------------------------------------------------------------
+
+def installed(package: str) -> bool:
+    done = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package],
+                          capture_output=True, text=True)
+    return "ok installed" in done.stdout
+
+
+def need_tools() -> None:
+    """Installs the Debian packages the test needs (root only)."""
+    if os.geteuid() != 0:
+        raise CannotRun("it needs root (debootstrap, chroot, module build): run it with sudo")
+    if not Path("/etc/debian_version").exists() or os.uname().machine != "x86_64":
+        raise CannotRun("it needs a Debian x86_64 machine (apt, debootstrap, Debian's kernel)")
+    missing = [package for package, sign in DEBIAN_PACKAGES.items()
+               if not (installed(package) if sign is None else
+                       Path(sign).exists() if sign.startswith("/") else shutil.which(sign))]
+    if missing:
+        say(f"installing Debian packages: {' '.join(missing)}")
+        sh("apt-get", "update", "-q")
+        sh("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing,
+           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def kernel() -> tuple[str, str]:
+    """Debian's kernel ABI name (e.g. 6.1.0-56-amd64) and its package version,
+    from linux-headers-amd64; linux-source-6.1 must be the same version."""
+    depends = sh("dpkg-query", "-W", "-f=${Depends}", "linux-headers-amd64").stdout
+    found = re.search(r"linux-headers-(\S+-amd64) \(= ([^)]+)\)", depends)
+    if not found:
+        raise CannotRun(f"cannot tell the kernel from linux-headers-amd64's dependencies: "
+                        f"{depends!r}")
+    abi, version = found.groups()
+    source = sh("dpkg-query", "-W", "-f=${Version}", "linux-source-6.1").stdout
+    if source != version:
+        raise CannotRun(f"linux-source-6.1 is {source} but linux-headers-amd64 is {version}: "
+                        "apt-get install both from the same release")
+    return abi, version
+
+
+# -- the cached parts --------------------------------------------------------------------
+
+def gpio_sim(abi: str, version: str) -> Path:
+    """The gpio-sim module for kernel *abi*, built out of tree from Debian's
+    linux-source (its interrupt simulator, irq_sim, linked in: Debian's
+    kernel has neither)."""
+    recipe = digest(version, abi, *SOURCE_FILES, "generic_handle_irq")
+    out = CACHE / f"gpio-sim-{recipe}" / "gpio-sim.ko"
+    if out.exists():
+        return out
+    say(f"building gpio-sim for {abi} from linux-source-6.1 {version}")
+    with tempfile.TemporaryDirectory(dir=CACHE) as work:
+        work = Path(work)
+        sh("tar", "-xJf", "/usr/src/linux-source-6.1.tar.xz", "-C", work,
+           *(f"linux-source-6.1/{name}" for name in SOURCE_FILES))
+        source = work / "linux-source-6.1"
+        build = work / "build"
+        build.mkdir()
+        shutil.copy(source / "drivers/gpio/gpiolib.h", build)
+        shutil.copy(source / "drivers/gpio/gpio-sim.c", build / "gpio_sim_main.c")
+        irq_sim = (source / "kernel/irq/irq_sim.c").read_text()
+        # irq_to_desc is not exported to modules; generic_handle_irq does the same here.
+        old = "handle_simple_irq(irq_to_desc(irqnum));"
+        if old not in irq_sim:
+            raise RuntimeError(f"irq_sim.c of linux-source {version} has no '{old}'")
+        (build / "irq_sim.c").write_text(irq_sim.replace(old, "generic_handle_irq(irqnum);"))
+        (build / "Kbuild").write_text("obj-m := gpio-sim.o\n"
+                                      "gpio-sim-y := gpio_sim_main.o irq_sim.o\n")
+        sh("make", "-s", "-C", f"/usr/src/linux-headers-{abi}", f"M={build}", "modules")
+        sh("strip", "--strip-debug", build / "gpio-sim.ko")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(build / "gpio-sim.ko", out)
+    return out
+
+
+def host_venv() -> Path:
+    """A venv of Debian's Python, for pip (wheels for the guest's same Python)."""
+    version = sh(PYTHON, "-c", "import sys; print(sys.version)").stdout.strip()
+    venv = CACHE / f"host-venv-{digest(version)}"
+    if not (venv / "bin/pip").exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        sh(PYTHON, "-m", "venv", venv)
+    return venv / "bin/python"
+
+
+def pip(python: Path, *args) -> None:
+    sh(python, "-m", "pip", "--disable-pip-version-check", "-q", *args,
+       env={**os.environ, "PYPI": "1"})  # lgpio's source builds its C library in
+
+
+def lgpio_wheel(python: Path) -> Path:
+    """lgpio for the guest's system Python: Raspberry Pi OS has it as python3-lgpio.
+    From PyPI: a wheel, or built from the source with swig."""
+    folder = CACHE / "lgpio"
+    found = sorted(folder.glob("lgpio-*.whl"))
+    if not found:
+        say("getting lgpio from PyPI")
+        pip(python, "wheel", "-w", folder, "lgpio")
+        found = sorted(folder.glob("lgpio-*.whl"))
+    return found[-1]
+
+
+def image(abi: str, module: Path, lgpio: Path) -> Path:
+    """The bookworm image (build-image.sh), keyed by everything it is made of."""
+    key = digest(abi, (HERE / "build-image.sh").read_bytes(),
+                 (GUEST / "vmtest.service").read_bytes(), module.read_bytes(), lgpio.name)
+    out = CACHE / f"image-{key}"
+    if (out / "root.img").exists():
+        return out
+    for old in CACHE.glob("image-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    say(f"building the image {out.name} (debootstrap; about 2 minutes)")
+    subprocess.run(["sh", HERE / "build-image.sh", out, abi, module, lgpio], check=True)
+    return out
+
+
+def dependency_wheels(python: Path) -> Path:
+    """microbreak's dependencies and build backend as wheels, for install.sh --wheels."""
+    project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())
+    wanted = project["project"]["dependencies"] + project["build-system"]["requires"]
+    folder = CACHE / f"wheels-{digest(*wanted)}"
+    if not folder.exists():
+        say(f"downloading wheels: {', '.join(wanted)}")
+        partial = Path(str(folder) + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        pip(python, "download", "--only-binary", ":all:", "-d", partial, *wanted)
+        partial.rename(folder)
+    return folder
+
+
+def checkout_files() -> list[str]:
+    """The checkout's files as they are now (tracked and new, not ignored)."""
+    done = sh("git", "-C", CHECKOUT, "ls-files", "-z", "--cached", "--others",
+              "--exclude-standard")
+    return sorted({name for name in done.stdout.split("\0")
+                   if name and (CHECKOUT / name).exists()})
+
+
+def run_disk(work: Path, wheels: Path, options: dict) -> Path:
+    """The second disk: this checkout, the wheels, the scenario and its options."""
+    top = work / "disk"
+    top.mkdir()
+    for name in checkout_files():
+        target = top / "src" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(CHECKOUT / name, target, follow_symlinks=False)
+    shutil.copytree(wheels, top / "wheels")
+    shutil.copytree(GUEST, top / "guest")
+    shutil.copy(GUEST / "scenario.py", top / "scenario.py")
+    (top / "options.json").write_text(json.dumps(options))
+    size = sum(f.stat().st_size for f in top.rglob("*") if f.is_file())
+    disk = work / "run.img"
+    sh("mkfs.ext4", "-q", "-F", "-L", "vmtest", "-d", top, disk,
+       f"{size // 2**20 + 64}M")
+    return disk
+
+
+# -- the run -------------------------------------------------------------------------------
+
+def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
+    """Boots the image with *disk*, printing the scenario's lines as they come;
+    returns all it reported."""
+    console, report = work / "console.log", work / "report.log"
+    command = [
+        # Software emulation (TCG, one thread per processor): no KVM needed. The
+        # guest's Python packages may use any instruction of today's x86_64
+        # processors: the default model (qemu64) has too few (SIGILL).
+        "qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max",
+        "-smp", "2", "-m", "1536",
+        "-kernel", image_dir / "vmlinuz", "-initrd", image_dir / "initrd.img",
+        "-append", "root=/dev/vda rw console=ttyS0 panic=-1 mitigations=off",
+        "-drive", f"file={image_dir / 'root.img'},format=raw,if=virtio,snapshot=on",
+        "-drive", f"file={disk},format=raw,if=virtio,readonly=on",
+        "-device", "virtio-rng-pci", "-nic", "none",
+        "-serial", f"file:{console}", "-serial", f"file:{report}",
+        "-display", "none", "-monitor", "none", "-no-reboot",
+    ]
+    start = time.monotonic()
+    with open(work / "qemu.log", "w") as log:
+        qemu = subprocess.Popen([str(c) for c in command], stdout=log, stderr=subprocess.STDOUT)
+    printed = 0
+    booted = None
+    try:
+        while True:
+            ended = qemu.poll() is not None
+            text = report.read_text(errors="replace").replace("\r", "") \
+                if report.exists() else ""
+            lines = text.splitlines(keepends=True)
+            complete = [line for line in lines if line.endswith("\n")]
+            for line in complete[printed:]:
+                print(f"  guest {line}", end="", flush=True)
+                if booted is None and "booted;" in line:
+                    booted = time.monotonic()
+                    timer.times["boot"] = booted - start
+            printed = len(complete)
+            if ended:
+                break
+            elapsed = time.monotonic() - start
+            if booted is None and elapsed > BOOT_TIMEOUT:
+                raise TimeoutError(f"the guest did not start the scenario in {BOOT_TIMEOUT} s")
+            if elapsed > RUN_TIMEOUT:
+                raise TimeoutError(f"the guest did not finish in {RUN_TIMEOUT} s")
+            time.sleep(0.5)
+    except BaseException as error:
+        qemu.kill()
+        qemu.wait()
+        tail = console.read_text(errors="replace").replace("\r", "")[-6000:] \
+            if console.exists() else ""
+        if isinstance(error, TimeoutError):
+            return text + f"\nRESULT: FAIL: {error}\n----- the guest's console (end) -----\n{tail}"
+        raise
+    finally:
+        if booted is not None:
+            timer.times["scenario"] = time.monotonic() - booted
+    output = (work / "qemu.log").read_text(errors="replace")
+    if qemu.returncode != 0 or "RESULT:" not in text:
+        tail = console.read_text(errors="replace").replace("\r", "")[-6000:] \
+            if console.exists() else ""
+        text += (f"\nRESULT: FAIL: the guest stopped without a result (qemu exit "
+                 f"{qemu.returncode}) {output.strip()}\n----- the guest's console (end) -----\n"
+                 f"{tail}")
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--break-unit", metavar="DROPIN", action="append", default=[],
+                        help="add tests/vm/guest/DROPIN to the unit before installing, "
+                             "e.g. no-gpio-device.conf: the test must then fail")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the run's folder (disk, console and report logs)")
+    args = parser.parse_args(argv)
+    for name in args.break_unit:
+        if not (GUEST / name).is_file():
+            parser.error(f"--break-unit {name}: no such file in {GUEST}")
+
+    timer = Timer()
+    start = time.monotonic()
+    try:
+        with timer("tools"):
+            need_tools()
+            abi, version = kernel()
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with timer("build"):
+            module = gpio_sim(abi, version)
+            python = host_venv()
+            lgpio = lgpio_wheel(python)
+            image_dir = image(abi, module, lgpio)
+            wheels = dependency_wheels(python)
+    except CannotRun as reason:
+        say(f"cannot run here: {reason}")
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
+    try:
+        with timer("disk"):
+            disk = run_disk(work, wheels, {"break_unit": args.break_unit})
+        say(f"booting {image_dir.name} under qemu; the guest says:")
+        report = boot(image_dir, disk, work, timer)
+    finally:
+        if args.keep:
+            say(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    timer.times["total"] = time.monotonic() - start
+    lines = report.splitlines()
+    at = next((i for i, line in enumerate(lines) if "RESULT:" in line), None)
+    result = "FAIL: no result" if at is None else lines[at].split("RESULT:", 1)[1].strip()
+    for line in lines[at + 1:] if at is not None else []:  # the reason's further lines
+        if not line.startswith("  "):
+            break
+        result += "\n" + line
+    say("times: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timer.times.items()))
+    if result == "PASS":
+        say("PASS")
+        return 0
+    after = report.split("RESULT:", 1)[1].split("\n", 1)[1] if "RESULT:" in report else ""
+    if after.strip():
+        print(after.rstrip(), flush=True)
+    say(f"FAIL: {result.removeprefix('FAIL: ')}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
