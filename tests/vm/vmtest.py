@@ -346,12 +346,14 @@ def main(argv: list[str] | None = None) -> int:
             need_tools()
             abi, version = kernel()
         CACHE.mkdir(parents=True, exist_ok=True)
-        with timer("build"):
+        with timer("module"):
             module = gpio_sim(abi, version)
+        with timer("wheels"):
             python = host_venv()
             lgpio = lgpio_wheel(python)
-            image_dir = image(abi, module, lgpio)
             wheels = dependency_wheels(python)
+        with timer("image"):
+            image_dir = image(abi, module, lgpio)
     except CannotRun as reason:
         say(f"cannot run here: {reason}")
         return 2
@@ -374,7 +376,12 @@ def main(argv: list[str] | None = None) -> int:
         if not line.startswith("  "):
             break
         result += "\n" + line
-    say("times: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timer.times.items()))
+    t = timer.times
+    build = sum(t.get(name, 0) for name in ("module", "wheels", "image", "disk"))
+    say(f"times: build {build:.0f} s (module {t['module']:.0f} s, wheels {t['wheels']:.0f} s, "
+        f"image {t['image']:.0f} s, run disk {t['disk']:.0f} s), boot {t.get('boot', 0):.0f} s, "
+        f"scenario {t.get('scenario', 0):.0f} s, total {t['total']:.0f} s "
+        f"(installing Debian packages {t['tools']:.0f} s)")
     if result == "PASS":
         say("PASS")
         return 0
