@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 RUN = Path("/mnt/vmtest")  # the disk the host made for this run
-OPTIONS = json.loads((RUN / "options.json").read_text())
+OPTIONS: dict = {}  # from options.json on that disk, read by main()
 GUEST = RUN / "guest"  # tests/vm/guest/ of the checkout
 HOME = Path("/home/pi")
 CHECKOUT = HOME / "microbreak"
@@ -457,6 +457,7 @@ def report_failure() -> None:
 
 
 def main() -> int:
+    OPTIONS.update(json.loads((RUN / "options.json").read_text()))
     say(f"booted; scenario options {json.dumps(OPTIONS)}")
     read_message_ids()
     try:
