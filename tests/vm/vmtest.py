@@ -25,6 +25,7 @@ is printed), 2 when this machine cannot run it (the reason is printed).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -172,6 +173,8 @@ def gpio_sim(abi: str, version: str) -> Path:
                                       "gpio-sim-y := gpio_sim_main.o irq_sim.o\n")
         sh("make", "-s", "-C", f"/usr/src/linux-headers-{abi}", f"M={build}", "modules")
         sh("strip", "--strip-debug", build / "gpio-sim.ko")
+        for old in CACHE.glob("gpio-sim-*"):  # for an older kernel
+            shutil.rmtree(old, ignore_errors=True)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(build / "gpio-sim.ko", out)
     return out
@@ -211,7 +214,7 @@ def image(abi: str, module: Path, lgpio: Path) -> Path:
     out = CACHE / f"image-{key}"
     if (out / "root.img").exists():
         return out
-    for old in CACHE.glob("image-*"):
+    for old in CACHE.glob("image-*"):  # an image of older inputs
         shutil.rmtree(old, ignore_errors=True)
     say(f"building the image {out.name} (debootstrap; about 2 minutes)")
     subprocess.run(["sh", HERE / "build-image.sh", out, abi, module, lgpio], check=True)
@@ -228,6 +231,8 @@ def dependency_wheels(python: Path) -> Path:
         partial = Path(str(folder) + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         pip(python, "download", "--only-binary", ":all:", "-d", partial, *wanted)
+        for old in CACHE.glob("wheels-*"):  # for older dependencies
+            shutil.rmtree(old, ignore_errors=True)
         partial.rename(folder)
     return folder
 
@@ -346,14 +351,16 @@ def main(argv: list[str] | None = None) -> int:
             need_tools()
             abi, version = kernel()
         CACHE.mkdir(parents=True, exist_ok=True)
-        with timer("module"):
-            module = gpio_sim(abi, version)
-        with timer("wheels"):
-            python = host_venv()
-            lgpio = lgpio_wheel(python)
-            wheels = dependency_wheels(python)
-        with timer("image"):
-            image_dir = image(abi, module, lgpio)
+        with open(CACHE / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one run at a time builds the cached parts
+            with timer("module"):
+                module = gpio_sim(abi, version)
+            with timer("wheels"):
+                python = host_venv()
+                lgpio = lgpio_wheel(python)
+                wheels = dependency_wheels(python)
+            with timer("image"):
+                image_dir = image(abi, module, lgpio)
     except CannotRun as reason:
         say(f"cannot run here: {reason}")
         return 2
