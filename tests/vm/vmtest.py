@@ -196,13 +196,13 @@ def pip(python: Path, *args) -> None:
 
 
 def lgpio_wheel(python: Path) -> Path:
-    """lgpio for the guest's system Python: Raspberry Pi OS has it as python3-lgpio.
-    From PyPI: a wheel, or built from the source with swig."""
-    folder = CACHE / "lgpio"
+    """lgpio for the guest's system Python, as Raspberry Pi OS has it
+    (python3-lgpio): built from its source on PyPI with swig and this gcc."""
+    folder = CACHE / "lgpio-source"
     found = sorted(folder.glob("lgpio-*.whl"))
     if not found:
-        say("getting lgpio from PyPI")
-        pip(python, "wheel", "-w", folder, "lgpio")
+        say("building lgpio from its source (PyPI)")
+        pip(python, "wheel", "--no-binary", "lgpio", "--use-pep517", "-w", folder, "lgpio")
         found = sorted(folder.glob("lgpio-*.whl"))
     return found[-1]
 
@@ -227,12 +227,11 @@ def dependency_wheels(python: Path) -> Path:
     wanted = project["project"]["dependencies"] + project["build-system"]["requires"]
     folder = CACHE / f"wheels-{digest(*wanted)}"
     if not folder.exists():
+        for old in CACHE.glob("wheels-*"):  # for older dependencies, or half made
+            shutil.rmtree(old, ignore_errors=True)
         say(f"downloading wheels: {', '.join(wanted)}")
         partial = Path(str(folder) + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
         pip(python, "download", "--only-binary", ":all:", "-d", partial, *wanted)
-        for old in CACHE.glob("wheels-*"):  # for older dependencies
-            shutil.rmtree(old, ignore_errors=True)
         partial.rename(folder)
     return folder
 
@@ -271,9 +270,9 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
     returns all it reported."""
     console, report = work / "console.log", work / "report.log"
     command = [
-        # Software emulation (TCG, one thread per processor): no KVM needed. The
-        # guest's Python packages may use any instruction of today's x86_64
-        # processors: the default model (qemu64) has too few (SIGILL).
+        # Software emulation (TCG, one thread per processor): no KVM needed.
+        # The processor model with all TCG can do: wheels built for today's
+        # x86_64 processors died with SIGILL on the default one (qemu64).
         "qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max",
         "-smp", "2", "-m", "1536",
         "-kernel", image_dir / "vmlinuz", "-initrd", image_dir / "initrd.img",
@@ -364,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
     except CannotRun as reason:
         say(f"cannot run here: {reason}")
         return 2
+    except (RuntimeError, subprocess.CalledProcessError) as error:
+        say(f"FAIL: building the VM's parts: {error}")
+        return 1
     work = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
     try:
         with timer("disk"):
