@@ -308,7 +308,7 @@ def cmd_run(args) -> int:
             display = Display(parse_size(settings.screen.size))
         except Exception as exc:  # noqa: BLE001 - any SDL failure: carry on without a screen
             logging.getLogger("microbreak").warning(
-                "no screen (%s): carrying on with the LED, buzzer and button", exc)
+                "no screen (%s): carrying on without it", exc)
     Service(settings, config_file=args.config, exercise_dirs=[EXERCISES_DIR],
             state_dir=state_dir(args.state_dir, SYSTEM_STATE_DIR),
             runtime_dir=runtime_dir(args.runtime_dir), frontend=display,

@@ -26,7 +26,14 @@ class Display:
 
         from .screen import Screen
         self._pygame = pygame
+        if not (os.environ.get("SDL_VIDEODRIVER") or os.environ.get("DISPLAY")
+                or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ["SDL_VIDEODRIVER"] = "kmsdrm"  # a console: the screen is a DRM device
         pygame.display.init()
+        driver = pygame.display.get_driver()
+        if driver in ("offscreen", "dummy") and os.environ.get("SDL_VIDEODRIVER") != driver:
+            pygame.display.quit()
+            raise RuntimeError(f"no display found (SDL fell back to its {driver} driver)")
         pygame.font.init()
         if size is None:
             self.surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)

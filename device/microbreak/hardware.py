@@ -28,8 +28,9 @@ from datetime import datetime
 from itertools import cycle
 from pathlib import Path
 
-from gpiozero import LED, PWMLED, Buzzer, DigitalInputDevice, TonalBuzzer
-from gpiozero.exc import PinPWMUnsupported
+from gpiozero import LED, PWMLED, Buzzer, Device, DigitalInputDevice, TonalBuzzer
+from gpiozero.exc import BadPinFactory, PinPWMUnsupported
+from gpiozero.pins import Factory
 from gpiozero.tones import Tone
 
 from .quiet import QuietPeriod, is_quiet
@@ -61,9 +62,12 @@ class Motion:
 
 def make_pin_factory(name: str):
     """The gpiozero pin factory called *name* in the settings; None lets gpiozero
-    choose (``auto``): lgpio on current Raspberry Pi OS, RPi.GPIO on older."""
+    choose (``auto``): lgpio on current Raspberry Pi OS, RPi.GPIO on older.
+
+    A library that cannot be used here (not installed, no GPIO chip) gives
+    :class:`NoPins`, so the service carries on without the parts on pins."""
     if name == "auto":
-        return None
+        return _default_pin_factory()
     if name == "mock":
         from gpiozero.pins.mock import MockFactory, MockPWMPin
         return MockFactory(pin_class=MockPWMPin)
@@ -74,7 +78,52 @@ def make_pin_factory(name: str):
         "native": ("gpiozero.pins.native", "NativeFactory"),
     }[name]
     import importlib
-    return getattr(importlib.import_module(module), cls)()
+    try:
+        return getattr(importlib.import_module(module), cls)()
+    except Exception as exc:  # noqa: BLE001 - each library fails its own way
+        return NoPins(f"the {name} pin library cannot be used ({exc}); "
+                      "set pins.factory to another, or auto")
+
+
+def _default_pin_factory():
+    """None when gpiozero finds a pin library of its own, else :class:`NoPins`
+    naming why each one it tried failed (gpiozero would warn of each)."""
+    import warnings
+
+    from gpiozero.exc import PinFactoryFallback
+    with warnings.catch_warnings(record=True) as fallbacks:
+        warnings.simplefilter("always", PinFactoryFallback)
+        try:
+            Device.ensure_pin_factory()
+        except BadPinFactory:
+            tried = "; ".join(str(w.message).replace("Falling back from ", "")
+                              for w in fallbacks)
+            return NoPins(f"no pin library works here ({tried})")
+    for warning in fallbacks:
+        log.info("pins: %s", warning.message)
+    return None
+
+
+class NoPins(Factory):
+    """A pin factory with no pins, standing in for a pin library that cannot
+    be used: opening any pin raises :exc:`~gpiozero.exc.BadPinFactory` saying
+    *why*, so :class:`Hardware` leaves each part out::
+
+        >>> DigitalInputDevice(17, pin_factory=NoPins("no GPIO here"))
+        Traceback (most recent call last):
+          ...
+        gpiozero.exc.BadPinFactory: no GPIO here
+    """
+
+    def __init__(self, why: str):
+        super().__init__()
+        self.why = why
+
+    def reserve_pins(self, requester, *names):
+        raise BadPinFactory(self.why)
+
+    def pin(self, name):
+        raise BadPinFactory(self.why)
 
 
 # -- timing ---------------------------------------------------------------------
@@ -178,18 +227,21 @@ class Light:
     a :meth:`flash` on top of it.
 
     On a pin that can do PWM it fades (``pulse``) and glows (``dim``); on one
-    that cannot, :data:`PLAIN_PATTERNS` say it with on and off.
+    that cannot, :data:`PLAIN_PATTERNS` say it with on and off. With *pin*
+    None there is no LED: it shows nothing, and never moves.
     """
 
     FLASH_SECONDS = sum(seconds for _, seconds in FLASH)
 
-    def __init__(self, pin: int, pin_factory=None, clock: Callable[[], float] = time.monotonic):
-        try:
-            self.device = PWMLED(pin, pin_factory=pin_factory)
-            self.pwm = True
-        except PinPWMUnsupported:
-            self.device = LED(pin, pin_factory=pin_factory)
-            self.pwm = False
+    def __init__(self, pin: int | None, pin_factory=None,
+                 clock: Callable[[], float] = time.monotonic):
+        self.device, self.pwm = None, False
+        if pin is not None:
+            try:
+                self.device = PWMLED(pin, pin_factory=pin_factory)
+                self.pwm = True
+            except PinPWMUnsupported:
+                self.device = LED(pin, pin_factory=pin_factory)
         self.patterns = PWM_PATTERNS if self.pwm else PLAIN_PATTERNS
         self.pattern = "off"
         self._clock = clock
@@ -211,12 +263,16 @@ class Light:
 
     def flash(self) -> None:
         """Two quick blinks, then back to the pattern."""
+        if self.device is None:
+            return
         self._flash_until = self._clock() + self.FLASH_SECONDS
         self._start(FLASH)
 
     @property
     def animated(self) -> bool:
         """True while the LED changes by itself (a moving pattern or a flash)."""
+        if self.device is None:
+            return False
         return len(self.patterns[self.pattern]) > 1 or self._flash_until is not None
 
     def deadline(self) -> float | None:
@@ -228,6 +284,8 @@ class Light:
             self._flash_until = None
 
     def _start(self, flash: Steps) -> None:
+        if self.device is None:
+            return
         self._runner.stop()
         with self._lock:
             self._flashing = bool(flash)
@@ -253,7 +311,8 @@ class Light:
 
     def close(self) -> None:
         self._runner.stop()
-        self.device.close()
+        if self.device is not None:
+            self.device.close()
 
 
 # -- the sound ---------------------------------------------------------------------
@@ -332,15 +391,7 @@ class Sounder:
     def for_kind(cls, kind: str, pin: int, songs: Mapping[str, Song], pin_factory=None,
                  **options) -> Sounder:
         """A sounder for a ``passive`` buzzer, an ``active`` one, or ``none``."""
-        if kind == "passive":
-            device = TonalBuzzer(pin, mid_tone=Tone("A5"), octaves=2, pin_factory=pin_factory)
-        elif kind == "active":
-            device = Buzzer(pin, pin_factory=pin_factory)
-        elif kind == "none":
-            device = None
-        else:
-            raise ValueError(f"unknown buzzer kind {kind!r}; known: passive, active, none")
-        return cls(device, songs, **options)
+        return cls(buzzer(kind, pin, pin_factory), songs, **options)
 
     def silent_because(self) -> str | None:
         """Why a cue would make no sound now, or None when it would sound."""
@@ -433,6 +484,17 @@ class Sounder:
             self.device.close()
 
 
+def buzzer(kind: str, pin: int, pin_factory=None) -> TonalBuzzer | Buzzer | None:
+    """The gpiozero device for a ``passive`` buzzer, an ``active`` one, or ``none``."""
+    if kind == "passive":
+        return TonalBuzzer(pin, mid_tone=Tone("A5"), octaves=2, pin_factory=pin_factory)
+    if kind == "active":
+        return Buzzer(pin, pin_factory=pin_factory)
+    if kind == "none":
+        return None
+    raise ValueError(f"unknown buzzer kind {kind!r}; known: passive, active, none")
+
+
 def with_custom_melodies(songs: Mapping[str, Song], folder: str | Path) -> dict[str, Song]:
     """*songs* with each ``NAME.rtttl`` in *folder* in place of the built-in
     NAME. A file with a mistake is refused and logged, naming the file and the
@@ -478,32 +540,67 @@ class Hardware:
                  songs: Mapping[str, Song] | None = None, pin_factory=None,
                  clock: Callable[[], float] = time.monotonic,
                  wall: Callable[[], datetime] | None = None):
+        self.missing: dict[str, str] = {}  # a part whose pin cannot be opened: why
+        self._pins: dict[str, int] = {}
         bounce = settings.button.bounce_ms / 1000 or None
         # Not gpiozero's Button: its hold thread wakes ten times a second for
         # as long as it lives. Holds are timed from the two edges instead.
-        self.button = DigitalInputDevice(settings.button.pin, pull_up=True, bounce_time=bounce,
-                                         pin_factory=pin_factory)
-        self.button.when_activated = lambda: post(ButtonDown(clock()))
-        self.button.when_deactivated = lambda: post(ButtonUp(clock()))
+        self.button = self._open("button", settings.button.pin, DigitalInputDevice,
+                                 settings.button.pin, pull_up=True, bounce_time=bounce,
+                                 pin_factory=pin_factory)
+        if self.button is not None:
+            self.button.when_activated = lambda: post(ButtonDown(clock()))
+            self.button.when_deactivated = lambda: post(ButtonUp(clock()))
         self.motion = None
         if settings.presence.enabled:
             # A PIR's output is a clean level: plain edges, no sampling thread
             # (gpiozero's MotionSensor samples ten times a second).
-            self.motion = DigitalInputDevice(settings.presence.pin, pull_up=False,
-                                             pin_factory=pin_factory)
+            self.motion = self._open("presence sensor", settings.presence.pin,
+                                     DigitalInputDevice, settings.presence.pin, pull_up=False,
+                                     pin_factory=pin_factory)
+        if self.motion is not None:
             self.motion.when_activated = lambda: post(Motion(True))
             self.motion.when_deactivated = lambda: post(Motion(False))
-        self.light = Light(settings.led.pin, pin_factory, clock)
+        self.light = (self._open("LED", settings.led.pin, Light, settings.led.pin,
+                                 pin_factory, clock) or Light(None, clock=clock))
         sound = settings.sound
         if songs is None:
             songs = load_folder(data_dir("sounds"))
         songs = with_custom_melodies(songs, sound.melodies_folder)
         speaker = make_speaker(sound.volume / 100, songs.values()) if sound.speaker else None
-        self.sounder = Sounder.for_kind(
-            settings.buzzer.kind, settings.buzzer.pin, songs, pin_factory,
-            speaker=speaker, volume=sound.volume / 100, mute=sound.mute,
+        device = None
+        if settings.buzzer.kind != "none":
+            device = self._open("buzzer", settings.buzzer.pin, buzzer, settings.buzzer.kind,
+                                settings.buzzer.pin, pin_factory)
+        elif not speaker:
+            log.info('no buzzer (buzzer.kind = "none"): the cues are light only')
+        self.sounder = Sounder(
+            device, songs, speaker=speaker, volume=sound.volume / 100, mute=sound.mute,
             quiet_periods=[QuietPeriod.parse(p) for p in sound.quiet_periods],
             wall=in_zone(wall or system_wall, settings.hours.timezone))
+        self._say_what_is_missing()
+
+    def _open(self, part: str, gpio: int, make: Callable, *args, **kwargs):
+        """*make* the device for *part* on *gpio*, or None (noted in
+        :attr:`missing`) when its pin cannot be opened: the device works with
+        what it has."""
+        try:
+            return make(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - every pin library fails its own way
+            self.missing[part] = str(exc) or type(exc).__name__
+            self._pins[part] = gpio
+            return None
+
+    def _say_what_is_missing(self) -> None:
+        """One warning for each reason parts are missing."""
+        reasons: dict[str, list[str]] = {}
+        for part, why in self.missing.items():
+            reasons.setdefault(why, []).append(part)
+        for why, parts in reasons.items():
+            parts = [f"the {part} (GPIO {self._pins[part]})" for part in parts]
+            names = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+            log.warning("cannot open %s: %s; carrying on without %s", names, why,
+                        "it" if len(parts) == 1 else "them")
 
     def play_all_cues(self, announce: Callable[[str], None] | None = None,
                       pause: float = 0.5) -> list[str]:

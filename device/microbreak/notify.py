@@ -40,7 +40,10 @@ class Notifier:
 
     def _send(self, *lines: str) -> None:
         if self._notify is not None:
-            self._notify("\n".join(lines))
+            try:
+                self._notify("\n".join(lines))
+            except OSError as exc:  # systemd is gone (or was never listening): carry on
+                log.debug("sd_notify %s: %s", lines[0], exc)
 
     def ready(self) -> None:
         self._send("READY=1")

@@ -115,8 +115,10 @@ class Service:
             self.inbox.watch(self.frontend.fileno())
         self._running = True
         # With a screen, the first start shows the health notice, and breaks
-        # wait until someone at the desk has pressed the button to say they read it.
-        self.notice = self.frontend is not None and not self.history.acknowledged(FIRST_START)
+        # wait until someone at the desk has pressed the button to say they read
+        # it (with no button to press, there is no notice).
+        self.notice = (self.frontend is not None and self.hardware.button is not None
+                       and not self.history.acknowledged(FIRST_START))
         self.hardware.sounder.play("startup")
         now = self.clock.now()
         self.notifier.status(self.status_line(now))
@@ -470,6 +472,8 @@ class Service:
         if not self.simulated:
             raise ControlError("press and hold drive the simulator's button; on a device, "
                                "press the real one")
+        if self.hardware.button is None:
+            raise ControlError("no button: its pin could not be opened (see the log)")
         if self._release is not None or self.hardware.button.is_active:
             raise ControlError("the button is already held")
         self.hardware.button.pin.drive_low()

@@ -80,6 +80,14 @@ class WiringCheck:
         for part in parts:
             if part not in PARTS:
                 raise ValueError(f"unknown part {part!r}; allowed: {', '.join(PARTS)}")
+            name = "LED" if part == "led" else part
+            why = self.hardware.missing.get(name)
+            if why is not None:
+                self.say(f"{name[0].upper()}{name[1:]}: its pin cannot be opened")
+                self._report(part, "open", False, why,
+                             "the pin library in [pins] factory, and that this user may use "
+                             "the GPIO chip (the group gpio)")
+                continue
             getattr(self, f"_check_{part}")()
         return self.results
 
