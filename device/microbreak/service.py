@@ -278,6 +278,10 @@ class Service:
                                          new.button.skip_hold_seconds)
         if any(key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence")
                for key in changed):
+            if self._release is not None:  # a simulated hold: the new button never saw it
+                self._release[1].set_exception(ControlError(
+                    "the settings were reloaded while the button was held; press again"))
+                self._release = None
             self.hardware.close()
             self.hardware = Hardware(new, self.inbox.post, pin_factory=self._pin_factory,
                                      songs=self._songs, wall=lambda: self.clock.now().wall)
