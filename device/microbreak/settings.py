@@ -17,7 +17,9 @@ allowed::
 from __future__ import annotations
 
 import difflib
+import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -352,7 +354,7 @@ def settings_from_dict(data: dict, source: str | None = None) -> Settings:
     changed: dict[str, Any] = {}
     for name, table in data.items():
         if name not in sections:
-            problems.append(f"[{name}] is not a section{_closest(name, sections)}")
+            problems.append(f"[{_key(name)}] is not a section{_closest(name, sections)}")
             continue
         if not isinstance(table, dict):
             problems.append(f"{name} must be a table: write [{name}] on its own line, then its keys")
@@ -361,7 +363,7 @@ def settings_from_dict(data: dict, source: str | None = None) -> Settings:
         known = {f.name: f for f in fields(section)}
         values = {}
         for key, value in table.items():
-            full = f"{name}.{key}"
+            full = f"{name}.{_key(key)}"
             if key not in known:
                 options = [f"{name}.{k}" for k in known]
                 problems.append(f"{full} is not a setting{_closest(full, options)}")
@@ -400,11 +402,17 @@ def _cross_checks(settings: Settings) -> list[str]:
     return problems
 
 
+def _key(name: str) -> str:
+    """*name* as TOML writes a key: bare when it can be, else quoted, so a
+    problem stays on one line whatever the file holds."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name, ensure_ascii=False)
+
+
 def _toml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml(item) for item in value) + "]"
     return repr(value)
