@@ -34,9 +34,12 @@ goes, which is what the tests check; :func:`layout` is the pure geometry under i
 from __future__ import annotations
 
 import dataclasses
+import functools
+import io
 import math
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 
 import pygame
 
@@ -98,22 +101,40 @@ def font(height: int) -> pygame.font.Font:
 def _font_of_size(size: int) -> pygame.font.Font:
     f = _fonts.get(size)
     if f is None:
-        f = _fonts[size] = pygame.font.Font(None, size)
+        f = _fonts[size] = pygame.font.Font(io.BytesIO(_default_font()),
+                                            max(1, int(size * 0.6875)))
     return f
 
 
+@functools.cache
+def _default_font() -> bytes:
+    """pygame's built-in font, read once: a font made from memory holds no
+    file open (``Font(None, size)`` holds one per size). pygame draws the
+    built-in font at 0.6875 of the size asked for; fonts from memory are
+    scaled the same way above, so they look exactly alike."""
+    path = Path(pygame.__file__).parent / pygame.font.get_default_font()
+    return path.read_bytes()
+
+
 RENDERED_KEPT = 400
-_rendered: dict[tuple, pygame.Surface] = {}
+RENDERED_BYTES = 2 * 1024 * 1024  # a day's clock texts would otherwise hold ~12 MiB
+_rendered: dict[tuple, pygame.Surface] = {}  # least recently used first
+_rendered_bytes = 0
 
 
 def rendered(text: str, height: int, color) -> pygame.Surface:
-    """*text* rendered at *height* in *color*, kept for the next time."""
+    """*text* rendered at *height* in *color*, kept for the next time; texts
+    change with views, so the least recently used are forgotten first."""
+    global _rendered_bytes
     key = (text, height, tuple(color))
-    surface = _rendered.get(key)
+    surface = _rendered.pop(key, None)
     if surface is None:
-        if len(_rendered) >= RENDERED_KEPT:  # texts change with views: forget the oldest
-            del _rendered[next(iter(_rendered))]
-        surface = _rendered[key] = font(height).render(text, True, color)
+        surface = font(height).render(text, True, color)
+        _rendered_bytes += surface.get_pitch() * surface.get_height()
+        while _rendered and (len(_rendered) >= RENDERED_KEPT or _rendered_bytes > RENDERED_BYTES):
+            oldest = _rendered.pop(next(iter(_rendered)))
+            _rendered_bytes -= oldest.get_pitch() * oldest.get_height()
+    _rendered[key] = surface
     return surface
 
 
