@@ -394,8 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     if result == "PASS":
         say("PASS")
         return 0
-    after = report.split("RESULT:", 1)[1].split("\n", 1)[1] if "RESULT:" in report else ""
-    if after.strip():
+    after = "\n".join(lines[at + 1 + result.count("\n"):]) if at is not None else ""
+    if after.strip():  # the guest's journal and such, after the reason
         print(after.rstrip(), flush=True)
     say(f"FAIL: {result.removeprefix('FAIL: ')}")
     return 1
