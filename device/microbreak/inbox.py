@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import queue
 import selectors
+import signal
 
 
 class Inbox:
@@ -33,6 +34,13 @@ class Inbox:
             os.write(self._wake_write, b"\0")
         except BlockingIOError:
             pass  # the pipe is full of wake-ups already
+
+    def wake_on_signals(self) -> int:
+        """Also wake when a signal arrives, whichever thread it interrupts: Python
+        runs its handler on the main thread, which may be asleep here. Call on
+        the main thread; returns the descriptor signals woke before, to restore
+        with :func:`signal.set_wakeup_fd`."""
+        return signal.set_wakeup_fd(self._wake_write, warn_on_full_buffer=False)
 
     def watch(self, fd: int) -> None:
         """Also wake when *fd* has something to read."""

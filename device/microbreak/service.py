@@ -111,6 +111,7 @@ class Service:
                     for sig in (signal.SIGTERM, signal.SIGINT)}
         previous[signal.SIGHUP] = signal.signal(signal.SIGHUP,
                                                 lambda *_: self.inbox.post(Reload()))
+        previous_wakeup = self.inbox.wake_on_signals()
         if self.frontend is not None and self.frontend.fileno() is not None:
             self.inbox.watch(self.frontend.fileno())
         self._running = True
@@ -141,6 +142,7 @@ class Service:
             self.notifier.stopping()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+            signal.set_wakeup_fd(previous_wakeup)
             self.close()
 
     def timeout(self, now: Now) -> float:
