@@ -102,7 +102,7 @@ for point in $mounted; do umount "$point"; done
 mounted=""
 cp "$rootfs/boot/vmlinuz-$kver" "$work/vmlinuz"
 cp "$rootfs/boot/initrd.img-$kver" "$work/initrd.img"
-rm -rf "$rootfs/boot"/* "$rootfs/usr/share/doc" "$rootfs/usr/share/man" \
+rm -rf "${rootfs:?}/boot"/* "$rootfs/usr/share/doc" "$rootfs/usr/share/man" \
     "$rootfs/usr/share/info" "$rootfs/usr/share/locale" "$rootfs/var/lib/apt/lists"/* \
     "$rootfs/var/cache/apt"/* "$rootfs/var/log"/*.log
 used=$(du -sm "$rootfs" | cut -f1)
