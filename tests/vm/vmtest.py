@@ -216,7 +216,7 @@ def image(abi: str, module: Path, lgpio: Path) -> Path:
         return out
     for old in CACHE.glob("image-*"):  # an image of older inputs
         shutil.rmtree(old, ignore_errors=True)
-    say(f"building the image {out.name} (debootstrap; about 2 minutes)")
+    say(f"building the image {out.name} (debootstrap: a minute or two)")
     subprocess.run(["sh", HERE / "build-image.sh", out, abi, module, lgpio], check=True)
     return out
 
