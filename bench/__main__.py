@@ -20,8 +20,8 @@ from pathlib import Path
 
 from .common import ROOT, describe, machine, table
 
-BENCHMARKS = ("ready_time", "idle_footprint", "render_frames", "button_latency", "stats_speed",
-              "loop_latency")
+BENCHMARKS = ("ready_time", "idle_footprint", "day_footprint", "render_frames", "button_latency",
+              "stats_speed", "loop_latency")
 
 
 def main() -> int:

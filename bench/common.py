@@ -97,6 +97,8 @@ def row(what: str, value: float, unit: str, *, p99: float | None = None,
 def _number(value: float, unit: str) -> str:
     if value is None:
         return ""
+    if isinstance(value, int):
+        return f"{value} {unit}".rstrip()
     digits = 3 if abs(value) < 0.1 else 2 if abs(value) < 10 else 1 if abs(value) < 100 else 0
     return f"{value:.{digits}f} {unit}"
 

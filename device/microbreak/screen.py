@@ -84,7 +84,8 @@ _sizes: dict[int, int] = {}
 
 def font(height: int) -> pygame.font.Font:
     """The built-in font whose text is at least *height* pixels tall (its
-    ``get_height()``), as small as that allows. Fonts are made once per size."""
+    ``get_height()``), as small as that allows. The sizes used most recently
+    are kept (:data:`FONTS_KEPT`)."""
     if not pygame.font.get_init():
         pygame.font.init()
         _fonts.clear()
@@ -92,18 +93,27 @@ def font(height: int) -> pygame.font.Font:
     if size is None:
         # The built-in font's height is about two thirds of its point size.
         size = max(4, math.floor(height * 1.5) - 2)
-        while _font_of_size(size).get_height() < height:
+        while _new_font(size).get_height() < height:  # tried, not kept
             size += 1
         _sizes[height] = size
     return _font_of_size(size)
 
 
+FONTS_KEPT = 24  # each is a FreeType face (~150 KB); fitting text tries many sizes
+
+
 def _font_of_size(size: int) -> pygame.font.Font:
-    f = _fonts.get(size)
+    f = _fonts.pop(size, None)  # kept least recently used first
     if f is None:
-        f = _fonts[size] = pygame.font.Font(io.BytesIO(_default_font()),
-                                            max(1, int(size * 0.6875)))
+        f = _new_font(size)
+        if len(_fonts) >= FONTS_KEPT:
+            del _fonts[next(iter(_fonts))]
+    _fonts[size] = f
     return f
+
+
+def _new_font(size: int) -> pygame.font.Font:
+    return pygame.font.Font(io.BytesIO(_default_font()), max(1, int(size * 0.6875)))
 
 
 @functools.cache
