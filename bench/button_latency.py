@@ -19,18 +19,17 @@ alone: a thread posting to it, the main thread waking in ``Inbox.wait``.
 
 from __future__ import annotations
 
+import os
 import queue
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from .common import ALWAYS, main, median, percentile, row, service_env  # noqa: F401
-
-import os  # noqa: E402
-
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from .common import ALWAYS, main, median, percentile, row  # noqa: E402 (puts device/ on the path)
 
 from microbreak.hardware import ButtonDown, ButtonUp, make_pin_factory  # noqa: E402
 from microbreak.inbox import Inbox  # noqa: E402
