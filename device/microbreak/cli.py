@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except (Refused, ControlError, SettingsError, HistoryUnavailable) as exc:
-        print(f"microbreak: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # each problem a line of its own, like a compiler's
+            print(f"microbreak: {line}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `microbreak history | head`
         sys.stderr.close()
