@@ -10,21 +10,22 @@ from gpiozero import Device
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 
-@pytest.fixture
-def mock_factory():
-    """gpiozero's mock pins (all PWM-capable), reset after each test."""
-    factory = MockFactory(pin_class=MockPWMPin)
+def mock_pins(pin_class=None):
+    """Yield gpiozero's mock pins of *pin_class*, then put everything back."""
+    factory = MockFactory(pin_class=pin_class) if pin_class else MockFactory()
     yield factory
     factory.reset()
     factory.close()
     Device.pin_factory = None
+
+
+@pytest.fixture
+def mock_factory():
+    """gpiozero's mock pins (all PWM-capable), reset after each test."""
+    yield from mock_pins(MockPWMPin)
 
 
 @pytest.fixture
 def plain_factory():
     """Mock pins without PWM, like a pin with no PWM support."""
-    factory = MockFactory()
-    yield factory
-    factory.reset()
-    factory.close()
-    Device.pin_factory = None
+    yield from mock_pins()

@@ -22,6 +22,7 @@ from microbreak.hardware import (CUES, FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_
 from microbreak.quiet import QuietPeriod
 from microbreak.rtttl import parse
 from microbreak.settings import Settings, parse_settings
+from conftest import mock_pins
 
 TOLERANCE = 0.020  # seconds
 
@@ -70,10 +71,8 @@ class TonePin(MockPWMPin):
 
 @pytest.fixture
 def tone_factory():
-    factory = MockFactory(pin_class=TonePin)
-    yield factory
-    factory.reset()
-    factory.close()
+    """Mock PWM pins that also record the tone of each change."""
+    yield from mock_pins(TonePin)
 
 
 def timeline(pin):
