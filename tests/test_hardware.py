@@ -12,7 +12,7 @@ import time
 from datetime import datetime, timezone
 
 import pytest
-from gpiozero.pins.mock import MockFactory, MockPWMPin
+from gpiozero.pins.mock import MockPWMPin
 from hypothesis import given
 from hypothesis import strategies as st
 
