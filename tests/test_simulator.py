@@ -228,6 +228,7 @@ def test_the_first_start_shows_the_health_notice_until_a_press_and_never_again(t
     sim = Simulator(tmp_path, acknowledge=False)
     try:
         assert sim.status()["notice"] == "first_start"
+        assert "the health notice is on screen" in sim.cli("status").stdout
         time.sleep(2)  # two minutes at 60x: no break while the notice is up
         assert sim.status()["state"] == "idle"
         refused = sim.cli("break-now", check=False)

@@ -425,6 +425,8 @@ def format_status(status: dict) -> str:
     def line(label: str, text: str) -> None:
         lines.append(f"  {label:<11} {text}")
 
+    if status.get("notice"):
+        line("waiting", "the health notice is on screen: breaks begin after a press")
     if status.get("paused_until"):
         line("paused", f"until {_when(status['paused_until'])}")
     if status.get("next_break_at"):
