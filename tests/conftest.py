@@ -6,17 +6,8 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pytest
-from gpiozero import Device
-from gpiozero.pins.mock import MockFactory, MockPWMPin
-
-
-def mock_pins(pin_class=None):
-    """Yield gpiozero's mock pins of *pin_class*, then put everything back."""
-    factory = MockFactory(pin_class=pin_class) if pin_class else MockFactory()
-    yield factory
-    factory.reset()
-    factory.close()
-    Device.pin_factory = None
+from gpiozero.pins.mock import MockPWMPin
+from mock_pins import mock_pins
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from microbreak.hardware import (CUES, FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_
 from microbreak.quiet import QuietPeriod
 from microbreak.rtttl import parse
 from microbreak.settings import Settings, parse_settings
-from conftest import mock_pins
+from mock_pins import mock_pins
 
 TOLERANCE = 0.020  # seconds
 
