@@ -79,7 +79,7 @@ def test_every_command_has_help_that_fits_80_columns(capsys):
     ["snooze", "0"], ["snooze", "ten"], ["pause", "--until", "25:00"],
     ["pause", "--until", "10:00", "--for", "5"], ["history", "-n", "0"],
     ["history", "--since", "last tuesday"], ["hold", "-1"], ["config", "set", "led.pin"],
-    ["test-hardware", "speaker"], ["no-such-command"],
+    ["test-hardware", "loudspeaker"], ["no-such-command"],
 ])
 def test_wrong_usage_exits_2_and_says_what_is_allowed(capsys, argv):
     code, _, err = run(capsys, *argv)

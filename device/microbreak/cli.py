@@ -303,16 +303,20 @@ def cmd_run(args) -> int:
     from .service import Service
     settings = load_settings(args.config)
     setup_logging()
-    display = None
+    display, problem = None, None
+    log = logging.getLogger("microbreak")
     if settings.screen.size != "none":
         try:
-            display = Display(parse_size(settings.screen.size))
-        except Exception as exc:  # noqa: BLE001 - any SDL failure: carry on without a screen
-            logging.getLogger("microbreak").warning(
-                "no screen (%s): carrying on without it", exc)
+            display = Display(parse_size(settings.screen.size), settings.screen.output)
+        except Exception as exc:  # noqa: BLE001 - any display failure: carry on without it
+            problem = str(exc)
+            log.warning("no screen: %s; carrying on without it", problem)
+        else:
+            log.info("screen: %s", display.describe())
     Service(settings, config_file=args.config, exercise_dirs=[EXERCISES_DIR],
             state_dir=state_dir(args.state_dir, SYSTEM_STATE_DIR),
             runtime_dir=runtime_dir(args.runtime_dir), frontend=display,
+            screen_problem=problem,
             pin_factory=make_pin_factory(settings.pins.factory)).run()
     return 0
 
@@ -441,6 +445,10 @@ def format_status(status: dict) -> str:
             line("snoozed", f"{done} of {total} sets done")
     if status.get("present") is False:
         line("desk", "empty")
+    for part in ("screen", "speaker"):
+        report = status.get(part)
+        if report and not (part == "speaker" and report["detail"].startswith("off")):
+            line(part, report["detail"] if report["ok"] else f"none: {report['detail']}")
     if status.get("wall_clock_trusted") is False:
         line("clock", "not yet set: breaks follow the interval only")
     today = status["today"]

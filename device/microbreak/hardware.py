@@ -517,13 +517,14 @@ def with_custom_melodies(songs: Mapping[str, Song], folder: str | Path) -> dict[
 
 
 def make_speaker(volume: float, songs: Iterable[Song]):
-    """A speaker getting *songs* ready to play, or None (logged) with no audio output."""
+    """A speaker getting *songs* ready to play; with no audio output, why
+    (logged) in its place."""
     from .speaker import Speaker, SpeakerUnavailable
     try:
         speaker = Speaker(volume)
     except SpeakerUnavailable as error:
         log.warning("no speaker: %s", error)
-        return None
+        return str(error)
     speaker.prepare(songs)
     return speaker
 
@@ -568,6 +569,9 @@ class Hardware:
             songs = load_folder(data_dir("sounds"))
         songs = with_custom_melodies(songs, sound.melodies_folder)
         speaker = make_speaker(sound.volume / 100, songs.values()) if sound.speaker else None
+        self.speaker_problem: str | None = None  # why sound.speaker = true has no output
+        if isinstance(speaker, str):
+            self.speaker_problem, speaker = speaker, None
         device = None
         if settings.buzzer.kind != "none":
             device = self._open("buzzer", settings.buzzer.pin, buzzer, settings.buzzer.kind,

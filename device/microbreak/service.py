@@ -65,8 +65,9 @@ class Reload:
 class Service:
     def __init__(self, settings: Settings, *, state_dir: Path, runtime_dir: Path,
                  config_file: Path | None = None, clock=None, pin_factory=None, frontend=None,
-                 simulated: bool = False, exercise_dirs=()):
+                 simulated: bool = False, exercise_dirs=(), screen_problem: str | None = None):
         self.settings = settings
+        self.screen_problem = screen_problem  # why there is no screen, when one was asked for
         self.config_file = config_file  # read again on reload; None: the default place
         self.clock = clock or SystemClock()
         self.simulated = simulated
@@ -328,7 +329,25 @@ class Service:
         result["notice"] = FIRST_START if self.notice else None
         result["speed"] = self.clock.speed
         result["simulated"] = self.simulated
+        result["screen"] = self._screen_report()
+        result["speaker"] = self._speaker_report()
         return result
+
+    def _screen_report(self) -> dict:
+        """``{"ok": bool, "detail": what shows the picture, or why nothing does}``."""
+        describe = getattr(self.frontend, "describe", None)
+        if describe is not None:
+            return {"ok": True, "detail": describe()}
+        if self.settings.screen.size == "none":
+            return {"ok": True, "detail": 'none (screen.size = "none")'}
+        return {"ok": False, "detail": self.screen_problem or "none"}
+
+    def _speaker_report(self) -> dict:
+        if not self.settings.sound.speaker:
+            return {"ok": True, "detail": "off (sound.speaker = false)"}
+        if self.hardware.sounder.speaker is not None:
+            return {"ok": True, "detail": "on"}
+        return {"ok": False, "detail": self.hardware.speaker_problem or "none"}
 
     # -- the control socket ---------------------------------------------------
 

@@ -302,6 +302,10 @@ class Presence:
 @dataclass(frozen=True)
 class Screen:
     size: str = setting("auto", ScreenSize(), "the screen size, or none for no screen")
+    output: str = setting("auto", OneOf(("auto", "kms", "sdl")),
+                          "how the picture reaches the screen: kms (the kernel's mode "
+                          "setting, no GL), sdl (a window, or SDL's KMS/DRM driver), or "
+                          "auto: kms on a console, sdl in a desktop session")
 
 
 @dataclass(frozen=True)

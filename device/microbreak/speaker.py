@@ -17,10 +17,15 @@ jack, a USB or I2S sound card). pygame is imported only when one is made.
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import grp
 import math
+import os
 import threading
 from array import array
 from collections.abc import Iterable
+from pathlib import Path
 
 from .rtttl import Song
 
@@ -35,6 +40,56 @@ TABLE_SIZE = 4096  # samples in one cycle of the wave table
 
 class SpeakerUnavailable(RuntimeError):
     """There is no audio output to play through; the message says what to check."""
+
+
+SND = Path("/dev/snd")
+
+
+def why_no_audio(error: str) -> str:
+    """Why the mixer could not open an output (SDL's *error*), and what to do,
+    for the journal and ``microbreak status``. With SDL on ALSA (as the
+    service runs it) the sound devices are looked at one by one."""
+    driver = os.environ.get("SDL_AUDIODRIVER", "alsa")
+    if driver != "alsa":
+        return (f"no audio output for the speaker through SDL's {driver} driver ({error}); "
+                "check SDL_AUDIODRIVER, or set sound.speaker = false")
+    try:
+        ctypes.CDLL("libasound.so.2")
+    except OSError:
+        return ("the ALSA library is missing (libasound.so.2); "
+                "install it: sudo apt-get install libasound2")
+    if not SND.is_dir():
+        return ("no sound card (/dev/snd is missing); on a Raspberry Pi the line "
+                "dtparam=audio=on in /boot/firmware/config.txt (headphone jack or HDMI), "
+                "or a USB or I2S card with its dtoverlay line, then reboot")
+    outputs = sorted(SND.glob("pcmC*D*p"))
+    if not outputs:
+        return ("no sound output in /dev/snd (only capture devices); connect a speaker's "
+                "card, or set sound.speaker = false")
+    for node in [SND / "controlC0", *outputs]:
+        try:
+            os.close(os.open(node, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC))
+        except PermissionError as exc:
+            if exc.errno == errno.EPERM:
+                return (f"opening {node} was refused by the service's sandbox; the unit "
+                        "needs 'DeviceAllow=char-alsa rw' (as deploy/microbreak.service has "
+                        "it): check 'systemctl cat microbreak' for a drop-in that removes it")
+            return (f"permission denied opening {node} (group {_group_of(node)}); add the "
+                    f"service's user to it: sudo usermod -aG {_group_of(node)} "
+                    "microbreak, then restart it")
+        except OSError as exc:
+            if exc.errno == errno.EBUSY:
+                return (f"{node} is in use by another program ({error}); stop it, or "
+                        "set sound.speaker = false")
+    return (f"no audio output for the speaker ({error}); check the card with "
+            "'aplay -l', or set sound.speaker = false")
+
+
+def _group_of(path: Path) -> str:
+    try:
+        return grp.getgrgid(path.stat().st_gid).gr_name
+    except (KeyError, OSError):
+        return "audio"
 
 
 _tables: dict[tuple[int, ...], list[float]] = {}
@@ -111,10 +166,7 @@ class Speaker:
             raise SpeakerUnavailable(f"pygame's mixer is missing ({error}); "
                                      "reinstall pygame-ce, or set sound.speaker = false") from None
         except Exception as error:  # pygame.error, whose class needs pygame to name
-            raise SpeakerUnavailable(
-                f"no audio output for the speaker ({error}); check the speaker is connected "
-                "and the service's user is in the audio group, or set sound.speaker = false"
-            ) from None
+            raise SpeakerUnavailable(why_no_audio(str(error))) from None
         if size != -16:
             self.close()
             raise SpeakerUnavailable(f"the mixer was set up for {size}-bit samples elsewhere; "

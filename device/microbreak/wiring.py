@@ -30,7 +30,7 @@ from .hardware import ButtonDown, ButtonUp, Hardware
 from .rtttl import Song, parse
 from .settings import Settings
 
-PARTS = ("led", "buzzer", "screen", "button")
+PARTS = ("led", "buzzer", "speaker", "screen", "button")
 SCALE = parse("test-scale:d=8,o=5,b=150:c,d,e,f,g,a,b,c6", "the test scale")
 
 # BCM GPIO number -> pin number on the 40-pin header.
@@ -165,6 +165,26 @@ class WiringCheck:
                 step, question = f"cue {name}", f"Did you hear the {name} cue?"
             self._report("buzzer", step, self._judge(question, sounded), check=wiring)
 
+    def _check_speaker(self) -> None:
+        if not self.settings.sound.speaker:
+            self.say("Speaker: off in the settings (sound.speaker = false): skipped")
+            return
+        self.say("Speaker (the default ALSA output)")
+        problem = self.hardware.speaker_problem
+        if problem is not None:
+            self._report("speaker", "open", False, "no audio output",
+                         problem)
+            return
+        self._report("speaker", "open", True, "the mixer is playing to ALSA")
+        speaker = self.hardware.sounder.speaker
+        speaker.play(SCALE)
+        self._wait(SCALE.seconds + 0.5)
+        if self.ask is not None:
+            self._report("speaker", "scale", self.ask("Did the speaker play eight notes going up?"),
+                         check="the speaker's cable and volume ('alsamixer'), and that the "
+                               "card is the default one ('aplay -l')")
+        speaker.stop()
+
     def _play(self, name: str) -> bool:
         """Play the song *name* to its end, even when muted or in a quiet
         period; whether the buzzer's pin was driven."""
@@ -189,8 +209,10 @@ class WiringCheck:
                  "matches it, or is \"auto\"")
         try:
             display = self._display(size)
-        except Exception as exc:  # noqa: BLE001 - any SDL failure is the answer
-            self._report("screen", "pattern", False, f"no screen: {exc}", check)
+        except Exception as exc:  # noqa: BLE001 - any display failure is the answer
+            reason = getattr(exc, "reason", str(exc))
+            self._report("screen", "pattern", False, f"no screen: {reason}",
+                         getattr(exc, "fix", "") or check)
             return
         try:
             surface = display.surface
@@ -209,7 +231,7 @@ class WiringCheck:
     def _display(self, size: str):
         if self._open_display is not None:
             return self._open_display(size)
-        return _PatternDisplay(size)
+        return _PatternDisplay(size, self.settings.screen.output)
 
     def _check_button(self) -> None:
         gpio = self.settings.button.pin
@@ -296,14 +318,13 @@ def draw_test_pattern(surface) -> None:
 class _PatternDisplay:
     """The device's screen, as the service opens it, for the pattern."""
 
-    def __init__(self, size: str):
+    def __init__(self, size: str, output: str):
         from .display import Display, parse_size
-        self._display = Display(parse_size(size))
+        self._display = Display(parse_size(size), output)
         self.surface = self._display.surface
 
     def flip(self) -> None:
-        import pygame
-        pygame.display.flip()
+        self._display.flip()
 
     def close(self) -> None:
         self._display.close()
