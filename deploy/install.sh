@@ -145,10 +145,20 @@ debian_packages() {
     # Debian where it has them (Raspberry Pi OS does): lgpio drives /dev/gpiochip*
     # on every Pi, the Pi 5 included; rpi-lgpio is RPi.GPIO on top of lgpio. An
     # RPi.GPIO that is already installed (python3-rpi.gpio) is left alone.
+    # The screen needs no package of its own: pygame draws, and the picture
+    # goes to the display through the kernel's mode setting (screen.output =
+    # "kms"). The speaker plays through ALSA: its library and configuration.
+    # SDL's own KMS/DRM driver (screen.output = "sdl" on a console) loads
+    # Mesa's GBM, EGL and GLES: installed only when the settings ask for it.
     missing=""
-    for package in python3 python3-venv python3-systemd procps; do
+    for package in python3 python3-venv python3-systemd procps libasound2; do
         installed "$package" || missing="$missing $package"
     done
+    if grep -qs '^ *output *= *"sdl"' "$root$CONFIG_DIR/config.toml"; then
+        for package in libdrm2 libgbm1 libegl1 libgles2 libgl1-mesa-dri; do
+            installed "$package" || missing="$missing $package"
+        done
+    fi
     if [ -n "$missing" ]; then
         apt-get update -q   # a fresh image may have no package lists yet
     fi

@@ -159,14 +159,14 @@ class Found:
 def _cards() -> list[Path]:
     if not DRI.is_dir():
         raise ScreenUnavailable(
-            "no DRM device (/dev/dri is missing)",
+            f"no DRM device ({DRI} is missing)",
             "enable the display driver: on a Raspberry Pi the line dtoverlay=vc4-kms-v3d "
             "in /boot/firmware/config.txt (an SPI or DSI panel: its own dtoverlay line), "
             "then reboot")
     cards = sorted(DRI.glob("card[0-9]*"), key=lambda p: int(p.name[4:]))
     if not cards:
         raise ScreenUnavailable(
-            "no DRM card in /dev/dri", "enable the display's driver (dtoverlay=vc4-kms-v3d "
+            f"no DRM card in {DRI}", "enable the display's driver (dtoverlay=vc4-kms-v3d "
             "in /boot/firmware/config.txt on a Raspberry Pi), then reboot")
     return cards
 

@@ -6,7 +6,8 @@
 #
 # OUT is a new directory; it gets root.img, vmlinuz and initrd.img. The image
 # is what a Raspberry Pi OS Lite card has that matters here, and no more:
-# systemd, udev, procps, Python 3.11 with venv and python3-systemd, sudo, a person
+# systemd, udev, procps, Python 3.11 with venv and python3-systemd, ALSA's and
+# DRM's libraries (libasound2, libdrm2, as Lite has them), sudo, a person
 # 'pi' who may sudo, the group 'gpio' with the udev rule that gives it the GPIO
 # chips, and lgpio for the system's Python (Raspberry Pi OS's python3-lgpio).
 # It also holds the kernel's gpio-sim module (built out of tree by vmtest.py)
@@ -37,7 +38,7 @@ in_root() { chroot "$rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin 
 
 step "debootstrap bookworm (minbase) from $mirror"
 debootstrap --variant=minbase \
-    --include=systemd-sysv,udev,kmod,procps,python3,python3-venv,python3-systemd,sudo \
+    --include=systemd-sysv,udev,kmod,procps,python3,python3-venv,python3-systemd,sudo,libasound2,libdrm2 \
     bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
     tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
 
@@ -68,12 +69,17 @@ step "gpio-sim, lgpio, the gpio group and its udev rule, the person 'pi'"
 install -D -m 644 "$module" "$rootfs/lib/modules/$kver/extra/gpio-sim.ko"
 # What a VM needs of the modules: the rest is most of the image's size.
 modules="$rootfs/lib/modules/$kver/kernel"
-rm -rf "$modules/sound" "$modules/net" "$modules/drivers/gpu" "$modules/drivers/net" \
+# Kept: DRM (bochs, for QEMU's VGA) with the fbdev helpers in drivers/video, and
+# ALSA's HDA driver, for the screen and the speaker.
+rm -rf "$modules/net" "$modules/drivers/net" \
+    "$modules/drivers/gpu/drm/amd" "$modules/drivers/gpu/drm/nouveau" \
+    "$modules/drivers/gpu/drm/i915" "$modules/drivers/gpu/drm/radeon" \
+    "$modules/sound/soc" "$modules/sound/usb" "$modules/sound/firewire" \
     "$modules/drivers/media" "$modules/drivers/infiniband" "$modules/drivers/scsi" \
     "$modules/drivers/usb" "$modules/drivers/staging" "$modules/drivers/bluetooth" \
     "$modules/drivers/hid" "$modules/drivers/iio" "$modules/drivers/isdn" \
     "$modules/drivers/mtd" "$modules/drivers/md" "$modules/drivers/input" \
-    "$modules/drivers/hwmon" "$modules/drivers/video" "$modules/drivers/watchdog" \
+    "$modules/drivers/hwmon" "$modules/drivers/watchdog" \
     "$modules/drivers/ata" "$modules/drivers/nvme" "$modules/drivers/target"
 in_root depmod "$kver"
 site="$rootfs/usr/local/lib/python3.11/dist-packages"

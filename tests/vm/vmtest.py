@@ -31,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -47,7 +48,7 @@ PYTHON = "/usr/bin/python3"  # Debian's, the same Python 3.11 as the guest's
 DEBIAN_PACKAGES = {  # package -> what shows it is there: a command, a file, or itself
     "qemu-system-x86": "qemu-system-x86_64",
     "debootstrap": "debootstrap",
-    "e2fsprogs": "mkfs.ext4",
+    "e2fsprogs": "debugfs",
     "make": "make",
     "gcc": "gcc",
     "swig": "swig",  # lgpio from its source, where PyPI has no wheel for this Python
@@ -56,6 +57,9 @@ DEBIAN_PACKAGES = {  # package -> what shows it is there: a command, a file, or 
     "python3-venv": None,
 }
 SOURCE_FILES = ("drivers/gpio/gpio-sim.c", "drivers/gpio/gpiolib.h", "kernel/irq/irq_sim.c")
+SCREEN = (800, 480)  # the guest's display
+PIXELS_ALLOWED = 0.02  # of the display's pixels may differ from the service's picture
+# (taken just before or after the screendump: a ring counting down a hold moves)
 BOOT_TIMEOUT = 240  # from qemu's start to the scenario's first line
 RUN_TIMEOUT = 900  # the whole run in the guest
 
@@ -265,6 +269,40 @@ def run_disk(work: Path, wheels: Path, options: dict) -> Path:
 
 # -- the run -------------------------------------------------------------------------------
 
+class Screendumps:
+    """QMP's screendump of the guest's screen when the guest asks for one
+    (a line ``SCREENDUMP NAME``), then ``NAME`` on its third serial port to
+    say it is taken."""
+
+    def __init__(self, work: Path):
+        self.work = work
+        self.qmp = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.qmp.settimeout(30)
+        self.qmp.connect(str(work / "qmp.sock"))
+        self.replies = self.qmp.makefile("r")
+        self.replies.readline()  # the greeting
+        self._command("qmp_capabilities")
+        self.ack = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.ack.connect(str(work / "ack.sock"))
+
+    def _command(self, name: str, **arguments) -> dict:
+        self.qmp.sendall(json.dumps({"execute": name, "arguments": arguments}).encode() + b"\n")
+        while True:
+            reply = json.loads(self.replies.readline())
+            if "return" in reply:
+                return reply["return"]
+            if "error" in reply:
+                raise RuntimeError(f"QMP {name}: {reply['error']}")
+
+    def take(self, name: str) -> None:
+        self._command("screendump", filename=str(self.work / f"{name}.screendump.ppm"))
+        self.ack.sendall(f"{name}\n".encode())
+
+    def close(self) -> None:
+        self.qmp.close()
+        self.ack.close()
+
+
 def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
     """Boots the image with *disk*, printing the scenario's lines as they come;
     returns all it reported."""
@@ -279,8 +317,20 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
         "-append", "root=/dev/vda rw console=ttyS0 panic=-1 mitigations=off",
         "-drive", f"file={image_dir / 'root.img'},format=raw,if=virtio,snapshot=on",
         "-drive", f"file={disk},format=raw,if=virtio,readonly=on",
+        "-drive", f"file={work / 'artifacts.img'},format=raw,if=virtio",
         "-device", "virtio-rng-pci", "-nic", "none",
         "-serial", f"file:{console}", "-serial", f"file:{report}",
+        # The guest's screen: QEMU's standard VGA, which the kernel's bochs
+        # DRM driver runs at 800x480 (the size of the official 7-inch
+        # display); QMP's screendump saves what it shows.
+        "-vga", "none", "-device", f"VGA,edid=on,xres={SCREEN[0]},yres={SCREEN[1]}",
+        "-qmp", f"unix:{work / 'qmp.sock'},server=on,wait=off",
+        # After each screendump the host says so on the guest's third serial port.
+        "-chardev", f"socket,id=ack,path={work / 'ack.sock'},server=on,wait=off",
+        "-serial", "chardev:ack",
+        # Its sound card: Intel HDA, recorded to a WAV file.
+        "-audiodev", f"wav,id=sound,path={work / 'audio.wav'}",
+        "-device", "intel-hda", "-device", "hda-output,audiodev=sound",
         "-display", "none", "-monitor", "none", "-no-reboot",
     ]
     start = time.monotonic()
@@ -288,6 +338,7 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
         qemu = subprocess.Popen([str(c) for c in command], stdout=log, stderr=subprocess.STDOUT)
     printed = 0
     booted = None
+    screen = None
     try:
         while True:
             ended = qemu.poll() is not None
@@ -300,6 +351,10 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
                 if booted is None and "booted;" in line:
                     booted = time.monotonic()
                     timer.times["boot"] = booted - start
+                dump = re.search(r"SCREENDUMP (\S+)", line)
+                if dump:
+                    screen = screen or Screendumps(work)
+                    screen.take(dump.group(1))
             printed = len(complete)
             if ended:
                 break
@@ -308,7 +363,7 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
                 raise TimeoutError(f"the guest did not start the scenario in {BOOT_TIMEOUT} s")
             if elapsed > RUN_TIMEOUT:
                 raise TimeoutError(f"the guest did not finish in {RUN_TIMEOUT} s")
-            time.sleep(0.5)
+            time.sleep(0.1)
     except BaseException as error:
         qemu.kill()
         qemu.wait()
@@ -318,6 +373,8 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
             return text + f"\nRESULT: FAIL: {error}\n----- the guest's console (end) -----\n{tail}"
         raise
     finally:
+        if screen is not None:
+            screen.close()
         if booted is not None:
             timer.times["scenario"] = time.monotonic() - booted
     output = (work / "qemu.log").read_text(errors="replace")
@@ -328,6 +385,61 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
                  f"{qemu.returncode}) {output.strip()}\n----- the guest's console (end) -----\n"
                  f"{tail}")
     return text
+
+
+def check_evidence(work: Path, report: str) -> list[str]:
+    """The guest's screen against the service's own pictures, and its sound
+    against the cue melodies; kept in out/vmtest/. Returns what is wrong."""
+    from evidence import Picture, differing, find_melody, tones
+    sys.path.insert(0, str(CHECKOUT / "device"))
+    from microbreak.rtttl import parse
+
+    out = CHECKOUT / "out" / "vmtest"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    guest = work / "from-guest"
+    guest.mkdir()
+    sh("debugfs", "-R", f"rdump / {guest}", work / "artifacts.img")
+    problems = []
+    names = re.findall(r"SCREENDUMP (\S+)", report)
+    for name in names:
+        shown = Picture.read(work / f"{name}.screendump.ppm")
+        shown.save_png(out / f"{name}-screen.png")
+        drawn = [Picture.read(path) for path in sorted(guest.glob(f"*/{name}*.png"))]
+        for path in guest.glob(f"*/{name}*.png"):
+            shutil.copy(path, out / f"{name}-{path.stem.removeprefix(name).strip('-') or 'drawn'}"
+                              f"-service.png")
+        if not drawn:
+            problems.append(f"screen {name}: the guest saved no picture of its own")
+            continue
+        share = min(differing(shown, picture) for picture in drawn)
+        say(f"screen {name}: {shown.width}x{shown.height} on the display; "
+            f"{100 * share:.2f} % of pixels differ from the service's own picture "
+            f"(allowed {100 * PIXELS_ALLOWED:g} %)")
+        if (shown.width, shown.height) != SCREEN:
+            problems.append(f"screen {name}: the display showed {shown.width}x{shown.height}, "
+                            f"not {SCREEN[0]}x{SCREEN[1]}")
+        elif share > PIXELS_ALLOWED:
+            problems.append(f"screen {name}: {100 * share:.1f} % of the display's pixels differ "
+                            f"from the service's picture (allowed {100 * PIXELS_ALLOWED:g} %); "
+                            f"see {out}")
+    heard = tones(work / "audio.wav")
+    (out / "tones.txt").write_text("".join(f"{at:9.3f} s {length:6.3f} s {hz:8.1f} Hz\n"
+                                           for at, length, hz in heard))
+    frequencies = [hz for _, _, hz in heard]
+    sounds = CHECKOUT / "sounds"
+    for cue, wanted in (("break", 1), ("confirm", report.count("set confirmed by a press"))):
+        notes = [n.frequency for n in parse((sounds / f"{cue}.rtttl").read_text()).notes
+                 if n.frequency]
+        found = find_melody(frequencies, notes)
+        say(f"sound: the {cue} cue ({', '.join(f'{hz:.0f}' for hz in notes)} Hz) heard "
+            f"{len(found)} time(s) within 2 % (wanted at least {wanted}); "
+            f"{len(heard)} tones recorded")
+        if len(found) < wanted:
+            problems.append(f"sound: the {cue} cue was heard {len(found)} time(s), not at least "
+                            f"{wanted}; the tones are in {out / 'tones.txt'}")
+    say(f"screen and sound kept in {out}")
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -369,9 +481,17 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
     try:
         with timer("disk"):
-            disk = run_disk(work, wheels, {"break_unit": args.break_unit})
+            disk = run_disk(work, wheels, {"break_unit": args.break_unit,
+                                           "screen": f"{SCREEN[0]}x{SCREEN[1]}"})
+            sh("mkfs.ext4", "-q", "-F", "-L", "artifacts", work / "artifacts.img", "64M")
         say(f"booting {image_dir.name} under qemu; the guest says:")
         report = boot(image_dir, disk, work, timer)
+        if "RESULT: PASS" in report:
+            with timer("evidence"):
+                problems = check_evidence(work, report)
+            if problems:
+                report = report.replace("RESULT: PASS", "RESULT: FAIL: " + problems[0])
+                report += "".join(f"\n  {problem}" for problem in problems[1:])
     finally:
         if args.keep:
             say(f"kept {work}")

@@ -15,20 +15,24 @@ Only the standard library: it runs on the guest's own Python.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
+import grp
 import json
 import os
 import pwd
-import grp
 import re
+import select
 import shutil
 import signal
+import socket
 import stat
 import struct
 import subprocess
 import threading
 import time
+import tty
 from pathlib import Path
 
 RUN = Path("/mnt/vmtest")  # the disk the host made for this run
@@ -40,6 +44,10 @@ WHEELS = HOME / "wheels"
 DROPINS = Path("/etc/systemd/system/microbreak.service.d")
 CONFIG = Path("/etc/microbreak/config.toml")
 VENV_PYTHON = "/opt/microbreak/venv/bin/python"
+SOCKET = Path("/run/microbreak/control.sock")
+ARTIFACTS = Path("/mnt/artifacts")  # the third disk: the host reads it when we are done
+ACK = "/dev/ttyS2"  # the host says here that it took a screendump
+MEMORY_LIMIT_MIB = 45  # the service's resident memory, idle and during an exercise
 
 BUTTON, LED, BUZZER = 17, 27, 18  # the settings' defaults, BCM numbers
 NUM_LINES = 54  # as a Pi 4's gpiochip0
@@ -227,6 +235,106 @@ class Sampler(threading.Thread):
         return [value for at, which, value in list(self.changes) if which == line and at >= start]
 
 
+# -- the screen, the sound, the cost --------------------------------------------------
+
+def control(verb: str, **args) -> dict:
+    """One request to the service over its socket (as root), its result."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.settimeout(60)
+        conn.connect(str(SOCKET))
+        conn.sendall(json.dumps({"verb": verb, "args": args}).encode() + b"\n")
+        reply = json.loads(conn.makefile("rb").readline())
+    if not reply.get("ok"):
+        raise Failed(f"{verb}: {reply.get('error')}")
+    return reply["result"]
+
+
+class Screendumps:
+    """The service's own picture of its screen, the host's screendump of the
+    display, and the service's picture again, for the host to compare."""
+
+    def __init__(self):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        run("mount", "/dev/vdc", str(ARTIFACTS))
+        (ARTIFACTS / "screen").mkdir(exist_ok=True)
+        self.ack = os.open(ACK, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(self.ack)
+
+    def picture(self, name: str) -> None:
+        path = Path("/run/microbreak") / f"vmtest-{name}.png"
+        result = control("screenshot", path=str(path))
+        target = ARTIFACTS / "screen" / f"{name}.png"
+        if isinstance(result, dict) and "png" in result:  # the picture itself, in the reply
+            target.write_bytes(base64.b64decode(result["png"]))
+        else:
+            shutil.move(path, target)
+
+    def take(self, name: str) -> None:
+        self.picture(f"{name}-before")
+        say(f"SCREENDUMP {name}")
+        heard = b""
+        deadline = time.monotonic() + 30
+        while not heard.endswith(b"\n"):
+            if not select.select([self.ack], [], [], max(deadline - time.monotonic(), 0))[0]:
+                raise Failed(f"the host did not take the screendump {name} within 30 s")
+            heard += os.read(self.ack, 100)
+        if heard.decode().strip() != name:
+            raise Failed(f"the host answered {heard!r} for the screendump {name}")
+        self.picture(f"{name}-after")
+
+    def close(self) -> None:
+        os.close(self.ack)
+        run("umount", str(ARTIFACTS))
+
+
+def first_holds() -> dict[str, tuple[float, float]]:
+    """When each built-in exercise's first hold starts and ends, in seconds
+    after it appears (from the package's own timeline)."""
+    done = run(VENV_PYTHON, "-c", """
+import json
+from microbreak.exercises import load_exercises
+holds = {}
+for exercise in load_exercises():
+    motion, t, start = exercise.motion, 0.0, None
+    while t < motion.rep_seconds * 2:
+        if motion.at(t).hold_left is not None and start is None:
+            start = t
+        elif motion.at(t).hold_left is None and start is not None:
+            break
+        t += 0.05
+    holds[exercise.name] = (start, t) if start is not None else (0.5, 1.0)
+print(json.dumps(holds))
+""")
+    return {name: tuple(hold) for name, hold in json.loads(done.stdout).items()}
+
+
+def main_pid() -> int:
+    return int(unit("MainPID")["MainPID"])
+
+
+def resident_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def exercise_cost(pid: int, seconds: float = 10.0) -> tuple[float, float]:
+    """CPU seconds per second and resident MiB over *seconds* of an exercise."""
+    start, cpu = time.monotonic(), cpu_seconds(pid)
+    time.sleep(seconds)
+    return (cpu_seconds(pid) - cpu) / (time.monotonic() - start), resident_mib(pid)
+
+
+def press(chip: Chip) -> None:
+    chip.pull(BUTTON, "pull-down")
+    time.sleep(0.3)
+    chip.pull(BUTTON, "pull-up")
+
+
 # -- the scenario --------------------------------------------------------------------
 
 def read_message_ids() -> None:
@@ -364,13 +472,49 @@ def bad_reload(main_pid: str) -> None:
             raise Failed("the status still reports a settings error after a good reload")
 
 
-def the_break(chip: Chip, sampler: Sampler, started: float) -> None:
-    with step("a break comes one interval (1 minute) after the start"):
+def the_screen(chip: Chip, screen: Screendumps, cost: dict) -> float:
+    """The notice, then idle, on the display; returns when the notice was acknowledged."""
+    with step("the screen is on the display through KMS, the speaker through ALSA"):
+        status = control("status")
+        say(f"status: screen {status['screen']}, speaker {status['speaker']}")
+        if not status["screen"]["ok"] or "KMS" not in status["screen"]["detail"]:
+            raise Failed(f"the service shows no picture through KMS: {status['screen']}\n  "
+                         + diagnosis())
+        if not status["speaker"]["ok"]:
+            raise Failed(f"the service has no speaker: {status['speaker']}\n  " + diagnosis())
+        plain = run("microbreak", "status", user="pi").stdout
+        say("microbreak status:\n" + plain.rstrip())
+        if not status.get("notice"):
+            raise Failed("no first-start health notice on a new device with a screen")
+    with step("the health notice on the display, as the service draws it"):
+        screen.take("notice")
+    with step("a press acknowledges the notice; idle on the display"):
+        press(chip)
+        wait_for("the notice acknowledged", lambda: not control("status").get("notice"), 15)
+        acknowledged = uptime()
+        time.sleep(1)
+        screen.take("idle")
+        cost["idle"] = resident_mib(main_pid())
+    return acknowledged
+
+
+def the_break(chip: Chip, sampler: Sampler, started: float, screen: Screendumps,
+              cost: dict) -> None:
+    holds = first_holds()
+    with step("a break comes one interval (1 minute) after the notice is acknowledged"):
         cued = wait_for("a break_cued event", lambda: events("break_cued"), 150, interval=1)
         at = int(cued[0]["__MONOTONIC_TIMESTAMP"]) / 1e6
-        say(f"break cued {at - started:.1f} s after the start: {cued[0]['MESSAGE']}")
+        say(f"break cued {at - started:.1f} s after the press: {cued[0]['MESSAGE']}")
         if not 55 <= at - started <= 90:
-            raise Failed(f"the break came {at - started:.1f} s after the start, not about 60 s")
+            raise Failed(f"the break came {at - started:.1f} s after the press, not about 60 s")
+    with step("the first exercise on the display in the middle of its hold"):
+        first = cued[0].get("MICROBREAK_EXERCISES", "").split(",")[0]
+        start, end = holds.get(first, (1.0, 2.0))
+        time.sleep(max(at + start + 0.2 - uptime(), 0))
+        screen.take("exercise")
+        say(f"{first}: hold from {start:.1f} s to {end:.1f} s after it appears; "
+            f"screendump {uptime() - at:.1f} s after the cue")
+        cost["exercise_cpu"], cost["exercise"] = exercise_cost(main_pid())
     with step("the LED line goes high and the buzzer line toggles"):
         def seen():
             led, buzzer = sampler.since(at, LED), sampler.since(at, BUZZER)
@@ -383,11 +527,12 @@ def the_break(chip: Chip, sampler: Sampler, started: float) -> None:
     sets = int(cued[0].get("MICROBREAK_EXERCISES", "").count(",")) + 1
     for number in range(1, sets + 1):
         with step(f"a press of the button confirms set {number} of {sets}"):
-            chip.pull(BUTTON, "pull-down")
-            time.sleep(0.3)
-            chip.pull(BUTTON, "pull-up")
+            press(chip)
             wait_for(f"set {number} confirmed",
                      lambda: len(events("set_confirmed")) >= number, 15)
+            say(f"set {number} confirmed by a press")
+    with step("the break's summary on the display"):
+        screen.take("summary")
     with step("microbreak history --json (as 'pi') shows the break completed"):
         wait_for("a break_completed event", lambda: events("break_completed"), 15)
         history = json.loads(run("microbreak", "history", "--json", user="pi").stdout)
@@ -395,6 +540,67 @@ def the_break(chip: Chip, sampler: Sampler, started: float) -> None:
         say(f"history: {json.dumps(last)}")
         if not last or last["outcome"] != "completed" or len(last["sets"]) != sets:
             raise Failed(f"the last break in the history is {last}")
+
+
+def against_dummy(chip: Chip, cost: dict) -> None:
+    """The same service drawing on SDL's dummy driver (nothing shown): its
+    memory and CPU beside the display's."""
+    with step("the same service on SDL's dummy driver: memory and CPU beside KMS"):
+        good = CONFIG.read_text()
+        DROPINS.mkdir(parents=True, exist_ok=True)
+        (DROPINS / "dummy-display.conf").write_text(
+            "[Service]\nEnvironment=SDL_VIDEODRIVER=dummy\n")
+        CONFIG.write_text(good.replace('size = "auto"',
+                                       f'size = "{OPTIONS["screen"]}"\noutput = "sdl"'))
+        try:
+            run("systemctl", "daemon-reload")
+            run("systemctl", "restart", "microbreak", timeout=120)
+            status = control("status")
+            if "dummy" not in status["screen"]["detail"]:
+                raise Failed(f"the test drop-in did not apply: screen {status['screen']}")
+            time.sleep(5)
+            pid = main_pid()
+            dummy_idle = resident_mib(pid)
+            control("break-now")
+            time.sleep(3)
+            dummy_cpu, dummy_exercise = exercise_cost(pid)
+            control("skip")
+        finally:
+            (DROPINS / "dummy-display.conf").unlink()
+            CONFIG.write_text(good)
+            run("systemctl", "daemon-reload")
+            run("systemctl", "restart", "microbreak", timeout=120)
+        ratio = cost["exercise_cpu"] / dummy_cpu if dummy_cpu else float("inf")
+        say(f"COST resident memory idle: KMS {cost['idle']:.1f} MiB, dummy {dummy_idle:.1f} MiB")
+        say(f"COST resident memory during an exercise: KMS {cost['exercise']:.1f} MiB, "
+            f"dummy {dummy_exercise:.1f} MiB")
+        say(f"COST CPU during an exercise at {OPTIONS['screen']}: KMS "
+            f"{cost['exercise_cpu']:.3f} s/s, dummy {dummy_cpu:.3f} s/s ({ratio:.2f}x)")
+        over = [f"{what} {cost[what]:.1f} MiB" for what in ("idle", "exercise")
+                if cost[what] > MEMORY_LIMIT_MIB]
+        if over:
+            raise Failed(f"on the display the service's resident memory is over "
+                         f"{MEMORY_LIMIT_MIB} MiB: {', '.join(over)}")
+
+
+def sdl_without_mesa() -> None:
+    with step('screen.output = "sdl" on a machine without Mesa: the service names the packages'):
+        good = CONFIG.read_text()
+        CONFIG.write_text(good.replace('size = "auto"', 'size = "auto"\noutput = "sdl"'))
+        try:
+            run("systemctl", "restart", "microbreak", timeout=120)
+            status = control("status")
+        finally:
+            CONFIG.write_text(good)
+            run("systemctl", "restart", "microbreak", timeout=120)
+        say(f"status: screen {status['screen']}")
+        plain = run("journalctl", "-b", "-u", "microbreak", "-o", "cat", "--no-pager",
+                    "-g", "no screen").stdout.strip().splitlines()
+        say(f"the journal: {plain[-1] if plain else '(nothing)'}")
+        detail = status["screen"]["detail"]
+        if status["screen"]["ok"] or "libgbm1" not in detail or "libegl1" not in detail:
+            raise Failed(f"without Mesa, SDL's KMS/DRM driver fails but the service says: "
+                         f"{status['screen']}")
 
 
 def watchdog() -> None:
@@ -466,9 +672,14 @@ def main() -> int:
         sampler = Sampler(chip, (LED, BUZZER))
         sampler.start()
         state = install(chip)
-        started = int(events("started")[-1]["__MONOTONIC_TIMESTAMP"]) / 1e6
+        screen = Screendumps()
+        cost: dict = {}
         bad_reload(state["MainPID"])
-        the_break(chip, sampler, started)
+        started = the_screen(chip, screen, cost)
+        the_break(chip, sampler, started, screen, cost)
+        screen.close()
+        against_dummy(chip, cost)
+        sdl_without_mesa()
         watchdog()
         structured_journal()
         sampler.stop()
