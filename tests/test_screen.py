@@ -533,3 +533,22 @@ def test_the_first_start_notice_reads_whole():
         words = " ".join(t.text for t in plan.texts)
         assert "physician" in words and "hurts" in words and "Press" in words
         assert "…" not in words
+
+
+@pytest.mark.parametrize("size", [(320, 240), (800, 480)])
+def test_only_what_moves_is_marked_changed_from_frame_to_frame(size):
+    """The display copies the rows a frame changed: every pixel that differs
+    between two frames of an exercise lies in what the second draw marked."""
+    surface = pygame.Surface(size, 0, 32)
+    screen = Screen(surface)
+    view = ExerciseView(EXERCISES[1], "1 / 2", calling=False, hint=HINT, since=0.0)
+    screen.draw(view, 0.0)
+    assert screen.changed == surface.get_rect()  # a new view: all of it
+    for now in (0.4, 0.8, 1.6, 2.5):
+        before = surface.copy()
+        screen.draw(view, now)
+        assert screen.changed.height < size[1]
+        for x in range(0, size[0], 2):
+            for y in range(0, size[1], 2):
+                if surface.get_at((x, y)) != before.get_at((x, y)):
+                    assert screen.changed.collidepoint(x, y), (now, x, y, screen.changed)

@@ -96,11 +96,13 @@ class Display:
         if self._kms is None:
             self._pygame.display.flip()
             return
-        frame = self.surface
         if self._frame is not None:
-            frame = self._frame
-            _letterbox(self._pygame, self.surface, frame)
-        self._kms.show(frame.get_view("0"), frame.get_pitch())
+            _letterbox(self._pygame, self.surface, self._frame)
+            self._kms.show(self._frame.get_view("0"), self._frame.get_pitch())
+        else:  # only the rows the last draw changed
+            changed = self.screen.changed
+            self._kms.show(self.surface.get_view("0"), self.surface.get_pitch(),
+                           rows=(changed.top, changed.bottom))
 
     def fileno(self) -> int | None:
         return None

@@ -88,6 +88,10 @@ class _FbDirty(ctypes.Structure):
                 ("clips_ptr", u64)]
 
 
+class _Clip(ctypes.Structure):
+    _fields_ = [("x1", u16), ("y1", u16), ("x2", u16), ("y2", u16)]
+
+
 class _CreateDumb(ctypes.Structure):
     _fields_ = [("height", u32), ("width", u32), ("bpp", u32), ("flags", u32),
                 ("handle", u32), ("pitch", u32), ("size", u64)]
@@ -356,19 +360,26 @@ class KmsOutput:
         width, height = self.size
         return f"{width}x{height} on {self.found.connector} ({self.found.card}, KMS)"
 
-    def show(self, frame: bytes | memoryview, row_bytes: int) -> None:
-        """Copy *frame* (rows of *row_bytes*, XRGB8888, the output's size) to the screen."""
-        height = self.size[1]
+    def show(self, frame, row_bytes: int, rows: tuple[int, int] | None = None) -> None:
+        """Copy *frame* (a buffer of rows of *row_bytes*, XRGB8888, the
+        output's size) to the screen: all of it, or the *rows* from first to
+        before last."""
+        first, last = rows or (0, self.size[1])
+        if last <= first:
+            return
+        view = memoryview(frame).cast("B")
         if row_bytes == self.pitch:
-            self._map[:row_bytes * height] = frame
+            self._map[first * row_bytes:last * row_bytes] = view[first * row_bytes:
+                                                                 last * row_bytes]
         else:
-            view = memoryview(frame)
-            for row in range(height):
+            for row in range(first, last):
                 start = row * self.pitch
                 self._map[start:start + row_bytes] = view[row * row_bytes:(row + 1) * row_bytes]
         if self._dirty:  # drivers that scan out a copy (virtio-gpu, SPI panels) need telling
+            clip = _Clip(0, first, self.size[0], last)
             try:
-                _ioctl(self._fd, DIRTYFB, _FbDirty(fb_id=self._fb_id))
+                _ioctl(self._fd, DIRTYFB, _FbDirty(fb_id=self._fb_id, num_clips=1,
+                                                   clips_ptr=ctypes.addressof(clip)))
             except OSError:
                 self._dirty = False  # the driver scans the buffer itself
 

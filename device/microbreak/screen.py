@@ -310,6 +310,7 @@ class Screen:
         self._cached_plan: Plan | None = None
         self._layer_key = None
         self._layer: pygame.Surface | None = None
+        self.changed: pygame.Rect = surface.get_rect()  # what the last draw may have changed
 
     @property
     def size(self) -> tuple[int, int]:
@@ -348,7 +349,15 @@ class Screen:
         time *now* (for an animated view); return its plan."""
         plan = self.plan(view)
         surface = self.surface
+        layer = self._layer
         surface.blit(self._still_layer(plan, view), (0, 0))
+        if layer is self._layer:  # the same still layer: only what moves is new
+            moving = [r for r in (plan.figure, plan.hold_bar) if r is not None]
+            if plan.counter is not None:
+                moving += [r for r in (plan.counter.ring, plan.counter.text) if r is not None]
+            self.changed = moving[0].unionall(moving[1:]) if moving else pygame.Rect(0, 0, 0, 0)
+        else:
+            self.changed = surface.get_rect()
         if isinstance(view, ExerciseView):
             moment = self.moment(view, now)
             draw_figure(surface, plan.figure, plan.figure_view, moment.pose, plan.figure_bounds)
