@@ -41,9 +41,10 @@ need_venv() {  # need_venv EXTRA: .venv with microbreak[EXTRA] installed, editab
 
 # need_classic_venv: .venv-classic, on Debian's python3 and its python3-pygame
 # (classic pygame, as 32-bit Raspberry Pi OS has it) through the system site
-# packages, with microbreak and the rest of microbreak[test], but not pygame-ce.
+# packages, with microbreak and the rest of microbreak[test], but not pygame-ce;
+# and python3-pil, to read GIFs back (classic pygame reads only a first frame).
 need_classic_venv() {
-    need_debian_packages python3 python3-venv python3-pygame
+    need_debian_packages python3 python3-venv python3-pygame python3-pil
     [ -x .venv-classic/bin/python ] \
         || /usr/bin/python3 -m venv --system-site-packages .venv-classic
     stamp=".venv-classic/.installed-test"
