@@ -8,8 +8,7 @@ takes pygame-ce's own call where pygame-ce has it::
 
     >>> import pygame
     >>> surface = pygame.Surface((2, 1))
-    >>> surface.fill((255, 128, 0))
-    <rect(0, 0, 2, 1)>
+    >>> _ = surface.fill((255, 128, 0))
     >>> surface_bytes(surface, "RGB")
     b'\\xff\\x80\\x00\\xff\\x80\\x00'
 """
