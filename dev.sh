@@ -4,9 +4,9 @@
 #   ./dev.sh test [PYTEST ARGS...] run the tests
 # Each installs what it needs first: Debian packages (with sudo when not root),
 # then a virtual environment in .venv with microbreak and its Python packages.
-# And for CI and 32-bit Raspberry Pi OS (no pygame-ce wheel for armv7l there):
-#   ./dev.sh test-classic [PYTEST ARGS...]  the tests on Debian's classic pygame
-#                                 (python3-pygame), in .venv-classic
+# And, as CI does, the tests again on Debian's classic pygame (python3-pygame),
+# which 32-bit Raspberry Pi OS uses (pygame-ce has no wheel for it):
+#   ./dev.sh test-classic [PYTEST ARGS...]  the tests in .venv-classic
 set -eu
 cd "$(dirname "$0")"
 

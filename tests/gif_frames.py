@@ -11,5 +11,5 @@ def read_gif(path) -> list[tuple[pygame.Surface, int]]:
         return pygame.image.load_animation(str(path))
     from PIL import Image, ImageSequence
     with Image.open(path) as gif:
-        return [(pygame.image.fromstring(frame.convert("RGB").tobytes(), frame.size, "RGB"),
+        return [(pygame.image.frombuffer(frame.convert("RGB").tobytes(), frame.size, "RGB"),
                  frame.info["duration"]) for frame in ImageSequence.Iterator(gif)]

@@ -1,4 +1,4 @@
-"""The few pygame calls that differ between pygame-ce and classic pygame.
+"""The pygame calls microbreak makes that differ between pygame-ce and classic pygame.
 
 microbreak runs on pygame-ce (its wheels bring SDL with the KMS/DRM driver)
 and on classic pygame from 2.1.2 on: Debian's ``python3-pygame``, which
