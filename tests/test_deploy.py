@@ -89,8 +89,7 @@ def installed(tmp_path_factory):
 
 
 def offline_env(**extra) -> dict:
-    """The environment for ``install.sh --offline``: this Python for the venv,
-    the build backend found through PYTHONPATH."""
+    """The environment ``install.sh --offline`` needs, as :func:`installed` says."""
     hatchling = importlib.util.find_spec("hatchling")
     if hatchling is None:
         pytest.skip("hatchling (the build backend, in the 'test' extra) is not installed")
