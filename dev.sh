@@ -4,6 +4,9 @@
 #   ./dev.sh test [PYTEST ARGS...] run the tests
 # Each installs what it needs first: Debian packages (with sudo when not root),
 # then a virtual environment in .venv with microbreak and its Python packages.
+# And, as CI does, the tests again on Debian's classic pygame (python3-pygame),
+# which 32-bit Raspberry Pi OS uses (pygame-ce has no wheel for it):
+#   ./dev.sh test-classic [PYTEST ARGS...]  the tests in .venv-classic
 set -eu
 cd "$(dirname "$0")"
 
@@ -36,6 +39,35 @@ need_venv() {  # need_venv EXTRA: .venv with microbreak[EXTRA] installed, editab
     fi
 }
 
+# need_classic_venv: .venv-classic, on Debian's python3 and its python3-pygame
+# (classic pygame, as 32-bit Raspberry Pi OS has it) through the system site
+# packages, with microbreak and the rest of microbreak[test], but not pygame-ce;
+# and python3-pil, to read GIFs back (classic pygame reads only a first frame).
+need_classic_venv() {
+    need_debian_packages python3 python3-venv python3-pygame python3-pil
+    [ -x .venv-classic/bin/python ] \
+        || /usr/bin/python3 -m venv --system-site-packages .venv-classic
+    stamp=".venv-classic/.installed-test"
+    if [ ! -e "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+        .venv-classic/bin/python -m pip install -q --upgrade pip
+        .venv-classic/bin/python -c '
+import tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
+    if not requirement.startswith("pygame"):
+        print(requirement)' >.venv-classic/requirements.txt
+        .venv-classic/bin/python -m pip install -q -r .venv-classic/requirements.txt
+        .venv-classic/bin/python -m pip install -q --no-deps -e .
+        touch "$stamp"
+    fi
+    # Refuse to test the wrong pygame: pygame-ce says IS_CE, classic does not.
+    PYGAME_HIDE_SUPPORT_PROMPT=1 .venv-classic/bin/python -c '
+import pygame, sys
+if getattr(pygame, "IS_CE", False):
+    sys.exit(f"{pygame.__file__} is pygame-ce, not classic pygame: pip uninstall -y pygame-ce")
+print(f"classic pygame {pygame.version.ver}, SDL {pygame.version.SDL}, from {pygame.__file__}")'
+}
+
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
@@ -43,16 +75,21 @@ case "$command" in
         need_venv test
         exec .venv/bin/microbreak simulate "$@"
         ;;
-    test)
+    test|test-classic)
         # systemd-python, which the tests use, is built against libsystemd;
         # the SSH test runs its own sshd on 127.0.0.1 and connects with ssh.
         need_debian_packages gcc pkg-config libsystemd-dev python3-dev \
             openssh-server openssh-client systemd
-        need_venv test
-        exec .venv/bin/python -m pytest "$@"
+        if [ "$command" = test ]; then
+            need_venv test
+            exec .venv/bin/python -m pytest "$@"
+        fi
+        need_classic_venv
+        exec .venv-classic/bin/python -m pytest "$@"
         ;;
     *)
-        echo "usage: ./dev.sh simulate [ARGS...] | ./dev.sh test [PYTEST ARGS...]" >&2
+        echo "usage: ./dev.sh simulate [ARGS...] | ./dev.sh test [PYTEST ARGS...]" \
+            "| ./dev.sh test-classic [PYTEST ARGS...]" >&2
         exit 2
         ;;
 esac

@@ -133,6 +133,17 @@ available() {  # available PACKAGE: apt has a version of it to install
     [ -n "$candidate" ] && [ "$candidate" != "(none)" ]
 }
 
+# arm32: this is 32-bit ARM (Raspberry Pi OS armhf), where PyPI has no pygame-ce
+# wheel: the screen uses Debian's classic pygame, python3-pygame, which the venv
+# sees (pyproject.toml leaves pygame-ce out there). On a Pi 4 or 5 the 32-bit
+# system runs a 64-bit kernel, so 'uname -m' says aarch64: ask dpkg first.
+arm32() {
+    case "$(dpkg --print-architecture 2>/dev/null || uname -m)" in
+        armhf|armel|armv6l|armv7l) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
 # -- install --------------------------------------------------------------------
 
 debian_packages() {
@@ -158,6 +169,9 @@ debian_packages() {
         for package in libdrm2 libgbm1 libegl1 libgles2 libgl1-mesa-dri; do
             installed "$package" || missing="$missing $package"
         done
+    fi
+    if arm32 && ! installed python3-pygame; then
+        missing="$missing python3-pygame"
     fi
     if [ -n "$missing" ]; then
         apt-get update -q   # a fresh image may have no package lists yet
@@ -241,7 +255,13 @@ python_env() {
     if [ -n "$wheels" ]; then
         set -- "$@" --no-index --find-links "$wheels"
     fi
-    "$venv/bin/python" -m pip install "$@" "$source_dir"
+    set -- "$venv/bin/python" -m pip install "$@" "$source_dir"
+    if arm32 && [ "$(uname -m)" = aarch64 ]; then
+        # pip takes platform_machine from the kernel: under linux32 it says
+        # armv8l, which pyproject.toml knows for 32-bit, instead of aarch64
+        set -- setarch linux32 "$@"
+    fi
+    "$@"
     printf '%s\n' "$digest" >"$stamp"
     changed=true
 }

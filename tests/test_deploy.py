@@ -82,14 +82,19 @@ def installed(tmp_path_factory):
     checkout without downloading: ``--offline`` (no index, no dependencies, no
     build isolation), hatchling found through PYTHONPATH.
     """
+    root = a_pi(tmp_path_factory.mktemp("pi"))
+    env = offline_env()
+    run = install(root, "--offline", env=env)
+    return root, env, run.stdout
+
+
+def offline_env(**extra) -> dict:
+    """The environment ``install.sh --offline`` needs, as :func:`installed` says."""
     hatchling = importlib.util.find_spec("hatchling")
     if hatchling is None:
         pytest.skip("hatchling (the build backend, in the 'test' extra) is not installed")
     site = str(Path(hatchling.submodule_search_locations[0]).parent)
-    root = a_pi(tmp_path_factory.mktemp("pi"))
-    env = clean_env(PYTHON=sys.executable, PYTHONPATH=site)
-    run = install(root, "--offline", env=env)
-    return root, env, run.stdout
+    return clean_env(PYTHON=sys.executable, PYTHONPATH=site, **extra)
 
 
 def test_install_lays_down_the_unit_venv_settings_and_command(installed):
@@ -162,6 +167,23 @@ def test_the_unit_exposure_is_at_most_2():
     exposure = float(found.group(1))
     print(f"systemd-analyze security: overall exposure {exposure}")
     assert exposure <= 2.0, run.stdout
+
+
+def test_on_32_bit_arm_with_a_64_bit_kernel_pip_sees_a_32_bit_machine(tmp_path):
+    """32-bit Raspberry Pi OS runs a 64-bit kernel on a Pi 4 or 5, so 'uname -m'
+    says aarch64: pip runs under linux32, its platform_machine is then armv8l,
+    and pyproject.toml leaves pygame-ce out (tests/test_packaging.py)."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    log = tmp_path / "setarch.log"
+    for name, body in [("dpkg", 'echo armhf'),
+                       ("uname", 'echo aarch64'),
+                       ("setarch", f'echo "$*" >>{log}; shift; exec "$@"')]:
+        (fake / name).write_text(f"#!/bin/sh\n{body}\n")
+        (fake / name).chmod(0o755)
+    env = offline_env(PATH=f"{fake}:{os.environ['PATH']}")
+    install(a_pi(tmp_path / "pi"), "--offline", env=env)
+    assert log.read_text().startswith(f"linux32 {tmp_path}/pi/opt/microbreak/venv/bin/python -m pip install")
 
 
 def test_uninstall_leaves_what_was_there_and_the_changed_settings(tmp_path):

@@ -10,6 +10,7 @@ import pytest
 
 from microbreak.exercises import load_exercises
 from microbreak.figure import CUE, DEFAULT_POSE, SHIRT, draw_figure, figure_bounds, full_pose
+from microbreak.pgcompat import surface_bytes
 
 BACKGROUND = (20, 24, 33)
 REACH = {"left_upper_arm": 165, "right_upper_arm": 165, "left_forearm": 0, "right_forearm": 0,
@@ -171,7 +172,7 @@ def test_curling_the_upper_back_brings_the_head_further_forward_and_down():
 def test_a_shoulder_roll_goes_up_then_back_and_comes_round_to_rest(view):
     def shoulders(roll):
         surface, _ = render(view, {"roll": roll}, (400, 400))
-        return pygame.image.tobytes(surface, "RGB"), surface
+        return surface_bytes(surface, "RGB"), surface
 
     rest, _ = shoulders(0)
     assert shoulders(360)[0] == rest
@@ -221,7 +222,7 @@ def test_bending_and_unwinding_arrows_point_opposite_ways():
 def test_the_same_pose_draws_the_same_pixels():
     a, _ = render("side", EXERCISES[0].pose)
     b, _ = render("side", EXERCISES[0].pose)
-    assert pygame.image.tobytes(a, "RGB") == pygame.image.tobytes(b, "RGB")
+    assert surface_bytes(a, "RGB") == surface_bytes(b, "RGB")
 
 
 def test_arms_straight_out_are_not_cut_off():

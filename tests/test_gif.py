@@ -1,4 +1,4 @@
-"""GIFs written without an image library, read back by SDL_image."""
+"""GIFs written without an image library, read back by SDL_image (or Pillow)."""
 
 import io
 import random
@@ -6,6 +6,7 @@ import random
 import pygame
 import pytest
 
+from gif_frames import read_gif
 from microbreak.gif import lzw, save_gif
 
 COLOURS = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (10, 20, 30), (255, 255, 255), (200, 120, 0)]
@@ -23,7 +24,7 @@ def noise(size, seed, colours=COLOURS):
 def read_back(data, tmp_path):
     path = tmp_path / "out.gif"
     path.write_bytes(data)
-    return pygame.image.load_animation(str(path))
+    return read_gif(path)
 
 
 def pixels(surface):

@@ -1,10 +1,14 @@
-"""A built wheel carries sounds/ and images/ and finds them once installed."""
+"""A built wheel carries sounds/ and images/ and finds them once installed;
+pip is not asked for pygame-ce where PyPI has no wheel of it."""
 
 import os
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
+
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,3 +37,14 @@ def test_wheel_carries_and_finds_the_data_folders(tmp_path):
     site = str(tmp_path / "site" / "microbreak")
     assert images == f"{site}/images" and sounds == f"{site}/sounds"
     assert count == "5"
+
+
+def test_pygame_ce_is_not_asked_for_on_32_bit_arm():
+    """32-bit Raspberry Pi OS uses Debian's classic pygame instead (see
+    deploy/install.sh); everywhere else pip installs pygame-ce."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    [pygame] = [Requirement(r) for r in project["dependencies"] if r.startswith("pygame")]
+    assert pygame.name == "pygame-ce"
+    for machine, wanted in [("x86_64", True), ("aarch64", True),
+                            ("armv6l", False), ("armv7l", False), ("armv8l", False)]:
+        assert pygame.marker.evaluate({"platform_machine": machine}) is wanted, machine

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from microbreak import screen as screen_module
 from microbreak.exercises import Exercise, load_exercises
+from microbreak.pgcompat import surface_bytes
 from microbreak.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, TEXT, Screen, font, is_landscape,
                                layout, min_text_height)
 from microbreak.views import DoneView, ExerciseView, HoldHint, IdleView
@@ -166,11 +167,11 @@ def test_drawing_the_same_view_twice_gives_the_same_pixels(size):
     screen = Screen(pygame.Surface(size))
     view = SCENES[5][1]
     screen.draw(view)
-    first = pygame.image.tobytes(screen.surface, "RGB")
+    first = surface_bytes(screen.surface, "RGB")
     screen.draw(SCENES[0][1])
-    assert pygame.image.tobytes(screen.surface, "RGB") != first
+    assert surface_bytes(screen.surface, "RGB") != first
     screen.draw(view)
-    assert pygame.image.tobytes(screen.surface, "RGB") == first
+    assert surface_bytes(screen.surface, "RGB") == first
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -331,7 +332,7 @@ def test_the_panel_shows_led_buzzer_button_and_hold(height):
         return window.subsurface(rect).copy()
 
     def differ(a, b):
-        return pygame.image.tobytes(a, "RGB") != pygame.image.tobytes(b, "RGB")
+        return surface_bytes(a, "RGB") != surface_bytes(b, "RGB")
 
     idle = pixels(IDLE_PANEL)
     lit = pixels(dataclasses.replace(IDLE_PANEL, led=1.0))
@@ -382,7 +383,7 @@ def outside(surface, *rects):
     copy = surface.copy()
     for rect in rects:
         copy.fill((255, 0, 255), rect)
-    return pygame.image.tobytes(copy, "RGB")
+    return surface_bytes(copy, "RGB")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -405,7 +406,7 @@ def test_the_figure_stays_inside_its_area_in_every_frame_and_moves(size, exercis
         for edge in edges_of(plan.figure):
             assert count_not(surface, edge, CARD) == 0, f"the figure reaches its edge at {t} s"
         assert count_not(surface, plan.figure, CARD) > 0.05 * plan.figure.width * plan.figure.height
-        arts.append(pygame.image.tobytes(surface.subsurface(plan.figure), "RGB"))
+        arts.append(surface_bytes(surface.subsurface(plan.figure), "RGB"))
     # It moves: the rep shows several different pictures, not one.
     assert len(set(arts)) >= min(4, len(arts) - 1)
 
@@ -464,7 +465,7 @@ def test_the_rep_counter_advances_rep_by_rep():
     pictures = set()
     for rep in range(motion.reps):
         screen.draw(view, now=motion.rep_seconds * (rep + 0.01))
-        pictures.add(pygame.image.tobytes(screen.surface.subsurface(screen.plan(view).counter.text), "RGB"))
+        pictures.add(surface_bytes(screen.surface.subsurface(screen.plan(view).counter.text), "RGB"))
     assert len(pictures) == motion.reps
 
 

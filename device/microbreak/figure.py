@@ -6,10 +6,11 @@ a person sitting relaxed, hands in the lap::
 
     >>> import pygame
     >>> surface = pygame.Surface((240, 240))
-    >>> draw_figure(surface, surface.get_rect(), "front",
-    ...             {"left_upper_arm": 165, "right_upper_arm": 165,
-    ...              "fingers_spread": 1})
-    Rect(...)
+    >>> drawn = draw_figure(surface, surface.get_rect(), "front",
+    ...                     {"left_upper_arm": 165, "right_upper_arm": 165,
+    ...                      "fingers_spread": 1})
+    >>> surface.get_rect().contains(drawn)
+    True
 
 Angles are measured in the plane of the view and relative to the torso, so a
 hand placed on the upper back stays there as ``lean`` changes.

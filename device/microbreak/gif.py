@@ -34,13 +34,13 @@ def save_gif(out: BinaryIO, frames: Sequence, frame_seconds: float, loop: bool =
 
     After the first, each frame stores only the rectangle that changed.
     """
-    import pygame
+    from .pgcompat import surface_bytes
     width, height = frames[0].get_size()
     runs: list[list] = []  # [pixels as one int each, how many frames in a row]
     for frame in frames:
         if frame.get_size() != (width, height):
             raise ValueError(f"frames differ in size: {frame.get_size()} and {(width, height)}")
-        pixels = array("I", pygame.image.tobytes(frame, "RGBX"))
+        pixels = array("I", surface_bytes(frame, "RGBX"))
         if runs and runs[-1][0] == pixels:
             runs[-1][1] += 1
         else:
