@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from enum import Enum
 
 from .clock import Now
@@ -67,12 +67,11 @@ class Rules:
     return_grace_seconds: float = 30
 
     @classmethod
-    def from_settings(cls, settings, zone=None) -> Rules:
-        """From :class:`~microbreak.settings.Settings`; *zone* is the local zone
-        to use when ``hours.timezone`` is empty."""
-        from zoneinfo import ZoneInfo
+    def from_settings(cls, settings, zone: tzinfo) -> Rules:
+        """From :class:`~microbreak.settings.Settings`; *zone* is the zone the
+        working hours are in (``hours.timezone``, or the system's zone with its
+        rules: :func:`microbreak.clock.zone_named` finds it)."""
         b, h = settings.break_, settings.hours
-        zone = ZoneInfo(h.timezone) if h.timezone else zone
         days = {day: getattr(h, day) for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
         return cls(
             interval_seconds=settings.schedule.interval_minutes * 60,
@@ -83,7 +82,7 @@ class Rules:
             snooze_seconds=b.snooze_minutes * 60,
             max_snoozes=b.max_snoozes,
             summary_seconds=b.summary_seconds,
-            hours=WorkHours.parse(days, zone or datetime.now().astimezone().tzinfo),
+            hours=WorkHours.parse(days, zone),
             empty_after_seconds=settings.presence.empty_after_seconds,
             away_seconds=settings.presence.away_minutes * 60,
             return_grace_seconds=settings.presence.return_grace_seconds,

@@ -19,7 +19,7 @@ from datetime import time as dt_time
 from pathlib import Path
 
 from . import presenter
-from .clock import Now, SystemClock
+from .clock import Now, SystemClock, zone_named
 from .control import SOCKET_NAME, ControlError, ControlServer
 from .effects import BreakEnded, BreakStarted, Cue, Flash, SetConfirmed
 from .exercises import load_exercises
@@ -244,7 +244,13 @@ class Service:
         names = list(self.exercises)
         last = self.history.last_exercise()
         rotation = names.index(last) + 1 if last in names else 0
-        return Schedule(Rules.from_settings(self.settings), names, self.clock.now(), rotation)
+        return Schedule(self._rules(self.settings), names, self.clock.now(), rotation)
+
+    @staticmethod
+    def _rules(settings: Settings) -> Rules:
+        """The schedule's rules, with the hours in their zone as the system
+        knows it now (read at each start and reload)."""
+        return Rules.from_settings(settings, zone_named(settings.hours.timezone))
 
     def _acknowledge_notice(self) -> None:
         self.history.acknowledge(FIRST_START, self.clock.now().wall)
@@ -275,7 +281,7 @@ class Service:
         changed = [key for key, value, *_ in new.items() if old[key] != value]
         now = self.clock.now()
         self.settings = new
-        self.schedule.update_rules(Rules.from_settings(new), now)
+        self.schedule.update_rules(self._rules(new), now)
         self.thresholds = HoldThresholds(new.button.snooze_hold_seconds,
                                          new.button.skip_hold_seconds)
         if any(key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence")
