@@ -168,3 +168,29 @@ def test_pause_until_is_a_local_time_after_a_daylight_saving_change(desk, london
     d.run_until(datetime(2026, 3, 30, 11, 0, tzinfo=LONDON), answer=True)
     d.service._act(lambda now: d.schedule.pause(now, until=time_of_day(14, 0)))
     assert d.service.status()["paused_until"] == "2026-03-30T14:00:00+01:00"
+
+
+# -- 2. a desk already empty at the start -----------------------------------------
+
+ALWAYS = "[hours]\n" + "".join(f'{day} = "00:00-24:00"\n' for day in
+                               ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+PRESENCE = ALWAYS + "[presence]\nenabled = true\npin = 22\n"
+
+
+def test_a_desk_empty_at_the_start_is_never_called(desk, mock_factory):
+    """Restarted with nobody there: the sensor's pin is low from the start and
+    never rises. Nothing sounds, no break is recorded as missed; someone who
+    arrives gets the first break one interval later."""
+    mock_factory.pin(22).drive_low()
+    d = desk(settings=PRESENCE)
+    d.run(3 * 3600)
+    assert d.calls() == []
+    assert d.service.history.day_counts(d.now.wall.date()).breaks == 0
+    assert d.service.status()["present"] is False
+    arrived = d.now.wall
+    mock_factory.pin(22).drive_high()  # someone sits down: the sensor's edge
+    for event in d.service.inbox.wait(0):
+        d.service.handle(event)
+    d.run(45 * 60 + 1)
+    assert [(when - arrived, name) for when, name in d.calls()] == \
+        [(timedelta(minutes=44), "heads_up"), (timedelta(minutes=45), "break")]

@@ -126,6 +126,7 @@ class Schedule:
         self.summary: Summary | None = None
         self.pause_: Pause | None = None
         self.still_since: Now | None = None  # no motion since then; None: someone moves
+        self.unseen = False  # the desk has been empty since the sensor was first read
         self._rotation = rotation % len(self.exercises)
         if not self.open(now):
             self.state = State.OFF_HOURS
@@ -270,7 +271,13 @@ class Schedule:
         still = now.mono - self.still_since.mono
         left = self.still_since
         self.still_since = None
+        unseen, self.unseen = self.unseen, False
         if was_present:
+            return []
+        if unseen:  # the first arrival at a desk empty since the start
+            if self.state in (State.IDLE, State.HEADS_UP) and self.session is None:
+                self.state = State.IDLE
+                self.next_break = now.mono + self.rules.interval_seconds
             return []
         if still >= self.rules.away_seconds and self.state not in (State.PAUSED,
                                                                      State.OFF_HOURS):
@@ -282,9 +289,19 @@ class Schedule:
             self.next_break = max(self.next_break, now.mono + self.rules.return_grace_seconds)
         return []
 
+    def sensor_read(self, moving: bool, now: Now) -> None:
+        """The presence sensor's level as first read (at the start, or a sensor
+        newly fitted). A desk still then is empty at once: nothing calls until
+        someone arrives, and their arrival starts the interval afresh (no break
+        is recorded: nobody was there to take one)."""
+        self.unseen = not moving
+        self.still_since = None if moving else \
+            replace(now, mono=now.mono - self.rules.empty_after_seconds)
+
     def sensor_removed(self) -> None:
         """No presence sensor any more: the desk counts as taken."""
         self.still_since = None
+        self.unseen = False
 
     def saw_person(self, now: Now) -> list[Effect]:
         """Someone is certainly at the desk now (they used the button)."""

@@ -244,7 +244,27 @@ class Service:
         names = list(self.exercises)
         last = self.history.last_exercise()
         rotation = names.index(last) + 1 if last in names else 0
-        return Schedule(self._rules(self.settings), names, self.clock.now(), rotation)
+        schedule = Schedule(self._rules(self.settings), names, self.clock.now(), rotation)
+        self._read_presence(schedule)
+        return schedule
+
+    def _read_presence(self, schedule: Schedule) -> None:
+        """Tell *schedule* the presence sensor's level now: a desk empty at the
+        start has no edge to say so. (The simulator's sensor starts with
+        someone there: the person trying it.)"""
+        sensor = self.hardware.motion
+        if sensor is None:
+            return
+        if self.simulated:
+            sensor.pin.drive_high()
+        schedule.sensor_read(bool(sensor.is_active), self.clock.now())
+
+    def _presence_after_reload(self) -> None:
+        """A sensor made afresh by a reload: a still one is still from now on."""
+        if self.hardware.motion is None:
+            self.schedule.sensor_removed()
+        elif not self.hardware.motion.is_active:
+            self.schedule.motion(False, self.clock.now())
 
     @staticmethod
     def _rules(settings: Settings) -> Rules:
@@ -293,8 +313,7 @@ class Service:
             self.hardware.close()
             self.hardware = Hardware(new, self.inbox.post, pin_factory=self._pin_factory,
                                      songs=self._songs, wall=lambda: self.clock.now().wall)
-            if self.hardware.motion is None:
-                self.schedule.sensor_removed()
+            self._presence_after_reload()
             self._held_since = None
             if hasattr(self.frontend, "hardware"):
                 self.frontend.hardware = self.hardware
