@@ -73,7 +73,8 @@ class Desk:
         minute, as the loop does; press for every set if *answer*."""
         end = self.now.mono + seconds
         while self.now.mono < end:
-            due = min(self.schedule.deadline(self.now), self.now.mono + 60, end)
+            due = self.now.mono + 60 if self.service.notice else self.schedule.deadline(self.now)
+            due = min(due, self.now.mono + 60, end)
             self.clock.advance(max(due - self.now.mono, 0.001))
             self.turn()
             while answer and self.schedule.state is State.BREAK:
@@ -194,3 +195,35 @@ def test_a_desk_empty_at_the_start_is_never_called(desk, mock_factory):
     d.run(45 * 60 + 1)
     assert [(when - arrived, name) for when, name in d.calls()] == \
         [(timedelta(minutes=44), "heads_up"), (timedelta(minutes=45), "break")]
+
+
+# -- 4. the next break, as status tells it ------------------------------------------
+
+def status_text(d):
+    from microbreak.cli import format_status
+    return format_status(d.service.status())
+
+
+def test_while_the_health_notice_waits_status_shows_no_break_gone_by(desk):
+    d = desk(settings=ALWAYS)
+    d.service.notice = True  # as at a first start with a screen and a button
+    d.run(2 * 3600)
+    assert d.service.timeout(d.now) > 0  # the loop sleeps: nothing is due until the press
+    text = status_text(d)
+    assert "next break" not in text
+    assert "breaks begin 45 min after a press" in text
+    d.service._acknowledge_notice()
+    pressed = d.now.wall
+    assert (pressed + timedelta(minutes=45)).strftime("%H:%M (in 45 min)") in status_text(d)
+
+
+def test_during_the_heads_up_status_counts_seconds_as_the_screen_does(desk):
+    from microbreak.gestures import HoldThresholds
+    from microbreak.history import DayCounts
+    from microbreak.presenter import present
+    d = desk(settings=ALWAYS + "[schedule]\nheads_up_seconds = 60\n")
+    d.run(44 * 60 + 31)
+    assert d.schedule.state is State.HEADS_UP
+    screen = present(d.schedule, d.now, d.service.exercises, DayCounts(), HoldThresholds(2, 5))
+    assert screen.headline == "Break in 29 s"
+    assert "(in 29 s)" in status_text(d)

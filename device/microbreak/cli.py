@@ -12,6 +12,7 @@ import contextlib
 import csv
 import json
 import logging
+import math
 import os
 import re
 import shlex
@@ -413,7 +414,11 @@ def _when(iso: str, today: date | None = None) -> str:
 
 
 def _minutes(seconds: float) -> str:
-    minutes = max(round(seconds / 60), 0)
+    """How long until something, as the screen counts it: ``29 s`` under a
+    minute, then whole minutes rounded up."""
+    if seconds < 60:
+        return f"{max(math.ceil(seconds), 0)} s"
+    minutes = math.ceil(seconds / 60)
     return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
 
 
@@ -426,7 +431,9 @@ def format_status(status: dict) -> str:
         lines.append(f"  {label:<11} {text}")
 
     if status.get("notice"):
-        line("waiting", "the health notice is on screen: breaks begin after a press")
+        after = status.get("first_break_after_press_seconds")
+        line("waiting", "the health notice is on screen: breaks begin "
+             + (f"{_minutes(after)} after a press" if after else "after a press"))
     if status.get("paused_until"):
         line("paused", f"until {_when(status['paused_until'])}")
     if status.get("next_break_at"):

@@ -178,7 +178,7 @@ def status(schedule: Schedule, now: Now, today: DayCounts) -> dict:
     return {
         "state": schedule.state.value,
         "next_break_at": at.isoformat(timespec="seconds") if at else None,
-        "next_break_in_seconds": round((at - now.wall).total_seconds()) if at else None,
+        "next_break_in_seconds": math.ceil((at - now.wall).total_seconds()) if at else None,
         "snoozes_left": schedule.rules.max_snoozes - schedule.snoozes,
         "break": current,
         "paused_until": _paused_until(schedule, now),

@@ -147,7 +147,7 @@ class Service:
 
     def timeout(self, now: Now) -> float:
         """How long the loop may sleep, in real seconds."""
-        due = self.schedule.deadline(now)
+        due = float("inf") if self.notice else self.schedule.deadline(now)  # breaks wait
         if self.frontend is not None:
             due = min(due, presenter.view_changes_at(self.schedule, now))
         waits = [self.clock.real_seconds(due - now.mono), WALL_CHECK_SECONDS]
@@ -351,6 +351,9 @@ class Service:
         now = now or self.clock.now()
         result = presenter.status(self.schedule, now, self.today(now))
         result["notice"] = FIRST_START if self.notice else None
+        if self.notice:  # the first break comes one interval after the press
+            result["next_break_at"] = result["next_break_in_seconds"] = None
+            result["first_break_after_press_seconds"] = self.schedule.rules.interval_seconds
         result["speed"] = self.clock.speed
         result["simulated"] = self.simulated
         return result
