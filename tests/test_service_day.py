@@ -227,3 +227,40 @@ def test_during_the_heads_up_status_counts_seconds_as_the_screen_does(desk):
     screen = present(d.schedule, d.now, d.service.exercises, DayCounts(), HoldThresholds(2, 5))
     assert screen.headline == "Break in 29 s"
     assert "(in 29 s)" in status_text(d)
+
+
+# -- 5. a break snoozed from its heads-up ---------------------------------------------
+
+def ask(d, verb, **args):
+    """A request over the control socket, as the loop answers it."""
+    from concurrent.futures import Future
+
+    from microbreak.service import Request
+    request = Request(verb, args, Future())
+    d.service._answer(request)
+    return request.reply.result(timeout=0)
+
+
+def test_a_break_snoozed_from_its_heads_up_can_be_skipped(desk):
+    d = desk(settings=ALWAYS)
+    d.run(44 * 60 + 30)
+    assert d.schedule.state is State.HEADS_UP
+    d.service._act(lambda now: d.schedule.gesture(Gesture.SNOOZE, now))  # held 2 s
+    after = ask(d, "skip")  # was: "nothing to skip: no break is on, announced or snoozed"
+    assert after["today"]["skipped"] == 1 and not after["snoozed"]
+    d.run(10 * 60)
+    assert [name for _, name in d.calls()] == ["heads_up"]  # the skipped break never comes
+
+
+def test_a_break_snoozed_from_its_heads_up_shows_as_snoozed(desk):
+    from microbreak.gestures import HoldThresholds
+    from microbreak.history import DayCounts
+    from microbreak.presenter import present
+    d = desk(settings=ALWAYS)
+    d.run(44 * 60 + 30)
+    d.service._act(lambda now: d.schedule.gesture(Gesture.SNOOZE, now))
+    screen = present(d.schedule, d.now, d.service.exercises, DayCounts(), HoldThresholds(2, 5))
+    assert screen.headline.startswith("Snoozed until")
+    assert "snoozed     put off; 1 snooze left" in status_text(d)
+    status = d.service.status()
+    assert status.get("snoozed") is True and status["snoozes_left"] == 1

@@ -446,6 +446,8 @@ def format_status(status: dict) -> str:
             line("exercise", f"{current['current']} ({done + 1} of {total})")
         else:
             line("snoozed", f"{done} of {total} sets done")
+    elif status.get("snoozed"):
+        line("snoozed", f"put off; {plural(status['snoozes_left'], 'snooze')} left")
     if status.get("present") is False:
         line("desk", "empty")
     if status.get("wall_clock_trusted") is False:

@@ -326,6 +326,15 @@ class Schedule:
 
     # -- commands -----------------------------------------------------------------
 
+    @property
+    def snoozed(self) -> bool:
+        """The coming break was put off by a snooze (from its heads-up, or on screen)."""
+        return self.state is State.IDLE and self.snoozes > 0
+
+    def can_skip(self) -> bool:
+        """A break is on, announced or snoozed."""
+        return self.state in (State.HEADS_UP, State.BREAK) or self.snoozed
+
     def can_snooze(self) -> bool:
         return self.state in (State.IDLE, State.HEADS_UP, State.BREAK) \
             and self.snoozes < self.rules.max_snoozes
@@ -352,7 +361,7 @@ class Schedule:
         as skipped). A snoozed break can be skipped too."""
         if self.state is State.BREAK:
             return self.session.skip(now) + self._after_session(now)
-        if self.state is not State.HEADS_UP and self.session is None:
+        if not self.can_skip():
             return []
         effects: list[Effect] = []
         if self.session is None:
@@ -407,7 +416,7 @@ class Schedule:
         the new interval (at once, if that is already past); a break on screen
         or snoozed keeps its times."""
         old, self.rules = self.rules, rules
-        if self.state in (State.IDLE, State.HEADS_UP) and self.session is None:
+        if self.state in (State.IDLE, State.HEADS_UP) and not self.snoozes:
             start = self.next_break - old.interval_seconds
             self.next_break = max(start + rules.interval_seconds, now.mono)
             if self.state is State.HEADS_UP and \

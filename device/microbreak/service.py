@@ -453,8 +453,7 @@ class Service:
         return self._act(lambda now: self.schedule.snooze(now, seconds))
 
     def _verb_skip(self, request):
-        if self.schedule.state not in (State.HEADS_UP, State.BREAK) and \
-                self.schedule.session is None:
+        if not self.schedule.can_skip():
             raise ControlError("nothing to skip: no break is on, announced or snoozed")
         return self._act(self.schedule.skip)
 
