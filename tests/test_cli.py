@@ -367,8 +367,29 @@ def test_stats_in_plain_words_json_and_csv(capsys, state):
     assert sum(d["breaks"] for d in data["days"]) == data["total"]["breaks"]
     code, out, _ = run(capsys, "stats", "--csv", "--since", "7d", "--state-dir", str(state))
     rows = out.splitlines()
-    assert rows[0] == "day,breaks,completed,partial,skipped,missed,away,sets,completion"
+    assert rows[0] == "day,breaks,completed,partial,skipped,missed,away,not_ended,sets,completion"
     assert 1 <= len(rows) - 1 <= 8
+
+
+def test_a_break_not_ended_is_neither_done_nor_undone(capsys, tmp_path):
+    """One break completed, one still on: stats and history say so, and the
+    day does not count for a streak until it has ended."""
+    history = History(tmp_path / "history.sqlite")
+    now = datetime.now().astimezone()
+    done = history.break_started(now - timedelta(hours=1), ("shoulder-rolls",), "scheduled")
+    history.set_confirmed(done, "shoulder-rolls", now - timedelta(minutes=59))
+    history.break_ended(done, Outcome.COMPLETED, now - timedelta(minutes=59))
+    on = history.break_started(now, ("shoulder-shrug", "shoulder-rolls"), "scheduled")
+    history.set_confirmed(on, "shoulder-shrug", now)
+    history.close()
+    code, out, _ = run(capsys, "stats", "--state-dir", str(tmp_path))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ("today        2 breaks (1 completed, 1 not ended) · 2 sets · "
+                        "100 % done (of 1 ended break)")
+    assert lines[2] == "streak       0 days with every break done"
+    code, out, _ = run(capsys, "history", "--state-dir", str(tmp_path))
+    assert " not ended  1/2   shoulder-shrug, shoulder-rolls" in out
 
 
 # -- exercises ----------------------------------------------------------------------

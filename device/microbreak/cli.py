@@ -724,7 +724,7 @@ def format_history(breaks: list[dict]) -> str:
     for b in breaks:
         started = datetime.fromisoformat(b["started_at"]).strftime("%Y-%m-%d %H:%M")
         sets = f"{len(b['sets'])}/{len(b['planned'])}"
-        lines.append(f"{started:<16} {b['outcome'] or 'on':<10} {sets:<5} "
+        lines.append(f"{started:<16} {b['outcome'] or 'not ended':<10} {sets:<5} "
                      f"{_fit(b['planned'], room)}")
     return "\n".join(lines)
 
@@ -749,10 +749,10 @@ def cmd_stats(args) -> int:
         print(json.dumps(stats.as_dict(), indent=2))
     elif args.csv:
         out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(["day", "breaks", *OUTCOMES, "sets", "completion"])
+        out.writerow(["day", "breaks", *OUTCOMES, "not_ended", "sets", "completion"])
         for day, t in stats.days:
             out.writerow([day.isoformat(), t.breaks, *(getattr(t, k) for k in OUTCOMES),
-                          t.sets, "" if t.completion is None else f"{t.completion:.3f}"])
+                          t.not_ended, t.sets, "" if t.completion is None else f"{t.completion:.3f}"])
     else:
         print(format_stats(stats))
     return 0
@@ -769,8 +769,11 @@ def _bar(share: float | None, width: int = 20) -> str:
 def _totals_line(t) -> str:
     if not t.breaks:
         return "no breaks"
-    outcomes = ", ".join(f"{getattr(t, k)} {k}" for k in OUTCOMES if getattr(t, k))
+    outcomes = ", ".join([f"{getattr(t, k)} {k}" for k in OUTCOMES if getattr(t, k)]
+                         + ([f"{t.not_ended} not ended"] if t.not_ended else []))
     done = f" · {_percent(t.completion).strip()} done" if t.completion is not None else ""
+    if done and t.not_ended:
+        done += f" (of {plural(t.ended, 'ended break')})"
     return (f"{plural(t.breaks, 'break')}" + (f" ({outcomes})" if outcomes else "")
             + f" · {plural(t.sets, 'set')}{done}")
 
