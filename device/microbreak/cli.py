@@ -149,10 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
                          help=CONFIG_HELP)
         return sub
 
-    config_verb("show", cmd_config_show, "the effective settings",
-                description="the effective settings: the file's, and the defaults (marked) "
-                            "for keys it leaves out", json_output=True)
-    get = config_verb("get", cmd_config_get, "one setting's effective value", json_output=True)
+    config_verb("show", cmd_config_show, "the effective settings", runtime=True,
+                description="the effective settings: the running service's (without "
+                            "--config), else the file's, and the defaults (marked) for keys "
+                            "it leaves out", json_output=True)
+    get = config_verb("get", cmd_config_get, "one setting's effective value", runtime=True,
+                      json_output=True,
+                      description="one setting's effective value: the running service's "
+                                  "(without --config), else the file's")
     get.add_argument("key", metavar="KEY", help="section.name, e.g. schedule.interval_minutes")
     set_ = config_verb(
         "set", cmd_config_set, "change one setting and have the service reload",
@@ -173,7 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = config_verb("check", cmd_config_check, "check a settings file; exit 1 if it is bad")
     check.add_argument("file", nargs="?", metavar="FILE",
                        help="the file to check (default: the settings file)")
-    config_verb("path", cmd_config_path, "which settings file is used")
+    config_verb("path", cmd_config_path, "which settings file is used", runtime=True,
+                description="which settings file is used: the running service's (without "
+                            "--config), else the one 'run' would read")
 
     # history and stats
     history = verb("history", cmd_history, "the last breaks: when, outcome, sets",
@@ -485,8 +491,46 @@ def cmd_config_check(args) -> int:
     return 0
 
 
+def running_settings(args) -> tuple[Path, dict] | None:
+    """The settings file and values of the running service, unless --config
+    names a file; None with no service running (or none that answers us)."""
+    if args.config:
+        return None
+    try:
+        paths = call("paths", runtime=args.runtime_dir, timeout=5)
+        values = call("settings", runtime=args.runtime_dir, timeout=5)
+    except NotRunning:
+        return None
+    except ControlError as exc:
+        print(f"microbreak: cannot ask the running service ({exc}); this is the settings "
+              "file's", file=sys.stderr)
+        return None
+    return Path(paths["settings"]), values
+
+
+def _file_differs(path: Path, running: dict, keys) -> None:
+    """Say on stderr where the file at *path* is not what the service runs with."""
+    try:
+        in_file = {key: _plain(value) for key, value, *_ in load_settings(path).items()}
+    except SettingsError as exc:
+        print(f"microbreak: {path} has problems, so the running service keeps its last good "
+              f"settings: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return
+    for key in keys:
+        if in_file[key] != _plain(running[key]):
+            print(f"microbreak: {path} has {key} = {_toml(in_file[key])}; the running service "
+                  f"still uses {_toml(running[key])} ('microbreak reload' applies the file)",
+                  file=sys.stderr)
+
+
+def _plain(value):
+    """A setting's value as JSON gives it back (tuples as lists)."""
+    return json.loads(json.dumps(list(value) if isinstance(value, tuple) else value))
+
+
 def cmd_config_path(args) -> int:
-    path = config_path(args.config)
+    running = running_settings(args)
+    path = running[0] if running else config_path(args.config)
     print(path)
     if not path.exists():
         print(f"microbreak: {path} does not exist yet: the built-in defaults apply "
@@ -500,23 +544,33 @@ def _toml(value) -> str:
 
 
 def cmd_config_show(args) -> int:
-    settings = load_settings(args.config)
-    rows = list(settings.items())
+    running = running_settings(args)
+    if running:
+        values = running[1]
+        rows = [(key, values[key], default) for key, _, default, _ in Settings().items()]
+        _file_differs(running[0], values, values)
+    else:
+        rows = [(key, value, default) for key, value, default, _
+                in load_settings(args.config).items()]
     if args.json:
-        print(json.dumps({key: value for key, value, _, _ in rows}, indent=2))
+        print(json.dumps({key: value for key, value, _ in rows}, indent=2))
         return 0
     width = max(len(key) for key, *_ in rows)
-    for key, value, default, _ in rows:
-        mark = "  (default)" if value == default else ""
+    for key, value, default in rows:
+        mark = "  (default)" if _plain(value) == _plain(default) else ""
         print(f"{key:<{width}} = {_toml(value)}{mark}")
     return 0
 
 
 def cmd_config_get(args) -> int:
     from . import configfile
-    path = config_path(args.config)
-    configfile.check_key(args.key)
-    value = configfile.get_value(_settings_text(path), args.key)
+    key = configfile.check_key(args.key)
+    running = running_settings(args)
+    if running:
+        value = running[1][key]
+        _file_differs(running[0], running[1], [key])
+    else:
+        value = configfile.get_value(_settings_text(config_path(args.config)), key)
     if args.json:
         print(json.dumps(value))
     else:
