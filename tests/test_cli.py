@@ -351,6 +351,22 @@ def test_history_without_a_history_says_where_it_looked(capsys, tmp_path):
     assert code == 1 and "no history at" in err and "--state-dir" in err
 
 
+def test_after_the_simulator_stops_history_finds_its_history(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "SYSTEM_STATE_DIR", tmp_path / "var-lib-microbreak")  # none here
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "home-state"))
+    (tmp_path / "home-state" / "microbreak-simulator").mkdir(parents=True)
+    history = History(tmp_path / "home-state" / "microbreak-simulator" / "history.sqlite")
+    now = datetime.now().astimezone()
+    b = history.break_started(now, ("shoulder-rolls",), "scheduled")
+    history.break_ended(b, Outcome.SKIPPED, now)
+    history.close()
+    code, out, err = run(capsys, "history")
+    assert code == 0 and "skipped" in out
+    assert "this is the simulator's, in " + str(tmp_path / "home-state") in err
+    code, out, _ = run(capsys, "stats")
+    assert code == 0 and out.startswith("today        1 break (1 skipped)")
+
+
 def test_stats_in_plain_words_json_and_csv(capsys, state):
     code, out, _ = run(capsys, "stats", "--state-dir", str(state))
     assert code == 0

@@ -63,7 +63,7 @@ RUNTIME_HELP = ("where the service's control socket is (default: $MICROBREAK_RUN
                 "$RUNTIME_DIRECTORY, /run/microbreak)")
 CONFIG_HELP = "settings file (default: $MICROBREAK_CONFIG, else /etc/microbreak/config.toml)"
 STATE_HELP = ("where the history is (default: the running service's, else $STATE_DIRECTORY, "
-              "else /var/lib/microbreak)")
+              "else /var/lib/microbreak, else the simulator's)")
 SINCE_HELP = "only breaks from DATE on: YYYY-MM-DD, today, yesterday, or N days back as Nd"
 
 
@@ -304,6 +304,13 @@ def state_dir(explicit: str | None, fallback: Path) -> Path:
     return Path(chosen) if chosen else fallback
 
 
+def simulator_state_dir() -> Path:
+    """Where the simulator keeps its history unless told: the user's state
+    folder, so that trying it needs no root and leaves a device's alone."""
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local/state") \
+        / "microbreak-simulator"
+
+
 def cmd_run(args) -> int:
     from .display import Display, parse_size
     from .hardware import make_pin_factory
@@ -345,11 +352,9 @@ def cmd_simulate(args) -> int:
               "headless; drive it with 'microbreak status', 'press', 'hold'", file=sys.stderr)
         headless = True
     clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
-    default_state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local/state") \
-        / "microbreak-simulator"
     service = Service(settings, config_file=args.config, clock=clock, simulated=True,
                       exercise_dirs=[EXERCISES_DIR],
-                      state_dir=state_dir(args.state_dir, default_state),
+                      state_dir=state_dir(args.state_dir, simulator_state_dir()),
                       runtime_dir=runtime_dir(args.runtime_dir),
                       pin_factory=make_pin_factory("mock"))
     service.frontend = SimulatorWindow(service.hardware, size, headless=headless)
@@ -738,7 +743,14 @@ def history_file(args) -> Path:
     try:
         return Path(call("paths", runtime=args.runtime_dir, timeout=5)["history"])
     except ControlError:
-        return state_dir(None, SYSTEM_STATE_DIR) / HISTORY_FILE
+        pass
+    chosen = state_dir(None, SYSTEM_STATE_DIR) / HISTORY_FILE
+    simulated = simulator_state_dir() / HISTORY_FILE
+    if not chosen.exists() and chosen.parent == SYSTEM_STATE_DIR and simulated.exists():
+        print(f"microbreak: no history at {chosen}; this is the simulator's, in "
+              f"{simulated.parent}", file=sys.stderr)
+        return simulated
+    return chosen
 
 
 def _open_history(args):
