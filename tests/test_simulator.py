@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pygame
@@ -109,6 +110,11 @@ def test_a_break_is_cued_and_one_press_per_set_completes_it(simulator):
     assert [s["exercise"] for s in record["sets"]] == exercises
     assert all(s["confirmed_at"] for s in record["sets"])
     assert simulator.status()["today"]["completed"] == 1
+    # The log tells the time of the simulator's clock, as its screen and status do.
+    [cued] = [line for line in simulator.output().splitlines() if "break cued" in line]
+    logged = datetime.strptime(cued[:19], "%Y-%m-%d %H:%M:%S")
+    started = datetime.fromisoformat(record["started_at"]).replace(tzinfo=None)
+    assert abs((logged - started).total_seconds()) <= 5
 
 
 def test_an_unanswered_break_is_missed_after_the_recues_and_the_next_is_scheduled(simulator):

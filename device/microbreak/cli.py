@@ -294,9 +294,9 @@ def since_date(text: str, today: date | None = None) -> date:
 
 # -- running the service ------------------------------------------------------
 
-def setup_logging() -> None:
+def setup_logging(clock=None) -> None:
     from .journal import setup_logging as to_journal_or_stderr
-    to_journal_or_stderr()
+    to_journal_or_stderr(clock=clock)
 
 
 def state_dir(explicit: str | None, fallback: Path) -> Path:
@@ -339,7 +339,8 @@ def cmd_simulate(args) -> int:
     from .settings import ScreenSize
     from .simulator import DEFAULT_SIZE, SimulatorWindow, has_display
     settings = load_settings(args.config)
-    setup_logging()
+    clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
+    setup_logging(clock)
     size_text = args.size or settings.screen.size
     try:
         size = parse_size(ScreenSize().check(size_text)) if size_text not in ("auto", "none") \
@@ -351,7 +352,6 @@ def cmd_simulate(args) -> int:
         print("microbreak: no display here (DISPLAY and WAYLAND_DISPLAY are unset): running "
               "headless; drive it with 'microbreak status', 'press', 'hold'", file=sys.stderr)
         headless = True
-    clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
     service = Service(settings, config_file=args.config, clock=clock, simulated=True,
                       exercise_dirs=[EXERCISES_DIR],
                       state_dir=state_dir(args.state_dir, simulator_state_dir()),
