@@ -818,7 +818,8 @@ def cmd_stats(args) -> int:
         out.writerow(["day", "breaks", *OUTCOMES, "not_ended", "sets", "completion"])
         for day, t in stats.days:
             out.writerow([day.isoformat(), t.breaks, *(getattr(t, k) for k in OUTCOMES),
-                          t.not_ended, t.sets, "" if t.completion is None else f"{t.completion:.3f}"])
+                          t.not_ended, t.sets,
+                          "" if t.completion is None else f"{t.completion:.3f}"])
     else:
         print(format_stats(stats))
     return 0
@@ -991,7 +992,8 @@ def cmd_test_hardware(args) -> int:
     try:
         check = WiringCheck(settings, pin_factory=pin_factory,
                             songs=load_folder(data_dir("sounds")), say=say,
-                            ask=ask_yes_no if interactive else None, timeout=args.timeout)
+                            ask=ask_yes_no if interactive else None, timeout=args.timeout,
+                            mock_pins=factory_name == "mock")
     except Exception as exc:  # noqa: BLE001 - a pin in use, a missing library
         raise Refused(f"cannot set up the parts: {exc}. Is another program using the "
                       "pins?") from None
