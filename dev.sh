@@ -36,6 +36,7 @@ need_venv() {  # need_venv EXTRA: .venv with microbreak[EXTRA] installed, editab
     fi
 }
 
+usage="usage: ./dev.sh simulate [ARGS...] | ./dev.sh test [PYTEST ARGS...]"
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
@@ -51,8 +52,11 @@ case "$command" in
         need_venv test
         exec .venv/bin/python -m pytest "$@"
         ;;
+    -h|--help|help)
+        echo "$usage"
+        ;;
     *)
-        echo "usage: ./dev.sh simulate [ARGS...] | ./dev.sh test [PYTEST ARGS...]" >&2
+        echo "$usage" >&2
         exit 2
         ;;
 esac

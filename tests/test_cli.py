@@ -92,6 +92,27 @@ def test_no_service_running_says_how_to_start_it(capsys):
     assert code == 1 and "not running" in err and "systemctl start microbreak" in err
 
 
+def test_status_json_with_no_service_prints_a_json_error(capsys):
+    code, out, err = run(capsys, "status", "--json")
+    assert code == 1 and "not running" in err
+    answer = json.loads(out)
+    assert answer["reason"] == "not_running" and "not running" in answer["error"]
+
+
+def test_hold_says_what_seconds_means(capsys):
+    code, out, _ = run(capsys, "hold", "--help")
+    assert code == 0 and "SECONDS how long, up to 30 (by default 2 snoozes" in " ".join(out.split())
+
+
+def test_dev_sh_help_prints_its_usage_and_exits_0():
+    import subprocess
+    dev = Path(__file__).resolve().parent.parent / "dev.sh"
+    done = subprocess.run([str(dev), "--help"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout.startswith("usage: ./dev.sh simulate")
+    wrong = subprocess.run([str(dev), "nonsense"], capture_output=True, text=True, timeout=30)
+    assert wrong.returncode == 2 and wrong.stderr.startswith("usage: ")
+
+
 def test_since_dates():
     today = date(2026, 11, 23)
     assert cli.since_date("2026-11-01") == date(2026, 11, 1)

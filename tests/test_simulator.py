@@ -216,7 +216,8 @@ def test_presence_an_empty_desk_waits_and_a_return_after_long_enough_is_a_natura
     sim = Simulator(tmp_path, config=config, speed=60)
     try:
         sim.cli("motion", "on")
-        sim.cli("motion", "off")  # still from now: empty after 10 s (1/6 s here)
+        off = sim.cli("motion", "off")  # still from now: empty after 10 s (1/6 s here)
+        assert off.stdout.startswith("microbreak: idle (simulator)\n")  # as every action does
         status = sim.wait_for(lambda s: not s["present"], "the desk to count as empty")
         assert status["state"] == "idle"
         refused = sim.cli("break-now", check=False)

@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     except (Refused, ControlError, SettingsError, HistoryUnavailable) as exc:
         for line in str(exc).splitlines():  # each problem a line of its own, like a compiler's
             print(f"microbreak: {line}", file=sys.stderr)
+        if getattr(args, "json", False):  # a script reading stdout hears of it too
+            reason = ("not_running" if isinstance(exc, NotRunning) else
+                      "access_denied" if isinstance(exc, AccessDenied) else "refused")
+            print(json.dumps({"error": str(exc), "reason": reason}))
         return 1
     except BrokenPipeError:  # `microbreak history | head`
         sys.stderr.close()
@@ -125,9 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     verb("press", act("press"), "press the simulator's button", json_output=True)
     hold = verb("hold", cmd_hold, "hold the simulator's button down for SECONDS",
                 json_output=True)
-    hold.add_argument("seconds", type=positive_float, metavar="SECONDS")
+    hold.add_argument("seconds", type=positive_float, metavar="SECONDS",
+                      help="how long, up to 30 (by default 2 snoozes, 5 skips or pauses)")
     motion = verb("motion", cmd_motion, "the simulator's presence sensor: someone moves (on) "
-                                        "or the desk is still (off)")
+                                        "or the desk is still (off)", json_output=True)
     motion.add_argument("state", choices=("on", "off"))
     shot = verb("screenshot", cmd_screenshot, "save what the screen shows now as a PNG")
     shot.add_argument("file", metavar="FILE.png")
@@ -394,7 +399,7 @@ def cmd_pause(args) -> int:
 
 def cmd_motion(args) -> int:
     remote(args, "motion", moving=args.state == "on")
-    return 0
+    return print_status(args, remote(args, "status"))  # answered once the edge is handled
 
 
 def cmd_hold(args) -> int:
