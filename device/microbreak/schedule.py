@@ -290,8 +290,8 @@ class Schedule:
         return []
 
     def sensor_read(self, moving: bool, now: Now) -> None:
-        """The presence sensor's level as first read (at the start, or a sensor
-        newly fitted). A desk still then is empty at once: nothing calls until
+        """The presence sensor's level as read at the start (no edge tells it).
+        A desk still then is empty at once: nothing calls until
         someone arrives, and their arrival starts the interval afresh (no break
         is recorded: nobody was there to take one)."""
         self.unseen = not moving
@@ -328,7 +328,7 @@ class Schedule:
 
     @property
     def snoozed(self) -> bool:
-        """The coming break was put off by a snooze (from its heads-up, or on screen)."""
+        """The coming break was put off by a snooze (before it began, or on screen)."""
         return self.state is State.IDLE and self.snoozes > 0
 
     def can_skip(self) -> bool:
