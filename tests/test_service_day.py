@@ -3,18 +3,21 @@ loop driven by hand with a fake clock (no sleeps), gpiozero's mock pins for
 the button and the presence sensor, the cues it sounds written down."""
 
 import time
+from concurrent.futures import Future
 from datetime import datetime, timedelta, timezone
 from datetime import time as time_of_day
 from zoneinfo import ZoneInfo
 
 import pytest
-from gpiozero.pins.mock import MockPWMPin
 
 from microbreak import clock as clocks
 from microbreak.clock import FakeClock, Now
-from microbreak.gestures import Gesture
+from microbreak.cli import format_status
+from microbreak.gestures import Gesture, HoldThresholds
+from microbreak.history import DayCounts
+from microbreak.presenter import present
 from microbreak.schedule import CALLS, State
-from microbreak.service import Service
+from microbreak.service import Request, Service
 from microbreak.settings import parse_settings
 
 LONDON = ZoneInfo("Europe/London")
@@ -201,8 +204,12 @@ def test_a_desk_empty_at_the_start_is_never_called(desk, mock_factory):
 # -- 4. the next break, as status tells it ------------------------------------------
 
 def status_text(d):
-    from microbreak.cli import format_status
     return format_status(d.service.status())
+
+
+def screen_of(d):
+    """What the screen shows now."""
+    return present(d.schedule, d.now, d.service.exercises, DayCounts(), HoldThresholds(2, 5))
 
 
 def test_while_the_health_notice_waits_status_shows_no_break_gone_by(desk):
@@ -219,13 +226,10 @@ def test_while_the_health_notice_waits_status_shows_no_break_gone_by(desk):
 
 
 def test_during_the_heads_up_status_counts_seconds_as_the_screen_does(desk):
-    from microbreak.gestures import HoldThresholds
-    from microbreak.history import DayCounts
-    from microbreak.presenter import present
     d = desk(settings=ALWAYS + "[schedule]\nheads_up_seconds = 60\n")
     d.run(44 * 60 + 31)
     assert d.schedule.state is State.HEADS_UP
-    screen = present(d.schedule, d.now, d.service.exercises, DayCounts(), HoldThresholds(2, 5))
+    screen = screen_of(d)
     assert screen.headline == "Break in 29 s"
     assert "(in 29 s)" in status_text(d)
 
@@ -234,9 +238,6 @@ def test_during_the_heads_up_status_counts_seconds_as_the_screen_does(desk):
 
 def ask(d, verb, **args):
     """A request over the control socket, as the loop answers it."""
-    from concurrent.futures import Future
-
-    from microbreak.service import Request
     request = Request(verb, args, Future())
     d.service._answer(request)
     return request.reply.result(timeout=0)
@@ -254,13 +255,10 @@ def test_a_break_snoozed_from_its_heads_up_can_be_skipped(desk):
 
 
 def test_a_break_snoozed_from_its_heads_up_shows_as_snoozed(desk):
-    from microbreak.gestures import HoldThresholds
-    from microbreak.history import DayCounts
-    from microbreak.presenter import present
     d = desk(settings=ALWAYS)
     d.run(44 * 60 + 30)
     d.service._act(lambda now: d.schedule.gesture(Gesture.SNOOZE, now))
-    screen = present(d.schedule, d.now, d.service.exercises, DayCounts(), HoldThresholds(2, 5))
+    screen = screen_of(d)
     assert screen.headline.startswith("Snoozed until")
     assert "snoozed     put off; 1 snooze left" in status_text(d)
     status = d.service.status()
