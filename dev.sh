@@ -68,6 +68,7 @@ if getattr(pygame, "IS_CE", False):
 print(f"classic pygame {pygame.version.ver}, SDL {pygame.version.SDL}, from {pygame.__file__}")'
 }
 
+usage="usage: ./dev.sh simulate [ARGS...] | ./dev.sh test [PYTEST ARGS...] | ./dev.sh test-classic [PYTEST ARGS...]"
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
@@ -87,9 +88,11 @@ case "$command" in
         need_classic_venv
         exec .venv-classic/bin/python -m pytest "$@"
         ;;
+    -h|--help|help)
+        echo "$usage"
+        ;;
     *)
-        echo "usage: ./dev.sh simulate [ARGS...] | ./dev.sh test [PYTEST ARGS...]" \
-            "| ./dev.sh test-classic [PYTEST ARGS...]" >&2
+        echo "$usage" >&2
         exit 2
         ;;
 esac

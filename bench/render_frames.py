@@ -31,7 +31,7 @@ from .common import ALWAYS, main, median, percentile, row  # noqa: E402 (puts de
 import pygame  # noqa: E402
 
 from microbreak import presenter  # noqa: E402
-from microbreak.clock import FakeClock  # noqa: E402
+from microbreak.clock import FakeClock, zone_named  # noqa: E402
 from microbreak.exercises import load_exercises  # noqa: E402
 from microbreak.gestures import Gesture, HoldThresholds  # noqa: E402
 from microbreak.history import DayCounts  # noqa: E402
@@ -55,8 +55,8 @@ class Device:
                                   f'[hours]\ntimezone = "UTC"\n{hours}')
         self.exercises = {e.name: e for e in load_exercises()}
         self.clock = FakeClock(START)
-        self.schedule = Schedule(Rules.from_settings(settings), list(self.exercises),
-                                 self.clock.now())
+        rules = Rules.from_settings(settings, zone_named(settings.hours.timezone))
+        self.schedule = Schedule(rules, list(self.exercises), self.clock.now())
         self.advance(0)
 
     def advance(self, seconds: float) -> None:

@@ -92,6 +92,27 @@ def test_no_service_running_says_how_to_start_it(capsys):
     assert code == 1 and "not running" in err and "systemctl start microbreak" in err
 
 
+def test_status_json_with_no_service_prints_a_json_error(capsys):
+    code, out, err = run(capsys, "status", "--json")
+    assert code == 1 and "not running" in err
+    answer = json.loads(out)
+    assert answer["reason"] == "not_running" and "not running" in answer["error"]
+
+
+def test_hold_says_what_seconds_means(capsys):
+    code, out, _ = run(capsys, "hold", "--help")
+    assert code == 0 and "SECONDS how long, up to 30 (by default 2 snoozes" in " ".join(out.split())
+
+
+def test_dev_sh_help_prints_its_usage_and_exits_0():
+    import subprocess
+    dev = Path(__file__).resolve().parent.parent / "dev.sh"
+    done = subprocess.run([str(dev), "--help"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout.startswith("usage: ./dev.sh simulate")
+    wrong = subprocess.run([str(dev), "nonsense"], capture_output=True, text=True, timeout=30)
+    assert wrong.returncode == 2 and wrong.stderr.startswith("usage: ")
+
+
 def test_since_dates():
     today = date(2026, 11, 23)
     assert cli.since_date("2026-11-01") == date(2026, 11, 1)
@@ -351,6 +372,22 @@ def test_history_without_a_history_says_where_it_looked(capsys, tmp_path):
     assert code == 1 and "no history at" in err and "--state-dir" in err
 
 
+def test_after_the_simulator_stops_history_finds_its_history(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "SYSTEM_STATE_DIR", tmp_path / "var-lib-microbreak")  # none here
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "home-state"))
+    (tmp_path / "home-state" / "microbreak-simulator").mkdir(parents=True)
+    history = History(tmp_path / "home-state" / "microbreak-simulator" / "history.sqlite")
+    now = datetime.now().astimezone()
+    b = history.break_started(now, ("shoulder-rolls",), "scheduled")
+    history.break_ended(b, Outcome.SKIPPED, now)
+    history.close()
+    code, out, err = run(capsys, "history")
+    assert code == 0 and "skipped" in out
+    assert "this is the simulator's, in " + str(tmp_path / "home-state") in err
+    code, out, _ = run(capsys, "stats")
+    assert code == 0 and out.startswith("today        1 break (1 skipped)")
+
+
 def test_stats_in_plain_words_json_and_csv(capsys, state):
     code, out, _ = run(capsys, "stats", "--state-dir", str(state))
     assert code == 0
@@ -367,8 +404,29 @@ def test_stats_in_plain_words_json_and_csv(capsys, state):
     assert sum(d["breaks"] for d in data["days"]) == data["total"]["breaks"]
     code, out, _ = run(capsys, "stats", "--csv", "--since", "7d", "--state-dir", str(state))
     rows = out.splitlines()
-    assert rows[0] == "day,breaks,completed,partial,skipped,missed,away,sets,completion"
+    assert rows[0] == "day,breaks,completed,partial,skipped,missed,away,not_ended,sets,completion"
     assert 1 <= len(rows) - 1 <= 8
+
+
+def test_a_break_not_ended_is_neither_done_nor_undone(capsys, tmp_path):
+    """One break completed, one still on: stats and history say so, and the
+    day does not count for a streak until it has ended."""
+    history = History(tmp_path / "history.sqlite")
+    now = datetime.now().astimezone()
+    done = history.break_started(now - timedelta(hours=1), ("shoulder-rolls",), "scheduled")
+    history.set_confirmed(done, "shoulder-rolls", now - timedelta(minutes=59))
+    history.break_ended(done, Outcome.COMPLETED, now - timedelta(minutes=59))
+    on = history.break_started(now, ("shoulder-shrug", "shoulder-rolls"), "scheduled")
+    history.set_confirmed(on, "shoulder-shrug", now)
+    history.close()
+    code, out, _ = run(capsys, "stats", "--state-dir", str(tmp_path))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ("today        2 breaks (1 completed, 1 not ended) · 2 sets · "
+                        "100 % done (of 1 ended break)")
+    assert lines[2] == "streak       0 days with every break done"
+    code, out, _ = run(capsys, "history", "--state-dir", str(tmp_path))
+    assert " not ended  1/2   shoulder-shrug, shoulder-rolls" in out
 
 
 # -- exercises ----------------------------------------------------------------------

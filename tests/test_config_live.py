@@ -90,3 +90,29 @@ def test_edit_saves_and_the_service_reloads(service, tmp_path):
     assert "the running service reloaded" in done.stdout
     assert settings_of(service)["break.snooze_minutes"] == 15
     assert "\n# ... and a break may be snoozed" in service.config.read_text()
+
+
+def test_config_path_get_and_show_report_the_running_services_file_and_values(tmp_path):
+    """The simulator on its own file (as on tools/demo.toml): with no --config,
+    the config commands answer for the service, not /etc/microbreak."""
+    sim = Simulator(tmp_path, config="[schedule]\ninterval_minutes = 5\n", speed=1)
+    env = dict(sim.env, MICROBREAK_RUNTIME_DIR=str(sim.runtime))
+    env.pop("MICROBREAK_CONFIG", None)
+
+    def config(*args):
+        return subprocess.run([sys.executable, "-m", "microbreak", "config", *args], env=env,
+                              capture_output=True, text=True, timeout=60)
+    try:
+        path = tmp_path / "config.toml"
+        assert config("path").stdout == f"{path}\n"
+        assert config("get", "schedule.interval_minutes").stdout == "5\n"
+        show = [line.split() for line in config("show").stdout.splitlines()]
+        assert ["schedule.interval_minutes", "=", "5"] in show
+        assert ["schedule.heads_up_seconds", "=", "60", "(default)"] in show
+        path.write_text("[schedule]\ninterval_minutes = 7\n")  # edited, not yet reloaded
+        got = config("get", "schedule.interval_minutes")
+        assert got.stdout == "5\n"
+        assert (f"{path} has schedule.interval_minutes = 7; the running service still uses "
+                "5 ('microbreak reload' applies the file)") in got.stderr
+    finally:
+        sim.stop()

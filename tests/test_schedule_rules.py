@@ -8,8 +8,9 @@ import pytest
 
 from microbreak.clock import FakeClock
 from microbreak.effects import BreakEnded, BreakStarted, Cue, Outcome
-from microbreak.gestures import Gesture
-from microbreak.presenter import status
+from microbreak.gestures import Gesture, HoldThresholds
+from microbreak.exercises import load_exercises
+from microbreak.presenter import present, status
 from microbreak.history import DayCounts
 from microbreak.schedule import CALLS, Rules, Schedule, State
 from microbreak.workhours import DAYS, WorkHours
@@ -18,6 +19,7 @@ NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulde
          "shoulder-shrug"]
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
+EXERCISES = {e.name: e for e in load_exercises()}
 WEEKDAYS = {day: "09:00-17:30" for day in DAYS[:5]}
 
 
@@ -107,6 +109,24 @@ def test_a_lunch_hour_is_not_worked():
     day = Day(at(LONDON, 2026, 11, 23, 11, 30), rules(hours=hours))
     day.run(2.5 * 3600, answer=True)  # to 14:00
     assert [w.strftime("%H:%M") for w in day.starts()] == ["13:45"]
+
+
+@pytest.mark.parametrize("hours, start", [
+    ({d: "00:00-24:00" for d in DAYS}, at(LONDON, 2026, 11, 23, 23, 40)),
+    ({d: "09:00-12:00, 12:00-17:30" for d in DAYS[:5]}, at(LONDON, 2026, 11, 23, 11, 40)),
+    ({"mon": "22:00-24:00", "tue": "00:00-06:00"}, at(LONDON, 2026, 11, 23, 23, 40)),
+], ids=["all day", "back to back", "night shift"])
+def test_where_working_periods_meet_the_next_break_shown_is_when_it_comes(hours, start):
+    day = Day(start, rules(hours=hours))
+    day.run(60)
+    due = start + timedelta(minutes=45)
+    assert day.next_break() == due
+    assert status(day.schedule, day.now, DayCounts())["next_break_at"] == due.isoformat()
+    idle = present(day.schedule, day.now, EXERCISES, DayCounts(), HoldThresholds(2, 5))
+    assert idle.headline.endswith(f"{due:%H:%M}")  # "Next break Tue 00:25" after midnight
+    assert (idle.detail, idle.countdown_text) == ("in 44 min", "44")
+    day.run(45 * 60)
+    assert day.starts() == [due]
 
 
 def test_a_break_on_screen_at_closing_time_ends_quietly():

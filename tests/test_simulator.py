@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pygame
@@ -109,6 +110,11 @@ def test_a_break_is_cued_and_one_press_per_set_completes_it(simulator):
     assert [s["exercise"] for s in record["sets"]] == exercises
     assert all(s["confirmed_at"] for s in record["sets"])
     assert simulator.status()["today"]["completed"] == 1
+    # The log tells the time of the simulator's clock, as its screen and status do.
+    [cued] = [line for line in simulator.output().splitlines() if "break cued" in line]
+    logged = datetime.strptime(cued[:19], "%Y-%m-%d %H:%M:%S")
+    started = datetime.fromisoformat(record["started_at"]).replace(tzinfo=None)
+    assert abs((logged - started).total_seconds()) <= 5
 
 
 def test_an_unanswered_break_is_missed_after_the_recues_and_the_next_is_scheduled(simulator):
@@ -210,7 +216,8 @@ def test_presence_an_empty_desk_waits_and_a_return_after_long_enough_is_a_natura
     sim = Simulator(tmp_path, config=config, speed=60)
     try:
         sim.cli("motion", "on")
-        sim.cli("motion", "off")  # still from now: empty after 10 s (1/6 s here)
+        off = sim.cli("motion", "off")  # still from now: empty after 10 s (1/6 s here)
+        assert off.stdout.startswith("microbreak: idle (simulator)\n")  # as every action does
         status = sim.wait_for(lambda s: not s["present"], "the desk to count as empty")
         assert status["state"] == "idle"
         refused = sim.cli("break-now", check=False)

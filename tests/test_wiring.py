@@ -182,26 +182,18 @@ def test_header_pins():
 
 # -- the command ---------------------------------------------------------------------
 
-def test_the_command_with_mock_pins(mock_factory, monkeypatch, tmp_path, capsys):
+def test_the_command_with_mock_pins_presses_its_own_button_and_skips_the_screen(
+        mock_factory, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("MICROBREAK_RUNTIME_DIR", str(tmp_path / "run"))
     monkeypatch.setattr("microbreak.hardware.make_pin_factory", lambda name: mock_factory)
     config = tmp_path / "config.toml"
     config.write_text(QUICK)
-    pin = mock_factory.pin(17)
-
-    def press_when_asked():
-        for seconds in (0.1, 0.7):
-            time.sleep(0.4)
-            pin.drive_low()
-            time.sleep(seconds)
-            pin.drive_high()
-
-    threading.Thread(target=press_when_asked, daemon=True).start()
-    code = cli.main(["test-hardware", "button", "--no-questions", "--pin-factory", "mock",
+    code = cli.main(["test-hardware", "screen", "button", "--no-questions", "--pin-factory", "mock",
                      "--timeout", "5", "--config", str(config)])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert out.splitlines()[0] == "Button on GPIO 17 (header pin 11)"
+    assert "Screen: skipped with mock pins (no device, so no screen of its own)" in out
+    assert "Button on GPIO 17 (header pin 11)" in out
     assert out.splitlines()[-1] == "2 steps passed, 0 failed"
 
 

@@ -12,6 +12,7 @@ import contextlib
 import csv
 import json
 import logging
+import math
 import os
 import re
 import shlex
@@ -48,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     except (Refused, ControlError, SettingsError, HistoryUnavailable) as exc:
         for line in str(exc).splitlines():  # each problem a line of its own, like a compiler's
             print(f"microbreak: {line}", file=sys.stderr)
+        if getattr(args, "json", False):  # a script reading stdout hears of it too
+            reason = ("not_running" if isinstance(exc, NotRunning) else
+                      "access_denied" if isinstance(exc, AccessDenied) else "refused")
+            print(json.dumps({"error": str(exc), "reason": reason}))
         return 1
     except BrokenPipeError:  # `microbreak history | head`
         sys.stderr.close()
@@ -62,7 +67,7 @@ RUNTIME_HELP = ("where the service's control socket is (default: $MICROBREAK_RUN
                 "$RUNTIME_DIRECTORY, /run/microbreak)")
 CONFIG_HELP = "settings file (default: $MICROBREAK_CONFIG, else /etc/microbreak/config.toml)"
 STATE_HELP = ("where the history is (default: the running service's, else $STATE_DIRECTORY, "
-              "else /var/lib/microbreak)")
+              "else /var/lib/microbreak, else the simulator's)")
 SINCE_HELP = "only breaks from DATE on: YYYY-MM-DD, today, yesterday, or N days back as Nd"
 
 
@@ -124,9 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     verb("press", act("press"), "press the simulator's button", json_output=True)
     hold = verb("hold", cmd_hold, "hold the simulator's button down for SECONDS",
                 json_output=True)
-    hold.add_argument("seconds", type=positive_float, metavar="SECONDS")
+    hold.add_argument("seconds", type=positive_float, metavar="SECONDS",
+                      help="how long, up to 30 (by default 2 snoozes, 5 skips or pauses)")
     motion = verb("motion", cmd_motion, "the simulator's presence sensor: someone moves (on) "
-                                        "or the desk is still (off)")
+                                        "or the desk is still (off)", json_output=True)
     motion.add_argument("state", choices=("on", "off"))
     shot = verb("screenshot", cmd_screenshot, "save what the screen shows now as a PNG")
     shot.add_argument("file", metavar="FILE.png")
@@ -148,10 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
                          help=CONFIG_HELP)
         return sub
 
-    config_verb("show", cmd_config_show, "the effective settings",
-                description="the effective settings: the file's, and the defaults (marked) "
-                            "for keys it leaves out", json_output=True)
-    get = config_verb("get", cmd_config_get, "one setting's effective value", json_output=True)
+    config_verb("show", cmd_config_show, "the effective settings", runtime=True,
+                description="the effective settings: the running service's (without "
+                            "--config), else the file's, and the defaults (marked) for keys "
+                            "it leaves out", json_output=True)
+    get = config_verb("get", cmd_config_get, "one setting's effective value", runtime=True,
+                      json_output=True,
+                      description="one setting's effective value: the running service's "
+                                  "(without --config), else the file's")
     get.add_argument("key", metavar="KEY", help="section.name, e.g. schedule.interval_minutes")
     set_ = config_verb(
         "set", cmd_config_set, "change one setting and have the service reload",
@@ -172,7 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = config_verb("check", cmd_config_check, "check a settings file; exit 1 if it is bad")
     check.add_argument("file", nargs="?", metavar="FILE",
                        help="the file to check (default: the settings file)")
-    config_verb("path", cmd_config_path, "which settings file is used")
+    config_verb("path", cmd_config_path, "which settings file is used", runtime=True,
+                description="which settings file is used: the running service's (without "
+                            "--config), else the one 'run' would read")
 
     # history and stats
     history = verb("history", cmd_history, "the last breaks: when, outcome, sets",
@@ -287,14 +299,21 @@ def since_date(text: str, today: date | None = None) -> date:
 
 # -- running the service ------------------------------------------------------
 
-def setup_logging() -> None:
+def setup_logging(clock=None) -> None:
     from .journal import setup_logging as to_journal_or_stderr
-    to_journal_or_stderr()
+    to_journal_or_stderr(clock=clock)
 
 
 def state_dir(explicit: str | None, fallback: Path) -> Path:
     chosen = explicit or (os.environ.get("STATE_DIRECTORY") or "").split(":")[0]
     return Path(chosen) if chosen else fallback
+
+
+def simulator_state_dir() -> Path:
+    """Where the simulator keeps its history unless told: the user's state
+    folder, so that trying it needs no root and leaves a device's alone."""
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local/state") \
+        / "microbreak-simulator"
 
 
 def cmd_run(args) -> int:
@@ -329,7 +348,8 @@ def cmd_simulate(args) -> int:
     from .settings import ScreenSize
     from .simulator import DEFAULT_SIZE, SimulatorWindow, has_display
     settings = load_settings(args.config)
-    setup_logging()
+    clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
+    setup_logging(clock)
     size_text = args.size or settings.screen.size
     try:
         size = parse_size(ScreenSize().check(size_text)) if size_text not in ("auto", "none") \
@@ -341,12 +361,9 @@ def cmd_simulate(args) -> int:
         print("microbreak: no display here (DISPLAY and WAYLAND_DISPLAY are unset): running "
               "headless; drive it with 'microbreak status', 'press', 'hold'", file=sys.stderr)
         headless = True
-    clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
-    default_state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local/state") \
-        / "microbreak-simulator"
     service = Service(settings, config_file=args.config, clock=clock, simulated=True,
                       exercise_dirs=[EXERCISES_DIR],
-                      state_dir=state_dir(args.state_dir, default_state),
+                      state_dir=state_dir(args.state_dir, simulator_state_dir()),
                       runtime_dir=runtime_dir(args.runtime_dir),
                       pin_factory=make_pin_factory("mock"))
     service.frontend = SimulatorWindow(service.hardware, size, headless=headless)
@@ -386,7 +403,7 @@ def cmd_pause(args) -> int:
 
 def cmd_motion(args) -> int:
     remote(args, "motion", moving=args.state == "on")
-    return 0
+    return print_status(args, remote(args, "status"))  # answered once the edge is handled
 
 
 def cmd_hold(args) -> int:
@@ -417,7 +434,11 @@ def _when(iso: str, today: date | None = None) -> str:
 
 
 def _minutes(seconds: float) -> str:
-    minutes = max(round(seconds / 60), 0)
+    """How long until something, as the screen counts it: ``29 s`` under a
+    minute, then whole minutes rounded up."""
+    if seconds < 60:
+        return f"{max(math.ceil(seconds), 0)} s"
+    minutes = math.ceil(seconds / 60)
     return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
 
 
@@ -430,7 +451,9 @@ def format_status(status: dict) -> str:
         lines.append(f"  {label:<11} {text}")
 
     if status.get("notice"):
-        line("waiting", "the health notice is on screen: breaks begin after a press")
+        after = status.get("first_break_after_press_seconds")
+        line("waiting", "the health notice is on screen: breaks begin "
+             + (f"{_minutes(after)} after a press" if after else "after a press"))
     if status.get("paused_until"):
         line("paused", f"until {_when(status['paused_until'])}")
     if status.get("next_break_at"):
@@ -443,6 +466,8 @@ def format_status(status: dict) -> str:
             line("exercise", f"{current['current']} ({done + 1} of {total})")
         else:
             line("snoozed", f"{done} of {total} sets done")
+    elif status.get("snoozed"):
+        line("snoozed", f"put off; {plural(status['snoozes_left'], 'snooze')} left")
     if status.get("present") is False:
         line("desk", "empty")
     for part in ("screen", "speaker"):
@@ -484,8 +509,46 @@ def cmd_config_check(args) -> int:
     return 0
 
 
+def running_settings(args) -> tuple[Path, dict] | None:
+    """The settings file and values of the running service, unless --config
+    names a file; None with no service running (or none that answers us)."""
+    if args.config:
+        return None
+    try:
+        paths = call("paths", runtime=args.runtime_dir, timeout=5)
+        values = call("settings", runtime=args.runtime_dir, timeout=5)
+    except NotRunning:
+        return None
+    except ControlError as exc:
+        print(f"microbreak: cannot ask the running service ({exc}); this is the settings "
+              "file's", file=sys.stderr)
+        return None
+    return Path(paths["settings"]), values
+
+
+def _file_differs(path: Path, running: dict, keys) -> None:
+    """Say on stderr where the file at *path* is not what the service runs with."""
+    try:
+        in_file = {key: _plain(value) for key, value, *_ in load_settings(path).items()}
+    except SettingsError as exc:
+        print(f"microbreak: {path} has problems, so the running service keeps its last good "
+              f"settings: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return
+    for key in keys:
+        if in_file[key] != _plain(running[key]):
+            print(f"microbreak: {path} has {key} = {_toml(in_file[key])}; the running service "
+                  f"still uses {_toml(running[key])} ('microbreak reload' applies the file)",
+                  file=sys.stderr)
+
+
+def _plain(value):
+    """A setting's value as JSON gives it back (tuples as lists)."""
+    return json.loads(json.dumps(list(value) if isinstance(value, tuple) else value))
+
+
 def cmd_config_path(args) -> int:
-    path = config_path(args.config)
+    running = running_settings(args)
+    path = running[0] if running else config_path(args.config)
     print(path)
     if not path.exists():
         print(f"microbreak: {path} does not exist yet: the built-in defaults apply "
@@ -499,23 +562,33 @@ def _toml(value) -> str:
 
 
 def cmd_config_show(args) -> int:
-    settings = load_settings(args.config)
-    rows = list(settings.items())
+    running = running_settings(args)
+    if running:
+        values = running[1]
+        rows = [(key, values[key], default) for key, _, default, _ in Settings().items()]
+        _file_differs(running[0], values, values)
+    else:
+        rows = [(key, value, default) for key, value, default, _
+                in load_settings(args.config).items()]
     if args.json:
-        print(json.dumps({key: value for key, value, _, _ in rows}, indent=2))
+        print(json.dumps({key: value for key, value, _ in rows}, indent=2))
         return 0
     width = max(len(key) for key, *_ in rows)
-    for key, value, default, _ in rows:
-        mark = "  (default)" if value == default else ""
+    for key, value, default in rows:
+        mark = "  (default)" if _plain(value) == _plain(default) else ""
         print(f"{key:<{width}} = {_toml(value)}{mark}")
     return 0
 
 
 def cmd_config_get(args) -> int:
     from . import configfile
-    path = config_path(args.config)
-    configfile.check_key(args.key)
-    value = configfile.get_value(_settings_text(path), args.key)
+    key = configfile.check_key(args.key)
+    running = running_settings(args)
+    if running:
+        value = running[1][key]
+        _file_differs(running[0], running[1], [key])
+    else:
+        value = configfile.get_value(_settings_text(config_path(args.config)), key)
     if args.json:
         print(json.dumps(value))
     else:
@@ -683,7 +756,14 @@ def history_file(args) -> Path:
     try:
         return Path(call("paths", runtime=args.runtime_dir, timeout=5)["history"])
     except ControlError:
-        return state_dir(None, SYSTEM_STATE_DIR) / HISTORY_FILE
+        pass
+    chosen = state_dir(None, SYSTEM_STATE_DIR) / HISTORY_FILE
+    simulated = simulator_state_dir() / HISTORY_FILE
+    if not chosen.exists() and chosen.parent == SYSTEM_STATE_DIR and simulated.exists():
+        print(f"microbreak: no history at {chosen}; this is the simulator's, in "
+              f"{simulated.parent}", file=sys.stderr)
+        return simulated
+    return chosen
 
 
 def _open_history(args):
@@ -723,7 +803,7 @@ def format_history(breaks: list[dict]) -> str:
     for b in breaks:
         started = datetime.fromisoformat(b["started_at"]).strftime("%Y-%m-%d %H:%M")
         sets = f"{len(b['sets'])}/{len(b['planned'])}"
-        lines.append(f"{started:<16} {b['outcome'] or 'on':<10} {sets:<5} "
+        lines.append(f"{started:<16} {b['outcome'] or 'not ended':<10} {sets:<5} "
                      f"{_fit(b['planned'], room)}")
     return "\n".join(lines)
 
@@ -748,10 +828,11 @@ def cmd_stats(args) -> int:
         print(json.dumps(stats.as_dict(), indent=2))
     elif args.csv:
         out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(["day", "breaks", *OUTCOMES, "sets", "completion"])
+        out.writerow(["day", "breaks", *OUTCOMES, "not_ended", "sets", "completion"])
         for day, t in stats.days:
             out.writerow([day.isoformat(), t.breaks, *(getattr(t, k) for k in OUTCOMES),
-                          t.sets, "" if t.completion is None else f"{t.completion:.3f}"])
+                          t.not_ended, t.sets,
+                          "" if t.completion is None else f"{t.completion:.3f}"])
     else:
         print(format_stats(stats))
     return 0
@@ -768,8 +849,11 @@ def _bar(share: float | None, width: int = 20) -> str:
 def _totals_line(t) -> str:
     if not t.breaks:
         return "no breaks"
-    outcomes = ", ".join(f"{getattr(t, k)} {k}" for k in OUTCOMES if getattr(t, k))
+    outcomes = ", ".join([f"{getattr(t, k)} {k}" for k in OUTCOMES if getattr(t, k)]
+                         + ([f"{t.not_ended} not ended"] if t.not_ended else []))
     done = f" · {_percent(t.completion).strip()} done" if t.completion is not None else ""
+    if done and t.not_ended:
+        done += f" (of {plural(t.ended, 'ended break')})"
     return (f"{plural(t.breaks, 'break')}" + (f" ({outcomes})" if outcomes else "")
             + f" · {plural(t.sets, 'set')}{done}")
 
@@ -921,7 +1005,8 @@ def cmd_test_hardware(args) -> int:
     try:
         check = WiringCheck(settings, pin_factory=pin_factory,
                             songs=load_folder(data_dir("sounds")), say=say,
-                            ask=ask_yes_no if interactive else None, timeout=args.timeout)
+                            ask=ask_yes_no if interactive else None, timeout=args.timeout,
+                            mock_pins=factory_name == "mock")
     except Exception as exc:  # noqa: BLE001 - a pin in use, a missing library
         raise Refused(f"cannot set up the parts: {exc}. Is another program using the "
                       "pins?") from None

@@ -22,12 +22,14 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # A wall clock earlier than this is certainly wrong (a Pi has no RTC: it boots
 # in 1970, or at the time fake-hwclock saved).
 PLAUSIBLE_FROM = datetime(2026, 1, 1, tzinfo=timezone.utc)
 SYNCHRONIZED_FLAG = "/run/systemd/timesync/synchronized"  # touched by systemd-timesyncd
+LOCALTIME = "/etc/localtime"  # the system's time zone: a link into /usr/share/zoneinfo
 
 _monotonic = (lambda: time.clock_gettime(time.CLOCK_BOOTTIME)) \
     if hasattr(time, "CLOCK_BOOTTIME") else time.monotonic
@@ -49,6 +51,66 @@ class Now:
     def mono_at(self, wall: datetime) -> float:
         """The monotonic instant of wall time *wall*, if the wall clock holds."""
         return self.mono + (wall - self.wall).total_seconds()
+
+
+def zone_named(name: str, *, environ=os.environ, localtime: str = LOCALTIME) -> tzinfo:
+    """The zone working hours are in: *name* (``hours.timezone``), or, when it
+    is empty, the system's zone with its rules, so that a change to or from
+    daylight saving time moves the hours with the local clock::
+
+        >>> zone_named("", environ={"TZ": "Europe/London"})
+        zoneinfo.ZoneInfo(key='Europe/London')
+    """
+    return ZoneInfo(name) if name else system_zone(environ, localtime)
+
+
+def system_zone(environ=os.environ, localtime: str = LOCALTIME) -> tzinfo:
+    """The system's time zone as the C library sees it: ``TZ`` if set, else
+    ``/etc/localtime``. By its IANA name where there is one; a ``TZ`` that is no
+    zone name (``CET-1CEST,M3.5.0,M10.5.0/3``) is followed through the C library."""
+    tz = environ.get("TZ")
+    if tz is not None:
+        name = tz.removeprefix(":")
+        if not name:
+            return timezone.utc
+        try:
+            if name.startswith("/"):
+                with open(name, "rb") as file:
+                    return ZoneInfo.from_file(file, key=name)
+            return ZoneInfo(name)
+        except (OSError, ValueError, ZoneInfoNotFoundError):
+            return LocalZone()
+    try:
+        target = os.readlink(localtime)
+        if "zoneinfo/" in target:
+            return ZoneInfo(target.rsplit("zoneinfo/", 1)[1])
+    except (OSError, ValueError, ZoneInfoNotFoundError):
+        pass
+    try:
+        with open(localtime, "rb") as file:
+            return ZoneInfo.from_file(file, key="localtime")
+    except (OSError, ValueError):
+        return timezone.utc  # no /etc/localtime: the C library's UTC
+
+
+class LocalZone(tzinfo):
+    """The C library's local time zone, asked afresh for each moment (for a
+    ``TZ`` rule that is no IANA name)."""
+
+    def utcoffset(self, dt):
+        stamp = time.mktime((*dt.timetuple()[:8], -1))
+        return timedelta(seconds=time.localtime(stamp).tm_gmtoff)
+
+    def dst(self, dt):
+        return None
+
+    def tzname(self, dt):
+        stamp = time.mktime((*dt.timetuple()[:8], -1))
+        return time.localtime(stamp).tm_zone
+
+    def fromutc(self, dt):
+        stamp = dt.replace(tzinfo=timezone.utc).timestamp()
+        return dt + timedelta(seconds=time.localtime(stamp).tm_gmtoff)
 
 
 class SystemClock:

@@ -45,9 +45,24 @@ def under_journald(environ=os.environ) -> bool:
     return bool(environ.get("JOURNAL_STREAM"))
 
 
-def setup_logging(level: int = logging.INFO) -> logging.Handler:
+class ClockFormatter(logging.Formatter):
+    """Stamps each line with the time of *clock* (the simulator's, which may
+    run faster), the time its screen and ``status`` show."""
+
+    def __init__(self, fmt: str, clock):
+        super().__init__(fmt)
+        self._clock = clock
+
+    def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
+        wall = self._clock.now().wall
+        return wall.strftime(datefmt) if datefmt else \
+            wall.strftime("%Y-%m-%d %H:%M:%S") + f",{wall.microsecond // 1000:03d}"
+
+
+def setup_logging(level: int = logging.INFO, clock=None) -> logging.Handler:
     """Send the ``microbreak`` log to the journal when run by systemd and
-    systemd-python is installed, else to stderr with timestamps."""
+    systemd-python is installed, else to stderr with timestamps (of *clock*,
+    when given: the simulator's)."""
     handler: logging.Handler | None = None
     if under_journald():
         try:
@@ -58,7 +73,8 @@ def setup_logging(level: int = logging.INFO) -> logging.Handler:
             handler = JournalHandler(SYSLOG_IDENTIFIER="microbreak")
     if handler is None:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        line = "%(asctime)s %(levelname)s %(message)s"
+        handler.setFormatter(ClockFormatter(line, clock) if clock else logging.Formatter(line))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

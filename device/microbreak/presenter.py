@@ -106,7 +106,7 @@ def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], tod
     at = schedule.next_break_wall(now)
     if not schedule.present(now):
         return IdleView(headline="Desk empty", detail="Breaks wait for you", hint="", **common)
-    headline = f"Snoozed until {day_and_time(at, now)}" if schedule.session \
+    headline = f"Snoozed until {day_and_time(at, now)}" if schedule.snoozed \
         else f"Next break {day_and_time(at, now)}"
     soon = at is not None and abs(now.mono_at(at) - schedule.next_break) < 1
     if not soon:  # the break is after closing time: no countdown to it
@@ -178,7 +178,8 @@ def status(schedule: Schedule, now: Now, today: DayCounts) -> dict:
     return {
         "state": schedule.state.value,
         "next_break_at": at.isoformat(timespec="seconds") if at else None,
-        "next_break_in_seconds": round((at - now.wall).total_seconds()) if at else None,
+        "next_break_in_seconds": math.ceil((at - now.wall).total_seconds()) if at else None,
+        "snoozed": schedule.snoozed,
         "snoozes_left": schedule.rules.max_snoozes - schedule.snoozes,
         "break": current,
         "paused_until": _paused_until(schedule, now),

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from enum import Enum
 
 from .clock import Now
@@ -67,12 +67,11 @@ class Rules:
     return_grace_seconds: float = 30
 
     @classmethod
-    def from_settings(cls, settings, zone=None) -> Rules:
-        """From :class:`~microbreak.settings.Settings`; *zone* is the local zone
-        to use when ``hours.timezone`` is empty."""
-        from zoneinfo import ZoneInfo
+    def from_settings(cls, settings, zone: tzinfo) -> Rules:
+        """From :class:`~microbreak.settings.Settings`; *zone* is the zone the
+        working hours are in (``hours.timezone``, or the system's zone with its
+        rules: :func:`microbreak.clock.zone_named` finds it)."""
         b, h = settings.break_, settings.hours
-        zone = ZoneInfo(h.timezone) if h.timezone else zone
         days = {day: getattr(h, day) for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
         return cls(
             interval_seconds=settings.schedule.interval_minutes * 60,
@@ -83,7 +82,7 @@ class Rules:
             snooze_seconds=b.snooze_minutes * 60,
             max_snoozes=b.max_snoozes,
             summary_seconds=b.summary_seconds,
-            hours=WorkHours.parse(days, zone or datetime.now().astimezone().tzinfo),
+            hours=WorkHours.parse(days, zone),
             empty_after_seconds=settings.presence.empty_after_seconds,
             away_seconds=settings.presence.away_minutes * 60,
             return_grace_seconds=settings.presence.return_grace_seconds,
@@ -127,6 +126,7 @@ class Schedule:
         self.summary: Summary | None = None
         self.pause_: Pause | None = None
         self.still_since: Now | None = None  # no motion since then; None: someone moves
+        self.unseen = False  # the desk has been empty since the sensor was first read
         self._rotation = rotation % len(self.exercises)
         if not self.open(now):
             self.state = State.OFF_HOURS
@@ -271,7 +271,13 @@ class Schedule:
         still = now.mono - self.still_since.mono
         left = self.still_since
         self.still_since = None
+        unseen, self.unseen = self.unseen, False
         if was_present:
+            return []
+        if unseen:  # the first arrival at a desk empty since the start
+            if self.state in (State.IDLE, State.HEADS_UP) and self.session is None:
+                self.state = State.IDLE
+                self.next_break = now.mono + self.rules.interval_seconds
             return []
         if still >= self.rules.away_seconds and self.state not in (State.PAUSED,
                                                                      State.OFF_HOURS):
@@ -283,9 +289,19 @@ class Schedule:
             self.next_break = max(self.next_break, now.mono + self.rules.return_grace_seconds)
         return []
 
+    def sensor_read(self, moving: bool, now: Now) -> None:
+        """The presence sensor's level as read at the start (no edge tells it).
+        A desk still then is empty at once: nothing calls until
+        someone arrives, and their arrival starts the interval afresh (no break
+        is recorded: nobody was there to take one)."""
+        self.unseen = not moving
+        self.still_since = None if moving else \
+            replace(now, mono=now.mono - self.rules.empty_after_seconds)
+
     def sensor_removed(self) -> None:
         """No presence sensor any more: the desk counts as taken."""
         self.still_since = None
+        self.unseen = False
 
     def saw_person(self, now: Now) -> list[Effect]:
         """Someone is certainly at the desk now (they used the button)."""
@@ -309,6 +325,15 @@ class Schedule:
         return effects
 
     # -- commands -----------------------------------------------------------------
+
+    @property
+    def snoozed(self) -> bool:
+        """The coming break was put off by a snooze (before it began, or on screen)."""
+        return self.state is State.IDLE and self.snoozes > 0
+
+    def can_skip(self) -> bool:
+        """A break is on, announced or snoozed."""
+        return self.state in (State.HEADS_UP, State.BREAK) or self.snoozed
 
     def can_snooze(self) -> bool:
         return self.state in (State.IDLE, State.HEADS_UP, State.BREAK) \
@@ -336,7 +361,7 @@ class Schedule:
         as skipped). A snoozed break can be skipped too."""
         if self.state is State.BREAK:
             return self.session.skip(now) + self._after_session(now)
-        if self.state is not State.HEADS_UP and self.session is None:
+        if not self.can_skip():
             return []
         effects: list[Effect] = []
         if self.session is None:
@@ -391,7 +416,7 @@ class Schedule:
         the new interval (at once, if that is already past); a break on screen
         or snoozed keeps its times."""
         old, self.rules = self.rules, rules
-        if self.state in (State.IDLE, State.HEADS_UP) and self.session is None:
+        if self.state in (State.IDLE, State.HEADS_UP) and not self.snoozes:
             start = self.next_break - old.interval_seconds
             self.next_break = max(start + rules.interval_seconds, now.mono)
             if self.state is State.HEADS_UP and \

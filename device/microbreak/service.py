@@ -19,7 +19,7 @@ from datetime import time as dt_time
 from pathlib import Path
 
 from . import presenter
-from .clock import Now, SystemClock
+from .clock import Now, SystemClock, zone_named
 from .control import SOCKET_NAME, ControlError, ControlServer
 from .effects import BreakEnded, BreakStarted, Cue, Flash, SetConfirmed
 from .exercises import load_exercises
@@ -148,7 +148,7 @@ class Service:
 
     def timeout(self, now: Now) -> float:
         """How long the loop may sleep, in real seconds."""
-        due = self.schedule.deadline(now)
+        due = float("inf") if self.notice else self.schedule.deadline(now)  # breaks wait
         if self.frontend is not None:
             due = min(due, presenter.view_changes_at(self.schedule, now))
         waits = [self.clock.real_seconds(due - now.mono), WALL_CHECK_SECONDS]
@@ -245,7 +245,33 @@ class Service:
         names = list(self.exercises)
         last = self.history.last_exercise()
         rotation = names.index(last) + 1 if last in names else 0
-        return Schedule(Rules.from_settings(self.settings), names, self.clock.now(), rotation)
+        schedule = Schedule(self._rules(self.settings), names, self.clock.now(), rotation)
+        self._read_presence(schedule)
+        return schedule
+
+    def _read_presence(self, schedule: Schedule) -> None:
+        """Tell *schedule* the presence sensor's level now: a desk empty at the
+        start has no edge to say so. (The simulator's sensor starts with
+        someone there: the person trying it.)"""
+        sensor = self.hardware.motion
+        if sensor is None:
+            return
+        if self.simulated:
+            sensor.pin.drive_high()
+        schedule.sensor_read(bool(sensor.is_active), self.clock.now())
+
+    def _presence_after_reload(self) -> None:
+        """A sensor made afresh by a reload: a still one is still from now on."""
+        if self.hardware.motion is None:
+            self.schedule.sensor_removed()
+        elif not self.hardware.motion.is_active:
+            self.schedule.motion(False, self.clock.now())
+
+    @staticmethod
+    def _rules(settings: Settings) -> Rules:
+        """The schedule's rules, with the hours in their zone as the system
+        knows it now (read at each start and reload)."""
+        return Rules.from_settings(settings, zone_named(settings.hours.timezone))
 
     def _acknowledge_notice(self) -> None:
         self.history.acknowledge(FIRST_START, self.clock.now().wall)
@@ -276,7 +302,7 @@ class Service:
         changed = [key for key, value, *_ in new.items() if old[key] != value]
         now = self.clock.now()
         self.settings = new
-        self.schedule.update_rules(Rules.from_settings(new), now)
+        self.schedule.update_rules(self._rules(new), now)
         self.thresholds = HoldThresholds(new.button.snooze_hold_seconds,
                                          new.button.skip_hold_seconds)
         if any(key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence")
@@ -288,8 +314,7 @@ class Service:
             self.hardware.close()
             self.hardware = Hardware(new, self.inbox.post, pin_factory=self._pin_factory,
                                      songs=self._songs, wall=lambda: self.clock.now().wall)
-            if self.hardware.motion is None:
-                self.schedule.sensor_removed()
+            self._presence_after_reload()
             self._held_since = None
             if hasattr(self.frontend, "hardware"):
                 self.frontend.hardware = self.hardware
@@ -327,6 +352,9 @@ class Service:
         now = now or self.clock.now()
         result = presenter.status(self.schedule, now, self.today(now))
         result["notice"] = FIRST_START if self.notice else None
+        if self.notice:  # the first break comes one interval after the press
+            result["next_break_at"] = result["next_break_in_seconds"] = None
+            result["first_break_after_press_seconds"] = self.schedule.rules.interval_seconds
         result["speed"] = self.clock.speed
         result["simulated"] = self.simulated
         result["screen"] = self._screen_report()
@@ -444,8 +472,7 @@ class Service:
         return self._act(lambda now: self.schedule.snooze(now, seconds))
 
     def _verb_skip(self, request):
-        if self.schedule.state not in (State.HEADS_UP, State.BREAK) and \
-                self.schedule.session is None:
+        if not self.schedule.can_skip():
             raise ControlError("nothing to skip: no break is on, announced or snoozed")
         return self._act(self.schedule.skip)
 

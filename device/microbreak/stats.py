@@ -63,20 +63,28 @@ class Totals:
         return self.completed + self.partial + self.skipped + self.missed
 
     @property
+    def not_ended(self) -> int:
+        """Breaks still on, or snoozed: no outcome yet."""
+        return self.breaks - self.ended - self.away
+
+    @property
     def completion(self) -> float | None:
         """Completed breaks as a share of ended ones; None when none ended."""
         return self.completed / self.ended if self.ended else None
 
     @property
     def all_done(self) -> bool | None:
-        """Whether every cued break that ended was completed; None when none ended."""
-        return self.completed == self.ended if self.ended else None
+        """Whether every cued break was completed; None when none ended, or
+        while one has not ended yet (the day is not decided)."""
+        if not self.ended or self.not_ended:
+            return None
+        return self.completed == self.ended
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
     def as_dict(self) -> dict:
-        return dict(asdict(self), completion=self.completion)
+        return dict(asdict(self), not_ended=self.not_ended, completion=self.completion)
 
 
 @dataclass(frozen=True)

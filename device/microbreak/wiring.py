@@ -8,7 +8,9 @@ step reports pass or FAIL and, when it fails, what to check.
 Run by a person at a terminal, a step whose result only eyes and ears can judge
 asks (``ask`` answers yes or no). With nobody to ask, such a step passes when
 the pin took the value it was given, which still proves the pin library works
-and the pin is free. The button steps always wait for the real button::
+and the pin is free. The button steps wait for the real button; on gpiozero's
+mock pins (``mock_pins``) the check works the button itself and skips the
+screen::
 
     >>> from gpiozero.pins.mock import MockFactory, MockPWMPin
     >>> check = WiringCheck(Settings(), pin_factory=MockFactory(pin_class=MockPWMPin),
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import queue
 import textwrap
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -64,8 +67,10 @@ class WiringCheck:
 
     def __init__(self, settings: Settings, *, pin_factory=None, songs: Mapping[str, Song],
                  say: Callable[[str], None] = print, ask: Callable[[str], bool] | None = None,
-                 timeout: float = 30.0, pace: float = 1.0, open_display=None):
+                 timeout: float = 30.0, pace: float = 1.0, open_display=None,
+                 mock_pins: bool = False):
         self.settings = settings
+        self.mock_pins = mock_pins  # gpiozero's mock pins: press our own button, no screen
         self.say = say
         self.ask = ask
         self.timeout = timeout
@@ -203,6 +208,9 @@ class WiringCheck:
         if size == "none":
             self.say('Screen: none in the settings (screen.size = "none"): skipped')
             return
+        if self.mock_pins:
+            self.say("Screen: skipped with mock pins (no device, so no screen of its own)")
+            return
         self.say(f"Screen ({size})")
         check = ("the screen is connected and switched on, its driver enabled (a dtoverlay "
                  "line in /boot/firmware/config.txt for DSI and SPI panels), and screen.size "
@@ -247,6 +255,7 @@ class WiringCheck:
             return
         self._drain()
         self.say(f"  Press the button once (within {self.timeout:g} s).")
+        self._press_ourselves(0.1)
         held = self._gesture()
         self._report("button", "press", held is not None,
                      f"{held:.2f} s" if held is not None else f"no press in {self.timeout:g} s",
@@ -255,6 +264,7 @@ class WiringCheck:
             return
         self.say(f"  Now hold it down for {hold:g} s, then let go.")
         deadline = time.monotonic() + self.timeout
+        self._press_ourselves(hold + 0.2)
         while (held := self._gesture(deadline)) is not None and held < hold:
             self.say(f"  That was {held:.1f} s: hold it for {hold:g} s.")
         self._report("button", "hold", held is not None,
@@ -276,6 +286,20 @@ class WiringCheck:
             elif isinstance(event, ButtonUp) and down is not None:
                 return event.at - down
         return None
+
+    def _press_ourselves(self, seconds: float) -> None:
+        """With mock pins nobody can press: hold the mock button for *seconds*."""
+        if not self.mock_pins:
+            return
+        self.say(f"  (mock pins: held for {seconds:g} s by the check itself)")
+        pin = self.hardware.button.pin
+
+        def press() -> None:
+            time.sleep(0.05)
+            pin.drive_low()
+            time.sleep(seconds)
+            pin.drive_high()
+        threading.Thread(target=press, daemon=True).start()
 
     def _drain(self) -> None:
         while not self._events.empty():

@@ -83,14 +83,17 @@ class WorkHours:
         return self.next_change(when)
 
     def next_change(self, when: datetime) -> datetime | None:
-        """The next moment after *when* that the hours open or close."""
+        """The next moment after *when* that the hours open or close. Periods
+        that meet (``09:00-12:00, 12:00-17:30``, midnight in ``00:00-24:00``, a
+        night shift over midnight) are one: their meeting changes nothing."""
         local = self._local(when)
-        for offset in range(8):
+        for offset in range(9):
             day = local.date() + timedelta(days=offset)
             for start, end in self.days[day.weekday()]:
                 for minute in (start, end):
                     moment = self._at(day, minute)
-                    if moment > when:
+                    if moment > when and self.is_open(moment) != \
+                            self.is_open(moment - timedelta(seconds=1)):
                         return moment
         return None
 
