@@ -533,3 +533,57 @@ def test_the_first_start_notice_reads_whole():
         words = " ".join(t.text for t in plan.texts)
         assert "physician" in words and "hurts" in words and "Press" in words
         assert "…" not in words
+
+
+def _gaps_between_letters(image: pygame.Surface) -> list[float]:
+    """The blank runs between the letters of a rendered word, left to right,
+    in pixels: a column counts as blank by how little of it is inked, so a
+    half-covered edge column adds half a pixel."""
+    width = image.get_width()
+    alpha = pygame.image.tobytes(image, "RGBA")[3::4]
+    cover = [max(alpha[x::width]) / 255 for x in range(width)]
+    gaps = []
+    x = next(i for i, c in enumerate(cover) if c >= 0.5)
+    while x < width:
+        if cover[x] >= 0.5:
+            x += 1
+            continue
+        start = x
+        while x < width and cover[x] < 0.5:
+            x += 1
+        if x < width:
+            gaps.append(sum(1 - c for c in cover[start - 1:x + 1]))
+    return gaps
+
+
+def _words_on_screen() -> set[str]:
+    from microbreak.presenter import FIRST_START
+    texts = [FIRST_START.title, *FIRST_START.lines, FIRST_START.hint, DEVICE_HINT, HINT,
+             "Hold 2 s to snooze", "Release: snooze", "Release: skip break", "Relax, then wait"]
+    for exercise in EXERCISES:
+        texts += [exercise.title, exercise.dose, *exercise.steps]
+    for _, view in SCENES:
+        texts += [getattr(view, name) for name in ("headline", "detail", "today", "title", "summary")
+                  if isinstance(getattr(view, name, None), str)]
+    return {word for text in texts for word in text.split() if len(word) > 1}
+
+
+@pytest.mark.parametrize("height", [16, 21, 23, 32, 40, 51])
+def test_letters_inside_words_are_spaced_as_the_typeface_designs_them(height):
+    """Each gap between two letters, as drawn, within a pixel and a quarter
+    of the same gap in the typeface's own design (the word drawn 240 px
+    large, scaled down): no "snooz e" or "bu tton" at any size."""
+    large = 240
+    words = _words_on_screen()
+    assert {"snooze", "skip", "hurts.", "button", "stretch", "wait"} <= words
+    compared, uneven = 0, []
+    for word in sorted(words):
+        drawn = _gaps_between_letters(font(height).render(word, True, TEXT))
+        designed = [gap * height / large for gap in
+                    _gaps_between_letters(font(large).render(word, True, TEXT))]
+        if len(drawn) != len(designed):
+            continue  # letters that touch at one size and not the other
+        compared += 1
+        uneven += [(word, round(d, 1), round(g, 1)) for d, g in zip(drawn, designed) if abs(d - g) > 1.25]
+    assert compared >= 0.6 * len(words)  # letters that touch aside
+    assert not uneven, f"gaps drawn vs designed at {height} px: {uneven}"
