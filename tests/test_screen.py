@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from microbreak import screen as screen_module
 from microbreak.exercises import Exercise, load_exercises
-from microbreak.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, TEXT, Screen, font, is_landscape,
-                               layout, min_text_height)
+from microbreak.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, ELLIPSIS, TEXT, Screen, font,
+                               is_landscape, layout, min_text_height)
 from microbreak.views import DoneView, ExerciseView, HoldHint, IdleView
 
 SIZES = [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)]
@@ -92,8 +92,6 @@ def test_text_stays_on_screen_apart_and_clear_of_the_figure(size, view):
         assert bounds.contains(line.rect), line
         if plan.figure is not None:
             assert not line.rect.colliderect(plan.figure), line
-        if plan.badge is not None:
-            assert not line.rect.colliderect(plan.badge), line
     for i, a in enumerate(plan.texts):
         for b in plan.texts[i + 1:]:
             assert not a.rect.colliderect(b.rect), (a, b)
@@ -143,14 +141,13 @@ def test_fonts_are_made_once_per_height():
 def test_layout_puts_the_figure_left_when_wide_and_on_top_when_square(size):
     areas = layout(size, figure=True)
     bounds = pygame.Rect((0, 0), size)
-    for rect in (areas.figure, areas.art, areas.body, areas.footer, areas.corner_left, areas.corner_right):
+    for rect in (areas.figure, areas.art, areas.body, areas.footer, areas.corner):
         assert bounds.contains(rect)
     assert areas.figure.contains(areas.art)
     assert not areas.body.colliderect(areas.figure)
     assert not areas.footer.colliderect(areas.body)
     assert areas.footer.top >= areas.body.bottom
-    for corner in (areas.corner_left, areas.corner_right):
-        assert not corner.colliderect(areas.art)
+    assert not areas.corner.colliderect(areas.art)
     if is_landscape(size):
         assert areas.figure.right <= areas.body.left
         assert areas.footer.left >= areas.figure.right
@@ -220,6 +217,41 @@ def test_heads_up_and_calling_call_for_attention(size):
     exercise = ExerciseView(EXERCISES[2], "1 / 2", calling=False, hint=HINT)
     assert attention(exercise) == 0
     assert attention(dataclasses.replace(exercise, calling=True)) > 2 * sum(size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_call_shows_as_the_frame_alone_with_no_unexplained_mark_in_the_card(size):
+    exercise = ExerciseView(EXERCISES[2], "1 / 2", calling=False, hint=HINT)
+    quiet, plan = draw(size, exercise)
+    calling, _ = draw(size, dataclasses.replace(exercise, calling=True))
+    card = plan.card
+    assert (pygame.image.tobytes(quiet.surface.subsurface(card), "RGB")
+            == pygame.image.tobytes(calling.surface.subsurface(card), "RGB"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_only_a_completed_break_ends_in_the_colour_of_done(size):
+    def title_color(outcome, title):
+        _, plan = draw(size, DoneView(title, "0/2 sets · next break 15:20", outcome=outcome))
+        return plan.texts[0].color
+
+    assert title_color("completed", "Well done") == ACCENT
+    assert title_color("partial", "Break over") == ATTENTION  # as its dot on the idle screen
+    for outcome, title in (("skipped", "Break skipped"), ("missed", "Break missed")):
+        assert title_color(outcome, title) not in (ACCENT, ATTENTION)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_no_line_starts_or_ends_with_a_separator(size):
+    views = [view for _, view in SCENES] + [
+        IdleView("14:05", "Next break 14:35", "in 2 min", "Today: 1 break · 2 sets", "",
+                 countdown=0.5, countdown_text="2"),
+        IdleView("14:05", "Next break 14:35", "in 30 min", "Today: 10 breaks · 20 sets · 3 skipped", "",
+                 countdown=0.5, countdown_text="30")]
+    for view in views:
+        _, plan = draw(size, view)
+        for line in plan.texts:
+            assert not line.text.startswith("·") and not line.text.rstrip(ELLIPSIS).endswith("·"), line
 
 
 @pytest.mark.parametrize("size", SIZES)

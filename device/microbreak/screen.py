@@ -62,6 +62,8 @@ TRACK = (58, 66, 86)
 ASLEEP_BACKGROUND = (4, 5, 8)
 ASLEEP_TEXT = (62, 68, 84)  # outside working hours the screen sleeps: just legible up close
 DOT_COLORS = {"completed": ACCENT, "partial": ATTENTION, "away": MUTED}  # others: hollow
+"""A break's outcome as a colour: on today's dots, and the summary's title
+(skipped or missed: muted, nothing to celebrate)."""
 
 ELLIPSIS = "…"
 
@@ -162,8 +164,7 @@ class Layout:
     margin: int
     figure: pygame.Rect | None  # the card the figure is drawn on
     art: pygame.Rect | None  # inside the card: where the person is drawn
-    corner_left: pygame.Rect | None  # for the calling marker
-    corner_right: pygame.Rect | None  # for the exercise's position ("1 / 2")
+    corner: pygame.Rect | None  # for the exercise's position ("1 / 2")
     counter: pygame.Rect | None  # the rep counter and the hold ring
     header: pygame.Rect | None  # square screens: the title, beside the figure
     body: pygame.Rect  # title, steps, clock …
@@ -200,7 +201,7 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
     if not figure:
         footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
         body = pygame.Rect(inner.left, inner.top, inner.width, footer.top - margin - inner.top)
-        return Layout(size, min_text, margin, None, None, None, None, None, None, body, footer,
+        return Layout(size, min_text, margin, None, None, None, None, None, body, footer,
                       frame, frame_width)
 
     if is_landscape(size):
@@ -209,17 +210,16 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
                              inner.right - figure_rect.right - margin, inner.height)
         footer = pygame.Rect(column.left, column.bottom - footer_height, column.width, footer_height)
         body = pygame.Rect(column.left, column.top, column.width, footer.top - margin // 2 - column.top)
-        # The corners of the card hold the marker and the position, above the
-        # person; the counter goes below. The person is drawn as large as
-        # the card's width allows, which leaves that room spare.
+        # The card's top corner holds the position, above the person; the
+        # counter goes below. The person is drawn as large as the card's
+        # width allows, which leaves that room spare.
         pad = margin // 2
         card = figure_rect.inflate(-2 * pad, -2 * pad)
         corner_width = font(min_text).size("10 / 10")[0]
-        corner_left = pygame.Rect(card.left, card.top, line, line)
-        corner_right = pygame.Rect(card.right - corner_width, card.top, corner_width, line)
+        corner = pygame.Rect(card.right - corner_width, card.top, corner_width, line)
         counter = pygame.Rect(card.left, card.bottom - counter_height, card.width, counter_height)
         art = pygame.Rect(card.left, card.top + line, card.width, counter.top - pad - card.top - line)
-        return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right, counter, None,
+        return Layout(size, min_text, margin, figure_rect, art, corner, counter, None,
                       body, footer, frame, frame_width)
 
     # Square: the figure top left, the title beside it, the steps below.
@@ -227,15 +227,14 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
     figure_rect = pygame.Rect(inner.left, inner.top, round(inner.width * 0.38), band)
     gap = margin * 2 // 3
     side = pygame.Rect(figure_rect.right + gap, inner.top, inner.right - figure_rect.right - gap, band)
-    corner_left = pygame.Rect(side.left, side.top, line, line)
-    corner_right = pygame.Rect(side.left + line, side.top, side.width - line, line)
+    corner = pygame.Rect(side.left, side.top, side.width, line)
     counter = pygame.Rect(side.left, side.bottom - counter_height, side.width, counter_height)
     header = pygame.Rect(side.left, side.top + line, side.width, counter.top - side.top - line)
     footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
     top = figure_rect.bottom + margin // 2
     body = pygame.Rect(inner.left, top, inner.width, footer.top - margin // 2 - top)
     art = figure_rect.inflate(-margin, -margin)
-    return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right, counter, header,
+    return Layout(size, min_text, margin, figure_rect, art, corner, counter, header,
                   body, footer, frame, frame_width)
 
 
@@ -275,7 +274,6 @@ class Plan:
     figure_bounds: Bounds | None = None  # the model area every frame of the motion fits
     counter: Counter | None = None
     frame_color: tuple[int, int, int] | None = None
-    badge: pygame.Rect | None = None  # the calling marker
     hold_bar: pygame.Rect | None = None
     hold_progress: float = 0.0
     ring: pygame.Rect | None = None  # idle: the countdown to the next break
@@ -379,8 +377,6 @@ class Screen:
         if plan.frame_color is not None:
             pygame.draw.rect(layer, plan.frame_color, plan.layout.frame, plan.layout.frame_width,
                              border_radius=plan.layout.margin)
-        if plan.badge is not None:
-            _draw_badge(layer, plan.badge)
         for line in plan.texts:
             layer.blit(rendered(line.text, line.height, line.color),
                        (line.rect.left, line.rect.top + text_top(line.height)))
@@ -480,8 +476,7 @@ def _plan_exercise(view: ExerciseView, size) -> Plan:
     texts = []
     if view.position:
         texts += _fit([_Para(view.position, 1.0, 1, MUTED, "right", gap=0)],
-                      areas.corner_right, areas.min_text, areas.min_text)
-    badge = areas.corner_left.inflate(-2, -2) if view.calling else None
+                      areas.corner, areas.min_text, areas.min_text)
     title = _Para(exercise.title, 1.45, 2, TEXT, gap=0, fallback_scale=1.15)
     dose = [_Para(exercise.dose, 1.05, 1, ACCENT, gap=0.2, fallback_scale=1.0)]
     steps = [_Para(step, 1.0, 3, TEXT, number=f"{i}", gap=0.45 if i == 1 else 0.25, fallback_lines=1)
@@ -504,7 +499,7 @@ def _plan_exercise(view: ExerciseView, size) -> Plan:
     return Plan(areas, tuple(texts), figure=areas.art, card=areas.figure, figure_view=exercise.view,
                 figure_bounds=_motion_bounds(exercise.motion),
                 counter=_plan_counter(areas, exercise.motion),
-                frame_color=ATTENTION if view.calling else None, badge=badge)
+                frame_color=ATTENTION if view.calling else None)
 
 
 _bounds_of: weakref.WeakKeyDictionary[Motion, Bounds] = weakref.WeakKeyDictionary()
@@ -550,7 +545,7 @@ def _digits_middle(height: int) -> int:
 def _plan_done(view: DoneView, size) -> Plan:
     areas = layout(size, figure=False)
     paras = [
-        _Para(view.title, 2.4, 2, ACCENT, "center", gap=0),
+        _Para(view.title, 2.4, 2, DOT_COLORS.get(view.outcome, MUTED), "center", gap=0),
         _Para(view.summary, 1.1, 1, TEXT, "center", gap=0.6, fallback_lines=3),
     ]
     texts = _fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.8), valign="center")
@@ -682,11 +677,12 @@ def _place(paras, area, min_height, base, shorten, cut):
 
 def _wrap(f, text, width):
     """Break *text* into lines no wider than *width* where it can, between the
-    parts of a "a · b · c" list first, then between words."""
+    parts of a "a · b · c" list first (the "·" goes where the line breaks, so
+    no line starts or ends with one), then between words."""
     lines = []
     current = ""
-    for part in _parts(text):
-        candidate = f"{current} {part}" if current else part
+    for part in text.split(" · "):
+        candidate = f"{current} · {part}" if current else part
         if f.size(candidate)[0] <= width:
             current = candidate
             continue
@@ -702,12 +698,6 @@ def _wrap(f, text, width):
                 current = candidate
     lines.append(current)
     return lines
-
-
-def _parts(text):
-    """``"a · b c · d"`` → ``["a ·", "b c ·", "d"]``."""
-    parts = text.split(" · ")
-    return [p + " ·" for p in parts[:-1]] + parts[-1:]
 
 
 def _shorten(f, lines, width, max_lines):
@@ -816,10 +806,3 @@ def _draw_dot(surface, rect: pygame.Rect, outcome: str) -> None:
     else:
         pygame.draw.circle(surface, TRACK, rect.center, radius, max(2, rect.width // 5))
 
-
-def _draw_badge(surface, rect):
-    """A dot with a ring round it: "this is calling for you"."""
-    center = rect.center
-    radius = rect.height // 2
-    pygame.draw.circle(surface, ATTENTION, center, radius, max(2, radius // 4))
-    pygame.draw.circle(surface, ATTENTION, center, max(2, radius // 2))
