@@ -153,6 +153,13 @@ def rendered(text: str, height: int, color) -> pygame.Surface:
     return surface
 
 
+def png_bytes(surface: pygame.Surface) -> bytes:
+    """*surface* as a PNG file's bytes."""
+    buffer = io.BytesIO()
+    pygame.image.save(surface, buffer, "screen.png")
+    return buffer.getvalue()
+
+
 # ------------------------------------------------------------------ layout
 
 @dataclass(frozen=True)
