@@ -14,11 +14,14 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+
 need_debian_packages() {
     missing=""
     for package in "$@"; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
-            || missing="$missing $package"
+        installed "$package" || missing="$missing $package"
     done
     if [ -n "$missing" ]; then
         echo "Installing Debian packages:$missing"
@@ -27,14 +30,39 @@ need_debian_packages() {
     fi
 }
 
-need_venv() {  # need_venv EXTRA: .venv with microbreak[EXTRA] installed, editable
+# The SSH test runs its own sshd binary on 127.0.0.1 and never the system's
+# SSH server. Installing openssh-server would enable that server and start
+# it, now and at every boot; so dev.sh installs the package with starting
+# refused (a policy-rc.d that says no, the way Debian's package scripts are
+# told; a machine's own policy-rc.d is kept) and then disables ssh.service.
+# A machine that already had openssh-server is left as it was.
+need_sshd_binary() {
+    installed openssh-server && return
+    policy=/usr/sbin/policy-rc.d
+    own_policy=""
+    if [ ! -e "$policy" ]; then
+        own_policy=1
+        trap 'as_root rm -f "$policy"' EXIT
+        as_root sh -c "printf '#!/bin/sh\nexit 101\n' >$policy && chmod 755 $policy"
+    fi
+    need_debian_packages openssh-server
+    if [ -n "$own_policy" ]; then
+        as_root rm -f "$policy"
+        trap - EXIT
+    fi
+    as_root systemctl disable --quiet ssh.service
+    echo "openssh-server is installed for its sshd binary; the system's SSH server stays off" \
+        "(sudo systemctl enable --now ssh turns it on)"
+}
+
+need_venv() {  # need_venv EXTRA: .venv with microbreak[EXTRA] (or "") installed, editable
     command -v python3 >/dev/null 2>&1 || need_debian_packages python3
     python3 -c "import ensurepip, venv" 2>/dev/null || need_debian_packages python3-venv
     [ -x .venv/bin/python ] || python3 -m venv .venv
     stamp=".venv/.installed-$1"
     if [ ! -e "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
         .venv/bin/python -m pip install -q --upgrade pip
-        .venv/bin/python -m pip install -q -e ".[$1]"
+        .venv/bin/python -m pip install -q -e ".${1:+[$1]}"
         touch "$stamp"
     fi
 }
@@ -73,14 +101,18 @@ command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
     simulate)
-        need_venv test
+        # microbreak and its own Python packages only: the simulator needs
+        # nothing from the test extra (systemd-python would need a compiler).
+        need_venv ""
         exec .venv/bin/microbreak simulate "$@"
         ;;
     test|test-classic)
         # systemd-python, which the tests use, is built against libsystemd;
-        # the SSH test runs its own sshd on 127.0.0.1 and connects with ssh.
+        # the SSH test connects with ssh to an sshd of its own (see above);
+        # systemd-analyze checks the unit; shellcheck checks the installer.
         need_debian_packages gcc pkg-config libsystemd-dev python3-dev \
-            openssh-server openssh-client systemd
+            openssh-client systemd shellcheck
+        need_sshd_binary
         if [ "$command" = test ]; then
             need_venv test
             exec .venv/bin/python -m pytest "$@"

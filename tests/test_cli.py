@@ -462,3 +462,11 @@ def test_exercises_render_a_still_and_one_rep_moving(capsys, tmp_path):
     code, _, err = run(capsys, "exercises", "render", "shoulder-shrug", "--size", "100x100",
                        "--out", str(still))
     assert code == 1 and "240x240" in err
+
+
+@pytest.mark.parametrize("name", ["z.png", "z.gif"])
+def test_exercises_render_to_a_path_it_cannot_write_says_so_in_one_line(capsys, tmp_path, name):
+    out = tmp_path / "no such folder" / name
+    code, _, err = run(capsys, "exercises", "render", "shoulder-rolls", "--out", str(out))
+    assert code == 1
+    assert err == f"microbreak: cannot write {out}: No such file or directory\n"

@@ -24,6 +24,7 @@ def test_wheel_carries_and_finds_the_data_folders(tmp_path):
                      "shoulder-squeeze", "shoulder-shrug"):
         assert f"microbreak/images/exercises/{exercise}.toml" in names
     assert "microbreak/sounds/break.rtttl" in names
+    assert {"microbreak/images/fonts/NotoSans-Bold.ttf", "microbreak/images/fonts/OFL.txt"} <= names
     assert any(name.endswith("entry_points.txt") for name in names)
 
     # Installed: the package finds its data inside itself, not in this checkout.

@@ -83,6 +83,14 @@ def test_done_summary_then_idle():
     assert isinstance(view(schedule, clock), IdleView)
 
 
+def test_a_skipped_break_says_so_and_is_not_shown_as_done():
+    clock, schedule = setup()
+    schedule.break_now(clock.now())
+    schedule.gesture(Gesture.SKIP, clock.now())
+    shown = view(schedule, clock)
+    assert (shown.title, shown.outcome) == ("Break skipped", "skipped")
+
+
 def test_paused():
     clock, schedule = setup()
     schedule.gesture(Gesture.SKIP, clock.now())

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from microbreak import screen as screen_module
 from microbreak.exercises import Exercise, load_exercises
 from microbreak.pgcompat import surface_bytes
-from microbreak.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, TEXT, Screen, font, is_landscape,
-                               layout, min_text_height)
+from microbreak.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, ELLIPSIS, TEXT, Screen, font,
+                               is_landscape, layout, min_text_height)
 from microbreak.views import DoneView, ExerciseView, HoldHint, IdleView
 
 SIZES = [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)]
@@ -93,8 +93,6 @@ def test_text_stays_on_screen_apart_and_clear_of_the_figure(size, view):
         assert bounds.contains(line.rect), line
         if plan.figure is not None:
             assert not line.rect.colliderect(plan.figure), line
-        if plan.badge is not None:
-            assert not line.rect.colliderect(plan.badge), line
     for i, a in enumerate(plan.texts):
         for b in plan.texts[i + 1:]:
             assert not a.rect.colliderect(b.rect), (a, b)
@@ -144,14 +142,13 @@ def test_fonts_are_made_once_per_height():
 def test_layout_puts_the_figure_left_when_wide_and_on_top_when_square(size):
     areas = layout(size, figure=True)
     bounds = pygame.Rect((0, 0), size)
-    for rect in (areas.figure, areas.art, areas.body, areas.footer, areas.corner_left, areas.corner_right):
+    for rect in (areas.figure, areas.art, areas.body, areas.footer, areas.corner):
         assert bounds.contains(rect)
     assert areas.figure.contains(areas.art)
     assert not areas.body.colliderect(areas.figure)
     assert not areas.footer.colliderect(areas.body)
     assert areas.footer.top >= areas.body.bottom
-    for corner in (areas.corner_left, areas.corner_right):
-        assert not corner.colliderect(areas.art)
+    assert not areas.corner.colliderect(areas.art)
     if is_landscape(size):
         assert areas.figure.right <= areas.body.left
         assert areas.footer.left >= areas.figure.right
@@ -221,6 +218,41 @@ def test_heads_up_and_calling_call_for_attention(size):
     exercise = ExerciseView(EXERCISES[2], "1 / 2", calling=False, hint=HINT)
     assert attention(exercise) == 0
     assert attention(dataclasses.replace(exercise, calling=True)) > 2 * sum(size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_call_shows_as_the_frame_alone_with_no_unexplained_mark_in_the_card(size):
+    exercise = ExerciseView(EXERCISES[2], "1 / 2", calling=False, hint=HINT)
+    quiet, plan = draw(size, exercise)
+    calling, _ = draw(size, dataclasses.replace(exercise, calling=True))
+    card = plan.card
+    assert (surface_bytes(quiet.surface.subsurface(card), "RGB")
+            == surface_bytes(calling.surface.subsurface(card), "RGB"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_only_a_completed_break_ends_in_the_colour_of_done(size):
+    def title_color(outcome, title):
+        _, plan = draw(size, DoneView(title, "0/2 sets · next break 15:20", outcome=outcome))
+        return plan.texts[0].color
+
+    assert title_color("completed", "Well done") == ACCENT
+    assert title_color("partial", "Break over") == ATTENTION  # as its dot on the idle screen
+    for outcome, title in (("skipped", "Break skipped"), ("missed", "Break missed")):
+        assert title_color(outcome, title) not in (ACCENT, ATTENTION)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_no_line_starts_or_ends_with_a_separator(size):
+    views = [view for _, view in SCENES] + [
+        IdleView("14:05", "Next break 14:35", "in 2 min", "Today: 1 break · 2 sets", "",
+                 countdown=0.5, countdown_text="2"),
+        IdleView("14:05", "Next break 14:35", "in 30 min", "Today: 10 breaks · 20 sets · 3 skipped", "",
+                 countdown=0.5, countdown_text="30")]
+    for view in views:
+        _, plan = draw(size, view)
+        for line in plan.texts:
+            assert not line.text.startswith("·") and not line.text.rstrip(ELLIPSIS).endswith("·"), line
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -553,3 +585,57 @@ def test_only_what_moves_is_marked_changed_from_frame_to_frame(size):
             for y in range(0, size[1], 2):
                 if surface.get_at((x, y)) != before.get_at((x, y)):
                     assert screen.changed.collidepoint(x, y), (now, x, y, screen.changed)
+
+
+def _gaps_between_letters(image: pygame.Surface) -> list[float]:
+    """The blank runs between the letters of a rendered word, left to right,
+    in pixels: a column counts as blank by how little of it is inked, so a
+    half-covered edge column adds half a pixel."""
+    width = image.get_width()
+    alpha = surface_bytes(image, "RGBA")[3::4]
+    cover = [max(alpha[x::width]) / 255 for x in range(width)]
+    gaps = []
+    x = next(i for i, c in enumerate(cover) if c >= 0.5)
+    while x < width:
+        if cover[x] >= 0.5:
+            x += 1
+            continue
+        start = x
+        while x < width and cover[x] < 0.5:
+            x += 1
+        if x < width:
+            gaps.append(sum(1 - c for c in cover[start - 1:x + 1]))
+    return gaps
+
+
+def _words_on_screen() -> set[str]:
+    from microbreak.presenter import FIRST_START
+    texts = [FIRST_START.title, *FIRST_START.lines, FIRST_START.hint, DEVICE_HINT, HINT,
+             "Hold 2 s to snooze", "Release: snooze", "Release: skip break", "Relax, then wait"]
+    for exercise in EXERCISES:
+        texts += [exercise.title, exercise.dose, *exercise.steps]
+    for _, view in SCENES:
+        texts += [getattr(view, name) for name in ("headline", "detail", "today", "title", "summary")
+                  if isinstance(getattr(view, name, None), str)]
+    return {word for text in texts for word in text.split() if len(word) > 1}
+
+
+@pytest.mark.parametrize("height", [16, 21, 23, 32, 40, 51])
+def test_letters_inside_words_are_spaced_as_the_typeface_designs_them(height):
+    """Each gap between two letters, as drawn, within a pixel and a quarter
+    of the same gap in the typeface's own design (the word drawn 240 px
+    large, scaled down): no "snooz e" or "bu tton" at any size."""
+    large = 240
+    words = _words_on_screen()
+    assert {"snooze", "skip", "hurts.", "button", "stretch", "wait"} <= words
+    compared, uneven = 0, []
+    for word in sorted(words):
+        drawn = _gaps_between_letters(font(height).render(word, True, TEXT))
+        designed = [gap * height / large for gap in
+                    _gaps_between_letters(font(large).render(word, True, TEXT))]
+        if len(drawn) != len(designed):
+            continue  # letters that touch at one size and not the other
+        compared += 1
+        uneven += [(word, round(d, 1), round(g, 1)) for d, g in zip(drawn, designed) if abs(d - g) > 1.25]
+    assert compared >= 0.6 * len(words)  # letters that touch aside
+    assert not uneven, f"gaps drawn vs designed at {height} px: {uneven}"

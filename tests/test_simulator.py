@@ -1,6 +1,7 @@
 """End to end: the headless simulator as a real process, driven by the CLI verbs
 over its real control socket, as a script or a person over SSH would."""
 
+import base64
 import json
 import os
 import signal
@@ -168,6 +169,22 @@ def test_screenshots_show_the_scenes(simulator, tmp_path):
                     for y in range(device.top, device.bottom, 4))
     assert len(idle_colours) > 3, "the idle scene is not blank"
     assert differing > 500, "the exercise scene replaced the idle one"
+
+
+def test_a_screenshot_is_written_by_the_command_not_the_service(simulator, tmp_path, monkeypatch):
+    from microbreak.cli import main
+    # The service only answers with the picture; whoever asks writes it.
+    png = base64.b64decode(simulator.json_plain("screenshot")["png"])
+    assert png.startswith(b"\x89PNG")
+    monkeypatch.chdir(tmp_path)
+    assert main(["screenshot", "here.png", "--runtime-dir", str(simulator.runtime)]) == 0
+    assert pygame.image.load(tmp_path / "here.png").get_width() > 320  # a relative path is fine
+    missing = simulator.cli("screenshot", str(tmp_path / "nowhere" / "z.png"), check=False)
+    assert missing.returncode == 1
+    assert missing.stderr == f"microbreak: cannot write {tmp_path}/nowhere/z.png: No such file or directory\n"
+    jpeg = simulator.cli("screenshot", "x.jpg", check=False)
+    assert jpeg.returncode == 2 and "ending in .png" in jpeg.stderr
+    assert "Traceback" not in simulator.output()
 
 
 def test_refused_verbs_say_why(simulator):

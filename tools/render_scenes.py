@@ -57,7 +57,7 @@ def scenes():
     yield "exercise-holding", ExerciseView(exercises[0], "1 / 2", calling=False, hint=HINT,
                                            hold=HoldHint("Release: skip break", 0.35))
     yield "done", DoneView("Well done", "2/2 sets · next break 14:35")
-    yield "done-missed", DoneView("Break missed", "0/2 sets · next break 15:20")
+    yield "done-skipped", DoneView("Break skipped", "0/2 sets · next break 15:20", outcome="skipped")
 
 
 def parse_size(size: str) -> tuple[int, int]:

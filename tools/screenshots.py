@@ -10,6 +10,7 @@ the same requests the CLI sends, saving the window at each scene::
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import os
 import subprocess
@@ -75,8 +76,8 @@ class Simulator:
         return self.ask("status")
 
     def shot(self, name: str) -> None:
-        path = (self.shots / f"{name}{self.suffix}.png").resolve()
-        self.ask("screenshot", path=str(path))
+        path = self.shots / f"{name}{self.suffix}.png"
+        path.write_bytes(base64.b64decode(self.ask("screenshot")["png"]))
         print(path)
 
     def wait_for(self, state: str) -> None:

@@ -8,8 +8,10 @@ Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import csv
+import io
 import json
 import logging
 import math
@@ -135,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "or the desk is still (off)", json_output=True)
     motion.add_argument("state", choices=("on", "off"))
     shot = verb("screenshot", cmd_screenshot, "save what the screen shows now as a PNG")
-    shot.add_argument("file", metavar="FILE.png")
+    shot.add_argument("file", metavar="FILE.png", type=png_file)
 
     # settings
     config = verbs.add_parser(
@@ -244,6 +246,21 @@ def build_parser() -> argparse.ArgumentParser:
     hw.add_argument("--no-questions", action="store_true",
                     help="ask nothing: judge the light and sound steps by their pins")
     return parser
+
+
+def png_file(text: str) -> Path:
+    if not text.lower().endswith(".png"):
+        raise argparse.ArgumentTypeError(f"{text!r}: allowed: a file name ending in .png")
+    return Path(text)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write *data* to *path* as whoever runs the command; refused in one line
+    when that cannot be done."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise Refused(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def positive_float(text: str) -> float:
@@ -493,8 +510,8 @@ def cmd_reload(args) -> int:
 
 
 def cmd_screenshot(args) -> int:
-    path = Path(args.file).resolve()
-    print(remote(args, "screenshot", path=str(path))["path"])
+    write_file(args.file, base64.b64decode(remote(args, "screenshot")["png"]))
+    print(args.file)
     return 0
 
 
@@ -942,7 +959,7 @@ def cmd_exercises_render(args) -> int:
     import pygame
 
     from .gif import save_gif
-    from .screen import Screen
+    from .screen import Screen, png_bytes
     from .settings import ScreenSize
     from .views import ExerciseView
     e = _exercise(args.name)
@@ -958,7 +975,7 @@ def cmd_exercises_render(args) -> int:
     view = ExerciseView(e, "1 / 2", calling=False, hint="Press: done · Hold: snooze / skip")
     if out.suffix.lower() == ".png":
         screen.draw(view)
-        pygame.image.save(screen.surface, str(out))
+        write_file(out, png_bytes(screen.surface))
         print(out)
         return 0
     step = 0.1
@@ -966,8 +983,9 @@ def cmd_exercises_render(args) -> int:
     for n in range(max(round(e.motion.rep_seconds / step), 1)):
         screen.draw(view, now=n * step)
         frames.append(screen.surface.copy())
-    with open(out, "wb") as file:
-        save_gif(file, frames, step)
+    gif = io.BytesIO()
+    save_gif(gif, frames, step)
+    write_file(out, gif.getvalue())
     print(f"{out}: one rep, {len(frames) * step:.1f} s")
     return 0
 

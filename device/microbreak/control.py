@@ -28,6 +28,7 @@ from pathlib import Path
 SOCKET_NAME = "control.sock"
 SYSTEM_RUNTIME_DIR = Path("/run/microbreak")
 MAX_REQUEST = 64 * 1024
+MAX_REPLY = 16 * 1024 * 1024  # a screenshot's PNG, in base64
 # Linux's getsockopt option for a Unix socket peer's groups (since 4.13);
 # Python only names it from 3.13.
 SO_PEERGROUPS = getattr(socket, "SO_PEERGROUPS", 59)
@@ -159,16 +160,16 @@ class ControlServer:
                 pass
 
 
-def _read_line(conn: socket.socket) -> bytes:
-    data = b""
+def _read_line(conn: socket.socket, limit: int = MAX_REQUEST) -> bytes:
+    data = bytearray()
     while not data.endswith(b"\n"):
-        chunk = conn.recv(4096)
+        chunk = conn.recv(65536)
         if not chunk:
             break
         data += chunk
-        if len(data) > MAX_REQUEST:
-            raise ValueError("request too long")
-    return data
+        if len(data) > limit:
+            raise ValueError(f"longer than {limit} bytes")
+    return bytes(data)
 
 
 def peer_credentials(conn: socket.socket) -> tuple[int, int, int]:
@@ -257,7 +258,7 @@ def call(verb: str, args: dict | None = None, *, runtime: str | Path | None = No
             raise AccessDenied(denied_message(path, _socket_group(path))) from None
         try:
             conn.sendall(json.dumps({"verb": verb, "args": args or {}}).encode() + b"\n")
-            reply = json.loads(_read_line(conn) or b"null")
+            reply = json.loads(_read_line(conn, MAX_REPLY) or b"null")
         except (OSError, ValueError) as exc:
             raise ControlError(f"no answer from microbreak on {path}: {exc}") from None
     if not isinstance(reply, dict) or "ok" not in reply:

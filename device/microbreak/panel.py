@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from .screen import ATTENTION, MUTED, TEXT, TRACK, font
+from .screen import ATTENTION, MUTED, TEXT, TRACK, font, line_height, text_top
 from .views import HoldHint
 
 PANEL_WIDTH = 180
@@ -60,13 +60,13 @@ def _areas(rect) -> _Areas:
     rect = pygame.Rect(rect)
     pad = 10
     label_height = 14 if rect.height < 400 else 16
-    label_line = font(label_height).get_linesize()
+    label_line = line_height(label_height)
     icon = max(24, min(48, round(rect.height * 0.11)))
     top_row = icon + label_line + 8
     half = (rect.width - 2 * pad) // 2
     led = pygame.Rect(rect.left + pad, rect.top + pad, half, top_row)
     buzzer = pygame.Rect(led.right, rect.top + pad, half, top_row)
-    help_height = 2 * font(label_height).get_linesize()
+    help_height = 2 * line_height(label_height)
     help_area = pygame.Rect(rect.left + pad, rect.bottom - pad - help_height, rect.width - 2 * pad, help_height)
     free = pygame.Rect(rect.left + pad, led.bottom + pad, rect.width - 2 * pad, help_area.top - pad - led.bottom - pad)
     diameter = max(20, min(free.width, free.height, 150))
@@ -97,21 +97,27 @@ def draw_panel(surface: pygame.Surface, rect, state: PanelState) -> None:
 
 
 def _label(surface, text, area, height, color):
+    _text_line(surface, text, area.centerx, area.bottom - line_height(height), height, color, area.width)
+
+
+def _text_line(surface, text, centerx, top, height, color, width):
+    """*text* centred on *centerx* in a line starting at *top*; smaller
+    when it is wider than *width*, never squeezed."""
+    while height > 8 and font(height).size(text)[0] > width:
+        height -= 1
     image = font(height).render(text, True, color)
-    if image.get_width() > area.width:
-        image = pygame.transform.smoothscale(image, (area.width, image.get_height()))
-    surface.blit(image, image.get_rect(midbottom=area.midbottom))
+    surface.blit(image, (centerx - image.get_width() // 2, top + text_top(height)))
 
 
 def _icon_center(area, height):
-    line = font(height).get_linesize()
+    line = line_height(height)
     return area.centerx, area.top + (area.height - line) // 2
 
 
 def _draw_led(surface, area, brightness, label_height):
     brightness = max(0.0, min(1.0, brightness))
     center = _icon_center(area, label_height)
-    radius = (area.height - font(label_height).get_linesize()) // 2 - 4
+    radius = (area.height - line_height(label_height)) // 2 - 4
     if brightness > 0:
         # A soft halo: rings of falling opacity, stronger as the LED brightens.
         glow = pygame.Surface((radius * 4, radius * 4), pygame.SRCALPHA)
@@ -129,7 +135,7 @@ def _draw_led(surface, area, brightness, label_height):
 
 def _draw_buzzer(surface, area, hz, label_height):
     cx, cy = _icon_center(area, label_height)
-    radius = (area.height - font(label_height).get_linesize()) // 2 - 4
+    radius = (area.height - line_height(label_height)) // 2 - 4
     sounding = hz is not None
     body = pygame.Rect(0, 0, round(radius * 1.3), round(radius * 1.3))
     body.center = (cx - radius // 3, cy)
@@ -179,15 +185,9 @@ def _ring(surface, color, center, radius, width, progress):
 
 
 def _draw_help(surface, area, height):
-    f = font(height)
-    words = HELP.split(" · ")
-    lines = [w + (" ·" if i < len(words) - 1 else "") for i, w in enumerate(words)]
-    if f.size(HELP)[0] <= area.width:
-        lines = [HELP]
-    y = area.bottom - len(lines) * f.get_linesize()
+    """The help on one line, or one part a line (no "·" left at a line's end)."""
+    lines = [HELP] if font(height).size(HELP)[0] <= area.width else HELP.split(" · ")
+    y = area.bottom - len(lines) * line_height(height)
     for line in lines:
-        image = f.render(line, True, MUTED)
-        if image.get_width() > area.width:
-            image = pygame.transform.smoothscale(image, (area.width, image.get_height()))
-        surface.blit(image, image.get_rect(midtop=(area.centerx, y)))
-        y += f.get_linesize()
+        _text_line(surface, line, area.centerx, y, height, MUTED, area.width)
+        y += line_height(height)

@@ -83,7 +83,8 @@ def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], tod
         at = schedule.next_break_wall(now)
         return DoneView(DONE_TITLES[s.outcome],
                         f"{s.done}/{s.total} sets"
-                        + (f" · next break {day_and_time(at, now)}" if at else ""), hold=hold)
+                        + (f" · next break {day_and_time(at, now)}" if at else ""), hold=hold,
+                        outcome=s.outcome.value)
     common = dict(clock=clock_text(now.wall), today=today_text(today), hold=hold,
                   dots=tuple(outcomes))
     if schedule.state is State.PAUSED:

@@ -20,8 +20,8 @@ anew each frame; everything else is kept as one prepared layer, and every
 line of text is rendered once.
 
 Text is sized for reading at arm's length: no line is ever smaller than
-:func:`min_text_height` — 16 px (from the top of an accent to the bottom of a
-descender; capitals are then 12 px) on a 320×240 or 240×240 panel, growing
+:func:`min_text_height` — 16 px to the em (capitals 12 px, a lowercase x 9
+px, lines 18 px apart) on a 320×240 or 240×240 panel, growing
 with the screen's shorter side (21 px at 480×320, 32 px at 800×480, 40 px at
 1024×600). Long text wraps, shrinks down to that size and is then cut short
 with "…"; it never leaves its area. The rep count is half as large again (23
@@ -39,12 +39,11 @@ import io
 import math
 import weakref
 from dataclasses import dataclass
-from pathlib import Path
-
 import pygame
 
 from .animation import Moment, Motion
 from .figure import Bounds, draw_figure, figure_bounds
+from .resources import data_dir
 from .views import DoneView, ExerciseView, HoldHint, IdleView, NoticeView, View
 
 MIN_TEXT_FLOOR = 16
@@ -63,6 +62,8 @@ TRACK = (58, 66, 86)
 ASLEEP_BACKGROUND = (4, 5, 8)
 ASLEEP_TEXT = (62, 68, 84)  # outside working hours the screen sleeps: just legible up close
 DOT_COLORS = {"completed": ACCENT, "partial": ATTENTION, "away": MUTED}  # others: hollow
+"""A break's outcome as a colour: on today's dots, and the summary's title
+(skipped or missed: muted, nothing to celebrate)."""
 
 ELLIPSIS = "…"
 
@@ -78,52 +79,56 @@ def min_text_height(size: tuple[int, int]) -> int:
 
 # ------------------------------------------------------------------- fonts
 
+TYPEFACE = "fonts/NotoSans-Bold.ttf"
+"""The typeface, under ``images/``: Noto Sans Bold (SIL Open Font License,
+``images/fonts/OFL.txt``), hinted for the screen, so letters sit where its
+designers spaced them at every size."""
+
 _fonts: dict[int, pygame.font.Font] = {}
-_sizes: dict[int, int] = {}
 
 
 def font(height: int) -> pygame.font.Font:
-    """The built-in font whose text is at least *height* pixels tall (its
-    ``get_height()``), as small as that allows. The sizes used most recently
-    are kept (:data:`FONTS_KEPT`)."""
+    """The typeface at *height* pixels to the em: capitals about three
+    quarters of that (12 px at 16). Lines of it are :func:`line_height` apart.
+    The sizes used most recently are kept (:data:`FONTS_KEPT`)."""
     if not pygame.font.get_init():
         pygame.font.init()
         _fonts.clear()
-    size = _sizes.get(height)
-    if size is None:
-        # The built-in font's height is about two thirds of its point size.
-        size = max(4, math.floor(height * 1.5) - 2)
-        while _new_font(size).get_height() < height:  # tried, not kept
-            size += 1
-        _sizes[height] = size
-    return _font_of_size(size)
-
-
-FONTS_KEPT = 24  # each is a FreeType face (~150 KB); fitting text tries many sizes
-
-
-def _font_of_size(size: int) -> pygame.font.Font:
-    f = _fonts.pop(size, None)  # kept least recently used first
+    f = _fonts.pop(height, None)  # kept least recently used first
     if f is None:
-        f = _new_font(size)
+        f = pygame.font.Font(io.BytesIO(_typeface()), max(1, height))
         if len(_fonts) >= FONTS_KEPT:
             del _fonts[next(iter(_fonts))]
-    _fonts[size] = f
+    _fonts[height] = f
     return f
 
 
-def _new_font(size: int) -> pygame.font.Font:
-    return pygame.font.Font(io.BytesIO(_default_font()), max(1, int(size * 0.6875)))
+FONTS_KEPT = 24  # each is a FreeType face (~100 KB); fitting text tries many sizes
 
 
 @functools.cache
-def _default_font() -> bytes:
-    """pygame's built-in font, read once: a font made from memory holds no
-    file open (``Font(None, size)`` holds one per size). pygame draws the
-    built-in font at 0.6875 of the size asked for; fonts from memory are
-    scaled the same way above, so they look exactly alike."""
-    path = Path(pygame.__file__).parent / pygame.font.get_default_font()
-    return path.read_bytes()
+def _typeface() -> bytes:
+    """The font file, read once: a font made from memory holds no file open
+    (one made from a path holds one per size)."""
+    return (data_dir("images") / TYPEFACE).read_bytes()
+
+
+def line_height(height: int) -> int:
+    """How far apart lines of text *height* tall are (18 px at 16): tighter
+    than the typeface's own line gap, which leaves room for stacked accents
+    that these texts do not have.
+
+        >>> line_height(16), line_height(32)
+        (18, 35)
+    """
+    return height + max(2, round(height / 10))
+
+
+def text_top(height: int) -> int:
+    """Where to blit :func:`rendered` text, relative to the top of its line,
+    so its baseline falls four fifths of the way down the em (the rendered
+    surface starts above that, with room for accents)."""
+    return round(height * 0.8) - font(height).get_ascent()
 
 
 RENDERED_KEPT = 400
@@ -148,6 +153,13 @@ def rendered(text: str, height: int, color) -> pygame.Surface:
     return surface
 
 
+def png_bytes(surface: pygame.Surface) -> bytes:
+    """*surface* as a PNG file's bytes."""
+    buffer = io.BytesIO()
+    pygame.image.save(surface, buffer, "screen.png")
+    return buffer.getvalue()
+
+
 # ------------------------------------------------------------------ layout
 
 @dataclass(frozen=True)
@@ -159,8 +171,7 @@ class Layout:
     margin: int
     figure: pygame.Rect | None  # the card the figure is drawn on
     art: pygame.Rect | None  # inside the card: where the person is drawn
-    corner_left: pygame.Rect | None  # for the calling marker
-    corner_right: pygame.Rect | None  # for the exercise's position ("1 / 2")
+    corner: pygame.Rect | None  # for the exercise's position ("1 / 2")
     counter: pygame.Rect | None  # the rep counter and the hold ring
     header: pygame.Rect | None  # square screens: the title, beside the figure
     body: pygame.Rect  # title, steps, clock …
@@ -188,7 +199,7 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
     min_text = min_text_height(size)
     margin = max(8, round(min_text * 0.6))
     frame_width = max(3, round(min_text / 6))
-    line = font(min_text).get_linesize()
+    line = line_height(min_text)
     footer_height = max(2, footer_lines) * line + round(min_text * 0.25)
     counter_height = round(min_text * COUNTER_SCALE)
     inner = pygame.Rect(margin, margin, width - 2 * margin, height - 2 * margin)
@@ -197,7 +208,7 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
     if not figure:
         footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
         body = pygame.Rect(inner.left, inner.top, inner.width, footer.top - margin - inner.top)
-        return Layout(size, min_text, margin, None, None, None, None, None, None, body, footer,
+        return Layout(size, min_text, margin, None, None, None, None, None, body, footer,
                       frame, frame_width)
 
     if is_landscape(size):
@@ -206,17 +217,16 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
                              inner.right - figure_rect.right - margin, inner.height)
         footer = pygame.Rect(column.left, column.bottom - footer_height, column.width, footer_height)
         body = pygame.Rect(column.left, column.top, column.width, footer.top - margin // 2 - column.top)
-        # The corners of the card hold the marker and the position, above the
-        # person; the counter goes below. The person is drawn as large as
-        # the card's width allows, which leaves that room spare.
+        # The card's top corner holds the position, above the person; the
+        # counter goes below. The person is drawn as large as the card's
+        # width allows, which leaves that room spare.
         pad = margin // 2
         card = figure_rect.inflate(-2 * pad, -2 * pad)
         corner_width = font(min_text).size("10 / 10")[0]
-        corner_left = pygame.Rect(card.left, card.top, line, line)
-        corner_right = pygame.Rect(card.right - corner_width, card.top, corner_width, line)
+        corner = pygame.Rect(card.right - corner_width, card.top, corner_width, line)
         counter = pygame.Rect(card.left, card.bottom - counter_height, card.width, counter_height)
         art = pygame.Rect(card.left, card.top + line, card.width, counter.top - pad - card.top - line)
-        return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right, counter, None,
+        return Layout(size, min_text, margin, figure_rect, art, corner, counter, None,
                       body, footer, frame, frame_width)
 
     # Square: the figure top left, the title beside it, the steps below.
@@ -224,15 +234,14 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
     figure_rect = pygame.Rect(inner.left, inner.top, round(inner.width * 0.38), band)
     gap = margin * 2 // 3
     side = pygame.Rect(figure_rect.right + gap, inner.top, inner.right - figure_rect.right - gap, band)
-    corner_left = pygame.Rect(side.left, side.top, line, line)
-    corner_right = pygame.Rect(side.left + line, side.top, side.width - line, line)
+    corner = pygame.Rect(side.left, side.top, side.width, line)
     counter = pygame.Rect(side.left, side.bottom - counter_height, side.width, counter_height)
     header = pygame.Rect(side.left, side.top + line, side.width, counter.top - side.top - line)
     footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
     top = figure_rect.bottom + margin // 2
     body = pygame.Rect(inner.left, top, inner.width, footer.top - margin // 2 - top)
     art = figure_rect.inflate(-margin, -margin)
-    return Layout(size, min_text, margin, figure_rect, art, corner_left, corner_right, counter, header,
+    return Layout(size, min_text, margin, figure_rect, art, corner, counter, header,
                   body, footer, frame, frame_width)
 
 
@@ -254,8 +263,10 @@ class Counter:
 
     ring: pygame.Rect | None  # None for an exercise without a hold
     ring_text: int  # the height of the seconds left, inside the ring
+    ring_text_middle: int  # how far down their rendered image the digits' middle is
     text: pygame.Rect  # room for the widest count, "10 / 10"
     text_height: int
+    text_middle: int
 
 
 @dataclass(frozen=True)
@@ -270,7 +281,6 @@ class Plan:
     figure_bounds: Bounds | None = None  # the model area every frame of the motion fits
     counter: Counter | None = None
     frame_color: tuple[int, int, int] | None = None
-    badge: pygame.Rect | None = None  # the calling marker
     hold_bar: pygame.Rect | None = None
     hold_progress: float = 0.0
     ring: pygame.Rect | None = None  # idle: the countdown to the next break
@@ -383,10 +393,9 @@ class Screen:
         if plan.frame_color is not None:
             pygame.draw.rect(layer, plan.frame_color, plan.layout.frame, plan.layout.frame_width,
                              border_radius=plan.layout.margin)
-        if plan.badge is not None:
-            _draw_badge(layer, plan.badge)
         for line in plan.texts:
-            layer.blit(rendered(line.text, line.height, line.color), line.rect)
+            layer.blit(rendered(line.text, line.height, line.color),
+                       (line.rect.left, line.rect.top + text_top(line.height)))
         self._layer, self._layer_key = layer, key
         return layer
 
@@ -483,8 +492,7 @@ def _plan_exercise(view: ExerciseView, size) -> Plan:
     texts = []
     if view.position:
         texts += _fit([_Para(view.position, 1.0, 1, MUTED, "right", gap=0)],
-                      areas.corner_right, areas.min_text, areas.min_text)
-    badge = areas.corner_left.inflate(-2, -2) if view.calling else None
+                      areas.corner, areas.min_text, areas.min_text)
     title = _Para(exercise.title, 1.45, 2, TEXT, gap=0, fallback_scale=1.15)
     dose = [_Para(exercise.dose, 1.05, 1, ACCENT, gap=0.2, fallback_scale=1.0)]
     steps = [_Para(step, 1.0, 3, TEXT, number=f"{i}", gap=0.45 if i == 1 else 0.25, fallback_lines=1)
@@ -507,7 +515,7 @@ def _plan_exercise(view: ExerciseView, size) -> Plan:
     return Plan(areas, tuple(texts), figure=areas.art, card=areas.figure, figure_view=exercise.view,
                 figure_bounds=_motion_bounds(exercise.motion),
                 counter=_plan_counter(areas, exercise.motion),
-                frame_color=ATTENTION if view.calling else None, badge=badge)
+                frame_color=ATTENTION if view.calling else None)
 
 
 _bounds_of: weakref.WeakKeyDictionary[Motion, Bounds] = weakref.WeakKeyDictionary()
@@ -538,15 +546,22 @@ def _plan_counter(areas: Layout, motion: Motion) -> Counter:
     left = row.left if areas.header is not None else row.left + (row.width - used) // 2
     ring = pygame.Rect(left, row.top, ring_size, ring_size) if ring_size else None
     text_left = ring.right + gap if ring else left
-    line = font(height).get_linesize()
+    line = line_height(height)
     text = pygame.Rect(text_left, row.centery - line // 2, width, line)
-    return Counter(ring, min_text, text, height)
+    return Counter(ring, min_text, _digits_middle(min_text), text, height, _digits_middle(height))
+
+
+def _digits_middle(height: int) -> int:
+    """How far down rendered digits *height* tall their middle is, to centre
+    them on the ring and on each other."""
+    f = font(height)
+    return f.get_ascent() - f.metrics("0")[0][3] // 2
 
 
 def _plan_done(view: DoneView, size) -> Plan:
     areas = layout(size, figure=False)
     paras = [
-        _Para(view.title, 2.4, 2, ACCENT, "center", gap=0),
+        _Para(view.title, 2.4, 2, DOT_COLORS.get(view.outcome, MUTED), "center", gap=0),
         _Para(view.summary, 1.1, 1, TEXT, "center", gap=0.6, fallback_lines=3),
     ]
     texts = _fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.8), valign="center")
@@ -643,18 +658,18 @@ def _place(paras, area, min_height, base, shorten, cut):
     for para in paras:
         height = max(min_height, round(base * para.scale))
         f = font(height)
-        indent = f.size("4 ")[0] if para.number else 0
+        indent = f.size("4")[0] + round(height * 0.2) if para.number else 0
         width = area.width - indent
         lines = _wrap(f, para.text, width)
         if len(lines) > para.max_lines or any(f.size(line)[0] > width for line in lines):
             if not shorten:
                 return None
             lines = _shorten(f, lines, width, para.max_lines)
-        line_height = f.get_linesize()
+        pitch = line_height(height)
         if texts:
             y += round(height * para.gap)
         for i, line in enumerate(lines):
-            if y + line_height > area.bottom:
+            if y + pitch > area.bottom:
                 if not cut:
                     return None
                 if texts:
@@ -663,7 +678,7 @@ def _place(paras, area, min_height, base, shorten, cut):
                 return texts
             if para.number and i == 0:
                 number_width = f.size(para.number)[0]
-                texts.append(Text(para.number, pygame.Rect(area.left, y, number_width, line_height), height, ACCENT))
+                texts.append(Text(para.number, pygame.Rect(area.left, y, number_width, pitch), height, ACCENT))
             w = f.size(line)[0]
             if para.align == "center":
                 x = area.left + (area.width - w) // 2
@@ -671,18 +686,19 @@ def _place(paras, area, min_height, base, shorten, cut):
                 x = area.right - w
             else:
                 x = area.left + indent
-            texts.append(Text(line, pygame.Rect(x, y, w, line_height), height, para.color))
-            y += line_height
+            texts.append(Text(line, pygame.Rect(x, y, w, pitch), height, para.color))
+            y += pitch
     return texts
 
 
 def _wrap(f, text, width):
     """Break *text* into lines no wider than *width* where it can, between the
-    parts of a "a · b · c" list first, then between words."""
+    parts of a "a · b · c" list first (the "·" goes where the line breaks, so
+    no line starts or ends with one), then between words."""
     lines = []
     current = ""
-    for part in _parts(text):
-        candidate = f"{current} {part}" if current else part
+    for part in text.split(" · "):
+        candidate = f"{current} · {part}" if current else part
         if f.size(candidate)[0] <= width:
             current = candidate
             continue
@@ -698,12 +714,6 @@ def _wrap(f, text, width):
                 current = candidate
     lines.append(current)
     return lines
-
-
-def _parts(text):
-    """``"a · b c · d"`` → ``["a ·", "b c ·", "d"]``."""
-    parts = text.split(" · ")
-    return [p + " ·" for p in parts[:-1]] + parts[-1:]
 
 
 def _shorten(f, lines, width, max_lines):
@@ -753,11 +763,13 @@ def _draw_counter(surface, counter: Counter, moment: Moment):
         elif moment.hold_left is not None:
             surface.blit(_ring(size, moment.hold_fraction), counter.ring)
             digits = rendered(str(math.ceil(moment.hold_left - 1e-6)), counter.ring_text, TEXT)
-            surface.blit(digits, digits.get_rect(center=counter.ring.center))
+            surface.blit(digits, (counter.ring.centerx - digits.get_width() // 2,
+                                  counter.ring.centery - counter.ring_text_middle))
         else:
             surface.blit(_ring(size, 0.0), counter.ring)
     count = rendered(moment.counter, counter.text_height, ACCENT if moment.done else TEXT)
-    surface.blit(count, count.get_rect(midleft=counter.text.midleft), (0, 0, counter.text.width, count.get_height()))
+    surface.blit(count, (counter.text.left, counter.text.centery - counter.text_middle),
+                 (0, 0, counter.text.width, count.get_height()))
 
 
 RING_STEPS = 120  # a ring image per 3 degrees, made once each
@@ -810,10 +822,3 @@ def _draw_dot(surface, rect: pygame.Rect, outcome: str) -> None:
     else:
         pygame.draw.circle(surface, TRACK, rect.center, radius, max(2, rect.width // 5))
 
-
-def _draw_badge(surface, rect):
-    """A dot with a ring round it: "this is calling for you"."""
-    center = rect.center
-    radius = rect.height // 2
-    pygame.draw.circle(surface, ATTENTION, center, radius, max(2, radius // 4))
-    pygame.draw.circle(surface, ATTENTION, center, max(2, radius // 2))

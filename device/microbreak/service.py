@@ -8,6 +8,7 @@ changed, and sleeps in the inbox until the next deadline or the next event
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import logging
 import signal
@@ -533,15 +534,13 @@ class Service:
         return _DEFERRED
 
     def _verb_screenshot(self, request):
+        """What the screen shows, as a PNG file's bytes (base64): the caller
+        writes the file, so the service writes nothing a caller names."""
+        from .screen import png_bytes
         if self.frontend is None:
             raise ControlError("this device has no screen")
-        path = Path(request.args.get("path", ""))
-        if path.suffix.lower() != ".png" or not path.is_absolute():
-            raise ControlError(f"screenshot path {str(path)!r}: allowed: an absolute path "
-                               "ending in .png")
         self.refresh(self.clock.now())
-        self.frontend.save(path)
-        return {"path": str(path)}
+        return {"png": base64.b64encode(png_bytes(self.frontend.surface)).decode("ascii")}
 
     def close(self) -> None:
         self.control.close()

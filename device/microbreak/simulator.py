@@ -40,6 +40,7 @@ class SimulatorWindow:
         pygame.font.init()
         width, height = size
         self.window = pygame.display.set_mode((width + PANEL_WIDTH, max(height, 300)))
+        self.surface = self.window  # what a screenshot shows: the screen and the panel
         pygame.display.set_caption("microbreak simulator")
         self.window.fill((24, 24, 28))
         self.device = self.window.subsurface(pygame.Rect((0, 0), size))
@@ -132,9 +133,6 @@ class SimulatorWindow:
             elif event.type in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE):
                 self._dirty = True
         return events
-
-    def save(self, path) -> None:
-        self._pygame.image.save(self.window, str(path))
 
     def close(self) -> None:
         self._pygame.display.quit()

@@ -58,6 +58,7 @@ class DoneView:
     title: str  # "Well done", "Break missed", "Break skipped"
     summary: str  # "2/2 sets · next break 14:35"
     hold: HoldHint | None = None
+    outcome: str = "completed"  # how the break ended (an Outcome's value): the title's colour
 
 
 @dataclass(frozen=True)

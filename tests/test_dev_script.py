@@ -1,0 +1,93 @@
+"""dev.sh, the two quick-start commands, on a fresh machine: what each
+installs, as root and in the venv.
+
+dev.sh runs from a copy of this checkout's dev.sh and pyproject.toml on a
+pretend machine: ``dpkg-query`` says nothing is installed, ``sudo`` writes
+down what it was asked to run and runs nothing, and the venv's ``python`` and
+``microbreak`` write down their arguments.
+"""
+
+import os
+import shutil
+import stat
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = Path("/usr/sbin/policy-rc.d")
+
+needs_sh = pytest.mark.skipif(shutil.which("sh") is None, reason="no sh")
+
+
+def _tool(folder: Path, name: str, body: str) -> None:
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+
+
+def dev_sh(tmp_path: Path, *args: str) -> tuple[list[str], list[str]]:
+    """Run ``./dev.sh ARGS`` on a fresh pretend machine; return what it ran
+    as root and what it asked the venv's programs to do."""
+    checkout, bin_dir, log = tmp_path / "checkout", tmp_path / "bin", tmp_path / "log"
+    for folder in (checkout / ".venv" / "bin", bin_dir, log):
+        folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "dev.sh", checkout)
+    shutil.copy(ROOT / "pyproject.toml", checkout)
+    _tool(bin_dir, "dpkg-query", "exit 1\n")  # nothing is installed
+    _tool(bin_dir, "id", 'echo 1000\n')  # not root: everything as root goes through sudo
+    _tool(bin_dir, "sudo", f'echo "$*" >>{log}/root\n')
+    for name in ("python", "microbreak"):
+        _tool(checkout / ".venv" / "bin", name, f'echo "{name} $*" >>{log}/venv\n')
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    subprocess.run(["sh", "./dev.sh", *args], cwd=checkout, env=env, check=True,
+                   capture_output=True, text=True, timeout=60)
+
+    def lines(name):
+        path = log / name
+        return path.read_text().splitlines() if path.exists() else []
+    return lines("root"), lines("venv")
+
+
+def extra(name: str) -> list[str]:
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["optional-dependencies"].get(name, [])
+
+
+@needs_sh
+def test_simulate_installs_only_what_the_simulator_uses(tmp_path):
+    as_root, venv = dev_sh(tmp_path, "simulate", "--headless")
+    installs = [line for line in venv if " pip install " in line and " -e " in line]
+    assert installs, venv
+    for line in installs:
+        target = line.split(" -e ")[1]
+        extras = target[target.index("[") + 1:target.index("]")].split(",") if "[" in target else []
+        for name in extras:
+            assert not any(r.startswith("systemd-python") for r in extra(name)), \
+                f"simulate installs microbreak[{name}], which needs a compiler for systemd-python"
+    assert not any("gcc" in line or "libsystemd-dev" in line for line in as_root)
+    assert venv[-1] == "microbreak simulate --headless"
+
+
+@needs_sh
+def test_test_installs_shellcheck_so_no_test_is_skipped_for_the_want_of_it(tmp_path):
+    as_root, venv = dev_sh(tmp_path, "test", "-q")
+    installs = [line.split() for line in as_root if " apt-get install " in line]
+    packages = {word for words in installs for word in words[words.index("install") + 1:]}
+    assert {"shellcheck", "openssh-server", "openssh-client", "libsystemd-dev"} <= packages
+    assert venv[-1] == "python -m pytest -q"
+
+
+@needs_sh
+def test_test_leaves_the_systems_ssh_server_off(tmp_path):
+    as_root, _ = dev_sh(tmp_path, "test")
+    [ssh] = [i for i, line in enumerate(as_root) if "openssh-server" in line.split()]
+    if not POLICY.exists():  # the machine's own policy-rc.d is kept; else one of ours
+        [made] = [i for i, line in enumerate(as_root) if str(POLICY) in line and "exit 101" in line]
+        [removed] = [i for i, line in enumerate(as_root) if line == f"rm -f {POLICY}"]
+        assert made < ssh < removed, "openssh-server was installed free to start the SSH server"
+    disabled = [i for i, line in enumerate(as_root) if line.startswith("systemctl disable")
+                and "ssh.service" in line]
+    assert disabled and disabled[0] > ssh, "the SSH server was left enabled at boot"
