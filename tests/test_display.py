@@ -100,3 +100,25 @@ def test_status_names_what_shows_the_picture_and_why_there_is_none():
                              "speaker": {"ok": False, "detail": "no sound card"}})
     assert "  screen      none: no DRM device" in missing.splitlines()
     assert "  speaker     none: no sound card" in missing.splitlines()
+
+
+def test_memory_freed_by_an_exercise_goes_back_when_the_screen_stands_still():
+    from microbreak.exercises import load_exercises
+    from microbreak.views import ExerciseView, IdleView
+
+    def resident_kib():
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    display = Display((800, 480), "sdl")
+    try:
+        for exercise in load_exercises():
+            view = ExerciseView(exercise, "1 / 2", calling=False, hint="Press: done", since=0.0)
+            for frame in range(20):
+                display.screen.draw(view, frame / 10)  # frames, as show() draws them
+        display._shown = view
+        moving = resident_kib()
+        display.show(IdleView(clock="14:00", headline="Next break 14:45", detail="in 45 min",
+                              today="Today: 1 break", hint=""))
+        assert resident_kib() < moving - 1024  # at least 1 MiB back
+    finally:
+        display.close()

@@ -87,9 +87,12 @@ class Display:
 
     def show(self, view: View) -> None:
         if view != self._shown or self.screen.animated(view):
+            settled = self._shown is None or self.screen.animated(self._shown)
             self.screen.draw(view, time.monotonic())
             self.flip()
             self._shown = view
+            if settled and not self.screen.animated(view):  # the first picture, or a still
+                give_back_free_memory()                    # one after an exercise
 
     def flip(self) -> None:
         """Put what :attr:`surface` holds on the screen."""
@@ -123,6 +126,19 @@ class Display:
             self._kms.close()
         else:
             self._pygame.display.quit()
+
+
+def give_back_free_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's ``malloc_trim``).
+
+    An exercise at 30 frames a second frees a few MiB of pixels a second;
+    glibc keeps freed memory for reuse, so without this the process stays at
+    its largest for the rest of the day (5 MiB more at 800x480, measured).
+    Elsewhere than glibc it does nothing."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):
+        pass
 
 
 def _letterbox(pygame, picture, frame) -> None:
