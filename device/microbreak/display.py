@@ -11,11 +11,11 @@ Two ways to show it, chosen by ``screen.output``:
   (Mesa) and costs their memory.
 
 The service calls :meth:`Display.show` every turn; it draws only when the view
-changed, so an idle screen costs nothing between minutes::
+changed, so an idle screen costs nothing between minutes. On a Pi with an
+800x480 screen and ``screen.size = "320x240"``::
 
-    >>> display = Display((320, 240))                  # doctest: +SKIP
-    >>> display.describe()                             # doctest: +SKIP
-    '320x240 shown at 800x480 on HDMI-A-1 (/dev/dri/card0, KMS)'
+    display = Display((320, 240))
+    display.describe()  # '320x240 shown at 800x480 on HDMI-A-1 (/dev/dri/card0, KMS)'
 """
 
 from __future__ import annotations

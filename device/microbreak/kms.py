@@ -4,12 +4,12 @@ DRM device, filled from a pygame surface. No GL, no X, no SDL video driver.
 Every Pi screen has this path: HDMI and DSI through vc4, SPI panels through
 their TinyDRM drivers. SDL's own KMS/DRM driver draws through GBM and EGL,
 which load Mesa (and, on a machine without a GPU, LLVM) for a picture that a
-memory copy can show; this module is that memory copy::
+memory copy can show; this module is that memory copy (on a machine with a
+screen)::
 
-    >>> output = KmsOutput.open()           # doctest: +SKIP
-    >>> output.size                         # doctest: +SKIP
-    (800, 480)
-    >>> output.show(surface)                # doctest: +SKIP
+    output = KmsOutput.open()                # the first connected screen
+    output.size                              # (800, 480): its mode
+    output.show(surface.get_view("0"), surface.get_pitch())
 
 Opening the device makes this process its DRM master, so the text console
 stays hidden behind the picture until the device is closed.
