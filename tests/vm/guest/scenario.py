@@ -472,7 +472,7 @@ def bad_reload(main_pid: str) -> None:
             raise Failed("the status still reports a settings error after a good reload")
 
 
-def the_screen(chip: Chip, screen: Screendumps, cost: dict) -> float:
+def the_screen(chip: Chip, screen: Screendumps) -> float:
     """The notice, then idle, on the display; returns when the notice was acknowledged."""
     with step("the screen is on the display through KMS, the speaker through ALSA"):
         status = control("status")
@@ -494,12 +494,10 @@ def the_screen(chip: Chip, screen: Screendumps, cost: dict) -> float:
         acknowledged = uptime()
         time.sleep(1)
         screen.take("idle")
-        cost["idle"] = resident_mib(main_pid())
     return acknowledged
 
 
-def the_break(chip: Chip, sampler: Sampler, started: float, screen: Screendumps,
-              cost: dict) -> None:
+def the_break(chip: Chip, sampler: Sampler, started: float, screen: Screendumps) -> None:
     holds = first_holds()
     with step("a break comes one interval (1 minute) after the notice is acknowledged"):
         cued = wait_for("a break_cued event", lambda: events("break_cued"), 150, interval=1)
@@ -514,7 +512,6 @@ def the_break(chip: Chip, sampler: Sampler, started: float, screen: Screendumps,
         screen.take("exercise")
         say(f"{first}: hold from {start:.1f} s to {end:.1f} s after it appears; "
             f"screendump {uptime() - at:.1f} s after the cue")
-        cost["exercise_cpu"], cost["exercise"] = exercise_cost(main_pid())
     with step("the LED line goes high and the buzzer line toggles"):
         def seen():
             led, buzzer = sampler.since(at, LED), sampler.since(at, BUZZER)
@@ -542,43 +539,59 @@ def the_break(chip: Chip, sampler: Sampler, started: float, screen: Screendumps,
             raise Failed(f"the last break in the history is {last}")
 
 
-def against_dummy(chip: Chip, cost: dict) -> None:
-    """The same service drawing on SDL's dummy driver (nothing shown): its
-    memory and CPU beside the display's."""
-    with step("the same service on SDL's dummy driver: memory and CPU beside KMS"):
-        good = CONFIG.read_text()
+def measure(label: str, settings: str, dummy: bool) -> dict:
+    """The service's resident memory idle and during an exercise, and its CPU
+    during the exercise, with the [screen] and [sound] *settings*, on SDL's
+    dummy driver or on the display."""
+    good = CONFIG.read_text()
+    dropin = DROPINS / "dummy-display.conf"
+    if dummy:
         DROPINS.mkdir(parents=True, exist_ok=True)
-        (DROPINS / "dummy-display.conf").write_text(
-            "[Service]\nEnvironment=SDL_VIDEODRIVER=dummy\n")
-        CONFIG.write_text(good.replace('size = "auto"',
-                                       f'size = "{OPTIONS["screen"]}"\noutput = "sdl"'))
-        try:
-            run("systemctl", "daemon-reload")
-            run("systemctl", "restart", "microbreak", timeout=120)
-            status = control("status")
-            if "dummy" not in status["screen"]["detail"]:
-                raise Failed(f"the test drop-in did not apply: screen {status['screen']}")
-            time.sleep(5)
-            pid = main_pid()
-            dummy_idle = resident_mib(pid)
-            control("break-now")
-            time.sleep(3)
-            dummy_cpu, dummy_exercise = exercise_cost(pid)
-            control("skip")
-        finally:
-            (DROPINS / "dummy-display.conf").unlink()
-            CONFIG.write_text(good)
-            run("systemctl", "daemon-reload")
-            run("systemctl", "restart", "microbreak", timeout=120)
-        ratio = cost["exercise_cpu"] / dummy_cpu if dummy_cpu else float("inf")
-        say(f"COST resident memory idle: KMS {cost['idle']:.1f} MiB, dummy {dummy_idle:.1f} MiB")
-        say(f"COST resident memory during an exercise: KMS {cost['exercise']:.1f} MiB, "
-            f"dummy {dummy_exercise:.1f} MiB")
-        say(f"COST CPU during an exercise at {OPTIONS['screen']}: KMS "
-            f"{cost['exercise_cpu']:.3f} s/s, dummy {dummy_cpu:.3f} s/s ({ratio:.2f}x)")
-        over = [f"{what} {cost[what]:.1f} MiB" for what in ("idle", "exercise")
-                if cost[what] > MEMORY_TARGET_MIB]
-        say(f"COST target {MEMORY_TARGET_MIB} MiB: "
+        dropin.write_text("[Service]\nEnvironment=SDL_VIDEODRIVER=dummy\n")
+    head, _ = good.split("[sound]", 1) if "[sound]" in good else good.split("[screen]", 1)
+    CONFIG.write_text(head + settings)
+    try:
+        run("systemctl", "daemon-reload")
+        run("systemctl", "restart", "microbreak", timeout=120)
+        shown = control("status")["screen"]["detail"]
+        if ("dummy" in shown) != dummy:
+            raise Failed(f"{label}: the screen is {shown}")
+        time.sleep(5)
+        pid = main_pid()
+        idle = resident_mib(pid)
+        control("break-now")
+        time.sleep(3)
+        cpu, moving = exercise_cost(pid)
+        control("skip")
+    finally:
+        dropin.unlink(missing_ok=True)
+        CONFIG.write_text(good)
+    say(f"COST {label}: {shown}; resident {idle:.1f} MiB idle, {moving:.1f} MiB during an "
+        f"exercise; CPU {cpu:.3f} s/s during the exercise")
+    return {"idle": idle, "exercise": moving, "cpu": cpu}
+
+
+def costs() -> None:
+    """What the display path costs, beside SDL's dummy driver (nothing shown),
+    at the display's size with the speaker on, and at 320x240 without it."""
+    size = OPTIONS["screen"]
+    with step("memory and CPU on the display and on SDL's dummy driver"):
+        found = {}
+        for label, settings in (
+                (f"{size}, speaker on", '[sound]\nspeaker = true\n[screen]\nsize = "auto"\n'),
+                ("320x240, no speaker", '[screen]\nsize = "320x240"\n')):
+            kms = measure(f"KMS {label}", settings, dummy=False)
+            fixed = settings.replace('size = "auto"', f'size = "{size}"')
+            dummy = measure(f"dummy {label}", fixed + 'output = "sdl"\n', dummy=True)
+            found[label] = (kms, dummy)
+            say(f"COST {label}: KMS / dummy: memory idle {kms['idle']:.1f} / "
+                f"{dummy['idle']:.1f} MiB, during an exercise {kms['exercise']:.1f} / "
+                f"{dummy['exercise']:.1f} MiB; CPU {kms['cpu'] / dummy['cpu']:.2f}x")
+        run("systemctl", "daemon-reload")
+        run("systemctl", "restart", "microbreak", timeout=120)
+        over = [f"{label} {what} {kms[what]:.1f} MiB" for label, (kms, _) in found.items()
+                for what in ("idle", "exercise") if kms[what] > MEMORY_TARGET_MIB]
+        say(f"COST target {MEMORY_TARGET_MIB} MiB on the display: "
             + (f"missed ({', '.join(over)})" if over else "met"))
 
 
@@ -672,12 +685,11 @@ def main() -> int:
         sampler.start()
         state = install(chip)
         screen = Screendumps()
-        cost: dict = {}
         bad_reload(state["MainPID"])
-        started = the_screen(chip, screen, cost)
-        the_break(chip, sampler, started, screen, cost)
+        started = the_screen(chip, screen)
+        the_break(chip, sampler, started, screen)
         screen.close()
-        against_dummy(chip, cost)
+        costs()
         sdl_without_mesa()
         watchdog()
         structured_journal()
