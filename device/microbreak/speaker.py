@@ -36,6 +36,10 @@ GAP = 0.02  # silence at the end of each note
 HARMONICS = ((1, 1.0), (3, 0.2), (5, 0.08))  # (multiple of the note, strength)
 PEAK = 0.6  # of full scale, leaving headroom for the sound card
 TABLE_SIZE = 4096  # samples in one cycle of the wave table
+# Samples the mixer hands the sound card at a time: 0.19 s. A cue may start
+# that much late; with 1024 (46 ms) ALSA underran whenever the machine was
+# busy (the VM test's journal), and the sound card lost what was playing.
+BUFFER = 4096
 
 
 class SpeakerUnavailable(RuntimeError):
@@ -160,7 +164,7 @@ class Speaker:
             import pygame.mixer
             self._owns_mixer = not pygame.mixer.get_init()
             if self._owns_mixer:
-                pygame.mixer.init(frequency=RATE, size=-16, channels=1, buffer=1024)
+                pygame.mixer.init(frequency=RATE, size=-16, channels=1, buffer=BUFFER)
             rate, size, channels = pygame.mixer.get_init()
         except (ImportError, NotImplementedError) as error:
             raise SpeakerUnavailable(f"pygame's mixer is missing ({error}); "
