@@ -80,9 +80,10 @@ def min_text_height(size: tuple[int, int]) -> int:
 # ------------------------------------------------------------------- fonts
 
 TYPEFACE = "fonts/NotoSans-Bold.ttf"
-"""The typeface, under ``images/``: Noto Sans Bold (SIL Open Font License,
-``images/fonts/OFL.txt``), hinted for the screen, so letters sit where its
-designers spaced them at every size."""
+"""The typeface, under ``images/``: Noto Sans Bold (SIL Open Font License;
+``images/fonts/OFL.txt`` says how it was cut down to Latin, Greek and
+Cyrillic), hinted for screens, so letters sit where its designers spaced
+them at every size."""
 
 _fonts: dict[int, pygame.font.Font] = {}
 
