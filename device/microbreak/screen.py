@@ -115,9 +115,9 @@ def _typeface() -> bytes:
 
 
 def line_height(height: int) -> int:
-    """How far apart lines of text *height* tall are (18 px at 16): tighter
-    than the typeface's own line gap, which leaves room for stacked accents
-    that these texts do not have.
+    """How far apart lines of text *height* tall are (18 px at 16): the pitch
+    the screens are laid out with, tighter than the typeface's own (1.36 em,
+    room for stacked accents these short texts do not have).
 
         >>> line_height(16), line_height(32)
         (18, 35)
@@ -126,9 +126,10 @@ def line_height(height: int) -> int:
 
 
 def text_top(height: int) -> int:
-    """Where to blit :func:`rendered` text, relative to the top of its line,
-    so its baseline falls four fifths of the way down the em (the rendered
-    surface starts above that, with room for accents)."""
+    """Where to blit :func:`rendered` text, relative to the top of its line:
+    its baseline then lies 0.8 × *height* down the line (13 px at 16), and
+    the room above the capitals that the typeface keeps for accents rises
+    into the gap above."""
     return round(height * 0.8) - font(height).get_ascent()
 
 
@@ -813,4 +814,3 @@ def _draw_dot(surface, rect: pygame.Rect, outcome: str) -> None:
         pygame.draw.circle(surface, color, rect.center, radius)
     else:
         pygame.draw.circle(surface, TRACK, rect.center, radius, max(2, rect.width // 5))
-
