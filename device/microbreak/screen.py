@@ -657,7 +657,7 @@ def _place(paras, area, min_height, base, shorten, cut):
         if len(lines) > para.max_lines or any(f.size(line)[0] > width for line in lines):
             if not shorten:
                 return None
-            lines = _shorten(f, lines, width, para.max_lines)
+            lines = _shorten(f, para.text, lines, width, para.max_lines)
         pitch = line_height(height)
         if texts:
             y += round(height * para.gap)
@@ -709,17 +709,30 @@ def _wrap(f, text, width):
     return lines
 
 
-def _shorten(f, lines, width, max_lines):
-    """At most *max_lines*, each no wider than *width*, the last ending in "…"
-    if anything was left out."""
+def _shorten(f, text, lines, width, max_lines):
+    """*lines* of *text* cut to at most *max_lines*, each no wider than
+    *width*, the last ending in "…" if anything was left out."""
     cut = len(lines) > max_lines
-    kept = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])] if cut else lines
+    kept = lines[:max_lines - 1] + [_rest(text, lines, max_lines - 1)] if cut else lines
     result = []
     for i, line in enumerate(kept):
         if f.size(line)[0] > width or (cut and i == len(kept) - 1):
             line = _cut_to(f, line, width)
         result.append(line)
     return result
+
+
+def _rest(text, lines, first):
+    """*text* from where ``lines[first]`` starts, with the "·" that stood
+    where later lines broke."""
+    words = " ".join(text.split())
+    start = 0
+    try:
+        for line in lines[:first]:
+            start = words.index(line, start) + len(line)
+    except ValueError:  # spaced unevenly round a "·": only the words, then
+        return " ".join(lines[first:])
+    return words[start:].lstrip(" ·")
 
 
 def _cut_to(f, text, width):
