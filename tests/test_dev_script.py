@@ -3,8 +3,9 @@ installs, as root and in the venv.
 
 dev.sh runs from a copy of this checkout's dev.sh and pyproject.toml on a
 pretend machine: ``dpkg-query`` says nothing is installed, ``sudo`` writes
-down what it was asked to run and runs nothing, and the venv's ``python`` and
-``microbreak`` write down their arguments.
+down what it was asked to run and runs nothing, the venv's ``python`` and
+``microbreak`` write down their arguments, and Debian's policy-rc.d is looked
+for in the test's own folder.
 """
 
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-POLICY = Path("/usr/sbin/policy-rc.d")
+POLICY = "/usr/sbin/policy-rc.d"
 
 needs_sh = pytest.mark.skipif(shutil.which("sh") is None, reason="no sh")
 
@@ -34,11 +35,12 @@ def dev_sh(tmp_path: Path, *args: str) -> tuple[list[str], list[str]]:
     checkout, bin_dir, log = tmp_path / "checkout", tmp_path / "bin", tmp_path / "log"
     for folder in (checkout / ".venv" / "bin", bin_dir, log):
         folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "dev.sh", checkout)
+    script = (ROOT / "dev.sh").read_text().replace(POLICY, str(tmp_path / "policy-rc.d"))
+    (checkout / "dev.sh").write_text(script)
     shutil.copy(ROOT / "pyproject.toml", checkout)
     _tool(bin_dir, "dpkg-query", "exit 1\n")  # nothing is installed
     _tool(bin_dir, "id", 'echo 1000\n')  # not root: everything as root goes through sudo
-    _tool(bin_dir, "sudo", f'echo "$*" >>{log}/root\n')
+    _tool(bin_dir, "sudo", f'printf "%s\\n" "$*" >>{log}/root\n')
     for name in ("python", "microbreak"):
         _tool(checkout / ".venv" / "bin", name, f'echo "{name} $*" >>{log}/venv\n')
     env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
@@ -81,12 +83,21 @@ def test_test_installs_shellcheck_so_no_test_is_skipped_for_the_want_of_it(tmp_p
 
 
 @needs_sh
-def test_test_leaves_the_systems_ssh_server_off(tmp_path):
+@pytest.mark.parametrize("own_policy", [False, True], ids=["no policy-rc.d", "its own policy-rc.d"])
+def test_test_leaves_the_systems_ssh_server_off(tmp_path, own_policy):
+    policy = tmp_path / "policy-rc.d"
+    if own_policy:
+        policy.write_text("#!/bin/sh\nexit 101\n")
     as_root, _ = dev_sh(tmp_path, "test")
     [ssh] = [i for i, line in enumerate(as_root) if "openssh-server" in line.split()]
-    if not POLICY.exists():  # the machine's own policy-rc.d is kept; else one of ours
-        [made] = [i for i, line in enumerate(as_root) if str(POLICY) in line and "exit 101" in line]
-        [removed] = [i for i, line in enumerate(as_root) if line == f"rm -f {POLICY}"]
+    ours = [i for i, line in enumerate(as_root) if str(policy) in line]
+    if own_policy:
+        assert not ours, "the machine's own policy-rc.d was touched"
+        assert policy.read_text() == "#!/bin/sh\nexit 101\n"
+    else:  # one that refuses to start services, in place while the package installs
+        assert len(ours) == 2, "openssh-server was installed free to start the SSH server"
+        made, removed = ours
+        assert "exit 101" in as_root[made] and as_root[removed] == f"rm -f {policy}"
         assert made < ssh < removed, "openssh-server was installed free to start the SSH server"
     disabled = [i for i, line in enumerate(as_root) if line.startswith("systemctl disable")
                 and "ssh.service" in line]

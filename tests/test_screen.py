@@ -248,11 +248,22 @@ def test_no_line_starts_or_ends_with_a_separator(size):
         IdleView("14:05", "Next break 14:35", "in 2 min", "Today: 1 break · 2 sets", "",
                  countdown=0.5, countdown_text="2"),
         IdleView("14:05", "Next break 14:35", "in 30 min", "Today: 10 breaks · 20 sets · 3 skipped", "",
+                 countdown=0.5, countdown_text="30"),
+        IdleView("14:05", "Next break 14:35", "in 30 min",
+                 "Today: 10 breaks · 20 sets · 3 skipped · 2 missed · 1 partly done · 12 days in a row", "",
                  countdown=0.5, countdown_text="30")]
     for view in views:
         _, plan = draw(size, view)
+        written = [" ".join(value.split()) for value in vars(view).values() if isinstance(value, str)]
+        exercise = getattr(view, "exercise", None)
+        for number, step in enumerate(getattr(exercise, "steps", ()), 1):
+            written += [" ".join(step.split()), str(number)]
+        written += [exercise.title, exercise.dose] if exercise else []
+        written += [view.hold.label] if view.hold else []
         for line in plan.texts:
             assert not line.text.startswith("·") and not line.text.rstrip(ELLIPSIS).endswith("·"), line
+            # A line is a piece of what was written: nothing lost between its parts.
+            assert any(line.text.rstrip(ELLIPSIS) in text for text in written), line
 
 
 @pytest.mark.parametrize("size", SIZES)

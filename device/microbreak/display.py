@@ -118,9 +118,6 @@ class Display:
     def animating(self) -> bool:
         return self.screen.animated(self._shown)
 
-    def save(self, path) -> None:
-        self._pygame.image.save(self.surface, str(path))
-
     def close(self) -> None:
         if self._kms is not None:
             self._kms.close()

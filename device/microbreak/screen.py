@@ -80,9 +80,10 @@ def min_text_height(size: tuple[int, int]) -> int:
 # ------------------------------------------------------------------- fonts
 
 TYPEFACE = "fonts/NotoSans-Bold.ttf"
-"""The typeface, under ``images/``: Noto Sans Bold (SIL Open Font License,
-``images/fonts/OFL.txt``), hinted for the screen, so letters sit where its
-designers spaced them at every size."""
+"""The typeface, under ``images/``: Noto Sans Bold (SIL Open Font License;
+``images/fonts/OFL.txt`` says how it was cut down to Latin, Greek and
+Cyrillic), hinted for screens, so letters sit where its designers spaced
+them at every size."""
 
 _fonts: dict[int, pygame.font.Font] = {}
 
@@ -114,9 +115,9 @@ def _typeface() -> bytes:
 
 
 def line_height(height: int) -> int:
-    """How far apart lines of text *height* tall are (18 px at 16): tighter
-    than the typeface's own line gap, which leaves room for stacked accents
-    that these texts do not have.
+    """How far apart lines of text *height* tall are (18 px at 16): the pitch
+    the screens are laid out with, tighter than the typeface's own (1.36 em,
+    room for stacked accents these short texts do not have).
 
         >>> line_height(16), line_height(32)
         (18, 35)
@@ -125,9 +126,10 @@ def line_height(height: int) -> int:
 
 
 def text_top(height: int) -> int:
-    """Where to blit :func:`rendered` text, relative to the top of its line,
-    so its baseline falls four fifths of the way down the em (the rendered
-    surface starts above that, with room for accents)."""
+    """Where to blit :func:`rendered` text, relative to the top of its line:
+    its baseline then lies 0.8 × *height* down the line (13 px at 16), and
+    the room above the capitals that the typeface keeps for accents rises
+    into the gap above."""
     return round(height * 0.8) - font(height).get_ascent()
 
 
@@ -664,7 +666,7 @@ def _place(paras, area, min_height, base, shorten, cut):
         if len(lines) > para.max_lines or any(f.size(line)[0] > width for line in lines):
             if not shorten:
                 return None
-            lines = _shorten(f, lines, width, para.max_lines)
+            lines = _shorten(f, para.text, lines, width, para.max_lines)
         pitch = line_height(height)
         if texts:
             y += round(height * para.gap)
@@ -716,17 +718,30 @@ def _wrap(f, text, width):
     return lines
 
 
-def _shorten(f, lines, width, max_lines):
-    """At most *max_lines*, each no wider than *width*, the last ending in "…"
-    if anything was left out."""
+def _shorten(f, text, lines, width, max_lines):
+    """*lines* of *text* cut to at most *max_lines*, each no wider than
+    *width*, the last ending in "…" if anything was left out."""
     cut = len(lines) > max_lines
-    kept = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])] if cut else lines
+    kept = lines[:max_lines - 1] + [_rest(text, lines, max_lines - 1)] if cut else lines
     result = []
     for i, line in enumerate(kept):
         if f.size(line)[0] > width or (cut and i == len(kept) - 1):
             line = _cut_to(f, line, width)
         result.append(line)
     return result
+
+
+def _rest(text, lines, first):
+    """*text* from where ``lines[first]`` starts, with the "·" that stood
+    where later lines broke."""
+    words = " ".join(text.split())
+    start = 0
+    try:
+        for line in lines[:first]:
+            start = words.index(line, start) + len(line)
+    except ValueError:  # spaced unevenly round a "·": only the words, then
+        return " ".join(lines[first:])
+    return words[start:].lstrip(" ·")
 
 
 def _cut_to(f, text, width):
@@ -821,4 +836,3 @@ def _draw_dot(surface, rect: pygame.Rect, outcome: str) -> None:
         pygame.draw.circle(surface, color, rect.center, radius)
     else:
         pygame.draw.circle(surface, TRACK, rect.center, radius, max(2, rect.width // 5))
-
