@@ -19,6 +19,7 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -491,6 +492,10 @@ def format_status(status: dict) -> str:
         report = status.get(part)
         if report and not (part == "speaker" and report["detail"].startswith("off")):
             line(part, report["detail"] if report["ok"] else f"none: {report['detail']}")
+    history = status.get("history")
+    if history and not history["ok"]:
+        line("history", f"NOT WRITTEN, {plural(history['pending'], 'record')} kept in memory: "
+                        f"{history['detail']}")
     if status.get("wall_clock_trusted") is False:
         line("clock", "not yet set: breaks follow the interval only")
     today = status["today"]
@@ -783,9 +788,19 @@ def history_file(args) -> Path:
     return chosen
 
 
-def _open_history(args):
-    from .history import open_read_only
-    return open_read_only(history_file(args))
+@contextlib.contextmanager
+def _reading_history(args):
+    """The history open for reading; what it cannot be read for (damaged,
+    empty, locked, missing) becomes one line naming the file."""
+    from .history import open_read_only, unreadable
+    path = history_file(args)
+    db = open_read_only(path)
+    try:
+        yield db
+    except sqlite3.DatabaseError as exc:
+        raise HistoryUnavailable(unreadable(path, exc)) from None
+    finally:
+        db.close()
 
 
 def cmd_history(args) -> int:
@@ -796,7 +811,7 @@ def cmd_history(args) -> int:
         count = None if args.since else 20
     else:
         count = None if args.limit == "all" else args.limit
-    with contextlib.closing(_open_history(args)) as db:
+    with _reading_history(args) as db:
         breaks = recent_breaks(db, count, args.since)
     if args.json:
         print(json.dumps(breaks, indent=2))
@@ -839,7 +854,7 @@ def cmd_stats(args) -> int:
     from .stats import compute
     if args.json and args.csv:
         raise Refused("--json or --csv, not both")
-    with contextlib.closing(_open_history(args)) as db:
+    with _reading_history(args) as db:
         stats = compute(db, today=date.today(), since=args.since)
     if args.json:
         print(json.dumps(stats.as_dict(), indent=2))
