@@ -376,6 +376,7 @@ class Service:
         result["screen"] = self._screen_report()
         result["speaker"] = self._speaker_report()
         result["history"] = self.history.report()
+        result["led"] = self.hardware.light.pattern
         return result
 
     def _screen_report(self) -> dict:
