@@ -251,6 +251,8 @@ def open_read_only(path: str | Path) -> sqlite3.Connection:
             error = exc
             if db is not None:
                 db.close()
+            if "locked" in str(exc):  # a writer holds it: immutable would read it half-written
+                raise HistoryUnavailable(unreadable(path, exc)) from None
     else:
         raise HistoryUnavailable(unreadable(path, error)) from None
     if version > SCHEMA_VERSION:

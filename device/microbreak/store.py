@@ -275,7 +275,7 @@ class Store:
                 ids.pop(record.key, None)
         self._ids = ids
         if self.problem is not None:
-            log.info("the history is written again: %d record(s) kept in memory are now in %s",
+            log.warning("the history is written again: %d record(s) kept in memory are now in %s",
                      len(self._queue), self.path)
         self._queue.clear()
 

@@ -243,7 +243,7 @@ def test_a_damaged_history_is_moved_aside_and_a_new_one_started(device_factory, 
     watch.breaks_done(size(2, 5))
     assert device.stop() == 0
     output = device.output()
-    [kept] = device.state.glob(f"{HISTORY}.damaged-*")
+    [kept] = device.state.glob(f"{HISTORY}.damaged-*[0-9]")
     line = next(line for line in output.splitlines() if "was damaged" in line)
     assert str(kept) in line and "sqlite3" in line and ".recover" in line
     lost = (watch.answered - before) - recorded(device.state)
