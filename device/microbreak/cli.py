@@ -233,12 +233,17 @@ def build_parser() -> argparse.ArgumentParser:
               json_output=True,
               description="Try each part the settings name: the LED on, off and pulsing; "
                           "the buzzer's scale and every cue; a test pattern on the screen; "
-                          "a press and a hold of the button. Each step reports pass or "
+                          "a press and a hold of the button; then the history's storage "
+                          "(read-write, space left, the file sound). Each step reports pass or "
                           "FAIL, and what to check when it fails. At a terminal, the steps "
                           "you judge by eye or ear ask you. Stop the service first.")
     hw.add_argument("parts", nargs="*", metavar="PART",
-                    help="only these parts: led, buzzer, screen, button (default: all)")
+                    help="only these parts: led, buzzer, speaker, screen, button, history "
+                         "(default: all)")
     hw.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+    hw.add_argument("--state-dir", metavar="DIR",
+                    help="where the history is (default: $STATE_DIRECTORY, else "
+                         "/var/lib/microbreak)")
     hw.add_argument("--pin-factory", metavar="NAME",
                     help="the gpiozero pin library (default: the settings' pins.factory); "
                          "'mock' needs no hardware")
@@ -1012,10 +1017,10 @@ def cmd_test_hardware(args) -> int:
     from .resources import data_dir
     from .rtttl import load_folder
     from .wiring import PARTS, WiringCheck
-    unknown = [part for part in args.parts if part not in PARTS]
+    unknown = [part for part in args.parts if part not in (*PARTS, "history")]
     if unknown:
         print(f"microbreak test-hardware: unknown part {unknown[0]!r}; allowed: "
-              f"{', '.join(PARTS)}", file=sys.stderr)
+              f"{', '.join(PARTS)}, history", file=sys.stderr)
         return 2
     try:
         call("status", runtime=args.runtime_dir, timeout=5)
@@ -1044,7 +1049,10 @@ def cmd_test_hardware(args) -> int:
         raise Refused(f"cannot set up the parts: {exc}. Is another program using the "
                       "pins?") from None
     try:
-        results = check.run(args.parts or PARTS)
+        results = check.run([p for p in args.parts if p != "history"] if args.parts
+                            else PARTS)
+        if not args.parts or "history" in args.parts:
+            results = check.check_history(state_dir(args.state_dir, SYSTEM_STATE_DIR))
     finally:
         check.close()
     failed = [r for r in results if not r.passed]
