@@ -33,7 +33,7 @@ from .resources import data_dir
 from .rtttl import load_folder
 from .schedule import Rules, Schedule, State
 from .settings import Settings, SettingsError, load_settings
-from .store import Store
+from .store import StorageError, Store
 
 log = logging.getLogger("microbreak")
 
@@ -454,7 +454,10 @@ class Service:
         limit = request.args.get("limit", 20)
         if not isinstance(limit, int) or not 1 <= limit <= 10000:
             raise ControlError(f"limit = {limit!r} is not allowed; allowed: 1 to 10000")
-        return self.history.recent(limit)
+        try:
+            return self.history.recent(limit)
+        except StorageError as exc:
+            raise ControlError(f"cannot read the history: {exc}") from None
 
     def _verb_break_now(self, request):
         if self.notice:

@@ -151,9 +151,11 @@ class Store:
         return self._read(lambda db: db.last_exercise(), None)
 
     def recent(self, limit: int | None = 20) -> list[dict]:
-        if self._db is None:
+        """The last breaks written, or :class:`StorageError` saying why not."""
+        rows = self._read(lambda db: db.recent(limit), None)
+        if rows is None:
             raise StorageError(self.problem or f"no history open at {self.path}")
-        return self._db.recent(limit)
+        return rows
 
     @property
     def pending(self) -> int:
