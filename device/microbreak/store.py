@@ -375,6 +375,7 @@ class Store:
             self._db = None
             self._open()
             return
+        self.state_dir.mkdir(mode=0o750, parents=True, exist_ok=True)  # gone with it?
         restoring = self.path.with_name(self.path.name + ".restoring")
         copy = sqlite3.connect(restoring)
         try:
@@ -466,14 +467,14 @@ def _advice(exc: BaseException, folder: Path) -> str:
     code = getattr(exc, "errno", None)
     text = str(exc)
     if name.startswith("SQLITE_FULL") or code == errno.ENOSPC:
-        return f"{text} ({folder} is full): free some space on its file system"
+        return f"{text}: free some space on the file system of {folder}"
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or code in (
             errno.EROFS, errno.EACCES, errno.EPERM):
-        return (f"{text} ({folder} cannot be written): make it writable for the service, "
+        return (f"{text}: {folder} cannot be written; make it writable for the service, "
                 "or remount its file system read-write")
     if name.startswith("SQLITE_BUSY") or "locked" in text:
-        return f"{text} (another program holds the history locked): stop that program"
+        return f"{text}: another program holds the history locked; stop that program"
     if name.startswith("SQLITE_IOERR") or code == errno.EIO:
-        return (f"{text} (the storage under {folder} is failing): check the SD card or disk "
+        return (f"{text}: the storage under {folder} is failing; check the SD card or disk "
                 "('dmesg'), and that its file system is still mounted read-write")
     return f"{text} ({folder})"
