@@ -24,7 +24,7 @@ from faultlib import ALWAYS, DEVICE, size
 
 CONFIG = f"""
 [schedule]
-interval_minutes = 2
+interval_minutes = 1
 heads_up_seconds = 10
 [break]
 exercises_per_break = 2
