@@ -276,7 +276,14 @@ def unreadable(path: Path, error: sqlite3.Error) -> str:
         return f"cannot read {path}: {text}"
     return (f"cannot read {path}: it is damaged ({text}). The service moves it aside and "
             f"starts a new one at its next start; to get back what it holds: "
-            f"sqlite3 {path} .recover | sqlite3 recovered.sqlite")
+            f"{recovery(path)}")
+
+
+def recovery(path: Path | str) -> str:
+    """The commands that get back what a damaged history at *path* holds."""
+    return (f"sqlite3 {path} .recover | sqlite3 recovered.sqlite; where that gets nothing "
+            f"(SQLite 3.40's .recover stops early): sqlite3 {path} .dump | "
+            f"sed 's/^ROLLBACK.*/COMMIT;/' | sqlite3 recovered.sqlite")
 
 
 def _group_of(path: Path) -> str:

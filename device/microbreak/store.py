@@ -44,7 +44,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .effects import Outcome
-from .history import HISTORY_FILE, DayCounts, History
+from .history import HISTORY_FILE, DayCounts, History, recovery
 from .journal import event as journal_event
 
 log = logging.getLogger("microbreak")
@@ -354,8 +354,8 @@ class Store:
             raise StorageError(f"the history {self.path} is damaged ({why}) and cannot be moved "
                                f"aside: {_advice(exc, self.state_dir)}") from None
         log.error("the history %s was damaged (%s): it is now %s, and a new history starts. "
-                  "To get back what it holds: sqlite3 %s .recover | sqlite3 recovered.sqlite",
-                  self.path, why, kept, kept,
+                  "To get back what it holds: %s",
+                  self.path, why, kept, recovery(kept),
                   extra=journal_event("history_damaged", path=self.path, kept=kept))
 
     def _follow_file(self) -> None:
@@ -444,7 +444,7 @@ def check_storage(state_dir: Path) -> list[tuple[str, bool, str, str]]:
             found = str(exc)
         steps.append(("file", found == "ok", f"{path}: {found}",
                       "the service moves a damaged history aside at its next start and "
-                      "begins a new one; 'sqlite3 FILE .recover' gets back what it can"))
+                      f"begins a new one; {recovery(path)} gets back what it can"))
     else:
         steps.append(("file", True, f"no history yet at {path}: the service makes it", ""))
     return steps

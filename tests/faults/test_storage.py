@@ -152,20 +152,24 @@ def one_line_refusal(result) -> str:
     return lines[0]
 
 
-def recovered_sets(kept, folder) -> int | None:
-    """How many sets the log's recipe (``sqlite3 FILE .recover``) gets back."""
+def recovered_sets(kept, folder) -> dict | None:
+    """How many sets each of the log's recipes (``sqlite3 FILE .recover``, or
+    ``.dump`` kept whole) gets back."""
     if not shutil.which("sqlite3"):
         return None
-    recovered = folder / "recovered.sqlite"
-    subprocess.run(f"sqlite3 '{kept}' .recover | sqlite3 '{recovered}'", shell=True,
-                   capture_output=True, timeout=60)
-    db = sqlite3.connect(recovered)
-    try:
-        return db.execute("SELECT count(*) FROM sets").fetchone()[0]
-    except sqlite3.Error:
-        return 0
-    finally:
-        db.close()
+    found = {}
+    for way, keep in ((".recover", ""), (".dump", "| sed 's/^ROLLBACK.*/COMMIT;/' ")):
+        recovered = folder / f"recovered{way}.sqlite"
+        subprocess.run(f"sqlite3 '{kept}' {way} {keep}| sqlite3 '{recovered}'", shell=True,
+                       capture_output=True, timeout=60)
+        db = sqlite3.connect(recovered)
+        try:
+            found[way] = db.execute("SELECT count(*) FROM sets").fetchone()[0]
+        except sqlite3.Error:
+            found[way] = 0
+        finally:
+            db.close()
+    return found
 
 
 def first_life(device_factory, breaks: int = 1):
