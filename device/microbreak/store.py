@@ -243,7 +243,6 @@ class Store:
     def _write_queue(self) -> None:
         db = self._db.connection
         ids = dict(self._ids)
-        done = 0
         db.execute("BEGIN IMMEDIATE")
         try:
             for record in self._queue:
@@ -265,7 +264,6 @@ class Store:
                     else:
                         db.execute("UPDATE breaks SET outcome = ?, ended_at = ? WHERE id = ?",
                                    (record.outcome.value, _iso(record.at), ids[record.key]))
-                done += 1
             db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
@@ -277,8 +275,8 @@ class Store:
                 ids.pop(record.key, None)
         self._ids = ids
         if self.problem is not None:
-            log.warning("the history is written again: %d record(s) kept in memory are now in %s",
-                     len(self._queue), self.path)
+            log.warning("the history is written again: %d record(s) kept in memory are now "
+                        "in %s", len(self._queue), self.path)
         self._queue.clear()
 
     @staticmethod
