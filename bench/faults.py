@@ -4,7 +4,9 @@
 
 The suite is tests/faults/: the service killed (SIGKILL) during 500
 scripted breaks, 10,000 settings files fuzzed, a storm of 100 SIGHUPs,
-missing parts, a simulated day. The test run runs it small; this runs it
+missing parts, a simulated day, and the history's storage failing (a full
+tmpfs, a read-only state directory, a damaged, empty, locked or deleted
+history; the tmpfs needs root). The test run runs it small; this runs it
 at full size (MICROBREAK_FAULTS=full), which takes about ten minutes.
 --quick runs the small sizes.
 """

@@ -217,3 +217,17 @@ def test_the_command_refuses_while_the_service_holds_the_pins(tmp_path, monkeypa
         server.close()
     assert code == 1
     assert "stop it first with 'sudo systemctl stop microbreak'" in capsys.readouterr().err
+
+
+def test_the_command_looks_at_the_history_and_fails_a_damaged_one(mock_factory, monkeypatch,
+                                                                  tmp_path, capsys):
+    monkeypatch.setenv("MICROBREAK_RUNTIME_DIR", str(tmp_path / "run"))
+    monkeypatch.setattr("microbreak.hardware.make_pin_factory", lambda name: mock_factory)
+    (tmp_path / "history.sqlite").write_bytes(b"\x01" * 8192)
+    code = cli.main(["test-hardware", "history", "--no-questions", "--pin-factory", "mock",
+                     "--state-dir", str(tmp_path), "--config", "/dev/null"])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert f"History in {tmp_path}" in out
+    assert "writable       pass" in out and "free space     pass" in out
+    assert "file           FAIL" in out and "damaged" in out and ".recover" in out

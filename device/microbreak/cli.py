@@ -19,6 +19,7 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -232,12 +233,17 @@ def build_parser() -> argparse.ArgumentParser:
               json_output=True,
               description="Try each part the settings name: the LED on, off and pulsing; "
                           "the buzzer's scale and every cue; a test pattern on the screen; "
-                          "a press and a hold of the button. Each step reports pass or "
+                          "a press and a hold of the button; then the history's storage "
+                          "(read-write, space left, the file sound). Each step reports pass or "
                           "FAIL, and what to check when it fails. At a terminal, the steps "
                           "you judge by eye or ear ask you. Stop the service first.")
     hw.add_argument("parts", nargs="*", metavar="PART",
-                    help="only these parts: led, buzzer, screen, button (default: all)")
+                    help="only these parts: led, buzzer, speaker, screen, button, history "
+                         "(default: all)")
     hw.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+    hw.add_argument("--state-dir", metavar="DIR",
+                    help="where the history is (default: $STATE_DIRECTORY, else "
+                         "/var/lib/microbreak)")
     hw.add_argument("--pin-factory", metavar="NAME",
                     help="the gpiozero pin library (default: the settings' pins.factory); "
                          "'mock' needs no hardware")
@@ -491,6 +497,10 @@ def format_status(status: dict) -> str:
         report = status.get(part)
         if report and not (part == "speaker" and report["detail"].startswith("off")):
             line(part, report["detail"] if report["ok"] else f"none: {report['detail']}")
+    history = status.get("history")
+    if history and not history["ok"]:
+        line("history", f"NOT WRITTEN, {plural(history['pending'], 'record')} kept in memory: "
+                        f"{history['detail']}")
     if status.get("wall_clock_trusted") is False:
         line("clock", "not yet set: breaks follow the interval only")
     today = status["today"]
@@ -783,9 +793,19 @@ def history_file(args) -> Path:
     return chosen
 
 
-def _open_history(args):
-    from .history import open_read_only
-    return open_read_only(history_file(args))
+@contextlib.contextmanager
+def _reading_history(args):
+    """The history open for reading; what it cannot be read for (damaged,
+    empty, locked, missing) becomes one line naming the file."""
+    from .history import open_read_only, unreadable
+    path = history_file(args)
+    db = open_read_only(path)
+    try:
+        yield db
+    except sqlite3.DatabaseError as exc:
+        raise HistoryUnavailable(unreadable(path, exc)) from None
+    finally:
+        db.close()
 
 
 def cmd_history(args) -> int:
@@ -796,7 +816,7 @@ def cmd_history(args) -> int:
         count = None if args.since else 20
     else:
         count = None if args.limit == "all" else args.limit
-    with contextlib.closing(_open_history(args)) as db:
+    with _reading_history(args) as db:
         breaks = recent_breaks(db, count, args.since)
     if args.json:
         print(json.dumps(breaks, indent=2))
@@ -839,7 +859,7 @@ def cmd_stats(args) -> int:
     from .stats import compute
     if args.json and args.csv:
         raise Refused("--json or --csv, not both")
-    with contextlib.closing(_open_history(args)) as db:
+    with _reading_history(args) as db:
         stats = compute(db, today=date.today(), since=args.since)
     if args.json:
         print(json.dumps(stats.as_dict(), indent=2))
@@ -997,10 +1017,10 @@ def cmd_test_hardware(args) -> int:
     from .resources import data_dir
     from .rtttl import load_folder
     from .wiring import PARTS, WiringCheck
-    unknown = [part for part in args.parts if part not in PARTS]
+    unknown = [part for part in args.parts if part not in (*PARTS, "history")]
     if unknown:
         print(f"microbreak test-hardware: unknown part {unknown[0]!r}; allowed: "
-              f"{', '.join(PARTS)}", file=sys.stderr)
+              f"{', '.join(PARTS)}, history", file=sys.stderr)
         return 2
     try:
         call("status", runtime=args.runtime_dir, timeout=5)
@@ -1029,7 +1049,10 @@ def cmd_test_hardware(args) -> int:
         raise Refused(f"cannot set up the parts: {exc}. Is another program using the "
                       "pins?") from None
     try:
-        results = check.run(args.parts or PARTS)
+        results = check.run([p for p in args.parts if p != "history"] if args.parts
+                            else PARTS)
+        if not args.parts or "history" in args.parts:
+            results = check.check_history(state_dir(args.state_dir, SYSTEM_STATE_DIR))
     finally:
         check.close()
     failed = [r for r in results if not r.passed]

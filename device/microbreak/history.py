@@ -20,6 +20,7 @@ writer do not block each other.
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import json
 import os
@@ -78,9 +79,19 @@ class HistoryUnavailable(RuntimeError):
 
 
 class History:
-    def __init__(self, path: str | Path):
+    """The history file, read and written directly: every error is raised
+    (:class:`microbreak.store.Store` is what the service writes through).
+
+    A file it creates is readable by its owner and group only (0640), as
+    systemd's ``UMask=0027`` makes it; SQLite gives its WAL the same mode.
+    """
+
+    def __init__(self, path: str | Path, timeout: float = 5.0):
         self.path = Path(path)
-        self._db = sqlite3.connect(str(path), isolation_level=None)
+        if str(path) != ":memory:" and not self.path.exists():
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640))
+        self._db = sqlite3.connect(str(path), isolation_level=None, timeout=timeout)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -88,7 +99,14 @@ class History:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"{path} was written by a newer microbreak (schema {version})")
-        self._db.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+        if version < SCHEMA_VERSION:
+            self._db.executescript(
+                f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+
+    def quick_check(self) -> str:
+        """``"ok"``, or what SQLite's ``PRAGMA quick_check`` found wrong."""
+        rows = self._db.execute("PRAGMA quick_check").fetchall()
+        return "; ".join(row[0] for row in rows[:3])
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -206,7 +224,7 @@ def open_read_only(path: str | Path) -> sqlite3.Connection:
     """
     path = Path(path)
     try:
-        path.stat()
+        empty = path.stat().st_size == 0
         readable = os.access(path, os.R_OK)
     except FileNotFoundError:
         raise HistoryUnavailable(
@@ -219,6 +237,9 @@ def open_read_only(path: str | Path) -> sqlite3.Connection:
         raise HistoryUnavailable(
             f"cannot read {path}: permission denied. Run this with sudo, or join the group "
             f"'{group}' ('sudo usermod -aG {group} $USER', then log in again).")
+    if empty:
+        raise HistoryUnavailable(f"{path} is empty (0 bytes): it holds no breaks. The service "
+                                 "starts it again at its next start.")
     uri = path.resolve().as_uri()
     for options in ("?mode=ro", "?mode=ro&immutable=1"):
         db = None
@@ -230,14 +251,39 @@ def open_read_only(path: str | Path) -> sqlite3.Connection:
             error = exc
             if db is not None:
                 db.close()
+            if "locked" in str(exc):  # a writer holds it: immutable would read it half-written
+                raise HistoryUnavailable(unreadable(path, exc)) from None
     else:
-        raise HistoryUnavailable(f"cannot read {path}: {error}") from None
+        raise HistoryUnavailable(unreadable(path, error)) from None
     if version > SCHEMA_VERSION:
         db.close()
         raise HistoryUnavailable(f"{path} was written by a newer microbreak (schema {version}); "
                                  "update this one")
     db.row_factory = sqlite3.Row
     return db
+
+
+def unreadable(path: Path, error: sqlite3.Error) -> str:
+    """Why the history at *path* cannot be read, and what to do, in a line."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return (f"cannot read {path}: another program holds it locked ({text}); try again in "
+                "a moment, or stop that program")
+    if "no such table" in text:
+        return (f"{path} holds no history ({text}): it is not microbreak's, or was never "
+                "written; the service starts a new one at its next start")
+    if isinstance(error, sqlite3.OperationalError):
+        return f"cannot read {path}: {text}"
+    return (f"cannot read {path}: it is damaged ({text}). The service moves it aside and "
+            f"starts a new one at its next start; to get back what it holds: "
+            f"{recovery(path)}")
+
+
+def recovery(path: Path | str) -> str:
+    """The commands that get back what a damaged history at *path* holds."""
+    return (f"sqlite3 {path} .recover | sqlite3 recovered.sqlite; where that gets nothing "
+            f"(SQLite 3.40's .recover stops early): sqlite3 {path} .dump | "
+            f"sed 's/^ROLLBACK.*/COMMIT;/' | sqlite3 recovered.sqlite")
 
 
 def _group_of(path: Path) -> str:

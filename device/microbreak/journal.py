@@ -30,6 +30,9 @@ MESSAGE_IDS = {
     "break_away": "984b23ba93c44e9797788a60f37f25c3",
     "settings_reloaded": "e9dd859abe854e7e8baf1a61c4b044db",
     "settings_rejected": "9ca16a041e4b4023bbdbcae256fa7aca",
+    "history_failing": "264ac42a059346249ffb2e770a190afb",
+    "history_damaged": "4e3fcd3a493f44ba99ed4af0363e73f0",
+    "history_lost": "75a38110ac384d74a3895471cb13f83e",
 }
 
 

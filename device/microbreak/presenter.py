@@ -131,13 +131,17 @@ def view_changes_at(schedule: Schedule, now: Now) -> float:
     return min(times)
 
 
-def led_pattern(schedule: Schedule) -> str:
+def led_pattern(schedule: Schedule, storage_failing: bool = False) -> str:
+    """The LED's pattern. When the history cannot be written, idle in working
+    hours shows double blinks (``error``); a break shows its own patterns."""
     if schedule.state is State.HEADS_UP:
         return "pulse"
     if schedule.state is State.BREAK:
         return "blink" if schedule.session.calling else "on"
     if schedule.state is State.PAUSED:
         return "dim"
+    if storage_failing and schedule.state is State.IDLE:
+        return "error"
     return "off"  # idle, off hours
 
 

@@ -22,11 +22,10 @@ from pathlib import Path
 from . import presenter
 from .clock import Now, SystemClock, zone_named
 from .control import SOCKET_NAME, ControlError, ControlServer
-from .effects import BreakEnded, BreakStarted, Cue, Flash, SetConfirmed
+from .effects import BreakEnded, BreakStarted, Cue, Flash, Outcome, SetConfirmed
 from .exercises import load_exercises
 from .gestures import Gesture, HoldThresholds
 from .hardware import ButtonDown, ButtonUp, Hardware, Motion
-from .history import History
 from .inbox import Inbox
 from .journal import event as journal_event
 from .notify import Notifier
@@ -34,6 +33,7 @@ from .resources import data_dir
 from .rtttl import load_folder
 from .schedule import Rules, Schedule, State
 from .settings import Settings, SettingsError, load_settings
+from .store import StorageError, Store
 
 log = logging.getLogger("microbreak")
 
@@ -75,11 +75,7 @@ class Service:
         self.inbox = Inbox()
         exercises = load_exercises(exercise_dirs)
         self.exercises = {e.name: e for e in exercises}
-        state_dir.mkdir(parents=True, exist_ok=True)
-        self.history = History(state_dir / "history.sqlite")
-        closed = self.history.close_unfinished()
-        if closed:
-            log.info("closed %d break(s) left open by the last stop", closed)
+        self.history = Store(state_dir)  # never fails the loop: see store.py
         self._pin_factory = pin_factory
         self._songs = load_folder(data_dir("sounds"))
         self.hardware = Hardware(settings, self.inbox.post, pin_factory=pin_factory,
@@ -135,12 +131,14 @@ class Service:
                 self.refresh(now)
                 self.notifier.status(self.status_line(now))
                 self.notifier.ping_if_due()
+                self.history.tend()
                 events = self.inbox.wait(self.timeout(now))
                 if self.frontend is not None:
                     events += self.frontend.pump()
                 for event in events:
                     self.handle(event)
         finally:
+            self._end_break_on_stop()
             self.notifier.stopping()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -155,6 +153,7 @@ class Service:
         waits = [self.clock.real_seconds(due - now.mono), WALL_CHECK_SECONDS]
         real = time.monotonic()
         for deadline in (self.hardware.light.deadline(), self.notifier.ping_deadline(),
+                         self.history.deadline(),
                          self._release[0] if self._release else None):
             if deadline is not None:
                 waits.append(deadline - real)
@@ -164,7 +163,8 @@ class Service:
 
     def refresh(self, now: Now) -> None:
         """Bring the LED and the screen up to date with the schedule."""
-        self.hardware.light.show(presenter.led_pattern(self.schedule))
+        self.hardware.light.show(presenter.led_pattern(
+            self.schedule, storage_failing=self.history.problem is not None))
         self.hardware.light.tick()
         if self._release and time.monotonic() >= self._release[0]:
             self.hardware.button.pin.drive_high()  # posts ButtonUp
@@ -240,6 +240,18 @@ class Service:
                 self.hardware.sounder.play(effect.name)
             elif isinstance(effect, Flash):
                 self.hardware.light.flash()
+
+    def _end_break_on_stop(self) -> None:
+        """A break on (or snoozed) when the service stops is recorded as it
+        stands: partial with a set confirmed, else missed."""
+        session = self.schedule.session
+        if self._break_id is None or session is None:
+            return
+        outcome = Outcome.PARTIAL if session.confirmed else Outcome.MISSED
+        self.history.break_ended(self._break_id, outcome, self.clock.now().wall)
+        self._break_id = None
+        log.info("break %s: the service stopped during it", outcome.value,
+                 extra=journal_event(f"break_{outcome.value}"))
 
     def _new_schedule(self) -> Schedule:
         """A schedule starting now, the exercises' rotation carried on from the history."""
@@ -332,6 +344,9 @@ class Service:
         line = presenter.status_line(self.schedule, now, self.today(now))
         if self._settings_error:
             line += f" · settings error, kept the last good ones: {self._settings_error}"
+        if self.history.problem:
+            line += (f" · history not written ({self.history.pending} kept in memory): "
+                     f"{self.history.problem}")
         return line
 
     def today(self, now: Now):
@@ -360,6 +375,8 @@ class Service:
         result["simulated"] = self.simulated
         result["screen"] = self._screen_report()
         result["speaker"] = self._speaker_report()
+        result["history"] = self.history.report()
+        result["led"] = self.hardware.light.pattern
         return result
 
     def _screen_report(self) -> dict:
@@ -437,7 +454,10 @@ class Service:
         limit = request.args.get("limit", 20)
         if not isinstance(limit, int) or not 1 <= limit <= 10000:
             raise ControlError(f"limit = {limit!r} is not allowed; allowed: 1 to 10000")
-        return self.history.recent(limit)
+        try:
+            return self.history.recent(limit)
+        except StorageError as exc:
+            raise ControlError(f"cannot read the history: {exc}") from None
 
     def _verb_break_now(self, request):
         if self.notice:

@@ -99,6 +99,14 @@ class WiringCheck:
     def close(self) -> None:
         self.hardware.close()
 
+    def check_history(self, state_dir) -> list[Result]:
+        """The history's storage: mounted read-write, space left, the file sound."""
+        from .store import check_storage
+        self.say(f"History in {state_dir}")
+        for step, passed, detail, check in check_storage(state_dir):
+            self._report("history", step, passed, detail, check)
+        return self.results
+
     # -- reporting ------------------------------------------------------------
 
     def _report(self, part: str, step: str, passed: bool, detail: str = "",
