@@ -9,6 +9,15 @@ Only root and members of the service's group get in, checked twice: the
 socket file's mode (0660, so the kernel refuses others at ``connect``) and the
 caller's credentials (``SO_PEERCRED``), in case the file's mode is ever
 loosened. Whoever is refused, or finds no service, is told what to do.
+
+No caller can use it up for the others, as systemd's ``MaxConnections=`` and
+``MaxConnectionsPerSource=`` keep a socket unit usable: at most
+:data:`MAX_CLIENTS` connections are served at once, :data:`MAX_PER_USER` of
+them from one user; one more is answered at once with a refusal (counted, and
+logged at most once a minute). A request must arrive whole within
+:data:`REQUEST_SECONDS` of connecting, at most :data:`MAX_REQUEST` bytes and
+:data:`MAX_DEPTH` levels deep. Running out of file descriptors or threads
+makes the accept loop wait and try again, saying so once, never end.
 """
 
 from __future__ import annotations
@@ -19,9 +28,12 @@ import json
 import logging
 import os
 import pwd
+import re
 import socket
 import struct
+import stat
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +41,16 @@ SOCKET_NAME = "control.sock"
 SYSTEM_RUNTIME_DIR = Path("/run/microbreak")
 MAX_REQUEST = 64 * 1024
 MAX_REPLY = 16 * 1024 * 1024  # a screenshot's PNG, in base64
+MAX_DEPTH = 8  # nesting of a request's JSON: {"verb": ..., "args": {...}} needs 2
+MAX_CLIENTS = 32  # connections served at once (the unit's LimitNOFILE= leaves room)
+MAX_PER_USER = 8  # of those, from one user: one member cannot crowd out root or the rest
+REQUEST_SECONDS = 2.0  # from connecting to the request's last byte (the CLI sends at once)
+REPLY_SECONDS = 10.0  # to take the whole reply
+REFUSALS_LOGGED_EVERY = 60.0  # seconds; a flood of refusals is one log line a minute
+BACKOFF = (0.05, 1.0)  # seconds the accept loop waits out a shortage: first, longest
+# accept(2) errors that pass: out of descriptors or memory, a client gone meanwhile.
+SHORTAGES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+PASSING = {errno.EINTR, errno.ECONNABORTED, errno.EPROTO, errno.EAGAIN}
 # Linux's getsockopt option for a Unix socket peer's groups (since 4.13);
 # Python only names it from 3.13.
 SO_PEERGROUPS = getattr(socket, "SO_PEERGROUPS", 59)
@@ -66,78 +88,206 @@ class ControlServer:
 
     *handle* runs on the connection's thread: it must hand the work to the
     service loop and wait for the answer, never touch the service itself.
+    :meth:`alive` says whether the accept loop still runs (the service feeds
+    systemd's watchdog only while it does).
     """
 
-    def __init__(self, path: Path, handle: Callable[[str, dict], object]):
+    def __init__(self, path: Path, handle: Callable[[str, dict], object], *,
+                 max_clients: int = MAX_CLIENTS, max_per_user: int = MAX_PER_USER,
+                 clock: Callable[[], float] = time.monotonic):
         self.path = Path(path)
         self._handle = handle
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
+        self._closing = False
         self.group: int | None = None  # the socket file's group: its members get in
+        self.max_clients, self.max_per_user = max_clients, max_per_user
+        self._lock = threading.Lock()
+        self._serving: dict[int, int] = {}  # uid -> connections being served
+        self.refusals = RefusalLog(clock)
+        self.failure: str | None = None  # why the accept loop ended, if it did
+        self._shortage: str | None = None  # what the accept loop is waiting out
+        self._short_since = 0.0
 
     def start(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            if _answers(self.path):
-                raise ControlError(f"another microbreak is already running (it answers on "
-                                   f"{self.path}); stop it first")
-            self.path.unlink()  # left over from a process that died
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old_umask = os.umask(0o117)
+        """Listen on :attr:`path`, in a folder that must be the service user's
+        alone: a folder someone else may write to could have its socket
+        swapped. The socket is made 0660 as it is bound (the umask), and is
+        reached through the folder opened once, so no path is followed twice."""
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
         try:
-            sock.bind(str(self.path))
+            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError as exc:
+            raise ControlError(f"refusing to serve from {folder}: {exc.strerror}; allowed: "
+                               f"{_FOLDER_ALLOWED}") from None
+        try:
+            _check_folder(folder, os.fstat(dir_fd))
+            name = self.path.name
+            here = _through(dir_fd, name)
+            try:
+                found = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            except FileNotFoundError:
+                found = None
+            if found is not None:
+                if not stat.S_ISSOCK(found.st_mode):
+                    raise ControlError(f"refusing to serve: {self.path} is there and is not "
+                                       "a socket; remove it")
+                if _answers(here):
+                    raise ControlError(f"another microbreak is already running (it answers "
+                                       f"on {self.path}); stop it first")
+                os.unlink(name, dir_fd=dir_fd)  # left over from a process that died
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            old_umask = os.umask(0o117)  # born 0660: no moment with a wider mode
+            try:
+                sock.bind(here)
+            finally:
+                os.umask(old_umask)
+            self.group = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_gid
         finally:
-            os.umask(old_umask)
-        os.chmod(self.path, 0o660)
-        self.group = os.stat(self.path).st_gid
-        sock.listen(8)
+            os.close(dir_fd)
+        sock.listen(16)
         self._sock = sock
         self._thread = threading.Thread(target=self._accept, name="control", daemon=True)
         self._thread.start()
 
+    def alive(self) -> bool:
+        """Whether connections are still accepted (or a shortage is being waited out)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def _accept(self) -> None:
         sock = self._sock  # close() clears the attribute; the socket itself says it is closed
-        while True:
+        wait = BACKOFF[0]
+        while not self._closing:
             try:
                 conn, _ = sock.accept()
+            except OSError as exc:
+                if self._closing:
+                    return
+                if exc.errno in PASSING:
+                    continue
+                if exc.errno not in SHORTAGES:
+                    self.failure = f"accept: {exc}"
+                    log.error("control socket: stopped accepting connections: %s", exc)
+                    return
+                wait = self._short(f"out of {_SHORT_OF.get(exc.errno, 'resources')} "
+                                   f"({os.strerror(exc.errno)})", wait)
+                continue
+            if self._admit(conn):
+                wait = self._recovered()
+            else:
+                wait = self._short("cannot start a thread for a connection", wait)
+
+    def _short(self, what: str, wait: float) -> float:
+        """Wait out a shortage, saying so once; returns the next wait."""
+        if self._shortage is None:
+            self._shortage = what
+            self._short_since = time.monotonic()
+            log.error("control socket: %s; waiting for some to be freed, then carrying on",
+                      what)
+        time.sleep(wait)
+        return min(wait * 2, BACKOFF[1])
+
+    def _recovered(self) -> float:
+        if self._shortage is not None:
+            log.warning("control socket: accepting connections again (%s for %.1f s)",
+                        self._shortage, time.monotonic() - self._short_since)
+            self._shortage = None
+        return BACKOFF[0]
+
+    def _admit(self, conn: socket.socket) -> bool:
+        """Serve *conn* on a thread of its own, or refuse it at once when too many
+        are served; False when no thread could be started for it."""
+        try:
+            pid, uid, gid = peer_credentials(conn)
+        except OSError:
+            conn.close()  # gone already
+            return True
+        with self._lock:
+            mine, everyone = self._serving.get(uid, 0), sum(self._serving.values())
+            full = everyone >= self.max_clients or mine >= self.max_per_user
+            if not full:
+                self._serving[uid] = mine + 1
+        if full:
+            self._refuse(conn, uid, f"the service is busy: {everyone} requests at once already "
+                                    f"({mine} of them yours); allowed: {self.max_clients} at "
+                                    f"once, {self.max_per_user} from one user. Try again in "
+                                    "a moment")
+            return True
+        try:
+            threading.Thread(target=self._serve, args=(conn, pid, uid, gid),
+                             name="control-client", daemon=True).start()
+        except RuntimeError:  # can't start new thread: tasks or memory run out
+            self._release(uid)
+            self._refuse(conn, uid, "the service cannot start a thread for this request now; "
+                                    "try again in a moment")
+            return False
+        return True
+
+    def _refuse(self, conn: socket.socket, uid: int, why: str) -> None:
+        """Answer *conn* with *why* without waiting for it, and count it."""
+        self.refusals.add(uid)
+        with conn:
+            conn.setblocking(False)
+            try:
+                conn.send(json.dumps({"ok": False, "busy": True, "error": why}).encode() + b"\n")
             except OSError:
-                return  # closed
-            threading.Thread(target=self._serve, args=(conn,), name="control-client",
-                             daemon=True).start()
+                pass
+
+    def _release(self, uid: int) -> None:
+        with self._lock:
+            self._serving[uid] -= 1
+            if not self._serving[uid]:
+                del self._serving[uid]
 
     def allows(self, uid: int, groups: set[int]) -> bool:
         """Whether a caller with *uid* and *groups* may use the socket: root,
         the service's own user, and members of the socket file's group."""
         return uid in (0, os.geteuid()) or self.group in groups
 
-    def _serve(self, conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(10)
-            try:
-                line = _read_line(conn)  # read first, even to refuse: the caller is still sending
-            except (OSError, ValueError):
-                line = b""
-            pid, uid, gid = peer_credentials(conn)
-            if not self.allows(uid, {gid} | peer_groups(conn, uid, gid)):
-                user = _user_name(uid)
-                log.warning("control socket: refused %s (uid %d, pid %d): not in group %s",
-                            user, uid, pid, _group_name(self.group))
-                reply = {"ok": False, "denied": True,
-                         "error": denied_message(self.path, self.group, user)}
-            else:
-                reply = self._reply(line)
-            try:
-                conn.sendall(json.dumps(reply).encode() + b"\n")
-            except OSError:
-                pass  # the client went away
+    def _serve(self, conn: socket.socket, pid: int, uid: int, gid: int) -> None:
+        try:
+            with conn:
+                reply = self._answer(conn, pid, uid, gid)
+                conn.settimeout(REPLY_SECONDS)  # for the whole reply: a caller must take it
+                try:
+                    conn.sendall(json.dumps(reply).encode() + b"\n")
+                except OSError:
+                    pass  # the client went away, or would not read
+        finally:
+            self._release(uid)
+
+    def _answer(self, conn: socket.socket, pid: int, uid: int, gid: int) -> dict:
+        deadline = time.monotonic() + REQUEST_SECONDS
+        try:
+            line, problem = _read_line(conn, MAX_REQUEST, deadline), None
+        except TimeoutError:  # read first, even to refuse: the caller is still sending
+            line, problem = b"", (f"no whole request within {REQUEST_SECONDS:g} s; allowed: "
+                                  "one JSON line, sent at once")
+        except ValueError as exc:
+            line, problem = b"", f"the request is {exc}; allowed: at most {MAX_REQUEST} bytes"
+        except OSError:
+            line, problem = b"", None
+        if not self.allows(uid, {gid} | peer_groups(conn, uid, gid)):
+            user = _user_name(uid)
+            log.warning("control socket: refused %s (uid %d, pid %d): not in group %s",
+                        user, uid, pid, _group_name(self.group))
+            return {"ok": False, "denied": True,
+                    "error": denied_message(self.path, self.group, user)}
+        if problem:
+            return {"ok": False, "error": f"bad request: {problem}"}
+        return self._reply(line)
 
     def _reply(self, line: bytes) -> dict:
+        if nesting(line) > MAX_DEPTH:
+            return {"ok": False, "error": f"bad request: nested more than {MAX_DEPTH} deep; "
+                                          'allowed: one JSON line {"verb": ..., "args": {...}}'}
         try:
             request = json.loads(line)
             verb, args = request["verb"], request.get("args", {})
             if not isinstance(verb, str) or not isinstance(args, dict):
                 raise ValueError
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return {"ok": False, "error": "bad request: expected one JSON line "
                                           '{"verb": ..., "args": {...}}'}
         try:
@@ -147,6 +297,7 @@ class ControlServer:
 
     def close(self) -> None:
         if self._sock is not None:
+            self._closing = True
             try:
                 self._sock.shutdown(socket.SHUT_RDWR)
             except OSError:
@@ -154,15 +305,107 @@ class ControlServer:
             self._sock.close()
             self._sock = None
             self._thread.join(timeout=2)
+            self.refusals.flush()
             try:
                 self.path.unlink()
             except FileNotFoundError:
                 pass
 
 
-def _read_line(conn: socket.socket, limit: int = MAX_REQUEST) -> bytes:
+_SHORT_OF = {errno.EMFILE: "file descriptors", errno.ENFILE: "the system's file descriptors",
+             errno.ENOBUFS: "socket buffers", errno.ENOMEM: "memory"}
+_FOLDER_ALLOWED = ("a folder owned by the service's user that no one else may write to "
+                   "(systemd's RuntimeDirectory= makes one)")
+
+
+def _check_folder(folder: Path, st: os.stat_result) -> None:
+    """Refuse a socket folder someone other than this process's user could
+    change: they could swap the socket (and take root's requests) or its path."""
+    if st.st_uid != os.geteuid():
+        raise ControlError(f"refusing to serve from {folder}: it belongs to "
+                           f"{_user_name(st.st_uid)}, not to {_user_name(os.geteuid())}; "
+                           f"allowed: {_FOLDER_ALLOWED}")
+    if st.st_mode & 0o022:
+        who = "anyone" if st.st_mode & 0o002 else f"the group {_group_name(st.st_gid)}"
+        raise ControlError(f"refusing to serve from {folder}: {who} may write to it (mode "
+                           f"{stat.S_IMODE(st.st_mode):04o}); allowed: {_FOLDER_ALLOWED}")
+
+
+def _through(dir_fd: int, name: str) -> str:
+    """*name* in the folder open as *dir_fd*, as a path that cannot lead elsewhere
+    if the folder's own path is swapped meanwhile."""
+    return f"/proc/self/fd/{dir_fd}/{name}" if os.path.isdir("/proc/self/fd") else name
+
+
+class RefusalLog:
+    """Counts refused connections and logs them at most once every
+    :data:`REFUSALS_LOGGED_EVERY` seconds of *clock*: the first at once, then
+    how many since, and from whom most::
+
+        >>> now = [0.0]
+        >>> refusals = RefusalLog(lambda: now[0])
+        >>> refusals.add(1000)                 # logged
+        >>> now[0] = 1.0; refusals.add(1000)   # counted, not logged yet
+        >>> refusals.total, refusals.pending
+        (2, 1)
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 every: float = REFUSALS_LOGGED_EVERY):
+        self._clock, self._every = clock, every
+        self._lock = threading.Lock()
+        self.total = 0
+        self.pending = 0  # refused since the last log line
+        self._by_user: dict[int, int] = {}
+        self._since = self._next = float("-inf")
+
+    def add(self, uid: int) -> None:
+        with self._lock:
+            self.total += 1
+            self.pending += 1
+            self._by_user[uid] = self._by_user.get(uid, 0) + 1
+            if self._clock() >= self._next:
+                self._say()
+
+    def flush(self) -> None:
+        """Log what has been counted and not said yet (at the end)."""
+        with self._lock:
+            if self.pending:
+                self._say()
+
+    def _say(self) -> None:
+        now = self._clock()
+        uid, most = max(self._by_user.items(), key=lambda item: item[1])
+        span = f" in the last {now - self._since:.0f} s" if self.pending > 1 else ""
+        log.warning("control socket: refused %d connection(s)%s: too many at once; "
+                    "%d from %s (uid %d); %d refused since the start",
+                    self.pending, span, most, _user_name(uid), uid, self.total)
+        self.pending, self._by_user = 0, {}
+        self._since, self._next = now, now + self._every
+
+
+def nesting(line: bytes) -> int:
+    """How deep the brackets of the JSON text *line* go, strings left out::
+
+        >>> nesting(b'{"verb": "status", "args": {"a": "[[["}}')
+        2
+    """
+    depth = deepest = 0
+    for bracket in re.finditer(rb"[\[{\]}]", re.sub(rb'"(?:[^"\\]|\\.)*"', b'""', line)):
+        depth += 1 if bracket.group() in (b"[", b"{") else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _read_line(conn: socket.socket, limit: int, deadline: float) -> bytes:
+    """One line from *conn*, all of it by *deadline* (monotonic seconds, for
+    the whole line: a byte now and then does not keep it open)."""
     data = bytearray()
     while not data.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("timed out")
+        conn.settimeout(left)
         chunk = conn.recv(65536)
         if not chunk:
             break
@@ -257,8 +500,12 @@ def call(verb: str, args: dict | None = None, *, runtime: str | Path | None = No
         except PermissionError:
             raise AccessDenied(denied_message(path, _socket_group(path))) from None
         try:
-            conn.sendall(json.dumps({"verb": verb, "args": args or {}}).encode() + b"\n")
-            reply = json.loads(_read_line(conn, MAX_REPLY) or b"null")
+            try:
+                conn.sendall(json.dumps({"verb": verb, "args": args or {}}).encode() + b"\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # refused before it read a word: its answer is waiting
+            reply = json.loads(_read_line(conn, MAX_REPLY, time.monotonic() + timeout)
+                               or b"null")
         except (OSError, ValueError) as exc:
             raise ControlError(f"no answer from microbreak on {path}: {exc}") from None
     if not isinstance(reply, dict) or "ok" not in reply:
