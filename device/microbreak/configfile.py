@@ -36,7 +36,7 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
-from .settings import Settings, SettingsError, parse_settings
+from .settings import Settings, SettingsError, parse_settings, read_file
 
 DEFAULTS = {key: default for key, _, default, _ in Settings().items()}
 
@@ -180,13 +180,12 @@ def without_problems(text: str) -> str:
 
 
 def read_text(path: Path) -> str | None:
-    """The file's text, or None when there is no file."""
+    """The file's text, or None when there is no file; refused as the service
+    refuses it when it is not a regular file of a settings file's size."""
     try:
-        return path.read_text(encoding="utf-8")
+        return read_file(path)
     except FileNotFoundError:
         return None
-    except UnicodeDecodeError as exc:
-        raise SettingsError([f"is not UTF-8 text: {exc}"], str(path)) from None
 
 
 @contextlib.contextmanager
