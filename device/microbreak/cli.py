@@ -491,6 +491,9 @@ def format_status(status: dict) -> str:
         report = status.get(part)
         if report and not (part == "speaker" and report["detail"].startswith("off")):
             line(part, report["detail"] if report["ok"] else f"none: {report['detail']}")
+    if status.get("refused_connections"):
+        line("socket", f"refused {status['refused_connections']:,} connections: too many at "
+                       "once (see the log)")
     if status.get("wall_clock_trusted") is False:
         line("clock", "not yet set: breaks follow the interval only")
     today = status["today"]
@@ -626,6 +629,7 @@ def cmd_config_set(args) -> int:
     path = config_path(args.config)
     key = configfile.check_key(args.key)
     value = configfile.parse_value(key, args.value)
+    _not_a_foreign_link(path)
     with _changing(path):
         old_text = configfile.read_text(path)
         try:
@@ -655,6 +659,17 @@ def key_in_file(text: str, key: str) -> bool:
     import tomllib
     section, name = key.split(".")
     return name in tomllib.loads(text).get(section, {})
+
+
+def _not_a_foreign_link(path: Path) -> None:
+    """Refuse to change the settings through a link into another folder: as
+    root that could write anywhere the link's maker chose."""
+    from .configfile import foreign_link
+    target = foreign_link(path)
+    if target is not None:
+        raise Refused(f"{path} is a symbolic link to {target}, in another folder: not "
+                      f"followed; allowed: change that file by name (--config {target}), "
+                      "or put a file in place of the link")
 
 
 @contextlib.contextmanager
@@ -710,6 +725,7 @@ def _same_file(a: str | Path, b: str | Path) -> bool:
 def cmd_config_edit(args) -> int:
     from . import configfile
     path = config_path(args.config)
+    _not_a_foreign_link(path)
     original = configfile.read_text(path)
     offered = original if original is not None else configfile.template()
     editor = _editor()

@@ -200,6 +200,32 @@ def locked(path: Path):
         os.close(folder)  # releases the lock
 
 
+def remove_stale(path: Path) -> list[str]:
+    """Remove the temporary files a change of *path* killed before its rename
+    left beside it (``.config.toml.*.new``); call with the folder
+    :func:`locked`, so none of them is another change's in progress. Only
+    this user's regular files go; returns their names."""
+    removed = []
+    with os.scandir(path.parent) as entries:
+        for entry in entries:
+            if (entry.name.startswith(f".{path.name}.") and entry.name.endswith(".new")
+                    and entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_uid == os.geteuid()):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                removed.append(entry.name)
+    return removed
+
+
+def foreign_link(path: Path) -> Path | None:
+    """Where *path* leads when it is a symbolic link out of its own folder
+    (a change there would land in another folder), else None."""
+    if not path.is_symlink():
+        return None
+    target = Path(os.path.realpath(path))
+    return None if target.parent == Path(os.path.realpath(path.parent)) else target
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace *path* with *text* all at once: a temporary file in the same
     folder, flushed to disk, renamed over the old one, the folder flushed too.
@@ -210,6 +236,7 @@ def write_atomically(path: Path, text: str) -> None:
         old = path.stat()
     except FileNotFoundError:
         old = None
+    remove_stale(path)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
