@@ -29,12 +29,14 @@ import logging
 import os
 import pwd
 import re
+import selectors
 import socket
 import struct
 import stat
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SOCKET_NAME = "control.sock"
@@ -50,7 +52,7 @@ REFUSALS_LOGGED_EVERY = 60.0  # seconds; a flood of refusals is one log line a m
 BACKOFF = (0.05, 1.0)  # seconds the accept loop waits out a shortage: first, longest
 # accept(2) errors that pass: out of descriptors or memory, a client gone meanwhile.
 SHORTAGES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
-PASSING = {errno.EINTR, errno.ECONNABORTED, errno.EPROTO, errno.EAGAIN}
+PASSING = {errno.EINTR, errno.ECONNABORTED, errno.EPROTO}
 # Linux's getsockopt option for a Unix socket peer's groups (since 4.13);
 # Python only names it from 3.13.
 SO_PEERGROUPS = getattr(socket, "SO_PEERGROUPS", 59)
@@ -83,6 +85,17 @@ def runtime_dir(explicit: str | Path | None = None) -> Path:
     return Path(os.environ["XDG_RUNTIME_DIR"]) / "microbreak"
 
 
+@dataclass
+class _Reading:
+    """A connection whose request is being read: who, by when, what so far."""
+
+    pid: int
+    uid: int
+    gid: int
+    deadline: float
+    data: bytearray = field(default_factory=bytearray)
+
+
 class ControlServer:
     """Accepts connections on a thread; *handle* answers each request.
 
@@ -106,8 +119,11 @@ class ControlServer:
         self._serving: dict[int, int] = {}  # uid -> connections being served
         self.refusals = RefusalLog(clock)
         self.failure: str | None = None  # why the accept loop ended, if it did
-        self._shortage: str | None = None  # what the accept loop is waiting out
+        self._shortage: str | None = None  # what is short now (descriptors, threads)
         self._short_since = 0.0
+        self._selector: selectors.BaseSelector | None = None  # made by start()
+        self._wake: tuple[socket.socket, ...] = ()  # close() writes a byte to end the select
+        self._reading: dict[socket.socket, _Reading] = {}  # requests not read whole yet
 
     def start(self) -> None:
         """Listen on :attr:`path`, in a folder that must be the service user's
@@ -119,7 +135,8 @@ class ControlServer:
         try:
             dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         except OSError as exc:
-            raise ControlError(f"refusing to serve from {folder}: {exc.strerror}; allowed: "
+            why = "it is a symbolic link" if folder.is_symlink() else exc.strerror
+            raise ControlError(f"refusing to serve from {folder}: {why}; allowed: "
                                f"{_FOLDER_ALLOWED}") from None
         try:
             _check_folder(folder, os.fstat(dir_fd))
@@ -148,6 +165,8 @@ class ControlServer:
             os.close(dir_fd)
         sock.listen(16)
         self._sock = sock
+        self._selector = selectors.DefaultSelector()
+        self._wake = socket.socketpair()
         self._thread = threading.Thread(target=self._accept, name="control", daemon=True)
         self._thread.start()
 
@@ -155,54 +174,94 @@ class ControlServer:
         """Whether connections are still accepted (or a shortage is being waited out)."""
         return self._thread is not None and self._thread.is_alive()
 
+    # One thread accepts and reads every request (non-blocking, each with its
+    # deadline), so a caller that connects and waits, or sends a byte now and
+    # then, costs a descriptor and no thread. A thread of its own answers each
+    # whole request: the answer waits for the service loop.
+
     def _accept(self) -> None:
-        sock = self._sock  # close() clears the attribute; the socket itself says it is closed
-        wait = BACKOFF[0]
+        try:
+            self._select()
+        except Exception as exc:  # noqa: BLE001 - said, and the watchdog hears of it
+            if not self._closing:
+                self.failure = f"{type(exc).__name__}: {exc}"
+                log.exception("control socket: stopped accepting connections")
+        finally:
+            for conn in list(self._reading):
+                conn.close()
+            self._reading.clear()
+            self._selector.close()
+            for end in self._wake:
+                end.close()
+
+    def _select(self) -> None:
+        listening = self._sock  # close() clears the attribute; the socket says it is closed
+        listening.setblocking(False)
+        self._selector.register(listening, selectors.EVENT_READ)
+        self._selector.register(self._wake[0], selectors.EVENT_READ)
+        wait, resume_at = BACKOFF[0], None
         while not self._closing:
-            try:
-                conn, _ = sock.accept()
-            except OSError as exc:
-                if self._closing:
+            deadlines = [r.deadline for r in self._reading.values()]
+            if resume_at is not None:
+                deadlines.append(resume_at)
+            timeout = max(min(deadlines) - time.monotonic(), 0) if deadlines else None
+            for key, _ in self._selector.select(timeout):
+                if key.fileobj is self._wake[0]:
                     return
-                if exc.errno in PASSING:
+                if key.fileobj is not listening:
+                    self._read(key.fileobj)
                     continue
-                if exc.errno not in SHORTAGES:
-                    self.failure = f"accept: {exc}"
-                    log.error("control socket: stopped accepting connections: %s", exc)
-                    return
-                wait = self._short(f"out of {_SHORT_OF.get(exc.errno, 'resources')} "
-                                   f"({os.strerror(exc.errno)})", wait)
-                continue
-            if self._admit(conn):
-                wait = self._recovered()
-            else:
-                wait = self._short("cannot start a thread for a connection", wait)
+                try:
+                    conn, _ = listening.accept()
+                except BlockingIOError:
+                    continue
+                except OSError as exc:
+                    if self._closing:
+                        return
+                    if exc.errno in PASSING:
+                        continue
+                    if exc.errno not in SHORTAGES:
+                        raise
+                    # Stop accepting for a while; the requests being read go on.
+                    self._short(f"out of {_SHORT_OF[exc.errno]} ({os.strerror(exc.errno)})")
+                    self._selector.unregister(listening)
+                    resume_at, wait = time.monotonic() + wait, min(wait * 2, BACKOFF[1])
+                    continue
+                if self._shortage and self._shortage.startswith("out of"):
+                    self._recovered()
+                wait = BACKOFF[0]
+                self._admit(conn)
+            now = time.monotonic()
+            if resume_at is not None and now >= resume_at:
+                resume_at = None
+                self._selector.register(listening, selectors.EVENT_READ)
+            for conn, reading in list(self._reading.items()):
+                if now >= reading.deadline:
+                    self._stop_reading(conn)
+                    self._respond(conn, reading, f"no whole request within "
+                                                 f"{REQUEST_SECONDS:g} s; allowed: one JSON "
+                                                 "line, sent at once")
 
-    def _short(self, what: str, wait: float) -> float:
-        """Wait out a shortage, saying so once; returns the next wait."""
+    def _short(self, what: str) -> None:
+        """Say once that *what* is short, until it is not."""
         if self._shortage is None:
-            self._shortage = what
-            self._short_since = time.monotonic()
-            log.error("control socket: %s; waiting for some to be freed, then carrying on",
-                      what)
-        time.sleep(wait)
-        return min(wait * 2, BACKOFF[1])
+            self._shortage, self._short_since = what, time.monotonic()
+            log.error("control socket: %s; refusing or waiting until some are freed, then "
+                      "carrying on", what)
 
-    def _recovered(self) -> float:
-        if self._shortage is not None:
-            log.warning("control socket: accepting connections again (%s for %.1f s)",
-                        self._shortage, time.monotonic() - self._short_since)
-            self._shortage = None
-        return BACKOFF[0]
+    def _recovered(self) -> None:
+        log.warning("control socket: serving again (%s for %.1f s)", self._shortage,
+                    time.monotonic() - self._short_since)
+        self._shortage = None
 
-    def _admit(self, conn: socket.socket) -> bool:
-        """Serve *conn* on a thread of its own, or refuse it at once when too many
-        are served; False when no thread could be started for it."""
+    def _admit(self, conn: socket.socket) -> None:
+        """Start reading *conn*'s request, or refuse it at once when too many
+        are being served."""
         try:
             pid, uid, gid = peer_credentials(conn)
         except OSError:
             conn.close()  # gone already
-            return True
+            return
         with self._lock:
             mine, everyone = self._serving.get(uid, 0), sum(self._serving.values())
             full = everyone >= self.max_clients or mine >= self.max_per_user
@@ -213,16 +272,45 @@ class ControlServer:
                                     f"({mine} of them yours); allowed: {self.max_clients} at "
                                     f"once, {self.max_per_user} from one user. Try again in "
                                     "a moment")
-            return True
+            return
+        conn.setblocking(False)
+        self._reading[conn] = _Reading(pid, uid, gid, time.monotonic() + REQUEST_SECONDS)
+        self._selector.register(conn, selectors.EVENT_READ)
+
+    def _read(self, conn: socket.socket) -> None:
+        reading = self._reading[conn]
         try:
-            threading.Thread(target=self._serve, args=(conn, pid, uid, gid),
+            chunk = conn.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        reading.data += chunk
+        if len(reading.data) > MAX_REQUEST:
+            self._stop_reading(conn)
+            self._respond(conn, reading, f"the request is longer than {MAX_REQUEST} bytes; "
+                                         f"allowed: at most {MAX_REQUEST}")
+        elif not chunk or reading.data.endswith(b"\n"):
+            self._stop_reading(conn)
+            self._respond(conn, reading)
+
+    def _stop_reading(self, conn: socket.socket) -> None:
+        self._selector.unregister(conn)
+        del self._reading[conn]
+
+    def _respond(self, conn: socket.socket, reading: _Reading, problem: str | None = None):
+        """Answer on a thread of its own; when none can be started, refuse."""
+        try:
+            threading.Thread(target=self._serve, args=(conn, reading, problem),
                              name="control-client", daemon=True).start()
         except RuntimeError:  # can't start new thread: tasks or memory run out
-            self._release(uid)
-            self._refuse(conn, uid, "the service cannot start a thread for this request now; "
-                                    "try again in a moment")
-            return False
-        return True
+            self._short("cannot start a thread to answer a request")
+            self._release(reading.uid)
+            self._refuse(conn, reading.uid, "the service cannot start a thread for this "
+                                            "request now; try again in a moment")
+            return
+        if self._shortage and self._shortage.startswith("cannot start"):
+            self._recovered()
 
     def _refuse(self, conn: socket.socket, uid: int, why: str) -> None:
         """Answer *conn* with *why* without waiting for it, and count it."""
@@ -245,29 +333,20 @@ class ControlServer:
         the service's own user, and members of the socket file's group."""
         return uid in (0, os.geteuid()) or self.group in groups
 
-    def _serve(self, conn: socket.socket, pid: int, uid: int, gid: int) -> None:
+    def _serve(self, conn: socket.socket, reading: _Reading, problem: str | None) -> None:
         try:
             with conn:
-                reply = self._answer(conn, pid, uid, gid)
+                reply = self._answer(conn, reading, problem)
                 conn.settimeout(REPLY_SECONDS)  # for the whole reply: a caller must take it
                 try:
                     conn.sendall(json.dumps(reply).encode() + b"\n")
                 except OSError:
                     pass  # the client went away, or would not read
         finally:
-            self._release(uid)
+            self._release(reading.uid)
 
-    def _answer(self, conn: socket.socket, pid: int, uid: int, gid: int) -> dict:
-        deadline = time.monotonic() + REQUEST_SECONDS
-        try:
-            line, problem = _read_line(conn, MAX_REQUEST, deadline), None
-        except TimeoutError:  # read first, even to refuse: the caller is still sending
-            line, problem = b"", (f"no whole request within {REQUEST_SECONDS:g} s; allowed: "
-                                  "one JSON line, sent at once")
-        except ValueError as exc:
-            line, problem = b"", f"the request is {exc}; allowed: at most {MAX_REQUEST} bytes"
-        except OSError:
-            line, problem = b"", None
+    def _answer(self, conn: socket.socket, reading: _Reading, problem: str | None) -> dict:
+        pid, uid, gid = reading.pid, reading.uid, reading.gid
         if not self.allows(uid, {gid} | peer_groups(conn, uid, gid)):
             user = _user_name(uid)
             log.warning("control socket: refused %s (uid %d, pid %d): not in group %s",
@@ -276,7 +355,7 @@ class ControlServer:
                     "error": denied_message(self.path, self.group, user)}
         if problem:
             return {"ok": False, "error": f"bad request: {problem}"}
-        return self._reply(line)
+        return self._reply(bytes(reading.data))
 
     def _reply(self, line: bytes) -> dict:
         if nesting(line) > MAX_DEPTH:
@@ -299,12 +378,12 @@ class ControlServer:
         if self._sock is not None:
             self._closing = True
             try:
-                self._sock.shutdown(socket.SHUT_RDWR)
+                self._wake[1].send(b"\0")
             except OSError:
-                pass
+                pass  # the loop has ended already
+            self._thread.join(timeout=2)
             self._sock.close()
             self._sock = None
-            self._thread.join(timeout=2)
             self.refusals.flush()
             try:
                 self.path.unlink()
