@@ -22,6 +22,7 @@ makes the accept loop wait and try again, saying so once, never end.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import grp
 import json
@@ -190,9 +191,9 @@ class ControlServer:
             for conn in list(self._reading):
                 conn.close()
             self._reading.clear()
-            self._selector.close()
-            for end in self._wake:
-                end.close()
+            for closing in (self._selector, *self._wake):
+                with contextlib.suppress(OSError):
+                    closing.close()
 
     def _select(self) -> None:
         listening = self._sock  # close() clears the attribute; the socket says it is closed
