@@ -6,12 +6,30 @@ from __future__ import annotations
 
 import os
 import resource
+import select
 import signal
 import socket
 import time
 from pathlib import Path
 
 NOBODY = 65534
+
+
+def connect(path: str, within: float) -> socket.socket | None:
+    """A connection to *path*, waiting up to *within* seconds while the
+    listening socket's backlog is full (a Unix socket says EAGAIN at once)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        conn = socket.socket(socket.AF_UNIX)
+        conn.setblocking(False)
+        try:
+            conn.connect(path)
+        except BlockingIOError:
+            conn.close()
+            time.sleep(0.005)
+            continue
+        return conn
+    return None
 
 
 class Crowd:
@@ -37,8 +55,9 @@ class Crowd:
                 os.setuid(uid)
                 conns = []
                 for _ in range(count):
-                    conn = socket.socket(socket.AF_UNIX)
-                    conn.connect("control.sock")
+                    conn = connect("control.sock", within=2)
+                    if conn is None:  # nobody accepts any more: the socket is dead
+                        break
                     conns.append(conn)
                 answered, deadline = set(), time.monotonic() + within
                 while time.monotonic() < deadline:
@@ -68,6 +87,8 @@ class Crowd:
     def result(self, timeout: float = 60) -> tuple[int, int]:
         """(connections made, connections the service answered or closed)."""
         with os.fdopen(self.read_end) as pipe:
+            if not select.select([pipe], [], [], timeout)[0]:
+                return -1, -1  # still connecting: the service stopped accepting
             made, answered = pipe.readline().split()
         return int(made), int(answered)
 
