@@ -238,11 +238,11 @@ def test_one_member_cannot_crowd_out_root_or_the_others(open_folder, caplog):
     assert made == 40 and answered == 40  # 32 refused at once, 8 cut off after 2 s
     assert srv.refusals.total == 32
     refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
-    assert refused[0] == ("control socket: refused 1 connection(s): too many at once; 1 from "
+    assert refused[0] == ("control socket: refused 1 connection: too many at once; 1 from "
                           "nobody (uid 65534); 1 refused since the start")
     assert len(refused) == 1  # the other 31 wait for the next line, a minute on
     srv.close()
-    assert "refused 31 connection(s) in the last" in caplog.text  # said at the end
+    assert "refused 31 connections in the last" in caplog.text  # said at the end
 
 
 def test_a_busy_refusal_reaches_the_caller_with_what_is_allowed(tmp_path):
@@ -269,7 +269,7 @@ def test_refusals_are_logged_at_most_once_a_minute(caplog):
         refusals.add(1000 if second % 3 else 0)
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 3  # at 0 s, 60 s, 120 s
-    assert lines[1].startswith("control socket: refused 60 connection(s) in the last 60 s: "
+    assert lines[1].startswith("control socket: refused 60 connections in the last 60 s: "
                                "too many at once; 40 from ")
     refusals.flush()
     assert caplog.records[-1].getMessage().endswith("150 refused since the start")

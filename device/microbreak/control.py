@@ -457,11 +457,15 @@ class RefusalLog:
         now = self._clock()
         uid, most = max(self._by_user.items(), key=lambda item: item[1])
         span = f" in the last {now - self._since:.0f} s" if self.pending > 1 else ""
-        log.warning("control socket: refused %d connection(s)%s: too many at once; "
-                    "%d from %s (uid %d); %d refused since the start",
-                    self.pending, span, most, _user_name(uid), uid, self.total)
+        log.warning("control socket: refused %s%s: too many at once; %s from %s (uid %d); "
+                    "%s refused since the start", _count(self.pending, "connection"), span,
+                    f"{most:,}", _user_name(uid), uid, f"{self.total:,}")
         self.pending, self._by_user = 0, {}
         self._since, self._next = now, now + self._every
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n:,} {thing}" + ("" if n == 1 else "s")
 
 
 def nesting(line: bytes) -> int:

@@ -500,6 +500,5 @@ def _check_regular(st: os.stat_result) -> None:
 
 def _check_size(size: int) -> None:
     if size > MAX_FILE_BYTES:
-        raise SettingsError([f"is larger than {MAX_FILE_BYTES // 1024} KiB ({size:,} bytes"
-                             f"{' or more' if size == MAX_FILE_BYTES + 1 else ''}); "
+        raise SettingsError([f"is larger than {MAX_FILE_BYTES // 1024} KiB ({size:,} bytes); "
                              f"{FILE_ALLOWED}"])

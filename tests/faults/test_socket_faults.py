@@ -110,8 +110,10 @@ def test_one_member_opening_connections_past_the_descriptor_limit(device_factory
     assert not lines(device, "out of file descriptors")
     no_traceback(device)
     assert device.stop() == 0
+    said = lines(device, "control socket: refused")  # the rest, said as it stopped
+    assert len(said) == 2
     report(connections=count, descriptor_limit=limit, refused=refused,
-           log_lines=len(said), log=said[0].split(" ", 3)[3], **figures)
+           log=[line.split(" ", 3)[3] for line in said], **figures)
 
 
 def tasks_limit(pid: int, most: int) -> Path | None:
@@ -211,7 +213,7 @@ def test_a_settings_file_that_is_a_fifo_or_dev_zero(device_factory, report, kind
     rejected = lines(device, "settings rejected")
     assert len(rejected) == 1 and what in rejected[0]
     grew = rss_kib(device.pid) - rss_before
-    assert grew < 5 * 1024
+    assert grew < 20 * 1024  # the break's pictures; /dev/zero read whole took 2.1 GB
     device.config.unlink()
     device.config.write_text(good)
     device.call("reload")  # a good file again: taken
