@@ -4,7 +4,9 @@
 
 The suite is tests/faults/: the service killed (SIGKILL) during 500
 scripted breaks, 10,000 settings files fuzzed, a storm of 100 SIGHUPs,
-missing parts, a simulated day. The test run runs it small; this runs it
+missing parts, a simulated day, the control socket crowded (1,100
+connections, 300 with 150 tasks, 300 slow clients), a FIFO and /dev/zero
+as the settings file, a runtime directory another user made. The test run runs it small; this runs it
 at full size (MICROBREAK_FAULTS=full), which takes about ten minutes.
 --quick runs the small sizes.
 """
