@@ -130,6 +130,10 @@ def test_status_reads_like_systemctl_status():
     assert text.splitlines()[0] == "microbreak: paused"
     assert "  paused      until " in text and "  desk        empty" in text
     assert "  today       3 breaks (2 completed, 1 missed) · 5 sets" in text
+    assert "socket" not in text
+    narrow(text)
+    text = cli.format_status(dict(status, refused_connections=1092))
+    assert "  socket      refused 1,092 connections: too many at once (see the log)" in text
     narrow(text)
 
 

@@ -341,7 +341,7 @@ def test_the_socket_folder_must_be_the_service_user_s_alone(tmp_path):
     with pytest.raises(ControlError, match=r"anyone may write to it \(mode 1777\)"):
         ControlServer(shared / SOCKET_NAME, lambda verb, args: None).start()
     (tmp_path / "link").symlink_to(theirs)
-    with pytest.raises(ControlError, match="refusing to serve from .*link: it is a symbolic link; allowed"):
+    with pytest.raises(ControlError, match="from .*link: it is a symbolic link; allowed"):
         ControlServer(tmp_path / "link" / SOCKET_NAME, lambda verb, args: None).start()
 
 

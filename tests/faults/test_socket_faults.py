@@ -123,7 +123,8 @@ def tasks_limit(pid: int, most: int) -> Path | None:
     for parent in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
         if not (parent / "cgroup.procs").exists():
             continue
-        if parent.name == "cgroup" and "pids" not in (parent / "cgroup.subtree_control").read_text():
+        unified = parent.name == "cgroup"
+        if unified and "pids" not in (parent / "cgroup.subtree_control").read_text():
             continue
         group = parent / name
         try:
