@@ -24,9 +24,9 @@ from stranger import needs_root
 
 from microbreak.control import ControlError, call
 
-# A break every minute of a clock 10x faster: one is due 6 s into each run.
+# A break every minute of a clock 20x faster: one is due 3 s into each run.
 SCHEDULE = f"[schedule]\ninterval_minutes = 1\n[hours]\n{ALWAYS}"
-SPEED = 10
+SPEED = 20
 
 
 class Watch(threading.Thread):
@@ -34,7 +34,7 @@ class Watch(threading.Thread):
     fault lasts (and until a second after the next break is due); notes every
     slow or failed answer, and when the break came."""
 
-    def __init__(self, device: Device, seconds: float = 8):
+    def __init__(self, device: Device, seconds: float = 5):
         super().__init__(daemon=True)
         self.device = device
         status = device.call("status")
