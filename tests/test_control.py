@@ -315,11 +315,14 @@ def test_the_accept_loop_waits_out_running_out_of_descriptors_and_carries_on(tmp
     assert child.wait(10) == 0
     log = child.stderr.read().splitlines()
     short = [line for line in log if "out of file descriptors" in line]
-    assert len(short) == 2, log  # once when it began, once when it ended
-    assert short[0].startswith("ERROR control socket: out of file descriptors (Too many open "
-                               "files); refusing or waiting until some are freed")
-    assert short[1].startswith("WARNING control socket: serving again (out of file "
-                               "descriptors")
+    # once when it began, once when it ended; the backlog let in after the crowd
+    # left may run it short once more, never once per failed accept
+    assert 2 <= len(short) <= 6 and len(short) % 2 == 0, log
+    for began, ended in zip(short[::2], short[1::2]):
+        assert began.startswith("ERROR control socket: out of file descriptors (Too many "
+                                "open files); refusing or waiting until some are freed")
+        assert ended.startswith("WARNING control socket: serving again (out of file "
+                                "descriptors")
     assert "Traceback" not in "\n".join(log)
 
 

@@ -200,12 +200,11 @@ def locked(path: Path):
         os.close(folder)  # releases the lock
 
 
-def remove_stale(path: Path) -> list[str]:
+def remove_stale(path: Path) -> None:
     """Remove the temporary files a change of *path* killed before its rename
     left beside it (``.config.toml.*.new``); call with the folder
     :func:`locked`, so none of them is another change's in progress. Only
-    this user's regular files go; returns their names."""
-    removed = []
+    this user's regular files go."""
     with os.scandir(path.parent) as entries:
         for entry in entries:
             if (entry.name.startswith(f".{path.name}.") and entry.name.endswith(".new")
@@ -213,8 +212,6 @@ def remove_stale(path: Path) -> list[str]:
                     and entry.stat(follow_symlinks=False).st_uid == os.geteuid()):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
-                removed.append(entry.name)
-    return removed
 
 
 def foreign_link(path: Path) -> Path | None:

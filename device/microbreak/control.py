@@ -16,8 +16,9 @@ No caller can use it up for the others, as systemd's ``MaxConnections=`` and
 them from one user; one more is answered at once with a refusal (counted, and
 logged at most once a minute). A request must arrive whole within
 :data:`REQUEST_SECONDS` of connecting, at most :data:`MAX_REQUEST` bytes and
-:data:`MAX_DEPTH` levels deep. Running out of file descriptors or threads
-makes the accept loop wait and try again, saying so once, never end.
+:data:`MAX_DEPTH` levels deep. Out of file descriptors, the accept loop stops
+accepting for a moment; a request no thread can be started for is refused;
+either is said once, and the loop carries on.
 """
 
 from __future__ import annotations
@@ -150,7 +151,8 @@ class ControlServer:
             if found is not None:
                 if not stat.S_ISSOCK(found.st_mode):
                     raise ControlError(f"refusing to serve: {self.path} is there and is not "
-                                       "a socket; remove it")
+                                       "a socket; allowed: nothing there, or the socket of a "
+                                       "microbreak that stopped")
                 if _answers(here):
                     raise ControlError(f"another microbreak is already running (it answers "
                                        f"on {self.path}); stop it first")
