@@ -352,3 +352,32 @@ def test_the_socket_is_born_0660_and_nothing_is_changed_through_a_path(server):
     srv, _ = server
     info = os.lstat(srv.path)
     assert stat.S_ISSOCK(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o660
+
+
+def test_a_full_queue_is_waited_for_then_said_in_a_line_not_a_traceback(tmp_path):
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(tmp_path / SOCKET_NAME))
+    listening.listen(0)  # a service that stopped accepting: its queue fills at once
+    queued = []
+    try:
+        for _ in range(3):
+            conn = socket.socket(socket.AF_UNIX)
+            conn.setblocking(False)
+            try:
+                conn.connect(str(tmp_path / SOCKET_NAME))
+            except BlockingIOError:
+                conn.close()
+                break
+            queued.append(conn)
+        started = time.monotonic()
+        with pytest.raises(ControlError) as refused:
+            call("status", runtime=tmp_path, timeout=0.5)
+        assert 0.5 <= time.monotonic() - started < 1.5
+        assert str(refused.value) == (
+            f"microbreak on {tmp_path / SOCKET_NAME} is taking no connections: its queue "
+            "stayed full for 0.5 s; try again in a moment, and see its log ('journalctl -u "
+            "microbreak')")
+    finally:
+        for conn in queued:
+            conn.close()
+        listening.close()

@@ -570,21 +570,42 @@ def _answers(path: Path) -> bool:
     return True
 
 
-def call(verb: str, args: dict | None = None, *, runtime: str | Path | None = None,
-         timeout: float = 30) -> object:
-    """Send one request to the running service and return its result."""
-    path = runtime_dir(runtime) / SOCKET_NAME
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+def _connect(path: Path, timeout: float) -> socket.socket:
+    """A connection to the socket at *path*, waiting up to *timeout* seconds
+    while its queue is full (a Unix socket says so at once, EAGAIN)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         conn.settimeout(timeout)
         try:
             conn.connect(str(path))
+            return conn
+        except BlockingIOError:
+            conn.close()
+            if time.monotonic() >= deadline:
+                raise ControlError(f"microbreak on {path} is taking no connections: its queue "
+                                   f"stayed full for {timeout:g} s; try again in a moment, and "
+                                   "see its log ('journalctl -u microbreak')") from None
+            time.sleep(0.01)
         except (FileNotFoundError, ConnectionRefusedError):
+            conn.close()
             raise NotRunning(
                 f"microbreak is not running (nothing answers on {path}). Start it with "
                 "'sudo systemctl start microbreak', or run 'microbreak simulate'; if it runs "
                 "elsewhere, give its --runtime-dir.") from None
         except PermissionError:
+            conn.close()
             raise AccessDenied(denied_message(path, _socket_group(path))) from None
+        except BaseException:
+            conn.close()
+            raise
+
+
+def call(verb: str, args: dict | None = None, *, runtime: str | Path | None = None,
+         timeout: float = 30) -> object:
+    """Send one request to the running service and return its result."""
+    path = runtime_dir(runtime) / SOCKET_NAME
+    with _connect(path, timeout) as conn:
         try:
             try:
                 conn.sendall(json.dumps({"verb": verb, "args": args or {}}).encode() + b"\n")
