@@ -4,9 +4,12 @@
 
 The suite is tests/faults/: the service killed (SIGKILL) during 500
 scripted breaks, 10,000 settings files fuzzed, a storm of 100 SIGHUPs,
-missing parts, a simulated day, and the history's storage failing (a full
+missing parts, a simulated day, the history's storage failing (a full
 tmpfs, a read-only state directory, a damaged, empty, locked or deleted
-history; the tmpfs needs root). The test run runs it small; this runs it
+history; the tmpfs needs root), the control socket crowded (1,100
+connections, 300 with 150 tasks, 300 slow clients), a FIFO and /dev/zero
+as the settings file, a runtime directory another user made. The test run
+runs it small; this runs it
 at full size (MICROBREAK_FAULTS=full), which takes about ten minutes.
 --quick runs the small sizes.
 """

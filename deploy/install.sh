@@ -84,9 +84,19 @@ if $purge && ! $uninstall; then
 fi
 if [ -n "$root" ]; then
     [ -d "$root" ] || fail "--root $root: no such directory"
-    root=$(cd "$root" && pwd)
+    root=$(cd "$root" && pwd -P)
     [ "$root" != / ] || root=""
 fi
+# Every system path written or removed under --root must stay in the tree: a
+# TREE/etc that is a link to /etc would have us change the machine itself.
+for path in "$(dirname "$UNIT")" "$CONFIG_DIR" "$PREFIX" "$(dirname "$COMMAND")" "$STATE_DIR"; do
+    [ -n "$root" ] || break
+    real=$(realpath -m -- "$root$path")
+    case "$real/" in
+        "$root"/*) ;;
+        *) fail "--root $root: $path leads out of the tree (to $real) through a symbolic link; allowed: a tree whose system folders are real folders, or links within it" ;;
+    esac
+done
 if [ -n "$wheels" ]; then
     [ -d "$wheels" ] || fail "--wheels $wheels: no such directory"
     wheels=$(cd "$wheels" && pwd)

@@ -130,6 +130,10 @@ def test_status_reads_like_systemctl_status():
     assert text.splitlines()[0] == "microbreak: paused"
     assert "  paused      until " in text and "  desk        empty" in text
     assert "  today       3 breaks (2 completed, 1 missed) · 5 sets" in text
+    assert "socket" not in text
+    narrow(text)
+    text = cli.format_status(dict(status, refused_connections=1092))
+    assert "  socket      refused 1,092 connections: too many at once (see the log)" in text
     narrow(text)
 
 
@@ -225,6 +229,62 @@ def test_config_set_as_someone_who_may_not_write_says_sudo(capsys, config, monke
     monkeypatch.setattr("microbreak.configfile.tempfile.mkstemp", refuse)
     code, _, err = run(capsys, "config", "set", "led.pin", "22")
     assert code == 1 and "permission denied; run this with sudo" in err
+
+
+def test_config_set_removes_what_a_killed_change_left(capsys, config):
+    # What `config set` leaves when it is killed between writing its temporary
+    # file and the rename: the next change, holding the folder's lock, removes it.
+    left = config.parent / ".config.toml.k1ll3d.new"
+    left.write_text("half a file")
+    someone_elses = config.parent / ".other.toml.x.new"
+    someone_elses.write_text("not ours")
+    code, _, _ = run(capsys, "config", "set", "led.pin", "22")
+    assert code == 0
+    assert not left.exists() and someone_elses.exists()
+    assert not list(config.parent.glob(".config.toml.*.new"))
+
+
+@pytest.mark.parametrize("command", [("set", "led.pin", "22"), ("edit",)])
+def test_config_set_and_edit_do_not_follow_a_link_into_another_folder(capsys, tmp_path,
+                                                                     command):
+    private = tmp_path / "root-only"
+    private.mkdir(mode=0o700)
+    link = tmp_path / "settings" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(private / "config.toml")
+    code, _, err = run(capsys, "config", *command, "--config", str(link))
+    assert code == 1
+    assert (f"{link} is a symbolic link to {private / 'config.toml'}, in another folder: "
+            "not followed") in err
+    assert f"--config {private / 'config.toml'}" in err
+    assert list(private.iterdir()) == []  # nothing created there
+    # a link within its own folder is an ordinary way to keep versions: followed
+    (link.parent / "v2.toml").write_text("")
+    link.unlink()
+    link.symlink_to("v2.toml")
+    if command == ("set", "led.pin", "22"):
+        assert run(capsys, "config", *command, "--config", str(link))[0] == 0
+        assert "pin = 22" in (link.parent / "v2.toml").read_text() and link.is_symlink()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder", "large"])
+def test_config_check_refuses_what_is_not_a_settings_file_at_once(capsys, tmp_path, kind):
+    path = tmp_path / "config.toml"
+    if kind == "fifo":
+        os.mkfifo(path)  # nobody writes: reading it would wait for ever
+    elif kind == "device":
+        path.symlink_to("/dev/zero")  # reading it would never end
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.write_text("#" * (64 * 1024 + 1))
+    code, out, err = run(capsys, "config", "check", str(path))
+    what = {"fifo": "is a FIFO", "device": "is a character device", "folder": "is a folder",
+            "large": "is larger than 64 KiB (65,537 bytes)"}[kind]
+    assert code == 1 and out == ""
+    assert err.splitlines() == [f"microbreak: {path}: {what}"
+                                + (", not a regular file" if kind != "large" else "")
+                                + "; allowed: a regular file of at most 64 KiB"]
 
 
 # -- config edit, with a scripted editor -----------------------------------------

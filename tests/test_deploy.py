@@ -251,6 +251,29 @@ def test_root_must_exist(tmp_path):
     assert "no such directory" in run.stderr
 
 
+@pytest.mark.parametrize("link", ["etc", "etc/systemd", "opt", "usr/local/bin", "var/lib"])
+def test_root_refuses_a_tree_whose_system_folders_lead_out_of_it(tmp_path, link):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    tree = tmp_path / "tree"
+    (tree / link).parent.mkdir(parents=True, exist_ok=True)
+    (tree / link).symlink_to(outside)
+    run = install(tree, "--no-venv", expect=1)
+    assert "leads out of the tree" in run.stderr and f"(to {outside}" in run.stderr
+    assert "allowed: a tree whose system folders are real folders" in run.stderr
+    assert list(outside.iterdir()) == []
+    run = install(tree, "--uninstall", expect=1)
+    assert "leads out of the tree" in run.stderr
+
+
+def test_root_follows_a_link_that_stays_in_the_tree(tmp_path):
+    tree = tmp_path / "tree"
+    (tree / "real-etc").mkdir(parents=True)
+    (tree / "etc").symlink_to("real-etc")
+    install(tree, "--no-venv")
+    assert (tree / "real-etc" / "systemd" / "system" / "microbreak.service").exists()
+
+
 @pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
 def test_install_script_is_shellcheck_clean():
     run = subprocess.run(["shellcheck", str(INSTALL)], capture_output=True, text=True)

@@ -13,6 +13,7 @@ import pytest
 from microbreak import clock as clocks
 from microbreak.clock import FakeClock, Now
 from microbreak.cli import format_status
+from microbreak.control import ControlError
 from microbreak.gestures import Gesture, HoldThresholds
 from microbreak.history import DayCounts
 from microbreak.presenter import present
@@ -173,6 +174,17 @@ def test_pause_until_is_a_local_time_after_a_daylight_saving_change(desk, london
     d.run_until(datetime(2026, 3, 30, 11, 0, tzinfo=LONDON), answer=True)
     d.service._act(lambda now: d.schedule.pause(now, until=time_of_day(14, 0)))
     assert d.service.status()["paused_until"] == "2026-03-30T14:00:00+01:00"
+
+
+def test_pause_until_a_time_with_an_offset_is_refused_not_read_as_local(desk, london):
+    d = desk(clock=LocalClock(wall=datetime(2026, 3, 30, 11, 0, tzinfo=LONDON)))
+    reply = Future()
+    d.service._answer(Request("pause", {"until": "12:00+05:00"}, reply))
+    with pytest.raises(ControlError) as refused:
+        reply.result(0)
+    assert str(refused.value) == ("pause until '12:00+05:00': a time with an offset is not "
+                                  "allowed; allowed: a time HH:MM in the device's time zone")
+    assert d.schedule.state is not State.PAUSED
 
 
 # -- 2. a desk already empty at the start -----------------------------------------

@@ -501,6 +501,9 @@ def format_status(status: dict) -> str:
     if history and not history["ok"]:
         line("history", f"NOT WRITTEN, {plural(history['pending'], 'record')} kept in memory: "
                         f"{history['detail']}")
+    if status.get("refused_connections"):
+        line("socket", f"refused {status['refused_connections']:,} connections: too many at "
+                       "once (see the log)")
     if status.get("wall_clock_trusted") is False:
         line("clock", "not yet set: breaks follow the interval only")
     today = status["today"]
@@ -636,6 +639,7 @@ def cmd_config_set(args) -> int:
     path = config_path(args.config)
     key = configfile.check_key(args.key)
     value = configfile.parse_value(key, args.value)
+    _not_a_foreign_link(path)
     with _changing(path):
         old_text = configfile.read_text(path)
         try:
@@ -665,6 +669,17 @@ def key_in_file(text: str, key: str) -> bool:
     import tomllib
     section, name = key.split(".")
     return name in tomllib.loads(text).get(section, {})
+
+
+def _not_a_foreign_link(path: Path) -> None:
+    """Refuse to change the settings through a link into another folder: as
+    root that could write anywhere the link's maker chose."""
+    from .configfile import foreign_link
+    target = foreign_link(path)
+    if target is not None:
+        raise Refused(f"{path} is a symbolic link to {target}, in another folder: not "
+                      f"followed; allowed: change that file by name (--config {target}), "
+                      "or put a file in place of the link")
 
 
 @contextlib.contextmanager
@@ -720,6 +735,7 @@ def _same_file(a: str | Path, b: str | Path) -> bool:
 def cmd_config_edit(args) -> int:
     from . import configfile
     path = config_path(args.config)
+    _not_a_foreign_link(path)
     original = configfile.read_text(path)
     offered = original if original is not None else configfile.template()
     editor = _editor()

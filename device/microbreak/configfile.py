@@ -36,7 +36,7 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
-from .settings import Settings, SettingsError, parse_settings
+from .settings import Settings, SettingsError, parse_settings, read_file
 
 DEFAULTS = {key: default for key, _, default, _ in Settings().items()}
 
@@ -180,13 +180,12 @@ def without_problems(text: str) -> str:
 
 
 def read_text(path: Path) -> str | None:
-    """The file's text, or None when there is no file."""
+    """The file's text, or None when there is no file; refused as the service
+    refuses it when it is not a regular file of a settings file's size."""
     try:
-        return path.read_text(encoding="utf-8")
+        return read_file(path)
     except FileNotFoundError:
         return None
-    except UnicodeDecodeError as exc:
-        raise SettingsError([f"is not UTF-8 text: {exc}"], str(path)) from None
 
 
 @contextlib.contextmanager
@@ -201,6 +200,29 @@ def locked(path: Path):
         os.close(folder)  # releases the lock
 
 
+def remove_stale(path: Path) -> None:
+    """Remove the temporary files a change of *path* killed before its rename
+    left beside it (``.config.toml.*.new``); call with the folder
+    :func:`locked`, so none of them is another change's in progress. Only
+    this user's regular files go."""
+    with os.scandir(path.parent) as entries:
+        for entry in entries:
+            if (entry.name.startswith(f".{path.name}.") and entry.name.endswith(".new")
+                    and entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_uid == os.geteuid()):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+
+
+def foreign_link(path: Path) -> Path | None:
+    """Where *path* leads when it is a symbolic link out of its own folder
+    (a change there would land in another folder), else None."""
+    if not path.is_symlink():
+        return None
+    target = Path(os.path.realpath(path))
+    return None if target.parent == Path(os.path.realpath(path.parent)) else target
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace *path* with *text* all at once: a temporary file in the same
     folder, flushed to disk, renamed over the old one, the folder flushed too.
@@ -211,6 +233,7 @@ def write_atomically(path: Path, text: str) -> None:
         old = path.stat()
     except FileNotFoundError:
         old = None
+    remove_stale(path)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:

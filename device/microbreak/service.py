@@ -99,6 +99,7 @@ class Service:
         self.notice = False  # the first-start notice is on screen (set when run starts)
         self.notifier = Notifier()
         self._settings_error: str | None = None  # why the last reload was refused
+        self._socket_dead_said = False
 
     # -- the loop ---------------------------------------------------------
 
@@ -130,7 +131,8 @@ class Service:
                     self.apply(self.schedule.advance(now), now)
                 self.refresh(now)
                 self.notifier.status(self.status_line(now))
-                self.notifier.ping_if_due()
+                if self._socket_alive():
+                    self.notifier.ping_if_due()
                 self.history.tend()
                 events = self.inbox.wait(self.timeout(now))
                 if self.frontend is not None:
@@ -152,14 +154,27 @@ class Service:
             due = min(due, presenter.view_changes_at(self.schedule, now))
         waits = [self.clock.real_seconds(due - now.mono), WALL_CHECK_SECONDS]
         real = time.monotonic()
-        for deadline in (self.hardware.light.deadline(), self.notifier.ping_deadline(),
-                         self.history.deadline(),
+        ping = self.notifier.ping_deadline() if self._socket_alive() else None
+        for deadline in (self.hardware.light.deadline(), ping, self.history.deadline(),
                          self._release[0] if self._release else None):
             if deadline is not None:
                 waits.append(deadline - real)
         if self._held_since is not None or (self.frontend and self.frontend.animating()):
             waits.append(FRAME_SECONDS)
         return max(min(waits), 0)
+
+    def _socket_alive(self) -> bool:
+        """Whether the control socket still accepts connections. When it does
+        not, the watchdog is no longer fed, so systemd restarts the service
+        rather than leave it running with nobody able to reach it."""
+        if self.control.alive():
+            return True
+        if not self._socket_dead_said:
+            self._socket_dead_said = True
+            log.error("the control socket has stopped (%s): no longer telling systemd's "
+                      "watchdog all is well, so that it restarts the service",
+                      self.control.failure or "its thread ended")
+        return False
 
     def refresh(self, now: Now) -> None:
         """Bring the LED and the screen up to date with the schedule."""
@@ -377,6 +392,7 @@ class Service:
         result["speaker"] = self._speaker_report()
         result["history"] = self.history.report()
         result["led"] = self.hardware.light.pattern
+        result["refused_connections"] = self.control.refusals.total
         return result
 
     def _screen_report(self) -> dict:
@@ -510,6 +526,9 @@ class Service:
                 at = dt_time.fromisoformat(until)
             except (TypeError, ValueError):
                 raise ControlError(f"pause until {until!r}: allowed: a time HH:MM") from None
+            if at.tzinfo is not None:  # the schedule counts in the device's own zone
+                raise ControlError(f"pause until {until!r}: a time with an offset is not "
+                                   "allowed; allowed: a time HH:MM in the device's time zone")
         seconds = minutes * 60 if minutes is not None else None
         return self._act(lambda now: self.schedule.pause(now, until=at, seconds=seconds))
 

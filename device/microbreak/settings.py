@@ -20,12 +20,15 @@ import difflib
 import json
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 DEFAULT_PATH = Path("/etc/microbreak/config.toml")
+MAX_FILE_BYTES = 64 * 1024  # the commented example with every key is about 6 KiB
+FILE_ALLOWED = f"allowed: a regular file of at most {MAX_FILE_BYTES // 1024} KiB"
 
 
 class SettingsError(ValueError):
@@ -443,13 +446,59 @@ def load_settings(path: str | Path | None = None) -> Settings:
     """
     chosen = config_path(path)
     try:
-        text = chosen.read_text(encoding="utf-8")
+        text = read_file(chosen)
     except FileNotFoundError:
         if chosen == DEFAULT_PATH:
             return Settings()
         raise SettingsError([f"no such settings file (give an existing file, or leave "
                              f"--config and MICROBREAK_CONFIG unset for the defaults)"],
                             str(chosen)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError([f"cannot be read: {exc}"], str(chosen)) from None
     return parse_settings(text, str(chosen))
+
+
+def read_file(path: Path) -> str:
+    """The text of the settings file *path*, read only if it is a regular file
+    of at most :data:`MAX_FILE_BYTES`: a FIFO would block the reader, a device
+    such as ``/dev/zero`` never end. Raises :class:`FileNotFoundError` for no
+    file, :class:`SettingsError` in one line for anything else::
+
+        >>> read_file(Path("/dev/zero"))
+        Traceback (most recent call last):
+          ...
+        microbreak.settings.SettingsError: /dev/zero: is a character device, not a regular file; allowed: a regular file of at most 64 KiB
+    """
+    try:
+        _check_regular(os.stat(path))  # before opening: opening a device may act
+        # O_NONBLOCK: a FIFO swapped in meanwhile opens at once, then fails the check
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as file:
+            _check_regular(os.fstat(fd))
+            data = file.read(MAX_FILE_BYTES + 1)
+        _check_size(len(data))
+        return data.decode("utf-8")
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise SettingsError([f"cannot be read: {exc.strerror or exc}"], str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError([f"is not UTF-8 text: {exc}"], str(path)) from None
+    except SettingsError as exc:
+        raise SettingsError(exc.problems, str(path)) from None
+
+
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket"}
+
+
+def _check_regular(st: os.stat_result) -> None:
+    kind = stat.S_IFMT(st.st_mode)
+    if kind != stat.S_IFREG:
+        raise SettingsError([f"is {_KINDS.get(kind, 'not a file')}, not a regular file; "
+                             f"{FILE_ALLOWED}"])
+    _check_size(st.st_size)
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise SettingsError([f"is larger than {MAX_FILE_BYTES // 1024} KiB ({size:,} bytes); "
+                             f"{FILE_ALLOWED}"])

@@ -4,6 +4,7 @@ process to break."""
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -29,7 +30,8 @@ class Device:
     output kept in a log file that outlives each start."""
 
     def __init__(self, tmp_path: Path, config: str, *, speed: float = 60,
-                 command: tuple[str, ...] | None = None, env: dict | None = None):
+                 command: tuple[str, ...] | None = None, env: dict | None = None,
+                 limits: dict[int, int] | None = None):
         self.tmp = tmp_path
         self.config = tmp_path / "config.toml"
         self.config.write_text(config)
@@ -39,6 +41,7 @@ class Device:
         self.command = command or ("simulate", "--headless", "--speed", str(speed))
         self.env = env if env is not None else dict(os.environ, SDL_VIDEODRIVER="dummy")
         self.env["PYTHONPATH"] = str(DEVICE)
+        self.limits = limits or {}  # resource.RLIMIT_* -> the process's soft and hard limit
         self.process: subprocess.Popen | None = None
 
     def start(self, wait: bool = True) -> None:
@@ -47,9 +50,13 @@ class Device:
                 [sys.executable, "-m", "microbreak", *self.command,
                  "--config", str(self.config), "--state-dir", str(self.state),
                  "--runtime-dir", str(self.runtime)],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                env=self.env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=self._limit)
         if wait:
             self.wait_for(lambda s: True, "the control socket")
+
+    def _limit(self) -> None:
+        for which, value in self.limits.items():
+            resource.setrlimit(which, (value, value))
 
     @property
     def pid(self) -> int:
