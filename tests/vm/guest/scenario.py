@@ -425,10 +425,12 @@ def watchdog() -> None:
             raise Failed("systemd did not log a watchdog timeout")
 
 
-def structured_journal() -> None:
+def structured_journal(short: bool = False) -> None:
     with step("journalctl -u microbreak has the structured events"):
         wanted = ("started", "break_cued", "set_confirmed", "break_completed",
                   "settings_rejected", "settings_reloaded", "stopping")
+        if short:  # no reload, no restart
+            wanted = wanted[:4]
         missing = [kind for kind in wanted if not events(kind)]
         if missing:
             raise Failed(f"no {', '.join(missing)} event(s) in the journal")
@@ -467,10 +469,15 @@ def main() -> int:
         sampler.start()
         state = install(chip)
         started = int(events("started")[-1]["__MONOTONIC_TIMESTAMP"]) / 1e6
-        bad_reload(state["MainPID"])
+        # The short scenario (options.json: "scenario": "short", arm64's
+        # under emulation): install, ready, one break and its sets, history.
+        short = OPTIONS.get("scenario") == "short"
+        if not short:
+            bad_reload(state["MainPID"])
         the_break(chip, sampler, started)
-        watchdog()
-        structured_journal()
+        if not short:
+            watchdog()
+        structured_journal(short)
         sampler.stop()
     except Failed as failure:
         say(f"RESULT: FAIL: {failure}")
