@@ -56,5 +56,5 @@ def test_installed_service_under_systemd_in_a_vm(capsys):
 @pytest.mark.skipif(why_not() is not None, reason=why_not() or "")
 def test_installed_service_under_systemd_in_an_arm64_vm(capsys):
     """The same on arm64 (qemu-system-aarch64): the aarch64 wheels, lgpio and
-    gpio-sim built in the arm64 image; the short scenario (vmtest.py --help)."""
+    gpio-sim built in the arm64 image, the same scenario."""
     run_vmtest(capsys, "--arch", "arm64")

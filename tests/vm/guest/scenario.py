@@ -469,8 +469,8 @@ def main() -> int:
         sampler.start()
         state = install(chip)
         started = int(events("started")[-1]["__MONOTONIC_TIMESTAMP"]) / 1e6
-        # The short scenario (options.json: "scenario": "short", arm64's
-        # under emulation): install, ready, one break and its sets, history.
+        # The short scenario (options.json: "scenario": "short", vmtest.py
+        # --scenario short): install, ready, one break and its sets, history.
         short = OPTIONS.get("scenario") == "short"
         if not short:
             bad_reload(state["MainPID"])
