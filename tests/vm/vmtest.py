@@ -302,7 +302,7 @@ def arm64_image(abi: str, version: str, lgpio: Path) -> Path:
     for old in CACHE.glob("arm64-image-*"):  # an arm64 image of older inputs
         shutil.rmtree(old, ignore_errors=True)
     say(f"building the image {out.name} (debootstrap and builds under qemu-user: "
-        "about 16 minutes)")
+        "11 to 16 minutes)")
     with tempfile.TemporaryDirectory(dir=CACHE) as work, Binfmt():
         sources = gpio_sim_sources(Path(work), version)
         subprocess.run(["sh", HERE / "build-image.sh", out, kver, sources, lgpio], check=True)
