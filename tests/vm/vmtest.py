@@ -269,7 +269,8 @@ class Binfmt:
     def __enter__(self):
         self.mounted = self.registered = False
         if not (BINFMT / "register").exists():
-            if subprocess.run(["mount", "-t", "binfmt_misc", "binfmt_misc", BINFMT]).returncode:
+            mount = ["mount", "-t", "binfmt_misc", "binfmt_misc", BINFMT]
+            if subprocess.run(mount, check=False).returncode:
                 raise CannotRun(f"cannot mount binfmt_misc on {BINFMT}: the arm64 image's "
                                 "chroot runs its programs through qemu-user-static")
             self.mounted = True
@@ -285,7 +286,7 @@ class Binfmt:
         if self.registered:
             (BINFMT / self.name).write_text("-1")
         if self.mounted:
-            subprocess.run(["umount", BINFMT])
+            subprocess.run(["umount", BINFMT], check=False)
 
 
 def arm64_image(abi: str, version: str, lgpio: Path) -> Path:
@@ -392,8 +393,8 @@ def qemu_arm64(image_dir: Path, disk: Path, console: Path, report: Path) -> list
         "-kernel", image_dir / "vmlinuz", "-initrd", image_dir / "initrd.img",
         # virt's own GPIO controller (a PL061, for its power button) would be
         # gpiochip0 ahead of gpio-sim: kept out, built in or a module.
-        "-append", "root=/dev/vda rw console=ttyAMA0 panic=-1 mitigations=off "
-                   "initcall_blacklist=pl061_gpio_driver_init module_blacklist=gpio_pl061",
+        "-append", ("root=/dev/vda rw console=ttyAMA0 panic=-1 mitigations=off "
+                    "initcall_blacklist=pl061_gpio_driver_init module_blacklist=gpio_pl061"),
         "-drive", f"file={image_dir / 'root.img'},format=raw,if=virtio,snapshot=on",
         "-drive", f"file={disk},format=raw,if=virtio,readonly=on",
         "-device", "virtio-rng-pci", "-nic", "none",
