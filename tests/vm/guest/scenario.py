@@ -364,6 +364,17 @@ def bad_reload(main_pid: str) -> None:
             raise Failed("the status still reports a settings error after a good reload")
 
 
+def threads(pid: str) -> str:
+    """Each thread of process *pid*: its name, state and where it waits."""
+    found = []
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        with contextlib.suppress(OSError):
+            name = (task / "comm").read_text().strip()
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            found.append(f"{name} {state} {(task / 'wchan').read_text().strip()}")
+    return "; ".join(found) or "none"
+
+
 def the_break(chip: Chip, sampler: Sampler, started: float) -> None:
     with step("a break comes one interval (1 minute) after the start"):
         cued = wait_for("a break_cued event", lambda: events("break_cued"), 150, interval=1)
@@ -377,6 +388,11 @@ def the_break(chip: Chip, sampler: Sampler, started: float) -> None:
             return 1 in led and 0 in led and 1 in buzzer and 0 in buzzer
         try:
             wait_for("LED blinking and buzzer sounding", seen, 10)
+        except Failed:
+            say(f"sampler {'running' if sampler.is_alive() else 'stopped'}; its last changes "
+                f"(uptime, line, value): {list(sampler.changes)[-6:]}; the service's "
+                f"threads: {threads(unit('MainPID')['MainPID'])}")
+            raise
         finally:
             say(f"since the cue: LED changes {sampler.since(at, LED)[:12]}, buzzer changes "
                 f"{len(sampler.since(at, BUZZER))} ({sampler.samples} samples in all)")
