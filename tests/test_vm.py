@@ -1,9 +1,10 @@
 """microbreak under real systemd, in a Debian VM with simulated GPIO lines
 (tests/vm/vmtest.py says what it builds, boots and checks).
 
-It takes a few minutes and needs root on a Debian machine (it installs qemu,
-debootstrap and the kernel's headers and source), so it runs only when asked
-with ``MICROBREAK_VM_TEST=1``, as ``.ci/run`` does. Asked for on a machine
+The x86_64 test takes a few minutes, the arm64 one (the same, emulating a
+64-bit Pi's kind of processor) longer. Both need root on a Debian machine (they
+install qemu, debootstrap and the kernel's headers and source), so they run only
+when asked with ``MICROBREAK_VM_TEST=1``, as ``.ci/run`` does. Asked for on a machine
 that can run it, it runs for real: any failure fails the test.
 """
 
@@ -32,13 +33,12 @@ def why_not() -> str | None:
     return None
 
 
-@pytest.mark.skipif(why_not() is not None, reason=why_not() or "")
-def test_installed_service_under_systemd_in_a_vm(capsys):
-    """Streams vmtest.py's report (steps and times) as it comes."""
+def run_vmtest(capsys, *options: str) -> None:
+    """Runs vmtest.py, streaming its report (steps and times) as it comes."""
     lines = []
     with capsys.disabled():
         print()
-        with subprocess.Popen([sys.executable, str(VMTEST)], stdout=subprocess.PIPE,
+        with subprocess.Popen([sys.executable, str(VMTEST), *options], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True) as vmtest:
             for line in vmtest.stdout:
                 print(line, end="", flush=True)
@@ -46,3 +46,15 @@ def test_installed_service_under_systemd_in_a_vm(capsys):
     failed = next((i for i, line in enumerate(lines) if line.startswith("vmtest: FAIL")), None)
     assert vmtest.returncode == 0, "".join(lines[failed:] if failed is not None else lines[-40:])
     assert "vmtest: PASS\n" in lines
+
+
+@pytest.mark.skipif(why_not() is not None, reason=why_not() or "")
+def test_installed_service_under_systemd_in_a_vm(capsys):
+    run_vmtest(capsys)
+
+
+@pytest.mark.skipif(why_not() is not None, reason=why_not() or "")
+def test_installed_service_under_systemd_in_an_arm64_vm(capsys):
+    """The same on arm64 (qemu-system-aarch64): the aarch64 wheels, lgpio and
+    gpio-sim built in the arm64 image, the same scenario."""
+    run_vmtest(capsys, "--arch", "arm64")

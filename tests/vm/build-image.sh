@@ -2,9 +2,17 @@
 # Builds the VM test's Debian bookworm image: a root file system as an ext4
 # file, with the kernel and initrd beside it for qemu's -kernel/-initrd.
 #
-#   sh tests/vm/build-image.sh OUT KERNEL_VERSION GPIO_SIM_KO LGPIO_WHEEL
+#   sh tests/vm/build-image.sh OUT KERNEL_VERSION GPIO_SIM LGPIO
 #
-# OUT is a new directory; it gets root.img, vmlinuz and initrd.img. The image
+# OUT is a new directory; it gets root.img, vmlinuz and initrd.img.
+# KERNEL_VERSION is Debian's kernel ABI name; its flavour is the image's
+# architecture: 6.1.0-57-amd64 makes an amd64 image, 6.1.0-57-arm64 an arm64
+# one (on an x86_64 machine, through qemu-user-static and binfmt_misc: the
+# image's own programs run in its chroot). GPIO_SIM is gpio-sim.ko built for
+# that kernel, or a folder with its sources and Kbuild, built in the image
+# with the kernel's headers (as on a Pi). LGPIO is a wheel, or lgpio's source
+# archive from PyPI, built in the image with its gcc and swig (as
+# Raspberry Pi OS's python3-lgpio, a compiled module). The image
 # is what a Raspberry Pi OS Lite card has that matters here, and no more:
 # systemd, udev, procps, Python 3.11 with venv and python3-systemd, ALSA's and
 # DRM's libraries (libasound2, libdrm2, as Lite has them), sudo, a person
@@ -15,8 +23,13 @@
 # Run as root; it downloads Debian packages and nothing else.
 set -eu
 
-[ $# -eq 4 ] || { echo "usage: $0 OUT KERNEL_VERSION GPIO_SIM_KO LGPIO_WHEEL" >&2; exit 2; }
+[ $# -eq 4 ] || { echo "usage: $0 OUT KERNEL_VERSION GPIO_SIM LGPIO" >&2; exit 2; }
 out=$1 kver=$2 module=$3 lgpio=$4
+arch=${kver##*-}
+case "$arch" in
+    amd64|arm64) ;;
+    *) echo "$0: KERNEL_VERSION $kver: not an amd64 or arm64 kernel" >&2; exit 2 ;;
+esac
 mirror=${MICROBREAK_VM_MIRROR:-http://deb.debian.org/debian}
 security=${MICROBREAK_VM_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,8 +49,8 @@ step() { printf 'image: %s\n' "$*"; }
 in_root() { chroot "$rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
 
-step "debootstrap bookworm (minbase) from $mirror"
-debootstrap --variant=minbase \
+step "debootstrap bookworm (minbase, $arch) from $mirror"
+debootstrap --variant=minbase --arch="$arch" \
     --include=systemd-sysv,udev,kmod,procps,python3,python3-venv,python3-systemd,sudo,libasound2,libdrm2 \
     bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
     tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
@@ -57,13 +70,49 @@ for point in proc sys dev; do
     mounted="$rootfs/$point $mounted"
 done
 
-step "updates and the kernel $kver"
+# What builds gpio-sim and lgpio in the image, when they come as sources.
+build_tools=""
+[ ! -d "$module" ] || build_tools="linux-headers-$kver make gcc"
+case "$lgpio" in
+    *.whl) ;;
+    *) build_tools="$build_tools python3-dev python3-pip python3-setuptools python3-wheel swig gcc" ;;
+esac
+
+step "updates and the kernel $kver${build_tools:+, with $build_tools}"
 {
     in_root apt-get update -q
     in_root apt-get -y -q upgrade
-    in_root apt-get install -y -q --no-install-recommends "linux-image-$kver"
+    # shellcheck disable=SC2086 # build_tools: a list of package names
+    in_root apt-get install -y -q --no-install-recommends "linux-image-$kver" $build_tools
 } >"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; exit 1; }
 in_root apt-get clean
+
+if [ -d "$module" ]; then
+    step "gpio-sim built in the image against linux-headers-$kver"
+    mkdir -p "$rootfs/root/gpio-sim"
+    cp "$module"/* "$rootfs/root/gpio-sim/"
+    in_root make -s -C "/usr/src/linux-headers-$kver" M=/root/gpio-sim modules \
+        >"$work/module.log" 2>&1 || { tail -n 30 "$work/module.log" >&2; exit 1; }
+    in_root strip --strip-debug /root/gpio-sim/gpio-sim.ko
+    cp "$rootfs/root/gpio-sim/gpio-sim.ko" "$work/gpio-sim.ko"
+    rm -rf "$rootfs/root/gpio-sim"
+    module="$work/gpio-sim.ko"
+fi
+case "$lgpio" in
+    *.whl) ;;
+    *)
+        step "lgpio built in the image from $(basename "$lgpio")"
+        mkdir -p "$rootfs/root/lgpio"
+        cp "$lgpio" "$rootfs/root/lgpio/"
+        # PYPI=1: lgpio's source builds its C library into the module.
+        in_root env PYPI=1 python3 -m pip wheel --no-deps --no-build-isolation --no-index \
+            -w /root/lgpio/wheel "/root/lgpio/$(basename "$lgpio")" \
+            >"$work/lgpio.log" 2>&1 || { tail -n 30 "$work/lgpio.log" >&2; exit 1; }
+        cp "$rootfs"/root/lgpio/wheel/lgpio-*.whl "$work/"
+        rm -rf "$rootfs/root/lgpio"
+        lgpio=$(ls "$work"/lgpio-*.whl)
+        ;;
+esac
 
 step "gpio-sim, lgpio, the gpio group and its udev rule, the person 'pi'"
 install -D -m 644 "$module" "$rootfs/lib/modules/$kver/extra/gpio-sim.ko"
@@ -99,6 +148,13 @@ printf '/dev/vda / ext4 rw,noatime 0 1\n/dev/vdb /mnt/vmtest ext4 ro,noatime 0 0
     >"$rootfs/etc/fstab"
 mkdir -p "$rootfs/mnt/vmtest"
 install -m 644 "$here/guest/vmtest.service" "$rootfs/etc/systemd/system/vmtest.service"
+if [ "$arch" = arm64 ]; then
+    # qemu's arm64 machine (virt) has one serial port, the console: the
+    # scenario reports on a virtio console instead, and no login waits there.
+    install -D -m 644 "$here/guest/vmtest-arm64.conf" \
+        "$rootfs/etc/systemd/system/vmtest.service.d/arm64.conf"
+    in_root systemctl mask --quiet serial-getty@hvc0.service
+fi
 in_root systemctl enable --quiet vmtest.service
 # Nothing at boot that the test does not need.
 in_root systemctl mask --quiet apt-daily.timer apt-daily-upgrade.timer \

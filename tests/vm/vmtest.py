@@ -2,12 +2,13 @@
 """microbreak under real systemd: a Debian VM installs it with its own
 installer and drives it through simulated GPIO lines.
 
-    sudo python3 tests/vm/vmtest.py [--break-unit DROPIN] [--keep]
+    sudo python3 tests/vm/vmtest.py [--arch {x86_64,arm64}] [--scenario {full,short}]
+                                    [--break-unit DROPIN] [--keep]
 
 What it does, as root on a Debian 12 (bookworm) x86_64 machine:
 
 1. Installs the Debian packages it needs, if missing (qemu, debootstrap, the
-   kernel's headers and source, swig).
+   kernel's headers and source, swig; for arm64 also qemu-user-static).
 2. Builds the kernel's GPIO simulator (gpio-sim, which Debian's kernel lacks)
    out of tree from Debian's linux-source package, for Debian's kernel.
 3. Builds a bookworm image with that kernel and module (build-image.sh),
@@ -17,6 +18,15 @@ What it does, as root on a Debian 12 (bookworm) x86_64 machine:
 4. Makes a second disk with this checkout (as it is now), the wheels and the
    scenario (guest/scenario.py), boots the image under qemu, and prints what
    the scenario reports as it goes; the guest powers off when it is done.
+
+``--arch arm64`` does the same for a 64-bit Raspberry Pi OS's kind of
+machine: a Debian bookworm arm64 image with Debian's arm64 kernel, booted by
+qemu-system-aarch64 (virt machine, all the processor features TCG has). The
+image is built in a chroot whose arm64 programs run through qemu-user-static
+(binfmt_misc: registered for the build if it is not, and unregistered after);
+gpio-sim is built in it against linux-headers-arm64 and lgpio from its source
+with the image's gcc and swig, as on a Pi; pygame-ce comes as PyPI's aarch64
+wheel. Its cached parts are named arm64-*, the x86_64 ones not.
 
 Exit status 0 when the scenario passed, 1 when it failed (the guest's journal
 is printed), 2 when this machine cannot run it (the reason is printed).
@@ -47,6 +57,8 @@ PYTHON = "/usr/bin/python3"  # Debian's, the same Python 3.11 as the guest's
 
 DEBIAN_PACKAGES = {  # package -> what shows it is there: a command, a file, or itself
     "qemu-system-x86": "qemu-system-x86_64",
+    "qemu-system-arm": "qemu-system-aarch64",  # --arch arm64
+    "qemu-user-static": "qemu-aarch64-static",  # --arch arm64: the image's chroot
     "debootstrap": "debootstrap",
     "e2fsprogs": "debugfs",
     "make": "make",
@@ -62,6 +74,8 @@ PIXELS_ALLOWED = 0.02  # of the display's pixels may differ from the service's p
 # (taken just before or after the screendump: a ring counting down a hold moves)
 BOOT_TIMEOUT = 240  # from qemu's start to the scenario's first line
 RUN_TIMEOUT = 900  # the whole run in the guest
+ARM64_TIMEOUTS = (600, 1800)  # the same for arm64, emulated on x86_64: slower
+BINFMT = Path("/proc/sys/fs/binfmt_misc")
 
 
 class CannotRun(Exception):
@@ -149,6 +163,27 @@ def kernel() -> tuple[str, str]:
 
 # -- the cached parts --------------------------------------------------------------------
 
+def gpio_sim_sources(work: Path, version: str) -> Path:
+    """gpio-sim's sources from Debian's linux-source, with its interrupt
+    simulator (irq_sim) to link in and their Kbuild, in a folder under *work*."""
+    sh("tar", "-xJf", "/usr/src/linux-source-6.1.tar.xz", "-C", work,
+       *(f"linux-source-6.1/{name}" for name in SOURCE_FILES))
+    source = work / "linux-source-6.1"
+    build = work / "build"
+    build.mkdir()
+    shutil.copy(source / "drivers/gpio/gpiolib.h", build)
+    shutil.copy(source / "drivers/gpio/gpio-sim.c", build / "gpio_sim_main.c")
+    irq_sim = (source / "kernel/irq/irq_sim.c").read_text()
+    # irq_to_desc is not exported to modules; generic_handle_irq does the same here.
+    old = "handle_simple_irq(irq_to_desc(irqnum));"
+    if old not in irq_sim:
+        raise RuntimeError(f"irq_sim.c of linux-source {version} has no '{old}'")
+    (build / "irq_sim.c").write_text(irq_sim.replace(old, "generic_handle_irq(irqnum);"))
+    (build / "Kbuild").write_text("obj-m := gpio-sim.o\n"
+                                  "gpio-sim-y := gpio_sim_main.o irq_sim.o\n")
+    return build
+
+
 def gpio_sim(abi: str, version: str) -> Path:
     """The gpio-sim module for kernel *abi*, built out of tree from Debian's
     linux-source (its interrupt simulator, irq_sim, linked in: Debian's
@@ -159,22 +194,7 @@ def gpio_sim(abi: str, version: str) -> Path:
         return out
     say(f"building gpio-sim for {abi} from linux-source-6.1 {version}")
     with tempfile.TemporaryDirectory(dir=CACHE) as work:
-        work = Path(work)
-        sh("tar", "-xJf", "/usr/src/linux-source-6.1.tar.xz", "-C", work,
-           *(f"linux-source-6.1/{name}" for name in SOURCE_FILES))
-        source = work / "linux-source-6.1"
-        build = work / "build"
-        build.mkdir()
-        shutil.copy(source / "drivers/gpio/gpiolib.h", build)
-        shutil.copy(source / "drivers/gpio/gpio-sim.c", build / "gpio_sim_main.c")
-        irq_sim = (source / "kernel/irq/irq_sim.c").read_text()
-        # irq_to_desc is not exported to modules; generic_handle_irq does the same here.
-        old = "handle_simple_irq(irq_to_desc(irqnum));"
-        if old not in irq_sim:
-            raise RuntimeError(f"irq_sim.c of linux-source {version} has no '{old}'")
-        (build / "irq_sim.c").write_text(irq_sim.replace(old, "generic_handle_irq(irqnum);"))
-        (build / "Kbuild").write_text("obj-m := gpio-sim.o\n"
-                                      "gpio-sim-y := gpio_sim_main.o irq_sim.o\n")
+        build = gpio_sim_sources(Path(work), version)
         sh("make", "-s", "-C", f"/usr/src/linux-headers-{abi}", f"M={build}", "modules")
         sh("strip", "--strip-debug", build / "gpio-sim.ko")
         for old in CACHE.glob("gpio-sim-*"):  # for an older kernel
@@ -225,19 +245,100 @@ def image(abi: str, module: Path, lgpio: Path) -> Path:
     return out
 
 
-def dependency_wheels(python: Path) -> Path:
+def arm64_kernel(abi: str) -> str:
+    """Debian's arm64 kernel of the same release as the amd64 one *abi*."""
+    return abi.removesuffix("-amd64") + "-arm64"
+
+
+def lgpio_source(python: Path) -> Path:
+    """lgpio's source archive from PyPI, built in the arm64 image."""
+    folder = CACHE / "arm64-lgpio-source"
+    found = sorted(folder.glob("lgpio-*.tar.gz"))
+    if not found:
+        say("downloading lgpio's source (PyPI)")
+        shutil.rmtree(folder, ignore_errors=True)
+        pip(python, "download", "--no-binary", ":all:", "--no-deps", "-d", folder, "lgpio")
+        found = sorted(folder.glob("lgpio-*.tar.gz"))
+    return found[-1]
+
+
+class Binfmt:
+    """qemu-user-static's handler for arm64 programs, registered with
+    binfmt_misc while the arm64 image is built (its chroot runs them), if it
+    is not already; unregistered after, if this registered it."""
+
+    name = "qemu-aarch64"
+    rule = Path("/usr/lib/binfmt.d/qemu-aarch64.conf")  # from qemu-user-static
+
+    def __enter__(self):
+        self.mounted = self.registered = False
+        if not (BINFMT / "register").exists():
+            mount = ["mount", "-t", "binfmt_misc", "binfmt_misc", BINFMT]
+            if subprocess.run(mount, check=False).returncode:
+                raise CannotRun(f"cannot mount binfmt_misc on {BINFMT}: the arm64 image's "
+                                "chroot runs its programs through qemu-user-static")
+            self.mounted = True
+        if not (BINFMT / self.name).exists():
+            try:
+                (BINFMT / "register").write_text(self.rule.read_text().strip())
+            except OSError as error:
+                raise CannotRun(f"cannot register {self.rule} with binfmt_misc: {error}")
+            self.registered = True
+        return self
+
+    def __exit__(self, *exc):
+        if self.registered:
+            (BINFMT / self.name).write_text("-1")
+        if self.mounted:
+            subprocess.run(["umount", BINFMT], check=False)
+
+
+def arm64_image(abi: str, version: str, lgpio: Path) -> Path:
+    """The arm64 bookworm image (build-image.sh), with gpio-sim and lgpio
+    built in it from their sources, keyed by everything it is made of."""
+    kver = arm64_kernel(abi)
+    key = digest("arm64", kver, version, *SOURCE_FILES, "generic_handle_irq", lgpio.name,
+                 (HERE / "build-image.sh").read_bytes(),
+                 (GUEST / "vmtest.service").read_bytes(),
+                 (GUEST / "vmtest-arm64.conf").read_bytes())
+    out = CACHE / f"arm64-image-{key}"
+    if (out / "root.img").exists():
+        return out
+    for old in CACHE.glob("arm64-image-*"):  # an arm64 image of older inputs
+        shutil.rmtree(old, ignore_errors=True)
+    say(f"building the image {out.name} (debootstrap and builds under qemu-user: "
+        "11 to 16 minutes)")
+    with tempfile.TemporaryDirectory(dir=CACHE) as work, Binfmt():
+        sources = gpio_sim_sources(Path(work), version)
+        subprocess.run(["sh", HERE / "build-image.sh", out, kver, sources, lgpio], check=True)
+    return out
+
+
+def dependency_wheels(python: Path, arch: str = "x86_64") -> Path:
     """microbreak's dependencies and build backend as wheels, for install.sh --wheels."""
     project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())
     wanted = project["project"]["dependencies"] + project["build-system"]["requires"]
-    folder = CACHE / f"wheels-{digest(*wanted)}"
+    prefix, platform = wheels_platform(arch)
+    folder = CACHE / f"{prefix}wheels-{digest(*wanted)}"
     if not folder.exists():
-        for old in CACHE.glob("wheels-*"):  # for older dependencies, or half made
+        for old in CACHE.glob(f"{prefix}wheels-*"):  # for older dependencies, or half made
             shutil.rmtree(old, ignore_errors=True)
         say(f"downloading wheels: {', '.join(wanted)}")
         partial = Path(str(folder) + ".partial")
-        pip(python, "download", "--only-binary", ":all:", "-d", partial, *wanted)
+        pip(python, "download", "--only-binary", ":all:", *platform, "-d", partial, *wanted)
         partial.rename(folder)
     return folder
+
+
+def wheels_platform(arch: str) -> tuple[str, list[str]]:
+    """The cache's prefix for *arch*'s wheels, and pip's options to download
+    them: this machine's for x86_64; for arm64, the Pi's (CPython 3.11, glibc
+    2.36: manylinux aarch64 wheels)."""
+    if arch == "x86_64":
+        return "", []
+    return "arm64-", ["--platform", "manylinux2014_aarch64", "--platform",
+                      "manylinux_2_28_aarch64", "--python-version", "3.11",
+                      "--implementation", "cp", "--abi", "cp311"]
 
 
 def checkout_files() -> list[str]:
@@ -303,11 +404,9 @@ class Screendumps:
         self.ack.close()
 
 
-def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
-    """Boots the image with *disk*, printing the scenario's lines as they come;
-    returns all it reported."""
+def qemu_x86_64(image_dir: Path, disk: Path, work: Path) -> list:
     console, report = work / "console.log", work / "report.log"
-    command = [
+    return [
         # Software emulation (TCG, one thread per processor): no KVM needed.
         # The processor model with all TCG can do: wheels built for today's
         # x86_64 processors died with SIGILL on the default one (qemu64).
@@ -333,6 +432,43 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
         "-device", "intel-hda", "-device", "hda-output,audiodev=sound",
         "-display", "none", "-monitor", "none", "-no-reboot",
     ]
+
+
+def qemu_arm64(image_dir: Path, disk: Path, work: Path) -> list:
+    console, report = work / "console.log", work / "report.log"
+    return [
+        # The virt machine, the processor model with all TCG can do (as
+        # x86_64's), its pointer authentication with qemu's own cheap
+        # algorithm instead of the architecture's (much slower to emulate).
+        "qemu-system-aarch64", "-M", "virt", "-accel", "tcg,thread=multi",
+        "-cpu", "max,pauth-impdef=on", "-smp", "2", "-m", "1536",
+        "-kernel", image_dir / "vmlinuz", "-initrd", image_dir / "initrd.img",
+        # virt's own GPIO controller (a PL061, for its power button) would be
+        # gpiochip0 ahead of gpio-sim: kept out, built in or a module.
+        "-append", ("root=/dev/vda rw console=ttyAMA0 panic=-1 mitigations=off "
+                    "initcall_blacklist=pl061_gpio_driver_init module_blacklist=gpio_pl061"),
+        "-drive", f"file={image_dir / 'root.img'},format=raw,if=virtio,snapshot=on",
+        "-drive", f"file={disk},format=raw,if=virtio,readonly=on",
+        "-device", "virtio-rng-pci", "-nic", "none",
+        # A screen for the display path (virtio_gpu: /dev/dri/card0).
+        "-device", "virtio-gpu-pci",
+        # One serial port, the console; the scenario reports on a virtio
+        # console (/dev/hvc0: guest/vmtest-arm64.conf).
+        "-serial", f"file:{console}",
+        "-device", "virtio-serial-pci", "-chardev", f"file,id=report,path={report}",
+        "-device", "virtconsole,chardev=report",
+        "-display", "none", "-monitor", "none", "-no-reboot",
+    ]
+
+
+def boot(image_dir: Path, disk: Path, work: Path, timer: Timer, arch: str = "x86_64") -> str:
+    """Boots the image with *disk*, printing the scenario's lines as they come;
+    returns all it reported."""
+    console, report = work / "console.log", work / "report.log"
+    qemu_command = qemu_arm64 if arch == "arm64" else qemu_x86_64
+    command = qemu_command(image_dir, disk, work)
+    boot_timeout, run_timeout = ARM64_TIMEOUTS if arch == "arm64" else \
+        (BOOT_TIMEOUT, RUN_TIMEOUT)
     start = time.monotonic()
     with open(work / "qemu.log", "w") as log:
         qemu = subprocess.Popen([str(c) for c in command], stdout=log, stderr=subprocess.STDOUT)
@@ -359,10 +495,10 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer) -> str:
             if ended:
                 break
             elapsed = time.monotonic() - start
-            if booted is None and elapsed > BOOT_TIMEOUT:
-                raise TimeoutError(f"the guest did not start the scenario in {BOOT_TIMEOUT} s")
-            if elapsed > RUN_TIMEOUT:
-                raise TimeoutError(f"the guest did not finish in {RUN_TIMEOUT} s")
+            if booted is None and elapsed > boot_timeout:
+                raise TimeoutError(f"the guest did not start the scenario in {boot_timeout} s")
+            if elapsed > run_timeout:
+                raise TimeoutError(f"the guest did not finish in {run_timeout} s")
             time.sleep(0.1)
     except BaseException as error:
         qemu.kill()
@@ -451,6 +587,12 @@ def check_evidence(work: Path, report: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--arch", choices=("x86_64", "arm64"), default="x86_64",
+                        help="the guest's architecture (default x86_64)")
+    parser.add_argument("--scenario", choices=("full", "short"), default="full",
+                        help="full (the default): every step; short: install, ready, one "
+                             "break cued with the LED and buzzer, its sets confirmed by "
+                             "presses, in the history (no reload, no watchdog)")
     parser.add_argument("--break-unit", metavar="DROPIN", action="append", default=[],
                         help="add tests/vm/guest/DROPIN to the unit before installing, "
                              "e.g. no-gpio-device.conf: the test must then fail")
@@ -470,14 +612,23 @@ def main(argv: list[str] | None = None) -> int:
         CACHE.mkdir(parents=True, exist_ok=True)
         with open(CACHE / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # one run at a time builds the cached parts
-            with timer("module"):
-                module = gpio_sim(abi, version)
-            with timer("wheels"):
-                python = host_venv()
-                lgpio = lgpio_wheel(python)
-                wheels = dependency_wheels(python)
-            with timer("image"):
-                image_dir = image(abi, module, lgpio)
+            if args.arch == "arm64":  # gpio-sim and lgpio are built in the image
+                timer.times["module"] = 0
+                with timer("wheels"):
+                    python = host_venv()
+                    lgpio = lgpio_source(python)
+                    wheels = dependency_wheels(python, args.arch)
+                with timer("image"):
+                    image_dir = arm64_image(abi, version, lgpio)
+            else:
+                with timer("module"):
+                    module = gpio_sim(abi, version)
+                with timer("wheels"):
+                    python = host_venv()
+                    lgpio = lgpio_wheel(python)
+                    wheels = dependency_wheels(python)
+                with timer("image"):
+                    image_dir = image(abi, module, lgpio)
     except CannotRun as reason:
         say(f"cannot run here: {reason}")
         return 2
@@ -487,12 +638,15 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
     try:
         with timer("disk"):
-            disk = run_disk(work, wheels, {"break_unit": args.break_unit,
-                                           "screen": f"{SCREEN[0]}x{SCREEN[1]}"})
+            screendumps = args.arch == "x86_64"  # QEMU's VGA, HDA and serial ports
+            disk = run_disk(work, wheels, {"break_unit": args.break_unit, "arch": args.arch,
+                                           "scenario": args.scenario,
+                                           "screen": f"{SCREEN[0]}x{SCREEN[1]}",
+                                           "screendumps": screendumps})
             sh("mkfs.ext4", "-q", "-F", "-L", "artifacts", work / "artifacts.img", "64M")
-        say(f"booting {image_dir.name} under qemu; the guest says:")
-        report = boot(image_dir, disk, work, timer)
-        if "RESULT: PASS" in report:
+        say(f"booting {image_dir.name} under qemu ({args.arch}); the guest says:")
+        report = boot(image_dir, disk, work, timer, args.arch)
+        if screendumps and "RESULT: PASS" in report:
             with timer("evidence"):
                 problems = check_evidence(work, report)
             if problems:
