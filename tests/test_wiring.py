@@ -224,8 +224,9 @@ def test_the_command_looks_at_the_history_and_fails_a_damaged_one(mock_factory, 
     monkeypatch.setenv("MICROBREAK_RUNTIME_DIR", str(tmp_path / "run"))
     monkeypatch.setattr("microbreak.hardware.make_pin_factory", lambda name: mock_factory)
     (tmp_path / "history.sqlite").write_bytes(b"\x01" * 8192)
+    (tmp_path / "settings.toml").write_text("")
     code = cli.main(["test-hardware", "history", "--no-questions", "--pin-factory", "mock",
-                     "--state-dir", str(tmp_path), "--config", "/dev/null"])
+                     "--state-dir", str(tmp_path), "--config", str(tmp_path / "settings.toml")])
     out = capsys.readouterr().out
     assert code == 1, out
     assert f"History in {tmp_path}" in out
