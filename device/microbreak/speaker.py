@@ -164,7 +164,11 @@ class Speaker:
             import pygame.mixer
             self._owns_mixer = not pygame.mixer.get_init()
             if self._owns_mixer:
-                pygame.mixer.init(frequency=RATE, size=-16, channels=1, buffer=BUFFER)
+                # allowedchanges=0: SDL converts to what the card plays (48 kHz
+                # stereo, often) as it plays, so the cues are kept in memory at
+                # 22 kHz mono: a quarter of the size.
+                pygame.mixer.init(frequency=RATE, size=-16, channels=1, buffer=BUFFER,
+                                  allowedchanges=0)
             rate, size, channels = pygame.mixer.get_init()
         except (ImportError, NotImplementedError) as error:
             raise SpeakerUnavailable(f"pygame's mixer is missing ({error}); "
