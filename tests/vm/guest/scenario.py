@@ -551,6 +551,9 @@ def the_break(chip: Chip, sampler: Sampler, started: float,
     if screen is not None:
         with step("the break's summary on the display"):
             screen.take("summary")
+    said = run("journalctl", "-b", "-u", "microbreak", "-o", "cat", "--no-pager", "-p", "warning",
+               check=False).stdout.strip().splitlines()
+    say("the service's warnings so far: " + (" | ".join(said[-8:]) if said else "none"))
     with step("microbreak history --json (as 'pi') shows the break completed"):
         wait_for("a break_completed event", lambda: events("break_completed"), 15)
         history = json.loads(run("microbreak", "history", "--json", user="pi").stdout)
