@@ -85,6 +85,8 @@ def test_no_sound_card_says_how_to_enable_one(monkeypatch, tmp_path):
     assert why_no_audio("ALSA: no card").startswith("no sound card (/dev/snd is missing)")
     assert "dtparam=audio=on" in why_no_audio("ALSA: no card")
     (tmp_path / "snd").mkdir()
+    (tmp_path / "snd" / "timer").write_bytes(b"")  # ALSA's own, no card
+    assert why_no_audio("x").startswith("no sound card in /dev/snd")
     (tmp_path / "snd" / "pcmC0D0c").write_bytes(b"")  # a microphone only
     assert why_no_audio("x").startswith("no sound output in /dev/snd")
 

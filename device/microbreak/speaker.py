@@ -67,6 +67,10 @@ def why_no_audio(error: str) -> str:
                 "dtparam=audio=on in /boot/firmware/config.txt (headphone jack or HDMI), "
                 "or a USB or I2S card with its dtoverlay line, then reboot")
     outputs = sorted(SND.glob("pcmC*D*p"))
+    if not outputs and not any(SND.glob("pcmC*D*c")):
+        return ("no sound card in /dev/snd (only ALSA's own devices); connect or enable "
+                "one (dtparam=audio=on, or the card's dtoverlay line), or set "
+                "sound.speaker = false")
     if not outputs:
         return ("no sound output in /dev/snd (only capture devices); connect a speaker's "
                 "card, or set sound.speaker = false")
