@@ -563,7 +563,7 @@ def the_break(chip: Chip, sampler: Sampler, started: float,
             raise Failed(f"the last break in the history is {last}")
 
 
-def measure(label: str, settings: str, dummy: bool) -> dict:
+def measure(label: str, settings: str, dummy: bool, chip: Chip) -> dict:
     """The service's resident memory idle and during an exercise, and its CPU
     during the exercise, with the [screen] and [sound] *settings*, on SDL's
     dummy driver or on the display."""
@@ -586,7 +586,15 @@ def measure(label: str, settings: str, dummy: bool) -> dict:
         control("break-now")
         time.sleep(3)
         cpu, moving = exercise_cost(pid)
-        control("skip")
+        if "speaker = true" in settings:  # the sets pressed, for the sound check
+            for number in (1, 2):
+                before = len(events("set_confirmed"))
+                press(chip)
+                wait_for(f"set {number} confirmed", lambda: len(events("set_confirmed")) > before,
+                         15)
+                say(f"set {number} confirmed by a press ({label})")
+        else:
+            control("skip")
     finally:
         dropin.unlink(missing_ok=True)
         CONFIG.write_text(good)
@@ -595,7 +603,7 @@ def measure(label: str, settings: str, dummy: bool) -> dict:
     return {"idle": idle, "exercise": moving, "cpu": cpu}
 
 
-def costs() -> None:
+def costs(chip: Chip) -> None:
     """What the display path costs, beside SDL's dummy driver (nothing shown),
     at the display's size with the speaker on, and at 320x240 without it."""
     size = OPTIONS["screen"]
@@ -604,9 +612,10 @@ def costs() -> None:
         for label, settings in (
                 (f"{size}, speaker on", '[sound]\nspeaker = true\n[screen]\nsize = "auto"\n'),
                 ("320x240, no speaker", '[screen]\nsize = "320x240"\n')):
-            kms = measure(f"KMS {label}", settings, dummy=False)
+            kms = measure(f"KMS {label}", settings, dummy=False, chip=chip)
             fixed = settings.replace('size = "auto"', f'size = "{size}"')
-            dummy = measure(f"dummy {label}", fixed + 'output = "sdl"\n', dummy=True)
+            dummy = measure(f"dummy {label}", fixed + 'output = "sdl"\n', dummy=True,
+                            chip=chip)
             found[label] = (kms, dummy)
             say(f"COST {label}: KMS / dummy: memory idle {kms['idle']:.1f} / "
                 f"{dummy['idle']:.1f} MiB, during an exercise {kms['exercise']:.1f} / "
@@ -722,7 +731,7 @@ def main() -> int:
         the_break(chip, sampler, started, screen)
         if screen is not None:
             screen.close()
-            costs()
+            costs(chip)
         if not short:
             sdl_without_mesa()
             watchdog()
