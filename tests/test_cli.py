@@ -4,7 +4,6 @@ and stats, as someone at an 80-column terminal over SSH sees them."""
 import json
 import os
 import stat
-import sys
 import textwrap
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -356,7 +355,7 @@ def test_edit_with_no_change_or_a_failing_editor_writes_nothing(capsys, config, 
 
 def test_edit_refuses_to_overwrite_a_change_made_meanwhile(capsys, config, editor, tmp_path):
     steps = editor("s/^pin = 27/pin = 22/")
-    (steps / "edit-1").write_text(f"s/^pin = 27/pin = 22/\n")
+    (steps / "edit-1").write_text("s/^pin = 27/pin = 22/\n")
     # the editor also changes the real file behind our back, as another admin would
     script = steps / "edit"
     script.write_text(script.read_text().replace(

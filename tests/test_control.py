@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from microbreak.control import (SOCKET_NAME, AccessDenied, ControlError, ControlServer,
+from microbreak.control import (SOCKET_NAME, ControlError, ControlServer,
                                 NotRunning, RefusalLog, call, peer_credentials, peer_groups,
                                 runtime_dir)
 from socket_abuse import Crowd

@@ -3,8 +3,6 @@ output is chosen, letterboxing, and the reasons given when there is no
 screen or no sound card. (The picture reaching a real DRM device is proven
 by the VM test, tests/vm/, on QEMU's display.)"""
 
-import os
-
 import pygame
 import pytest
 

@@ -450,8 +450,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except FileNotFoundError:
         if chosen == DEFAULT_PATH:
             return Settings()
-        raise SettingsError([f"no such settings file (give an existing file, or leave "
-                             f"--config and MICROBREAK_CONFIG unset for the defaults)"],
+        raise SettingsError(["no such settings file (give an existing file, or leave "
+                             "--config and MICROBREAK_CONFIG unset for the defaults)"],
                             str(chosen)) from None
     return parse_settings(text, str(chosen))
 
