@@ -28,6 +28,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .access import refused
+
 DRI = Path("/dev/dri")
 
 
@@ -179,35 +181,9 @@ def _open_card(card: Path) -> int:
     try:
         return os.open(card, os.O_RDWR | os.O_CLOEXEC)
     except PermissionError as exc:
-        if exc.errno == errno.EPERM:
-            raise ScreenUnavailable(
-                f"opening {card} was refused by the service's sandbox",
-                "the unit needs 'DeviceAllow=char-drm rw' (as deploy/microbreak.service "
-                "has it); check 'systemctl cat microbreak' for a drop-in that removes it") \
-                from None
-        group = _group_of(card)
-        raise ScreenUnavailable(
-            f"permission denied opening {card} (group {group})",
-            f"add the service's user to that group: sudo usermod -aG {group} "
-            f"{_user()}, then restart it") from None
+        raise ScreenUnavailable(*refused(card, exc, "char-drm")) from None
     except OSError as exc:
         raise ScreenUnavailable(f"cannot open {card}: {exc.strerror}") from None
-
-
-def _group_of(path: Path) -> str:
-    import grp
-    try:
-        return grp.getgrgid(path.stat().st_gid).gr_name
-    except (KeyError, OSError):
-        return "video"
-
-
-def _user() -> str:
-    import pwd
-    try:
-        return pwd.getpwuid(os.geteuid()).pw_name
-    except KeyError:
-        return str(os.geteuid())
 
 
 def _connectors(fd: int, ids) -> list[tuple[_Connector, list[_ModeInfo], list[int]]]:

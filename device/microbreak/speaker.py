@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import grp
 import math
 import os
 import threading
@@ -27,6 +26,7 @@ from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
+from .access import refused
 from .rtttl import Song
 
 RATE = 22050  # samples a second
@@ -78,26 +78,13 @@ def why_no_audio(error: str) -> str:
         try:
             os.close(os.open(node, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC))
         except PermissionError as exc:
-            if exc.errno == errno.EPERM:
-                return (f"opening {node} was refused by the service's sandbox; the unit "
-                        "needs 'DeviceAllow=char-alsa rw' (as deploy/microbreak.service has "
-                        "it): check 'systemctl cat microbreak' for a drop-in that removes it")
-            return (f"permission denied opening {node} (group {_group_of(node)}); add the "
-                    f"service's user to it: sudo usermod -aG {_group_of(node)} "
-                    "microbreak, then restart it")
+            return "; ".join(refused(node, exc, "char-alsa"))
         except OSError as exc:
             if exc.errno == errno.EBUSY:
                 return (f"{node} is in use by another program ({error}); stop it, or "
                         "set sound.speaker = false")
     return (f"no audio output for the speaker ({error}); check the card with "
             "'aplay -l', or set sound.speaker = false")
-
-
-def _group_of(path: Path) -> str:
-    try:
-        return grp.getgrgid(path.stat().st_gid).gr_name
-    except (KeyError, OSError):
-        return "audio"
 
 
 _tables: dict[tuple[int, ...], list[float]] = {}
