@@ -31,10 +31,10 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from .common import ALWAYS, main, median, percentile, row  # noqa: E402 (puts device/ on the path)
 
-from microbreak.hardware import ButtonDown, ButtonUp, make_pin_factory  # noqa: E402
-from microbreak.inbox import Inbox  # noqa: E402
-from microbreak.service import Service, Stop  # noqa: E402
-from microbreak.settings import parse_settings  # noqa: E402
+from microbreak.parts.hardware import ButtonDown, ButtonUp, make_pin_factory  # noqa: E402
+from microbreak.service.inbox import Inbox  # noqa: E402
+from microbreak.service.loop import Service, Stop  # noqa: E402
+from microbreak.config.settings import parse_settings  # noqa: E402
 
 TARGET_P99 = 20.0  # ms
 PRESS = 0.06  # seconds down, then as long up: longer than the 30 ms debounce
@@ -83,7 +83,7 @@ def service_case(presses: int, in_break: bool, screen: bool) -> list[float]:
         settings = parse_settings(SETTINGS)
         frontend = None
         if screen:
-            from microbreak.display import Display
+            from microbreak.parts.display import Display
             frontend = Display((320, 240))
         service = ObservedService(settings, state_dir=Path(tmp) / "state",
                                   runtime_dir=Path(tmp) / "run", frontend=frontend,

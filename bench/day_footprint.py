@@ -27,13 +27,13 @@ RSS_TARGET = 45.0  # MiB
 SERVICE = """
 import sys
 from pathlib import Path
-from microbreak.clock import ScaledClock
-from microbreak.display import Display
-from microbreak.hardware import make_pin_factory
-from microbreak.service import Service
-from microbreak.settings import load_settings
+from microbreak.service.clock import ScaledClock
+from microbreak.parts.display import Display
+from microbreak.parts.hardware import make_pin_factory
+from microbreak.service.loop import Service
+from microbreak.config.settings import load_settings
 from datetime import datetime
-from microbreak.history import History
+from microbreak.storage.history import History
 folder = Path(sys.argv[1])
 settings = load_settings(folder / "config.toml")
 (folder / "state").mkdir()

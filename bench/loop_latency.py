@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .common import ALWAYS, main, median, row, service_env
 
-from microbreak.control import ControlError, call  # noqa: E402
+from microbreak.service.control import ControlError, call  # noqa: E402
 
 CONFIG = ("[schedule]\ninterval_minutes = 1\nheads_up_seconds = 10\n[screen]\nsize = \"320x240\"\n"
           "[hours]\n" + ALWAYS)

@@ -30,14 +30,14 @@ from .common import ALWAYS, main, median, percentile, row  # noqa: E402 (puts de
 
 import pygame  # noqa: E402
 
-from microbreak import presenter  # noqa: E402
-from microbreak.clock import FakeClock, zone_named  # noqa: E402
-from microbreak.exercises import load_exercises  # noqa: E402
-from microbreak.gestures import Gesture, HoldThresholds  # noqa: E402
-from microbreak.history import DayCounts  # noqa: E402
-from microbreak.schedule import Rules, Schedule, State  # noqa: E402
-from microbreak.screen import Screen  # noqa: E402
-from microbreak.settings import parse_settings  # noqa: E402
+from microbreak.core import presenter  # noqa: E402
+from microbreak.service.clock import FakeClock, zone_named  # noqa: E402
+from microbreak.config.exercises import load_exercises  # noqa: E402
+from microbreak.core.gestures import Gesture, HoldThresholds  # noqa: E402
+from microbreak.storage.history import DayCounts  # noqa: E402
+from microbreak.core.schedule import Rules, Schedule, State  # noqa: E402
+from microbreak.drawing.screen import Screen  # noqa: E402
+from microbreak.config.settings import parse_settings  # noqa: E402
 
 FPS = 30
 SIZES = ((320, 240), (800, 480))

@@ -30,8 +30,8 @@ from pathlib import Path
 from .common import main, median, row, service_env
 
 from microbreak.cli import format_stats  # noqa: E402
-from microbreak.history import HISTORY_FILE, History, open_read_only  # noqa: E402
-from microbreak.stats import compute  # noqa: E402
+from microbreak.storage.history import HISTORY_FILE, History, open_read_only  # noqa: E402
+from microbreak.storage.stats import compute  # noqa: E402
 
 EXERCISES = ("upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-shrug",
              "shoulder-squeeze")

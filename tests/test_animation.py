@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import microbreak
-from microbreak.animation import (DEFAULT_POSE, EASINGS, SET_REST_SECONDS, Keyframe, Motion, blend,
+from microbreak.core.animation import (DEFAULT_POSE, EASINGS, SET_REST_SECONDS, Keyframe, Motion, blend,
                                   full_pose)
 
 SHRUG = Motion([Keyframe({}, seconds=1.0, pause=1.0),
@@ -146,8 +146,8 @@ def test_the_timeline_needs_no_pygame():
     """The core and the exercise loader run on a device with no screen."""
     device = Path(microbreak.__file__).resolve().parent.parent
     code = ("import sys; sys.modules['pygame'] = None\n"
-            "import microbreak.animation, microbreak.exercises\n"
-            "print(len(microbreak.exercises.load_exercises()))")
+            "import microbreak.core.animation, microbreak.config.exercises\n"
+            "print(len(microbreak.config.exercises.load_exercises()))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(device)})
     assert result.returncode == 0, result.stderr

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from microbreak import cli
-from microbreak.effects import Outcome
-from microbreak.history import History
+from microbreak.core.effects import Outcome
+from microbreak.storage.history import History
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "deploy" / "config.toml"
 
@@ -225,7 +225,7 @@ def test_config_set_as_someone_who_may_not_write_says_sudo(capsys, config, monke
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("microbreak.configfile.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("microbreak.config.editing.tempfile.mkstemp", refuse)
     code, _, err = run(capsys, "config", "set", "led.pin", "22")
     assert code == 1 and "permission denied; run this with sudo" in err
 
@@ -505,7 +505,7 @@ def test_exercises_render_a_still_and_one_rep_moving(capsys, tmp_path):
     import pygame
     from gif_frames import read_gif
 
-    from microbreak.pgcompat import surface_bytes
+    from microbreak.drawing.pgcompat import surface_bytes
     still, moving = tmp_path / "still.png", tmp_path / "moving.gif"
     assert run(capsys, "exercises", "render", "shoulder-shrug", "--size", "240x240",
                "--out", str(still))[0] == 0

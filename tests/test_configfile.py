@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from microbreak import configfile
-from microbreak.configfile import (check_key, get_value, parse_value, set_value, template,
+from microbreak.config import editing
+from microbreak.config.editing import (check_key, get_value, parse_value, set_value, template,
                                    with_problems, without_problems, write_atomically)
-from microbreak.settings import Settings, SettingsError, parse_settings
+from microbreak.config.settings import Settings, SettingsError, parse_settings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "deploy" / "config.toml"
 
@@ -152,7 +152,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
 def test_the_lock_is_on_the_folder_and_exclusive(tmp_path):
     import fcntl
     path = tmp_path / "config.toml"
-    with configfile.locked(path):
+    with editing.locked(path):
         other = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
         try:
             with pytest.raises(BlockingIOError):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from microbreak.control import (SOCKET_NAME, ControlError, ControlServer,
+from microbreak.service.control import (SOCKET_NAME, ControlError, ControlServer,
                                 NotRunning, RefusalLog, call, peer_credentials, peer_groups,
                                 runtime_dir)
 from socket_abuse import Crowd
@@ -278,7 +278,7 @@ def test_refusals_are_logged_at_most_once_a_minute(caplog):
 ACCEPTOR = """
 import logging, os, resource, sys, time
 from pathlib import Path
-from microbreak.control import ControlServer
+from microbreak.service.control import ControlServer
 logging.basicConfig(stream=sys.stderr, format="%(levelname)s %(message)s")
 server = ControlServer(Path(sys.argv[1]), lambda verb, args: "answered",
                        max_clients=500, max_per_user=500)

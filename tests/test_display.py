@@ -6,11 +6,11 @@ by the VM test, tests/vm/, on QEMU's display.)"""
 import pygame
 import pytest
 
-from microbreak import kms
+from microbreak.parts import kms
 from microbreak.cli import format_status
-from microbreak.display import Display, _letterbox, chosen_output
-from microbreak.kms import KmsOutput, ScreenUnavailable
-from microbreak.speaker import why_no_audio
+from microbreak.parts.display import Display, _letterbox, chosen_output
+from microbreak.parts.kms import KmsOutput, ScreenUnavailable
+from microbreak.parts.speaker import why_no_audio
 
 
 def test_the_ioctl_requests_are_the_kernels():
@@ -79,7 +79,7 @@ def test_a_smaller_picture_is_scaled_to_fit_and_centred():
 
 def test_no_sound_card_says_how_to_enable_one(monkeypatch, tmp_path):
     monkeypatch.setenv("SDL_AUDIODRIVER", "alsa")
-    monkeypatch.setattr("microbreak.speaker.SND", tmp_path / "snd")
+    monkeypatch.setattr("microbreak.parts.speaker.SND", tmp_path / "snd")
     assert why_no_audio("ALSA: no card").startswith("no sound card (/dev/snd is missing)")
     assert "dtparam=audio=on" in why_no_audio("ALSA: no card")
     (tmp_path / "snd").mkdir()
@@ -103,8 +103,8 @@ def test_status_names_what_shows_the_picture_and_why_there_is_none():
 
 
 def test_memory_freed_by_an_exercise_goes_back_when_the_screen_stands_still():
-    from microbreak.exercises import load_exercises
-    from microbreak.views import ExerciseView, IdleView
+    from microbreak.config.exercises import load_exercises
+    from microbreak.core.views import ExerciseView, IdleView
 
     def resident_kib():
         with open("/proc/self/status") as status:

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from microbreak.exercises import ExerciseError, builtin_dir, load_exercise, load_exercises
+from microbreak.config.exercises import ExerciseError, builtin_dir, load_exercise, load_exercises
 
 SEED = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
         "shoulder-shrug"]
@@ -122,7 +122,7 @@ def test_a_bad_custom_file_is_left_out_with_a_warning_and_the_rest_load(tmp_path
     (tmp_path / "neck-tilt.toml").write_text(
         'title = "Neck tilt"\nreps = 3\nhold_seconds = 2\nsteps = ["Tilt", "Back"]\n'
         '[[keyframes]]\npause = 1\n[[keyframes]]\nhold = true\nhead_tilt = 30\n')
-    with caplog.at_level(logging.WARNING, logger="microbreak.exercises"):
+    with caplog.at_level(logging.WARNING, logger="microbreak.config.exercises"):
         names = [e.name for e in load_exercises([tmp_path])]
     assert "neck-tilt" in names and "broken" not in names and len(names) == 6
     [record] = caplog.records

@@ -8,9 +8,9 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 import pytest
 
-from microbreak.exercises import load_exercises
-from microbreak.figure import CUE, DEFAULT_POSE, SHIRT, draw_figure, figure_bounds, full_pose
-from microbreak.pgcompat import surface_bytes
+from microbreak.config.exercises import load_exercises
+from microbreak.drawing.figure import CUE, DEFAULT_POSE, SHIRT, draw_figure, figure_bounds, full_pose
+from microbreak.drawing.pgcompat import surface_bytes
 
 BACKGROUND = (20, 24, 33)
 REACH = {"left_upper_arm": 165, "right_upper_arm": 165, "left_forearm": 0, "right_forearm": 0,
@@ -268,7 +268,7 @@ def test_every_frame_of_a_rep_fits_the_room_measured_for_its_motion(exercise):
     """At 30 fps through a whole rep, each pose's own extent lies inside the
     room the screen fits to its area, with room to spare. Every frame is
     drawn at that one scale, so this holds at every screen size."""
-    from microbreak.figure import MARGIN
+    from microbreak.drawing.figure import MARGIN
     motion = exercise.motion
     left, top, width, height = figure_bounds(exercise.view, motion.poses_along())
     for i in range(round(motion.rep_seconds * 30)):

@@ -7,7 +7,7 @@ import pygame
 import pytest
 
 from gif_frames import read_gif
-from microbreak.gif import lzw, save_gif
+from microbreak.drawing.gif import lzw, save_gif
 
 COLOURS = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (10, 20, 30), (255, 255, 255), (200, 120, 0)]
 

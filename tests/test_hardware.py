@@ -16,12 +16,12 @@ from gpiozero.pins.mock import MockPWMPin
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microbreak.hardware import (CUES, FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATTERNS,
+from microbreak.parts.hardware import (CUES, FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATTERNS,
                                  ButtonDown, ButtonUp, Hardware, Light, Sounder, duty_for,
                                  into_range)
-from microbreak.quiet import QuietPeriod
-from microbreak.rtttl import parse
-from microbreak.settings import Settings, parse_settings
+from microbreak.core.quiet import QuietPeriod
+from microbreak.parts.rtttl import parse
+from microbreak.config.settings import Settings, parse_settings
 from mock_pins import mock_pins
 
 TOLERANCE = 0.020  # seconds
@@ -300,7 +300,7 @@ def test_passive_buzzer_plays_each_tone_at_its_time(tone_factory):
 
 def test_the_built_in_break_cue_on_the_pin(tone_factory):
     from microbreak.resources import data_dir
-    from microbreak.rtttl import load_folder
+    from microbreak.parts.rtttl import load_folder
     songs = load_folder(data_dir("sounds"))
     sounder = Sounder.for_kind("passive", 18, songs, tone_factory)
     pin = tone_factory.pin(18)

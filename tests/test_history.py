@@ -3,8 +3,8 @@
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
-from microbreak.effects import Outcome
-from microbreak.history import DayCounts, History
+from microbreak.core.effects import Outcome
+from microbreak.storage.history import DayCounts, History
 
 T0 = datetime(2026, 11, 23, 9, 45, tzinfo=timezone(timedelta(hours=1)))
 

@@ -5,11 +5,11 @@ import re
 
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-from microbreak.clock import FakeClock
-from microbreak.effects import BreakEnded, BreakStarted, Outcome, SetConfirmed
-from microbreak.journal import MESSAGE_IDS, event, setup_logging
-from microbreak.service import Service
-from microbreak.settings import Settings
+from microbreak.service.clock import FakeClock
+from microbreak.core.effects import BreakEnded, BreakStarted, Outcome, SetConfirmed
+from microbreak.service.journal import MESSAGE_IDS, event, setup_logging
+from microbreak.service.loop import Service
+from microbreak.config.settings import Settings
 
 
 class Records(logging.Handler):

@@ -29,7 +29,7 @@ def test_wheel_carries_and_finds_the_data_folders(tmp_path):
 
     # Installed: the package finds its data inside itself, not in this checkout.
     probe = ("from microbreak.resources import data_dir\n"
-             "from microbreak.exercises import load_exercises\n"
+             "from microbreak.config.exercises import load_exercises\n"
              "print(data_dir('images')); print(data_dir('sounds')); print(len(load_exercises()))")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "site", env=env,

@@ -2,13 +2,13 @@
 
 from datetime import datetime, timedelta, timezone
 
-from microbreak.clock import FakeClock
-from microbreak.exercises import load_exercises
-from microbreak.gestures import Gesture, HoldThresholds
-from microbreak.history import DayCounts
-from microbreak.presenter import hold_hint, led_pattern, present, status, view_changes_at
-from microbreak.schedule import Rules, Schedule, State
-from microbreak.views import DoneView, ExerciseView, IdleView
+from microbreak.service.clock import FakeClock
+from microbreak.config.exercises import load_exercises
+from microbreak.core.gestures import Gesture, HoldThresholds
+from microbreak.storage.history import DayCounts
+from microbreak.core.presenter import hold_hint, led_pattern, present, status, view_changes_at
+from microbreak.core.schedule import Rules, Schedule, State
+from microbreak.core.views import DoneView, ExerciseView, IdleView
 
 EXERCISES = {e.name: e for e in load_exercises()}
 RULES = Rules(interval_seconds=45 * 60, heads_up_seconds=60, exercises_per_break=2)
@@ -130,7 +130,7 @@ def test_the_countdown_ring_empties_by_the_minute_and_today_shows_as_dots():
 
 
 def test_off_hours_sleep_without_a_countdown():
-    from microbreak.workhours import WorkHours
+    from microbreak.core.workhours import WorkHours
     clock = FakeClock(wall=datetime(2026, 11, 28, 10, 0, tzinfo=TZ))  # a Saturday
     hours = WorkHours.parse({"mon": "09:00-17:30"}, TZ)
     schedule = Schedule(Rules(hours=hours), list(EXERCISES), clock.now())

@@ -4,8 +4,8 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
-from microbreak.quiet import QuietPeriod, is_quiet
-from microbreak.settings import SettingsError, parse_settings
+from microbreak.core.quiet import QuietPeriod, is_quiet
+from microbreak.config.settings import SettingsError, parse_settings
 
 
 def problems(text):

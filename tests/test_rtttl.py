@@ -3,9 +3,9 @@
 import pytest
 
 from microbreak.resources import data_dir
-from microbreak.rtttl import RTTTLError, frequency, load_folder, parse
+from microbreak.parts.rtttl import RTTTLError, frequency, load_folder, parse
 
-from microbreak.hardware import CUES
+from microbreak.parts.hardware import CUES
 
 
 def test_pitches_follow_equal_temperament_from_a4():
@@ -93,6 +93,6 @@ def test_every_cue_the_core_names_has_a_melody():
     source = data_dir("sounds").parent / "device" / "microbreak"
     if not source.is_dir():
         pytest.skip("run from a checkout")
-    named = {name for path in source.glob("*.py")
+    named = {name for path in source.rglob("*.py")
              for name in re.findall(r'(?:Cue\(|cue=)"(\w+)"', path.read_text(encoding="utf-8"))}
     assert {"break", "confirm", "done", "missed", "skip"} <= named <= set(CUES)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from microbreak.rtttl import parse
+from microbreak.parts.rtttl import parse
 
 TUNES_FILE = Path(__file__).parent / "data" / "rtttl" / "well_known.txt"
 

@@ -3,10 +3,10 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microbreak.clock import FakeClock
-from microbreak.effects import BreakEnded, BreakStarted, Cue, Outcome, SetConfirmed
-from microbreak.gestures import Gesture
-from microbreak.schedule import Rules, Schedule, State
+from microbreak.service.clock import FakeClock
+from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Outcome, SetConfirmed
+from microbreak.core.gestures import Gesture
+from microbreak.core.schedule import Rules, Schedule, State
 
 NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
          "shoulder-shrug"]

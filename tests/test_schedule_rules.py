@@ -6,14 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from microbreak.clock import FakeClock
-from microbreak.effects import BreakEnded, BreakStarted, Cue, Outcome
-from microbreak.gestures import Gesture, HoldThresholds
-from microbreak.exercises import load_exercises
-from microbreak.presenter import present, status
-from microbreak.history import DayCounts
-from microbreak.schedule import CALLS, Rules, Schedule, State
-from microbreak.workhours import DAYS, WorkHours
+from microbreak.service.clock import FakeClock
+from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Outcome
+from microbreak.core.gestures import Gesture, HoldThresholds
+from microbreak.config.exercises import load_exercises
+from microbreak.core.presenter import present, status
+from microbreak.storage.history import DayCounts
+from microbreak.core.schedule import CALLS, Rules, Schedule, State
+from microbreak.core.workhours import DAYS, WorkHours
 
 NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
          "shoulder-shrug"]

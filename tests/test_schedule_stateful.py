@@ -10,11 +10,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from microbreak.clock import FakeClock
-from microbreak.effects import BreakEnded, BreakStarted, Cue
-from microbreak.gestures import Gesture
-from microbreak.schedule import CALLS, Rules, Schedule, State
-from microbreak.workhours import DAYS, WorkHours
+from microbreak.service.clock import FakeClock
+from microbreak.core.effects import BreakEnded, BreakStarted, Cue
+from microbreak.core.gestures import Gesture
+from microbreak.core.schedule import CALLS, Rules, Schedule, State
+from microbreak.core.workhours import DAYS, WorkHours
 
 NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
          "shoulder-shrug"]

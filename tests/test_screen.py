@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from microbreak import screen as screen_module
-from microbreak.exercises import Exercise, load_exercises
-from microbreak.pgcompat import surface_bytes
-from microbreak.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, ELLIPSIS, TEXT, Screen, font,
+from microbreak.drawing import screen as screen_module
+from microbreak.config.exercises import Exercise, load_exercises
+from microbreak.drawing.pgcompat import surface_bytes
+from microbreak.drawing.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, ELLIPSIS, TEXT, Screen, font,
                                is_landscape, layout, min_text_height)
-from microbreak.views import DoneView, ExerciseView, HoldHint, IdleView
+from microbreak.core.views import DoneView, ExerciseView, HoldHint, IdleView
 
 SIZES = [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)]
 HINT = "Press when done · hold 2 s snooze · 5 s skip"
@@ -305,7 +305,7 @@ def test_layout_is_cached_until_the_view_changes(monkeypatch):
 
 
 def test_an_unknown_view_is_refused_by_name():
-    with pytest.raises(TypeError, match="cannot draw str; expected a view of microbreak.views"):
+    with pytest.raises(TypeError, match="cannot draw str; expected a view of microbreak.core.views"):
         Screen(pygame.Surface((320, 240))).plan("hello")
 
 
@@ -344,7 +344,7 @@ def test_every_step_shows_whole_on_every_screen_and_the_dose_where_it_fits(size,
 
 # ------------------------------------------------------------ simulator panel
 
-from microbreak.panel import PANEL_WIDTH, PanelState, button_rect, draw_panel  # noqa: E402
+from microbreak.simulator.panel import PANEL_WIDTH, PanelState, button_rect, draw_panel  # noqa: E402
 
 PANEL_HEIGHTS = [240, 300, 480, 600]
 IDLE_PANEL = PanelState(led=0.0, buzzer_hz=None, button_down=False, hold=None)
@@ -571,7 +571,7 @@ def test_the_sleeping_screen_is_dark_and_has_no_ring():
 
 
 def test_the_first_start_notice_reads_whole():
-    from microbreak.presenter import FIRST_START
+    from microbreak.core.presenter import FIRST_START
     for size in [(240, 240), (320, 240), (800, 480)]:
         plan = Screen(pygame.Surface(size)).plan(FIRST_START)
         words = " ".join(t.text for t in plan.texts)
@@ -620,7 +620,7 @@ def _gaps_between_letters(image: pygame.Surface) -> list[float]:
 
 
 def _words_on_screen() -> set[str]:
-    from microbreak.presenter import FIRST_START
+    from microbreak.core.presenter import FIRST_START
     texts = [FIRST_START.title, *FIRST_START.lines, FIRST_START.hint, DEVICE_HINT, HINT,
              "Hold 2 s to snooze", "Release: snooze", "Release: skip break", "Relax, then wait"]
     for exercise in EXERCISES:

@@ -10,16 +10,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from microbreak import clock as clocks
-from microbreak.clock import FakeClock, Now
+from microbreak.service import clock as clocks
+from microbreak.core.now import Now
+from microbreak.service.clock import FakeClock
 from microbreak.cli import format_status
-from microbreak.control import ControlError
-from microbreak.gestures import Gesture, HoldThresholds
-from microbreak.history import DayCounts
-from microbreak.presenter import present
-from microbreak.schedule import CALLS, State
-from microbreak.service import Request, Service
-from microbreak.settings import parse_settings
+from microbreak.service.control import ControlError
+from microbreak.core.gestures import Gesture, HoldThresholds
+from microbreak.storage.history import DayCounts
+from microbreak.core.presenter import present
+from microbreak.core.schedule import CALLS, State
+from microbreak.service.loop import Request, Service
+from microbreak.config.settings import parse_settings
 
 LONDON = ZoneInfo("Europe/London")
 

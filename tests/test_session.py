@@ -1,8 +1,8 @@
 """The break session: sets confirmed by presses, bounded re-cues, outcomes."""
 
-from microbreak.clock import FakeClock
-from microbreak.effects import BreakEnded, Cue, Flash, Outcome, SetConfirmed
-from microbreak.session import BreakSession
+from microbreak.service.clock import FakeClock
+from microbreak.core.effects import BreakEnded, Cue, Flash, Outcome, SetConfirmed
+from microbreak.core.session import BreakSession
 
 EXERCISES = ("shoulder-rolls", "shoulder-shrug")
 

@@ -3,7 +3,7 @@
 import pytest
 
 from microbreak.cli import main
-from microbreak.settings import Settings, SettingsError, load_settings, parse_settings
+from microbreak.config.settings import Settings, SettingsError, load_settings, parse_settings
 
 
 def problems(text):
@@ -14,7 +14,7 @@ def problems(text):
 
 def test_no_file_means_the_defaults(tmp_path, monkeypatch):
     monkeypatch.delenv("MICROBREAK_CONFIG", raising=False)
-    monkeypatch.setattr("microbreak.settings.DEFAULT_PATH", tmp_path / "absent.toml")
+    monkeypatch.setattr("microbreak.config.settings.DEFAULT_PATH", tmp_path / "absent.toml")
     settings = load_settings()
     assert settings == Settings()
     assert settings.schedule.interval_minutes == 45

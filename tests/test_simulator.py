@@ -62,7 +62,7 @@ class Simulator:
 
     def json_plain(self, verb):
         """The result of a control request with no CLI command of its own."""
-        from microbreak.control import call
+        from microbreak.service.control import call
         return call(verb, runtime=self.runtime)
 
     def status(self):

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from microbreak.hardware import Hardware, Sounder
-from microbreak.rtttl import parse
-from microbreak.settings import parse_settings
-from microbreak.speaker import GAP, PEAK, RATE, Speaker, SpeakerUnavailable, synthesize
+from microbreak.parts.hardware import Hardware, Sounder
+from microbreak.parts.rtttl import parse
+from microbreak.config.settings import parse_settings
+from microbreak.parts.speaker import GAP, PEAK, RATE, Speaker, SpeakerUnavailable, synthesize
 
 FULL_SCALE = 32767
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microbreak.effects import Outcome
-from microbreak.history import History, HistoryUnavailable, open_read_only
-from microbreak.stats import Streak, Totals, compute, streaks
+from microbreak.core.effects import Outcome
+from microbreak.storage.history import History, HistoryUnavailable, open_read_only
+from microbreak.storage.stats import Streak, Totals, compute, streaks
 from stranger import as_nobody, needs_root
 
 MONDAY = date(2026, 11, 16)

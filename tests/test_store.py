@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from microbreak import store as stores
+from microbreak.storage import store as stores
 from microbreak.cli import main
-from microbreak.effects import Outcome
-from microbreak.store import Store
+from microbreak.core.effects import Outcome
+from microbreak.storage.store import Store
 
 T0 = datetime(2026, 11, 23, 9, 45, tzinfo=timezone(timedelta(hours=1)))
 

@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "device"))
 
 import pygame  # noqa: E402
 
-from microbreak.exercises import load_exercises  # noqa: E402
-from microbreak.views import DoneView, ExerciseView, HoldHint, IdleView  # noqa: E402
+from microbreak.config.exercises import load_exercises  # noqa: E402
+from microbreak.core.views import DoneView, ExerciseView, HoldHint, IdleView  # noqa: E402
 
 SIZES = ("240x240", "320x240", "480x320", "800x480", "1024x600")
 DOCS_SIZES = ("240x240", "320x240", "480x320", "800x480")
@@ -66,7 +66,7 @@ def parse_size(size: str) -> tuple[int, int]:
 
 
 def render(folder: Path, sizes, frames: bool = False) -> list[Path]:
-    from microbreak.screen import Screen
+    from microbreak.drawing.screen import Screen
 
     written = []
     for size in sizes:
@@ -120,8 +120,8 @@ def strip_times(motion) -> list[float]:
 def render_docs(folder: Path) -> list[Path]:
     """The README's pictures: each exercise at its key moment at the docs
     sizes, one rep as a GIF, and as a strip."""
-    from microbreak.gif import save_gif
-    from microbreak.screen import Screen
+    from microbreak.drawing.gif import save_gif
+    from microbreak.drawing.screen import Screen
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -160,7 +160,7 @@ def render_docs(folder: Path) -> list[Path]:
 
 def render_panels(folder: Path) -> list[Path]:
     try:
-        from microbreak.panel import PANEL_WIDTH, PanelState, draw_panel
+        from microbreak.simulator.panel import PANEL_WIDTH, PanelState, draw_panel
     except ImportError:
         return []
     states = [

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "device"))
 
-from microbreak.control import ControlError, call  # noqa: E402
+from microbreak.service.control import ControlError, call  # noqa: E402
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALWAYS = "".join(f'{day} = "00:00-24:00"\n' for day in DAYS)

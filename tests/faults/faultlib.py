@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from microbreak.control import ControlError, call
+from microbreak.service.control import ControlError, call
 
 DEVICE = Path(__file__).resolve().parents[2] / "device"
 FULL = os.environ.get("MICROBREAK_FAULTS") == "full"

@@ -14,7 +14,7 @@ from collections import Counter
 
 from faultlib import ALWAYS, size
 
-from microbreak.control import ControlError
+from microbreak.service.control import ControlError
 
 CONFIG = f"""
 [schedule]

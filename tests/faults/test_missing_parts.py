@@ -14,10 +14,10 @@ import pytest
 from faultlib import ALWAYS
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-from microbreak.hardware import Hardware, NoPins
-from microbreak.service import Service, Stop
-from microbreak.settings import parse_settings
-from microbreak.wiring import WiringCheck
+from microbreak.parts.hardware import Hardware, NoPins
+from microbreak.service.loop import Service, Stop
+from microbreak.config.settings import parse_settings
+from microbreak.parts.wiring import WiringCheck
 
 SCHEDULE = f"[schedule]\ninterval_minutes = 480\n[hours]\n{ALWAYS}"
 

@@ -11,7 +11,7 @@ import time
 
 from faultlib import ALWAYS
 
-from microbreak.control import ControlError
+from microbreak.service.control import ControlError
 
 SIGNALS = 100
 BASE = f"""

@@ -19,7 +19,7 @@ from faultlib import DEVICE, size
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from microbreak.settings import Settings, SettingsError, parse_settings
+from microbreak.config.settings import Settings, SettingsError, parse_settings
 
 EXAMPLE = (Path(__file__).resolve().parents[2] / "deploy" / "config.toml").read_text()
 KNOWN = {section: [key.split(".", 1)[1] for key, *_ in Settings().items()

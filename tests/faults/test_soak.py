@@ -14,7 +14,7 @@ from pathlib import Path
 
 from faultlib import ALWAYS, size
 
-from microbreak.control import ControlError
+from microbreak.service.control import ControlError
 
 SPEED = 720
 CONFIG = f"""

@@ -22,7 +22,7 @@ from faultlib import ALWAYS, DEVICE, Device, size
 from socket_abuse import NOBODY, Crowd
 from stranger import needs_root
 
-from microbreak.control import ControlError, call
+from microbreak.service.control import ControlError, call
 
 # A break every minute of a clock 20x faster: one is due 3 s into each run.
 SCHEDULE = f"[schedule]\ninterval_minutes = 1\n[hours]\n{ALWAYS}"
@@ -254,9 +254,9 @@ def test_a_runtime_directory_someone_else_can_change(device_factory, report, mad
 WATCHED = """
 import logging, os, sys, threading, time
 from pathlib import Path
-from microbreak.control import ControlError, call
-from microbreak.service import Service
-from microbreak.settings import parse_settings
+from microbreak.service.control import ControlError, call
+from microbreak.service.loop import Service
+from microbreak.config.settings import parse_settings
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 logging.basicConfig(stream=sys.stderr, format="%(levelname)s %(message)s", level=logging.INFO)
 service = Service(parse_settings(sys.argv[2]), state_dir=Path(sys.argv[1]) / "state",

@@ -528,7 +528,7 @@ def check_evidence(work: Path, report: str) -> list[str]:
     against the cue melodies; kept in out/vmtest/. Returns what is wrong."""
     from evidence import Picture, differing, find_melody, tones
     sys.path.insert(0, str(CHECKOUT / "device"))
-    from microbreak.rtttl import parse
+    from microbreak.parts.rtttl import parse
 
     out = CHECKOUT / "out" / "vmtest"
     shutil.rmtree(out, ignore_errors=True)

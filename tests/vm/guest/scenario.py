@@ -292,7 +292,7 @@ def first_holds() -> dict[str, tuple[float, float]]:
     after it appears (from the package's own timeline)."""
     done = run(VENV_PYTHON, "-c", """
 import json
-from microbreak.exercises import load_exercises
+from microbreak.config.exercises import load_exercises
 holds = {}
 for exercise in load_exercises():
     motion, t, start = exercise.motion, 0.0, None
@@ -432,7 +432,7 @@ def install(chip: Chip) -> dict:
 
 def running_settings() -> dict:
     """The settings the running service holds, asked over its socket as 'pi'."""
-    done = run(VENV_PYTHON, "-c", "import json; from microbreak.control import call; "
+    done = run(VENV_PYTHON, "-c", "import json; from microbreak.service.control import call; "
                "print(json.dumps(call('settings')))", user="pi")
     return json.loads(done.stdout)
 

@@ -3,7 +3,7 @@
 Two ways to show it, chosen by ``screen.output``:
 
 - ``kms`` (what ``auto`` picks on a console, as on a Pi with no desktop): the
-  kernel's mode setting through :mod:`microbreak.kms`, a copy of each frame
+  kernel's mode setting through :mod:`microbreak.parts.kms`, a copy of each frame
   into a dumb buffer. pygame only draws; SDL opens no video driver, so
   nothing loads GL.
 - ``sdl`` (what ``auto`` picks under X11 or Wayland): an SDL window, or SDL's
@@ -24,8 +24,8 @@ import ctypes
 import os
 import time
 
-from .kms import KmsOutput, ScreenUnavailable
-from .views import View
+from microbreak.parts.kms import KmsOutput, ScreenUnavailable
+from microbreak.core.views import View
 
 # What SDL's KMS/DRM driver loads when it starts, and the Debian package of each.
 SDL_KMSDRM_LIBRARIES = {"libdrm.so.2": "libdrm2", "libgbm.so.1": "libgbm1",
@@ -51,7 +51,7 @@ def chosen_output(output: str) -> str:
 
 
 class Display:
-    """The screen, full size, for :class:`microbreak.service.Service`.
+    """The screen, full size, for :class:`microbreak.service.loop.Service`.
 
     Raises :class:`ScreenUnavailable` with the reason and what to do when
     there is no screen to show on.
@@ -60,7 +60,7 @@ class Display:
     def __init__(self, size: tuple[int, int] | None = None, output: str = "auto"):
         import pygame
 
-        from .screen import Screen
+        from microbreak.drawing.screen import Screen
         self._pygame = pygame
         self.output = chosen_output(output)
         self._kms: KmsOutput | None = None

@@ -14,7 +14,7 @@ whole resulting file would not be valid settings::
     >>> set_value(text, "schedule.interval_minutes", 0)
     Traceback (most recent call last):
       ...
-    microbreak.settings.SettingsError: schedule.interval_minutes = 0 is out of range; allowed: a whole number from 1 to 480 (minutes)
+    microbreak.config.settings.SettingsError: schedule.interval_minutes = 0 is out of range; allowed: a whole number from 1 to 480 (minutes)
 
 :func:`write_atomically` puts the text in place so that a reader (the service
 reloading, a power cut) sees the old file or the new one, never a mix.
@@ -36,7 +36,7 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
-from .settings import Settings, SettingsError, parse_settings, read_file
+from microbreak.config.settings import Settings, SettingsError, parse_settings, read_file
 
 DEFAULTS = {key: default for key, _, default, _ in Settings().items()}
 
@@ -47,7 +47,7 @@ def check_key(key: str) -> str:
         >>> check_key("schedule.intervl_minutes")
         Traceback (most recent call last):
           ...
-        microbreak.settings.SettingsError: schedule.intervl_minutes is not a setting; did you mean schedule.interval_minutes?
+        microbreak.config.settings.SettingsError: schedule.intervl_minutes is not a setting; did you mean schedule.interval_minutes?
     """
     if key in DEFAULTS:
         return key

@@ -4,7 +4,7 @@ A break shows its exercises one after another; a press confirms the set shown.
 With no press, the cue repeats every ``recue_seconds`` up to ``max_recues``
 times, then the break ends as missed (or partial, if some sets were done)::
 
-    >>> from microbreak.clock import FakeClock
+    >>> from microbreak.service.clock import FakeClock
     >>> clock = FakeClock()
     >>> session = BreakSession(("shoulder-rolls", "shoulder-shrug"), clock.now(),
     ...                        recue_seconds=180, max_recues=2)
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .clock import Now
-from .effects import BreakEnded, Cue, Effect, Flash, Outcome, SetConfirmed
+from microbreak.core.now import Now
+from microbreak.core.effects import BreakEnded, Cue, Effect, Flash, Outcome, SetConfirmed
 
 
 class BreakSession:

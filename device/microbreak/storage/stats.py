@@ -1,12 +1,12 @@
 """How the person at the desk is doing: today, this week, each exercise,
 completion per day and per week, and streaks of days with every break done.
 
-Queries over a history database (see :mod:`microbreak.history`) that return
+Queries over a history database (see :mod:`microbreak.storage.history`) that return
 plain values; nothing here knows of files or terminals::
 
     >>> from datetime import date, datetime, timedelta, timezone
-    >>> from microbreak.effects import Outcome
-    >>> from microbreak.history import History
+    >>> from microbreak.core.effects import Outcome
+    >>> from microbreak.storage.history import History
     >>> history = History(":memory:")
     >>> monday = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
     >>> for outcome in (Outcome.COMPLETED, Outcome.COMPLETED, Outcome.MISSED):

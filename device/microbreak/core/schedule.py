@@ -3,7 +3,7 @@
 Fed with the time (:meth:`Schedule.advance`), the person's gestures
 (:meth:`Schedule.gesture`), the presence sensor (:meth:`Schedule.presence`)
 and commands (:meth:`snooze`, :meth:`skip`, :meth:`pause`, :meth:`resume`,
-:meth:`break_now`), it returns the :mod:`~microbreak.effects` to carry out.
+:meth:`break_now`), it returns the :mod:`~microbreak.core.effects` to carry out.
 
 - Intervals count on the monotonic clock from the end of the previous break,
   so two breaks never start closer than the interval unless someone asks.
@@ -13,7 +13,7 @@ and commands (:meth:`snooze`, :meth:`skip`, :meth:`pause`, :meth:`resume`,
 - Nothing calls (heads-up, cue, re-cue) outside working hours or at an empty
   desk::
 
-    >>> from microbreak.clock import FakeClock
+    >>> from microbreak.service.clock import FakeClock
     >>> clock = FakeClock()
     >>> schedule = Schedule(Rules(interval_seconds=60, heads_up_seconds=10),
     ...                     ["shoulder-rolls"], clock.now())
@@ -32,11 +32,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, tzinfo
 from enum import Enum
 
-from .clock import Now
-from .effects import BreakEnded, BreakStarted, Cue, Effect, Outcome
-from .gestures import Gesture
-from .session import BreakSession
-from .workhours import WorkHours
+from microbreak.core.now import Now
+from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Effect, Outcome
+from microbreak.core.gestures import Gesture
+from microbreak.core.session import BreakSession
+from microbreak.core.workhours import WorkHours
 
 CALLS = frozenset({"heads_up", "break", "recue"})  # the cues that call a person
 
@@ -68,9 +68,9 @@ class Rules:
 
     @classmethod
     def from_settings(cls, settings, zone: tzinfo) -> Rules:
-        """From :class:`~microbreak.settings.Settings`; *zone* is the zone the
+        """From :class:`~microbreak.config.settings.Settings`; *zone* is the zone the
         working hours are in (``hours.timezone``, or the system's zone with its
-        rules: :func:`microbreak.clock.zone_named` finds it)."""
+        rules: :func:`microbreak.service.clock.zone_named` finds it)."""
         b, h = settings.break_, settings.hours
         days = {day: getattr(h, day) for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
         return cls(

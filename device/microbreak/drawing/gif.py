@@ -34,7 +34,7 @@ def save_gif(out: BinaryIO, frames: Sequence, frame_seconds: float, loop: bool =
 
     After the first, each frame stores only the rectangle that changed.
     """
-    from .pgcompat import surface_bytes
+    from microbreak.drawing.pgcompat import surface_bytes
     width, height = frames[0].get_size()
     runs: list[list] = []  # [pixels as one int each, how many frames in a row]
     for frame in frames:

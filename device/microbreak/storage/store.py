@@ -43,9 +43,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from .effects import Outcome
-from .history import HISTORY_FILE, DayCounts, History, recovery
-from .journal import event as journal_event
+from microbreak.core.effects import Outcome
+from microbreak.storage.history import HISTORY_FILE, DayCounts, History, recovery
+from microbreak.service.journal import event as journal_event
 
 log = logging.getLogger("microbreak")
 
@@ -416,7 +416,7 @@ MIN_FREE_BYTES = 1 << 20  # below this the history may stop being written
 def check_storage(state_dir: Path) -> list[tuple[str, bool, str, str]]:
     """``test-hardware``'s look at the history: (step, passed, what was
     seen, what to do), without writing anything."""
-    from .history import HistoryUnavailable, open_read_only
+    from microbreak.storage.history import HistoryUnavailable, open_read_only
     folder = Path(state_dir)
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent  # not made yet: the file system it will be on

@@ -28,7 +28,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .access import refused
+from microbreak.parts.access import refused
 
 DRI = Path("/dev/dri")
 

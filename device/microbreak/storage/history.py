@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .effects import Outcome
+from microbreak.core.effects import Outcome
 
 HISTORY_FILE = "history.sqlite"  # in the state directory
 SCHEMA_VERSION = 1
@@ -80,7 +80,7 @@ class HistoryUnavailable(RuntimeError):
 
 class History:
     """The history file, read and written directly: every error is raised
-    (:class:`microbreak.store.Store` is what the service writes through).
+    (:class:`microbreak.storage.store.Store` is what the service writes through).
 
     A file it creates is readable by its owner and group only (0640), as
     systemd's ``UMask=0027`` makes it; SQLite gives its WAL the same mode.
@@ -110,7 +110,7 @@ class History:
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The open database, for read-only queries (:mod:`microbreak.stats`)."""
+        """The open database, for read-only queries (:mod:`microbreak.storage.stats`)."""
         return self._db
 
     def _transaction(self):

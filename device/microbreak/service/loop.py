@@ -19,21 +19,22 @@ from dataclasses import dataclass
 from datetime import time as dt_time
 from pathlib import Path
 
-from . import presenter
-from .clock import Now, SystemClock, zone_named
-from .control import SOCKET_NAME, ControlError, ControlServer
-from .effects import BreakEnded, BreakStarted, Cue, Flash, Outcome, SetConfirmed
-from .exercises import load_exercises
-from .gestures import Gesture, HoldThresholds
-from .hardware import ButtonDown, ButtonUp, Hardware, Motion
-from .inbox import Inbox
-from .journal import event as journal_event
-from .notify import Notifier
-from .resources import data_dir
-from .rtttl import load_folder
-from .schedule import Rules, Schedule, State
-from .settings import Settings, SettingsError, load_settings
-from .store import StorageError, Store
+from microbreak.core import presenter
+from microbreak.core.now import Now
+from microbreak.service.clock import SystemClock, zone_named
+from microbreak.service.control import SOCKET_NAME, ControlError, ControlServer
+from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Flash, Outcome, SetConfirmed
+from microbreak.config.exercises import load_exercises
+from microbreak.core.gestures import Gesture, HoldThresholds
+from microbreak.parts.hardware import ButtonDown, ButtonUp, Hardware, Motion
+from microbreak.service.inbox import Inbox
+from microbreak.service.journal import event as journal_event
+from microbreak.service.notify import Notifier
+from microbreak.resources import data_dir
+from microbreak.parts.rtttl import load_folder
+from microbreak.core.schedule import Rules, Schedule, State
+from microbreak.config.settings import Settings, SettingsError, load_settings
+from microbreak.storage.store import StorageError, Store
 
 log = logging.getLogger("microbreak")
 
@@ -462,7 +463,7 @@ class Service:
     def _verb_paths(self, request):
         """The files the service reads and writes, so the CLI changes and reads
         the same ones: its settings file and its history."""
-        from .settings import config_path
+        from microbreak.config.settings import config_path
         return {"settings": str(config_path(self.config_file).absolute()),
                 "history": str(self.history.path.absolute())}
 
@@ -575,7 +576,7 @@ class Service:
     def _verb_screenshot(self, request):
         """What the screen shows, as a PNG file's bytes (base64): the caller
         writes the file, so the service writes nothing a caller names."""
-        from .screen import png_bytes
+        from microbreak.drawing.screen import png_bytes
         if self.frontend is None:
             raise ControlError("this device has no screen")
         self.refresh(self.clock.now())

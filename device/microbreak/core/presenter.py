@@ -10,13 +10,13 @@ import math
 from datetime import datetime
 from collections.abc import Mapping
 
-from .clock import Now
-from .effects import Outcome
-from .exercises import Exercise
-from .gestures import HoldThresholds
-from .history import DayCounts
-from .schedule import Schedule, State
-from .views import DoneView, ExerciseView, HoldHint, IdleView, NoticeView, View
+from microbreak.core.now import Now
+from microbreak.core.effects import Outcome
+from microbreak.core.exercise import Exercise
+from microbreak.core.gestures import HoldThresholds
+from microbreak.storage.history import DayCounts
+from microbreak.core.schedule import Schedule, State
+from microbreak.core.views import DoneView, ExerciseView, HoldHint, IdleView, NoticeView, View
 
 DONE_TITLES = {
     Outcome.COMPLETED: "Well done",

@@ -14,8 +14,8 @@ import ctypes.util
 import os
 import time
 
-from .hardware import Hardware
-from .views import View
+from microbreak.parts.hardware import Hardware
+from microbreak.core.views import View
 
 DEFAULT_SIZE = (320, 240)
 
@@ -31,8 +31,8 @@ class SimulatorWindow:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
         import pygame
 
-        from .panel import PANEL_WIDTH, PanelState, button_rect, draw_panel
-        from .screen import Screen
+        from microbreak.simulator.panel import PANEL_WIDTH, PanelState, button_rect, draw_panel
+        from microbreak.drawing.screen import Screen
         self._pygame = pygame
         self._panel_state, self._draw_panel = PanelState, draw_panel
         self.hardware = hardware
@@ -106,7 +106,7 @@ class SimulatorWindow:
                 or self.screen.animated(self._view))
 
     def pump(self) -> list:
-        from .service import Stop
+        from microbreak.service.loop import Stop
         pygame = self._pygame
         pin = self.hardware.button.pin
         events = []

@@ -29,9 +29,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from .hardware import ButtonDown, ButtonUp, Hardware
-from .rtttl import Song, parse
-from .settings import Settings
+from microbreak.parts.hardware import ButtonDown, ButtonUp, Hardware
+from microbreak.parts.rtttl import Song, parse
+from microbreak.config.settings import Settings
 
 PARTS = ("led", "buzzer", "speaker", "screen", "button")
 SCALE = parse("test-scale:d=8,o=5,b=150:c,d,e,f,g,a,b,c6", "the test scale")
@@ -101,7 +101,7 @@ class WiringCheck:
 
     def check_history(self, state_dir) -> list[Result]:
         """The history's storage: mounted read-write, space left, the file sound."""
-        from .store import check_storage
+        from microbreak.storage.store import check_storage
         self.say(f"History in {state_dir}")
         for step, passed, detail, check in check_storage(state_dir):
             self._report("history", step, passed, detail, check)
@@ -351,7 +351,7 @@ class _PatternDisplay:
     """The device's screen, as the service opens it, for the pattern."""
 
     def __init__(self, size: str, output: str):
-        from .display import Display, parse_size
+        from microbreak.parts.display import Display, parse_size
         self._display = Display(parse_size(size), output)
         self.surface = self._display.surface
 

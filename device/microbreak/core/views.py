@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .exercises import Exercise
+from microbreak.core.exercise import Exercise
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from . import __version__
-from .control import AccessDenied, ControlError, NotRunning, call, runtime_dir
-from .history import HISTORY_FILE, HistoryUnavailable
-from .settings import Settings, SettingsError, config_path, load_settings, parse_settings
+from microbreak import __version__
+from microbreak.service.control import AccessDenied, ControlError, NotRunning, call, runtime_dir
+from microbreak.storage.history import HISTORY_FILE, HistoryUnavailable
+from microbreak.config.settings import Settings, SettingsError, config_path, load_settings, parse_settings
 
 SYSTEM_STATE_DIR = Path("/var/lib/microbreak")
 EXERCISES_DIR = Path("/etc/microbreak/exercises.d")  # custom exercises, beside the built-in
@@ -323,7 +323,7 @@ def since_date(text: str, today: date | None = None) -> date:
 # -- running the service ------------------------------------------------------
 
 def setup_logging(clock=None) -> None:
-    from .journal import setup_logging as to_journal_or_stderr
+    from microbreak.service.journal import setup_logging as to_journal_or_stderr
     to_journal_or_stderr(clock=clock)
 
 
@@ -340,9 +340,9 @@ def simulator_state_dir() -> Path:
 
 
 def cmd_run(args) -> int:
-    from .display import Display, parse_size
-    from .hardware import make_pin_factory
-    from .service import Service
+    from microbreak.parts.display import Display, parse_size
+    from microbreak.parts.hardware import make_pin_factory
+    from microbreak.service.loop import Service
     settings = load_settings(args.config)
     setup_logging()
     display, problem = None, None
@@ -364,12 +364,12 @@ def cmd_run(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    from .clock import ScaledClock, SystemClock
-    from .display import parse_size
-    from .hardware import make_pin_factory
-    from .service import Service
-    from .settings import ScreenSize
-    from .simulator import DEFAULT_SIZE, SimulatorWindow, has_display
+    from microbreak.service.clock import ScaledClock, SystemClock
+    from microbreak.parts.display import parse_size
+    from microbreak.parts.hardware import make_pin_factory
+    from microbreak.service.loop import Service
+    from microbreak.config.settings import ScreenSize
+    from microbreak.simulator.window import DEFAULT_SIZE, SimulatorWindow, has_display
     settings = load_settings(args.config)
     clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
     setup_logging(clock)
@@ -611,14 +611,14 @@ def cmd_config_show(args) -> int:
 
 
 def cmd_config_get(args) -> int:
-    from . import configfile
-    key = configfile.check_key(args.key)
+    from microbreak.config import editing
+    key = editing.check_key(args.key)
     running = running_settings(args)
     if running:
         value = running[1][key]
         _file_differs(running[0], running[1], [key])
     else:
-        value = configfile.get_value(_settings_text(config_path(args.config)), key)
+        value = editing.get_value(_settings_text(config_path(args.config)), key)
     if args.json:
         print(json.dumps(value))
     else:
@@ -628,38 +628,38 @@ def cmd_config_get(args) -> int:
 
 def _settings_text(path: Path) -> str:
     """The settings file's text; empty (the defaults) for a missing default file."""
-    from . import configfile
+    from microbreak.config import editing
     load_settings(path)  # a named file must exist; a bad one is refused with its name
-    text = configfile.read_text(path)
+    text = editing.read_text(path)
     return text or ""
 
 
 def cmd_config_set(args) -> int:
-    from . import configfile
+    from microbreak.config import editing
     path = config_path(args.config)
-    key = configfile.check_key(args.key)
-    value = configfile.parse_value(key, args.value)
+    key = editing.check_key(args.key)
+    value = editing.parse_value(key, args.value)
     _not_a_foreign_link(path)
     with _changing(path):
-        old_text = configfile.read_text(path)
+        old_text = editing.read_text(path)
         try:
-            old = configfile.get_value(old_text or "", key)
+            old = editing.get_value(old_text or "", key)
         except SettingsError:
             old = None  # bad already: this change may be what mends it
         try:
-            new_text = configfile.set_value(old_text if old_text is not None
-                                            else configfile.template(), key, value)
+            new_text = editing.set_value(old_text if old_text is not None
+                                            else editing.template(), key, value)
         except SettingsError as exc:
             if old is not None or old_text is None:
                 raise
             raise SettingsError(exc.problems + [
                 "the file was bad before this change: fix it with 'microbreak config edit'"],
                 str(path)) from None
-        new = configfile.get_value(new_text, key)
+        new = editing.get_value(new_text, key)
         if old_text is not None and new == old and key_in_file(old_text, key):
             print(f"{key} is already {_toml(new)} in {path}")
             return 0
-        configfile.write_atomically(path, new_text)
+        editing.write_atomically(path, new_text)
     was = f" (was {_toml(old)})" if old is not None and old != new else ""
     print(f"{key} = {_toml(new)}{was} in {path}")
     return tell_service(args, path)
@@ -674,7 +674,7 @@ def key_in_file(text: str, key: str) -> bool:
 def _not_a_foreign_link(path: Path) -> None:
     """Refuse to change the settings through a link into another folder: as
     root that could write anywhere the link's maker chose."""
-    from .configfile import foreign_link
+    from microbreak.config.editing import foreign_link
     target = foreign_link(path)
     if target is not None:
         raise Refused(f"{path} is a symbolic link to {target}, in another folder: not "
@@ -686,7 +686,7 @@ def _not_a_foreign_link(path: Path) -> None:
 def _changing(path: Path):
     """Around a change of the settings file: its folder exists and is locked
     against a second writer, and a permission problem says to use sudo."""
-    from .configfile import locked
+    from microbreak.config.editing import locked
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with locked(path):
@@ -733,11 +733,11 @@ def _same_file(a: str | Path, b: str | Path) -> bool:
 
 
 def cmd_config_edit(args) -> int:
-    from . import configfile
+    from microbreak.config import editing
     path = config_path(args.config)
     _not_a_foreign_link(path)
-    original = configfile.read_text(path)
-    offered = original if original is not None else configfile.template()
+    original = editing.read_text(path)
+    offered = original if original is not None else editing.template()
     editor = _editor()
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="microbreak-edit-") as folder:
@@ -749,7 +749,7 @@ def cmd_config_edit(args) -> int:
                 raise Refused(f"the editor ({shlex.join(editor)}) exited with "
                               f"{finished.returncode}: {path} is unchanged")
             edited = copy.read_text(encoding="utf-8")
-            text = configfile.without_problems(edited)
+            text = editing.without_problems(edited)
             if edited == offered:
                 if problems:  # reopened with problems and left as it was: give up
                     raise Refused(f"not saved, {path} is unchanged; the edit still had "
@@ -761,13 +761,13 @@ def cmd_config_edit(args) -> int:
                 break
             except SettingsError as exc:
                 problems = exc.problems
-                offered = configfile.with_problems(text, problems)
+                offered = editing.with_problems(text, problems)
     with _changing(path):
-        if configfile.read_text(path) != original:
+        if editing.read_text(path) != original:
             kept = _keep(text)
             raise Refused(f"{path} was changed by someone else while you edited it; nothing "
                           f"written. Your version is in {kept}.")
-        configfile.write_atomically(path, text)
+        editing.write_atomically(path, text)
     print(f"saved {path}")
     return tell_service(args, path)
 
@@ -813,7 +813,7 @@ def history_file(args) -> Path:
 def _reading_history(args):
     """The history open for reading; what it cannot be read for (damaged,
     empty, locked, missing) becomes one line naming the file."""
-    from .history import open_read_only, unreadable
+    from microbreak.storage.history import open_read_only, unreadable
     path = history_file(args)
     db = open_read_only(path)
     try:
@@ -825,7 +825,7 @@ def _reading_history(args):
 
 
 def cmd_history(args) -> int:
-    from .history import recent_breaks
+    from microbreak.storage.history import recent_breaks
     if args.json and args.csv:
         raise Refused("--json or --csv, not both")
     if args.limit is None:
@@ -872,7 +872,7 @@ def _fit(names: list[str], room: int) -> str:
 
 
 def cmd_stats(args) -> int:
-    from .stats import compute
+    from microbreak.storage.stats import compute
     if args.json and args.csv:
         raise Refused("--json or --csv, not both")
     with _reading_history(args) as db:
@@ -947,7 +947,7 @@ def format_stats(stats, days_listed: int = 14, weeks_listed: int = 8) -> str:
 # -- the exercises --------------------------------------------------------------
 
 def _exercises() -> dict:
-    from .exercises import load_exercises
+    from microbreak.config.exercises import load_exercises
     return {e.name: e for e in load_exercises([EXERCISES_DIR])}
 
 
@@ -994,10 +994,10 @@ def cmd_exercises_show(args) -> int:
 def cmd_exercises_render(args) -> int:
     import pygame
 
-    from .gif import save_gif
-    from .screen import Screen, png_bytes
-    from .settings import ScreenSize
-    from .views import ExerciseView
+    from microbreak.drawing.gif import save_gif
+    from microbreak.drawing.screen import Screen, png_bytes
+    from microbreak.config.settings import ScreenSize
+    from microbreak.core.views import ExerciseView
     e = _exercise(args.name)
     try:
         width, height = (int(n) for n in ScreenSize().check(args.size).split("x"))
@@ -1029,10 +1029,10 @@ def cmd_exercises_render(args) -> int:
 # -- the wiring -----------------------------------------------------------------
 
 def cmd_test_hardware(args) -> int:
-    from .hardware import make_pin_factory
-    from .resources import data_dir
-    from .rtttl import load_folder
-    from .wiring import PARTS, WiringCheck
+    from microbreak.parts.hardware import make_pin_factory
+    from microbreak.resources import data_dir
+    from microbreak.parts.rtttl import load_folder
+    from microbreak.parts.wiring import PARTS, WiringCheck
     unknown = [part for part in args.parts if part not in (*PARTS, "history")]
     if unknown:
         print(f"microbreak test-hardware: unknown part {unknown[0]!r}; allowed: "

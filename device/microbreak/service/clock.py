@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from microbreak.core.now import Now
 
 # A wall clock earlier than this is certainly wrong (a Pi has no RTC: it boots
 # in 1970, or at the time fake-hwclock saved).
@@ -33,24 +34,6 @@ LOCALTIME = "/etc/localtime"  # the system's time zone: a link into /usr/share/z
 
 _monotonic = (lambda: time.clock_gettime(time.CLOCK_BOOTTIME)) \
     if hasattr(time, "CLOCK_BOOTTIME") else time.monotonic
-
-
-@dataclass(frozen=True)
-class Now:
-    """One reading of both clocks: monotonic seconds, the aware wall time, and
-    whether the wall time can be trusted (synchronised, or at least plausible)."""
-
-    mono: float
-    wall: datetime
-    trusted: bool = True
-
-    def wall_at(self, mono: float) -> datetime:
-        """The wall time that monotonic instant *mono* corresponds to."""
-        return self.wall + timedelta(seconds=mono - self.mono)
-
-    def mono_at(self, wall: datetime) -> float:
-        """The monotonic instant of wall time *wall*, if the wall clock holds."""
-        return self.mono + (wall - self.wall).total_seconds()
 
 
 def zone_named(name: str, *, environ=os.environ, localtime: str = LOCALTIME) -> tzinfo:

@@ -1,12 +1,12 @@
 """The cue melodies as audio, for a speaker, through pygame's mixer.
 
-:func:`synthesize` turns a :class:`~microbreak.rtttl.Song` into 16-bit mono
+:func:`synthesize` turns a :class:`~microbreak.parts.rtttl.Song` into 16-bit mono
 samples: each note a soft square wave (a sine with a little of its third and
 fifth harmonics, leaving out any at or above half the sample rate) that fades
 in and out over a few milliseconds, so notes start and stop without a click,
 followed by a short silence so repeated notes stay apart::
 
-    >>> from microbreak.rtttl import parse
+    >>> from microbreak.parts.rtttl import parse
     >>> samples = synthesize(parse("t:d=4,o=5,b=120:a,p"), rate=8000)
     >>> len(samples), max(samples[4000:])  # a 0.5 s A5, then 0.5 s of silence
     (8000, 0)
@@ -26,8 +26,8 @@ from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
-from .access import refused
-from .rtttl import Song
+from microbreak.parts.access import refused
+from microbreak.parts.rtttl import Song
 
 RATE = 22050  # samples a second
 ATTACK = 0.005  # seconds to fade a note in ...

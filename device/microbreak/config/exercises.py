@@ -2,7 +2,7 @@
 
 Each exercise is one TOML file named after it (``shoulder-shrug.toml``): a
 title, 2–4 short steps, reps, the hold in seconds, the view the figure is drawn
-in, and its movement as keyframe poses (see :mod:`microbreak.animation`)::
+in, and its movement as keyframe poses (see :mod:`microbreak.core.animation`)::
 
     title = "Shoulder shrug"
     view = "front"
@@ -40,67 +40,17 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .animation import FIELDS, VIEWS, Keyframe, Motion, full_pose
-from .resources import data_dir
+from microbreak.core.animation import FIELDS, VIEWS, Keyframe, full_pose
+from microbreak.core.exercise import (MAX_HOLD_SECONDS, MAX_REPS, MAX_STEPS, Exercise,
+                                      ExerciseError, moving_into)
+from microbreak.resources import data_dir
 
 log = logging.getLogger(__name__)
-
-MAX_STEPS = 4
-MAX_REPS = 50
-MAX_HOLD_SECONDS = 60
-
-
-class ExerciseError(ValueError):
-    """An exercise file that cannot be used; the message names file and key."""
-
-
-@dataclass(frozen=True)
-class Exercise:
-    name: str
-    title: str
-    steps: tuple[str, ...]
-    reps: int
-    hold_seconds: int
-    view: str = "front"
-    order: int = 100
-    keyframes: tuple[Keyframe, ...] = ()  # none: the figure sits still, the counters run
-    source: Path | None = field(default=None, compare=False)
-
-    @property
-    def dose(self) -> str:
-        """The set in words: ``'5 reps · hold 5 s'``, or ``'5 reps'`` with no hold."""
-        hold = f" · hold {self.hold_seconds} s" if self.hold_seconds else ""
-        return f"{self.reps} reps{hold}"
-
-    @cached_property
-    def motion(self) -> Motion:
-        """The set as it moves: reps of the keyframes, paced by the hold."""
-        keyframes = self.keyframes or _still(self.hold_seconds)
-        return Motion(keyframes, self.reps, self.hold_seconds, self.view)
-
-    @property
-    def pose(self) -> Mapping[str, float]:
-        """The pose a still picture shows: the held one, or the first move's."""
-        return self.motion.at(self.motion.key_seconds).pose
-
-
-def _still(hold_seconds):
-    return (Keyframe({}, seconds=1.0, pause=1.0), Keyframe({}, seconds=1.0, hold=hold_seconds > 0))
-
-
-def _moving_into(pose, hold_seconds):
-    """The keyframes for a file with a single ``[pose]``: into it and back."""
-    return (Keyframe({}, seconds=1.5, pause=1.0),
-            Keyframe(MappingProxyType(dict(pose)), seconds=1.5, hold=hold_seconds > 0,
-                     pause=0.0 if hold_seconds else 1.0))
-
 
 def builtin_dir() -> Path:
     return data_dir("images") / "exercises"
@@ -173,7 +123,7 @@ def load_exercise(path: Path) -> Exercise:
             full_pose(pose, view)
         except ValueError as exc:
             raise ExerciseError(f"{path}: pose: {exc}") from None
-        keyframes = _moving_into(pose, hold)
+        keyframes = moving_into(pose, hold)
     exercise = Exercise(
         name=path.stem,
         title=title,
@@ -194,7 +144,7 @@ def load_exercise(path: Path) -> Exercise:
 
 def _keyframes(path, tables) -> tuple[Keyframe, ...]:
     """The ``[[keyframes]]`` tables as :class:`Keyframe` values; the values
-    themselves are checked by :class:`~microbreak.animation.Motion`."""
+    themselves are checked by :class:`~microbreak.core.animation.Motion`."""
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise ExerciseError(f"{path}: keyframes must be [[keyframes]] tables, one per pose")
     keyframes = []

@@ -33,10 +33,10 @@ from gpiozero.exc import BadPinFactory, PinPWMUnsupported
 from gpiozero.pins import Factory
 from gpiozero.tones import Tone
 
-from .quiet import QuietPeriod, is_quiet
-from .resources import data_dir
-from .rtttl import RTTTLError, Song, load_folder
-from .settings import Settings
+from microbreak.core.quiet import QuietPeriod, is_quiet
+from microbreak.resources import data_dir
+from microbreak.parts.rtttl import RTTTLError, Song, load_folder
+from microbreak.config.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -363,7 +363,7 @@ def in_zone(wall: Callable[[], datetime], zone_name: str) -> Callable[[], dateti
 
 class Sounder:
     """Plays the cue melodies: on a passive buzzer as tones, on an active one as
-    beeps of the same rhythm, and through a :class:`~microbreak.speaker.Speaker`
+    beeps of the same rhythm, and through a :class:`~microbreak.parts.speaker.Speaker`
     when there is one, on a thread of its own; a new cue stops the one playing.
 
     Nothing sounds while *mute*, at *volume* 0 or in one of the *quiet_periods*
@@ -519,7 +519,7 @@ def with_custom_melodies(songs: Mapping[str, Song], folder: str | Path) -> dict[
 def make_speaker(volume: float, songs: Iterable[Song]):
     """A speaker getting *songs* ready to play; with no audio output, why
     (logged) in its place."""
-    from .speaker import Speaker, SpeakerUnavailable
+    from microbreak.parts.speaker import Speaker, SpeakerUnavailable
     try:
         speaker = Speaker(volume)
     except SpeakerUnavailable as error:

@@ -1,4 +1,4 @@
-"""The device's screen: draws a view from :mod:`microbreak.views` onto a surface.
+"""The device's screen: draws a view from :mod:`microbreak.core.views` onto a surface.
 
 ::
 
@@ -41,10 +41,10 @@ import weakref
 from dataclasses import dataclass
 import pygame
 
-from .animation import Moment, Motion
-from .figure import Bounds, draw_figure, figure_bounds
-from .resources import data_dir
-from .views import DoneView, ExerciseView, HoldHint, IdleView, NoticeView, View
+from microbreak.core.animation import Moment, Motion
+from microbreak.drawing.figure import Bounds, draw_figure, figure_bounds
+from microbreak.resources import data_dir
+from microbreak.core.views import DoneView, ExerciseView, HoldHint, IdleView, NoticeView, View
 
 MIN_TEXT_FLOOR = 16
 """The smallest text height, in pixels, on the smallest screens."""
@@ -332,7 +332,7 @@ class Screen:
         """Where everything of *view* goes, without drawing it."""
         if not isinstance(view, (IdleView, ExerciseView, DoneView, NoticeView)):
             raise TypeError(f"cannot draw {type(view).__name__}; expected a view of "
-                            "microbreak.views")
+                            "microbreak.core.views")
         scene = dataclasses.replace(view, hold=None)
         if isinstance(scene, ExerciseView):
             scene = dataclasses.replace(scene, since=0.0)  # paces the motion, moves nothing

@@ -1,7 +1,7 @@
 """A seated person drawn from a pose: the exercise demonstrations.
 
 A pose is a flat table of numbers (the vocabulary is in
-:mod:`microbreak.animation`); any key left out takes its default, so ``{}`` is
+:mod:`microbreak.core.animation`); any key left out takes its default, so ``{}`` is
 a person sitting relaxed, hands in the lap::
 
     >>> import pygame
@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 
 import pygame
 
-from .animation import DEFAULT_POSE, RESTING_ARMS, VIEWS, full_pose
+from microbreak.core.animation import DEFAULT_POSE, RESTING_ARMS, VIEWS, full_pose
 
 __all__ = ["DEFAULT_POSE", "RESTING_ARMS", "VIEWS", "draw_figure", "figure_bounds", "full_pose"]
 

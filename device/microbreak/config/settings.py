@@ -11,7 +11,7 @@ allowed::
     >>> parse_settings("[schedule]\\ninterval_minutes = 0\\n")
     Traceback (most recent call last):
       ...
-    microbreak.settings.SettingsError: schedule.interval_minutes = 0 is out of range; allowed: a whole number from 1 to 480 (minutes)
+    microbreak.config.settings.SettingsError: schedule.interval_minutes = 0 is out of range; allowed: a whole number from 1 to 480 (minutes)
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ class Periods:
         return '"HH:MM-HH:MM", several separated by commas, or "" for a day off'
 
     def check(self, value: Any) -> str:
-        from .workhours import parse_periods
+        from microbreak.core.workhours import parse_periods
         if not isinstance(value, str):
             raise ValueError(f"is {_kind(value)}, not text")
         periods = parse_periods(value)  # ValueError says what is wrong
@@ -182,7 +182,7 @@ class QuietPeriods:
                 "or [] for none")
 
     def check(self, value: Any) -> tuple[str, ...]:
-        from .quiet import QuietPeriod
+        from microbreak.core.quiet import QuietPeriod
         if not isinstance(value, list):
             raise ValueError(f"is {_kind(value)}, not a list")
         periods = []
@@ -465,7 +465,7 @@ def read_file(path: Path) -> str:
         >>> read_file(Path("/dev/zero"))
         Traceback (most recent call last):
           ...
-        microbreak.settings.SettingsError: /dev/zero: is a character device, not a regular file; allowed: a regular file of at most 64 KiB
+        microbreak.config.settings.SettingsError: /dev/zero: is a character device, not a regular file; allowed: a regular file of at most 64 KiB
     """
     try:
         _check_regular(os.stat(path))  # before opening: opening a device may act
