@@ -34,7 +34,7 @@ from microbreak.core import presenter  # noqa: E402
 from microbreak.service.clock import FakeClock, zone_named  # noqa: E402
 from microbreak.config.exercises import load_exercises  # noqa: E402
 from microbreak.core.gestures import Gesture, HoldThresholds  # noqa: E402
-from microbreak.storage.history import DayCounts  # noqa: E402
+from microbreak.core.totals import Totals  # noqa: E402
 from microbreak.core.schedule import Rules, Schedule, State  # noqa: E402
 from microbreak.drawing.screen import Screen  # noqa: E402
 from microbreak.config.settings import parse_settings  # noqa: E402
@@ -43,7 +43,7 @@ FPS = 30
 SIZES = ((320, 240), (800, 480))
 START = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)  # a Monday
 THRESHOLDS = HoldThresholds()
-TODAY = DayCounts(breaks=3, completed=2, missed=1, sets=4)
+TODAY = Totals(breaks=3, completed=2, missed=1, sets=4)
 
 
 class Device:

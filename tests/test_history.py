@@ -4,7 +4,8 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 from microbreak.core.effects import Outcome
-from microbreak.storage.history import DayCounts, History
+from microbreak.core.totals import Totals
+from microbreak.storage.history import History
 
 T0 = datetime(2026, 11, 23, 9, 45, tzinfo=timezone(timedelta(hours=1)))
 
@@ -69,6 +70,6 @@ def test_day_counts(tmp_path):
         history.break_ended(b, outcome, T0)
     yesterday = history.break_started(T0 - timedelta(days=1), ("a",), "scheduled")
     history.set_confirmed(yesterday, "a", T0 - timedelta(days=1))
-    assert history.day_counts(T0.date()) == DayCounts(breaks=3, completed=1, partial=1,
+    assert history.day_counts(T0.date()) == Totals(breaks=3, completed=1, partial=1,
                                                       missed=1, sets=3)
     assert history.last_exercise() == "a"

@@ -5,9 +5,10 @@ from datetime import datetime, timedelta, timezone
 from microbreak.service.clock import FakeClock
 from microbreak.config.exercises import load_exercises
 from microbreak.core.gestures import Gesture, HoldThresholds
-from microbreak.storage.history import DayCounts
+from microbreak.core.totals import Totals
 from microbreak.core.presenter import hold_hint, led_pattern, present, status, view_changes_at
-from microbreak.core.schedule import Rules, Schedule, State
+from microbreak.core.schedule import Rules, Schedule
+from microbreak.core.states import StateName
 from microbreak.core.views import DoneView, ExerciseView, IdleView
 
 EXERCISES = {e.name: e for e in load_exercises()}
@@ -21,13 +22,13 @@ def setup():
     return clock, Schedule(RULES, list(EXERCISES), clock.now())
 
 
-def view(schedule, clock, today=DayCounts(), hold=None):
+def view(schedule, clock, today=Totals(), hold=None):
     return present(schedule, clock.now(), EXERCISES, today, THRESHOLDS, hold)
 
 
 def test_idle_shows_time_next_break_and_today():
     clock, schedule = setup()
-    shown = view(schedule, clock, DayCounts(breaks=3, completed=2, missed=1, sets=4))
+    shown = view(schedule, clock, Totals(breaks=3, completed=2, missed=1, sets=4))
     assert shown == IdleView(clock="13:50", headline="Next break 14:35", detail="in 45 min",
                              today="Today: 3 breaks · 4 sets", hint="", countdown=1.0,
                              countdown_text="45")
@@ -97,33 +98,50 @@ def test_paused():
     shown = view(schedule, clock)
     assert shown.headline == "Paused" and shown.hint == "Hold 5 s to resume"
     assert led_pattern(schedule) == "dim"
-    assert status(schedule, clock.now(), DayCounts())["next_break_at"] is None
+    assert status(schedule, clock.now(), Totals())["next_break_at"] is None
 
 
 def test_hold_hint_says_what_a_release_would_do():
-    assert hold_hint(State.BREAK, 0.5, THRESHOLDS).label == "Release: done"
-    assert hold_hint(State.BREAK, 3.5, THRESHOLDS).label == "Release: snooze"
-    assert hold_hint(State.BREAK, 3.5, THRESHOLDS).progress == 0.5
-    assert hold_hint(State.BREAK, 6, THRESHOLDS).label == "Release: skip break"
-    assert hold_hint(State.IDLE, 6, THRESHOLDS).label == "Release: pause"
-    assert hold_hint(State.PAUSED, 6, THRESHOLDS).label == "Release: resume"
+    clock, schedule = setup()
+    assert hold_hint(schedule, 6, THRESHOLDS).label == "Release: pause"
+    assert hold_hint(schedule, 0.5, THRESHOLDS).label == "Release: status"
+    schedule.break_now(clock.now())
+    assert hold_hint(schedule, 0.5, THRESHOLDS).label == "Release: done"
+    assert hold_hint(schedule, 3.5, THRESHOLDS).label == "Release: snooze"
+    assert hold_hint(schedule, 3.5, THRESHOLDS).progress == 0.5
+    assert hold_hint(schedule, 6, THRESHOLDS).label == "Release: skip break"
+    schedule.pause(clock.now())
+    assert hold_hint(schedule, 6, THRESHOLDS).label == "Release: resume"
+
+
+def test_the_hint_and_the_schedule_read_one_table():
+    """What the hint says a release does is what the release then does."""
+    clock, schedule = setup()
+    schedule.break_now(clock.now())
+    assert hold_hint(schedule, 3.5, THRESHOLDS).label == "Release: snooze"
+    assert schedule.gesture(THRESHOLDS.classify(3.5), clock.now())[-1].name == "snooze"
+    notice = Schedule(Rules(), ["shoulder-rolls"], clock.now(), notice=True)
+    assert hold_hint(notice, 0.2, THRESHOLDS).label == "Release: begin"
+    assert [type(e).__name__ for e in notice.gesture(THRESHOLDS.classify(0.2), clock.now())] \
+        == ["NoticeAcknowledged"]
+    assert notice.state.name == "idle"
 
 
 def test_status_data():
     clock, schedule = setup()
-    data = status(schedule, clock.now(), DayCounts(breaks=1, completed=1, sets=2))
+    data = status(schedule, clock.now(), Totals(breaks=1, completed=1, sets=2))
     assert data["state"] == "idle"
     assert data["next_break_at"] == "2026-11-23T14:35:00+01:00"
     assert data["today"]["sets"] == 2 and data["break"] is None
     schedule.break_now(clock.now())
-    data = status(schedule, clock.now(), DayCounts())
+    data = status(schedule, clock.now(), Totals())
     assert data["state"] == "break" and data["break"]["current"] == "upper-back-movement"
 
 
 def test_the_countdown_ring_empties_by_the_minute_and_today_shows_as_dots():
     clock, schedule = setup()
     clock.advance(15 * 60 + 20)
-    shown = present(schedule, clock.now(), EXERCISES, DayCounts(), THRESHOLDS,
+    shown = present(schedule, clock.now(), EXERCISES, Totals(), THRESHOLDS,
                     outcomes=("completed", "missed"))
     assert shown.countdown_text == "30" and shown.countdown == 30 / 45
     assert shown.dots == ("completed", "missed")

@@ -1,12 +1,16 @@
 """The schedule: interval, heads-up, break, gestures; properties over random days."""
 
+import contextlib
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microbreak.service.clock import FakeClock
 from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Outcome, SetConfirmed
 from microbreak.core.gestures import Gesture
-from microbreak.core.schedule import Rules, Schedule, State
+from microbreak.core.schedule import Refused, Rules, Schedule
+from microbreak.core.states import StateName
 
 NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
          "shoulder-shrug"]
@@ -18,7 +22,7 @@ RULES = Rules(interval_seconds=45 * 60, heads_up_seconds=60, exercises_per_break
 def run_until(schedule, clock, state, step=1.0, limit=10 * 3600):
     effects = []
     for _ in range(int(limit / step)):
-        if schedule.state is state:
+        if schedule.state.name is state:
             return effects
         clock.advance(step)
         effects += schedule.advance(clock.now())
@@ -29,9 +33,9 @@ def test_first_break_one_interval_after_start_with_heads_up_before():
     clock = FakeClock()
     schedule = Schedule(RULES, NAMES, clock.now())
     start = clock.now().mono
-    run_until(schedule, clock, State.HEADS_UP)
+    run_until(schedule, clock, StateName.HEADS_UP)
     assert clock.now().mono - start == 45 * 60 - 60
-    effects = run_until(schedule, clock, State.BREAK)
+    effects = run_until(schedule, clock, StateName.BREAK)
     assert clock.now().mono - start == 45 * 60
     assert effects[0] == BreakStarted(clock.now().wall, ("upper-back-movement",
                                                          "high-reach-stretch"), "scheduled")
@@ -45,8 +49,8 @@ def test_no_heads_up_when_turned_off():
     for _ in range(600):
         clock.advance(1)
         schedule.advance(clock.now())
-        seen.add(schedule.state)
-    assert State.HEADS_UP not in seen and schedule.state is State.BREAK
+        seen.add(schedule.state.name)
+    assert StateName.HEADS_UP not in seen and schedule.state.name is StateName.BREAK
 
 
 def test_exercises_rotate_so_all_five_come_round():
@@ -54,7 +58,7 @@ def test_exercises_rotate_so_all_five_come_round():
     schedule = Schedule(RULES, NAMES, clock.now())
     shown = []
     for _ in range(5):
-        run_until(schedule, clock, State.BREAK)
+        run_until(schedule, clock, StateName.BREAK)
         shown += schedule.session.exercises
         schedule.gesture(Gesture.PRESS, clock.now())
         schedule.gesture(Gesture.PRESS, clock.now())
@@ -64,29 +68,29 @@ def test_exercises_rotate_so_all_five_come_round():
 def test_completed_break_then_summary_then_next_break_one_interval_after_its_end():
     clock = FakeClock()
     schedule = Schedule(RULES, NAMES, clock.now())
-    run_until(schedule, clock, State.BREAK)
+    run_until(schedule, clock, StateName.BREAK)
     clock.advance(40)
     schedule.gesture(Gesture.PRESS, clock.now())
     clock.advance(40)
     effects = schedule.gesture(Gesture.PRESS, clock.now())
     assert BreakEnded(Outcome.COMPLETED, clock.now().wall) in effects
-    assert schedule.state is State.IDLE
-    assert schedule.summary.done == schedule.summary.total == 2
+    assert schedule.state.name is StateName.IDLE
+    assert schedule.state.summary.done == schedule.state.summary.total == 2
     assert schedule.next_break == clock.now().mono + RULES.interval_seconds
     clock.advance(8)
     schedule.advance(clock.now())
-    assert schedule.summary is None
+    assert schedule.state.summary is None
 
 
 def test_snooze_puts_the_break_off_and_it_comes_back_where_it_was():
     clock = FakeClock()
     schedule = Schedule(RULES, NAMES, clock.now())
-    run_until(schedule, clock, State.BREAK)
+    run_until(schedule, clock, StateName.BREAK)
     schedule.gesture(Gesture.PRESS, clock.now())
     assert schedule.gesture(Gesture.SNOOZE, clock.now()) == [Cue("snooze")]
-    assert schedule.state is State.IDLE
+    assert schedule.state.name is StateName.IDLE
     snoozed_at = clock.now().mono
-    effects = run_until(schedule, clock, State.BREAK)
+    effects = run_until(schedule, clock, StateName.BREAK)
     assert clock.now().mono - snoozed_at == 600
     assert Cue("break") in effects and not any(isinstance(e, BreakStarted) for e in effects)
     assert schedule.session.current == "high-reach-stretch"
@@ -96,21 +100,21 @@ def test_snoozes_are_limited_per_break():
     clock = FakeClock()
     schedule = Schedule(RULES, NAMES, clock.now())
     for _ in range(2):
-        run_until(schedule, clock, State.BREAK)
+        run_until(schedule, clock, StateName.BREAK)
         assert schedule.gesture(Gesture.SNOOZE, clock.now()) == [Cue("snooze")]
-    run_until(schedule, clock, State.BREAK)
+    run_until(schedule, clock, StateName.BREAK)
     assert schedule.gesture(Gesture.SNOOZE, clock.now()) == [Cue("refused")]
-    assert schedule.state is State.BREAK
+    assert schedule.state.name is StateName.BREAK
 
 
 def test_skip_during_heads_up_records_a_skipped_break():
     clock = FakeClock()
     schedule = Schedule(RULES, NAMES, clock.now())
-    run_until(schedule, clock, State.HEADS_UP)
+    run_until(schedule, clock, StateName.HEADS_UP)
     effects = schedule.gesture(Gesture.SKIP, clock.now())
     assert isinstance(effects[0], BreakStarted)
     assert BreakEnded(Outcome.SKIPPED, clock.now().wall) in effects
-    assert schedule.state is State.IDLE
+    assert schedule.state.name is StateName.IDLE
     assert schedule.next_break == clock.now().mono + RULES.interval_seconds
 
 
@@ -118,7 +122,7 @@ def test_long_hold_when_idle_pauses_and_resumes():
     clock = FakeClock()
     schedule = Schedule(RULES, NAMES, clock.now())
     assert schedule.gesture(Gesture.SKIP, clock.now()) == [Cue("pause")]
-    assert schedule.state is State.PAUSED
+    assert schedule.state.name is StateName.PAUSED
     clock.advance(10 * 3600)
     assert schedule.advance(clock.now()) == []  # no break while paused, however long
     assert schedule.gesture(Gesture.SKIP, clock.now()) == [Cue("resume")]
@@ -130,8 +134,9 @@ def test_break_now_starts_at_once_and_a_press_when_idle_does_nothing():
     schedule = Schedule(RULES, NAMES, clock.now())
     assert schedule.gesture(Gesture.PRESS, clock.now()) == []
     effects = schedule.break_now(clock.now())
-    assert effects[0].reason == "now" and schedule.state is State.BREAK
-    assert schedule.break_now(clock.now()) == []
+    assert effects[0].reason == "now" and schedule.state.name is StateName.BREAK
+    with pytest.raises(Refused, match="^a break is already on$"):
+        schedule.break_now(clock.now())
 
 
 def test_a_long_stall_starts_one_break_not_a_burst():
@@ -175,15 +180,16 @@ def test_breaks_never_start_closer_than_the_interval_and_each_ends_exactly_once(
                 clock.advance(max(min(schedule.deadline(clock.now()), end) - clock.now().mono, 0.001))
                 feed(schedule.advance(clock.now()))
         elif action == "now":
-            feed(schedule.break_now(clock.now()))
+            with contextlib.suppress(Refused):  # during a break, say
+                feed(schedule.break_now(clock.now()))
         else:
             gesture = {"press": Gesture.PRESS, "snooze": Gesture.SNOOZE,
                        "skip": Gesture.SKIP}[action]
             feed(schedule.gesture(gesture, clock.now()))
-    if schedule.state is State.PAUSED:
+    if schedule.state.name is StateName.PAUSED:
         feed(schedule.resume(clock.now()))
     for _ in range(100):  # let any break still on run out
-        if schedule.state is not State.BREAK and schedule.session is None:
+        if schedule.state.name is not StateName.BREAK and schedule.session is None:
             break
         clock.advance(max(schedule.deadline(clock.now()) - clock.now().mono, 0.001))
         feed(schedule.advance(clock.now()))
@@ -227,4 +233,4 @@ def test_new_settings_leave_a_break_on_screen_alone():
     schedule = Schedule(RULES, NAMES, clock.now())
     schedule.break_now(clock.now())
     schedule.update_rules(Rules(interval_seconds=60), clock.now())
-    assert schedule.state is State.BREAK and schedule.session.current == NAMES[0]
+    assert schedule.state.name is StateName.BREAK and schedule.session.current == NAMES[0]

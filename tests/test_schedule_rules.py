@@ -11,8 +11,10 @@ from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Outcome
 from microbreak.core.gestures import Gesture, HoldThresholds
 from microbreak.config.exercises import load_exercises
 from microbreak.core.presenter import present, status
-from microbreak.storage.history import DayCounts
-from microbreak.core.schedule import CALLS, Rules, Schedule, State
+from microbreak.core.totals import Totals
+from microbreak.core.effects import CALLS
+from microbreak.core.schedule import Refused, Rules, Schedule
+from microbreak.core.states import StateName
 from microbreak.core.workhours import DAYS, WorkHours
 
 NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
@@ -57,7 +59,7 @@ class Day:
             step = min(self.schedule.deadline(self.now), self.now.mono + 60, end) - self.now.mono
             self.clock.advance(max(step, 0.001))
             self.feed(self.schedule.advance(self.now))
-            while answer and self.schedule.state is State.BREAK:
+            while answer and self.schedule.state.name is StateName.BREAK:
                 self.feed(self.schedule.gesture(Gesture.PRESS, self.now))
 
     def calls(self):
@@ -76,7 +78,7 @@ def test_friday_1720_interval_45_next_break_is_monday_0945():
     assert day.next_break() == at(LONDON, 2026, 11, 27, 17, 20)
     day.run(1, answer=True)  # the 17:20 break, done at once
     assert day.next_break() == at(LONDON, 2026, 11, 30, 9, 45)
-    assert status(day.schedule, day.now, DayCounts())["next_break_at"] == \
+    assert status(day.schedule, day.now, Totals())["next_break_at"] == \
         "2026-11-30T09:45:00+00:00"
 
 
@@ -87,13 +89,13 @@ def test_no_call_outside_working_hours_and_the_first_break_comes_one_interval_in
         assert day.schedule.rules.hours.is_open(wall), f"{name} at {wall}"
     monday = [w for w in day.starts() if w.date().isoformat() == "2026-11-30"]
     assert monday[0] == at(LONDON, 2026, 11, 30, 9, 45)
-    assert day.schedule.state is State.OFF_HOURS
+    assert day.schedule.state.name is StateName.OFF_HOURS
 
 
 def test_the_screen_sleeps_and_the_state_says_off_hours():
     day = Day(at(LONDON, 2026, 11, 28, 11, 0), rules())  # Saturday
-    assert day.schedule.state is State.OFF_HOURS
-    assert status(day.schedule, day.now, DayCounts())["state"] == "off_hours"
+    assert day.schedule.state.name is StateName.OFF_HOURS
+    assert status(day.schedule, day.now, Totals())["state"] == "off_hours"
 
 
 def test_a_shorter_friday():
@@ -121,8 +123,8 @@ def test_where_working_periods_meet_the_next_break_shown_is_when_it_comes(hours,
     day.run(60)
     due = start + timedelta(minutes=45)
     assert day.next_break() == due
-    assert status(day.schedule, day.now, DayCounts())["next_break_at"] == due.isoformat()
-    idle = present(day.schedule, day.now, EXERCISES, DayCounts(), HoldThresholds(2, 5))
+    assert status(day.schedule, day.now, Totals())["next_break_at"] == due.isoformat()
+    idle = present(day.schedule, day.now, EXERCISES, Totals(), HoldThresholds(2, 5))
     assert idle.headline.endswith(f"{due:%H:%M}")  # "Next break Tue 00:25" after midnight
     assert (idle.detail, idle.countdown_text) == ("in 44 min", "44")
     day.run(45 * 60)
@@ -132,30 +134,30 @@ def test_where_working_periods_meet_the_next_break_shown_is_when_it_comes(hours,
 def test_a_break_on_screen_at_closing_time_ends_quietly():
     day = Day(at(LONDON, 2026, 11, 23, 16, 0), rules(recue_seconds=20 * 60))
     day.run(45 * 60)  # 16:45: a break is called, re-cued at 17:05 and 17:25
-    assert day.schedule.state is State.BREAK
+    assert day.schedule.state.name is StateName.BREAK
     day.run(50 * 60)  # 17:30 comes while it is on
     ends = [e for _, e in day.log if isinstance(e, BreakEnded)]
     assert ends == [BreakEnded(Outcome.MISSED, at(LONDON, 2026, 11, 23, 17, 30))]
     assert day.calls()[-1][0] < at(LONDON, 2026, 11, 23, 17, 30)
-    assert day.schedule.state is State.OFF_HOURS
+    assert day.schedule.state.name is StateName.OFF_HOURS
 
 
 def test_an_untrusted_clock_follows_the_interval_alone_until_it_is_set():
     epoch = datetime(1970, 1, 1, 0, 0, tzinfo=timezone.utc)  # a Pi at boot, no RTC
     day = Day(epoch, rules(), trusted=False)
-    assert day.schedule.state is State.IDLE  # 00:00 Thursday, but the hour means nothing
+    assert day.schedule.state.name is StateName.IDLE  # 00:00 Thursday, but the hour means nothing
     day.run(45 * 60)
-    assert day.schedule.state is State.BREAK
+    assert day.schedule.state.name is StateName.BREAK
     day.feed(day.schedule.skip(day.now))
     # NTP sets the clock: Saturday, off hours.
     day.clock.set_wall(at(LONDON, 2026, 11, 28, 10, 0))
     day.clock.trusted = True
     day.run(1)
-    assert day.schedule.state is State.OFF_HOURS
+    assert day.schedule.state.name is StateName.OFF_HOURS
     # A person sets it by hand to Monday 10:00: one interval to the first break.
     day.clock.set_wall(at(LONDON, 2026, 11, 30, 10, 0))
     day.run(1)
-    assert day.schedule.state is State.IDLE
+    assert day.schedule.state.name is StateName.IDLE
     assert day.next_break() == at(LONDON, 2026, 11, 30, 10, 45, 1)
 
 
@@ -193,11 +195,11 @@ def test_daylight_saving_changes_keep_breaks_one_interval_apart(zone, day_of_cha
 def test_pause_until_a_time_that_has_passed_today_means_tomorrow():
     day = Day(at(LONDON, 2026, 11, 24, 14, 0), rules())
     day.feed(day.schedule.pause(day.now, until=time(13, 0)))
-    assert day.schedule.pause_.until == at(LONDON, 2026, 11, 25, 13, 0)
+    assert day.schedule.state.until == at(LONDON, 2026, 11, 25, 13, 0)
     day.run(22 * 3600)
-    assert day.schedule.state is State.PAUSED
+    assert day.schedule.state.name is StateName.PAUSED
     day.run(3600)
-    assert day.schedule.state is State.IDLE
+    assert day.schedule.state.name is StateName.IDLE
     assert day.next_break() == at(LONDON, 2026, 11, 25, 13, 45)
 
 
@@ -206,21 +208,21 @@ def test_pause_until_follows_the_wall_clock_when_it_steps():
     day.feed(day.schedule.pause(day.now, until=time(12, 0)))
     day.clock.step_wall(2 * 3600)  # someone corrects the clock: it is really 12:00
     day.run(1)
-    assert day.schedule.state is State.IDLE
+    assert day.schedule.state.name is StateName.IDLE
 
 
 def test_pause_for_a_duration_and_resume_early():
     day = Day(at(LONDON, 2026, 11, 24, 10, 0), rules())
     day.feed(day.schedule.pause(day.now, seconds=30 * 60))
     day.run(29 * 60)
-    assert day.schedule.state is State.PAUSED and day.calls() == []
+    assert day.schedule.state.name is StateName.PAUSED and day.calls() == []
     day.run(60)
-    assert day.schedule.state is State.IDLE
+    assert day.schedule.state.name is StateName.IDLE
     day.feed(day.schedule.pause(day.now))
     day.run(8 * 3600)
-    assert day.schedule.state is State.PAUSED  # indefinitely, even past closing time
+    assert day.schedule.state.name is StateName.PAUSED  # indefinitely, even past closing time
     assert day.schedule.resume(day.now) == [Cue("resume")]
-    assert day.schedule.state is State.OFF_HOURS  # resumed at 18:31
+    assert day.schedule.state.name is StateName.OFF_HOURS  # resumed at 18:31
 
 
 def test_snooze_for_given_minutes_from_idle_and_its_limit():
@@ -228,16 +230,17 @@ def test_snooze_for_given_minutes_from_idle_and_its_limit():
     assert day.schedule.snooze(day.now, 15 * 60) == [Cue("snooze")]
     assert day.next_break() == at(LONDON, 2026, 11, 24, 11, 0)
     assert day.schedule.snooze(day.now, 5 * 60) == [Cue("snooze")]
-    assert day.schedule.snooze(day.now) == [Cue("refused")]
+    with pytest.raises(Refused, match=r"^no snoozes left for this break \(at most 2\)$"):
+        day.schedule.snooze(day.now)
     assert day.next_break() == at(LONDON, 2026, 11, 24, 11, 5)
 
 
 def test_heads_up_then_a_hold_snoozes():
     day = Day(at(LONDON, 2026, 11, 24, 10, 0), rules())
     day.run(44 * 60 + 1)
-    assert day.schedule.state is State.HEADS_UP
+    assert day.schedule.state.name is StateName.HEADS_UP
     day.feed(day.schedule.gesture(Gesture.SNOOZE, day.now))
-    assert day.schedule.state is State.IDLE
+    assert day.schedule.state.name is StateName.IDLE
     assert day.next_break() == at(LONDON, 2026, 11, 24, 10, 54, 1)
 
 
@@ -252,9 +255,9 @@ class TestPresence:
         day.schedule.motion(False, day.now)
         day.run(20 * 60)  # the break falls due at 10:45 while nobody moves
         assert day.calls() == []
-        assert status(day.schedule, day.now, DayCounts())["present"] is False
+        assert status(day.schedule, day.now, Totals())["present"] is False
         day.schedule.motion(True, day.now)  # back after 20 min? No: that is a natural break
-        assert day.schedule.state is State.IDLE
+        assert day.schedule.state.name is StateName.IDLE
 
     def test_a_short_absence_delays_a_due_break_by_the_grace(self):
         day = self.day()
@@ -264,9 +267,9 @@ class TestPresence:
         assert day.calls() == []
         day.feed(day.schedule.motion(True, day.now))
         day.run(29)
-        assert day.schedule.state is not State.BREAK
+        assert day.schedule.state.name is not StateName.BREAK
         day.run(2)
-        assert day.schedule.state is State.BREAK
+        assert day.schedule.state.name is StateName.BREAK
         assert day.calls()[-1] == (at(LONDON, 2026, 11, 24, 10, 47, 30), "break")
 
     def test_away_long_enough_is_a_natural_break_and_the_interval_restarts(self):
@@ -290,7 +293,7 @@ class TestPresence:
     def test_leaving_during_a_break_stops_the_recues_and_returning_ends_it_as_away(self):
         day = self.day()
         day.run(45 * 60)
-        assert day.schedule.state is State.BREAK
+        assert day.schedule.state.name is StateName.BREAK
         day.feed(day.schedule.gesture(Gesture.PRESS, day.now))
         day.schedule.motion(False, day.now)
         day.run(30 * 60)
@@ -310,4 +313,5 @@ class TestPresence:
         day = self.day()
         day.schedule.motion(False, day.now)
         day.run(120)
-        assert day.schedule.break_now(day.now) == []
+        with pytest.raises(Refused, match=r"^the desk is empty"):
+            day.schedule.break_now(day.now)

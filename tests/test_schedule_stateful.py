@@ -13,7 +13,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from microbreak.service.clock import FakeClock
 from microbreak.core.effects import BreakEnded, BreakStarted, Cue
 from microbreak.core.gestures import Gesture
-from microbreak.core.schedule import CALLS, Rules, Schedule, State
+from microbreak.core.effects import CALLS
+from microbreak.core.schedule import Refused, Rules, Schedule
+from microbreak.core.states import StateName
 from microbreak.core.workhours import DAYS, WorkHours
 
 NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
@@ -92,12 +94,17 @@ class Days(RuleBasedStateMachine):
 
     def turn(self, action=None):
         """One turn of the service loop: catch up with the clock, then act."""
-        before = self.schedule.state
+        before = self.schedule.state.name
         self.feed(self.schedule.advance(self.clock.now()))
-        if self.schedule.state is State.OFF_HOURS and before is not State.OFF_HOURS:
+        if self.schedule.state.name is StateName.OFF_HOURS and before is not StateName.OFF_HOURS:
             self.snooze_cues = 0
         if action is not None:
-            self.feed(action(self.clock.now()))
+            state = self.schedule.state
+            try:
+                self.feed(action(self.clock.now()))
+            except Refused as refusal:  # the service answers with the reason
+                assert str(refusal)
+                assert self.schedule.state == state, "a refused command changed the schedule"
 
     # -- what happens in a day ----------------------------------------------------------
 
@@ -163,7 +170,7 @@ class Days(RuleBasedStateMachine):
     def a_due_break_is_cued_at_the_first_moment_it_is_allowed(self):
         now = self.clock.now()
         schedule = self.schedule
-        allowed = schedule.state in (State.IDLE, State.HEADS_UP) and schedule.open(now) \
+        allowed = schedule.state in (StateName.IDLE, StateName.HEADS_UP) and schedule.open(now) \
             and schedule.present(now)
         assert not (allowed and now.mono >= schedule.next_break), \
             "a break is due and allowed, but not on"
@@ -174,7 +181,7 @@ class Days(RuleBasedStateMachine):
 
     @invariant()
     def a_break_is_on_screen_exactly_while_one_is_open(self):
-        on = self.schedule.state is State.BREAK or self.schedule.session is not None
+        on = self.schedule.state.name is StateName.BREAK or self.schedule.session is not None
         assert on == self.open_break
 
 

@@ -16,9 +16,10 @@ from microbreak.service.clock import FakeClock
 from microbreak.cli import format_status
 from microbreak.service.control import ControlError
 from microbreak.core.gestures import Gesture, HoldThresholds
-from microbreak.storage.history import DayCounts
+from microbreak.core.totals import Totals
 from microbreak.core.presenter import present
-from microbreak.core.schedule import CALLS, State
+from microbreak.core.effects import CALLS
+from microbreak.core.states import StateName
 from microbreak.service.loop import Request, Service
 from microbreak.config.settings import parse_settings
 
@@ -82,7 +83,7 @@ class Desk:
             due = min(due, self.now.mono + 60, end)
             self.clock.advance(max(due - self.now.mono, 0.001))
             self.turn()
-            while answer and self.schedule.state is State.BREAK:
+            while answer and self.schedule.state.name is StateName.BREAK:
                 self.service._act(lambda now: self.schedule.gesture(Gesture.PRESS, now))
 
     def run_until(self, wall, answer=False):
@@ -185,7 +186,7 @@ def test_pause_until_a_time_with_an_offset_is_refused_not_read_as_local(desk, lo
         reply.result(0)
     assert str(refused.value) == ("pause until '12:00+05:00': a time with an offset is not "
                                   "allowed; allowed: a time HH:MM in the device's time zone")
-    assert d.schedule.state is not State.PAUSED
+    assert d.schedule.state.name is not StateName.PAUSED
 
 
 # -- 2. a desk already empty at the start -----------------------------------------
@@ -222,7 +223,7 @@ def status_text(d):
 
 def screen_of(d):
     """What the screen shows now."""
-    return present(d.schedule, d.now, d.service.exercises, DayCounts(), HoldThresholds(2, 5))
+    return present(d.schedule, d.now, d.service.exercises, Totals(), HoldThresholds(2, 5))
 
 
 def test_while_the_health_notice_waits_status_shows_no_break_gone_by(desk):
@@ -241,7 +242,7 @@ def test_while_the_health_notice_waits_status_shows_no_break_gone_by(desk):
 def test_during_the_heads_up_status_counts_seconds_as_the_screen_does(desk):
     d = desk(settings=ALWAYS + "[schedule]\nheads_up_seconds = 60\n")
     d.run(44 * 60 + 31)
-    assert d.schedule.state is State.HEADS_UP
+    assert d.schedule.state.name is StateName.HEADS_UP
     screen = screen_of(d)
     assert screen.headline == "Break in 29 s"
     assert "(in 29 s)" in status_text(d)
@@ -259,7 +260,7 @@ def ask(d, verb, **args):
 def test_a_break_snoozed_from_its_heads_up_can_be_skipped(desk):
     d = desk(settings=ALWAYS)
     d.run(44 * 60 + 30)
-    assert d.schedule.state is State.HEADS_UP
+    assert d.schedule.state.name is StateName.HEADS_UP
     d.service._act(lambda now: d.schedule.gesture(Gesture.SNOOZE, now))  # held 2 s
     after = ask(d, "skip")  # was: "nothing to skip: no break is on, announced or snoozed"
     assert after["today"]["skipped"] == 1 and not after["snoozed"]

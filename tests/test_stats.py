@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from microbreak.core.effects import Outcome
 from microbreak.storage.history import History, HistoryUnavailable, open_read_only
-from microbreak.storage.stats import Streak, Totals, compute, streaks
+from microbreak.core.totals import Totals
+from microbreak.storage.stats import Streak, compute, streaks
 from stranger import as_nobody, needs_root
 
 MONDAY = date(2026, 11, 16)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """How a break ended."""
 
     COMPLETED = "completed"  # every set confirmed
@@ -22,12 +22,33 @@ class Outcome(str, Enum):
     AWAY = "away"  # a natural break: the desk was empty long enough
 
 
+class CueName(StrEnum):
+    """The cues, each with a melody of the same name in ``sounds/``."""
+
+    STARTUP = "startup"  # the service has started
+    HEADS_UP = "heads_up"  # a break is coming
+    BREAK = "break"  # a break: the call
+    RECUE = "recue"  # the call again, unanswered
+    CONFIRM = "confirm"  # a set confirmed
+    DONE = "done"  # every set of the break confirmed
+    SNOOZE = "snooze"
+    SKIP = "skip"
+    MISSED = "missed"  # the break ended unanswered
+    PAUSE = "pause"
+    RESUME = "resume"
+    REFUSED = "refused"  # a gesture the rules do not allow now
+
+
+CALLS = frozenset({CueName.HEADS_UP, CueName.BREAK, CueName.RECUE})  # the cues that call a person
+
+
 @dataclass(frozen=True)
 class Cue:
-    """Play the sound for *name*: heads_up, break, recue, confirm, done, snooze,
-    skip, missed, pause, resume or refused."""
+    """Play the cue *name*; *quiet*: in a quiet period, the LED shows it but
+    nothing sounds."""
 
-    name: str
+    name: CueName
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,4 +75,11 @@ class BreakEnded:
     ended_at: datetime
 
 
-Effect = Cue | Flash | BreakStarted | SetConfirmed | BreakEnded
+@dataclass(frozen=True)
+class NoticeAcknowledged:
+    """The person pressed to say they read the first-start notice."""
+
+    at: datetime
+
+
+Effect = Cue | Flash | NoticeAcknowledged | BreakStarted | SetConfirmed | BreakEnded

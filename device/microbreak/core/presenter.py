@@ -7,16 +7,26 @@ would look the same return equal values, so the service redraws only on change.
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
-from microbreak.core.now import Now
 from microbreak.core.effects import Outcome
 from microbreak.core.exercise import Exercise
-from microbreak.core.gestures import HoldThresholds
-from microbreak.storage.history import DayCounts
-from microbreak.core.schedule import Schedule, State
-from microbreak.core.views import DoneView, ExerciseView, HoldHint, IdleView, NoticeView, View
+from microbreak.core.gestures import Action, HoldThresholds
+from microbreak.core.now import Now
+from microbreak.core.schedule import Schedule
+from microbreak.core.states import HeadsUp, Idle, Notice, OffHours, OnBreak, Paused
+from microbreak.core.totals import Totals
+from microbreak.core.views import (
+    DoneView,
+    ExerciseView,
+    HoldHint,
+    IdleView,
+    LedPattern,
+    NoticeView,
+    View,
+)
 
 DONE_TITLES = {
     Outcome.COMPLETED: "Well done",
@@ -36,26 +46,31 @@ def day_and_time(when, now: Now) -> str:
     return clock_text(local) if local.date() == today.date() else local.strftime("%a %H:%M")
 
 
-def today_text(today: DayCounts) -> str:
+def today_text(today: Totals) -> str:
     breaks = "1 break" if today.breaks == 1 else f"{today.breaks} breaks"
     sets = "1 set" if today.sets == 1 else f"{today.sets} sets"
     return f"Today: {breaks} · {sets}"
 
 
-def hold_hint(state: State, held_seconds: float, thresholds: HoldThresholds) -> HoldHint:
-    """What releasing the button now would do, in this state."""
-    gesture = thresholds.classify(held_seconds)
-    labels = {
-        State.BREAK: ("Release: done", "Release: snooze", "Release: skip break"),
-        State.HEADS_UP: ("Release: nothing", "Release: snooze", "Release: skip break"),
-        State.IDLE: ("Release: status", "Release: status", "Release: pause"),
-        State.PAUSED: ("Release: status", "Release: status", "Release: resume"),
-        State.OFF_HOURS: ("Release: status", "Release: status", "Release: pause"),
-    }[state]
-    index = ("press", "snooze", "skip").index(gesture.value)
-    return HoldHint(labels[index], round(thresholds.progress(held_seconds), 2))
+RELEASE = {
+    Action.BEGIN: "Release: begin",
+    Action.CONFIRM: "Release: done",
+    Action.SNOOZE: "Release: snooze",
+    Action.SKIP: "Release: skip break",
+    Action.PAUSE: "Release: pause",
+    Action.RESUME: "Release: resume",
+    Action.STATUS: "Release: status",
+    Action.NOTHING: "Release: nothing",
+}
 
 
+def hold_hint(schedule: Schedule, held_seconds: float, thresholds: HoldThresholds) -> HoldHint:
+    """What releasing the button now would do (the schedule's own table says)."""
+    action = schedule.action(thresholds.classify(held_seconds))
+    return HoldHint(RELEASE[action], round(thresholds.progress(held_seconds), 2))
+
+
+FIRST_START_NOTICE = "first_start"  # its name in status and the history
 FIRST_START = NoticeView(
     "Before you start",
     ("Check with your physician before you take up these exercises.",
@@ -63,53 +78,60 @@ FIRST_START = NoticeView(
     "Press the button to begin")
 
 
-def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], today: DayCounts,
+def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], today: Totals,
             thresholds: HoldThresholds, hold: HoldHint | None = None,
             exercise_since: float = 0.0, outcomes: tuple[str, ...] = ()) -> View:
     """The view for this moment; *exercise_since* is when the exercise on
     screen appeared (real monotonic seconds), which paces its animation;
     *outcomes* are today's breaks so far, oldest first."""
-    snooze, skip = f"{thresholds.snooze:g}", f"{thresholds.skip:g}"
-    if schedule.state is State.BREAK:
-        session = schedule.session
+    state = schedule.state
+    if isinstance(state, Notice):
+        return replace(FIRST_START, hold=hold)
+    if isinstance(state, OnBreak):
+        session = state.session
         return ExerciseView(
-            exercise=exercises[session.current],
+            exercise=exercises[session.exercises[session.index]],
             position=f"{session.index + 1} / {len(session.exercises)}",
             calling=session.calling,
             hint="Press: done · Hold: snooze / skip",
             hold=hold, since=exercise_since)
-    if schedule.summary:
-        s = schedule.summary
+    if isinstance(state, Idle) and state.summary:
+        s = state.summary
         at = schedule.next_break_wall(now)
         return DoneView(DONE_TITLES[s.outcome],
                         f"{s.done}/{s.total} sets"
                         + (f" · next break {day_and_time(at, now)}" if at else ""), hold=hold,
                         outcome=s.outcome.value)
-    common = dict(clock=clock_text(now.wall), today=today_text(today), hold=hold,
-                  dots=tuple(outcomes))
-    if schedule.state is State.PAUSED:
-        until = schedule.pause_.until or (schedule.pause_.until_mono is not None
-                                          and now.wall_at(schedule.pause_.until_mono))
+    common: dict[str, Any] = dict(clock=clock_text(now.wall), today=today_text(today),
+                                  hold=hold, dots=tuple(outcomes))
+    if isinstance(state, Paused):
+        until = state.until_wall(now)
         return IdleView(headline=f"Paused until {day_and_time(until, now)}" if until
                         else "Paused", detail="No breaks until then" if until
                         else "No breaks until resumed",
-                        hint=f"Hold {skip} s to resume", **common)
-    if schedule.state is State.OFF_HOURS:
+                        hint=f"Hold {thresholds.skip:g} s to resume", **common)
+    if isinstance(state, OffHours):
         at = schedule.next_break_wall(now)
         opens = schedule.next_open_wall(now)
         return IdleView(headline=f"Back {day_and_time(opens, now)}" if opens else "Off hours",
                         detail=f"First break {day_and_time(at, now)}" if at else "",
                         hint="", asleep=True, **common)
-    remaining = schedule.next_break - now.mono
-    if schedule.state is State.HEADS_UP:
+    remaining = state.coming.at - now.mono
+    if isinstance(state, HeadsUp):
         return IdleView(headline=f"Break in {max(math.ceil(remaining), 0)} s", detail="",
-                        hint=f"Hold {snooze} s to snooze", heads_up=True, **common)
-    at = schedule.next_break_wall(now)
+                        hint=f"Hold {thresholds.snooze:g} s to snooze", heads_up=True, **common)
+    return _waiting(schedule, state, now, remaining, common)
+
+
+def _waiting(schedule: Schedule, state: Idle, now: Now, remaining: float,
+             common: dict[str, Any]) -> IdleView:
+    """Idle: when the next break is, with a countdown ring when it is today's."""
     if not schedule.present(now):
         return IdleView(headline="Desk empty", detail="Breaks wait for you", hint="", **common)
-    headline = f"Snoozed until {day_and_time(at, now)}" if schedule.snoozed \
+    at = schedule.next_break_wall(now)
+    headline = f"Snoozed until {day_and_time(at, now)}" if state.snoozed \
         else f"Next break {day_and_time(at, now)}"
-    soon = at is not None and abs(now.mono_at(at) - schedule.next_break) < 1
+    soon = at is not None and abs(now.mono_at(at) - state.coming.at) < 1
     if not soon:  # the break is after closing time: no countdown to it
         return IdleView(headline=headline, detail="", hint="", **common)
     minutes = max(math.ceil(remaining / 60), 1)
@@ -121,54 +143,61 @@ def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], tod
 
 def view_changes_at(schedule: Schedule, now: Now) -> float:
     """The next monotonic time the view could change by itself (clock, countdown)."""
-    if schedule.state is State.HEADS_UP:
-        return now.mono + 1 - (schedule.next_break - now.mono) % 1
+    state = schedule.state
+    if isinstance(state, Notice):
+        return float("inf")
+    if isinstance(state, HeadsUp):
+        return now.mono + 1 - (state.coming.at - now.mono) % 1
     to_minute = 60 - (now.wall.second + now.wall.microsecond / 1e6)
     times = [now.mono + to_minute]
-    if schedule.state is State.IDLE:
-        left = (schedule.next_break - now.mono) % 60
+    if isinstance(state, Idle):
+        left = (state.coming.at - now.mono) % 60
         times.append(now.mono + (left or 60))
     return min(times)
 
 
-def led_pattern(schedule: Schedule, storage_failing: bool = False) -> str:
+def led_pattern(schedule: Schedule, storage_failing: bool = False) -> LedPattern:
     """The LED's pattern. When the history cannot be written, idle in working
     hours shows double blinks (``error``); a break shows its own patterns."""
-    if schedule.state is State.HEADS_UP:
-        return "pulse"
-    if schedule.state is State.BREAK:
-        return "blink" if schedule.session.calling else "on"
-    if schedule.state is State.PAUSED:
-        return "dim"
-    if storage_failing and schedule.state is State.IDLE:
-        return "error"
-    return "off"  # idle, off hours
+    state = schedule.state
+    if isinstance(state, HeadsUp):
+        return LedPattern.PULSE
+    if isinstance(state, OnBreak):
+        return LedPattern.BLINK if state.session.calling else LedPattern.ON
+    if isinstance(state, Paused):
+        return LedPattern.DIM
+    if storage_failing and isinstance(state, Idle):
+        return LedPattern.ERROR
+    return LedPattern.OFF  # idle, off hours, the notice
 
 
-def status_line(schedule: Schedule, now: Now, today: DayCounts) -> str:
+def status_line(schedule: Schedule, now: Now, today: Totals) -> str:
     """The service's state in one line, as ``systemctl status`` shows it::
 
         Next break 14:35 · 2 of 3 breaks done today
     """
+    state = schedule.state
     done = f"{today.completed} of {today.breaks} breaks done today"
-    if schedule.state is State.BREAK:
-        session = schedule.session
+    if isinstance(state, Notice):
+        return "Waiting for a press of the button: the first-start notice is on screen"
+    if isinstance(state, OnBreak):
+        session = state.session
         return (f"Break on: {session.current} ({session.index + 1} of "
                 f"{len(session.exercises)}) · {done}")
-    if schedule.state is State.PAUSED:
-        until = _paused_until(schedule, now)
-        return (f"Paused until {day_and_time(datetime.fromisoformat(until), now)}"
-                if until else "Paused") + f" · {done}"
+    if isinstance(state, Paused):
+        until = state.until_wall(now)
+        return (f"Paused until {day_and_time(until, now)}" if until else "Paused") + f" · {done}"
     at = schedule.next_break_wall(now)
-    if schedule.state is State.OFF_HOURS:
+    if isinstance(state, OffHours):
         return f"Off hours, next break {day_and_time(at, now)}" if at else "Off hours"
     if at is None:
         return f"No break ahead · {done}"
     return f"Next break {day_and_time(at, now)} · {done}"
 
 
-def status(schedule: Schedule, now: Now, today: DayCounts) -> dict:
+def status(schedule: Schedule, now: Now, today: Totals) -> dict[str, Any]:
     """The service's state as data, for ``microbreak status --json``."""
+    state = schedule.state
     at = schedule.next_break_wall(now)
     session = schedule.session
     current = None
@@ -178,25 +207,22 @@ def status(schedule: Schedule, now: Now, today: DayCounts) -> dict:
             "exercises": list(session.exercises),
             "confirmed": list(session.confirmed),
             "current": session.current,
-            "snoozed": schedule.state is not State.BREAK,
+            "snoozed": not isinstance(state, OnBreak),
         }
-    return {
-        "state": schedule.state.value,
+    until = state.until_wall(now) if isinstance(state, Paused) else None
+    result = {
+        "state": state.name.value,
+        "notice": FIRST_START_NOTICE if isinstance(state, Notice) else None,
         "next_break_at": at.isoformat(timespec="seconds") if at else None,
         "next_break_in_seconds": math.ceil((at - now.wall).total_seconds()) if at else None,
         "snoozed": schedule.snoozed,
         "snoozes_left": schedule.rules.max_snoozes - schedule.snoozes,
         "break": current,
-        "paused_until": _paused_until(schedule, now),
+        "paused_until": until.isoformat(timespec="seconds") if until else None,
         "present": schedule.present(now),
         "wall_clock_trusted": now.trusted,
         "today": today.as_dict(),
     }
-
-
-def _paused_until(schedule: Schedule, now: Now) -> str | None:
-    if schedule.state is not State.PAUSED:
-        return None
-    pause = schedule.pause_
-    until = pause.until or (pause.until_mono is not None and now.wall_at(pause.until_mono))
-    return until.isoformat(timespec="seconds") if until else None
+    if isinstance(state, Notice):  # the first break comes one interval after the press
+        result["first_break_after_press_seconds"] = schedule.rules.interval_seconds
+    return result

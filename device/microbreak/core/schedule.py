@@ -1,9 +1,11 @@
 """When breaks happen: a pure state machine over the break sessions.
 
 Fed with the time (:meth:`Schedule.advance`), the person's gestures
-(:meth:`Schedule.gesture`), the presence sensor (:meth:`Schedule.presence`)
+(:meth:`Schedule.gesture`), the presence sensor (:meth:`Schedule.motion`)
 and commands (:meth:`snooze`, :meth:`skip`, :meth:`pause`, :meth:`resume`,
-:meth:`break_now`), it returns the :mod:`~microbreak.core.effects` to carry out.
+:meth:`break_now`), it returns the :mod:`~microbreak.core.effects` to carry
+out, or raises :class:`Refused` saying why the rules do not allow a command
+now. Its state is one of :mod:`~microbreak.core.states`.
 
 - Intervals count on the monotonic clock from the end of the previous break,
   so two breaks never start closer than the interval unless someone asks.
@@ -11,18 +13,23 @@ and commands (:meth:`snooze`, :meth:`skip`, :meth:`pause`, :meth:`resume`,
   trusted; a wall clock that steps is simply read again, so a step never
   causes a burst of breaks and never loses the rest of a day.
 - Nothing calls (heads-up, cue, re-cue) outside working hours or at an empty
-  desk::
+  desk; in a quiet period a cue is marked quiet (the LED shows it, nothing
+  sounds)::
 
-    >>> from microbreak.service.clock import FakeClock
-    >>> clock = FakeClock()
+    >>> from datetime import datetime, timezone
+    >>> start = Now(1000.0, datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
     >>> schedule = Schedule(Rules(interval_seconds=60, heads_up_seconds=10),
-    ...                     ["shoulder-rolls"], clock.now())
-    >>> clock.advance(50); schedule.advance(clock.now())
-    [Cue(name='heads_up')]
-    >>> schedule.state
-    <State.HEADS_UP: 'heads_up'>
-    >>> clock.advance(10); [type(e).__name__ for e in schedule.advance(clock.now())]
-    ['BreakStarted', 'Cue']
+    ...                     ["shoulder-rolls"], start)
+    >>> schedule.advance(Now(1050.0, start.wall_at(1050.0)))
+    [Cue(name=<CueName.HEADS_UP: 'heads_up'>, quiet=False)]
+    >>> schedule.state.name
+    <StateName.HEADS_UP: 'heads_up'>
+    >>> schedule.skip(Now(1051.0, start.wall_at(1051.0)))[-1].name
+    <CueName.SKIP: 'skip'>
+    >>> schedule.resume(Now(1052.0, start.wall_at(1052.0)))
+    Traceback (most recent call last):
+      ...
+    microbreak.core.schedule.Refused: not paused
 """
 
 from __future__ import annotations
@@ -30,28 +37,49 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, tzinfo
-from enum import Enum
+from typing import TYPE_CHECKING
 
+from microbreak.core.effects import (
+    BreakEnded,
+    BreakStarted,
+    Cue,
+    CueName,
+    Effect,
+    NoticeAcknowledged,
+    Outcome,
+)
+from microbreak.core.gestures import Action, Gesture, action_for
 from microbreak.core.now import Now
-from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Effect, Outcome
-from microbreak.core.gestures import Gesture
+from microbreak.core.quiet import QuietPeriod, is_quiet
 from microbreak.core.session import BreakSession
+from microbreak.core.states import (
+    Coming,
+    HeadsUp,
+    Idle,
+    Notice,
+    OffHours,
+    OnBreak,
+    Paused,
+    State,
+    Summary,
+)
 from microbreak.core.workhours import WorkHours
 
-CALLS = frozenset({"heads_up", "break", "recue"})  # the cues that call a person
+if TYPE_CHECKING:
+    from microbreak.config.settings import Settings
+
+NOTICE_WAITS = ("the first-start notice is on the screen: someone at the desk presses the "
+                "button to acknowledge it, then breaks begin")
 
 
-class State(str, Enum):
-    IDLE = "idle"
-    HEADS_UP = "heads_up"
-    BREAK = "break"
-    PAUSED = "paused"
-    OFF_HOURS = "off_hours"
+class Refused(Exception):
+    """A command the rules do not allow now; the message says why."""
 
 
 @dataclass(frozen=True)
 class Rules:
-    """The schedule's settings, in seconds; ``hours`` None means always."""
+    """The schedule's settings, in seconds; ``hours`` None means always.
+    Quiet periods are times of day in ``zone`` (None: the wall clock's own)."""
 
     interval_seconds: float = 45 * 60
     heads_up_seconds: float = 60
@@ -65,9 +93,11 @@ class Rules:
     empty_after_seconds: float = 60
     away_seconds: float = 5 * 60
     return_grace_seconds: float = 30
+    quiet_periods: tuple[QuietPeriod, ...] = ()
+    zone: tzinfo | None = None
 
     @classmethod
-    def from_settings(cls, settings, zone: tzinfo) -> Rules:
+    def from_settings(cls, settings: Settings, zone: tzinfo) -> Rules:
         """From :class:`~microbreak.config.settings.Settings`; *zone* is the zone the
         working hours are in (``hours.timezone``, or the system's zone with its
         rules: :func:`microbreak.service.clock.zone_named` finds it)."""
@@ -86,50 +116,26 @@ class Rules:
             empty_after_seconds=settings.presence.empty_after_seconds,
             away_seconds=settings.presence.away_minutes * 60,
             return_grace_seconds=settings.presence.return_grace_seconds,
+            quiet_periods=tuple(QuietPeriod.parse(p) for p in settings.sound.quiet_periods),
+            zone=zone,
         )
 
-
-@dataclass(frozen=True)
-class Summary:
-    """The end of the last break, shown until ``until`` (monotonic seconds)."""
-
-    outcome: Outcome
-    done: int
-    total: int
-    until: float
-
-
-@dataclass(frozen=True)
-class Pause:
-    """Paused until ``until`` (wall, followed while trusted) or, failing that,
-    ``until_mono``; both None: until resumed."""
-
-    until: datetime | None = None
-    until_mono: float | None = None
-
-    def over(self, now: Now) -> bool:
-        if self.until is not None and now.trusted:
-            return now.wall >= self.until
-        return self.until_mono is not None and now.mono >= self.until_mono
+    def hours_text(self) -> str:
+        return self.hours.describe() if self.hours else "always"
 
 
 class Schedule:
-    def __init__(self, rules: Rules, exercises: Sequence[str], now: Now, rotation: int = 0):
+    def __init__(self, rules: Rules, exercises: Sequence[str], now: Now, rotation: int = 0,
+                 *, notice: bool = False):
+        """*notice*: the first-start notice is shown, and breaks wait for a press."""
         if not exercises:
             raise ValueError("the schedule needs at least one exercise")
         self.rules = rules
         self.exercises = tuple(exercises)
-        self.state = State.IDLE
-        self.next_break = now.mono + rules.interval_seconds
-        self.session: BreakSession | None = None  # on screen, or put off by a snooze
-        self.snoozes = 0  # used by the coming break
-        self.summary: Summary | None = None
-        self.pause_: Pause | None = None
+        self.state: State = Notice() if notice else self._waking(now)
         self.still_since: Now | None = None  # no motion since then; None: someone moves
         self.unseen = False  # the desk has been empty since the sensor was first read
         self._rotation = rotation % len(self.exercises)
-        if not self.open(now):
-            self.state = State.OFF_HOURS
 
     # -- what the rules allow now ---------------------------------------------
 
@@ -143,6 +149,45 @@ class Schedule:
         """Within working hours (or the wall clock is not trusted yet)."""
         return self.rules.hours is None or not now.trusted or self.rules.hours.is_open(now.wall)
 
+    def quiet(self, now: Now) -> bool:
+        """In a quiet period (never while the wall clock is not trusted)."""
+        return now.trusted and is_quiet(self.rules.quiet_periods,
+                                        now.wall.astimezone(self.rules.zone))
+
+    def cue(self, name: CueName, now: Now) -> Cue:
+        """The cue *name*, quiet or not as the time of day says."""
+        return Cue(name, quiet=self.quiet(now))
+
+    def action(self, gesture: Gesture) -> Action:
+        """What *gesture* would do now."""
+        return action_for(self.state.name, gesture)
+
+    @property
+    def session(self) -> BreakSession | None:
+        """The break on screen, or the one a snooze put off."""
+        if isinstance(self.state, OnBreak):
+            return self.state.session
+        if isinstance(self.state, (Idle, HeadsUp)):
+            return self.state.coming.put_off
+        return None
+
+    @property
+    def next_break(self) -> float | None:
+        """When the coming break is cued (monotonic); None unless one is coming."""
+        return self.state.coming.at if isinstance(self.state, (Idle, HeadsUp)) else None
+
+    @property
+    def snoozes(self) -> int:
+        """The snoozes the coming or current break has used."""
+        if isinstance(self.state, OnBreak):
+            return self.state.snoozes
+        return self.state.coming.snoozes if isinstance(self.state, (Idle, HeadsUp)) else 0
+
+    @property
+    def snoozed(self) -> bool:
+        """The coming break was put off by a snooze (before it began, or on screen)."""
+        return isinstance(self.state, Idle) and self.state.snoozed
+
     def next_open_wall(self, now: Now) -> datetime | None:
         """When the working hours next open (None: not while the clock is untrusted)."""
         if self.rules.hours is None or not now.trusted:
@@ -153,17 +198,22 @@ class Schedule:
         """When the coming break will be cued, as far as can be known now:
         a break that would fall outside working hours comes one interval into
         the next working period. None while paused, in a break, or never open."""
-        if self.state in (State.PAUSED, State.BREAK):
+        state = self.state
+        if not isinstance(state, (Idle, HeadsUp, OffHours)):
             return None
-        due = now.wall_at(max(self.next_break, now.mono))
-        if self.rules.hours is None or not now.trusted:
-            return due
         hours = self.rules.hours
-        if self.state is not State.OFF_HOURS:
+        if not isinstance(state, OffHours):
+            due = now.wall_at(max(state.coming.at, now.mono))
+            if hours is None or not now.trusted:
+                return due
             closes = hours.next_change(now.wall)
             if closes is None or due < closes:
                 return due
-        opens = hours.next_open(now.wall if self.state is State.OFF_HOURS else closes)
+            opens = hours.next_open(closes)
+        elif hours is None or not now.trusted:
+            return now.wall_at(now.mono + self.rules.interval_seconds)
+        else:
+            opens = hours.next_open(now.wall)
         return opens + timedelta(seconds=self.rules.interval_seconds) if opens else None
 
     def deadline(self, now: Now) -> float:
@@ -172,95 +222,109 @@ class Schedule:
         A wall clock that steps makes this wrong; the service re-reads the
         clock at least once a minute, and :meth:`advance` copes with any time.
         """
-        times = [self.summary.until] if self.summary else []
-        if self.state is State.PAUSED:
-            if self.pause_.until is not None and now.trusted:
-                times.append(now.mono_at(self.pause_.until))
-            elif self.pause_.until_mono is not None:
-                times.append(self.pause_.until_mono)
+        state = self.state
+        times: list[float] = []
+        if isinstance(state, Notice):
+            return float("inf")
+        if isinstance(state, Paused):
+            if state.until is not None and now.trusted:
+                times.append(now.mono_at(state.until))
+            elif state.until_mono is not None:
+                times.append(state.until_mono)
             return min(times, default=float("inf"))
+        if isinstance(state, Idle) and state.summary:
+            times.append(state.summary.until)
         if self.rules.hours is not None and now.trusted:
             change = self.rules.hours.next_change(now.wall)
             if change is not None:
                 times.append(now.mono_at(change))
         if self.still_since is not None and self.present(now):
             times.append(self.still_since.mono + self.rules.empty_after_seconds)
-        if self.state is State.OFF_HOURS or not self.present(now):
+        if isinstance(state, OffHours) or not self.present(now):
             return min(times, default=float("inf"))
-        if self.state is State.BREAK:
-            times.append(self.session.deadline())
-        elif self.state is State.IDLE and self.rules.heads_up_seconds:
-            times.append(self.next_break - self.rules.heads_up_seconds)
-        if self.state in (State.IDLE, State.HEADS_UP):
-            times.append(self.next_break)
+        if isinstance(state, OnBreak):
+            times.append(state.session.deadline())
+        elif isinstance(state, (Idle, HeadsUp)):
+            times.append(state.coming.at)
+            if isinstance(state, Idle) and self.rules.heads_up_seconds:
+                times.append(state.coming.at - self.rules.heads_up_seconds)
         return min(times, default=float("inf"))
 
     # -- time passes ------------------------------------------------------------
 
     def advance(self, now: Now) -> list[Effect]:
         """Time has passed (or the wall clock stepped): do what is due."""
-        effects: list[Effect] = []
-        if self.summary and now.mono >= self.summary.until:
-            self.summary = None
-        if self.state is State.PAUSED:
-            if not self.pause_.over(now):
-                return effects
-            effects += self._unpause(now)
+        return self._heard(self._advance(now), now)
+
+    def _advance(self, now: Now) -> list[Effect]:
+        state = self.state
+        if isinstance(state, Notice):
+            return []
+        if isinstance(state, Idle) and state.summary and now.mono >= state.summary.until:
+            self.state = state = replace(state, summary=None)
+        if isinstance(state, Paused):
+            if not state.over(now):
+                return []
+            self.state = state = self._waking(now)
         if not self.open(now):
-            if self.state is not State.OFF_HOURS:
-                effects += self._close(now)
-            return effects
-        if self.state is State.OFF_HOURS:
-            # The first break of a working period: one interval after it starts.
-            self.state = State.IDLE
-            self.next_break = now.mono + self.rules.interval_seconds
+            return [] if isinstance(state, OffHours) else self._close(now)
+        if isinstance(state, OffHours):  # the first break of a working period
+            self.state = state = Idle(Coming(now.mono + self.rules.interval_seconds))
         if not self.present(now):
-            if self.state is State.HEADS_UP:
-                self.state = State.IDLE
-            return effects
-        if self.state is State.BREAK:
-            effects += self.session.advance(now)
-            effects += self._after_session(now)
-        elif now.mono >= self.next_break:
-            effects += self._start(now, "scheduled")
-        elif (self.state is State.IDLE and self.rules.heads_up_seconds
-              and now.mono >= self.next_break - self.rules.heads_up_seconds):
-            self.state = State.HEADS_UP
-            effects.append(Cue("heads_up"))
-        return effects
+            if isinstance(state, HeadsUp):
+                self.state = Idle(state.coming)
+            return []
+        if isinstance(state, OnBreak):
+            return state.session.advance(now) + self._finish(state.session, now)
+        assert isinstance(state, (Idle, HeadsUp))
+        if now.mono >= state.coming.at:
+            return self._start(now, "scheduled")
+        if (isinstance(state, Idle) and self.rules.heads_up_seconds
+                and now.mono >= state.coming.at - self.rules.heads_up_seconds):
+            self.state = HeadsUp(state.coming)
+            return [Cue(CueName.HEADS_UP)]
+        return []
+
+    def _waking(self, now: Now) -> Idle | OffHours:
+        """Waiting afresh: the next break one interval away, or off hours."""
+        if not self.open(now):
+            return OffHours()
+        return Idle(Coming(now.mono + self.rules.interval_seconds))
 
     def _close(self, now: Now) -> list[Effect]:
         """Working hours are over: end what is on quietly, sleep."""
-        effects = self.session.close(None, now) if self.session else []
-        self.session = None
-        self.summary = None
-        self.snoozes = 0
-        self.state = State.OFF_HOURS
-        return effects
+        session = self.session
+        self.state = OffHours()
+        return session.close(None, now) if session else []
 
     # -- the person -------------------------------------------------------------
 
     def gesture(self, gesture: Gesture, now: Now) -> list[Effect]:
-        """The person pressed or held the button (so someone is at the desk)."""
+        """The person pressed or held the button (so someone is at the desk).
+        What the rules refuse sounds as the ``refused`` cue."""
         effects = self.saw_person(now)
-        if gesture is Gesture.PRESS:
-            if self.state is not State.BREAK:
-                return effects
-            return effects + self.session.confirm(now) + self._after_session(now)
-        if gesture is Gesture.SNOOZE:
-            if self.state not in (State.HEADS_UP, State.BREAK):
-                return effects
-            return effects + self.snooze(now)
-        if self.state in (State.HEADS_UP, State.BREAK):
-            return effects + self.skip(now)
-        if self.state is State.PAUSED:
-            return effects + self.resume(now)
-        return effects + self.pause(now)
+        act = {
+            Action.BEGIN: self._begin,
+            Action.CONFIRM: self._confirm,
+            Action.SNOOZE: self._snooze,
+            Action.SKIP: self._skip,
+            Action.PAUSE: self._pause,
+            Action.RESUME: self._resume,
+        }.get(self.action(gesture))
+        if act is not None:
+            try:
+                effects += act(now)
+            except Refused:
+                effects.append(Cue(CueName.REFUSED))
+        return self._heard(effects, now)
 
     def motion(self, moving: bool, now: Now) -> list[Effect]:
         """The presence sensor's output rose (motion) or fell. The desk counts as
         empty once it has been still for ``empty_after_seconds``; still for
         ``away_seconds`` or more, and the person's return is a natural break."""
+        return self._heard(self._motion(moving, now), now)
+
+    def _motion(self, moving: bool, now: Now) -> list[Effect]:
         if not moving:
             if self.still_since is None:
                 self.still_since = now
@@ -268,25 +332,26 @@ class Schedule:
         if self.still_since is None:
             return []
         was_present = self.present(now)
-        still = now.mono - self.still_since.mono
         left = self.still_since
         self.still_since = None
         unseen, self.unseen = self.unseen, False
-        if was_present:
+        state = self.state
+        if was_present or isinstance(state, Notice):
             return []
         if unseen:  # the first arrival at a desk empty since the start
-            if self.state in (State.IDLE, State.HEADS_UP) and self.session is None:
-                self.state = State.IDLE
-                self.next_break = now.mono + self.rules.interval_seconds
+            if isinstance(state, (Idle, HeadsUp)) and state.coming.put_off is None:
+                coming = replace(state.coming, at=now.mono + self.rules.interval_seconds)
+                self.state = Idle(coming)
             return []
-        if still >= self.rules.away_seconds and self.state not in (State.PAUSED,
-                                                                     State.OFF_HOURS):
+        if now.mono - left.mono >= self.rules.away_seconds and \
+                not isinstance(state, (Paused, OffHours)):
             return self._natural_break(left, now)
-        if self.state is State.BREAK:
-            self.session.wait_from(now)
-        elif self.state in (State.IDLE, State.HEADS_UP):
+        if isinstance(state, OnBreak):
+            state.session.wait_from(now)
+        elif isinstance(state, (Idle, HeadsUp)):
             # A break that fell due while away waits a moment for the person to settle.
-            self.next_break = max(self.next_break, now.mono + self.rules.return_grace_seconds)
+            at = max(state.coming.at, now.mono + self.rules.return_grace_seconds)
+            self.state = replace(state, coming=replace(state.coming, at=at))
         return []
 
     def sensor_read(self, moving: bool, now: Now) -> None:
@@ -307,123 +372,135 @@ class Schedule:
         """Someone is certainly at the desk now (they used the button)."""
         if self.still_since is None:
             return []
-        effects = self.motion(True, now)
+        effects = self._motion(True, now)
         self.still_since = now  # still, as far as the sensor knows, from now
         return effects
 
     def _natural_break(self, left: Now, now: Now) -> list[Effect]:
         """Back from a long enough absence: that was a break; count afresh."""
-        if self.session is not None:
-            effects = self.session.close(Outcome.AWAY, now)
-        else:
-            effects = [BreakStarted(left.wall, (), "away"), BreakEnded(Outcome.AWAY, now.wall)]
-        self.session = None
-        self.summary = None
-        self.snoozes = 0
-        self.state = State.IDLE
-        self.next_break = now.mono + self.rules.interval_seconds
-        return effects
+        session = self.session
+        self.state = Idle(Coming(now.mono + self.rules.interval_seconds))
+        if session is not None:
+            return session.close(Outcome.AWAY, now)
+        return [BreakStarted(left.wall, (), "away"), BreakEnded(Outcome.AWAY, now.wall)]
 
-    # -- commands -----------------------------------------------------------------
-
-    @property
-    def snoozed(self) -> bool:
-        """The coming break was put off by a snooze (before it began, or on screen)."""
-        return self.state is State.IDLE and self.snoozes > 0
-
-    def can_skip(self) -> bool:
-        """A break is on, announced or snoozed."""
-        return self.state in (State.HEADS_UP, State.BREAK) or self.snoozed
-
-    def can_snooze(self) -> bool:
-        return self.state in (State.IDLE, State.HEADS_UP, State.BREAK) \
-            and self.snoozes < self.rules.max_snoozes
+    # -- commands: each raises Refused with the reason when the rules say no ------
 
     def snooze(self, now: Now, seconds: float | None = None) -> list[Effect]:
         """Put the coming or current break off (by the snooze time unless given)."""
-        if self.state not in (State.IDLE, State.HEADS_UP, State.BREAK):
-            return []
+        return self._heard(self._snooze(now, seconds), now)
+
+    def _snooze(self, now: Now, seconds: float | None = None) -> list[Effect]:
+        state = self.state
+        if isinstance(state, Notice):
+            raise Refused(NOTICE_WAITS)
+        if not isinstance(state, (Idle, HeadsUp, OnBreak)):
+            raise Refused(f"nothing to snooze: {state.name.value.replace('_', ' ')}")
         if self.snoozes >= self.rules.max_snoozes:
-            return [Cue("refused")]
+            raise Refused(f"no snoozes left for this break (at most {self.rules.max_snoozes})")
         seconds = self.rules.snooze_seconds if seconds is None else seconds
-        self.snoozes += 1
-        if self.state is State.IDLE:
-            self.next_break = max(self.next_break, now.mono) + seconds
+        if isinstance(state, OnBreak):
+            state.session.calling = False
+            coming = Coming(now.mono + seconds, state.snoozes + 1, state.session)
         else:
-            self.next_break = now.mono + seconds
-        if self.session:
-            self.session.calling = False
-        self.state = State.IDLE
-        return [Cue("snooze")]
+            after = max(state.coming.at, now.mono) if isinstance(state, Idle) else now.mono
+            coming = replace(state.coming, at=after + seconds, snoozes=state.coming.snoozes + 1)
+        self.state = replace(state, coming=coming) if isinstance(state, Idle) else Idle(coming)
+        return [Cue(CueName.SNOOZE)]
 
     def skip(self, now: Now) -> list[Effect]:
         """Skip the break on screen, or the one its heads-up announces (recorded
         as skipped). A snoozed break can be skipped too."""
-        if self.state is State.BREAK:
-            return self.session.skip(now) + self._after_session(now)
-        if not self.can_skip():
-            return []
+        return self._heard(self._skip(now), now)
+
+    def _skip(self, now: Now) -> list[Effect]:
+        state = self.state
+        if isinstance(state, OnBreak):
+            return state.session.skip(now) + self._finish(state.session, now)
+        if not (isinstance(state, HeadsUp) or self.snoozed):
+            raise Refused("nothing to skip: no break is on, announced or snoozed")
         effects: list[Effect] = []
-        if self.session is None:
-            self.session = self._new_session(now)
-            effects.append(BreakStarted(now.wall, self.session.exercises, "scheduled"))
-        effects += self.session.skip(now)
-        return effects + self._after_session(now)
+        session = self.session
+        if session is None:
+            session = self._new_session(now)
+            effects.append(BreakStarted(now.wall, session.exercises, "scheduled"))
+        return effects + session.skip(now) + self._finish(session, now)
 
     def pause(self, now: Now, until: time | None = None,
               seconds: float | None = None) -> list[Effect]:
         """No breaks until :meth:`resume`, for *seconds*, or until the local time
         *until* (the next one to come). A snoozed break counts as skipped."""
-        pause = Pause()
+        return self._heard(self._pause(now, until, seconds), now)
+
+    def _pause(self, now: Now, until: time | None = None,
+               seconds: float | None = None) -> list[Effect]:
+        if isinstance(self.state, Notice):
+            raise Refused(NOTICE_WAITS)
+        pause = Paused()
         if seconds is not None:
-            pause = Pause(until_mono=now.mono + seconds)
+            pause = Paused(until_mono=now.mono + seconds)
         elif until is not None:
             zone = self.rules.hours.zone if self.rules.hours else now.wall.tzinfo
             local = now.wall.astimezone(zone)
             when = datetime.combine(local.date(), until, zone)
             if when <= local:
                 when = datetime.combine(local.date() + timedelta(days=1), until, zone)
-            pause = Pause(until=when, until_mono=now.mono_at(when))
-        effects = self.session.skip(now) if self.session else []
-        self.session = None
-        self.snoozes = 0
-        self.summary = None
-        self.state = State.PAUSED
-        self.pause_ = pause
-        return effects + [Cue("pause")]
+            pause = Paused(until=when, until_mono=now.mono_at(when))
+        session = self.session
+        self.state = pause
+        return (session.skip(now) if session else []) + [Cue(CueName.PAUSE)]
 
     def resume(self, now: Now) -> list[Effect]:
         """Back from a pause: the next break is one interval away."""
-        if self.state is not State.PAUSED:
-            return []
-        return self._unpause(now) + [Cue("resume")]
+        return self._heard(self._resume(now), now)
 
-    def _unpause(self, now: Now) -> list[Effect]:
-        self.pause_ = None
-        self.state = State.IDLE if self.open(now) else State.OFF_HOURS
-        self.next_break = now.mono + self.rules.interval_seconds
-        return []
+    def _resume(self, now: Now) -> list[Effect]:
+        if not isinstance(self.state, Paused):
+            raise Refused("not paused")
+        self.state = self._waking(now)
+        return [Cue(CueName.RESUME)]
 
     def break_now(self, now: Now) -> list[Effect]:
         """Start a break at once (a snoozed one picks up where it was); not
         outside working hours, while paused, at an empty desk or during a break."""
-        if self.state not in (State.IDLE, State.HEADS_UP) or not self.present(now):
-            return []
-        return self._start(now, "now")
+        state = self.state
+        if isinstance(state, Notice):
+            raise Refused(NOTICE_WAITS)
+        if isinstance(state, OnBreak):
+            raise Refused("a break is already on")
+        if isinstance(state, Paused):
+            raise Refused("paused: resume first ('microbreak resume')")
+        if isinstance(state, OffHours):
+            raise Refused(f"outside working hours ({self.rules.hours_text()}); "
+                          "change [hours] in the settings to have breaks now")
+        if not self.present(now):
+            raise Refused("the desk is empty (the presence sensor sees no one)")
+        return self._heard(self._start(now, "now"), now)
 
     def update_rules(self, rules: Rules, now: Now) -> None:
         """New settings. A coming break keeps counting from the same start with
         the new interval (at once, if that is already past); a break on screen
         or snoozed keeps its times."""
         old, self.rules = self.rules, rules
-        if self.state in (State.IDLE, State.HEADS_UP) and not self.snoozes:
-            start = self.next_break - old.interval_seconds
-            self.next_break = max(start + rules.interval_seconds, now.mono)
-            if self.state is State.HEADS_UP and \
-                    now.mono < self.next_break - rules.heads_up_seconds:
-                self.state = State.IDLE
+        state = self.state
+        if isinstance(state, (Idle, HeadsUp)) and not state.coming.snoozes:
+            start = state.coming.at - old.interval_seconds
+            coming = replace(state.coming, at=max(start + rules.interval_seconds, now.mono))
+            self.state = replace(state, coming=coming)
+            if isinstance(state, HeadsUp) and now.mono < coming.at - rules.heads_up_seconds:
+                self.state = Idle(coming)
 
     # -- breaks -------------------------------------------------------------------
+
+    def _begin(self, now: Now) -> list[Effect]:
+        """The notice is read: the first interval starts now."""
+        self.state = self._waking(now)
+        return [NoticeAcknowledged(now.wall)]
+
+    def _confirm(self, now: Now) -> list[Effect]:
+        assert isinstance(self.state, OnBreak)
+        session = self.state.session
+        return session.confirm(now) + self._finish(session, now)
 
     def _new_session(self, now: Now) -> BreakSession:
         count = min(self.rules.exercises_per_break, len(self.exercises))
@@ -433,21 +510,24 @@ class Schedule:
                             max_recues=self.rules.max_recues)
 
     def _start(self, now: Now, reason: str) -> list[Effect]:
-        self.state = State.BREAK
-        self.summary = None
-        if self.session is not None:
-            return self.session.resume(now)
-        self.session = self._new_session(now)
-        return [BreakStarted(now.wall, self.session.exercises, reason), Cue("break")]
+        session, snoozes = self.session, self.snoozes
+        if session is not None:
+            self.state = OnBreak(session, snoozes)
+            return session.resume(now)
+        session = self._new_session(now)
+        self.state = OnBreak(session, snoozes)
+        return [BreakStarted(now.wall, session.exercises, reason), Cue(CueName.BREAK)]
 
-    def _after_session(self, now: Now) -> list[Effect]:
-        if self.session is None or not self.session.finished:
-            return []
-        done = self.session
-        self.summary = Summary(done.outcome, len(done.confirmed), len(done.exercises),
-                               now.mono + self.rules.summary_seconds)
-        self.session = None
-        self.snoozes = 0
-        self.state = State.IDLE
-        self.next_break = now.mono + self.rules.interval_seconds
+    def _finish(self, session: BreakSession, now: Now) -> list[Effect]:
+        """Once *session* has ended: its summary on screen, the next interval."""
+        if session.outcome is not None:
+            summary = Summary(session.outcome, len(session.confirmed), len(session.exercises),
+                              now.mono + self.rules.summary_seconds)
+            self.state = Idle(Coming(now.mono + self.rules.interval_seconds), summary)
         return []
+
+    def _heard(self, effects: list[Effect], now: Now) -> list[Effect]:
+        """*effects* with each cue marked quiet in a quiet period."""
+        if not self.quiet(now):
+            return effects
+        return [replace(e, quiet=True) if isinstance(e, Cue) else e for e in effects]

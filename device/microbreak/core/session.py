@@ -21,8 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from microbreak.core.effects import (
+    BreakEnded,
+    Cue,
+    CueName,
+    Effect,
+    Flash,
+    Outcome,
+    SetConfirmed,
+)
 from microbreak.core.now import Now
-from microbreak.core.effects import BreakEnded, Cue, Effect, Flash, Outcome, SetConfirmed
 
 
 class BreakSession:
@@ -65,13 +73,13 @@ class BreakSession:
         """The person pressed the button: the set shown is done."""
         if self.finished:
             return []
-        effects: list[Effect] = [SetConfirmed(self.current, now.wall), Cue("confirm"), Flash()]
+        effects: list[Effect] = [SetConfirmed(self.current, now.wall), Cue(CueName.CONFIRM), Flash()]
         self.confirmed.append(self.current)
         self.calling = False
         self.recues = 0
         self._last_contact = now.mono
         if len(self.confirmed) == len(self.exercises):
-            effects += self._end(Outcome.COMPLETED, now, cue="done")
+            effects += self._end(Outcome.COMPLETED, now, cue=CueName.DONE)
         return effects
 
     def advance(self, now: Now) -> list[Effect]:
@@ -82,14 +90,14 @@ class BreakSession:
             self.recues += 1
             self.calling = True
             self._last_contact = now.mono
-            return [Cue("recue")]
+            return [Cue(CueName.RECUE)]
         outcome = Outcome.PARTIAL if self.confirmed else Outcome.MISSED
-        return self._end(outcome, now, cue="missed")
+        return self._end(outcome, now, cue=CueName.MISSED)
 
     def skip(self, now: Now) -> list[Effect]:
         if self.finished:
             return []
-        return self._end(Outcome.SKIPPED, now, cue="skip")
+        return self._end(Outcome.SKIPPED, now, cue=CueName.SKIP)
 
     def close(self, outcome: Outcome | None, now: Now) -> list[Effect]:
         """End quietly: with *outcome*, or as partial/missed by the sets done
@@ -109,9 +117,9 @@ class BreakSession:
         self.calling = True
         self.recues = 0
         self._last_contact = now.mono
-        return [Cue("break")]
+        return [Cue(CueName.BREAK)]
 
-    def _end(self, outcome: Outcome, now: Now, cue: str | None) -> list[Effect]:
+    def _end(self, outcome: Outcome, now: Now, cue: CueName | None) -> list[Effect]:
         self.outcome = outcome
         self.calling = False
         return [BreakEnded(outcome, now.wall)] + ([Cue(cue)] if cue else [])

@@ -9,8 +9,20 @@ it out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from microbreak.core.exercise import Exercise
+
+
+class LedPattern(StrEnum):
+    """What the LED shows."""
+
+    OFF = "off"  # idle, off hours
+    ON = "on"  # a break on screen, its call answered
+    DIM = "dim"  # paused
+    PULSE = "pulse"  # a break is coming (the heads-up)
+    BLINK = "blink"  # a break calls
+    ERROR = "error"  # double blinks: the history cannot be written
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import cycle
 from pathlib import Path
 
@@ -33,10 +32,10 @@ from gpiozero.exc import BadPinFactory, PinPWMUnsupported
 from gpiozero.pins import Factory
 from gpiozero.tones import Tone
 
-from microbreak.core.quiet import QuietPeriod, is_quiet
-from microbreak.resources import data_dir
-from microbreak.parts.rtttl import RTTTLError, Song, load_folder
 from microbreak.config.settings import Settings
+from microbreak.core.views import LedPattern
+from microbreak.parts.rtttl import RTTTLError, Song, load_folder
+from microbreak.resources import data_dir
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +192,7 @@ class Runner:
 
 # -- the LED ----------------------------------------------------------------------
 
-LED_PATTERNS = ("off", "on", "dim", "pulse", "blink", "error")
+LED_PATTERNS = tuple(LedPattern)
 
 Steps = tuple[tuple[float, float | None], ...]  # (brightness, seconds); None: held
 
@@ -205,19 +204,19 @@ def _fade(start: float, end: float, seconds: float, fps: int = 25) -> Steps:
                  for i in range(count))
 
 
-PWM_PATTERNS: dict[str, Steps] = {
-    "off": ((0.0, None),),
-    "on": ((1.0, None),),
-    "dim": ((0.1, None),),  # paused: a faint steady glow
-    "pulse": _fade(0, 1, 1.5) + _fade(1, 0, 1.5),  # heads-up: a slow swell
-    "blink": ((1.0, 0.3), (0.0, 0.3)),  # the cue
-    "error": ((1.0, 0.15), (0.0, 0.15), (1.0, 0.15), (0.0, 1.05)),  # double blinks
+PWM_PATTERNS: dict[LedPattern, Steps] = {
+    LedPattern.OFF: ((0.0, None),),
+    LedPattern.ON: ((1.0, None),),
+    LedPattern.DIM: ((0.1, None),),  # paused: a faint steady glow
+    LedPattern.PULSE: _fade(0, 1, 1.5) + _fade(1, 0, 1.5),  # heads-up: a slow swell
+    LedPattern.BLINK: ((1.0, 0.3), (0.0, 0.3)),  # the cue
+    LedPattern.ERROR: ((1.0, 0.15), (0.0, 0.15), (1.0, 0.15), (0.0, 1.05)),  # double blinks
 }
 # A pin that cannot dim does the same with on and off alone.
-PLAIN_PATTERNS: dict[str, Steps] = {
+PLAIN_PATTERNS: dict[LedPattern, Steps] = {
     **PWM_PATTERNS,
-    "dim": ((1.0, 0.1), (0.0, 2.9)),  # a wink every 3 s
-    "pulse": ((1.0, 1.0), (0.0, 1.0)),
+    LedPattern.DIM: ((1.0, 0.1), (0.0, 2.9)),  # a wink every 3 s
+    LedPattern.PULSE: ((1.0, 1.0), (0.0, 1.0)),
 }
 FLASH: Steps = ((1.0, 0.12), (0.0, 0.12), (1.0, 0.12), (0.0, 0.12))  # a set confirmed
 
@@ -243,16 +242,17 @@ class Light:
             except PinPWMUnsupported:
                 self.device = LED(pin, pin_factory=pin_factory)
         self.patterns = PWM_PATTERNS if self.pwm else PLAIN_PATTERNS
-        self.pattern = "off"
+        self.pattern = LedPattern.OFF
         self._clock = clock
         self._flash_until: float | None = None
         self._flashing = False  # the runner shows the pattern once the flash is over
         self._lock = threading.Lock()
         self._runner = Runner(f"led-{pin}")
 
-    def show(self, pattern: str) -> None:
+    def show(self, pattern: LedPattern | str) -> None:
         if pattern not in LED_PATTERNS:
             raise ValueError(f"unknown LED pattern {pattern!r}; known: {', '.join(LED_PATTERNS)}")
+        pattern = LedPattern(pattern)
         with self._lock:
             if pattern == self.pattern:
                 return
@@ -347,35 +347,19 @@ def duty_for(volume: float) -> float:
     return math.asin(volume) / math.pi
 
 
-def system_wall() -> datetime:
-    """The wall clock now, in the system's time zone."""
-    return datetime.now().astimezone()
-
-
-def in_zone(wall: Callable[[], datetime], zone_name: str) -> Callable[[], datetime]:
-    """*wall* read in the time zone *zone_name*; "" leaves it as it is."""
-    if not zone_name:
-        return wall
-    from zoneinfo import ZoneInfo
-    zone = ZoneInfo(zone_name)
-    return lambda: wall().astimezone(zone)
-
-
 class Sounder:
     """Plays the cue melodies: on a passive buzzer as tones, on an active one as
     beeps of the same rhythm, and through a :class:`~microbreak.parts.speaker.Speaker`
     when there is one, on a thread of its own; a new cue stops the one playing.
 
-    Nothing sounds while *mute*, at *volume* 0 or in one of the *quiet_periods*
-    (times of day on the *wall* clock); the LED still shows every cue.
+    Nothing sounds while *mute*, at *volume* 0, or for a cue the core marked
+    quiet (a quiet period); the LED still shows every cue.
     """
 
     GAP = 0.02  # silence at the end of each note, so repeated notes stay apart
 
     def __init__(self, device: TonalBuzzer | Buzzer | None, songs: Mapping[str, Song], *,
-                 speaker=None, volume: float = 1.0, mute: bool = False,
-                 quiet_periods: Iterable[QuietPeriod] = (),
-                 wall: Callable[[], datetime] = system_wall):
+                 speaker=None, volume: float = 1.0, mute: bool = False):
         if not 0 <= volume <= 1:
             raise ValueError(f"volume must be from 0 to 1, not {volume}")
         self.device = device
@@ -383,8 +367,6 @@ class Sounder:
         self.speaker = speaker
         self.volume = volume
         self.mute = mute
-        self.quiet_periods = tuple(quiet_periods)
-        self._wall = wall
         self._runner = Runner("cue")
 
     @classmethod
@@ -393,26 +375,27 @@ class Sounder:
         """A sounder for a ``passive`` buzzer, an ``active`` one, or ``none``."""
         return cls(buzzer(kind, pin, pin_factory), songs, **options)
 
-    def silent_because(self) -> str | None:
-        """Why a cue would make no sound now, or None when it would sound."""
+    def silent_because(self, quiet: bool = False) -> str | None:
+        """Why a cue would make no sound, or None when it would sound; *quiet*:
+        the cue falls in a quiet period."""
         if self.device is None and self.speaker is None:
             return "no buzzer or speaker"
         if self.mute:
             return "muted"
         if self.volume == 0:
             return "volume 0"
-        if is_quiet(self.quiet_periods, self._wall()):
+        if quiet:
             return "a quiet period"
         return None
 
-    def play(self, name: str, *, despite_quiet: bool = False) -> bool:
+    def play(self, name: str, *, quiet: bool = False, despite_mute: bool = False) -> bool:
         """Start the cue *name*, stopping the one playing, and return at once:
-        True if it sounds. *despite_quiet* plays it even when muted or in a
-        quiet period (for test-hardware)."""
+        True if it sounds. *quiet*: the core marked it so (a quiet period);
+        *despite_mute* plays it even when muted (for test-hardware)."""
         self.stop()
         song = self.songs.get(name)
-        reason = self.silent_because()
-        if despite_quiet and reason in ("muted", "a quiet period"):
+        reason = self.silent_because(quiet)
+        if despite_mute and reason == "muted":
             reason = None
         if song is None or reason is not None:
             log.debug("cue %s: no sound (%s)", name, reason or "no melody")
@@ -533,14 +516,12 @@ class Hardware:
     """The button, the LED and the sound, wired as the settings say.
 
     *songs* are the cue melodies (by default the built-in ones, from
-    ``sounds/``); files in the settings' melodies folder replace them. *wall* reads the wall clock for quiet periods (the
-    system's by default); they are times of day in the working hours' zone.
+    ``sounds/``); files in the settings' melodies folder replace them.
     """
 
     def __init__(self, settings: Settings, post: Callable[[object], None], *,
                  songs: Mapping[str, Song] | None = None, pin_factory=None,
-                 clock: Callable[[], float] = time.monotonic,
-                 wall: Callable[[], datetime] | None = None):
+                 clock: Callable[[], float] = time.monotonic):
         self.missing: dict[str, str] = {}  # a part whose pin cannot be opened: why
         self._pins: dict[str, int] = {}
         bounce = settings.button.bounce_ms / 1000 or None
@@ -579,9 +560,7 @@ class Hardware:
         elif not speaker:
             log.info('no buzzer (buzzer.kind = "none"): the cues are light only')
         self.sounder = Sounder(
-            device, songs, speaker=speaker, volume=sound.volume / 100, mute=sound.mute,
-            quiet_periods=[QuietPeriod.parse(p) for p in sound.quiet_periods],
-            wall=in_zone(wall or system_wall, settings.hours.timezone))
+            device, songs, speaker=speaker, volume=sound.volume / 100, mute=sound.mute)
         self._say_what_is_missing()
 
     def _open(self, part: str, gpio: int, make: Callable, *args, **kwargs):

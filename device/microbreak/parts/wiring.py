@@ -29,9 +29,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from microbreak.config.settings import Settings
 from microbreak.parts.hardware import ButtonDown, ButtonUp, Hardware
 from microbreak.parts.rtttl import Song, parse
-from microbreak.config.settings import Settings
 
 PARTS = ("led", "buzzer", "speaker", "screen", "button")
 SCALE = parse("test-scale:d=8,o=5,b=150:c,d,e,f,g,a,b,c6", "the test scale")
@@ -202,7 +202,7 @@ class WiringCheck:
         """Play the song *name* to its end, even when muted or in a quiet
         period; whether the buzzer's pin was driven."""
         sounder = self.hardware.sounder
-        if not sounder.play(name, despite_quiet=True):
+        if not sounder.play(name, despite_mute=True):
             return False
         try:
             seen = self._sample(lambda: bool(sounder.device.value),

@@ -9,7 +9,6 @@ changed, and sleeps in the inbox until the next deadline or the next event
 from __future__ import annotations
 
 import base64
-import dataclasses
 import logging
 import signal
 import time
@@ -19,21 +18,32 @@ from dataclasses import dataclass
 from datetime import time as dt_time
 from pathlib import Path
 
+from microbreak.config.exercises import load_exercises
+from microbreak.config.settings import Settings, SettingsError, load_settings
 from microbreak.core import presenter
+from microbreak.core.effects import (
+    BreakEnded,
+    BreakStarted,
+    Cue,
+    CueName,
+    Effect,
+    Flash,
+    NoticeAcknowledged,
+    Outcome,
+    SetConfirmed,
+)
+from microbreak.core.gestures import HoldThresholds
 from microbreak.core.now import Now
+from microbreak.core.schedule import Refused, Rules, Schedule
+from microbreak.core.states import OnBreak
+from microbreak.parts.hardware import ButtonDown, ButtonUp, Hardware, Motion
+from microbreak.parts.rtttl import load_folder
+from microbreak.resources import data_dir
 from microbreak.service.clock import SystemClock, zone_named
 from microbreak.service.control import SOCKET_NAME, ControlError, ControlServer
-from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Flash, Outcome, SetConfirmed
-from microbreak.config.exercises import load_exercises
-from microbreak.core.gestures import Gesture, HoldThresholds
-from microbreak.parts.hardware import ButtonDown, ButtonUp, Hardware, Motion
 from microbreak.service.inbox import Inbox
 from microbreak.service.journal import event as journal_event
 from microbreak.service.notify import Notifier
-from microbreak.resources import data_dir
-from microbreak.parts.rtttl import load_folder
-from microbreak.core.schedule import Rules, Schedule, State
-from microbreak.config.settings import Settings, SettingsError, load_settings
 from microbreak.storage.store import StorageError, Store
 
 log = logging.getLogger("microbreak")
@@ -51,9 +61,6 @@ class Request:
     verb: str
     args: dict
     reply: Future
-
-
-FIRST_START = "first_start"  # the notice to check with a physician, shown once
 
 
 class Stop:
@@ -80,14 +87,19 @@ class Service:
         self._pin_factory = pin_factory
         self._songs = load_folder(data_dir("sounds"))
         self.hardware = Hardware(settings, self.inbox.post, pin_factory=pin_factory,
-                                 songs=self._songs, wall=lambda: self.clock.now().wall)
+                                 songs=self._songs)
         self.thresholds = HoldThresholds(settings.button.snooze_hold_seconds,
                                          settings.button.skip_hold_seconds)
-        self.schedule = self._new_schedule()
+        self.frontend = frontend
+        # With a screen, the first start shows the health notice, and breaks
+        # wait until someone at the desk has pressed the button to say they read
+        # it (with no button to press, there is no notice).
+        self.schedule = self._new_schedule(
+            notice=frontend is not None and self.hardware.button is not None
+            and not self.history.acknowledged(presenter.FIRST_START_NOTICE))
         if not self.clock.now().trusted:
             log.warning("the wall clock is not set yet: breaks follow the interval alone "
                         "until it is (working hours need the time of day)")
-        self.frontend = frontend
         self.control = ControlServer(runtime_dir / SOCKET_NAME, self._request)
         self._break_id: int | None = None
         self._today_cache: tuple | None = None
@@ -97,7 +109,6 @@ class Service:
         self._release: tuple[float, Future] | None = None  # simulator press/hold in progress
         self._waiting: list[Future] = []  # answered once the button is released
         self._running = False
-        self.notice = False  # the first-start notice is on screen (set when run starts)
         self.notifier = Notifier()
         self._settings_error: str | None = None  # why the last reload was refused
         self._socket_dead_said = False
@@ -115,21 +126,15 @@ class Service:
         if self.frontend is not None and self.frontend.fileno() is not None:
             self.inbox.watch(self.frontend.fileno())
         self._running = True
-        # With a screen, the first start shows the health notice, and breaks
-        # wait until someone at the desk has pressed the button to say they read
-        # it (with no button to press, there is no notice).
-        self.notice = (self.frontend is not None and self.hardware.button is not None
-                       and not self.history.acknowledged(FIRST_START))
-        self.hardware.sounder.play("startup")
         now = self.clock.now()
+        self.apply([self.schedule.cue(CueName.STARTUP, now)], now)
         self.notifier.status(self.status_line(now))
         self.notifier.ready()
         log.info("ready: %s", self.status_line(now), extra=journal_event("started"))
         try:
             while self._running:
                 now = self.clock.now()
-                if not self.notice:
-                    self.apply(self.schedule.advance(now), now)
+                self.apply(self.schedule.advance(now), now)
                 self.refresh(now)
                 self.notifier.status(self.status_line(now))
                 if self._socket_alive():
@@ -150,7 +155,7 @@ class Service:
 
     def timeout(self, now: Now) -> float:
         """How long the loop may sleep, in real seconds."""
-        due = float("inf") if self.notice else self.schedule.deadline(now)  # breaks wait
+        due = self.schedule.deadline(now)
         if self.frontend is not None:
             due = min(due, presenter.view_changes_at(self.schedule, now))
         waits = [self.clock.real_seconds(due - now.mono), WALL_CHECK_SECONDS]
@@ -189,15 +194,13 @@ class Service:
         if self.frontend is not None:
             hold = None
             if self._held_since is not None:
-                hold = presenter.hold_hint(self.schedule.state,
-                                           time.monotonic() - self._held_since, self.thresholds)
-            session = self.schedule.session
-            shown = (id(session), session.index) if self.schedule.state is State.BREAK else None
+                hold = presenter.hold_hint(self.schedule, time.monotonic() - self._held_since,
+                                           self.thresholds)
+            state = self.schedule.state
+            shown = (id(state.session), state.session.index) if isinstance(state, OnBreak) \
+                else None
             if shown != self._exercise_shown:
                 self._exercise_shown, self._exercise_since = shown, time.monotonic()
-            if self.notice:
-                self.frontend.show(dataclasses.replace(presenter.FIRST_START, hold=hold))
-                return
             self.frontend.show(presenter.present(self.schedule, now, self.exercises,
                                                  self.today(now), self.thresholds, hold,
                                                  self._exercise_since, self.outcomes(now)))
@@ -212,11 +215,7 @@ class Service:
             self._held_since = None
             gesture = self.thresholds.classify(held)
             log.info("button held %.2f s: %s", held, gesture.value)
-            if self.notice:
-                if gesture is Gesture.PRESS:
-                    self._acknowledge_notice()
-            else:
-                self._act(lambda now: self.schedule.gesture(gesture, now))
+            self._act(lambda now: self.schedule.gesture(gesture, now))
             for future in self._waiting:
                 future.set_result(self.status())
             self._waiting.clear()
@@ -231,7 +230,7 @@ class Service:
             log.info("stopping", extra=journal_event("stopping"))
             self._running = False
 
-    def apply(self, effects, now: Now) -> None:
+    def apply(self, effects: list[Effect], now: Now) -> None:
         """Carry out the core's effects, in order: the record before the feedback."""
         for effect in effects:
             if isinstance(effect, BreakStarted):
@@ -253,9 +252,12 @@ class Service:
                 outcome = effect.outcome.value
                 log.info("break %s", outcome, extra=journal_event(f"break_{outcome}"))
             elif isinstance(effect, Cue):
-                self.hardware.sounder.play(effect.name)
+                self.hardware.sounder.play(effect.name, quiet=effect.quiet)
             elif isinstance(effect, Flash):
                 self.hardware.light.flash()
+            elif isinstance(effect, NoticeAcknowledged):
+                self.history.acknowledge(presenter.FIRST_START_NOTICE, effect.at)
+                log.info("first-start notice acknowledged")
 
     def _end_break_on_stop(self) -> None:
         """A break on (or snoozed) when the service stops is recorded as it
@@ -269,12 +271,13 @@ class Service:
         log.info("break %s: the service stopped during it", outcome.value,
                  extra=journal_event(f"break_{outcome.value}"))
 
-    def _new_schedule(self) -> Schedule:
+    def _new_schedule(self, notice: bool) -> Schedule:
         """A schedule starting now, the exercises' rotation carried on from the history."""
         names = list(self.exercises)
         last = self.history.last_exercise()
         rotation = names.index(last) + 1 if last in names else 0
-        schedule = Schedule(self._rules(self.settings), names, self.clock.now(), rotation)
+        schedule = Schedule(self._rules(self.settings), names, self.clock.now(), rotation,
+                            notice=notice)
         self._read_presence(schedule)
         return schedule
 
@@ -301,12 +304,6 @@ class Service:
         """The schedule's rules, with the hours in their zone as the system
         knows it now (read at each start and reload)."""
         return Rules.from_settings(settings, zone_named(settings.hours.timezone))
-
-    def _acknowledge_notice(self) -> None:
-        self.history.acknowledge(FIRST_START, self.clock.now().wall)
-        self.notice = False
-        self.schedule = self._new_schedule()  # the first interval starts now
-        log.info("first-start notice acknowledged")
 
     def reload(self) -> list[str]:
         """Read the settings file again and apply it whole, or raise
@@ -342,7 +339,7 @@ class Service:
                 self._release = None
             self.hardware.close()
             self.hardware = Hardware(new, self.inbox.post, pin_factory=self._pin_factory,
-                                     songs=self._songs, wall=lambda: self.clock.now().wall)
+                                     songs=self._songs)
             self._presence_after_reload()
             self._held_since = None
             if hasattr(self.frontend, "hardware"):
@@ -355,8 +352,6 @@ class Service:
 
     def status_line(self, now: Now) -> str:
         """One line for ``systemctl status``: "Next break 14:35 · 2 of 3 breaks done today"."""
-        if self.notice:
-            return "Waiting for a press of the button: the first-start notice is on screen"
         line = presenter.status_line(self.schedule, now, self.today(now))
         if self._settings_error:
             line += f" · settings error, kept the last good ones: {self._settings_error}"
@@ -383,10 +378,6 @@ class Service:
     def status(self, now: Now | None = None) -> dict:
         now = now or self.clock.now()
         result = presenter.status(self.schedule, now, self.today(now))
-        result["notice"] = FIRST_START if self.notice else None
-        if self.notice:  # the first break comes one interval after the press
-            result["next_break_at"] = result["next_break_in_seconds"] = None
-            result["first_break_after_press_seconds"] = self.schedule.rules.interval_seconds
         result["speed"] = self.clock.speed
         result["simulated"] = self.simulated
         result["screen"] = self._screen_report()
@@ -432,6 +423,8 @@ class Service:
             result = handler(request)
         except ControlError as exc:
             request.reply.set_exception(exc)
+        except Refused as exc:  # the rules' own reason
+            request.reply.set_exception(ControlError(str(exc)))
         except Exception as exc:  # noqa: BLE001 - the caller must hear of it, the loop must go on
             log.exception("request %s failed", request.verb)
             request.reply.set_exception(ControlError(f"{request.verb} failed: {exc}"))
@@ -477,41 +470,17 @@ class Service:
             raise ControlError(f"cannot read the history: {exc}") from None
 
     def _verb_break_now(self, request):
-        if self.notice:
-            raise ControlError("the first-start notice is on the screen: someone at the desk "
-                               "presses the button to acknowledge it, then breaks begin")
-        state = self.schedule.state
-        if state is State.BREAK:
-            raise ControlError("a break is already on")
-        if state is State.PAUSED:
-            raise ControlError("paused: resume first ('microbreak resume')")
-        if state is State.OFF_HOURS:
-            raise ControlError(f"outside working hours ({self._hours_text()}); "
-                               "change [hours] in the settings to have breaks now")
-        if not self.schedule.present(self.clock.now()):
-            raise ControlError("the desk is empty (the presence sensor sees no one)")
         return self._act(self.schedule.break_now)
-
-    def _hours_text(self) -> str:
-        hours = self.schedule.rules.hours
-        return hours.describe() if hours else "always"
 
     def _verb_snooze(self, request):
         minutes = request.args.get("minutes")
         if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
                                     or not 1 <= minutes <= 240):
             raise ControlError(f"snooze {minutes!r}: allowed: whole minutes from 1 to 240")
-        if self.schedule.state not in (State.IDLE, State.HEADS_UP, State.BREAK):
-            raise ControlError(f"nothing to snooze: {self.schedule.state.value.replace('_', ' ')}")
-        if not self.schedule.can_snooze():
-            raise ControlError(f"no snoozes left for this break "
-                               f"(at most {self.schedule.rules.max_snoozes})")
         seconds = minutes * 60 if minutes is not None else None
         return self._act(lambda now: self.schedule.snooze(now, seconds))
 
     def _verb_skip(self, request):
-        if not self.schedule.can_skip():
-            raise ControlError("nothing to skip: no break is on, announced or snoozed")
         return self._act(self.schedule.skip)
 
     def _verb_pause(self, request):
@@ -534,8 +503,6 @@ class Service:
         return self._act(lambda now: self.schedule.pause(now, until=at, seconds=seconds))
 
     def _verb_resume(self, request):
-        if self.schedule.state is not State.PAUSED:
-            raise ControlError("not paused")
         return self._act(self.schedule.resume)
 
     def _verb_motion(self, request):

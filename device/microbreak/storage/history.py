@@ -25,11 +25,11 @@ import grp
 import json
 import os
 import sqlite3
-from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from microbreak.core.effects import Outcome
+from microbreak.core.totals import Totals
 
 HISTORY_FILE = "history.sqlite"  # in the state directory
 SCHEMA_VERSION = 1
@@ -56,22 +56,6 @@ CREATE TABLE IF NOT EXISTS notices (
 CREATE INDEX IF NOT EXISTS breaks_by_day ON breaks(day);
 CREATE INDEX IF NOT EXISTS sets_by_break ON sets(break_id);
 """
-
-
-@dataclass(frozen=True)
-class DayCounts:
-    """One day's breaks by outcome, and its confirmed sets."""
-
-    breaks: int = 0
-    completed: int = 0
-    partial: int = 0
-    skipped: int = 0
-    missed: int = 0
-    away: int = 0  # natural breaks: the desk was empty long enough
-    sets: int = 0
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 class HistoryUnavailable(RuntimeError):
@@ -157,7 +141,7 @@ class History:
         """The last *limit* breaks (all with None), oldest first, each with its sets."""
         return recent_breaks(self._db, limit, since)
 
-    def day_counts(self, day: date) -> DayCounts:
+    def day_counts(self, day: date) -> Totals:
         row = self._db.execute("""
             SELECT count(*) AS breaks,
                    count(*) FILTER (WHERE outcome = 'completed') AS completed,
@@ -168,7 +152,7 @@ class History:
                    (SELECT count(*) FROM sets JOIN breaks b ON b.id = sets.break_id
                     WHERE b.day = :day) AS sets
             FROM breaks WHERE day = :day""", {"day": day.isoformat()}).fetchone()
-        return DayCounts(**dict(row))
+        return Totals(**dict(row))
 
     def day_outcomes(self, day: date) -> tuple[str, ...]:
         """How each of the day's finished breaks ended, oldest first."""

@@ -35,56 +35,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-
-@dataclass(frozen=True)
-class Totals:
-    """Breaks by outcome, and confirmed sets, over one or more days.
-
-    ``completion`` is over the cued breaks that ended. A break still on has
-    no outcome yet, and a natural break (``away``: the desk was empty long
-    enough) was not cued: both count in ``breaks`` but neither helps nor
-    hurts ``completion``.
-    """
-
-    breaks: int = 0
-    completed: int = 0
-    partial: int = 0
-    skipped: int = 0
-    missed: int = 0
-    away: int = 0
-    sets: int = 0
-
-    @property
-    def ended(self) -> int:
-        """Cued breaks with an outcome."""
-        return self.completed + self.partial + self.skipped + self.missed
-
-    @property
-    def not_ended(self) -> int:
-        """Breaks still on, or snoozed: no outcome yet."""
-        return self.breaks - self.ended - self.away
-
-    @property
-    def completion(self) -> float | None:
-        """Completed breaks as a share of ended ones; None when none ended."""
-        return self.completed / self.ended if self.ended else None
-
-    @property
-    def all_done(self) -> bool | None:
-        """Whether every cued break was completed; None when none ended, or
-        while one has not ended yet (the day is not decided)."""
-        if not self.ended or self.not_ended:
-            return None
-        return self.completed == self.ended
-
-    def __add__(self, other: Totals) -> Totals:
-        return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
-
-    def as_dict(self) -> dict:
-        return dict(asdict(self), not_ended=self.not_ended, completion=self.completion)
+from microbreak.core.totals import Totals
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from microbreak.core.effects import Outcome
-from microbreak.storage.history import HISTORY_FILE, DayCounts, History, recovery
+from microbreak.core.totals import Totals
 from microbreak.service.journal import event as journal_event
+from microbreak.storage.history import HISTORY_FILE, History, recovery
 
 log = logging.getLogger("microbreak")
 
@@ -127,9 +128,9 @@ class Store:
 
     # -- what the service reads ----------------------------------------------------
 
-    def day_counts(self, day: date) -> DayCounts:
+    def day_counts(self, day: date) -> Totals:
         """The day's counts: those written, and those still in the queue."""
-        counts = self._read(lambda db: db.day_counts(day), DayCounts())
+        counts = self._read(lambda db: db.day_counts(day), Totals())
         for record in self._queue:
             if record.day != day:
                 continue
