@@ -254,7 +254,7 @@ def test_the_first_start_shows_the_health_notice_until_a_press_and_never_again(t
         assert sim.status()["notice"] == "first_start"
         assert "the health notice is on screen" in sim.cli("status").stdout
         time.sleep(2)  # two minutes at 60x: no break while the notice is up
-        assert sim.status()["state"] == "idle"
+        assert sim.status()["state"] == "notice"
         refused = sim.cli("break-now", check=False)
         assert refused.returncode == 1 and "notice" in refused.stderr
         sim.cli("press")

@@ -91,12 +91,7 @@ class Service:
         self.thresholds = HoldThresholds(settings.button.snooze_hold_seconds,
                                          settings.button.skip_hold_seconds)
         self.frontend = frontend
-        # With a screen, the first start shows the health notice, and breaks
-        # wait until someone at the desk has pressed the button to say they read
-        # it (with no button to press, there is no notice).
-        self.schedule = self._new_schedule(
-            notice=frontend is not None and self.hardware.button is not None
-            and not self.history.acknowledged(presenter.FIRST_START_NOTICE))
+        self.schedule = self._new_schedule()
         if not self.clock.now().trusted:
             log.warning("the wall clock is not set yet: breaks follow the interval alone "
                         "until it is (working hours need the time of day)")
@@ -126,6 +121,12 @@ class Service:
         if self.frontend is not None and self.frontend.fileno() is not None:
             self.inbox.watch(self.frontend.fileno())
         self._running = True
+        # With a screen, the first start shows the health notice, and breaks
+        # wait until someone at the desk has pressed the button to say they read
+        # it (with no button to press, there is no notice).
+        if self.frontend is not None and self.hardware.button is not None \
+                and not self.history.acknowledged(presenter.FIRST_START_NOTICE):
+            self.schedule = self._new_schedule(notice=True)
         now = self.clock.now()
         self.apply([self.schedule.cue(CueName.STARTUP, now)], now)
         self.notifier.status(self.status_line(now))
@@ -271,7 +272,7 @@ class Service:
         log.info("break %s: the service stopped during it", outcome.value,
                  extra=journal_event(f"break_{outcome.value}"))
 
-    def _new_schedule(self, notice: bool) -> Schedule:
+    def _new_schedule(self, notice: bool = False) -> Schedule:
         """A schedule starting now, the exercises' rotation carried on from the history."""
         names = list(self.exercises)
         last = self.history.last_exercise()
