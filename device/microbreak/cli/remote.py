@@ -8,6 +8,7 @@ import argparse
 import base64
 import json
 import math
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -117,48 +118,56 @@ def format_status(status: dict[str, Any]) -> str:
     """The service's state in a few aligned lines, like ``systemctl status``."""
     state = status["state"].replace("_", "-")
     lines = [f"microbreak: {state}" + (" (simulator)" if status.get("simulated") else "")]
+    today = status["today"]
+    outcomes = ", ".join(f"{today[k]} {k}" for k in OUTCOMES if today.get(k))
+    rows = [*_schedule_rows(status), *_health_rows(status),
+            ("today", plural(today["breaks"], "break") + (f" ({outcomes})" if outcomes else "")
+             + f" · {plural(today['sets'], 'set')}")]
+    lines += [f"  {label:<11} {text}" for label, text in rows]
+    return "\n".join(lines)
 
-    def line(label: str, text: str) -> None:
-        lines.append(f"  {label:<11} {text}")
 
+def _schedule_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(label, text) for where the schedule stands: the health notice, a
+    pause, the next break, the break under way, an empty desk."""
     if status.get("notice"):
         after = status.get("first_break_after_press_seconds")
-        line("waiting", "the health notice is on screen: breaks begin "
-             + (f"{_minutes(after)} after a press" if after else "after a press"))
+        yield "waiting", ("the health notice is on screen: breaks begin "
+                          + (f"{_minutes(after)} after a press" if after else "after a press"))
     if status.get("paused_until"):
-        line("paused", f"until {_when(status['paused_until'])}")
+        yield "paused", f"until {_when(status['paused_until'])}"
     if status.get("next_break_at"):
-        line("next break", f"{_when(status['next_break_at'])} "
-                           f"(in {_minutes(status['next_break_in_seconds'])})")
+        yield "next break", (f"{_when(status['next_break_at'])} "
+                             f"(in {_minutes(status['next_break_in_seconds'])})")
     current = status.get("break")
     if current:
         done, total = len(current["confirmed"]), len(current["exercises"])
         if status["state"] == "break":
-            line("exercise", f"{current['current']} ({done + 1} of {total})")
+            yield "exercise", f"{current['current']} ({done + 1} of {total})"
         else:
-            line("snoozed", f"{done} of {total} sets done")
+            yield "snoozed", f"{done} of {total} sets done"
     elif status.get("snoozed"):
-        line("snoozed", f"put off; {plural(status['snoozes_left'], 'snooze')} left")
+        yield "snoozed", f"put off; {plural(status['snoozes_left'], 'snooze')} left"
     if status.get("present") is False:
-        line("desk", "empty")
+        yield "desk", "empty"
+
+
+def _health_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(label, text) for the parts and what is amiss: the screen and speaker,
+    a history not written, refused connections, a clock not yet set."""
     for part in ("screen", "speaker"):
         report = status.get(part)
         if report and not (part == "speaker" and report["detail"].startswith("off")):
-            line(part, report["detail"] if report["ok"] else f"none: {report['detail']}")
+            yield part, report["detail"] if report["ok"] else f"none: {report['detail']}"
     history = status.get("history")
     if history and not history["ok"]:
-        line("history", f"NOT WRITTEN, {plural(history['pending'], 'record')} kept in memory: "
-                        f"{history['detail']}")
+        yield "history", (f"NOT WRITTEN, {plural(history['pending'], 'record')} kept in "
+                          f"memory: {history['detail']}")
     if status.get("refused_connections"):
-        line("socket", f"refused {status['refused_connections']:,} connections: too many at "
-                       "once (see the log)")
+        yield "socket", (f"refused {status['refused_connections']:,} connections: too many "
+                         "at once (see the log)")
     if status.get("wall_clock_trusted") is False:
-        line("clock", "not yet set: breaks follow the interval only")
-    today = status["today"]
-    outcomes = ", ".join(f"{today[k]} {k}" for k in OUTCOMES if today.get(k))
-    line("today", plural(today["breaks"], "break") + (f" ({outcomes})" if outcomes else "")
-         + f" · {plural(today['sets'], 'set')}")
-    return "\n".join(lines)
+        yield "clock", "not yet set: breaks follow the interval only"
 
 
 def _when(iso: str, today: date | None = None) -> str:
