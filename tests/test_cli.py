@@ -105,6 +105,19 @@ def test_hold_says_what_seconds_means(capsys):
     assert code == 0 and "SECONDS how long, up to 30 (by default 2 snoozes" in " ".join(out.split())
 
 
+def test_the_command_starts_without_the_heavy_libraries():
+    """Every command group registers at start, so none may import pygame, the
+    pins, tomlkit or the service at the top: a Pi Zero feels each."""
+    import subprocess
+    import sys
+    show = "import sys, microbreak.cli; print(*sys.modules)"
+    done = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True,
+                          timeout=30, check=True)
+    heavy = {"pygame", "gpiozero", "tomlkit", "microbreak.service.loop",
+             "microbreak.config.editing", "microbreak.storage.stats", "microbreak.parts.wiring"}
+    assert heavy.isdisjoint(done.stdout.split())
+
+
 def test_dev_sh_help_prints_its_usage_and_exits_0():
     import subprocess
     dev = Path(__file__).resolve().parent.parent / "dev.sh"
