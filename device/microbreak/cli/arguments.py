@@ -51,7 +51,8 @@ def add_group(commands: Commands, name: str, help: str,
 
 
 def usage(parser: argparse.ArgumentParser) -> Command:
-    """A command that prints *parser*'s help: the one given no command."""
+    """A command that prints *parser*'s help and exits 2: what ``microbreak``
+    or ``microbreak config`` does alone."""
     def command(args: argparse.Namespace) -> int:
         parser.print_help()
         return 2
