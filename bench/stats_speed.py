@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .common import main, median, row, service_env
 
-from microbreak.cli import format_stats  # noqa: E402
+from microbreak.cli.history import format_stats  # noqa: E402
 from microbreak.storage.history import HISTORY_FILE, History, open_read_only  # noqa: E402
 from microbreak.storage.stats import compute  # noqa: E402
 

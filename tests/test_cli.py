@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from microbreak import cli
+from microbreak.cli.arguments import since_date
+from microbreak.cli.remote import format_status
 from microbreak.core.effects import Outcome
 from microbreak.storage.history import History
 
@@ -103,6 +105,19 @@ def test_hold_says_what_seconds_means(capsys):
     assert code == 0 and "SECONDS how long, up to 30 (by default 2 snoozes" in " ".join(out.split())
 
 
+def test_the_command_starts_without_the_heavy_libraries():
+    """Every command group registers at start, so none may import pygame, the
+    pins, tomlkit or the service at the top: a Pi Zero feels each."""
+    import subprocess
+    import sys
+    show = "import sys, microbreak.cli; print(*sys.modules)"
+    done = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True,
+                          timeout=30, check=True)
+    heavy = {"pygame", "gpiozero", "tomlkit", "microbreak.service.loop",
+             "microbreak.config.editing", "microbreak.storage.stats", "microbreak.parts.wiring"}
+    assert heavy.isdisjoint(done.stdout.split())
+
+
 def test_dev_sh_help_prints_its_usage_and_exits_0():
     import subprocess
     dev = Path(__file__).resolve().parent.parent / "dev.sh"
@@ -114,9 +129,9 @@ def test_dev_sh_help_prints_its_usage_and_exits_0():
 
 def test_since_dates():
     today = date(2026, 11, 23)
-    assert cli.since_date("2026-11-01") == date(2026, 11, 1)
-    assert cli.since_date("yesterday", today) == date(2026, 11, 22)
-    assert cli.since_date("30d", today) == date(2026, 10, 24)
+    assert since_date("2026-11-01") == date(2026, 11, 1)
+    assert since_date("yesterday", today) == date(2026, 11, 22)
+    assert since_date("30d", today) == date(2026, 10, 24)
 
 
 def test_status_reads_like_systemctl_status():
@@ -125,13 +140,13 @@ def test_status_reads_like_systemctl_status():
               "present": False, "wall_clock_trusted": False,
               "today": {"breaks": 3, "completed": 2, "partial": 0, "skipped": 0, "missed": 1,
                         "away": 0, "sets": 5}}
-    text = cli.format_status(status)
+    text = format_status(status)
     assert text.splitlines()[0] == "microbreak: paused"
     assert "  paused      until " in text and "  desk        empty" in text
     assert "  today       3 breaks (2 completed, 1 missed) · 5 sets" in text
     assert "socket" not in text
     narrow(text)
-    text = cli.format_status(dict(status, refused_connections=1092))
+    text = format_status(dict(status, refused_connections=1092))
     assert "  socket      refused 1,092 connections: too many at once (see the log)" in text
     narrow(text)
 
@@ -432,7 +447,8 @@ def test_history_without_a_history_says_where_it_looked(capsys, tmp_path):
 
 
 def test_after_the_simulator_stops_history_finds_its_history(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli, "SYSTEM_STATE_DIR", tmp_path / "var-lib-microbreak")  # none here
+    monkeypatch.setattr("microbreak.cli.history.SYSTEM_STATE_DIR",
+                        tmp_path / "var-lib-microbreak")  # none here
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "home-state"))
     (tmp_path / "home-state" / "microbreak-simulator").mkdir(parents=True)
     history = History(tmp_path / "home-state" / "microbreak-simulator" / "history.sqlite")

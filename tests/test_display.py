@@ -7,7 +7,7 @@ import pygame
 import pytest
 
 from microbreak.parts import kms
-from microbreak.cli import format_status
+from microbreak.cli.remote import format_status
 from microbreak.parts.display import Display, _letterbox, chosen_output
 from microbreak.parts.kms import KmsOutput, ScreenUnavailable
 from microbreak.parts.speaker import why_no_audio

@@ -13,7 +13,7 @@ import pytest
 from microbreak.service import clock as clocks
 from microbreak.core.now import Now
 from microbreak.service.clock import FakeClock
-from microbreak.cli import format_status
+from microbreak.cli.remote import format_status
 from microbreak.service.control import ControlError
 from microbreak.core.gestures import Gesture, HoldThresholds
 from microbreak.core.totals import Totals

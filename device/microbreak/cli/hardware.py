@@ -1,0 +1,112 @@
+"""``test-hardware``: try each part the settings name, for whoever just wired
+them, with the service stopped."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from microbreak.cli.arguments import CONFIG_HELP, Commands, add_command, positive_float
+from microbreak.cli.common import SYSTEM_STATE_DIR, Refused, ask_service, plural, state_dir
+from microbreak.config.settings import load_settings
+from microbreak.service.control import ControlError
+
+
+def register(commands: Commands) -> None:
+    hw = add_command(
+        commands, "test-hardware", cmd_test_hardware,
+        "try the LED, buzzer, screen and button, for whoever just wired them",
+        json_output=True,
+        description="Try each part the settings name: the LED on, off and pulsing; "
+                    "the buzzer's scale and every cue; a test pattern on the screen; "
+                    "a press and a hold of the button; then the history's storage "
+                    "(read-write, space left, the file sound). Each step reports pass or "
+                    "FAIL, and what to check when it fails. At a terminal, the steps "
+                    "you judge by eye or ear ask you. Stop the service first.")
+    hw.add_argument("parts", nargs="*", metavar="PART",
+                    help="only these parts: led, buzzer, speaker, screen, button, history "
+                         "(default: all)")
+    hw.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+    hw.add_argument("--state-dir", metavar="DIR",
+                    help="where the history is (default: $STATE_DIRECTORY, else "
+                         "/var/lib/microbreak)")
+    hw.add_argument("--pin-factory", metavar="NAME",
+                    help="the gpiozero pin library (default: the settings' pins.factory); "
+                         "'mock' needs no hardware")
+    hw.add_argument("--timeout", type=positive_float, default=30.0, metavar="SECONDS",
+                    help="how long to wait for each button gesture (default 30)")
+    hw.add_argument("--no-questions", action="store_true",
+                    help="ask nothing: judge the light and sound steps by their pins")
+
+
+def cmd_test_hardware(args: argparse.Namespace) -> int:
+    from microbreak.parts.hardware import make_pin_factory
+    from microbreak.parts.rtttl import load_folder
+    from microbreak.parts.wiring import PARTS, WiringCheck
+    from microbreak.resources import data_dir
+    unknown = [part for part in args.parts if part not in (*PARTS, "history")]
+    if unknown:
+        print(f"microbreak test-hardware: unknown part {unknown[0]!r}; allowed: "
+              f"{', '.join(PARTS)}, history", file=sys.stderr)
+        return 2
+    _service_stopped(args)
+    settings = load_settings(args.config)
+    interactive = not args.no_questions and not args.json and sys.stdin.isatty() \
+        and sys.stdout.isatty()
+    factory_name = args.pin_factory or settings.pins.factory
+    try:
+        pin_factory = make_pin_factory(factory_name)
+    except Exception as exc:  # noqa: BLE001 - the pin library's own words
+        raise Refused(f"cannot use the pin library {factory_name!r}: {exc}") from None
+    try:
+        check = WiringCheck(settings, pin_factory=pin_factory,
+                            songs=load_folder(data_dir("sounds")), say=_say(args),
+                            ask=ask_yes_no if interactive else None, timeout=args.timeout,
+                            mock_pins=factory_name == "mock")
+    except Exception as exc:  # noqa: BLE001 - a pin in use, a missing library
+        raise Refused(f"cannot set up the parts: {exc}. Is another program using the "
+                      "pins?") from None
+    try:
+        results = check.run([p for p in args.parts if p != "history"] if args.parts
+                            else PARTS)
+        if not args.parts or "history" in args.parts:
+            results = check.check_history(state_dir(args.state_dir, SYSTEM_STATE_DIR))
+    finally:
+        check.close()
+    failed = [r for r in results if not r.passed]
+    if args.json:
+        print(json.dumps([r.__dict__ for r in results], indent=2))
+    else:
+        print(f"{plural(len(results) - len(failed), 'step')} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def _service_stopped(args: argparse.Namespace) -> None:
+    """Refuse while the service runs: it holds the pins."""
+    try:
+        ask_service(args, "status", timeout=5)
+    except ControlError:
+        return  # none, or something that answers but not to us: the pins will tell
+    raise Refused("microbreak is running and holds the pins: stop it first with "
+                  "'sudo systemctl stop microbreak', then start it again after the test")
+
+
+def _say(args: argparse.Namespace) -> Callable[[str], None]:
+    """How the steps report: a line each as they go, or nothing under --json."""
+    if args.json:
+        return lambda line: None
+    return lambda line: print(line, flush=True)
+
+
+def ask_yes_no(question: str) -> bool:
+    while True:
+        try:
+            answer = input(f"  {question} [y/n] ").strip().lower()
+        except EOFError:
+            return False
+        if answer in ("y", "yes", ""):
+            return True
+        if answer in ("n", "no"):
+            return False
