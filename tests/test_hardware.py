@@ -16,10 +16,13 @@ from gpiozero.pins.mock import MockPWMPin
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microbreak.parts.hardware import (CUES, FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATTERNS,
+from microbreak.core.effects import CueName
+from microbreak.parts.hardware import (FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATTERNS,
                                  ButtonDown, ButtonUp, Hardware, Light, Sounder, duty_for,
                                  into_range)
-from microbreak.core.quiet import QuietPeriod
+from microbreak.core.now import Now
+from microbreak.core.schedule import Rules, Schedule
+from microbreak.service.clock import zone_named
 from microbreak.parts.rtttl import parse
 from microbreak.config.settings import Settings, parse_settings
 from mock_pins import mock_pins
@@ -436,36 +439,33 @@ def test_stop_and_close_silence_the_buzzer_at_once(tone_factory):
 
 # -- quiet ---------------------------------------------------------------------------
 
-def test_quiet_periods_silence_the_sound_but_not_the_light(tmp_path, tone_factory):
-    wall = Wall(12, 40)
-    settings = sounds_settings(tmp_path, 'quiet_periods = ["12:30-13:15", "22:00-07:00"]\n')
-    songs = {"break": parse("break:d=16,o=6,b=150:c")}
-    parts = Hardware(settings, lambda e: None, songs=songs, pin_factory=tone_factory, wall=wall)
+def test_a_cue_the_core_marked_quiet_makes_no_sound_but_the_light_shows(tmp_path, tone_factory):
+    settings = sounds_settings(tmp_path, 'quiet_periods = ["12:30-13:15"]\n')
+    parts = Hardware(settings, lambda e: None, songs={"break": parse("break:d=16,o=6,b=150:c")},
+                     pin_factory=tone_factory)
     buzzer, led = tone_factory.pin(18), tone_factory.pin(27)
     buzzer.clear_states()
-    assert not parts.sounder.play("break")
-    assert parts.sounder.silent_because() == "a quiet period"
+    assert not parts.sounder.play("break", quiet=True)
+    assert parts.sounder.silent_because(quiet=True) == "a quiet period"
     parts.light.show("on")
     assert led.state == 1 and len(buzzer.states) == 1
-    for hour, minute, sounds in ((13, 15, True), (21, 59, True), (22, 0, False), (6, 59, False),
-                                 (7, 0, True)):
-        wall.set(hour, minute)
-        assert parts.sounder.play("break") is sounds, (hour, minute)
-        parts.sounder.wait(1)
-    assert len(played(buzzer)) == 3
+    assert parts.sounder.play("break")
+    parts.sounder.wait(1)
+    assert len(played(buzzer)) == 1
     parts.close()
 
 
-def test_quiet_periods_are_times_of_day_in_the_working_hours_zone(tmp_path, mock_factory):
-    wall = Wall(3, 40)  # UTC: 12:40 in Tokyo
-    settings = sounds_settings(tmp_path, 'quiet_periods = ["12:30-13:15"]\n'
+def test_quiet_periods_are_times_of_day_in_the_working_hours_zone(tmp_path):
+    settings = sounds_settings(tmp_path, 'quiet_periods = ["12:30-13:15", "22:00-07:00"]\n'
                                          '[hours]\ntimezone = "Asia/Tokyo"\n')
-    parts = Hardware(settings, lambda e: None, songs={"break": parse("b:d=16:c")},
-                     pin_factory=mock_factory, wall=wall)
-    assert parts.sounder.silent_because() == "a quiet period"
-    wall.set(12, 40)  # 21:40 in Tokyo
-    assert parts.sounder.silent_because() is None
-    parts.close()
+    rules = Rules.from_settings(settings, zone_named(settings.hours.timezone))
+    wall = Wall(3, 40)  # UTC: 12:40 in Tokyo
+    schedule = Schedule(rules, ["shoulder-rolls"], Now(0.0, wall()))
+    for hour, minute, quiet in ((3, 40, True), (4, 15, False), (12, 59, False), (13, 0, True),
+                                (21, 59, True), (22, 0, False)):  # Tokyo 12:40 … 07:00
+        wall.set(hour, minute)
+        assert schedule.cue(CueName.BREAK, Now(0.0, wall())).quiet is quiet, (hour, minute)
+    assert not schedule.cue(CueName.BREAK, Now(0.0, Wall(3, 40)(), trusted=False)).quiet
 
 
 def test_mute_and_volume_zero_are_silent(tmp_path, mock_factory):
@@ -478,16 +478,12 @@ def test_mute_and_volume_zero_are_silent(tmp_path, mock_factory):
         parts.close()
 
 
-def test_the_quiet_decision_follows_an_injected_clock_not_the_real_one(mock_factory):
-    wall = Wall(23)
-    periods = [QuietPeriod.parse("22:00-07:00")]
+def test_test_hardware_plays_a_cue_even_when_muted(mock_factory):
     sounder = Sounder.for_kind("active", 18, {"t": parse("t:d=32,o=5,b=250:a")}, mock_factory,
-                               quiet_periods=periods, wall=wall)
+                               mute=True)
     assert not sounder.play("t")
-    assert sounder.play("t", despite_quiet=True)  # test-hardware plays it anyway
+    assert sounder.play("t", despite_mute=True)
     sounder.wait(1)
-    wall.set(8)
-    assert sounder.play("t")
     sounder.close()
 
 
@@ -515,7 +511,7 @@ def test_custom_melodies_replace_the_built_in_and_a_bad_one_is_refused(tmp_path,
 
 def test_the_built_in_melodies_are_the_default(tmp_path, mock_factory):
     parts = Hardware(sounds_settings(tmp_path), lambda e: None, pin_factory=mock_factory)
-    assert set(parts.sounder.songs) == set(CUES)
+    assert set(parts.sounder.songs) == set(CueName)
     parts.close()
 
 
@@ -530,14 +526,14 @@ def test_a_missing_melodies_folder_changes_nothing(tmp_path, mock_factory):
 # -- test-hardware ---------------------------------------------------------------------
 
 def test_play_all_cues_plays_every_cue_in_turn_despite_mute(tmp_path, tone_factory):
-    songs = {name: parse(f"{name}:d=32,o=6,b=250:c") for name in CUES}
+    songs = {name: parse(f"{name}:d=32,o=6,b=250:c") for name in CueName}
     parts = Hardware(sounds_settings(tmp_path, "mute = true\n"), lambda e: None, songs=songs,
                      pin_factory=tone_factory)
     pin = tone_factory.pin(18)
     pin.clear_states()
     announced = []
-    assert parts.play_all_cues(announced.append, pause=0) == list(CUES)
-    assert announced == list(CUES) and len(played(pin)) == len(CUES)
+    assert parts.play_all_cues(announced.append, pause=0) == list(CueName)
+    assert announced == list(CueName) and len(played(pin)) == len(CueName)
     parts.close()
 
 

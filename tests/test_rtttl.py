@@ -5,7 +5,7 @@ import pytest
 from microbreak.resources import data_dir
 from microbreak.parts.rtttl import RTTTLError, frequency, load_folder, parse
 
-from microbreak.parts.hardware import CUES
+from microbreak.core.effects import CueName
 
 
 def test_pitches_follow_equal_temperament_from_a4():
@@ -53,7 +53,7 @@ def test_errors_name_the_source_and_position(text, position, reason):
 
 def test_every_cue_has_a_short_melody_in_a_piezo_friendly_range():
     songs = load_folder(data_dir("sounds"))
-    assert set(CUES) == set(songs)
+    assert set(CueName) == set(songs)
     for name, song in songs.items():
         assert song.seconds <= 2.2, f"{name} lasts {song.seconds:.2f} s"
         tones = [n.frequency for n in song.notes if n.frequency]
@@ -63,8 +63,8 @@ def test_every_cue_has_a_short_melody_in_a_piezo_friendly_range():
 def test_the_cues_a_person_must_tell_apart_sound_different():
     songs = load_folder(data_dir("sounds"))
     tunes = {name: tuple((round(n.frequency or 0), round(n.seconds, 2)) for n in songs[name].notes)
-             for name in CUES}
-    assert len(set(tunes.values())) == len(CUES)
+             for name in CueName}
+    assert len(set(tunes.values())) == len(CueName)
 
 
 def test_a_folder_of_tunes_over_others_with_bad_ones_refused(tmp_path):
@@ -84,15 +84,5 @@ def test_a_folder_of_tunes_over_others_with_bad_ones_refused(tmp_path):
 def test_an_active_buzzer_can_tell_every_cue_apart_by_its_rhythm():
     songs = load_folder(data_dir("sounds"))
     rhythms = {name: tuple((n.frequency is not None, round(n.seconds, 2)) for n in songs[name].notes)
-               for name in CUES}
-    assert len(set(rhythms.values())) == len(CUES)
-
-
-def test_every_cue_the_core_names_has_a_melody():
-    import re
-    source = data_dir("sounds").parent / "device" / "microbreak"
-    if not source.is_dir():
-        pytest.skip("run from a checkout")
-    named = {name for path in source.rglob("*.py")
-             for name in re.findall(r'(?:Cue\(|cue=)"(\w+)"', path.read_text(encoding="utf-8"))}
-    assert {"break", "confirm", "done", "missed", "skip"} <= named <= set(CUES)
+               for name in CueName}
+    assert len(set(rhythms.values())) == len(CueName)

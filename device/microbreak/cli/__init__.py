@@ -19,7 +19,7 @@ import sys
 from microbreak import __version__
 from microbreak.cli import config, exercises, hardware, history, remote, run
 from microbreak.cli.arguments import Command, usage
-from microbreak.cli.common import Refused
+from microbreak.cli.common import CommandError
 from microbreak.config.settings import SettingsError
 from microbreak.service.control import AccessDenied, ControlError, NotRunning
 from microbreak.storage.history import HistoryUnavailable
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     command: Command = args.func
     try:
         return command(args)
-    except (Refused, ControlError, SettingsError, HistoryUnavailable) as exc:
+    except (CommandError, ControlError, SettingsError, HistoryUnavailable) as exc:
         for line in str(exc).splitlines():  # each problem a line of its own, like a compiler's
             print(f"microbreak: {line}", file=sys.stderr)
         if getattr(args, "json", False):  # a script reading stdout hears of it too

@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Any, cast
 
 from microbreak.config.settings import ScreenSize
+from microbreak.core.effects import Outcome
 from microbreak.service.control import call
 
 SYSTEM_STATE_DIR = Path("/var/lib/microbreak")
 EXERCISES_DIR = Path("/etc/microbreak/exercises.d")  # custom exercises, beside the built-in
 WIDTH = 80  # plain output fits a terminal this wide
-OUTCOMES = ("completed", "partial", "skipped", "missed", "away")
+OUTCOMES = tuple(Outcome)
 
 
-class Refused(Exception):
+class CommandError(Exception):
     """Ends the command with exit code 1 and this message."""
 
 
@@ -53,7 +54,7 @@ def write_file(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise Refused(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def plural(count: int, word: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from microbreak.cli.arguments import CONFIG_HELP, Command, Commands, add_command, add_group
-from microbreak.cli.common import Refused, ask_service
+from microbreak.cli.common import CommandError, ask_service
 from microbreak.config.settings import (
     Settings,
     SettingsError,
@@ -84,7 +84,7 @@ def register(commands: Commands) -> None:
 def cmd_config_check(args: argparse.Namespace) -> int:
     path = Path(args.file) if args.file else config_path(args.config)
     if args.file and not path.exists():
-        raise Refused(f"{path}: no such file")
+        raise CommandError(f"{path}: no such file")
     load_settings(path)
     print(f"{path}: OK" if path.exists() else f"{path}: no file, the built-in defaults apply")
     return 0
@@ -238,13 +238,13 @@ def cmd_config_edit(args: argparse.Namespace) -> int:
             copy.write_text(offered, encoding="utf-8")
             finished = subprocess.run([*editor, str(copy)])
             if finished.returncode != 0:
-                raise Refused(f"the editor ({shlex.join(editor)}) exited with "
+                raise CommandError(f"the editor ({shlex.join(editor)}) exited with "
                               f"{finished.returncode}: {path} is unchanged")
             edited = copy.read_text(encoding="utf-8")
             text = editing.without_problems(edited)
             if edited == offered:
                 if problems:  # reopened with problems and left as it was: give up
-                    raise Refused(f"not saved, {path} is unchanged; the edit still had "
+                    raise CommandError(f"not saved, {path} is unchanged; the edit still had "
                                   "problems:\n" + "\n".join(problems))
                 print(f"no change: {path} is as it was")
                 return 0
@@ -257,7 +257,7 @@ def cmd_config_edit(args: argparse.Namespace) -> int:
     with _changing(path):
         if editing.read_text(path) != original:
             kept = _keep(text)
-            raise Refused(f"{path} was changed by someone else while you edited it; nothing "
+            raise CommandError(f"{path} was changed by someone else while you edited it; nothing "
                           f"written. Your version is in {kept}.")
         editing.write_atomically(path, text)
     print(f"saved {path}")
@@ -271,7 +271,7 @@ def _editor() -> list[str]:
     for fallback in ("editor", "nano", "vi"):
         if shutil.which(fallback):
             return [fallback]
-    raise Refused("no editor found: set EDITOR, e.g. 'EDITOR=nano microbreak config edit'")
+    raise CommandError("no editor found: set EDITOR, e.g. 'EDITOR=nano microbreak config edit'")
 
 
 def _keep(text: str) -> str:
@@ -287,7 +287,7 @@ def _not_a_foreign_link(path: Path) -> None:
     from microbreak.config.editing import foreign_link
     target = foreign_link(path)
     if target is not None:
-        raise Refused(f"{path} is a symbolic link to {target}, in another folder: not "
+        raise CommandError(f"{path} is a symbolic link to {target}, in another folder: not "
                       f"followed; allowed: change that file by name (--config {target}), "
                       "or put a file in place of the link")
 
@@ -302,7 +302,7 @@ def _changing(path: Path) -> Iterator[None]:
         with locked(path):
             yield
     except PermissionError:
-        raise Refused(f"cannot change {path}: permission denied; run this with sudo") from None
+        raise CommandError(f"cannot change {path}: permission denied; run this with sudo") from None
 
 
 def tell_service(args: argparse.Namespace, path: Path) -> int:
@@ -313,7 +313,7 @@ def tell_service(args: argparse.Namespace, path: Path) -> int:
         print("microbreak is not running: the change applies at its next start")
         return 0
     except AccessDenied as exc:
-        raise Refused(f"saved, but the running service was not told: {exc} "
+        raise CommandError(f"saved, but the running service was not told: {exc} "
                       "Or have it reload with 'sudo microbreak reload'.") from None
     except ControlError:
         paths = None  # a service from before the paths request: reload anyway
@@ -324,7 +324,7 @@ def tell_service(args: argparse.Namespace, path: Path) -> int:
     try:
         changed = ask_service(args, "reload")["changed"]
     except ControlError as exc:
-        raise Refused(f"saved, but the running service did not take it and keeps its last "
+        raise CommandError(f"saved, but the running service did not take it and keeps its last "
                       f"good settings: {exc}") from None
     later = [k for k in changed if k.startswith(("screen.", "pins."))]
     if later:

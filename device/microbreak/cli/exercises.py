@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from microbreak.cli.arguments import Commands, add_command, add_group
-from microbreak.cli.common import EXERCISES_DIR, WIDTH, Refused, screen_pixels, write_file
+from microbreak.cli.common import EXERCISES_DIR, WIDTH, CommandError, screen_pixels, write_file
 
 if TYPE_CHECKING:
     from microbreak.core.exercise import Exercise
@@ -47,7 +47,7 @@ def _exercise(name: str) -> Exercise:
     if name not in exercises:
         close = difflib.get_close_matches(name, exercises, n=1)
         hint = f"did you mean {close[0]}?" if close else "see 'microbreak exercises list'"
-        raise Refused(f"no exercise called {name!r}; {hint}")
+        raise CommandError(f"no exercise called {name!r}; {hint}")
     return exercises[name]
 
 
@@ -91,11 +91,11 @@ def cmd_exercises_render(args: argparse.Namespace) -> int:
     try:
         size = screen_pixels(args.size)
     except ValueError:
-        raise Refused(f"--size {args.size}: allowed: WIDTHxHEIGHT from 240x240 to "
+        raise CommandError(f"--size {args.size}: allowed: WIDTHxHEIGHT from 240x240 to "
                       "1024x600") from None
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".gif"):
-        raise Refused(f"--out {out}: allowed: a file name ending in .png or .gif")
+        raise CommandError(f"--out {out}: allowed: a file name ending in .png or .gif")
     screen = Screen(pygame.Surface(size))
     view = ExerciseView(e, "1 / 2", calling=False, hint="Press: done · Hold: snooze / skip")
     if out.suffix.lower() == ".png":

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 
 from microbreak.cli.arguments import CONFIG_HELP, Commands, add_command, positive_float
-from microbreak.cli.common import SYSTEM_STATE_DIR, Refused, ask_service, plural, state_dir
+from microbreak.cli.common import SYSTEM_STATE_DIR, CommandError, ask_service, plural, state_dir
 from microbreak.config.settings import load_settings
 from microbreak.service.control import ControlError
 
@@ -59,14 +59,14 @@ def cmd_test_hardware(args: argparse.Namespace) -> int:
     try:
         pin_factory = make_pin_factory(factory_name)
     except Exception as exc:  # noqa: BLE001 - the pin library's own words
-        raise Refused(f"cannot use the pin library {factory_name!r}: {exc}") from None
+        raise CommandError(f"cannot use the pin library {factory_name!r}: {exc}") from None
     try:
         check = WiringCheck(settings, pin_factory=pin_factory,
                             songs=load_folder(data_dir("sounds")), say=_say(args),
                             ask=ask_yes_no if interactive else None, timeout=args.timeout,
                             mock_pins=factory_name == "mock")
     except Exception as exc:  # noqa: BLE001 - a pin in use, a missing library
-        raise Refused(f"cannot set up the parts: {exc}. Is another program using the "
+        raise CommandError(f"cannot set up the parts: {exc}. Is another program using the "
                       "pins?") from None
     try:
         results = check.run([p for p in args.parts if p != "history"] if args.parts
@@ -89,7 +89,7 @@ def _service_stopped(args: argparse.Namespace) -> None:
         ask_service(args, "status", timeout=5)
     except ControlError:
         return  # none, or something that answers but not to us: the pins will tell
-    raise Refused("microbreak is running and holds the pins: stop it first with "
+    raise CommandError("microbreak is running and holds the pins: stop it first with "
                   "'sudo systemctl stop microbreak', then start it again after the test")
 
 

@@ -26,7 +26,7 @@ from microbreak.cli.common import (
     OUTCOMES,
     SYSTEM_STATE_DIR,
     WIDTH,
-    Refused,
+    CommandError,
     ask_service,
     plural,
     simulator_state_dir,
@@ -95,7 +95,7 @@ def _reading_history(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
 def cmd_history(args: argparse.Namespace) -> int:
     from microbreak.storage.history import recent_breaks
     if args.json and args.csv:
-        raise Refused("--json or --csv, not both")
+        raise CommandError("--json or --csv, not both")
     if args.limit is None:
         count = None if args.since else 20
     else:
@@ -144,7 +144,7 @@ def _fit(names: list[str], room: int) -> str:
 def cmd_stats(args: argparse.Namespace) -> int:
     from microbreak.storage.stats import compute
     if args.json and args.csv:
-        raise Refused("--json or --csv, not both")
+        raise CommandError("--json or --csv, not both")
     with _reading_history(args) as db:
         stats = compute(db, today=date.today(), since=args.since)
     if args.json:

@@ -11,7 +11,7 @@ from microbreak.cli.arguments import CONFIG_HELP, Commands, add_command, positiv
 from microbreak.cli.common import (
     EXERCISES_DIR,
     SYSTEM_STATE_DIR,
-    Refused,
+    CommandError,
     screen_pixels,
     simulator_state_dir,
     state_dir,
@@ -80,7 +80,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     try:
         size = screen_pixels(size_text) if size_text not in ("auto", "none") else DEFAULT_SIZE
     except ValueError:
-        raise Refused(f"--size {size_text}: allowed: {ScreenSize().allowed}") from None
+        raise CommandError(f"--size {size_text}: allowed: {ScreenSize().allowed}") from None
     headless = args.headless
     if not headless and not has_display():
         print("microbreak: no display here (DISPLAY and WAYLAND_DISPLAY are unset): running "

@@ -33,15 +33,12 @@ from gpiozero.pins import Factory
 from gpiozero.tones import Tone
 
 from microbreak.config.settings import Settings
+from microbreak.core.effects import CueName
 from microbreak.core.views import LedPattern
 from microbreak.parts.rtttl import RTTTLError, Song, load_folder
 from microbreak.resources import data_dir
 
 log = logging.getLogger(__name__)
-
-# Every cue the core plays (see effects.Cue), in the order test-hardware plays them.
-CUES = ("startup", "heads_up", "break", "recue", "confirm", "done", "snooze", "skip",
-        "missed", "pause", "resume", "refused")
 
 
 @dataclass(frozen=True)
@@ -493,7 +490,7 @@ def with_custom_melodies(songs: Mapping[str, Song], folder: str | Path) -> dict[
     for name in sorted(merged):
         if name not in songs:
             log.warning("%s: no cue is called %r, so it never plays; cues: %s",
-                        Path(folder) / f"{name}.rtttl", name, ", ".join(CUES))
+                        Path(folder) / f"{name}.rtttl", name, ", ".join(CueName))
         elif merged[name] is not songs[name]:
             log.info("cue %s: the melody from %s", name, Path(folder) / f"{name}.rtttl")
     return merged
@@ -596,12 +593,12 @@ class Hardware:
         or at volume 0.
         """
         played = []
-        for name in CUES:
+        for name in CueName:
             if name not in self.sounder.songs:
                 continue
             if announce is not None:
                 announce(name)
-            if not self.sounder.play(name, despite_quiet=True):
+            if not self.sounder.play(name, despite_mute=True):
                 return played
             self.sounder.wait()
             played.append(name)
