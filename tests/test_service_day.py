@@ -71,16 +71,14 @@ class Desk:
 
     def turn(self):
         """One turn of the loop: the schedule catches up with the clock."""
-        if not self.service.notice:
-            self.service.apply(self.schedule.advance(self.now), self.now)
+        self.service.apply(self.schedule.advance(self.now), self.now)
 
     def run(self, seconds, answer=False):
         """Let *seconds* pass, waking at each deadline and at least once a
         minute, as the loop does; press for every set if *answer*."""
         end = self.now.mono + seconds
         while self.now.mono < end:
-            due = self.now.mono + 60 if self.service.notice else self.schedule.deadline(self.now)
-            due = min(due, self.now.mono + 60, end)
+            due = min(self.schedule.deadline(self.now), self.now.mono + 60, end)
             self.clock.advance(max(due - self.now.mono, 0.001))
             self.turn()
             while answer and self.schedule.state.name is StateName.BREAK:
@@ -228,13 +226,13 @@ def screen_of(d):
 
 def test_while_the_health_notice_waits_status_shows_no_break_gone_by(desk):
     d = desk(settings=ALWAYS)
-    d.service.notice = True  # as at a first start with a screen and a button
+    d.service.schedule = d.service._new_schedule(notice=True)  # a first start with a screen
     d.run(2 * 3600)
     assert d.service.timeout(d.now) > 0  # the loop sleeps: nothing is due until the press
     text = status_text(d)
     assert "next break" not in text
     assert "breaks begin 45 min after a press" in text
-    d.service._acknowledge_notice()
+    d.service._act(lambda now: d.schedule.gesture(Gesture.PRESS, now))
     pressed = d.now.wall
     assert (pressed + timedelta(minutes=45)).strftime("%H:%M (in 45 min)") in status_text(d)
 
