@@ -68,7 +68,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -101,7 +101,7 @@ RESTING_ARMS = {
     "side": {"upper_arm": 10.0, "forearm": 65.0},
 }
 
-EASINGS = {
+EASINGS: dict[str, Callable[[float], float]] = {
     "linear": lambda t: t,
     "in": lambda t: 1.0 - math.cos(t * math.pi / 2),
     "out": lambda t: math.sin(t * math.pi / 2),
@@ -154,7 +154,7 @@ def blend(a: Mapping[str, float], b: Mapping[str, float], t: float) -> dict[str,
     return {key: value + (b[key] - value) * t for key, value in a.items()}
 
 
-def _did_you_mean(word, choices):
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -260,7 +260,8 @@ class Motion:
         t = 0.0
         keys, poses = self.keyframes, self.poses
 
-        def segment(seconds, begin, finish, ease="linear", holding=False):
+        def segment(seconds: float, begin: Mapping[str, float], finish: Mapping[str, float],
+                    ease: str = "linear", holding: bool = False) -> Iterator[_Segment]:
             nonlocal t
             if seconds > 0:
                 yield _Segment(t, t + seconds, begin, finish, ease, holding)
@@ -323,7 +324,7 @@ class Motion:
                     yield blend(segment.begin, segment.finish, EASINGS[segment.ease](i / steps))
 
 
-def _resolve(keyframes, view):
+def _resolve(keyframes: Sequence[Keyframe], view: str) -> Iterator[dict[str, float]]:
     """Each keyframe's full pose, its missing keys carried over from the one before."""
     pose: dict[str, float] = {}
     for i, key in enumerate(keyframes, 1):

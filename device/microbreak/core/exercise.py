@@ -58,11 +58,11 @@ class Exercise:
         return self.motion.at(self.motion.key_seconds).pose
 
 
-def _still(hold_seconds):
+def _still(hold_seconds: float) -> tuple[Keyframe, ...]:
     return (Keyframe({}, seconds=1.0, pause=1.0), Keyframe({}, seconds=1.0, hold=hold_seconds > 0))
 
 
-def moving_into(pose, hold_seconds):
+def moving_into(pose: Mapping[str, float], hold_seconds: float) -> tuple[Keyframe, ...]:
     """The keyframes for a file with a single ``[pose]``: into it and back."""
     return (Keyframe({}, seconds=1.5, pause=1.0),
             Keyframe(MappingProxyType(dict(pose)), seconds=1.5, hold=hold_seconds > 0,

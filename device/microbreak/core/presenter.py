@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import datetime
 from dataclasses import replace
 from typing import Any
 
@@ -36,11 +37,11 @@ DONE_TITLES = {
 }
 
 
-def clock_text(when) -> str:
-    return when.strftime("%H:%M")
+def clock_text(when: datetime) -> str:
+    return f"{when:%H:%M}"
 
 
-def day_and_time(when, now: Now) -> str:
+def day_and_time(when: datetime, now: Now) -> str:
     """``"14:35"`` today, ``"Mon 09:45"`` on another day."""
     local, today = when.astimezone(now.wall.tzinfo), now.wall
     return clock_text(local) if local.date() == today.date() else local.strftime("%a %H:%M")
@@ -129,10 +130,11 @@ def _waiting(schedule: Schedule, state: Idle, now: Now, remaining: float,
     if not schedule.present(now):
         return IdleView(headline="Desk empty", detail="Breaks wait for you", hint="", **common)
     at = schedule.next_break_wall(now)
+    if at is None:  # working hours that never open
+        return IdleView(headline="No break ahead", detail="", hint="", **common)
     headline = f"Snoozed until {day_and_time(at, now)}" if state.snoozed \
         else f"Next break {day_and_time(at, now)}"
-    soon = at is not None and abs(now.mono_at(at) - state.coming.at) < 1
-    if not soon:  # the break is after closing time: no countdown to it
+    if abs(now.mono_at(at) - state.coming.at) >= 1:  # after closing time: no countdown to it
         return IdleView(headline=headline, detail="", hint="", **common)
     minutes = max(math.ceil(remaining / 60), 1)
     wait = schedule.rules.interval_seconds
@@ -210,7 +212,7 @@ def status(schedule: Schedule, now: Now, today: Totals) -> dict[str, Any]:
             "snoozed": not isinstance(state, OnBreak),
         }
     until = state.until_wall(now) if isinstance(state, Paused) else None
-    result = {
+    result: dict[str, Any] = {
         "state": state.name.value,
         "notice": FIRST_START_NOTICE if isinstance(state, Notice) else None,
         "next_break_at": at.isoformat(timespec="seconds") if at else None,

@@ -73,8 +73,9 @@ class BreakSession:
         """The person pressed the button: the set shown is done."""
         if self.finished:
             return []
-        effects: list[Effect] = [SetConfirmed(self.current, now.wall), Cue(CueName.CONFIRM), Flash()]
-        self.confirmed.append(self.current)
+        done = self.exercises[self.index]
+        effects: list[Effect] = [SetConfirmed(done, now.wall), Cue(CueName.CONFIRM), Flash()]
+        self.confirmed.append(done)
         self.calling = False
         self.recues = 0
         self._last_contact = now.mono
@@ -122,4 +123,5 @@ class BreakSession:
     def _end(self, outcome: Outcome, now: Now, cue: CueName | None) -> list[Effect]:
         self.outcome = outcome
         self.calling = False
-        return [BreakEnded(outcome, now.wall)] + ([Cue(cue)] if cue else [])
+        effects: list[Effect] = [BreakEnded(outcome, now.wall)]
+        return effects + [Cue(cue)] if cue else effects

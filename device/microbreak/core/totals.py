@@ -55,5 +55,5 @@ class Totals:
     def __add__(self, other: Totals) -> Totals:
         return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int | float | None]:
         return dict(asdict(self), not_ended=self.not_ended, completion=self.completion)

@@ -99,10 +99,11 @@ class WorkHours:
 
     def describe(self) -> str:
         """``"Mon–Fri 09:00–17:30"``-style summary for messages."""
-        def fmt(periods):
+        def fmt(periods: tuple[tuple[int, int], ...]) -> str:
             return ", ".join(f"{s // 60:02d}:{s % 60:02d}–{e // 60:02d}:{e % 60:02d}"
                              for s, e in periods) or "off"
-        parts, run = [], []
+        parts: list[list[tuple[str, tuple[tuple[int, int], ...]]]] = []
+        run: list[tuple[str, tuple[tuple[int, int], ...]]] = []
         for name, periods in zip(DAYS, self.days):
             if run and periods == run[-1][1]:
                 run.append((name, periods))
