@@ -31,7 +31,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from .common import ALWAYS, main, median, percentile, row  # noqa: E402 (puts device/ on the path)
 
-from microbreak.parts.hardware import ButtonDown, ButtonUp, make_pin_factory  # noqa: E402
+from microbreak.parts.pins import ButtonDown, ButtonUp, make_pin_factory  # noqa: E402
 from microbreak.service.inbox import Inbox  # noqa: E402
 from microbreak.service.loop import Service, Stop  # noqa: E402
 from microbreak.config.settings import parse_settings  # noqa: E402

@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 from microbreak.service.clock import ScaledClock
 from microbreak.parts.display import Display
-from microbreak.parts.hardware import make_pin_factory
+from microbreak.parts.pins import make_pin_factory
 from microbreak.service.loop import Service
 from microbreak.config.settings import load_settings
 from datetime import datetime

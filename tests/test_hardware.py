@@ -17,9 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from microbreak.core.effects import CueName
-from microbreak.parts.hardware import (FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATTERNS,
-                                 ButtonDown, ButtonUp, Hardware, Light, Sounder, duty_for,
-                                 into_range)
+from microbreak.parts.hardware import Hardware
+from microbreak.parts.light import FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATTERNS, Light
+from microbreak.parts.pins import ButtonDown, ButtonUp
+from microbreak.parts.sounder import Sounder, duty_for, into_range
 from microbreak.core.now import Now
 from microbreak.core.schedule import Rules, Schedule
 from microbreak.service.clock import zone_named
@@ -523,32 +524,3 @@ def test_a_missing_melodies_folder_changes_nothing(tmp_path, mock_factory):
     parts.close()
 
 
-# -- test-hardware ---------------------------------------------------------------------
-
-def test_play_all_cues_plays_every_cue_in_turn_despite_mute(tmp_path, tone_factory):
-    songs = {name: parse(f"{name}:d=32,o=6,b=250:c") for name in CueName}
-    parts = Hardware(sounds_settings(tmp_path, "mute = true\n"), lambda e: None, songs=songs,
-                     pin_factory=tone_factory)
-    pin = tone_factory.pin(18)
-    pin.clear_states()
-    announced = []
-    assert parts.play_all_cues(announced.append, pause=0) == list(CueName)
-    assert announced == list(CueName) and len(played(pin)) == len(CueName)
-    parts.close()
-
-
-def test_play_all_cues_without_a_buzzer_plays_nothing(tmp_path, mock_factory):
-    settings = parse_settings(f'[buzzer]\nkind = "none"\n[sound]\nmelodies_folder = "{tmp_path}"\n')
-    parts = Hardware(settings, lambda e: None, songs={"startup": parse("s:d=4:c")},
-                     pin_factory=mock_factory)
-    assert parts.play_all_cues(pause=0) == []
-    parts.close()
-
-
-def test_show_all_patterns_ends_with_the_led_off(mock_factory):
-    parts = Hardware(Settings(), lambda e: None, pin_factory=mock_factory)
-    shown = parts.show_all_patterns(seconds=0.01)
-    assert shown == ["on", "dim", "pulse", "blink", "error", "flash"]
-    time.sleep(0.6)
-    assert mock_factory.pin(27).state == 0
-    parts.close()

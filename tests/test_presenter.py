@@ -8,7 +8,6 @@ from microbreak.core.gestures import Gesture, HoldThresholds
 from microbreak.core.totals import Totals
 from microbreak.core.presenter import hold_hint, led_pattern, present, status, view_changes_at
 from microbreak.core.schedule import Rules, Schedule
-from microbreak.core.states import StateName
 from microbreak.core.views import DoneView, ExerciseView, IdleView
 
 EXERCISES = {e.name: e for e in load_exercises()}

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from microbreak.parts.hardware import Hardware, Sounder
+from microbreak.parts.hardware import Hardware
+from microbreak.parts.sounder import Sounder
 from microbreak.parts.rtttl import parse
 from microbreak.config.settings import parse_settings
 from microbreak.parts.speaker import GAP, PEAK, RATE, Speaker, SpeakerUnavailable, synthesize

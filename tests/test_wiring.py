@@ -186,7 +186,7 @@ def test_header_pins():
 def test_the_command_with_mock_pins_presses_its_own_button_and_skips_the_screen(
         mock_factory, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("MICROBREAK_RUNTIME_DIR", str(tmp_path / "run"))
-    monkeypatch.setattr("microbreak.parts.hardware.make_pin_factory", lambda name: mock_factory)
+    monkeypatch.setattr("microbreak.parts.pins.make_pin_factory", lambda name: mock_factory)
     config = tmp_path / "config.toml"
     config.write_text(QUICK)
     code = cli.main(["test-hardware", "screen", "button", "--no-questions", "--pin-factory", "mock",
@@ -201,7 +201,7 @@ def test_the_command_with_mock_pins_presses_its_own_button_and_skips_the_screen(
 def test_the_command_fails_with_exit_1_when_a_step_fails(mock_factory, monkeypatch, tmp_path,
                                                          capsys):
     monkeypatch.setenv("MICROBREAK_RUNTIME_DIR", str(tmp_path / "run"))
-    monkeypatch.setattr("microbreak.parts.hardware.make_pin_factory", lambda name: mock_factory)
+    monkeypatch.setattr("microbreak.parts.pins.make_pin_factory", lambda name: mock_factory)
     code = cli.main(["test-hardware", "button", "--json", "--timeout", "0.2",
                      "--config", str(tmp_path / "none.toml")])
     captured = capsys.readouterr()
@@ -223,7 +223,7 @@ def test_the_command_refuses_while_the_service_holds_the_pins(tmp_path, monkeypa
 def test_the_command_looks_at_the_history_and_fails_a_damaged_one(mock_factory, monkeypatch,
                                                                   tmp_path, capsys):
     monkeypatch.setenv("MICROBREAK_RUNTIME_DIR", str(tmp_path / "run"))
-    monkeypatch.setattr("microbreak.parts.hardware.make_pin_factory", lambda name: mock_factory)
+    monkeypatch.setattr("microbreak.parts.pins.make_pin_factory", lambda name: mock_factory)
     (tmp_path / "history.sqlite").write_bytes(b"\x01" * 8192)
     (tmp_path / "settings.toml").write_text("")
     code = cli.main(["test-hardware", "history", "--no-questions", "--pin-factory", "mock",

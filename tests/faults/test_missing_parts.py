@@ -14,7 +14,8 @@ import pytest
 from faultlib import ALWAYS
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-from microbreak.parts.hardware import Hardware, NoPins
+from microbreak.parts.hardware import Hardware
+from microbreak.parts.pins import NoPins
 from microbreak.service.loop import Service, Stop
 from microbreak.config.settings import parse_settings
 from microbreak.parts.wiring import WiringCheck

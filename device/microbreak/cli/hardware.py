@@ -42,7 +42,7 @@ def register(commands: Commands) -> None:
 
 
 def cmd_test_hardware(args: argparse.Namespace) -> int:
-    from microbreak.parts.hardware import make_pin_factory
+    from microbreak.parts.pins import make_pin_factory
     from microbreak.parts.rtttl import load_folder
     from microbreak.parts.wiring import PARTS, WiringCheck
     from microbreak.resources import data_dir

@@ -44,7 +44,7 @@ def service_options(sub: argparse.ArgumentParser) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from microbreak.parts.display import Display, parse_size
-    from microbreak.parts.hardware import make_pin_factory
+    from microbreak.parts.pins import make_pin_factory
     from microbreak.service.journal import setup_logging
     from microbreak.service.loop import Service
     settings = load_settings(args.config)
@@ -68,10 +68,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from microbreak.parts.hardware import make_pin_factory
+    from microbreak.parts.pins import make_pin_factory
     from microbreak.service.clock import ScaledClock, SystemClock
     from microbreak.service.journal import setup_logging
     from microbreak.service.loop import Service
+    from microbreak.simulator.hands import Hands
     from microbreak.simulator.window import DEFAULT_SIZE, SimulatorWindow, has_display
     settings = load_settings(args.config)
     clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
@@ -91,6 +92,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                       state_dir=state_dir(args.state_dir, simulator_state_dir()),
                       runtime_dir=runtime_dir(args.runtime_dir),
                       pin_factory=make_pin_factory("mock"))
-    service.frontend = SimulatorWindow(service.hardware, size, headless=headless)
+    service.frontend = SimulatorWindow(lambda: service.hardware, size, headless=headless)
+    service.hands = Hands(lambda: service.hardware)
     service.run()
     return 0

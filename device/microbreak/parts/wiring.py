@@ -30,7 +30,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from microbreak.config.settings import Settings
-from microbreak.parts.hardware import ButtonDown, ButtonUp, Hardware
+from microbreak.parts.hardware import Hardware
+from microbreak.parts.pins import ButtonDown, ButtonUp
 from microbreak.parts.rtttl import Song, parse
 
 PARTS = ("led", "buzzer", "speaker", "screen", "button")

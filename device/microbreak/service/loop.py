@@ -17,6 +17,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import time as dt_time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from microbreak.config.exercises import load_exercises
 from microbreak.config.settings import Settings, SettingsError, load_settings
@@ -36,7 +37,8 @@ from microbreak.core.gestures import HoldThresholds
 from microbreak.core.now import Now
 from microbreak.core.schedule import Refused, Rules, Schedule
 from microbreak.core.states import OnBreak
-from microbreak.parts.hardware import ButtonDown, ButtonUp, Hardware, Motion
+from microbreak.parts.hardware import Hardware
+from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
 from microbreak.parts.rtttl import load_folder
 from microbreak.resources import data_dir
 from microbreak.service.clock import SystemClock, zone_named
@@ -44,6 +46,9 @@ from microbreak.service.control import SOCKET_NAME, ControlError, ControlServer
 from microbreak.service.inbox import Inbox
 from microbreak.service.journal import event as journal_event
 from microbreak.service.notify import Notifier
+
+if TYPE_CHECKING:
+    from microbreak.simulator.hands import Hands
 from microbreak.storage.store import StorageError, Store
 
 log = logging.getLogger("microbreak")
@@ -51,7 +56,6 @@ log = logging.getLogger("microbreak")
 WALL_CHECK_SECONDS = 60  # re-read the wall clock at least this often: it may have stepped
 FRAME_SECONDS = 1 / 30  # while something moves: an exercise, a held button, a pulsing LED
 REQUEST_TIMEOUT = 15
-PRESS_SECONDS = 0.15  # how long `microbreak press` holds the simulator's button
 
 
 @dataclass
@@ -61,6 +65,9 @@ class Request:
     verb: str
     args: dict
     reply: Future
+
+
+DEFERRED = object()  # a request's answer comes later (the simulator's press: once released)
 
 
 class Stop:
@@ -101,8 +108,7 @@ class Service:
         self._held_since: float | None = None
         self._exercise_shown: tuple | None = None  # (session, index) on screen, and since when
         self._exercise_since = 0.0
-        self._release: tuple[float, Future] | None = None  # simulator press/hold in progress
-        self._waiting: list[Future] = []  # answered once the button is released
+        self.hands: Hands | None = None  # the simulator's (microbreak.simulator.hands)
         self._running = False
         self.notifier = Notifier()
         self._settings_error: str | None = None  # why the last reload was refused
@@ -163,7 +169,7 @@ class Service:
         real = time.monotonic()
         ping = self.notifier.ping_deadline() if self._socket_alive() else None
         for deadline in (self.hardware.light.deadline(), ping, self.history.deadline(),
-                         self._release[0] if self._release else None):
+                         self.hands.deadline() if self.hands else None):
             if deadline is not None:
                 waits.append(deadline - real)
         if self._held_since is not None or (self.frontend and self.frontend.animating()):
@@ -188,10 +194,8 @@ class Service:
         self.hardware.light.show(presenter.led_pattern(
             self.schedule, storage_failing=self.history.problem is not None))
         self.hardware.light.tick()
-        if self._release and time.monotonic() >= self._release[0]:
-            self.hardware.button.pin.drive_high()  # posts ButtonUp
-            self._waiting.append(self._release[1])
-            self._release = None
+        if self.hands is not None:
+            self.hands.tick()
         if self.frontend is not None:
             hold = None
             if self._held_since is not None:
@@ -207,7 +211,7 @@ class Service:
                                                  self._exercise_since, self.outcomes(now)))
 
     def handle(self, event: object) -> None:
-        if isinstance(event, Motion):
+        if isinstance(event, PresenceChanged):
             self._act(lambda now: self.schedule.motion(event.moving, now))
         elif isinstance(event, ButtonDown):
             self._held_since = event.at
@@ -217,9 +221,8 @@ class Service:
             gesture = self.thresholds.classify(held)
             log.info("button held %.2f s: %s", held, gesture.value)
             self._act(lambda now: self.schedule.gesture(gesture, now))
-            for future in self._waiting:
-                future.set_result(self.status())
-            self._waiting.clear()
+            if self.hands is not None:
+                self.hands.released(self.status())
         elif isinstance(event, Request):
             self._answer(event)
         elif isinstance(event, Reload):
@@ -334,17 +337,14 @@ class Service:
                                          new.button.skip_hold_seconds)
         if any(key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence")
                for key in changed):
-            if self._release is not None:  # a simulated hold: the new button never saw it
-                self._release[1].set_exception(ControlError(
-                    "the settings were reloaded while the button was held; press again"))
-                self._release = None
+            if self.hands is not None:  # the new button never saw a press under way
+                self.hands.let_go("the settings were reloaded while the button was held; "
+                                  "press again")
             self.hardware.close()
             self.hardware = Hardware(new, self.inbox.post, pin_factory=self._pin_factory,
                                      songs=self._songs)
             self._presence_after_reload()
             self._held_since = None
-            if hasattr(self.frontend, "hardware"):
-                self.frontend.hardware = self.hardware
         if any(key.startswith(("screen.", "pins.")) for key in changed):
             log.warning("screen and pin library changes apply at the next start")
         log.info("settings reloaded%s", ": " + ", ".join(changed) if changed else ", no change",
@@ -417,6 +417,8 @@ class Service:
 
     def _answer(self, request: Request) -> None:
         handler = getattr(self, "_verb_" + request.verb.replace("-", "_"), None)
+        if handler is None and self.hands is not None:
+            handler = self.hands.verb(request.verb)
         if handler is None:
             request.reply.set_exception(ControlError(f"unknown request {request.verb!r}"))
             return
@@ -430,7 +432,7 @@ class Service:
             log.exception("request %s failed", request.verb)
             request.reply.set_exception(ControlError(f"{request.verb} failed: {exc}"))
         else:
-            if result is not _DEFERRED:
+            if result is not DEFERRED:
                 request.reply.set_result(result)
 
     def _act(self, action) -> dict:
@@ -506,41 +508,6 @@ class Service:
     def _verb_resume(self, request):
         return self._act(self.schedule.resume)
 
-    def _verb_motion(self, request):
-        """Drive the simulator's presence sensor: someone moves (true) or not."""
-        moving = request.args.get("moving")
-        if not isinstance(moving, bool):
-            raise ControlError(f"motion {moving!r}: allowed: true or false")
-        if not self.simulated:
-            raise ControlError("motion drives the simulator's presence sensor")
-        if self.hardware.motion is None:
-            raise ControlError("no presence sensor: set [presence] enabled = true")
-        pin = self.hardware.motion.pin
-        pin.drive_high() if moving else pin.drive_low()  # posts Motion
-        return {"moving": moving}
-
-    def _verb_press(self, request):
-        return self._hold(request, PRESS_SECONDS)
-
-    def _verb_hold(self, request):
-        seconds = request.args.get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
-                or not 0 < seconds <= 30:
-            raise ControlError(f"hold {seconds!r}: allowed: seconds from 0 to 30")
-        return self._hold(request, float(seconds))
-
-    def _hold(self, request, seconds: float):
-        if not self.simulated:
-            raise ControlError("press and hold drive the simulator's button; on a device, "
-                               "press the real one")
-        if self.hardware.button is None:
-            raise ControlError("no button: its pin could not be opened (see the log)")
-        if self._release is not None or self.hardware.button.is_active:
-            raise ControlError("the button is already held")
-        self.hardware.button.pin.drive_low()
-        self._release = (time.monotonic() + seconds, request.reply)
-        return _DEFERRED
-
     def _verb_screenshot(self, request):
         """What the screen shows, as a PNG file's bytes (base64): the caller
         writes the file, so the service writes nothing a caller names."""
@@ -552,14 +519,11 @@ class Service:
 
     def close(self) -> None:
         self.control.close()
-        for future in self._waiting + ([self._release[1]] if self._release else []):
-            if not future.done():
-                future.set_exception(ControlError("the service stopped"))
+        if self.hands is not None:
+            self.hands.close()
         if self.frontend is not None:
             self.frontend.close()
         self.hardware.close()
         self.history.close()
         self.inbox.close()
 
-
-_DEFERRED = object()

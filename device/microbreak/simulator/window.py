@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import os
 import time
+from collections.abc import Callable
 
 from microbreak.parts.hardware import Hardware
 from microbreak.core.views import View
@@ -25,7 +26,7 @@ def has_display() -> bool:
 
 
 class SimulatorWindow:
-    def __init__(self, hardware: Hardware, size: tuple[int, int] = DEFAULT_SIZE,
+    def __init__(self, parts: Callable[[], Hardware], size: tuple[int, int] = DEFAULT_SIZE,
                  headless: bool = False):
         if headless:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -35,7 +36,7 @@ class SimulatorWindow:
         from microbreak.drawing.screen import Screen
         self._pygame = pygame
         self._panel_state, self._draw_panel = PanelState, draw_panel
-        self.hardware = hardware
+        self._parts = parts  # the service's parts, made afresh by a reload
         pygame.display.init()
         pygame.font.init()
         width, height = size
@@ -73,7 +74,7 @@ class SimulatorWindow:
 
     def panel_state(self, view: View | None):
         """What the mock pins show now: LED level, buzzer tone, button."""
-        parts = self.hardware
+        parts = self._parts()
         hz = None
         pin = parts.sounder.pin
         if pin is not None and pin.state:
@@ -101,14 +102,14 @@ class SimulatorWindow:
 
     def animating(self) -> bool:
         """True while the panel changes by itself (LED fading or blinking, a tone)."""
-        parts = self.hardware
+        parts = self._parts()
         return (parts.light.animated or parts.sounder.playing
                 or self.screen.animated(self._view))
 
     def pump(self) -> list:
         from microbreak.service.loop import Stop
         pygame = self._pygame
-        pin = self.hardware.button.pin
+        pin = self._parts().button.pin
         events = []
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
@@ -125,8 +126,8 @@ class SimulatorWindow:
             elif event.type == pygame.KEYUP and event.key == pygame.K_SPACE:
                 pin.drive_high()
             elif event.type == pygame.KEYDOWN and event.key == pygame.K_m \
-                    and self.hardware.motion is not None:
-                sensor = self.hardware.motion.pin  # m: someone moves / the desk stays still
+                    and self._parts().motion is not None:
+                sensor = self._parts().motion.pin  # m: someone moves / the desk stays still
                 sensor.drive_low() if sensor.state else sensor.drive_high()
             elif event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_q):
                 events.append(Stop())
