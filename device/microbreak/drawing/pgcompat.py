@@ -15,6 +15,8 @@ takes pygame-ce's own call where pygame-ce has it::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pygame
 
 
@@ -22,5 +24,6 @@ def surface_bytes(surface: pygame.Surface, format: str) -> bytes:
     """The pixels of *surface* as bytes in *format* ("RGB", "RGBX", "RGBA"...):
     ``pygame.image.tobytes``, which classic pygame before 2.1.3 calls
     ``tostring`` (pygame-ce keeps that name only as a deprecated one)."""
-    tobytes = getattr(pygame.image, "tobytes", None) or pygame.image.tostring
+    tobytes: Callable[..., bytes] = getattr(pygame.image, "tobytes", None) \
+        or pygame.image.tostring
     return tobytes(surface, format)

@@ -53,7 +53,7 @@ class Light:
     None there is no LED: it shows nothing, and never moves.
     """
 
-    FLASH_SECONDS = sum(seconds for _, seconds in FLASH)
+    FLASH_SECONDS = sum(seconds or 0.0 for _, seconds in FLASH)
 
     def __init__(self, pin: int | None, pin_factory=None,
                  clock: Callable[[], float] = time.monotonic):
@@ -118,17 +118,24 @@ class Light:
         else:
             self._runner.start(self._run, flash)
 
+    @property
+    def level(self) -> float:
+        """How bright the LED is now, 0.0–1.0 (0.0 without an LED)."""
+        return float(self.device.value) if self.device is not None else 0.0
+
     def _run(self, flash: Steps, stop: threading.Event) -> None:
+        device = self.device
+        assert device is not None  # nothing runs without an LED
         clock = Deadlines(stop)
         for level, seconds in flash:
-            self.device.value = level
-            if clock.wait(seconds):
+            device.value = level
+            if clock.wait(seconds or 0.0):
                 return
         with self._lock:
             self._flashing = False
             steps = self.patterns[self.pattern]
         for level, seconds in cycle(steps):
-            self.device.value = level
+            device.value = level
             if seconds is None or clock.wait(seconds):
                 return
 

@@ -26,7 +26,7 @@ where the trouble starts::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,7 +132,7 @@ def _allowed(key: str) -> str:
             "b": "1 to 900 (quarter notes a minute)"}[key]
 
 
-def load_folder(folder, songs: dict[str, Song] | None = None, *,
+def load_folder(folder: str | Path, songs: Mapping[str, Song] | None = None, *,
                 refused: Callable[[Path, Exception], None] | None = None) -> dict[str, Song]:
     """Every ``NAME.rtttl`` in *folder*, by NAME, over *songs* (a later folder wins).
 

@@ -113,6 +113,11 @@ class Sounder:
         return getattr(self.device, "pwm_device", self.device).pin
 
     @property
+    def sounding(self) -> bool:
+        """Whether the buzzer's pin is driven now."""
+        return self.device is not None and bool(self.device.value)
+
+    @property
     def playing(self) -> bool:
         return self._runner.running
 
@@ -152,7 +157,7 @@ class Sounder:
             device.play(Tone.from_frequency(into_range(hz, low, high)))
             if self.volume < 1:
                 device.pwm_device.value = duty_for(self.volume)
-        else:
+        elif device is not None:
             device.on()
 
     def _silence(self) -> None:

@@ -160,7 +160,10 @@ class Speaker:
                 # 22 kHz mono: a quarter of the size.
                 pygame.mixer.init(frequency=RATE, size=-16, channels=1, buffer=BUFFER,
                                   allowedchanges=0)
-            rate, size, channels = pygame.mixer.get_init()
+            started = pygame.mixer.get_init()
+            if started is None:
+                raise SpeakerUnavailable(why_no_audio("the mixer did not start"))
+            rate, size, channels = started
         except (ImportError, NotImplementedError) as error:
             raise SpeakerUnavailable(f"pygame's mixer is missing ({error}); "
                                      "reinstall pygame-ce, or set sound.speaker = false") from None
@@ -221,8 +224,9 @@ class Speaker:
 
     def close(self) -> None:
         self._closing.set()
-        if getattr(self, "_preparing", None) is not None:
-            self._preparing.join()
+        preparing = getattr(self, "_preparing", None)
+        if preparing is not None:
+            preparing.join()
         if getattr(self, "_channel", None) is not None:
             self.stop()
         if self._owns_mixer:

@@ -139,14 +139,14 @@ class WiringCheck:
                   "short leg to GND; an LED the wrong way round stays dark")
         light.show("on")
         self._wait(1.5)
-        self._report("led", "on", self._judge("Is the LED lit?", light.device.value == 1),
+        self._report("led", "on", self._judge("Is the LED lit?", light.level == 1),
                      check=wiring)
         light.show("off")
         self._wait(1.0)
-        self._report("led", "off", self._judge("Is the LED dark now?", light.device.value == 0),
+        self._report("led", "off", self._judge("Is the LED dark now?", light.level == 0),
                      check=f"the LED must go to {where(gpio)}, not to 3.3 V or 5 V")
         light.show("pulse")
-        seen = self._sample(lambda: light.device.value, max(2.0 * self.pace, 0.3))
+        seen = self._sample(lambda: light.level, max(2.0 * self.pace, 0.3))
         kind = "fading in and out" if light.pwm else "blinking (this pin cannot fade)"
         self._report("led", "pulse", self._judge(f"Is the LED {kind}?", len(seen) > 1),
                      "" if light.pwm else "blinks: no PWM on this pin",
@@ -206,7 +206,7 @@ class WiringCheck:
         if not sounder.play(name, despite_mute=True):
             return False
         try:
-            seen = self._sample(lambda: bool(sounder.device.value),
+            seen = self._sample(lambda: sounder.sounding,
                                 sounder.songs[name].seconds + 1, until=lambda: not sounder.playing)
         finally:
             sounder.stop()

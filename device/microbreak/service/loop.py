@@ -245,11 +245,13 @@ class Service:
                     log.info("break cued: %s", ", ".join(effect.exercises), extra=journal_event(
                         "break_cued", exercises=",".join(effect.exercises), reason=effect.reason))
             elif isinstance(effect, SetConfirmed):
+                assert self._break_id is not None  # the core starts a break before its sets
                 self.history.set_confirmed(self._break_id, effect.exercise, effect.confirmed_at)
                 self._today_cache = None
                 log.info("set confirmed: %s", effect.exercise,
                          extra=journal_event("set_confirmed", exercise=effect.exercise))
             elif isinstance(effect, BreakEnded):
+                assert self._break_id is not None
                 self.history.break_ended(self._break_id, effect.outcome, effect.ended_at)
                 self._break_id = None
                 self._today_cache = None

@@ -69,6 +69,11 @@ class SimulatorWindow:
         except (KeyError, OSError, ValueError, TypeError, AttributeError):
             return None
 
+    def _toggle_presence(self) -> None:
+        sensor = self._parts().motion
+        if sensor is not None:
+            sensor.pin.drive_low() if sensor.pin.state else sensor.pin.drive_high()
+
     def fileno(self) -> int | None:
         return self._fd
 
@@ -81,7 +86,7 @@ class SimulatorWindow:
             # a tone (passive buzzer), or 0.0 for a beep of an active one
             hz = float(round(pin.frequency or 0))
         return self._panel_state(
-            led=round(float(parts.light.device.pin.state), 2),
+            led=round(parts.light.level, 2),
             buzzer_hz=hz,
             button_down=parts.button.is_active,
             hold=view.hold if view is not None else None)
@@ -125,10 +130,8 @@ class SimulatorWindow:
                 pin.drive_low()
             elif event.type == pygame.KEYUP and event.key == pygame.K_SPACE:
                 pin.drive_high()
-            elif event.type == pygame.KEYDOWN and event.key == pygame.K_m \
-                    and self._parts().motion is not None:
-                sensor = self._parts().motion.pin  # m: someone moves / the desk stays still
-                sensor.drive_low() if sensor.state else sensor.drive_high()
+            elif event.type == pygame.KEYDOWN and event.key == pygame.K_m:
+                self._toggle_presence()  # m: someone moves / the desk stays still
             elif event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_q):
                 events.append(Stop())
             elif event.type in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE):
