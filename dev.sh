@@ -5,8 +5,10 @@
 # Each installs what it needs first: Debian packages (with sudo when not root),
 # then a virtual environment in .venv with microbreak and its Python packages.
 # And, as CI does, the tests again on Debian's classic pygame (python3-pygame),
-# which 32-bit Raspberry Pi OS uses (pygame-ce has no wheel for it):
+# which 32-bit Raspberry Pi OS uses (pygame-ce has no wheel for it), and the
+# code's checks (ruff's lint and format, mypy; configured in pyproject.toml):
 #   ./dev.sh test-classic [PYTEST ARGS...]  the tests in .venv-classic
+#   ./dev.sh lint                           ruff check, ruff format --check, mypy
 set -eu
 cd "$(dirname "$0")"
 
@@ -96,7 +98,7 @@ if getattr(pygame, "IS_CE", False):
 print(f"classic pygame {pygame.version.ver}, SDL {pygame.version.SDL}, from {pygame.__file__}")'
 }
 
-usage="usage: ./dev.sh simulate [ARGS...] | ./dev.sh test [PYTEST ARGS...] | ./dev.sh test-classic [PYTEST ARGS...]"
+usage="usage: ./dev.sh simulate [ARGS...] | ./dev.sh test [PYTEST ARGS...] | ./dev.sh test-classic [PYTEST ARGS...] | ./dev.sh lint"
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
@@ -119,6 +121,12 @@ case "$command" in
         fi
         need_classic_venv
         exec .venv-classic/bin/python -m pytest "$@"
+        ;;
+    lint)
+        need_venv lint
+        .venv/bin/ruff check .
+        .venv/bin/ruff format --check .
+        exec .venv/bin/mypy
         ;;
     -h|--help|help)
         echo "$usage"
