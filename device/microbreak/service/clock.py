@@ -36,6 +36,14 @@ _monotonic = (lambda: time.clock_gettime(time.CLOCK_BOOTTIME)) \
     if hasattr(time, "CLOCK_BOOTTIME") else time.monotonic
 
 
+def real_time() -> float:
+    """Real monotonic seconds, whatever the simulator's speed: the third time,
+    that of what people and parts do (how long the button is held, an
+    animation's frames, the LED, I/O deadlines). The schedule's two, ``mono``
+    and ``wall``, come from a clock's :meth:`~SystemClock.now`."""
+    return time.monotonic()
+
+
 def zone_named(name: str, *, environ=os.environ, localtime: str = LOCALTIME) -> tzinfo:
     """The zone working hours are in: *name* (``hours.timezone``), or, when it
     is empty, the system's zone with its rules, so that a change to or from

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import logging
 import signal
-import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from microbreak.parts.hardware import Hardware
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
 from microbreak.parts.rtttl import load_folder
 from microbreak.resources import data_dir
-from microbreak.service.clock import SystemClock, zone_named
+from microbreak.service.clock import SystemClock, real_time, zone_named
 from microbreak.service.control import SOCKET_NAME, ControlError, ControlServer
 from microbreak.service.inbox import Inbox
 from microbreak.service.journal import event as journal_event
@@ -166,7 +165,7 @@ class Service:
         if self.frontend is not None:
             due = min(due, presenter.view_changes_at(self.schedule, now))
         waits = [self.clock.real_seconds(due - now.mono), WALL_CHECK_SECONDS]
-        real = time.monotonic()
+        real = real_time()
         ping = self.notifier.ping_deadline() if self._socket_alive() else None
         for deadline in (self.hardware.light.deadline(), ping, self.history.deadline(),
                          self.hands.deadline() if self.hands else None):
@@ -199,13 +198,13 @@ class Service:
         if self.frontend is not None:
             hold = None
             if self._held_since is not None:
-                hold = presenter.hold_hint(self.schedule, time.monotonic() - self._held_since,
+                hold = presenter.hold_hint(self.schedule, real_time() - self._held_since,
                                            self.thresholds)
             state = self.schedule.state
             shown = (id(state.session), state.session.index) if isinstance(state, OnBreak) \
                 else None
             if shown != self._exercise_shown:
-                self._exercise_shown, self._exercise_since = shown, time.monotonic()
+                self._exercise_shown, self._exercise_since = shown, real_time()
             self.frontend.show(presenter.present(self.schedule, now, self.exercises,
                                                  self.today(now), self.thresholds, hold,
                                                  self._exercise_since, self.outcomes(now)))

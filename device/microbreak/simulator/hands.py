@@ -7,12 +7,12 @@ is answered once the button is up again, with the status after it::
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
 from microbreak.parts.hardware import Hardware
+from microbreak.service.clock import real_time
 from microbreak.service.control import ControlError
 from microbreak.service.loop import DEFERRED, Request
 
@@ -57,7 +57,7 @@ class Hands:
         if self._release is not None or button.is_active:
             raise ControlError("the button is already held")
         button.pin.drive_low()
-        self._release = (time.monotonic() + seconds, request.reply)
+        self._release = (real_time() + seconds, request.reply)
         return DEFERRED
 
     def deadline(self) -> float | None:
@@ -66,7 +66,7 @@ class Hands:
 
     def tick(self) -> None:
         """Let go of the button once its time is up (posts ButtonUp)."""
-        if self._release and time.monotonic() >= self._release[0]:
+        if self._release and real_time() >= self._release[0]:
             button = self._parts().button
             assert button is not None
             button.pin.drive_high()

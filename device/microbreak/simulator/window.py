@@ -12,11 +12,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import time
 from collections.abc import Callable
 
-from microbreak.parts.hardware import Hardware
 from microbreak.core.views import View
+from microbreak.parts.hardware import Hardware
+from microbreak.service.clock import real_time
 
 DEFAULT_SIZE = (320, 240)
 
@@ -32,8 +32,8 @@ class SimulatorWindow:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
         import pygame
 
-        from microbreak.simulator.panel import PANEL_WIDTH, PanelState, button_rect, draw_panel
         from microbreak.drawing.screen import Screen
+        from microbreak.simulator.panel import PANEL_WIDTH, PanelState, button_rect, draw_panel
         self._pygame = pygame
         self._panel_state, self._draw_panel = PanelState, draw_panel
         self._parts = parts  # the service's parts, made afresh by a reload
@@ -93,7 +93,7 @@ class SimulatorWindow:
 
     def show(self, view: View) -> None:
         if view != self._view or self.screen.animated(view):
-            self.screen.draw(view, time.monotonic())
+            self.screen.draw(view, real_time())
             self._view = view
             self._dirty = True
         state = self.panel_state(view)
