@@ -35,7 +35,9 @@ from microbreak.service.clock import FakeClock, zone_named  # noqa: E402
 from microbreak.config.exercises import load_exercises  # noqa: E402
 from microbreak.core.gestures import Gesture, HoldThresholds  # noqa: E402
 from microbreak.core.totals import Totals  # noqa: E402
-from microbreak.core.schedule import Rules, Schedule, State  # noqa: E402
+from microbreak.core.rules import Rules  # noqa: E402
+from microbreak.core.schedule import Schedule  # noqa: E402
+from microbreak.core.states import StateName  # noqa: E402
 from microbreak.drawing.screen import Screen  # noqa: E402
 from microbreak.config.settings import parse_settings  # noqa: E402
 
@@ -64,7 +66,7 @@ class Device:
         self.schedule.advance(self.clock.now())
 
     def view(self, held: float | None = None):
-        hold = None if held is None else presenter.hold_hint(self.schedule.state, held,
+        hold = None if held is None else presenter.hold_hint(self.schedule, held,
                                                               THRESHOLDS)
         return presenter.present(self.schedule, self.clock.now(), self.exercises, TODAY,
                                  THRESHOLDS, hold, 0.0)
@@ -80,7 +82,7 @@ def idle_frames(count: int):
     device = Device()
     for _ in range(count):
         device.advance(60)
-        assert device.schedule.state is State.IDLE
+        assert device.schedule.state.name is StateName.IDLE
         yield device.view(), None
 
 
@@ -88,7 +90,7 @@ def heads_up_frames(count: int):
     device = Device()
     device.advance(device.schedule.next_break - device.clock.now().mono - 599)
     for _ in range(count):
-        assert device.schedule.state is State.HEADS_UP
+        assert device.schedule.state.name is StateName.HEADS_UP
         yield device.view(), None
         device.advance(1)
 
@@ -113,7 +115,7 @@ def done_frames(count: int):
     device = Device()
     device.schedule.break_now(device.clock.now())
     device.schedule.skip(device.clock.now())
-    assert device.schedule.summary is not None
+    assert device.schedule.state.summary is not None
     view = device.view()
     for _ in range(count):
         yield view, "fresh"
@@ -123,7 +125,7 @@ def asleep_frames(count: int):
     device = Device(hours=ALWAYS.replace("00:00-24:00", "09:00-09:30"))  # closed from 09:30
     for _ in range(count):
         device.advance(60)
-        assert device.schedule.state is State.OFF_HOURS
+        assert device.schedule.state.name is StateName.OFF_HOURS
         yield device.view(), None
 
 

@@ -22,7 +22,8 @@ from microbreak.parts.light import FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATT
 from microbreak.parts.pins import ButtonDown, ButtonUp
 from microbreak.parts.sounder import Sounder, duty_for, into_range
 from microbreak.core.now import Now
-from microbreak.core.schedule import Rules, Schedule
+from microbreak.core.rules import Rules
+from microbreak.core.schedule import Schedule
 from microbreak.service.clock import zone_named
 from microbreak.parts.rtttl import parse
 from microbreak.config.settings import Settings, parse_settings

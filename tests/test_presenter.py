@@ -7,7 +7,8 @@ from microbreak.config.exercises import load_exercises
 from microbreak.core.gestures import Gesture, HoldThresholds
 from microbreak.core.totals import Totals
 from microbreak.core.presenter import hold_hint, led_pattern, present, status, view_changes_at
-from microbreak.core.schedule import Rules, Schedule
+from microbreak.core.rules import Rules
+from microbreak.core.schedule import Schedule
 from microbreak.core.views import DoneView, ExerciseView, IdleView
 
 EXERCISES = {e.name: e for e in load_exercises()}

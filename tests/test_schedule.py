@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from microbreak.service.clock import FakeClock
 from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Outcome, SetConfirmed
 from microbreak.core.gestures import Gesture
-from microbreak.core.schedule import Refused, Rules, Schedule
+from microbreak.core.rules import Rules
+from microbreak.core.schedule import Refused, Schedule
 from microbreak.core.states import StateName
 
 NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",

@@ -13,7 +13,8 @@ from microbreak.config.exercises import load_exercises
 from microbreak.core.presenter import present, status
 from microbreak.core.totals import Totals
 from microbreak.core.effects import CALLS
-from microbreak.core.schedule import Refused, Rules, Schedule
+from microbreak.core.rules import Rules
+from microbreak.core.schedule import Refused, Schedule
 from microbreak.core.states import StateName
 from microbreak.core.workhours import DAYS, WorkHours
 

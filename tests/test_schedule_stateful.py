@@ -14,7 +14,8 @@ from microbreak.service.clock import FakeClock
 from microbreak.core.effects import BreakEnded, BreakStarted, Cue
 from microbreak.core.gestures import Gesture
 from microbreak.core.effects import CALLS
-from microbreak.core.schedule import Refused, Rules, Schedule
+from microbreak.core.rules import Rules
+from microbreak.core.schedule import Refused, Schedule
 from microbreak.core.states import StateName
 from microbreak.core.workhours import DAYS, WorkHours
 

@@ -34,10 +34,11 @@ now. Its state is one of :mod:`~microbreak.core.states`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from typing import Concatenate, ParamSpec
 
 from microbreak.core.effects import (
     BreakEnded,
@@ -50,7 +51,9 @@ from microbreak.core.effects import (
 )
 from microbreak.core.gestures import Action, Gesture, action_for
 from microbreak.core.now import Now
-from microbreak.core.quiet import QuietPeriod, is_quiet
+from microbreak.core.presence import Presence, Return
+from microbreak.core.quiet import is_quiet
+from microbreak.core.rules import Rules
 from microbreak.core.session import BreakSession
 from microbreak.core.states import (
     Coming,
@@ -63,10 +66,6 @@ from microbreak.core.states import (
     State,
     Summary,
 )
-from microbreak.core.workhours import WorkHours
-
-if TYPE_CHECKING:
-    from microbreak.config.settings import Settings
 
 NOTICE_WAITS = ("the first-start notice is on the screen: someone at the desk presses the "
                 "button to acknowledge it, then breaks begin")
@@ -76,52 +75,24 @@ class Refused(Exception):
     """A command the rules do not allow now; the message says why."""
 
 
-@dataclass(frozen=True)
-class Rules:
-    """The schedule's settings, in seconds; ``hours`` None means always.
-    Quiet periods are times of day in ``zone`` (None: the wall clock's own)."""
+Args = ParamSpec("Args")
 
-    interval_seconds: float = 45 * 60
-    heads_up_seconds: float = 60
-    exercises_per_break: int = 2
-    recue_seconds: float = 3 * 60
-    max_recues: int = 2
-    snooze_seconds: float = 10 * 60
-    max_snoozes: int = 2
-    summary_seconds: float = 8
-    hours: WorkHours | None = None
-    empty_after_seconds: float = 60
-    away_seconds: float = 5 * 60
-    return_grace_seconds: float = 30
-    quiet_periods: tuple[QuietPeriod, ...] = ()
-    zone: tzinfo | None = None
 
-    @classmethod
-    def from_settings(cls, settings: Settings, zone: tzinfo) -> Rules:
-        """From :class:`~microbreak.config.settings.Settings`; *zone* is the zone the
-        working hours are in (``hours.timezone``, or the system's zone with its
-        rules: :func:`microbreak.service.clock.zone_named` finds it)."""
-        b, h = settings.break_, settings.hours
-        days = {day: getattr(h, day) for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-        return cls(
-            interval_seconds=settings.schedule.interval_minutes * 60,
-            heads_up_seconds=settings.schedule.heads_up_seconds,
-            exercises_per_break=b.exercises_per_break,
-            recue_seconds=b.recue_minutes * 60,
-            max_recues=b.max_recues,
-            snooze_seconds=b.snooze_minutes * 60,
-            max_snoozes=b.max_snoozes,
-            summary_seconds=b.summary_seconds,
-            hours=WorkHours.parse(days, zone),
-            empty_after_seconds=settings.presence.empty_after_seconds,
-            away_seconds=settings.presence.away_minutes * 60,
-            return_grace_seconds=settings.presence.return_grace_seconds,
-            quiet_periods=tuple(QuietPeriod.parse(p) for p in settings.sound.quiet_periods),
-            zone=zone,
-        )
+def _quiet_in_quiet_periods(schedule: Schedule, effects: list[Effect], now: Now) -> list[Effect]:
+    """*effects* with each cue marked quiet in a quiet period."""
+    if not schedule.quiet(now):
+        return effects
+    return [replace(e, quiet=True) if isinstance(e, Cue) else e for e in effects]
 
-    def hours_text(self) -> str:
-        return self.hours.describe() if self.hours else "always"
+
+def _heard(method: Callable[Concatenate[Schedule, Now, Args], list[Effect]]
+           ) -> Callable[Concatenate[Schedule, Now, Args], list[Effect]]:
+    """The cues *method* returns, marked quiet in a quiet period."""
+    @functools.wraps(method)
+    def heard(schedule: Schedule, now: Now, /, *args: Args.args,
+              **kwargs: Args.kwargs) -> list[Effect]:
+        return _quiet_in_quiet_periods(schedule, method(schedule, now, *args, **kwargs), now)
+    return heard
 
 
 class Schedule:
@@ -133,8 +104,7 @@ class Schedule:
         self.rules = rules
         self.exercises = tuple(exercises)
         self.state: State = Notice() if notice else self._waking(now)
-        self.still_since: Now | None = None  # no motion since then; None: someone moves
-        self.unseen = False  # the desk has been empty since the sensor was first read
+        self.presence = Presence()
         self._rotation = rotation % len(self.exercises)
 
     # -- what the rules allow now ---------------------------------------------
@@ -142,8 +112,7 @@ class Schedule:
     def present(self, now: Now) -> bool:
         """Someone is at the desk: motion within the last ``empty_after_seconds``
         (always, without a presence sensor)."""
-        return self.still_since is None or \
-            now.mono - self.still_since.mono < self.rules.empty_after_seconds
+        return self.presence.present(now, self.rules.empty_after_seconds)
 
     def open(self, now: Now) -> bool:
         """Within working hours (or the wall clock is not trusted yet)."""
@@ -238,8 +207,9 @@ class Schedule:
             change = self.rules.hours.next_change(now.wall)
             if change is not None:
                 times.append(now.mono_at(change))
-        if self.still_since is not None and self.present(now):
-            times.append(self.still_since.mono + self.rules.empty_after_seconds)
+        empties = self.presence.empties_at(now, self.rules.empty_after_seconds)
+        if empties is not None:
+            times.append(empties)
         if isinstance(state, OffHours) or not self.present(now):
             return min(times, default=float("inf"))
         if isinstance(state, OnBreak):
@@ -252,11 +222,9 @@ class Schedule:
 
     # -- time passes ------------------------------------------------------------
 
+    @_heard
     def advance(self, now: Now) -> list[Effect]:
         """Time has passed (or the wall clock stepped): do what is due."""
-        return self._heard(self._advance(now), now)
-
-    def _advance(self, now: Now) -> list[Effect]:
         state = self.state
         if isinstance(state, Notice):
             return []
@@ -303,49 +271,57 @@ class Schedule:
         """The person pressed or held the button (so someone is at the desk).
         What the rules refuse sounds as the ``refused`` cue."""
         effects = self.saw_person(now)
-        act = {
+        actions: dict[Action, Callable[[Now], list[Effect]]] = {
             Action.BEGIN: self._begin,
             Action.CONFIRM: self._confirm,
-            Action.SNOOZE: self._snooze,
-            Action.SKIP: self._skip,
-            Action.PAUSE: self._pause,
-            Action.RESUME: self._resume,
-        }.get(self.action(gesture))
+            Action.SNOOZE: self.snooze,
+            Action.SKIP: self.skip,
+            Action.PAUSE: self.pause,
+            Action.RESUME: self.resume,
+        }
+        act = actions.get(self.action(gesture))
         if act is not None:
             try:
                 effects += act(now)
             except Refused:
                 effects.append(Cue(CueName.REFUSED))
-        return self._heard(effects, now)
+        return _quiet_in_quiet_periods(self, effects, now)
 
     def motion(self, moving: bool, now: Now) -> list[Effect]:
         """The presence sensor's output rose (motion) or fell. The desk counts as
         empty once it has been still for ``empty_after_seconds``; still for
         ``away_seconds`` or more, and the person's return is a natural break."""
-        return self._heard(self._motion(moving, now), now)
+        back = self.presence.edge(moving, now, self.rules.empty_after_seconds)
+        return _quiet_in_quiet_periods(self, self._came_back(back, now), now)
 
-    def _motion(self, moving: bool, now: Now) -> list[Effect]:
-        if not moving:
-            if self.still_since is None:
-                self.still_since = now
-            return []
-        if self.still_since is None:
-            return []
-        was_present = self.present(now)
-        left = self.still_since
-        self.still_since = None
-        unseen, self.unseen = self.unseen, False
+    def sensor_read(self, moving: bool, now: Now) -> None:
+        """The presence sensor's level as read at the start (no edge tells it).
+        A desk still then is empty at once: nothing calls until someone
+        arrives, and their arrival starts the interval afresh (no break is
+        recorded: nobody was there to take one)."""
+        self.presence.read(moving, now, self.rules.empty_after_seconds)
+
+    def sensor_removed(self) -> None:
+        """No presence sensor any more: the desk counts as taken."""
+        self.presence.removed()
+
+    def saw_person(self, now: Now) -> list[Effect]:
+        """Someone is certainly at the desk now (they used the button)."""
+        return self._came_back(self.presence.saw_person(now, self.rules.empty_after_seconds),
+                               now)
+
+    def _came_back(self, back: Return | None, now: Now) -> list[Effect]:
         state = self.state
-        if was_present or isinstance(state, Notice):
+        if back is None or isinstance(state, Notice):
             return []
-        if unseen:  # the first arrival at a desk empty since the start
+        if back.first:  # the first arrival at a desk empty since the start
             if isinstance(state, (Idle, HeadsUp)) and state.coming.put_off is None:
-                coming = replace(state.coming, at=now.mono + self.rules.interval_seconds)
-                self.state = Idle(coming)
+                self.state = Idle(replace(state.coming,
+                                          at=now.mono + self.rules.interval_seconds))
             return []
-        if now.mono - left.mono >= self.rules.away_seconds and \
+        if now.mono - back.left.mono >= self.rules.away_seconds and \
                 not isinstance(state, (Paused, OffHours)):
-            return self._natural_break(left, now)
+            return self._natural_break(back.left, now)
         if isinstance(state, OnBreak):
             state.session.wait_from(now)
         elif isinstance(state, (Idle, HeadsUp)):
@@ -353,28 +329,6 @@ class Schedule:
             at = max(state.coming.at, now.mono + self.rules.return_grace_seconds)
             self.state = replace(state, coming=replace(state.coming, at=at))
         return []
-
-    def sensor_read(self, moving: bool, now: Now) -> None:
-        """The presence sensor's level as read at the start (no edge tells it).
-        A desk still then is empty at once: nothing calls until
-        someone arrives, and their arrival starts the interval afresh (no break
-        is recorded: nobody was there to take one)."""
-        self.unseen = not moving
-        self.still_since = None if moving else \
-            replace(now, mono=now.mono - self.rules.empty_after_seconds)
-
-    def sensor_removed(self) -> None:
-        """No presence sensor any more: the desk counts as taken."""
-        self.still_since = None
-        self.unseen = False
-
-    def saw_person(self, now: Now) -> list[Effect]:
-        """Someone is certainly at the desk now (they used the button)."""
-        if self.still_since is None:
-            return []
-        effects = self._motion(True, now)
-        self.still_since = now  # still, as far as the sensor knows, from now
-        return effects
 
     def _natural_break(self, left: Now, now: Now) -> list[Effect]:
         """Back from a long enough absence: that was a break; count afresh."""
@@ -386,11 +340,9 @@ class Schedule:
 
     # -- commands: each raises Refused with the reason when the rules say no ------
 
+    @_heard
     def snooze(self, now: Now, seconds: float | None = None) -> list[Effect]:
         """Put the coming or current break off (by the snooze time unless given)."""
-        return self._heard(self._snooze(now, seconds), now)
-
-    def _snooze(self, now: Now, seconds: float | None = None) -> list[Effect]:
         state = self.state
         if isinstance(state, Notice):
             raise Refused(NOTICE_WAITS)
@@ -408,12 +360,10 @@ class Schedule:
         self.state = replace(state, coming=coming) if isinstance(state, Idle) else Idle(coming)
         return [Cue(CueName.SNOOZE)]
 
+    @_heard
     def skip(self, now: Now) -> list[Effect]:
         """Skip the break on screen, or the one its heads-up announces (recorded
         as skipped). A snoozed break can be skipped too."""
-        return self._heard(self._skip(now), now)
-
-    def _skip(self, now: Now) -> list[Effect]:
         state = self.state
         if isinstance(state, OnBreak):
             return state.session.skip(now) + self._finish(state.session, now)
@@ -426,14 +376,11 @@ class Schedule:
             effects.append(BreakStarted(now.wall, session.exercises, "scheduled"))
         return effects + session.skip(now) + self._finish(session, now)
 
+    @_heard
     def pause(self, now: Now, until: time | None = None,
               seconds: float | None = None) -> list[Effect]:
         """No breaks until :meth:`resume`, for *seconds*, or until the local time
         *until* (the next one to come). A snoozed break counts as skipped."""
-        return self._heard(self._pause(now, until, seconds), now)
-
-    def _pause(self, now: Now, until: time | None = None,
-               seconds: float | None = None) -> list[Effect]:
         if isinstance(self.state, Notice):
             raise Refused(NOTICE_WAITS)
         pause = Paused()
@@ -450,16 +397,15 @@ class Schedule:
         self.state = pause
         return (session.skip(now) if session else []) + [Cue(CueName.PAUSE)]
 
+    @_heard
     def resume(self, now: Now) -> list[Effect]:
         """Back from a pause: the next break is one interval away."""
-        return self._heard(self._resume(now), now)
-
-    def _resume(self, now: Now) -> list[Effect]:
         if not isinstance(self.state, Paused):
             raise Refused("not paused")
         self.state = self._waking(now)
         return [Cue(CueName.RESUME)]
 
+    @_heard
     def break_now(self, now: Now) -> list[Effect]:
         """Start a break at once (a snoozed one picks up where it was); not
         outside working hours, while paused, at an empty desk or during a break."""
@@ -475,7 +421,7 @@ class Schedule:
                           "change [hours] in the settings to have breaks now")
         if not self.present(now):
             raise Refused("the desk is empty (the presence sensor sees no one)")
-        return self._heard(self._start(now, "now"), now)
+        return self._start(now, "now")
 
     def update_rules(self, rules: Rules, now: Now) -> None:
         """New settings. A coming break keeps counting from the same start with
@@ -525,9 +471,3 @@ class Schedule:
                               now.mono + self.rules.summary_seconds)
             self.state = Idle(Coming(now.mono + self.rules.interval_seconds), summary)
         return []
-
-    def _heard(self, effects: list[Effect], now: Now) -> list[Effect]:
-        """*effects* with each cue marked quiet in a quiet period."""
-        if not self.quiet(now):
-            return effects
-        return [replace(e, quiet=True) if isinstance(e, Cue) else e for e in effects]

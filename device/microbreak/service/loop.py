@@ -34,7 +34,8 @@ from microbreak.core.effects import (
 )
 from microbreak.core.gestures import HoldThresholds
 from microbreak.core.now import Now
-from microbreak.core.schedule import Refused, Rules, Schedule
+from microbreak.core.rules import Rules
+from microbreak.core.schedule import Refused, Schedule
 from microbreak.core.states import OnBreak
 from microbreak.parts.hardware import Hardware
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
