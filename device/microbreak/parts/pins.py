@@ -85,6 +85,7 @@ class NoPins(Factory):
     be used: opening any pin raises :exc:`~gpiozero.exc.BadPinFactory` saying
     *why*, so :class:`Hardware` leaves each part out::
 
+        >>> from gpiozero import DigitalInputDevice
         >>> DigitalInputDevice(17, pin_factory=NoPins("no GPIO here"))
         Traceback (most recent call last):
           ...
