@@ -21,6 +21,7 @@ from microbreak.core.presenter import present
 from microbreak.core.schedule import CALLS, State
 from microbreak.service.loop import Request, Service
 from microbreak.config.settings import parse_settings
+from microbreak.simulator import harness
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -190,8 +191,7 @@ def test_pause_until_a_time_with_an_offset_is_refused_not_read_as_local(desk, lo
 
 # -- 2. a desk already empty at the start -----------------------------------------
 
-ALWAYS = "[hours]\n" + "".join(f'{day} = "00:00-24:00"\n' for day in
-                               ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+ALWAYS = "[hours]\n" + harness.ALWAYS
 PRESENCE = ALWAYS + "[presence]\nenabled = true\npin = 22\n"
 
 

@@ -12,9 +12,10 @@ import threading
 import time
 from collections import Counter
 
-from faultlib import ALWAYS, size
+from faultlib import size
 
 from microbreak.service.control import ControlError
+from microbreak.simulator.harness import ALWAYS
 
 CONFIG = f"""
 [schedule]

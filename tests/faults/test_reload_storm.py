@@ -9,9 +9,8 @@ import sqlite3
 import threading
 import time
 
-from faultlib import ALWAYS
-
 from microbreak.service.control import ControlError
+from microbreak.simulator.harness import ALWAYS
 
 SIGNALS = 100
 BASE = f"""

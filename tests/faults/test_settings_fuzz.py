@@ -16,11 +16,12 @@ from collections import Counter
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
-from faultlib import DEVICE, size
+from faultlib import size
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from microbreak.config.settings import Settings, SettingsError, parse_settings
+from microbreak.simulator.harness import DEVICE
 
 EXAMPLE = (Path(__file__).resolve().parents[2] / "deploy" / "config.toml").read_text()
 KNOWN = {section: [key.split(".", 1)[1] for key, *_ in Settings().items()

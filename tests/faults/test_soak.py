@@ -12,9 +12,10 @@ import threading
 import time
 from pathlib import Path
 
-from faultlib import ALWAYS, size
+from faultlib import size
 
 from microbreak.service.control import ControlError
+from microbreak.simulator.harness import ALWAYS
 
 SPEED = 720
 CONFIG = f"""
