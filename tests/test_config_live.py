@@ -13,6 +13,8 @@ from test_simulator import Simulator
 
 from microbreak.simulator.harness import ALWAYS
 
+pytestmark = pytest.mark.slow
+
 EXAMPLE = Path(__file__).resolve().parent.parent / "deploy" / "config.toml"
 
 

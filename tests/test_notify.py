@@ -64,6 +64,7 @@ def service(tmp_path):
     device.stop()
 
 
+@pytest.mark.slow
 def test_ready_then_status_and_the_watchdog_every_half_interval(service):
     process, systemd, _ = service
     ready = systemd.wait_for("READY")

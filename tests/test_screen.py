@@ -313,6 +313,7 @@ words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJK
                 min_size=1, max_size=90).filter(str.strip)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(size=st.sampled_from(SIZES), title=words, steps=st.lists(words, min_size=1, max_size=4),
        hint=words, position=st.sampled_from(["", "1 / 2", "10 / 10"]))

@@ -11,6 +11,8 @@ import pytest
 
 from microbreak.simulator.harness import ALWAYS, Device
 
+pytestmark = pytest.mark.slow
+
 FAST = """
 [hours]
 """ + ALWAYS + """

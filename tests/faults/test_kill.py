@@ -12,10 +12,13 @@ import threading
 import time
 from collections import Counter
 
+import pytest
 from faultlib import size
 
 from microbreak.service.control import ControlError
 from microbreak.simulator.harness import ALWAYS
+
+pytestmark = pytest.mark.slow
 
 CONFIG = f"""
 [schedule]

@@ -9,8 +9,12 @@ import sqlite3
 import threading
 import time
 
+import pytest
+
 from microbreak.service.control import ControlError
 from microbreak.simulator.harness import ALWAYS
+
+pytestmark = pytest.mark.slow
 
 SIGNALS = 100
 BASE = f"""

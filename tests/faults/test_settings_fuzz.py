@@ -16,6 +16,7 @@ from collections import Counter
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
+import pytest
 from faultlib import size
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -170,6 +171,7 @@ def fuzz(files: st.SearchStrategy[str]) -> Counter[str]:
     return outcomes
 
 
+@pytest.mark.slow
 def test_generated_settings_are_accepted_or_refused_clearly(report):
     outcomes = fuzz(documents())
     report(generated=outcomes.total(), **outcomes, tracebacks=0)

@@ -24,6 +24,8 @@ from faultlib import size
 
 from microbreak.simulator.harness import ALWAYS, DEVICE
 
+pytestmark = pytest.mark.slow
+
 CONFIG = f"""
 [schedule]
 interval_minutes = 1
