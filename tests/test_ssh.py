@@ -175,7 +175,7 @@ def test_status_config_and_snooze_over_ssh(device):
     changed = server.ssh(microbreak(simulator, "config", "set", "schedule.interval_minutes", "30"))
     assert changed.returncode == 0, changed.stderr
     assert "the running service reloaded" in changed.stdout
-    assert simulator.json_plain("settings")["schedule.interval_minutes"] == 30
+    assert simulator.call("settings")["schedule.interval_minutes"] == 30
     got = server.ssh(microbreak(simulator, "config", "get", "schedule.interval_minutes"))
     assert got.stdout == "30\n"
     assert "# Occupational health nurses recommend" in (
