@@ -43,7 +43,8 @@ SUPERSAMPLE = 2
 MARGIN = 3.0  # model units of room kept round the figure
 
 
-def draw_figure(surface: pygame.Surface, rect, view: str, pose: Mapping[str, float],
+def draw_figure(surface: pygame.Surface, rect: pygame.Rect | tuple[int, int, int, int],
+                view: str, pose: Mapping[str, float],
                 bounds: Bounds | None = None) -> pygame.Rect:
     """Draw the person in *pose* seen from *view* (``"front"`` or ``"side"``),
     scaled so the model area *bounds* (default: just this pose) fits and is
