@@ -23,18 +23,8 @@ DEVICE = ROOT / "device"
 if str(DEVICE) not in sys.path:
     sys.path.insert(0, str(DEVICE))  # this checkout's microbreak, not an installed one
 
-ALWAYS = "".join(f'{day} = "00:00-24:00"\n' for day in
-                 ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-"""Working hours that never end, for an ``[hours]`` table: breaks at any time."""
-
-
-def service_env(**extra: str) -> dict:
-    """The environment for a microbreak process from this checkout: SDL's
-    dummy video and audio (no screen or sound card needed)."""
-    env = dict(os.environ, PYTHONPATH=str(DEVICE), SDL_VIDEODRIVER="dummy",
-               SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
-    env.update(extra)
-    return env
+# The benchmarks start the service as the tests do.
+from microbreak.simulator.harness import ALWAYS, Device, service_env  # noqa: E402, F401
 
 
 def percentile(values, share: float) -> float:

@@ -15,61 +15,38 @@ times, and takes medians in wall seconds:
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from .common import ALWAYS, main, median, row, service_env
-
-from microbreak.service.control import ControlError, call  # noqa: E402
+from .common import ALWAYS, Device, main, median, row
 
 CONFIG = ("[schedule]\ninterval_minutes = 1\nheads_up_seconds = 10\n[screen]\nsize = \"320x240\"\n"
           "[hours]\n" + ALWAYS)
 
 
-def wait_for(runtime: Path, predicate, timeout: float = 30) -> tuple[float, dict]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            status = call("status", runtime=runtime)
-        except ControlError:
-            status = None
-        if status is not None and predicate(status):
-            return time.monotonic(), status
-        time.sleep(0.005)
-    raise TimeoutError("the simulator did not get there in time")
-
-
 def one_run(folder: Path) -> dict:
-    (folder / "config.toml").write_text(CONFIG)
-    runtime = folder / "run"
+    device = Device(folder, CONFIG, speed=60)
     launched = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "microbreak", "simulate", "--headless", "--speed", "60",
-         "--config", str(folder / "config.toml"), "--state-dir", str(folder / "state"),
-         "--runtime-dir", str(runtime)], env=service_env(), stderr=subprocess.DEVNULL)
     try:
-        started, status = wait_for(runtime, lambda s: True)
-        opened = started
-        if status.get("notice"):
-            call("press", runtime=runtime)
-            opened = time.monotonic()
-        cued, _ = wait_for(runtime, lambda s: s["state"] == "break")
+        device.start(every=0.005)
+        started = time.monotonic()
+        device.acknowledge_notice()
+        opened = time.monotonic()
+        device.wait_for(lambda s: s["state"] == "break", "the first break", every=0.005)
+        cued = time.monotonic()
         status_times, press_times = [], []
         for _ in range(2):  # two sets: both presses land inside the break
             t = time.monotonic()
-            call("status", runtime=runtime)
+            device.call("status")
             status_times.append(time.monotonic() - t)
             t = time.monotonic()
-            call("press", runtime=runtime)
+            device.call("press")
             press_times.append(time.monotonic() - t)
         return {"start": started - launched, "cue": cued - opened,
                 "status": median(status_times), "press": median(press_times)}
     finally:
-        process.terminate()
-        process.wait(10)
+        device.stop()
 
 
 def measure(quick: bool = False) -> dict:

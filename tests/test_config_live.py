@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from test_simulator import ALWAYS, Simulator
+from test_simulator import Simulator
+
+from microbreak.simulator.harness import ALWAYS
+
+pytestmark = pytest.mark.slow
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "deploy" / "config.toml"
 
@@ -25,13 +29,12 @@ def commented():
 @pytest.fixture
 def service(tmp_path):
     sim = Simulator(tmp_path, config=commented(), speed=1)
-    sim.config = tmp_path / "config.toml"
     yield sim
     sim.stop()
 
 
 def settings_of(sim):
-    return sim.json_plain("settings")
+    return sim.call("settings")
 
 
 def test_a_bad_value_is_refused_the_file_and_the_service_untouched(service):

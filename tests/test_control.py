@@ -204,6 +204,7 @@ def test_a_request_over_64_kib_is_refused_at_once(server):
     assert took < 1 and seen == []
 
 
+@pytest.mark.slow
 def test_a_slow_client_is_cut_off_at_the_deadline_for_the_whole_request(server, tmp_path):
     srv, _ = server
     with socket.socket(socket.AF_UNIX) as slow:
@@ -224,6 +225,7 @@ def test_a_slow_client_is_cut_off_at_the_deadline_for_the_whole_request(server, 
     assert 1.9 < took < 3.0  # 2 s, and a loaded machine's slack
 
 
+@pytest.mark.slow
 @needs_root
 def test_one_member_cannot_crowd_out_root_or_the_others(open_folder, caplog):
     folder, srv = open_folder

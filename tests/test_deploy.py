@@ -97,6 +97,7 @@ def offline_env(**extra) -> dict:
     return clean_env(PYTHON=sys.executable, PYTHONPATH=site, **extra)
 
 
+@pytest.mark.slow
 def test_install_lays_down_the_unit_venv_settings_and_command(installed):
     root, env, output = installed
     unit = root / "etc/systemd/system/microbreak.service"
@@ -123,6 +124,7 @@ def test_install_lays_down_the_unit_venv_settings_and_command(installed):
         assert f"--root: not run: {left_out}" in output
 
 
+@pytest.mark.slow
 def test_a_second_install_changes_nothing(installed):
     root, env, _ = installed
     before = listing(root)
@@ -133,6 +135,7 @@ def test_a_second_install_changes_nothing(installed):
 
 
 @needs_systemd_analyze
+@pytest.mark.slow
 def test_the_installed_unit_verifies_clean(installed, tmp_path):
     """``systemd-analyze verify`` with the installed tree as its root: it looks
     for the ExecStart command and the units it depends on under that root, so
@@ -169,6 +172,7 @@ def test_the_unit_exposure_is_at_most_2():
     assert exposure <= 2.0, run.stdout
 
 
+@pytest.mark.slow
 def test_on_32_bit_arm_with_a_64_bit_kernel_pip_sees_a_32_bit_machine(tmp_path):
     """32-bit Raspberry Pi OS runs a 64-bit kernel on a Pi 4 or 5, so 'uname -m'
     says aarch64: pip runs under linux32, its platform_machine is then armv8l,

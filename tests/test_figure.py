@@ -9,7 +9,8 @@ import pygame
 import pytest
 
 from microbreak.config.exercises import load_exercises
-from microbreak.drawing.figure import CUE, DEFAULT_POSE, SHIRT, draw_figure, figure_bounds, full_pose
+from microbreak.drawing.figure import DEFAULT_POSE, draw_figure, figure_bounds, full_pose
+from microbreak.drawing.figure_body import CUE, SHIRT
 from microbreak.drawing.pgcompat import surface_bytes
 
 BACKGROUND = (20, 24, 33)

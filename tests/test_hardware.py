@@ -160,6 +160,7 @@ def test_steady_patterns_are_set_at_once(mock_factory):
     light.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pattern, seconds", [("blink", 0.7), ("error", 1.6)])
 def test_blinking_patterns_keep_their_times(mock_factory, pattern, seconds):
     light = Light(27, mock_factory)
@@ -175,6 +176,7 @@ def test_blinking_patterns_keep_their_times(mock_factory, pattern, seconds):
     assert_timeline(changes, want)
 
 
+@pytest.mark.slow
 def test_pulse_swells_over_one_and_a_half_seconds_then_fades(mock_factory):
     light = Light(27, mock_factory)
     pin = mock_factory.pin(27)
@@ -288,6 +290,7 @@ def assert_notes(actual, expected):
         assert hz == pytest.approx(want_hz, rel=0.01)
 
 
+@pytest.mark.slow
 def test_passive_buzzer_plays_each_tone_at_its_time(tone_factory):
     # quarter note = 0.2 s: eighths, a pause, a sixteenth, a dotted quarter, a 32nd
     song = parse("t:d=8,o=5,b=300:c6,e6,p,16g6,4c.7,32a,2a6")
@@ -303,6 +306,7 @@ def test_passive_buzzer_plays_each_tone_at_its_time(tone_factory):
     sounder.close()
 
 
+@pytest.mark.slow
 def test_the_built_in_break_cue_on_the_pin(tone_factory):
     from microbreak.resources import data_dir
     from microbreak.parts.rtttl import load_folder

@@ -7,16 +7,14 @@ NOTIFY_SOCKET and reads what the service sends through systemd-python.
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from microbreak.simulator.harness import ALWAYS, Device
+
 pytest.importorskip("systemd.daemon", reason="systemd-python is part of the test extra")
 
-DEVICE = Path(__file__).resolve().parent.parent / "device"
 CONFIG = """
 [schedule]
 interval_minutes = 30
@@ -25,7 +23,7 @@ factory = "mock"
 [screen]
 size = "none"
 [hours]
-""" + "".join(f'{d} = "00:00-24:00"\n' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+""" + ALWAYS
 
 
 class FakeSystemd:
@@ -57,23 +55,18 @@ class FakeSystemd:
 @pytest.fixture
 def service(tmp_path):
     systemd = FakeSystemd(tmp_path)
-    config = tmp_path / "config.toml"
-    config.write_text(CONFIG)
-    env = dict(os.environ, PYTHONPATH=str(DEVICE), NOTIFY_SOCKET=str(systemd.path),
-               WATCHDOG_USEC="1000000", SDL_VIDEODRIVER="dummy")
+    env = dict(os.environ, NOTIFY_SOCKET=str(systemd.path), WATCHDOG_USEC="1000000",
+               SDL_VIDEODRIVER="dummy")
     env.pop("WATCHDOG_PID", None)
-    started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "microbreak", "run", "--config", str(config),
-         "--state-dir", str(tmp_path / "state"), "--runtime-dir", str(tmp_path / "run")],
-        env=env, stderr=subprocess.PIPE, text=True)
-    yield process, systemd, config, started
-    process.terminate()
-    process.wait(10)
+    device = Device(tmp_path, CONFIG, command=("run",), env=env)
+    device.start(wait=False)
+    yield device.process, systemd, device.config
+    device.stop()
 
 
+@pytest.mark.slow
 def test_ready_then_status_and_the_watchdog_every_half_interval(service):
-    process, systemd, _, _ = service
+    process, systemd, _ = service
     ready = systemd.wait_for("READY")
     assert ready["READY"] == "1"
     status = [f["STATUS"] for _, f in systemd.messages if "STATUS" in f]
@@ -93,7 +86,7 @@ def test_ready_then_status_and_the_watchdog_every_half_interval(service):
 
 
 def test_sighup_reloads_a_good_file_and_keeps_the_old_settings_on_a_bad_one(service):
-    process, systemd, config, _ = service
+    process, systemd, config = service
     systemd.wait_for("READY")
 
     config.write_text(CONFIG.replace("interval_minutes = 30", "interval_minutes = 20"))
@@ -119,7 +112,7 @@ def test_sighup_reloads_a_good_file_and_keeps_the_old_settings_on_a_bad_one(serv
 
 
 def test_stopping_is_announced(service):
-    process, systemd, _, _ = service
+    process, systemd, _ = service
     systemd.wait_for("READY")
     process.send_signal(signal.SIGTERM)
     systemd.wait_for("STOPPING")

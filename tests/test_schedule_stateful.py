@@ -6,6 +6,7 @@ the product must hold."""
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -186,5 +187,5 @@ class Days(RuleBasedStateMachine):
         assert on == self.open_break
 
 
-TestDays = Days.TestCase
+TestDays = pytest.mark.slow(Days.TestCase)
 TestDays.settings = settings(max_examples=500, stateful_step_count=40, deadline=None)

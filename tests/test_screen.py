@@ -8,6 +8,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import dataclasses
+import sys
 
 import pygame
 import pytest
@@ -15,10 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from microbreak.drawing import screen as screen_module
+from microbreak.drawing import text as text_module
 from microbreak.config.exercises import Exercise, load_exercises
+from microbreak.drawing.fitting import ELLIPSIS
+from microbreak.drawing.layout import is_landscape, layout
+from microbreak.drawing.palette import ACCENT, ATTENTION, BACKGROUND, CARD, TEXT
 from microbreak.drawing.pgcompat import surface_bytes
-from microbreak.drawing.screen import (ACCENT, ATTENTION, BACKGROUND, CARD, ELLIPSIS, TEXT, Screen, font,
-                               is_landscape, layout, min_text_height)
+from microbreak.drawing.screen import Screen
+from microbreak.drawing.text import font, min_text_height
 from microbreak.core.views import DoneView, ExerciseView, HoldHint, IdleView
 
 SIZES = [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)]
@@ -313,6 +318,7 @@ words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJK
                 min_size=1, max_size=90).filter(str.strip)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(size=st.sampled_from(SIZES), title=words, steps=st.lists(words, min_size=1, max_size=4),
        hint=words, position=st.sampled_from(["", "1 / 2", "10 / 10"]))
@@ -516,8 +522,8 @@ def test_frames_after_the_first_render_no_text_and_plan_nothing(monkeypatch):
     """Per frame only the figure and the counter are painted: the layout,
     the still layer and every text (the counts included) are made once."""
     # Even when the text cache is full of other views' lines.
-    for i in range(screen_module.RENDERED_KEPT):
-        screen_module.rendered(f"line {i}", 16, TEXT)
+    for i in range(text_module.RENDERED_KEPT):
+        text_module.rendered(f"line {i}", 16, TEXT)
     exercise = EXERCISES[3]
     screen = Screen(pygame.Surface((800, 480)))
     view = moving(exercise, since=0.0)
@@ -529,7 +535,9 @@ def test_frames_after_the_first_render_no_text_and_plan_nothing(monkeypatch):
         raise AssertionError("made again for one more frame")
 
     monkeypatch.setattr(screen_module, "_plan_scene", refuse)
-    monkeypatch.setattr(screen_module, "font", refuse)
+    for name, module in list(sys.modules.items()):  # each drawing module that calls font()
+        if name.startswith("microbreak.drawing.") and hasattr(module, "font"):
+            monkeypatch.setattr(module, "font", refuse)
     for i in range(int(loop * 4)):
         screen.draw(view, now=loop + i / 4 + 0.1)
 

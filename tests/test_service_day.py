@@ -22,6 +22,7 @@ from microbreak.core.effects import CALLS
 from microbreak.core.states import StateName
 from microbreak.service.loop import Request, Service
 from microbreak.config.settings import parse_settings
+from microbreak.simulator import harness
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -189,8 +190,7 @@ def test_pause_until_a_time_with_an_offset_is_refused_not_read_as_local(desk, lo
 
 # -- 2. a desk already empty at the start -----------------------------------------
 
-ALWAYS = "[hours]\n" + "".join(f'{day} = "00:00-24:00"\n' for day in
-                               ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+ALWAYS = "[hours]\n" + harness.ALWAYS
 PRESENCE = ALWAYS + "[presence]\nenabled = true\npin = 22\n"
 
 

@@ -2,21 +2,17 @@
 over its real control socket, as a script or a person over SSH would."""
 
 import base64
-import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import datetime
-from pathlib import Path
 
 import pygame
 import pytest
 
-DEVICE = Path(__file__).resolve().parent.parent / "device"
-ALWAYS = "".join(f'{day} = "00:00-24:00"\n' for day in
-                 ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+from microbreak.simulator.harness import ALWAYS, Device
+
+pytestmark = pytest.mark.slow
+
 FAST = """
 [hours]
 """ + ALWAYS + """
@@ -31,63 +27,15 @@ summary_seconds = 5
 """
 
 
-class Simulator:
+class Simulator(Device):
+    """The headless simulator, started; the health notice read unless not
+    *acknowledge*."""
+
     def __init__(self, tmp_path, config=FAST, speed=60, acknowledge=True):
-        self.runtime = tmp_path / "run"
-        self.state = tmp_path / "state"
-        config_file = tmp_path / "config.toml"
-        config_file.write_text(config)
-        self.env = dict(os.environ, PYTHONPATH=str(DEVICE), SDL_VIDEODRIVER="dummy")
-        self.log = open(tmp_path / "simulator.log", "w+")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "microbreak", "simulate", "--headless", "--speed", str(speed),
-             "--config", str(config_file), "--state-dir", str(self.state),
-             "--runtime-dir", str(self.runtime)],
-            env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.started = time.monotonic()
-        first = self.wait_for(lambda s: True, what="the control socket")
+        super().__init__(tmp_path, config, speed=speed)
+        first = self.start()
         if first["notice"] == "first_start" and acknowledge:
             self.cli("press")  # the person at the desk has read the health notice
-
-    def cli(self, *args, check=True):
-        run = subprocess.run([sys.executable, "-m", "microbreak", *args,
-                              "--runtime-dir", str(self.runtime)],
-                             env=self.env, capture_output=True, text=True, timeout=60)
-        if check and run.returncode != 0:
-            raise AssertionError(f"microbreak {' '.join(args)} failed: {run.stderr}")
-        return run
-
-    def json(self, *args):
-        return json.loads(self.cli(*args, "--json").stdout)
-
-    def json_plain(self, verb):
-        """The result of a control request with no CLI command of its own."""
-        from microbreak.service.control import call
-        return call(verb, runtime=self.runtime)
-
-    def status(self):
-        run = self.cli("status", "--json", check=False)
-        return json.loads(run.stdout) if run.returncode == 0 else None
-
-    def wait_for(self, predicate, what, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"the simulator died:\n{self.output()}"
-            status = self.status()
-            if status is not None and predicate(status):
-                return status
-            time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {what}:\n{self.output()}")
-
-    def output(self):
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(10)
-        self.log.close()
 
 
 @pytest.fixture
@@ -174,7 +122,7 @@ def test_screenshots_show_the_scenes(simulator, tmp_path):
 def test_a_screenshot_is_written_by_the_command_not_the_service(simulator, tmp_path, monkeypatch):
     from microbreak.cli import main
     # The service only answers with the picture; whoever asks writes it.
-    png = base64.b64decode(simulator.json_plain("screenshot")["png"])
+    png = base64.b64decode(simulator.call("screenshot")["png"])
     assert png.startswith(b"\x89PNG")
     monkeypatch.chdir(tmp_path)
     assert main(["screenshot", "here.png", "--runtime-dir", str(simulator.runtime)]) == 0
@@ -207,7 +155,7 @@ def test_settings_reload_applies_a_good_file_and_keeps_the_last_good_one(tmp_pat
     sim = Simulator(tmp_path, speed=1)
     config = tmp_path / "config.toml"
     try:
-        assert sim.json_plain("settings")["schedule.interval_minutes"] == 1
+        assert sim.call("settings")["schedule.interval_minutes"] == 1
         config.write_text(FAST.replace("interval_minutes = 1", "interval_minutes = 30"))
         assert sim.cli("reload").stdout.strip() == "reloaded: schedule.interval_minutes"
         assert sim.status()["next_break_in_seconds"] > 25 * 60
@@ -217,7 +165,7 @@ def test_settings_reload_applies_a_good_file_and_keeps_the_last_good_one(tmp_pat
         assert refused.returncode == 1
         assert "keeps its last good ones" in refused.stderr
         assert "schedule.interval_minutes = 0 is out of range" in refused.stderr
-        assert sim.json_plain("settings")["schedule.interval_minutes"] == 30
+        assert sim.call("settings")["schedule.interval_minutes"] == 30
 
         config.write_text(FAST.replace("interval_minutes = 1", "interval_minutes = 5"))
         sim.process.send_signal(signal.SIGHUP)

@@ -23,14 +23,16 @@ from pathlib import Path
 import pytest
 
 from test_config_live import commented
-from test_simulator import DEVICE, Simulator
+from test_simulator import Simulator
+
+from microbreak.simulator.harness import DEVICE
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 LIFETIME = 300  # seconds: the server ends by itself after this, whatever happens
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (os.access(SSHD, os.X_OK) and shutil.which("ssh") and shutil.which("ssh-keygen")),
-    reason="needs openssh-server and openssh-client (./dev.sh test installs them)")
+    reason="needs openssh-server and openssh-client (./dev.sh test installs them)")]
 
 
 def free_port() -> int:
@@ -173,7 +175,7 @@ def test_status_config_and_snooze_over_ssh(device):
     changed = server.ssh(microbreak(simulator, "config", "set", "schedule.interval_minutes", "30"))
     assert changed.returncode == 0, changed.stderr
     assert "the running service reloaded" in changed.stdout
-    assert simulator.json_plain("settings")["schedule.interval_minutes"] == 30
+    assert simulator.call("settings")["schedule.interval_minutes"] == 30
     got = server.ssh(microbreak(simulator, "config", "get", "schedule.interval_minutes"))
     assert got.stdout == "30\n"
     assert "# Occupational health nurses recommend" in (

@@ -40,6 +40,7 @@ def sets_in(path):
         db.close()
 
 
+@pytest.mark.slow
 def test_a_refused_write_is_kept_counted_and_written_when_it_can_be(tmp_path, caplog):
     ticks = Ticks()
     store = Store(tmp_path, monotonic=ticks)
@@ -69,6 +70,7 @@ def test_a_refused_write_is_kept_counted_and_written_when_it_can_be(tmp_path, ca
     store.close()
 
 
+@pytest.mark.slow
 def test_retries_back_off_to_every_fifteen_seconds(tmp_path):
     ticks = Ticks()
     store = Store(tmp_path, monotonic=ticks)
@@ -84,6 +86,7 @@ def test_retries_back_off_to_every_fifteen_seconds(tmp_path):
     store.close()
 
 
+@pytest.mark.slow
 def test_the_queue_is_bounded_and_says_what_it_dropped(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(stores, "QUEUE_LIMIT", 3)
     store = Store(tmp_path, monotonic=Ticks())
@@ -119,6 +122,7 @@ def test_a_damaged_history_is_moved_aside_with_its_wal(tmp_path, caplog):
     store.close()
 
 
+@pytest.mark.slow
 def test_history_on_a_locked_file_says_so_in_one_line(tmp_path, capsys):
     Store(tmp_path).close()
     other = sqlite3.connect(tmp_path / "history.sqlite", isolation_level=None, timeout=0)

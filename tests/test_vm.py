@@ -48,11 +48,13 @@ def run_vmtest(capsys, *options: str) -> None:
     assert "vmtest: PASS\n" in lines
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(why_not() is not None, reason=why_not() or "")
 def test_installed_service_under_systemd_in_a_vm(capsys):
     run_vmtest(capsys)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(why_not() is not None, reason=why_not() or "")
 def test_installed_service_under_systemd_in_an_arm64_vm(capsys):
     """The same on arm64 (qemu-system-aarch64): the aarch64 wheels, lgpio and

@@ -60,6 +60,7 @@ def checker(mock_factory, person, config=QUICK, **options):
                        say=person.say, **options)
 
 
+@pytest.mark.slow
 def test_every_step_passes_on_working_parts(mock_factory):
     person = Person(mock_factory.pin(17), [0.1, 0.7])
     check = checker(mock_factory, person)
@@ -113,6 +114,7 @@ def test_no_press_fails_and_says_what_to_check(mock_factory):
     assert any(line.strip().startswith("check: the button goes between") for line in person.lines)
 
 
+@pytest.mark.slow
 def test_a_hold_too_short_is_explained_and_the_next_one_counts(mock_factory):
     person = Person(mock_factory.pin(17), [0.1, 0.1, 0.7])
     check = checker(mock_factory, person)

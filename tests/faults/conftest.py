@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
-from faultlib import Device
+
+from microbreak.simulator.harness import Device
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from faultlib import ALWAYS
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 from microbreak.parts.hardware import Hardware
@@ -19,6 +18,7 @@ from microbreak.parts.pins import NoPins
 from microbreak.service.loop import Service, Stop
 from microbreak.config.settings import parse_settings
 from microbreak.parts.wiring import WiringCheck
+from microbreak.simulator.harness import ALWAYS
 
 SCHEDULE = f"[schedule]\ninterval_minutes = 480\n[hours]\n{ALWAYS}"
 

@@ -9,9 +9,12 @@ import sqlite3
 import threading
 import time
 
-from faultlib import ALWAYS
+import pytest
 
 from microbreak.service.control import ControlError
+from microbreak.simulator.harness import ALWAYS
+
+pytestmark = pytest.mark.slow
 
 SIGNALS = 100
 BASE = f"""

@@ -12,14 +12,17 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+from collections import Counter
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
-from faultlib import DEVICE, size
+import pytest
+from faultlib import size
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from microbreak.config.settings import Settings, SettingsError, parse_settings
+from microbreak.simulator.harness import DEVICE
 
 EXAMPLE = (Path(__file__).resolve().parents[2] / "deploy" / "config.toml").read_text()
 KNOWN = {section: [key.split(".", 1)[1] for key, *_ in Settings().items()
@@ -31,8 +34,6 @@ SPECIAL = ("", "auto", "none", "passive", "mock", "lgpio", "09:00-17:30", "25:00
            "17:30-09:00", "09:00-12:00, 13:00-17:30", "Europe/London", "Europe", "../etc",
            "UTC\x00", "800x480", "0x0", "x", "1x2x3", "12:30-13:15", "/etc/microbreak/sounds",
            "relative/path", "🙂", "\udcff"[:0] + "é", " ", "\t")
-checked = {"generated": 0, "mutated": 0, "accepted": 0, "refused": 0,
-           "command line accepted": 0, "command line refused": 0}
 
 
 def toml_value(value) -> str:
@@ -133,12 +134,11 @@ def names_in(text: str) -> set[str]:
     return names
 
 
-def check(text: str) -> None:
-    """Accepted, or refused with one clear line per problem."""
+def check(text: str) -> str:
+    """Accepted, or refused with one clear line per problem: which of the two."""
     try:
         parse_settings(text, "fuzz.toml")
     except SettingsError as error:
-        checked["refused"] += 1
         assert error.problems, "refused without a reason"
         message = str(error)
         assert "Traceback" not in message
@@ -150,46 +150,60 @@ def check(text: str) -> None:
             assert any(problem.startswith((name + " ", f"[{name}] ")) for name in named), \
                 f"names no key of the file: {problem!r}"
             assert re.search(r"; allowed: |; did you mean |must be a table", problem), problem
-    else:
-        checked["accepted"] += 1
+        return "refused"
+    return "accepted"
 
 
 FUZZ = settings(max_examples=size(500, 5000), deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@FUZZ
-@given(documents())
-def test_generated_settings_are_accepted_or_refused_clearly(text):
-    checked["generated"] += 1
-    check(text)
+def fuzz(files: st.SearchStrategy[str]) -> Counter[str]:
+    """How many of the *files* drawn were accepted and refused (each checked)."""
+    outcomes: Counter[str] = Counter()
+
+    @FUZZ
+    @given(files)
+    def one(text: str) -> None:
+        outcomes[check(text)] += 1
+
+    one()
+    return outcomes
 
 
-@FUZZ
-@given(mutated())
-def test_mutated_settings_are_accepted_or_refused_clearly(text):
-    checked["mutated"] += 1
-    check(text)
+@pytest.mark.slow
+def test_generated_settings_are_accepted_or_refused_clearly(report):
+    outcomes = fuzz(documents())
+    report(generated=outcomes.total(), **outcomes, tracebacks=0)
+    assert outcomes["accepted"] and outcomes["refused"], f"the fuzzing found one kind: {outcomes}"
 
 
-@settings(max_examples=size(8, 100), deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.one_of(documents(), mutated()))
-def test_config_check_says_the_same_from_the_command_line(text):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "fuzz.toml"
-        path.write_bytes(text.encode("utf-8", "surrogatepass"))
-        run = subprocess.run([sys.executable, "-m", "microbreak", "config", "check", str(path)],
-                             env={"PYTHONPATH": str(DEVICE), "PATH": "/usr/bin:/bin"},
-                             capture_output=True, text=True, timeout=60)
-    assert run.returncode in (0, 1), run.stderr
-    assert "Traceback" not in run.stderr, run.stderr
-    if run.returncode == 1:
-        lines = run.stderr.strip().splitlines()
-        assert all(line.startswith(f"microbreak: {path}: ") for line in lines), run.stderr
-    checked["command line " + ("accepted" if run.returncode == 0 else "refused")] += 1
+def test_mutated_settings_are_accepted_or_refused_clearly(report):
+    outcomes = fuzz(mutated())
+    report(mutated=outcomes.total(), **outcomes, tracebacks=0)
+    assert outcomes["accepted"] and outcomes["refused"], f"the fuzzing found one kind: {outcomes}"
 
 
-def test_fuzzing_report(report):
-    """The figures of the fuzzing above (run after it, in this file's order)."""
-    report(**checked, tracebacks=0)
+def test_config_check_says_the_same_from_the_command_line(report):
+    outcomes: Counter[str] = Counter()
+
+    @settings(max_examples=size(8, 100), deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(st.one_of(documents(), mutated()))
+    def one(text: str) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "fuzz.toml"
+            path.write_bytes(text.encode("utf-8", "surrogatepass"))
+            run = subprocess.run([sys.executable, "-m", "microbreak", "config", "check", str(path)],
+                                 env={"PYTHONPATH": str(DEVICE), "PATH": "/usr/bin:/bin"},
+                                 capture_output=True, text=True, timeout=60)
+        assert run.returncode in (0, 1), run.stderr
+        assert "Traceback" not in run.stderr, run.stderr
+        if run.returncode == 1:
+            lines = run.stderr.strip().splitlines()
+            assert all(line.startswith(f"microbreak: {path}: ") for line in lines), run.stderr
+        outcomes["command line " + ("accepted" if run.returncode == 0 else "refused")] += 1
+
+    one()
+    report(**outcomes)
+    assert outcomes.total(), "no file went through the command"

@@ -12,9 +12,13 @@ import threading
 import time
 from pathlib import Path
 
-from faultlib import ALWAYS, size
+import pytest
+from faultlib import size
 
 from microbreak.service.control import ControlError
+from microbreak.simulator.harness import ALWAYS
+
+pytestmark = pytest.mark.slow
 
 SPEED = 720
 CONFIG = f"""

@@ -18,11 +18,14 @@ import time
 from pathlib import Path
 
 import pytest
-from faultlib import ALWAYS, DEVICE, Device, size
+from faultlib import size
 from socket_abuse import NOBODY, Crowd
 from stranger import needs_root
 
 from microbreak.service.control import ControlError, call
+from microbreak.simulator.harness import ALWAYS, DEVICE, Device
+
+pytestmark = pytest.mark.slow
 
 # A break every minute of a clock 20x faster: one is due 3 s into each run.
 SCHEDULE = f"[schedule]\ninterval_minutes = 1\n[hours]\n{ALWAYS}"

@@ -20,7 +20,11 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
-from faultlib import ALWAYS, DEVICE, size
+from faultlib import size
+
+from microbreak.simulator.harness import ALWAYS, DEVICE
+
+pytestmark = pytest.mark.slow
 
 CONFIG = f"""
 [schedule]

@@ -64,7 +64,7 @@ class Whole:
 
 
 @dataclass(frozen=True)
-class Decimal:
+class Number:
     low: float
     high: float
     unit: str = ""
@@ -224,7 +224,7 @@ BCM_PIN = Whole(2, 27, "BCM GPIO number")
 
 
 @dataclass(frozen=True)
-class Schedule:
+class ScheduleSection:
     interval_minutes: int = setting(45, Whole(1, 480, "minutes"),
                                     "time from the end of one break to the start of the next")
     heads_up_seconds: int = setting(60, Whole(0, 600, "seconds"),
@@ -235,7 +235,7 @@ WORKDAY = "09:00-17:30"
 
 
 @dataclass(frozen=True)
-class Hours:
+class HoursSection:
     mon: str = setting(WORKDAY, Periods(), "working hours on Mondays; breaks only then")
     tue: str = setting(WORKDAY, Periods(), "on Tuesdays")
     wed: str = setting(WORKDAY, Periods(), "on Wednesdays")
@@ -247,7 +247,7 @@ class Hours:
 
 
 @dataclass(frozen=True)
-class Break:
+class BreakSection:
     exercises_per_break: int = setting(2, Whole(1, 10), "exercises in each break, rotated through the day")
     recue_minutes: int = setting(3, Whole(1, 60, "minutes"), "cue again after this long without a press")
     max_recues: int = setting(2, Whole(0, 10), "cues after the first before the break counts as missed")
@@ -257,28 +257,29 @@ class Break:
 
 
 @dataclass(frozen=True)
-class Button:
+class ButtonSection:
     pin: int = setting(17, BCM_PIN, "the push button, wired to GND (internal pull-up)")
     bounce_ms: int = setting(30, Whole(0, 500, "milliseconds"), "ignore contact bounce this long")
-    snooze_hold_seconds: float = setting(2.0, Decimal(0.5, 10, "seconds"), "hold this long to snooze")
-    skip_hold_seconds: float = setting(5.0, Decimal(1, 20, "seconds"),
+    snooze_hold_seconds: float = setting(2.0, Number(0.5, 10, "seconds"),
+                                         "hold this long to snooze")
+    skip_hold_seconds: float = setting(5.0, Number(1, 20, "seconds"),
                                        "hold this long to skip the break (idle: pause/resume)")
 
 
 @dataclass(frozen=True)
-class Led:
+class LedSection:
     pin: int = setting(27, BCM_PIN, "the LED (a PWM-capable pin pulses smoothly)")
 
 
 @dataclass(frozen=True)
-class Buzzer:
+class BuzzerSection:
     kind: str = setting("passive", OneOf(("passive", "active", "none")),
                         "passive piezo (tones), active buzzer (beeps) or none")
     pin: int = setting(18, BCM_PIN, "the buzzer")
 
 
 @dataclass(frozen=True)
-class Sound:
+class SoundSection:
     volume: int = setting(100, Whole(0, 100, "percent"),
                           "loudness of the buzzer and the speaker; an active buzzer is on or off")
     mute: bool = setting(False, Flag(), "no sound at all; the LED still shows every cue")
@@ -290,7 +291,7 @@ class Sound:
 
 
 @dataclass(frozen=True)
-class Presence:
+class PresenceSection:
     enabled: bool = setting(False, Flag(), "a PIR motion sensor is fitted")
     pin: int = setting(4, BCM_PIN, "the PIR sensor's output")
     empty_after_seconds: int = setting(60, Whole(10, 600, "seconds"),
@@ -303,7 +304,7 @@ class Presence:
 
 
 @dataclass(frozen=True)
-class Screen:
+class ScreenSection:
     size: str = setting("auto", ScreenSize(), "the screen size, or none for no screen")
     output: str = setting("auto", OneOf(("auto", "kms", "sdl")),
                           "how the picture reaches the screen: kms (the kernel's mode "
@@ -312,23 +313,23 @@ class Screen:
 
 
 @dataclass(frozen=True)
-class Pins:
+class PinsSection:
     factory: str = setting("auto", OneOf(("auto", "lgpio", "rpigpio", "pigpio", "native", "mock")),
                            "the gpiozero pin library; auto picks the right one for the Pi")
 
 
 @dataclass(frozen=True)
 class Settings:
-    schedule: Schedule = field(default_factory=Schedule)
-    hours: Hours = field(default_factory=Hours)
-    break_: Break = field(default_factory=Break, metadata={"key": "break"})
-    button: Button = field(default_factory=Button)
-    led: Led = field(default_factory=Led)
-    buzzer: Buzzer = field(default_factory=Buzzer)
-    sound: Sound = field(default_factory=Sound)
-    presence: Presence = field(default_factory=Presence)
-    screen: Screen = field(default_factory=Screen)
-    pins: Pins = field(default_factory=Pins)
+    schedule: ScheduleSection = field(default_factory=ScheduleSection)
+    hours: HoursSection = field(default_factory=HoursSection)
+    break_: BreakSection = field(default_factory=BreakSection, metadata={"key": "break"})
+    button: ButtonSection = field(default_factory=ButtonSection)
+    led: LedSection = field(default_factory=LedSection)
+    buzzer: BuzzerSection = field(default_factory=BuzzerSection)
+    sound: SoundSection = field(default_factory=SoundSection)
+    presence: PresenceSection = field(default_factory=PresenceSection)
+    screen: ScreenSection = field(default_factory=ScreenSection)
+    pins: PinsSection = field(default_factory=PinsSection)
 
     def items(self):
         """Yield ``(key, value, default, help)`` for every setting, in order::

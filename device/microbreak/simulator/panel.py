@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import pygame
 
 from microbreak.core.views import HoldHint
-from microbreak.drawing.screen import ATTENTION, MUTED, TEXT, TRACK, font, line_height, text_top
+from microbreak.drawing.palette import ATTENTION, MUTED, TEXT, TRACK
+from microbreak.drawing.text import font, line_height, text_top
 
 PANEL_WIDTH = 180
 

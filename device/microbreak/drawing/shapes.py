@@ -1,0 +1,95 @@
+"""The shapes the screen draws: the hold bar, the rep counter and its ring,
+and today's dots. Rings are drawn smooth (four times over, scaled down) and
+kept."""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from microbreak.core.animation import Moment
+from microbreak.drawing.palette import ACCENT, ATTENTION, DOT_COLORS, TEXT, TRACK
+from microbreak.drawing.plan import Counter
+from microbreak.drawing.text import rendered
+
+
+def draw_bar(surface: pygame.Surface, rect: pygame.Rect, progress: float) -> None:
+    radius = rect.height // 2
+    pygame.draw.rect(surface, TRACK, rect, border_radius=radius)
+    if progress > 0:
+        filled = pygame.Rect(rect.left, rect.top, max(rect.height, round(rect.width * progress)),
+                             rect.height)
+        pygame.draw.rect(surface, ATTENTION, filled, border_radius=radius)
+
+
+def draw_counter(surface: pygame.Surface, counter: Counter, moment: Moment) -> None:
+    """The rep count, and the ring: an empty track while moving; during a
+    hold, full at first and emptying, the seconds left inside; full, with a
+    tick, once the set is done."""
+    if counter.ring is not None:
+        size = counter.ring.width
+        if moment.done:
+            surface.blit(ring_image(size, 1.0, tick=True), counter.ring)
+        elif moment.hold_left is not None:
+            surface.blit(ring_image(size, moment.hold_fraction), counter.ring)
+            digits = rendered(str(math.ceil(moment.hold_left - 1e-6)), counter.ring_text, TEXT)
+            surface.blit(digits, (counter.ring.centerx - digits.get_width() // 2,
+                                  counter.ring.centery - counter.ring_text_middle))
+        else:
+            surface.blit(ring_image(size, 0.0), counter.ring)
+    count = rendered(moment.counter, counter.text_height, ACCENT if moment.done else TEXT)
+    surface.blit(count, (counter.text.left, counter.text.centery - counter.text_middle),
+                 (0, 0, counter.text.width, count.get_height()))
+
+
+RING_STEPS = 120  # a ring image per 3 degrees, made once each
+_rings: dict[tuple[int, int, bool], pygame.Surface] = {}
+
+
+def ring_image(size: int, fraction: float, tick: bool = False) -> pygame.Surface:
+    """A smooth ring *size* across: the track, and *fraction* of it filled
+    clockwise from the top; a tick inside when *tick*."""
+    step = round(max(0.0, min(1.0, fraction)) * RING_STEPS)
+    key = (size, step, tick)
+    image = _rings.get(key)
+    if image is None:
+        scale = 4
+        big = pygame.Surface((size * scale, size * scale), pygame.SRCALPHA)
+        outer = size * scale / 2
+        width = max(3, size // 8) * scale
+        center = (outer, outer)
+        pygame.draw.circle(big, TRACK, center, outer)
+        pygame.draw.circle(big, (0, 0, 0, 0), center, outer - width)
+        if step:
+            turn = [math.radians(90 - 360 * i / RING_STEPS) for i in range(step + 1)]
+            points = [(outer + outer * math.cos(a), outer - outer * math.sin(a)) for a in turn]
+            inner = outer - width
+            points += [(outer + inner * math.cos(a), outer - inner * math.sin(a))
+                       for a in reversed(turn)]
+            pygame.draw.polygon(big, ACCENT, points)
+            for a in (turn[0], turn[-1]):  # round ends
+                middle = outer - width / 2
+                end = (outer + middle * math.cos(a), outer - middle * math.sin(a))
+                pygame.draw.circle(big, ACCENT, end, width / 2)
+        if tick:
+            points = [(0.30, 0.52), (0.45, 0.66), (0.71, 0.38)]
+            corners = [(x * size * scale, y * size * scale) for x, y in points]
+            pygame.draw.lines(big, ACCENT, False, corners, width)
+            for x, y in points:
+                pygame.draw.circle(big, ACCENT, (x * size * scale, y * size * scale), width / 2)
+        if len(_rings) >= 4 * (RING_STEPS + 1):  # rings for a few sizes; forget the oldest
+            del _rings[next(iter(_rings))]
+        image = _rings[key] = pygame.transform.smoothscale(big, (size, size))
+    return image
+
+
+def draw_dot(surface: pygame.Surface, rect: pygame.Rect, outcome: str) -> None:
+    """A break of today: filled for done (amber for partly), hollow for missed
+    or skipped."""
+    color = DOT_COLORS.get(outcome)
+    radius = rect.width / 2
+    if color is not None:
+        pygame.draw.circle(surface, color, rect.center, radius)
+    else:
+        pygame.draw.circle(surface, TRACK, rect.center, radius, max(2, rect.width // 5))
