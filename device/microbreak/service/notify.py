@@ -13,16 +13,17 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable, Mapping
 
 log = logging.getLogger("microbreak")
 
 
 class Notifier:
-    def __init__(self, environ=os.environ):
-        self._notify = None
+    def __init__(self, environ: Mapping[str, str] = os.environ) -> None:
+        self._notify: Callable[[str], object] | None = None
         if environ.get("NOTIFY_SOCKET"):
             try:
-                from systemd.daemon import notify
+                from systemd.daemon import notify  # type: ignore[import-untyped]
             except ImportError:
                 log.error("systemd asks to be told when microbreak is ready, but "
                           "systemd-python is not installed: install python3-systemd")
