@@ -78,7 +78,8 @@ def rule_of(key: str) -> Rule:
         if group.metadata.get("key", group.name) == section:
             for f in fields(getattr(defaults, group.name)):
                 if f.name == name:
-                    return f.metadata["rule"]
+                    rule: Rule = f.metadata["rule"]
+                    return rule
     raise AssertionError(key)  # check_key let through a key with no field
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,7 +34,7 @@ PLAUSIBLE_FROM = datetime(2026, 1, 1, tzinfo=UTC)
 SYNCHRONIZED_FLAG = "/run/systemd/timesync/synchronized"  # touched by systemd-timesyncd
 LOCALTIME = "/etc/localtime"  # the system's time zone: a link into /usr/share/zoneinfo
 
-_monotonic = (lambda: time.clock_gettime(time.CLOCK_BOOTTIME)) \
+_monotonic: Callable[[], float] = (lambda: time.clock_gettime(time.CLOCK_BOOTTIME)) \
     if hasattr(time, "CLOCK_BOOTTIME") else time.monotonic
 
 

@@ -72,7 +72,7 @@ def setup_logging(level: int = logging.INFO, clock: Clock | None = None) -> logg
     handler: logging.Handler | None = None
     if under_journald():
         try:
-            from systemd.journal import JournalHandler  # type: ignore[import-untyped]
+            from systemd.journal import JournalHandler
         except ImportError:
             pass
         else:

@@ -23,7 +23,7 @@ class Notifier:
         self._notify: Callable[[str], object] | None = None
         if environ.get("NOTIFY_SOCKET"):
             try:
-                from systemd.daemon import notify  # type: ignore[import-untyped]
+                from systemd.daemon import notify
             except ImportError:
                 log.error("systemd asks to be told when microbreak is ready, but "
                           "systemd-python is not installed: install python3-systemd")
