@@ -14,7 +14,7 @@ whole resulting file would not be valid settings::
     >>> set_value(text, "schedule.interval_minutes", 0)
     Traceback (most recent call last):
       ...
-    microbreak.config.settings.SettingsError: schedule.interval_minutes = 0 is out of range; allowed: a whole number from 1 to 480 (minutes)
+    microbreak.config.settings.SettingsError: ...allowed: a whole number from 1 to 480 (minutes)
 
 :func:`write_atomically` puts the text in place so that a reader (the service
 reloading, a power cut) sees the old file or the new one, never a mix.
@@ -29,9 +29,10 @@ import os
 import tempfile
 import textwrap
 import tomllib
+from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import tomlkit
 import tomlkit.exceptions
@@ -47,7 +48,7 @@ def check_key(key: str) -> str:
         >>> check_key("schedule.intervl_minutes")
         Traceback (most recent call last):
           ...
-        microbreak.config.settings.SettingsError: schedule.intervl_minutes is not a setting; did you mean schedule.interval_minutes?
+        microbreak.config.settings.SettingsError: ...did you mean schedule.interval_minutes?
     """
     if key in DEFAULTS:
         return key
@@ -59,14 +60,26 @@ def check_key(key: str) -> str:
     raise SettingsError([f"{key} is not a setting; {hint}"])
 
 
-def rule_of(key: str):
-    """The rule that says what *key* allows (it has ``check`` and ``allowed``)."""
+class Rule(Protocol):
+    """What a setting allows: ``check`` returns a value (normalised) or raises
+    ValueError; ``allowed`` says in words what passes."""
+
+    @property
+    def allowed(self) -> str: ...
+
+    def check(self, value: Any) -> Any: ...
+
+
+def rule_of(key: str) -> Rule:
+    """The rule that says what *key* allows."""
     section, name = check_key(key).split(".")
-    for group in fields(Settings):
+    defaults = Settings()
+    for group in fields(defaults):
         if group.metadata.get("key", group.name) == section:
-            for f in fields(group.default_factory):
+            for f in fields(getattr(defaults, group.name)):
                 if f.name == name:
-                    return f.metadata["rule"]
+                    rule: Rule = f.metadata["rule"]
+                    return rule
     raise AssertionError(key)  # check_key let through a key with no field
 
 
@@ -112,7 +125,8 @@ def set_value(text: str, key: str, value: Any) -> str:
     try:
         document = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
-        raise SettingsError([f"not valid TOML: {exc}; fix it with 'microbreak config edit'"])
+        why = f"not valid TOML: {exc}; fix it with 'microbreak config edit'"
+        raise SettingsError([why]) from None
     if section not in document:
         if document.body:
             document.add(tomlkit.nl())
@@ -189,7 +203,7 @@ def read_text(path: Path) -> str | None:
 
 
 @contextlib.contextmanager
-def locked(path: Path):
+def locked(path: Path) -> Iterator[None]:
     """Hold a lock on the settings file's folder while the file is read and
     replaced, so two changes at once do not lose one of them."""
     folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)

@@ -21,18 +21,20 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timedelta, timezone, tzinfo
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from microbreak.core.now import Now
 
 # A wall clock earlier than this is certainly wrong (a Pi has no RTC: it boots
 # in 1970, or at the time fake-hwclock saved).
-PLAUSIBLE_FROM = datetime(2026, 1, 1, tzinfo=timezone.utc)
+PLAUSIBLE_FROM = datetime(2026, 1, 1, tzinfo=UTC)
 SYNCHRONIZED_FLAG = "/run/systemd/timesync/synchronized"  # touched by systemd-timesyncd
 LOCALTIME = "/etc/localtime"  # the system's time zone: a link into /usr/share/zoneinfo
 
-_monotonic = (lambda: time.clock_gettime(time.CLOCK_BOOTTIME)) \
+_monotonic: Callable[[], float] = (lambda: time.clock_gettime(time.CLOCK_BOOTTIME)) \
     if hasattr(time, "CLOCK_BOOTTIME") else time.monotonic
 
 
@@ -44,7 +46,8 @@ def real_time() -> float:
     return time.monotonic()
 
 
-def zone_named(name: str, *, environ=os.environ, localtime: str = LOCALTIME) -> tzinfo:
+def zone_named(name: str, *, environ: Mapping[str, str] = os.environ,
+               localtime: str = LOCALTIME) -> tzinfo:
     """The zone working hours are in: *name* (``hours.timezone``), or, when it
     is empty, the system's zone with its rules, so that a change to or from
     daylight saving time moves the hours with the local clock::
@@ -55,7 +58,7 @@ def zone_named(name: str, *, environ=os.environ, localtime: str = LOCALTIME) -> 
     return ZoneInfo(name) if name else system_zone(environ, localtime)
 
 
-def system_zone(environ=os.environ, localtime: str = LOCALTIME) -> tzinfo:
+def system_zone(environ: Mapping[str, str] = os.environ, localtime: str = LOCALTIME) -> tzinfo:
     """The system's time zone as the C library sees it: ``TZ`` if set, else
     ``/etc/localtime``. By its IANA name where there is one; a ``TZ`` that is no
     zone name (``CET-1CEST,M3.5.0,M10.5.0/3``) is followed through the C library."""
@@ -63,7 +66,7 @@ def system_zone(environ=os.environ, localtime: str = LOCALTIME) -> tzinfo:
     if tz is not None:
         name = tz.removeprefix(":")
         if not name:
-            return timezone.utc
+            return UTC
         try:
             if name.startswith("/"):
                 with open(name, "rb") as file:
@@ -81,27 +84,36 @@ def system_zone(environ=os.environ, localtime: str = LOCALTIME) -> tzinfo:
         with open(localtime, "rb") as file:
             return ZoneInfo.from_file(file, key="localtime")
     except (OSError, ValueError):
-        return timezone.utc  # no /etc/localtime: the C library's UTC
+        return UTC  # no /etc/localtime: the C library's UTC
 
 
 class LocalZone(tzinfo):
     """The C library's local time zone, asked afresh for each moment (for a
     ``TZ`` rule that is no IANA name)."""
 
-    def utcoffset(self, dt):
-        stamp = time.mktime((*dt.timetuple()[:8], -1))
-        return timedelta(seconds=time.localtime(stamp).tm_gmtoff)
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None if dt is None else timedelta(seconds=_local(dt).tm_gmtoff)
 
-    def dst(self, dt):
+    def dst(self, dt: datetime | None) -> None:
         return None
 
-    def tzname(self, dt):
-        stamp = time.mktime((*dt.timetuple()[:8], -1))
-        return time.localtime(stamp).tm_zone
+    def tzname(self, dt: datetime | None) -> str | None:
+        return None if dt is None else _local(dt).tm_zone
 
-    def fromutc(self, dt):
-        stamp = dt.replace(tzinfo=timezone.utc).timestamp()
+    def fromutc(self, dt: datetime) -> datetime:
+        stamp = dt.replace(tzinfo=UTC).timestamp()
         return dt + timedelta(seconds=time.localtime(stamp).tm_gmtoff)
+
+
+def _local(dt: datetime) -> time.struct_time:
+    """The C library's local time at the wall time *dt* (its zone left out)."""
+    return time.localtime(time.mktime((*dt.timetuple()[:8], -1)))
+
+
+class Clock(Protocol):
+    """What is asked of a clock: the real one, a faster one, a test's."""
+
+    def now(self) -> Now: ...
 
 
 class SystemClock:
@@ -109,7 +121,7 @@ class SystemClock:
 
     speed = 1.0
 
-    def __init__(self, synchronized_flag: str = SYNCHRONIZED_FLAG):
+    def __init__(self, synchronized_flag: str = SYNCHRONIZED_FLAG) -> None:
         self._flag = synchronized_flag
         self._synchronized = False
         self._flag_checked = float("-inf")
@@ -141,10 +153,10 @@ class ScaledClock(SystemClock):
     Used by ``microbreak simulate --speed N`` to watch a day in minutes.
     """
 
-    def __init__(self, speed: float, **kwargs):
+    def __init__(self, speed: float, synchronized_flag: str = SYNCHRONIZED_FLAG) -> None:
         if not speed > 0:
             raise ValueError(f"speed must be greater than 0, not {speed}")
-        super().__init__(**kwargs)
+        super().__init__(synchronized_flag)
         self.speed = float(speed)
         self._start = super()._read()
 
@@ -167,8 +179,8 @@ class FakeClock:
     speed = 1.0
 
     def __init__(self, wall: datetime | None = None, mono: float = 1000.0,
-                 trusted: bool = True):
-        self._wall = wall or datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+                 trusted: bool = True) -> None:
+        self._wall = wall or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         if self._wall.tzinfo is None:
             raise ValueError("FakeClock needs an aware wall time (with tzinfo)")
         self._mono = float(mono)

@@ -11,6 +11,7 @@ descriptor (a window's input) is readable, or the timeout passes — no polling:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import selectors
@@ -18,8 +19,8 @@ import signal
 
 
 class Inbox:
-    def __init__(self):
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
@@ -30,10 +31,8 @@ class Inbox:
     def post(self, event: object) -> None:
         """Leave *event* for the loop (safe from any thread and signal handler)."""
         self._queue.put(event)
-        try:
+        with contextlib.suppress(BlockingIOError):  # the pipe is full of wake-ups already
             os.write(self._wake_write, b"\0")
-        except BlockingIOError:
-            pass  # the pipe is full of wake-ups already
 
     def wake_on_signals(self) -> int:
         """Also wake when a signal arrives, whichever thread it interrupts: Python
@@ -55,7 +54,7 @@ class Inbox:
                 pass
         except BlockingIOError:
             pass
-        events = []
+        events: list[object] = []
         while True:
             try:
                 events.append(self._queue.get_nowait())

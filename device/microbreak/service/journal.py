@@ -16,6 +16,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Mapping
+
+from microbreak.service.clock import Clock
 
 # Never change these: they are how people find events in their journals.
 MESSAGE_IDS = {
@@ -36,14 +39,14 @@ MESSAGE_IDS = {
 }
 
 
-def event(kind: str, **fields) -> dict:
+def event(kind: str, **fields: object) -> dict[str, str]:
     """Journal fields for an event of *kind* (a key of :data:`MESSAGE_IDS`)."""
     extra = {"MESSAGE_ID": MESSAGE_IDS[kind], "MICROBREAK_EVENT": kind}
     extra.update((f"MICROBREAK_{key.upper()}", str(value)) for key, value in fields.items())
     return extra
 
 
-def under_journald(environ=os.environ) -> bool:
+def under_journald(environ: Mapping[str, str] = os.environ) -> bool:
     """systemd connected our output to the journal (it sets JOURNAL_STREAM)."""
     return bool(environ.get("JOURNAL_STREAM"))
 
@@ -52,17 +55,17 @@ class ClockFormatter(logging.Formatter):
     """Stamps each line with the time of *clock* (the simulator's, which may
     run faster), the time its screen and ``status`` show."""
 
-    def __init__(self, fmt: str, clock):
+    def __init__(self, fmt: str, clock: Clock) -> None:
         super().__init__(fmt)
         self._clock = clock
 
-    def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         wall = self._clock.now().wall
         return wall.strftime(datefmt) if datefmt else \
             wall.strftime("%Y-%m-%d %H:%M:%S") + f",{wall.microsecond // 1000:03d}"
 
 
-def setup_logging(level: int = logging.INFO, clock=None) -> logging.Handler:
+def setup_logging(level: int = logging.INFO, clock: Clock | None = None) -> logging.Handler:
     """Send the ``microbreak`` log to the journal when run by systemd and
     systemd-python is installed, else to stderr with timestamps (of *clock*,
     when given: the simulator's)."""

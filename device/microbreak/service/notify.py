@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable, Mapping
 
 log = logging.getLogger("microbreak")
 
 
 class Notifier:
-    def __init__(self, environ=os.environ):
-        self._notify = None
+    def __init__(self, environ: Mapping[str, str] = os.environ) -> None:
+        self._notify: Callable[[str], object] | None = None
         if environ.get("NOTIFY_SOCKET"):
             try:
                 from systemd.daemon import notify

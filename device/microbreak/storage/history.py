@@ -25,8 +25,10 @@ import grp
 import json
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
@@ -70,7 +72,7 @@ class History:
     systemd's ``UMask=0027`` makes it; SQLite gives its WAL the same mode.
     """
 
-    def __init__(self, path: str | Path, timeout: float = 5.0):
+    def __init__(self, path: str | Path, timeout: float = 5.0) -> None:
         self.path = Path(path)
         if str(path) != ":memory:" and not self.path.exists():
             with contextlib.suppress(FileExistsError):
@@ -97,28 +99,42 @@ class History:
         """The open database, for read-only queries (:mod:`microbreak.storage.stats`)."""
         return self._db
 
-    def _transaction(self):
-        return _Transaction(self._db)
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on error; within a
+        transaction already, its statements are part of that one."""
+        if self._db.in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):  # the first error is the one to tell
+                self._db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self._db.close()
 
-    def break_started(self, started_at: datetime, exercises, reason: str) -> int:
-        with self._transaction():
+    def break_started(self, started_at: datetime, exercises: Iterable[str], reason: str) -> int:
+        with self.transaction():
             cursor = self._db.execute(
                 "INSERT INTO breaks (started_at, day, reason, planned) VALUES (?, ?, ?, ?)",
                 (started_at.isoformat(timespec="seconds"), started_at.date().isoformat(),
                  reason, json.dumps(list(exercises))))
+        assert cursor.lastrowid is not None  # every INSERT sets it
         return cursor.lastrowid
 
     def set_confirmed(self, break_id: int, exercise: str, confirmed_at: datetime) -> None:
-        with self._transaction():
+        with self.transaction():
             self._db.execute(
                 "INSERT INTO sets (break_id, exercise, confirmed_at) VALUES (?, ?, ?)",
                 (break_id, exercise, confirmed_at.isoformat(timespec="seconds")))
 
     def break_ended(self, break_id: int, outcome: Outcome, ended_at: datetime) -> None:
-        with self._transaction():
+        with self.transaction():
             self._db.execute("UPDATE breaks SET outcome = ?, ended_at = ? WHERE id = ?",
                              (Outcome(outcome).value, ended_at.isoformat(timespec="seconds"),
                               break_id))
@@ -126,7 +142,7 @@ class History:
     def close_unfinished(self) -> int:
         """End breaks left open by a stop or power cut: partial if any set was
         confirmed, else missed, at the time of their last sign of life."""
-        with self._transaction():
+        with self.transaction():
             cursor = self._db.execute("""
                 UPDATE breaks SET
                     outcome = CASE WHEN EXISTS (SELECT 1 FROM sets WHERE break_id = breaks.id)
@@ -137,7 +153,7 @@ class History:
                 WHERE outcome IS NULL""")
         return cursor.rowcount
 
-    def recent(self, limit: int | None = 20, since: date | None = None) -> list[dict]:
+    def recent(self, limit: int | None = 20, since: date | None = None) -> list[dict[str, Any]]:
         """The last *limit* breaks (all with None), oldest first, each with its sets."""
         return recent_breaks(self._db, limit, since)
 
@@ -166,7 +182,7 @@ class History:
 
     def acknowledge(self, notice: str, at: datetime) -> None:
         """Remember that the person acknowledged *notice* (it is not shown again)."""
-        with self._transaction():
+        with self.transaction():
             self._db.execute("INSERT OR IGNORE INTO notices (name, acknowledged_at) VALUES (?, ?)",
                              (notice, at.isoformat(timespec="seconds")))
 
@@ -177,7 +193,7 @@ class History:
 
 
 def recent_breaks(db: sqlite3.Connection, limit: int | None = 20,
-                  since: date | None = None) -> list[dict]:
+                  since: date | None = None) -> list[dict[str, Any]]:
     """The last *limit* breaks (all with None) that started on *since* or
     later, oldest first, each with its confirmed sets."""
     rows = db.execute(
@@ -185,7 +201,7 @@ def recent_breaks(db: sqlite3.Connection, limit: int | None = 20,
         "ORDER BY id",
         {"since": since.isoformat() if since else "", "limit": -1 if limit is None else limit},
     ).fetchall()
-    sets: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    sets: dict[int, list[dict[str, str]]] = {row["id"]: [] for row in rows}
     if rows:
         for break_id, exercise, confirmed_at in db.execute(
                 "SELECT break_id, exercise, confirmed_at FROM sets WHERE break_id >= ? "
@@ -284,17 +300,3 @@ def _group_of(path: Path) -> str:
         return grp.getgrgid(gid).gr_name
     except KeyError:
         return str(gid)
-
-
-class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT`` (or ``ROLLBACK`` on error)."""
-
-    def __init__(self, db: sqlite3.Connection):
-        self._db = db
-
-    def __enter__(self):
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind, value, traceback):
-        self._db.execute("ROLLBACK" if kind else "COMMIT")
-        return False

@@ -37,6 +37,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from microbreak.core.totals import Totals
 
@@ -50,7 +51,7 @@ class Streak:
     first: date | None = None
     last: date | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"days": self.days, "first": _iso(self.first), "last": _iso(self.last)}
 
 
@@ -62,7 +63,7 @@ class ExerciseCount:
     offered: int
     done: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -85,7 +86,7 @@ class Stats:
             weeks[monday] = weeks.get(monday, Totals()) + totals
         return list(weeks.items())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "since": _iso(self.since),
             "today": self.today.as_dict(),
@@ -144,8 +145,9 @@ def daily_totals(db: sqlite3.Connection, since: date | None = None) -> list[tupl
                count(*) FILTER (WHERE outcome = 'missed'),
                count(*) FILTER (WHERE outcome = 'away')
         FROM breaks WHERE day >= :since GROUP BY day ORDER BY day""", bound)
-    return [(date.fromisoformat(day), Totals(*counts, sets.get(day, 0)))
-            for day, *counts in rows]
+    return [(date.fromisoformat(day),
+             Totals(breaks, completed, partial, skipped, missed, away, sets.get(day, 0)))
+            for day, breaks, completed, partial, skipped, missed, away in rows]
 
 
 def exercise_counts(db: sqlite3.Connection, since: date | None = None) -> list[ExerciseCount]:

@@ -10,13 +10,10 @@ what to do, and the queue is written later: at the next record, or when
 as journald keeps logging to memory on a full disk. The queue holds
 :data:`QUEUE_LIMIT` records; past that the oldest go, and the log says so.
 
-A history that cannot be opened or fails SQLite's ``quick_check`` is moved
-aside (``history.sqlite.damaged-YYYYMMDD-HHMMSS``, its WAL with it) and a new
-one started; the log says where the old one went and how to recover what it
-holds. A history deleted while the service runs is written again from the
-copy the service still has open. The health notice's acknowledgement is kept
-in a file of its own beside the history, so a lost history never brings the
-notice back::
+A damaged history is moved aside, and one deleted while the service runs is
+written again (:mod:`microbreak.storage.recovery`). The health notice's
+acknowledgement is kept in a file of its own beside the history, so a lost
+history never brings the notice back::
 
     >>> import tempfile
     >>> from datetime import datetime, timezone
@@ -32,59 +29,86 @@ notice back::
 from __future__ import annotations
 
 import contextlib
-import errno
-import json
 import logging
 import os
 import sqlite3
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
 from microbreak.service.journal import event as journal_event
 from microbreak.storage.history import HISTORY_FILE, History, recovery
+from microbreak.storage.recovery import HistoryFile, StorageError, advice
 
 log = logging.getLogger("microbreak")
 
 QUEUE_LIMIT = 10_000  # records kept in memory while the storage fails: weeks of breaks
 RETRY_FIRST, RETRY_MAX = 1.0, 15.0  # seconds between attempts: doubling up to the most
 CHECK_SECONDS = 60.0  # how often an idle service looks that its file is still there
-BUSY_SECONDS = 0.25  # how long a write waits for another program's lock: the loop is waiting
+
+T = TypeVar("T")
 
 
-class StorageError(Exception):
-    """The history cannot be written now; the message says why and what to do."""
+# What is queued. A break's *key* is the service's name for it: its row id is
+# known only once written. *day* is the local day of the break a record belongs to.
+
+@dataclass(frozen=True)
+class _Started:
+    key: int
+    at: datetime
+    exercises: tuple[str, ...]
+    reason: str
+
+    @property
+    def day(self) -> date:
+        return self.at.date()
 
 
 @dataclass(frozen=True)
-class _Record:
-    kind: str  # break | set | end | ack
-    key: int  # the service's name for a break (its row id is known only once written)
-    day: date | None = None  # the local day of the break it belongs to
-    at: datetime | None = None
-    exercises: tuple[str, ...] = ()
-    reason: str = ""  # a break's reason; a notice's name
-    exercise: str = ""
-    outcome: Outcome | None = None
+class _SetDone:
+    key: int
+    day: date | None
+    at: datetime
+    exercise: str
+
+
+@dataclass(frozen=True)
+class _Ended:
+    key: int
+    day: date | None
+    at: datetime
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class _Acknowledged:
+    notice: str
+    at: datetime
+
+
+_Record = _Started | _SetDone | _Ended | _Acknowledged
 
 
 class Store:
     """The history file in *state_dir*, written through a queue; no method
     raises for the storage's sake. *monotonic* tells the time for retries."""
 
-    def __init__(self, state_dir: Path, monotonic=time.monotonic):
+    def __init__(self, state_dir: Path,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.state_dir = Path(state_dir)
         self.path = self.state_dir / HISTORY_FILE
         self._monotonic = monotonic
-        self._db: History | None = None
-        self._inode: tuple[int, int] | None = None
-        self._queue: deque[_Record] = deque()
         self._ids: dict[int, int] = {}  # break key -> row id in the file open now
-        self._open_breaks: dict[int, _Record] = {}  # started, not yet ended: kept to re-insert
+        # Row ids in one file mean nothing in another (_ids is replaced as it is written).
+        self._file = HistoryFile(self.state_dir, on_new_file=lambda: self._ids.clear())
+        self._queue: deque[_Record] = deque()
+        self._open_breaks: dict[int, _Started] = {}  # not yet ended: kept to re-insert
         self._next_key = 1
         self._acknowledged: set[str] = set()
         self.problem: str | None = None  # what is wrong with the storage now, and what to do
@@ -98,31 +122,31 @@ class Store:
 
     # -- what the service records ------------------------------------------------
 
-    def break_started(self, started_at: datetime, exercises, reason: str) -> int:
+    def break_started(self, started_at: datetime, exercises: Iterable[str], reason: str) -> int:
         key, self._next_key = self._next_key, self._next_key + 1
-        record = _Record("break", key, started_at.date(), started_at, tuple(exercises), reason)
+        record = _Started(key, started_at, tuple(exercises), reason)
         self._open_breaks[key] = record
         self._record(record)
         return key
 
     def set_confirmed(self, key: int, exercise: str, confirmed_at: datetime) -> None:
-        self._record(_Record("set", key, self._day_of(key), confirmed_at, exercise=exercise))
+        self._record(_SetDone(key, self._day_of(key), confirmed_at, exercise))
 
     def break_ended(self, key: int, outcome: Outcome, ended_at: datetime) -> None:
-        self._record(_Record("end", key, self._day_of(key), ended_at, outcome=Outcome(outcome)))
+        self._record(_Ended(key, self._day_of(key), ended_at, Outcome(outcome)))
 
     def acknowledge(self, notice: str, at: datetime) -> None:
         """Remember that the person acknowledged *notice*: in a file of its own
         beside the history (so a lost history keeps it) and in the history."""
         self._acknowledged.add(notice)
-        self._record(_Record("ack", 0, at=at, reason=notice))
+        self._record(_Acknowledged(notice, at))
 
     def acknowledged(self, notice: str) -> bool:
         if notice in self._acknowledged or self._notice_file(notice).exists():
             return True
         if self._read(lambda db: db.acknowledged(notice), False):
             self._acknowledged.add(notice)  # from a history older than the notice's own file
-            self._record(_Record("ack", 0, at=datetime.now().astimezone(), reason=notice))
+            self._record(_Acknowledged(notice, datetime.now().astimezone()))
             return True
         return False
 
@@ -132,26 +156,25 @@ class Store:
         """The day's counts: those written, and those still in the queue."""
         counts = self._read(lambda db: db.day_counts(day), Totals())
         for record in self._queue:
-            if record.day != day:
+            if isinstance(record, _Acknowledged) or record.day != day:
                 continue
-            if record.kind == "break":
-                counts = replace(counts, breaks=counts.breaks + 1)
-            elif record.kind == "set":
-                counts = replace(counts, sets=counts.sets + 1)
-            elif record.kind == "end":
-                name = record.outcome.value
-                counts = replace(counts, **{name: getattr(counts, name) + 1})
+            if isinstance(record, _Started):
+                counts += Totals(breaks=1)
+            elif isinstance(record, _SetDone):
+                counts += Totals(sets=1)
+            else:
+                counts += Totals(**{record.outcome.value: 1})
         return counts
 
     def day_outcomes(self, day: date) -> tuple[str, ...]:
-        written = self._read(lambda db: db.day_outcomes(day), ())
+        written: tuple[str, ...] = self._read(lambda db: db.day_outcomes(day), ())
         return written + tuple(r.outcome.value for r in self._queue
-                               if r.kind == "end" and r.day == day)
+                               if isinstance(r, _Ended) and r.day == day)
 
     def last_exercise(self) -> str | None:
         return self._read(lambda db: db.last_exercise(), None)
 
-    def recent(self, limit: int | None = 20) -> list[dict]:
+    def recent(self, limit: int | None = 20) -> list[dict[str, Any]]:
         """The last breaks written, or :class:`StorageError` saying why not."""
         rows = self._read(lambda db: db.recent(limit), None)
         if rows is None:
@@ -163,7 +186,7 @@ class Store:
         """Records kept in memory, not yet written."""
         return len(self._queue)
 
-    def report(self) -> dict:
+    def report(self) -> dict[str, Any]:
         """For ``status``: ``ok``, the file, what is wrong, records waiting."""
         return {"ok": self.problem is None, "path": str(self.path), "detail": self.problem,
                 "pending": len(self._queue), "dropped": self.dropped}
@@ -181,8 +204,7 @@ class Store:
             self._flush()
         elif now >= self._check_at:
             self._check_at = now + CHECK_SECONDS
-            if self._db is not None:
-                self._follow_file()
+            self._file.follow()
 
     def close(self) -> None:
         """Write what is queued if the storage lets us; say what is lost if not."""
@@ -192,10 +214,8 @@ class Store:
                       "lost: %s", len(self._queue), self.problem,
                       "; ".join(_describe(r) for r in self._queue),
                       extra=journal_event("history_lost", count=len(self._queue)))
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
-            self._db = None
+        with contextlib.suppress(sqlite3.Error):
+            self._file.close()
 
     # -- inside -------------------------------------------------------------------------
 
@@ -213,11 +233,11 @@ class Store:
         self._queue.append(record)
         self._flush()
 
-    def _read(self, query, fallback):
-        if self._db is None:
+    def _read(self, query: Callable[[History], T], fallback: T) -> T:
+        if self._file.db is None:
             return fallback
         try:
-            return query(self._db)
+            return query(self._file.db)
         except sqlite3.Error as exc:
             self._failed(exc)
             return fallback
@@ -225,53 +245,26 @@ class Store:
     def _flush(self) -> None:
         """Write the queue in one transaction; on failure keep it all and retry later."""
         try:
-            if self._db is None:
-                self._open()
-            else:
-                self._follow_file()
+            db = self._file.ensure()
             if not self._closed_unfinished:  # before this life's own breaks are written
-                closed = self._db.close_unfinished()
+                closed = db.close_unfinished()
                 self._closed_unfinished = True
                 if closed:
                     log.info("closed %d break(s) left open by the last stop", closed)
             if self._queue:
-                self._write_queue()
+                self._write_queue(db)
         except (sqlite3.Error, OSError, StorageError) as exc:
             self._failed(exc)
         else:
             self._recovered()
 
-    def _write_queue(self) -> None:
-        db = self._db.connection
+    def _write_queue(self, db: History) -> None:
         ids = dict(self._ids)
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with db.transaction():
             for record in self._queue:
-                if record.kind == "ack":
-                    self._write_notice_file(record)
-                    db.execute("INSERT OR IGNORE INTO notices (name, acknowledged_at) "
-                               "VALUES (?, ?)", (record.reason, _iso(record.at)))
-                elif record.kind == "break":
-                    ids[record.key] = self._insert_break(db, record)
-                else:
-                    if record.key not in ids:  # written to a file since moved aside
-                        if record.key not in self._open_breaks:
-                            continue
-                        ids[record.key] = self._insert_break(db, self._open_breaks[record.key])
-                    if record.kind == "set":
-                        db.execute("INSERT INTO sets (break_id, exercise, confirmed_at) "
-                                   "VALUES (?, ?, ?)",
-                                   (ids[record.key], record.exercise, _iso(record.at)))
-                    else:
-                        db.execute("UPDATE breaks SET outcome = ?, ended_at = ? WHERE id = ?",
-                                   (record.outcome.value, _iso(record.at), ids[record.key]))
-            db.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            raise
+                self._write(db, record, ids)
         for record in self._queue:
-            if record.kind == "end":
+            if isinstance(record, _Ended):
                 self._open_breaks.pop(record.key, None)
                 ids.pop(record.key, None)
         self._ids = ids
@@ -280,18 +273,30 @@ class Store:
                         "in %s", len(self._queue), self.path)
         self._queue.clear()
 
-    @staticmethod
-    def _insert_break(db: sqlite3.Connection, record: _Record) -> int:
-        return db.execute(
-            "INSERT INTO breaks (started_at, day, reason, planned) VALUES (?, ?, ?, ?)",
-            (_iso(record.at), record.day.isoformat(), record.reason,
-             json.dumps(list(record.exercises)))).lastrowid
+    def _write(self, db: History, record: _Record, ids: dict[int, int]) -> None:
+        """Write *record*; *ids* learns the row id of each break written."""
+        if isinstance(record, _Acknowledged):
+            self._write_notice_file(record)
+            db.acknowledge(record.notice, record.at)
+            return
+        if isinstance(record, _Started):
+            ids[record.key] = db.break_started(record.at, record.exercises, record.reason)
+            return
+        if record.key not in ids:  # written to a file since moved aside
+            started = self._open_breaks.get(record.key)
+            if started is None:
+                return
+            ids[record.key] = db.break_started(started.at, started.exercises, started.reason)
+        if isinstance(record, _SetDone):
+            db.set_confirmed(ids[record.key], record.exercise, record.at)
+        else:
+            db.break_ended(ids[record.key], record.outcome, record.at)
 
     def _notice_file(self, notice: str) -> Path:
         return self.state_dir / f"{notice}.acknowledged"
 
-    def _write_notice_file(self, record: _Record) -> None:
-        path = self._notice_file(record.reason)
+    def _write_notice_file(self, record: _Acknowledged) -> None:
+        path = self._notice_file(record.notice)
         if path.exists():
             return
         temporary = path.with_name(path.name + ".new")
@@ -302,99 +307,11 @@ class Store:
             os.fsync(out.fileno())
         os.replace(temporary, path)
 
-    def _open(self) -> None:
-        """Open the history, moving a damaged one aside; raise if the storage
-        will not let us (then the queue waits in memory)."""
-        try:
-            self.state_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(_advice(exc, self.state_dir)) from None
-        missing = not self.path.exists()
-        empty = not missing and self.path.stat().st_size == 0
-        try:
-            self._db = self._connect()
-        except sqlite3.OperationalError:
-            raise  # the storage, not the file: full, read-only, failing, locked
-        except sqlite3.DatabaseError as exc:
-            self._move_aside(str(exc))
-            self._db = self._connect()
-        if empty:
-            log.warning("the history %s was empty (0 bytes): the breaks it held are lost; "
-                        "it starts again from now", self.path,
-                        extra=journal_event("history_damaged", path=self.path))
-        elif missing and any(self.state_dir.glob("*.acknowledged")):
-            log.warning("the history %s is missing, though this device was set up before: "
-                        "the breaks it held are lost; it starts again from now", self.path,
-                        extra=journal_event("history_damaged", path=self.path))
-        self._ids.clear()  # row ids in another file mean nothing here
-
-    def _connect(self) -> History:
-        db = History(self.path, timeout=BUSY_SECONDS)
-        try:
-            found = db.quick_check()
-            if found != "ok":
-                raise sqlite3.DatabaseError(f"quick_check: {found}")
-            stat = self.path.stat()
-        except BaseException:
-            db.close()
-            raise
-        self._inode = (stat.st_dev, stat.st_ino)
-        return db
-
-    def _move_aside(self, why: str) -> None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        try:
-            for suffix in ("-wal", "-shm", ""):
-                side = Path(str(self.path) + suffix)
-                if side.exists():
-                    os.replace(side, Path(str(kept) + suffix))
-        except OSError as exc:
-            raise StorageError(f"the history {self.path} is damaged ({why}) and cannot be moved "
-                               f"aside: {_advice(exc, self.state_dir)}") from None
-        log.error("the history %s was damaged (%s): it is now %s, and a new history starts. "
-                  "To get back what it holds: %s",
-                  self.path, why, kept, recovery(kept),
-                  extra=journal_event("history_damaged", path=self.path, kept=kept))
-
-    def _follow_file(self) -> None:
-        """If the history file was deleted (or replaced) while open, write it
-        again from the copy still open, so the next start finds every break."""
-        try:
-            stat = self.path.stat()
-            if (stat.st_dev, stat.st_ino) == self._inode:
-                return
-            replaced = True
-        except FileNotFoundError:
-            replaced = False
-        if replaced:
-            log.warning("the history %s was replaced by another file while running; "
-                        "writing to that one from now on", self.path)
-            self._db.close()
-            self._db = None
-            self._open()
-            return
-        self.state_dir.mkdir(mode=0o750, parents=True, exist_ok=True)  # gone with it?
-        restoring = self.path.with_name(self.path.name + ".restoring")
-        copy = sqlite3.connect(restoring)
-        try:
-            self._db.connection.backup(copy)
-        finally:
-            copy.close()
-        os.chmod(restoring, 0o640)
-        self._db.close()
-        self._db = None
-        os.replace(restoring, self.path)
-        self._db = self._connect()
-        log.warning("the history %s was deleted while running: written again from the copy "
-                    "held open", self.path, extra=journal_event("history_damaged", path=self.path))
-
     def _failed(self, exc: BaseException) -> None:
-        problem = exc.args[0] if isinstance(exc, StorageError) else _advice(exc, self.state_dir)
+        problem = exc.args[0] if isinstance(exc, StorageError) else advice(exc, self.state_dir)
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
-                exc, sqlite3.OperationalError) and self._db is not None:
-            self._db.close()  # damaged while running: moved aside at the next attempt
-            self._db = None
+                exc, sqlite3.OperationalError):
+            self._file.close()  # damaged while running: moved aside at the next attempt
         self.problem = problem
         now = self._monotonic()
         self._retry_at = now + self._delay
@@ -454,26 +371,13 @@ def _iso(at: datetime) -> str:
 
 
 def _describe(record: _Record) -> str:
-    what = {"break": "break started", "set": f"set {record.exercise}",
-            "end": f"break {record.outcome.value if record.outcome else ''}",
-            "ack": f"notice {record.reason} acknowledged"}[record.kind]
-    return f"{what} at {_iso(record.at)}" if record.at else what
-
-
-def _advice(exc: BaseException, folder: Path) -> str:
-    """What went wrong with the storage, and what to do about it, in a line."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    code = getattr(exc, "errno", None)
-    text = str(exc)
-    if name.startswith("SQLITE_FULL") or code == errno.ENOSPC:
-        return f"{text}: free some space on the file system of {folder}"
-    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or code in (
-            errno.EROFS, errno.EACCES, errno.EPERM):
-        return (f"{text}: {folder} cannot be written; make it writable for the service, "
-                "or remount its file system read-write")
-    if name.startswith("SQLITE_BUSY") or "locked" in text:
-        return f"{text}: another program holds the history locked; stop that program"
-    if name.startswith("SQLITE_IOERR") or code == errno.EIO:
-        return (f"{text}: the storage under {folder} is failing; check the SD card or disk "
-                "('dmesg'), and that its file system is still mounted read-write")
-    return f"{text} ({folder})"
+    match record:
+        case _Started():
+            what = "break started"
+        case _SetDone():
+            what = f"set {record.exercise}"
+        case _Ended():
+            what = f"break {record.outcome.value}"
+        case _Acknowledged():
+            what = f"notice {record.notice} acknowledged"
+    return f"{what} at {_iso(record.at)}"

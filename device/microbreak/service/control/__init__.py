@@ -1,0 +1,28 @@
+"""The control socket: how ``microbreak status`` and friends reach the service.
+
+One request per connection, one JSON line each way::
+
+    -> {"verb": "status", "args": {}}
+    <- {"ok": true, "result": {...}}      or      {"ok": false, "error": "..."}
+
+The service listens with :class:`ControlServer` (:mod:`.server`), within the
+limits of :mod:`.limits`, knowing callers by :mod:`.peers`; a command asks
+with :func:`call` (:mod:`.client`).
+"""
+
+from microbreak.service.control.client import (
+    SOCKET_NAME,
+    AccessDenied,
+    ControlError,
+    NotRunning,
+    call,
+    denied_message,
+    runtime_dir,
+)
+from microbreak.service.control.limits import RefusalLog, nesting
+from microbreak.service.control.peers import peer_credentials, peer_groups
+from microbreak.service.control.server import ControlServer
+
+__all__ = ["SOCKET_NAME", "AccessDenied", "ControlError", "ControlServer", "NotRunning",
+           "RefusalLog", "call", "denied_message", "nesting", "peer_credentials", "peer_groups",
+           "runtime_dir"]
