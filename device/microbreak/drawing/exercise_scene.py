@@ -20,6 +20,7 @@ from microbreak.drawing.text import font, line_height
 
 def plan_exercise(view: ExerciseView, size: tuple[int, int]) -> Plan:
     areas = layout(size, figure=True, footer_lines=lines_needed(view.hint, size, full_width=False))
+    assert areas.corner is not None  # laid out with a figure
     exercise = view.exercise
     texts = []
     if view.position:
@@ -66,6 +67,7 @@ def _plan_counter(areas: Layout, motion: Motion) -> Counter:
     row: centred under the figure, or at the left beside it on a square
     screen. The count has room for its widest value, so it never shifts."""
     row = areas.counter
+    assert row is not None  # laid out with a figure
     min_text = areas.min_text
     gap = max(4, min_text // 3)
     ring_size = row.height if motion.hold_seconds else 0
@@ -87,4 +89,6 @@ def _digits_middle(height: int) -> int:
     """How far down rendered digits *height* tall their middle is, to centre
     them on the ring and on each other."""
     f = font(height)
-    return f.get_ascent() - f.metrics("0")[0][3] // 2
+    metrics = f.metrics("0")[0]
+    assert metrics is not None  # the typeface has digits
+    return int(f.get_ascent() - metrics[3] // 2)

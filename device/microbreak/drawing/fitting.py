@@ -79,6 +79,7 @@ def fit(paras: list[Para], area: pygame.Rect, min_height: int, base: int,
             placed = _largest(mixed, area, min_height, base, shorten=True)
         if placed is None:
             placed = _place(fallback, area, min_height, min_height, shorten=True, cut=True)
+    placed = placed or []  # an area too small for even one cut line shows nothing
     used = max(t.rect.bottom for t in placed) - area.top if placed else 0
     shift = 0
     if valign == "center":

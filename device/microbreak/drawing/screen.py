@@ -87,6 +87,7 @@ class Screen:
             self._cached_plan = _plan_scene(scene, self.size)
             self._cached_key = key
         plan = self._cached_plan
+        assert plan is not None
         if view.hold is not None:
             plan = with_hold(plan, view.hold)
         return plan
@@ -117,6 +118,7 @@ class Screen:
         else:
             self.changed = surface.get_rect()
         if isinstance(view, ExerciseView):
+            assert plan.figure is not None and plan.counter is not None  # an exercise's plan
             moment = self.moment(view, now)
             draw_figure(surface, plan.figure, plan.figure_view, moment.pose, plan.figure_bounds)
             draw_counter(surface, plan.counter, moment)

@@ -94,7 +94,8 @@ class Device:
     def status(self) -> Status | None:
         """The service's status, or None while it does not answer."""
         try:
-            return self.call("status")  # type: ignore[no-any-return]
+            status: Status = self.call("status")
+            return status
         except ControlError:
             return None
 
