@@ -235,3 +235,15 @@ def test_new_settings_leave_a_break_on_screen_alone():
     schedule.break_now(clock.now())
     schedule.update_rules(Rules(interval_seconds=60), clock.now())
     assert schedule.state.name is StateName.BREAK and schedule.session.current == NAMES[0]
+
+
+def test_a_stop_ends_a_break_as_it_stands_quietly():
+    clock = FakeClock()
+    schedule = Schedule(RULES, NAMES, clock.now())
+    schedule.break_now(clock.now())
+    schedule.gesture(Gesture.PRESS, clock.now())
+    assert schedule.stop(clock.now()) == [BreakEnded(Outcome.PARTIAL, clock.now().wall)]
+    schedule.break_now(clock.now())
+    schedule.snooze(clock.now())  # a snoozed break is open too
+    assert schedule.stop(clock.now()) == [BreakEnded(Outcome.MISSED, clock.now().wall)]
+    assert schedule.stop(clock.now()) == []  # nothing on

@@ -20,7 +20,8 @@ from microbreak.core.totals import Totals
 from microbreak.core.presenter import present
 from microbreak.core.effects import CALLS
 from microbreak.core.states import StateName
-from microbreak.service.loop import Request, Service
+from microbreak.service.loop import Service
+from microbreak.service.requests import Request
 from microbreak.config.settings import parse_settings
 from microbreak.simulator import harness
 
@@ -83,7 +84,7 @@ class Desk:
             self.clock.advance(max(due - self.now.mono, 0.001))
             self.turn()
             while answer and self.schedule.state.name is StateName.BREAK:
-                self.service._act(lambda now: self.schedule.gesture(Gesture.PRESS, now))
+                self.service.act(lambda now: self.schedule.gesture(Gesture.PRESS, now))
 
     def run_until(self, wall, answer=False):
         self.run((wall - self.now.wall).total_seconds(), answer)
@@ -173,14 +174,14 @@ def test_default_hours_follow_the_local_clock_across_a_daylight_saving_change(
 def test_pause_until_is_a_local_time_after_a_daylight_saving_change(desk, london):
     d = desk(clock=LocalClock(wall=datetime(2026, 3, 27, 12, 0, tzinfo=LONDON)))
     d.run_until(datetime(2026, 3, 30, 11, 0, tzinfo=LONDON), answer=True)
-    d.service._act(lambda now: d.schedule.pause(now, until=time_of_day(14, 0)))
+    d.service.act(lambda now: d.schedule.pause(now, until=time_of_day(14, 0)))
     assert d.service.status()["paused_until"] == "2026-03-30T14:00:00+01:00"
 
 
 def test_pause_until_a_time_with_an_offset_is_refused_not_read_as_local(desk, london):
     d = desk(clock=LocalClock(wall=datetime(2026, 3, 30, 11, 0, tzinfo=LONDON)))
     reply = Future()
-    d.service._answer(Request("pause", {"until": "12:00+05:00"}, reply))
+    d.service.requests.answer(Request("pause", {"until": "12:00+05:00"}, reply))
     with pytest.raises(ControlError) as refused:
         reply.result(0)
     assert str(refused.value) == ("pause until '12:00+05:00': a time with an offset is not "
@@ -232,7 +233,7 @@ def test_while_the_health_notice_waits_status_shows_no_break_gone_by(desk):
     text = status_text(d)
     assert "next break" not in text
     assert "breaks begin 45 min after a press" in text
-    d.service._act(lambda now: d.schedule.gesture(Gesture.PRESS, now))
+    d.service.act(lambda now: d.schedule.gesture(Gesture.PRESS, now))
     pressed = d.now.wall
     assert (pressed + timedelta(minutes=45)).strftime("%H:%M (in 45 min)") in status_text(d)
 
@@ -251,7 +252,7 @@ def test_during_the_heads_up_status_counts_seconds_as_the_screen_does(desk):
 def ask(d, verb, **args):
     """A request over the control socket, as the loop answers it."""
     request = Request(verb, args, Future())
-    d.service._answer(request)
+    d.service.requests.answer(request)
     return request.reply.result(timeout=0)
 
 
@@ -259,7 +260,7 @@ def test_a_break_snoozed_from_its_heads_up_can_be_skipped(desk):
     d = desk(settings=ALWAYS)
     d.run(44 * 60 + 30)
     assert d.schedule.state.name is StateName.HEADS_UP
-    d.service._act(lambda now: d.schedule.gesture(Gesture.SNOOZE, now))  # held 2 s
+    d.service.act(lambda now: d.schedule.gesture(Gesture.SNOOZE, now))  # held 2 s
     after = ask(d, "skip")  # was: "nothing to skip: no break is on, announced or snoozed"
     assert after["today"]["skipped"] == 1 and not after["snoozed"]
     d.run(10 * 60)
@@ -269,7 +270,7 @@ def test_a_break_snoozed_from_its_heads_up_can_be_skipped(desk):
 def test_a_break_snoozed_from_its_heads_up_shows_as_snoozed(desk):
     d = desk(settings=ALWAYS)
     d.run(44 * 60 + 30)
-    d.service._act(lambda now: d.schedule.gesture(Gesture.SNOOZE, now))
+    d.service.act(lambda now: d.schedule.gesture(Gesture.SNOOZE, now))
     screen = screen_of(d)
     assert screen.headline.startswith("Snoozed until")
     assert "snoozed     put off; 1 snooze left" in status_text(d)

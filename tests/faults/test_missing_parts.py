@@ -162,10 +162,10 @@ def test_a_pin_that_cannot_be_opened_leaves_that_part_out(tmp_path, caplog):
 
     def drive(service, handled):
         assert service.hardware.light.device is None
-        assert service._request("break-now", {})["state"] == "break"
+        assert service.requests.ask("break-now", {})["state"] == "break"
         press(service, handled)
         press(service, handled)
-        assert service._request("status", {})["today"]["sets"] == 2
+        assert service.requests.ask("status", {})["today"]["sets"] == 2
 
     pins = FailingPins({27})
     run_service(SCHEDULE, tmp_path, pins, drive)
@@ -180,7 +180,7 @@ def test_no_buzzer_cues_with_light_alone(tmp_path, caplog):
     def drive(service, handled):
         assert service.hardware.sounder.device is None
         assert service.hardware.sounder.silent_because() == "no buzzer or speaker"
-        service._request("break-now", {})
+        service.requests.ask("break-now", {})
         assert service.hardware.light.pattern == "blink"
         press(service, handled)
         press(service, handled)

@@ -423,6 +423,13 @@ class Schedule:
             raise Refused("the desk is empty (the presence sensor sees no one)")
         return self._start(now, "now")
 
+    def stop(self, now: Now) -> list[Effect]:
+        """The service stops: a break on (or snoozed) ends as it stands,
+        quietly: partial with a set confirmed, else missed."""
+        session = self.session
+        self.state = self._waking(now)
+        return session.close(None, now) if session else []
+
     def update_rules(self, rules: Rules, now: Now) -> None:
         """New settings. A coming break keeps counting from the same start with
         the new interval (at once, if that is already past); a break on screen

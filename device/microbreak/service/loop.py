@@ -8,15 +8,11 @@ changed, and sleeps in the inbox until the next deadline or the next event
 
 from __future__ import annotations
 
-import base64
 import logging
 import signal
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
-from datetime import time as dt_time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from microbreak.config.exercises import load_exercises
 from microbreak.config.settings import Settings, SettingsError, load_settings
@@ -29,45 +25,32 @@ from microbreak.core.effects import (
     Effect,
     Flash,
     NoticeAcknowledged,
-    Outcome,
     SetConfirmed,
 )
 from microbreak.core.gestures import HoldThresholds
 from microbreak.core.now import Now
 from microbreak.core.rules import Rules
-from microbreak.core.schedule import Refused, Schedule
+from microbreak.core.schedule import Schedule
 from microbreak.core.states import OnBreak
 from microbreak.parts.hardware import Hardware
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
 from microbreak.parts.rtttl import load_folder
 from microbreak.resources import data_dir
 from microbreak.service.clock import SystemClock, real_time, zone_named
-from microbreak.service.control import SOCKET_NAME, ControlError, ControlServer
+from microbreak.service.control import SOCKET_NAME, ControlServer
 from microbreak.service.inbox import Inbox
 from microbreak.service.journal import event as journal_event
 from microbreak.service.notify import Notifier
+from microbreak.service.requests import Request, Requests
 
 if TYPE_CHECKING:
     from microbreak.simulator.hands import Hands
-from microbreak.storage.store import StorageError, Store
+from microbreak.storage.store import Store
 
 log = logging.getLogger("microbreak")
 
 WALL_CHECK_SECONDS = 60  # re-read the wall clock at least this often: it may have stepped
 FRAME_SECONDS = 1 / 30  # while something moves: an exercise, a held button, a pulsing LED
-REQUEST_TIMEOUT = 15
-
-
-@dataclass
-class Request:
-    """A control-socket request, answered by the loop through *reply*."""
-
-    verb: str
-    args: dict
-    reply: Future
-
-
-DEFERRED = object()  # a request's answer comes later (the simulator's press: once released)
 
 
 class Stop:
@@ -102,7 +85,8 @@ class Service:
         if not self.clock.now().trusted:
             log.warning("the wall clock is not set yet: breaks follow the interval alone "
                         "until it is (working hours need the time of day)")
-        self.control = ControlServer(runtime_dir / SOCKET_NAME, self._request)
+        self.requests = Requests(self)
+        self.control = ControlServer(runtime_dir / SOCKET_NAME, self.requests.ask)
         self._break_id: int | None = None
         self._today_cache: tuple | None = None
         self._held_since: float | None = None
@@ -153,7 +137,8 @@ class Service:
                 for event in events:
                     self.handle(event)
         finally:
-            self._end_break_on_stop()
+            now = self.clock.now()
+            self.apply(self.schedule.stop(now), now)  # a break on is recorded as it stands
             self.notifier.stopping()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -212,7 +197,7 @@ class Service:
 
     def handle(self, event: object) -> None:
         if isinstance(event, PresenceChanged):
-            self._act(lambda now: self.schedule.motion(event.moving, now))
+            self.act(lambda now: self.schedule.motion(event.moving, now))
         elif isinstance(event, ButtonDown):
             self._held_since = event.at
         elif isinstance(event, ButtonUp):
@@ -220,11 +205,11 @@ class Service:
             self._held_since = None
             gesture = self.thresholds.classify(held)
             log.info("button held %.2f s: %s", held, gesture.value)
-            self._act(lambda now: self.schedule.gesture(gesture, now))
+            self.act(lambda now: self.schedule.gesture(gesture, now))
             if self.hands is not None:
                 self.hands.released(self.status())
         elif isinstance(event, Request):
-            self._answer(event)
+            self.requests.answer(event)
         elif isinstance(event, Reload):
             try:
                 self.reload()
@@ -264,18 +249,6 @@ class Service:
             elif isinstance(effect, NoticeAcknowledged):
                 self.history.acknowledge(presenter.FIRST_START_NOTICE, effect.at)
                 log.info("first-start notice acknowledged")
-
-    def _end_break_on_stop(self) -> None:
-        """A break on (or snoozed) when the service stops is recorded as it
-        stands: partial with a set confirmed, else missed."""
-        session = self.schedule.session
-        if self._break_id is None or session is None:
-            return
-        outcome = Outcome.PARTIAL if session.confirmed else Outcome.MISSED
-        self.history.break_ended(self._break_id, outcome, self.clock.now().wall)
-        self._break_id = None
-        log.info("break %s: the service stopped during it", outcome.value,
-                 extra=journal_event(f"break_{outcome.value}"))
 
     def _new_schedule(self, notice: bool = False) -> Schedule:
         """A schedule starting now, the exercises' rotation carried on from the history."""
@@ -406,118 +379,13 @@ class Service:
             return {"ok": True, "detail": "on"}
         return {"ok": False, "detail": self.hardware.speaker_problem or "none"}
 
-    # -- the control socket ---------------------------------------------------
-
-    def _request(self, verb: str, args: dict) -> object:
-        """On a connection thread: hand the request to the loop, wait for it."""
-        future: Future = Future()
-        self.inbox.post(Request(verb, args, future))
-        try:
-            return future.result(timeout=REQUEST_TIMEOUT)
-        except FutureTimeout:
-            raise ControlError("the service did not answer in time; see its log") from None
-
-    def _answer(self, request: Request) -> None:
-        handler = getattr(self, "_verb_" + request.verb.replace("-", "_"), None)
-        if handler is None and self.hands is not None:
-            handler = self.hands.verb(request.verb)
-        if handler is None:
-            request.reply.set_exception(ControlError(f"unknown request {request.verb!r}"))
-            return
-        try:
-            result = handler(request)
-        except ControlError as exc:
-            request.reply.set_exception(exc)
-        except Refused as exc:  # the rules' own reason
-            request.reply.set_exception(ControlError(str(exc)))
-        except Exception as exc:  # noqa: BLE001 - the caller must hear of it, the loop must go on
-            log.exception("request %s failed", request.verb)
-            request.reply.set_exception(ControlError(f"{request.verb} failed: {exc}"))
-        else:
-            if result is not DEFERRED:
-                request.reply.set_result(result)
-
-    def _act(self, action) -> dict:
-        """Catch the schedule up with the clock (which may have stepped), then act."""
+    def act(self, action: Callable[[Now], list[Effect]]) -> dict[str, Any]:
+        """Catch the schedule up with the clock (which may have stepped), then
+        act; the status after. *action* may raise :class:`Refused`."""
         now = self.clock.now()
         self.apply(self.schedule.advance(now), now)
         self.apply(action(now), now)
         return self.status(now)
-
-    def _verb_status(self, request):
-        return self.status()
-
-    def _verb_reload(self, request):
-        try:
-            return {"changed": self.reload()}
-        except SettingsError as exc:
-            raise ControlError(f"settings not reloaded, the service keeps its last good ones:\n"
-                               f"{exc}") from None
-
-    def _verb_settings(self, request):
-        """The settings the service runs with now."""
-        return {key: value for key, value, *_ in self.settings.items()}
-
-    def _verb_paths(self, request):
-        """The files the service reads and writes, so the CLI changes and reads
-        the same ones: its settings file and its history."""
-        from microbreak.config.settings import config_path
-        return {"settings": str(config_path(self.config_file).absolute()),
-                "history": str(self.history.path.absolute())}
-
-    def _verb_history(self, request):
-        limit = request.args.get("limit", 20)
-        if not isinstance(limit, int) or not 1 <= limit <= 10000:
-            raise ControlError(f"limit = {limit!r} is not allowed; allowed: 1 to 10000")
-        try:
-            return self.history.recent(limit)
-        except StorageError as exc:
-            raise ControlError(f"cannot read the history: {exc}") from None
-
-    def _verb_break_now(self, request):
-        return self._act(self.schedule.break_now)
-
-    def _verb_snooze(self, request):
-        minutes = request.args.get("minutes")
-        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
-                                    or not 1 <= minutes <= 240):
-            raise ControlError(f"snooze {minutes!r}: allowed: whole minutes from 1 to 240")
-        seconds = minutes * 60 if minutes is not None else None
-        return self._act(lambda now: self.schedule.snooze(now, seconds))
-
-    def _verb_skip(self, request):
-        return self._act(self.schedule.skip)
-
-    def _verb_pause(self, request):
-        until, minutes = request.args.get("until"), request.args.get("minutes")
-        if until is not None and minutes is not None:
-            raise ControlError("pause takes a time (until HH:MM) or minutes, not both")
-        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
-                                    or not 1 <= minutes <= 7 * 24 * 60):
-            raise ControlError(f"pause for {minutes!r} minutes: allowed: 1 to {7 * 24 * 60}")
-        at = None
-        if until is not None:
-            try:
-                at = dt_time.fromisoformat(until)
-            except (TypeError, ValueError):
-                raise ControlError(f"pause until {until!r}: allowed: a time HH:MM") from None
-            if at.tzinfo is not None:  # the schedule counts in the device's own zone
-                raise ControlError(f"pause until {until!r}: a time with an offset is not "
-                                   "allowed; allowed: a time HH:MM in the device's time zone")
-        seconds = minutes * 60 if minutes is not None else None
-        return self._act(lambda now: self.schedule.pause(now, until=at, seconds=seconds))
-
-    def _verb_resume(self, request):
-        return self._act(self.schedule.resume)
-
-    def _verb_screenshot(self, request):
-        """What the screen shows, as a PNG file's bytes (base64): the caller
-        writes the file, so the service writes nothing a caller names."""
-        from microbreak.drawing.screen import png_bytes
-        if self.frontend is None:
-            raise ControlError("this device has no screen")
-        self.refresh(self.clock.now())
-        return {"png": base64.b64encode(png_bytes(self.frontend.surface)).decode("ascii")}
 
     def close(self) -> None:
         self.control.close()

@@ -14,7 +14,7 @@ from typing import Any
 from microbreak.parts.hardware import Hardware
 from microbreak.service.clock import real_time
 from microbreak.service.control import ControlError
-from microbreak.service.loop import DEFERRED, Request
+from microbreak.service.requests import DEFERRED, Request
 
 PRESS_SECONDS = 0.15  # how long `microbreak press` holds the button
 
