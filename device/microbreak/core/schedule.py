@@ -49,10 +49,10 @@ from microbreak.core.effects import (
     NoticeAcknowledged,
     Outcome,
 )
-from microbreak.core.gestures import Action, Gesture, action_for
+from microbreak.core.gestures import Action, Gesture
 from microbreak.core.now import Now
+from microbreak.core.outlook import Outlook
 from microbreak.core.presence import Presence, Return
-from microbreak.core.quiet import is_quiet
 from microbreak.core.rules import Rules
 from microbreak.core.session import BreakSession
 from microbreak.core.states import (
@@ -95,7 +95,7 @@ def _heard(method: Callable[Concatenate[Schedule, Now, Args], list[Effect]]
     return heard
 
 
-class Schedule:
+class Schedule(Outlook):
     def __init__(self, rules: Rules, exercises: Sequence[str], now: Now, rotation: int = 0,
                  *, notice: bool = False):
         """*notice*: the first-start notice is shown, and breaks wait for a press."""
@@ -106,119 +106,6 @@ class Schedule:
         self.state: State = Notice() if notice else self._waking(now)
         self.presence = Presence()
         self._rotation = rotation % len(self.exercises)
-
-    # -- what the rules allow now ---------------------------------------------
-
-    def present(self, now: Now) -> bool:
-        """Someone is at the desk: motion within the last ``empty_after_seconds``
-        (always, without a presence sensor)."""
-        return self.presence.present(now, self.rules.empty_after_seconds)
-
-    def open(self, now: Now) -> bool:
-        """Within working hours (or the wall clock is not trusted yet)."""
-        return self.rules.hours is None or not now.trusted or self.rules.hours.is_open(now.wall)
-
-    def quiet(self, now: Now) -> bool:
-        """In a quiet period (never while the wall clock is not trusted)."""
-        return now.trusted and is_quiet(self.rules.quiet_periods,
-                                        now.wall.astimezone(self.rules.zone))
-
-    def cue(self, name: CueName, now: Now) -> Cue:
-        """The cue *name*, quiet or not as the time of day says."""
-        return Cue(name, quiet=self.quiet(now))
-
-    def action(self, gesture: Gesture) -> Action:
-        """What *gesture* would do now."""
-        return action_for(self.state.name, gesture)
-
-    @property
-    def session(self) -> BreakSession | None:
-        """The break on screen, or the one a snooze put off."""
-        if isinstance(self.state, OnBreak):
-            return self.state.session
-        if isinstance(self.state, (Idle, HeadsUp)):
-            return self.state.coming.put_off
-        return None
-
-    @property
-    def next_break(self) -> float | None:
-        """When the coming break is cued (monotonic); None unless one is coming."""
-        return self.state.coming.at if isinstance(self.state, (Idle, HeadsUp)) else None
-
-    @property
-    def snoozes(self) -> int:
-        """The snoozes the coming or current break has used."""
-        if isinstance(self.state, OnBreak):
-            return self.state.snoozes
-        return self.state.coming.snoozes if isinstance(self.state, (Idle, HeadsUp)) else 0
-
-    @property
-    def snoozed(self) -> bool:
-        """The coming break was put off by a snooze (before it began, or on screen)."""
-        return isinstance(self.state, Idle) and self.state.snoozed
-
-    def next_open_wall(self, now: Now) -> datetime | None:
-        """When the working hours next open (None: not while the clock is untrusted)."""
-        if self.rules.hours is None or not now.trusted:
-            return None
-        return self.rules.hours.next_open(now.wall)
-
-    def next_break_wall(self, now: Now) -> datetime | None:
-        """When the coming break will be cued, as far as can be known now:
-        a break that would fall outside working hours comes one interval into
-        the next working period. None while paused, in a break, or never open."""
-        state = self.state
-        if not isinstance(state, (Idle, HeadsUp, OffHours)):
-            return None
-        hours = self.rules.hours
-        if not isinstance(state, OffHours):
-            due = now.wall_at(max(state.coming.at, now.mono))
-            if hours is None or not now.trusted:
-                return due
-            closes = hours.next_change(now.wall)
-            if closes is None or due < closes:
-                return due
-            opens = hours.next_open(closes)
-        elif hours is None or not now.trusted:
-            return now.wall_at(now.mono + self.rules.interval_seconds)
-        else:
-            opens = hours.next_open(now.wall)
-        return opens + timedelta(seconds=self.rules.interval_seconds) if opens else None
-
-    def deadline(self, now: Now) -> float:
-        """When :meth:`advance` next has something to do (monotonic seconds).
-
-        A wall clock that steps makes this wrong; the service re-reads the
-        clock at least once a minute, and :meth:`advance` copes with any time.
-        """
-        state = self.state
-        times: list[float] = []
-        if isinstance(state, Notice):
-            return float("inf")
-        if isinstance(state, Paused):
-            if state.until is not None and now.trusted:
-                times.append(now.mono_at(state.until))
-            elif state.until_mono is not None:
-                times.append(state.until_mono)
-            return min(times, default=float("inf"))
-        if isinstance(state, Idle) and state.summary:
-            times.append(state.summary.until)
-        if self.rules.hours is not None and now.trusted:
-            change = self.rules.hours.next_change(now.wall)
-            if change is not None:
-                times.append(now.mono_at(change))
-        empties = self.presence.empties_at(now, self.rules.empty_after_seconds)
-        if empties is not None:
-            times.append(empties)
-        if isinstance(state, OffHours) or not self.present(now):
-            return min(times, default=float("inf"))
-        if isinstance(state, OnBreak):
-            times.append(state.session.deadline())
-        elif isinstance(state, (Idle, HeadsUp)):
-            times.append(state.coming.at)
-            if isinstance(state, Idle) and self.rules.heads_up_seconds:
-                times.append(state.coming.at - self.rules.heads_up_seconds)
-        return min(times, default=float("inf"))
 
     # -- time passes ------------------------------------------------------------
 
