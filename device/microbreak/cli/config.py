@@ -25,6 +25,7 @@ from microbreak.config.settings import (
     load_settings,
     parse_settings,
 )
+from microbreak.config.values import as_toml
 from microbreak.service.control import AccessDenied, ControlError, NotRunning
 
 
@@ -117,19 +118,14 @@ def _file_differs(path: Path, running: dict[str, Any], keys: Iterable[str]) -> N
         return
     for key in keys:
         if in_file[key] != _plain(running[key]):
-            print(f"microbreak: {path} has {key} = {_toml(in_file[key])}; the running service "
-                  f"still uses {_toml(running[key])} ('microbreak reload' applies the file)",
+            print(f"microbreak: {path} has {key} = {as_toml(in_file[key])}; the running service "
+                  f"still uses {as_toml(running[key])} ('microbreak reload' applies the file)",
                   file=sys.stderr)
 
 
 def _plain(value: Any) -> Any:
     """A setting's value as JSON gives it back (tuples as lists)."""
     return json.loads(json.dumps(list(value) if isinstance(value, tuple) else value))
-
-
-def _toml(value: Any) -> str:
-    """A value as it is written in the settings file."""
-    return json.dumps(list(value) if isinstance(value, tuple) else value)
 
 
 def cmd_config_path(args: argparse.Namespace) -> int:
@@ -157,7 +153,7 @@ def cmd_config_show(args: argparse.Namespace) -> int:
     width = max(len(key) for key, *_ in rows)
     for key, value, default in rows:
         mark = "  (default)" if _plain(value) == _plain(default) else ""
-        print(f"{key:<{width}} = {_toml(value)}{mark}")
+        print(f"{key:<{width}} = {as_toml(value)}{mark}")
     return 0
 
 
@@ -173,7 +169,7 @@ def cmd_config_get(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(value))
     else:
-        print(value if isinstance(value, str) else _toml(value))
+        print(value if isinstance(value, str) else as_toml(value))
     return 0
 
 
@@ -210,11 +206,11 @@ def cmd_config_set(args: argparse.Namespace) -> int:
                 str(path)) from None
         new = editing.get_value(new_text, key)
         if old_text is not None and new == old and key_in_file(old_text, key):
-            print(f"{key} is already {_toml(new)} in {path}")
+            print(f"{key} is already {as_toml(new)} in {path}")
             return 0
         editing.write_atomically(path, new_text)
-    was = f" (was {_toml(old)})" if old is not None and old != new else ""
-    print(f"{key} = {_toml(new)}{was} in {path}")
+    was = f" (was {as_toml(old)})" if old is not None and old != new else ""
+    print(f"{key} = {as_toml(new)}{was} in {path}")
     return tell_service(args, path)
 
 

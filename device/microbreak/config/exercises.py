@@ -46,8 +46,14 @@ from types import MappingProxyType
 from typing import Any
 
 from microbreak.core.animation import FIELDS, VIEWS, Keyframe, full_pose
-from microbreak.core.exercise import (MAX_HOLD_SECONDS, MAX_REPS, MAX_STEPS, Exercise,
-                                      ExerciseError, moving_into)
+from microbreak.core.exercise import (
+    MAX_HOLD_SECONDS,
+    MAX_REPS,
+    MAX_STEPS,
+    Exercise,
+    ExerciseError,
+    moving_into,
+)
 from microbreak.resources import data_dir
 
 log = logging.getLogger(__name__)

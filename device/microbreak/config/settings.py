@@ -26,6 +26,19 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from microbreak.config.values import (
+    Flag,
+    FolderPath,
+    Number,
+    OneOf,
+    Periods,
+    QuietPeriods,
+    ScreenSize,
+    TimeZoneName,
+    Whole,
+    as_toml,
+)
+
 DEFAULT_PATH = Path("/etc/microbreak/config.toml")
 MAX_FILE_BYTES = 64 * 1024  # the commented example with every key is about 6 KiB
 FILE_ALLOWED = f"allowed: a regular file of at most {MAX_FILE_BYTES // 1024} KiB"
@@ -43,177 +56,6 @@ class SettingsError(ValueError):
 
 # Rules: what a key allows. Each checks one value and returns it (normalised),
 # or raises ValueError with the reason; ``allowed`` words what is allowed.
-
-@dataclass(frozen=True)
-class Whole:
-    low: int
-    high: int
-    unit: str = ""
-
-    @property
-    def allowed(self) -> str:
-        unit = f" ({self.unit})" if self.unit else ""
-        return f"a whole number from {self.low} to {self.high}{unit}"
-
-    def check(self, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"is {_kind(value)}, not a whole number")
-        if not self.low <= value <= self.high:
-            raise ValueError("is out of range")
-        return value
-
-
-@dataclass(frozen=True)
-class Number:
-    low: float
-    high: float
-    unit: str = ""
-
-    @property
-    def allowed(self) -> str:
-        unit = f" ({self.unit})" if self.unit else ""
-        return f"a number from {self.low:g} to {self.high:g}{unit}"
-
-    def check(self, value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"is {_kind(value)}, not a number")
-        if not self.low <= value <= self.high:
-            raise ValueError("is out of range")
-        return float(value)
-
-
-@dataclass(frozen=True)
-class OneOf:
-    choices: tuple[str, ...]
-
-    @property
-    def allowed(self) -> str:
-        return "one of " + ", ".join(f'"{c}"' for c in self.choices)
-
-    def check(self, value: Any) -> str:
-        if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
-        if value not in self.choices:
-            raise ValueError("is not a choice")
-        return value
-
-
-@dataclass(frozen=True)
-class ScreenSize:
-    """``"auto"`` (the display's own size), ``"none"``, or ``"WIDTHxHEIGHT"``."""
-
-    low: tuple[int, int] = (240, 240)
-    high: tuple[int, int] = (1024, 600)
-
-    @property
-    def allowed(self) -> str:
-        return (f'"auto", "none" or "WIDTHxHEIGHT" from {self.low[0]}x{self.low[1]} '
-                f"to {self.high[0]}x{self.high[1]}")
-
-    def check(self, value: Any) -> str:
-        if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
-        if value in ("auto", "none"):
-            return value
-        try:
-            width, height = (int(n) for n in value.lower().split("x"))
-        except ValueError:
-            raise ValueError("is not a size") from None
-        if not (self.low[0] <= width <= self.high[0] and self.low[1] <= height <= self.high[1]):
-            raise ValueError("is out of range")
-        return f"{width}x{height}"
-
-
-@dataclass(frozen=True)
-class Flag:
-    @property
-    def allowed(self) -> str:
-        return "true or false"
-
-    def check(self, value: Any) -> bool:
-        if not isinstance(value, bool):
-            raise ValueError(f"is {_kind(value)}, not true/false")
-        return value
-
-
-@dataclass(frozen=True)
-class Periods:
-    """A day's working periods: ``"09:00-17:30"``, ``"09:00-12:00, 13:00-17:30"``,
-    or ``""`` for a day off."""
-
-    @property
-    def allowed(self) -> str:
-        return '"HH:MM-HH:MM", several separated by commas, or "" for a day off'
-
-    def check(self, value: Any) -> str:
-        from microbreak.core.workhours import parse_periods
-        if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
-        periods = parse_periods(value)  # ValueError says what is wrong
-        return ", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}"
-                         for s, e in periods)
-
-
-@dataclass(frozen=True)
-class TimeZoneName:
-    @property
-    def allowed(self) -> str:
-        return '"" (the system\'s time zone) or a zone name like "Europe/London"'
-
-    def check(self, value: Any) -> str:
-        import zoneinfo
-        if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
-        if value:
-            try:
-                zoneinfo.ZoneInfo(value)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise ValueError("is not a known time zone") from None
-        return value
-
-
-@dataclass(frozen=True)
-class QuietPeriods:
-    """A list of ``"HH:MM-HH:MM"`` times of day; one may run over midnight."""
-
-    @property
-    def allowed(self) -> str:
-        return ('a list of "HH:MM-HH:MM" times of day, e.g. ["12:30-13:15", "22:00-07:00"], '
-                "or [] for none")
-
-    def check(self, value: Any) -> tuple[str, ...]:
-        from microbreak.core.quiet import QuietPeriod
-        if not isinstance(value, list):
-            raise ValueError(f"is {_kind(value)}, not a list")
-        periods = []
-        for item in value:
-            if not isinstance(item, str):
-                raise ValueError(f"has {_toml(item)}, which is {_kind(item)}, not text")
-            try:
-                periods.append(str(QuietPeriod.parse(item)))
-            except ValueError as reason:
-                raise ValueError(f"has {_toml(item)}, which {reason}") from None
-        return tuple(periods)
-
-
-@dataclass(frozen=True)
-class FolderPath:
-    @property
-    def allowed(self) -> str:
-        return 'an absolute folder path, e.g. "/etc/microbreak/sounds"'
-
-    def check(self, value: Any) -> str:
-        if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
-        if not value.startswith("/"):
-            raise ValueError("is not an absolute path")
-        return value
-
-
-def _kind(value: Any) -> str:
-    return {bool: "true/false", int: "a whole number", float: "a decimal number",
-            str: "text", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
-
 
 def setting(default: Any, rule: Any, help: str) -> Any:
     """A settings field: its default, its rule, one line of help."""
@@ -380,7 +222,7 @@ def settings_from_dict(data: dict, source: str | None = None) -> Settings:
             try:
                 values[key] = rule.check(value)
             except ValueError as reason:
-                problems.append(f"{full} = {_toml(value)} {reason}; allowed: {rule.allowed}")
+                problems.append(f"{full} = {as_toml(value)} {reason}; allowed: {rule.allowed}")
         changed[attrs[name]] = replace(section, **values)
     settings = replace(defaults, **changed)
     problems += _cross_checks(settings)
@@ -414,16 +256,6 @@ def _key(name: str) -> str:
     """*name* as TOML writes a key: bare when it can be, else quoted, so a
     problem stays on one line whatever the file holds."""
     return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name, ensure_ascii=False)
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a TOML basic string
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    return repr(value)
 
 
 def parse_settings(text: str, source: str | None = None) -> Settings:
