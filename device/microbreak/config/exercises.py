@@ -116,20 +116,6 @@ def load_exercise(path: Path) -> Exercise:
     order = data.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
         raise ExerciseError(f"{path}: order = {order!r} is not allowed; expected a whole number")
-    if "keyframes" in data and "pose" in data:
-        raise ExerciseError(f"{path}: pose and keyframes are both given; keep one "
-                            "(keyframes for a movement, pose for a single pose)")
-    if "keyframes" in data:
-        keyframes = _keyframes(path, data["keyframes"])
-    else:
-        pose = data.get("pose", {})
-        if not isinstance(pose, dict):
-            raise ExerciseError(f"{path}: pose must be a table of joint angles")
-        try:
-            full_pose(pose, view)
-        except ValueError as exc:
-            raise ExerciseError(f"{path}: pose: {exc}") from None
-        keyframes = moving_into(pose, hold)
     exercise = Exercise(
         name=path.stem,
         title=title,
@@ -138,7 +124,7 @@ def load_exercise(path: Path) -> Exercise:
         hold_seconds=hold,
         view=view,
         order=order,
-        keyframes=keyframes,
+        keyframes=_movement(path, data, view, hold),
         source=path,
     )
     try:
@@ -146,6 +132,23 @@ def load_exercise(path: Path) -> Exercise:
     except ValueError as exc:
         raise ExerciseError(f"{path}: {exc}") from None
     return exercise
+
+
+def _movement(path: Path, data: dict[str, Any], view: str, hold: int) -> tuple[Keyframe, ...]:
+    """The file's keyframes, or its single pose moved into and back."""
+    if "keyframes" in data and "pose" in data:
+        raise ExerciseError(f"{path}: pose and keyframes are both given; keep one "
+                            "(keyframes for a movement, pose for a single pose)")
+    if "keyframes" in data:
+        return _keyframes(path, data["keyframes"])
+    pose = data.get("pose", {})
+    if not isinstance(pose, dict):
+        raise ExerciseError(f"{path}: pose must be a table of joint angles")
+    try:
+        full_pose(pose, view)
+    except ValueError as exc:
+        raise ExerciseError(f"{path}: pose: {exc}") from None
+    return moving_into(pose, hold)
 
 
 def _keyframes(path, tables) -> tuple[Keyframe, ...]:
