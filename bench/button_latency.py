@@ -29,17 +29,19 @@ from pathlib import Path
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from .common import ALWAYS, main, median, percentile, row  # noqa: E402 (puts device/ on the path)
-
+from microbreak.config.settings import parse_settings  # noqa: E402
 from microbreak.parts.pins import ButtonDown, ButtonUp, make_pin_factory  # noqa: E402
 from microbreak.service.inbox import Inbox  # noqa: E402
 from microbreak.service.loop import Service, Stop  # noqa: E402
-from microbreak.config.settings import parse_settings  # noqa: E402
+
+from .common import ALWAYS, main, median, percentile, row  # noqa: E402 (puts device/ on the path)
 
 TARGET_P99 = 20.0  # ms
 PRESS = 0.06  # seconds down, then as long up: longer than the 30 ms debounce
-SETTINGS = ('[schedule]\ninterval_minutes = 480\n[break]\nexercises_per_break = 10\n'
-            f'recue_minutes = 60\n[hours]\n{ALWAYS}')
+SETTINGS = (
+    "[schedule]\ninterval_minutes = 480\n[break]\nexercises_per_break = 10\n"
+    f"recue_minutes = 60\n[hours]\n{ALWAYS}"
+)
 
 
 class ObservedService(Service):
@@ -55,8 +57,13 @@ class ObservedService(Service):
             self._handled.put(time.perf_counter())
 
 
-def press_many(service: ObservedService, handled: queue.SimpleQueue, presses: int,
-               in_break: bool, out: list[float]) -> None:
+def press_many(
+    service: ObservedService,
+    handled: queue.SimpleQueue,
+    presses: int,
+    in_break: bool,
+    out: list[float],
+) -> None:
     """On a thread: *presses* short presses, each edge timed to its handling."""
     pin = service.hardware.button.pin
     service._request("status", {})  # the loop is up and answering
@@ -84,12 +91,19 @@ def service_case(presses: int, in_break: bool, screen: bool) -> list[float]:
         frontend = None
         if screen:
             from microbreak.parts.display import Display
+
             frontend = Display((320, 240))
-        service = ObservedService(settings, state_dir=Path(tmp) / "state",
-                                  runtime_dir=Path(tmp) / "run", frontend=frontend,
-                                  pin_factory=make_pin_factory("mock"), handled=handled)
-        driver = threading.Thread(target=press_many,
-                                  args=(service, handled, presses, in_break, latencies))
+        service = ObservedService(
+            settings,
+            state_dir=Path(tmp) / "state",
+            runtime_dir=Path(tmp) / "run",
+            frontend=frontend,
+            pin_factory=make_pin_factory("mock"),
+            handled=handled,
+        )
+        driver = threading.Thread(
+            target=press_many, args=(service, handled, presses, in_break, latencies)
+        )
         driver.start()
         service.run()
         driver.join()
@@ -132,12 +146,23 @@ def measure(quick: bool = False) -> dict:
     rows = []
     for name, times in cases.items():
         for edge, edges in (("press", times[0::2]), ("release", times[1::2])):
-            rows.append(row(f"button {edge} to handled, {name}", median(edges) * 1000, "ms",
-                            p99=percentile(edges, 0.99) * 1000, baseline=b_med,
-                            baseline_p99=b_p99, baseline_what="inbox post to wake",
-                            target=TARGET_P99))
-    return {"name": "button_latency", "rows": rows,
-            "data": {"edges": presses * 2, "baseline": base, "cases": cases}}
+            rows.append(
+                row(
+                    f"button {edge} to handled, {name}",
+                    median(edges) * 1000,
+                    "ms",
+                    p99=percentile(edges, 0.99) * 1000,
+                    baseline=b_med,
+                    baseline_p99=b_p99,
+                    baseline_what="inbox post to wake",
+                    target=TARGET_P99,
+                )
+            )
+    return {
+        "name": "button_latency",
+        "rows": rows,
+        "data": {"edges": presses * 2, "baseline": base, "cases": cases},
+    }
 
 
 if __name__ == "__main__":

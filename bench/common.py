@@ -30,8 +30,8 @@ from microbreak.simulator.harness import ALWAYS, Device, service_env  # noqa: E4
 def percentile(values, share: float) -> float:
     """The *share* (0–1) percentile of *values*, nearest rank::
 
-        >>> percentile(range(101), 0.99)
-        99
+    >>> percentile(range(101), 0.99)
+    99
     """
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -54,6 +54,7 @@ def processor() -> str:
 def machine() -> dict:
     """The machine the figures were measured on."""
     import sqlite3
+
     memory = ""
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
@@ -61,27 +62,53 @@ def machine() -> dict:
                 memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
     except OSError:
         pass
-    return {"arch": platform.machine(), "processor": processor(), "cores": os.cpu_count(),
-            "memory": memory, "kernel": platform.release(),
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
+    return {
+        "arch": platform.machine(),
+        "processor": processor(),
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
 
 
 def describe(machine: dict) -> str:
-    return (f"{machine['arch']}, {machine['processor']}, {machine['cores']} cores, "
-            f"{machine['memory']} RAM, Linux {machine['kernel']}, Python {machine['python']}, "
-            f"SQLite {machine['sqlite']}")
+    return (
+        f"{machine['arch']}, {machine['processor']}, {machine['cores']} cores, "
+        f"{machine['memory']} RAM, Linux {machine['kernel']}, Python {machine['python']}, "
+        f"SQLite {machine['sqlite']}"
+    )
 
 
-def row(what: str, value: float, unit: str, *, p99: float | None = None,
-        baseline: float | None = None, baseline_p99: float | None = None,
-        baseline_what: str = "", target: float | None = None, note: str = "") -> dict:
+def row(
+    what: str,
+    value: float,
+    unit: str,
+    *,
+    p99: float | None = None,
+    baseline: float | None = None,
+    baseline_p99: float | None = None,
+    baseline_what: str = "",
+    target: float | None = None,
+    note: str = "",
+) -> dict:
     """One line of the table: a figure (a median, with its *p99* when there is
     one), the baseline it is set against (same unit, measured in the same run)
     and the target it must not exceed (the p99's, when there is one)."""
     checked = value if p99 is None else p99
-    return {"what": what, "value": value, "p99": p99, "unit": unit, "baseline": baseline,
-            "baseline_p99": baseline_p99, "baseline_what": baseline_what, "target": target,
-            "met": None if target is None else checked <= target, "note": note}
+    return {
+        "what": what,
+        "value": value,
+        "p99": p99,
+        "unit": unit,
+        "baseline": baseline,
+        "baseline_p99": baseline_p99,
+        "baseline_what": baseline_what,
+        "target": target,
+        "met": None if target is None else checked <= target,
+        "note": note,
+    }
 
 
 def _number(value: float, unit: str) -> str:
@@ -111,21 +138,27 @@ def table(rows: list[dict]) -> str:
             base += f" ({r['baseline_what']})"
         target = ""
         if r["target"] is not None:
-            target = (f"<= {_number(r['target'], r['unit'])}"
-                      + (" p99 " if r.get("p99") is not None else " ")
-                      + ("ok" if r["met"] else "MISSED"))
-        cells.append((r["what"], _figure(r["value"], r.get("p99"), r["unit"]), base, ratio,
-                      target))
+            target = (
+                f"<= {_number(r['target'], r['unit'])}"
+                + (" p99 " if r.get("p99") is not None else " ")
+                + ("ok" if r["met"] else "MISSED")
+            )
+        cells.append((r["what"], _figure(r["value"], r.get("p99"), r["unit"]), base, ratio, target))
     widths = [max(len(c[i]) for c in [header, *cells]) for i in range(len(header))]
-    return "\n".join("  ".join(text.ljust(width) for text, width in zip(c, widths)).rstrip()
-                     for c in [header, *cells])
+    return "\n".join(
+        "  ".join(text.ljust(width) for text, width in zip(c, widths)).rstrip()
+        for c in [header, *cells]
+    )
 
 
 def main(measure, doc: str) -> None:
     """Run *measure* as a command: print its table, optionally write JSON."""
     parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="a small, fast run: checks the harness, not the figures")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small, fast run: checks the harness, not the figures",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the results here as JSON")
     args = parser.parse_args()
     result = measure(quick=args.quick)

@@ -59,9 +59,12 @@ def measure(quick: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "config.toml").write_text(f'[pins]\nfactory = "mock"\n[hours]\n{ALWAYS}')
-        process = subprocess.Popen([sys.executable, "-c", SERVICE, str(folder), str(SPEED)],
-                                   env=service_env(), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVICE, str(folder), str(SPEED)],
+            env=service_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             time.sleep(2)
             samples = []
@@ -76,15 +79,35 @@ def measure(quick: bool = False) -> dict:
             process.wait(10)
     first, last = samples[0], samples[-1]
     peak = max(rss for _, rss, _ in samples)
-    rows = [row(f"resident memory, run with a 320x240 screen, {hours} simulated hours (peak)",
-                peak, "MiB", baseline=first[1], baseline_what="the same, at its start",
-                target=RSS_TARGET),
-            row(f"open file descriptors, start and after {hours} simulated hours", last[2], "",
-                baseline=first[2], baseline_what="at its start")]
-    return {"name": "day_footprint", "rows": rows,
-            "data": {"speed": SPEED, "hours": hours,
-                     "samples": [{"seconds": round(t, 1), "rss": round(rss, 2), "fds": fds}
-                                 for t, rss, fds in samples]}}
+    rows = [
+        row(
+            f"resident memory, run with a 320x240 screen, {hours} simulated hours (peak)",
+            peak,
+            "MiB",
+            baseline=first[1],
+            baseline_what="the same, at its start",
+            target=RSS_TARGET,
+        ),
+        row(
+            f"open file descriptors, start and after {hours} simulated hours",
+            last[2],
+            "",
+            baseline=first[2],
+            baseline_what="at its start",
+        ),
+    ]
+    return {
+        "name": "day_footprint",
+        "rows": rows,
+        "data": {
+            "speed": SPEED,
+            "hours": hours,
+            "samples": [
+                {"seconds": round(t, 1), "rss": round(rss, 2), "fds": fds}
+                for t, rss, fds in samples
+            ],
+        },
+    }
 
 
 if __name__ == "__main__":

@@ -29,11 +29,16 @@ from .common import DEVICE, ROOT, describe, machine
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.faults",
-                                     description=__doc__.strip().splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.faults", description=__doc__.strip().splitlines()[0]
+    )
     parser.add_argument("--quick", action="store_true", help="the small sizes of the test run")
-    parser.add_argument("--json", metavar="FILE", default=str(ROOT / "out" / "faults.json"),
-                        help="where to write the figures (default: out/faults.json)")
+    parser.add_argument(
+        "--json",
+        metavar="FILE",
+        default=str(ROOT / "out" / "faults.json"),
+        help="where to write the figures (default: out/faults.json)",
+    )
     args, pytest_args = parser.parse_known_args()
     with tempfile.TemporaryDirectory() as tmp:
         figures = Path(tmp) / "figures.json"
@@ -41,23 +46,45 @@ def main() -> int:
         if not args.quick:
             env["MICROBREAK_FAULTS"] = "full"
         start = time.monotonic()
-        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                              "--durations=0", str(ROOT / "tests" / "faults"), *pytest_args],
-                             cwd=ROOT, env=env)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--durations=0",
+                str(ROOT / "tests" / "faults"),
+                *pytest_args,
+            ],
+            cwd=ROOT,
+            env=env,
+        )
         seconds = time.monotonic() - start
         results = json.loads(figures.read_text()) if figures.exists() else {}
     info = machine()
-    print(f"\nmachine: {describe(info)}; {'small' if args.quick else 'full'} sizes, "
-          f"{seconds:.0f} s")
+    print(
+        f"\nmachine: {describe(info)}; {'small' if args.quick else 'full'} sizes, {seconds:.0f} s"
+    )
     for test, values in results.items():
         print(test)
         for key, value in values.items():
             print(f"  {key:<28} {value}")
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps({"machine": info, "quick": args.quick,
-                                           "passed": run.returncode == 0,
-                                           "seconds": round(seconds), "figures": results},
-                                          indent=2) + "\n")
+    Path(args.json).write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "quick": args.quick,
+                "passed": run.returncode == 0,
+                "seconds": round(seconds),
+                "figures": results,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     return run.returncode
 
 

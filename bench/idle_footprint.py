@@ -66,9 +66,16 @@ def sample(pid: int) -> dict:
 
 def watch(commands: dict[str, list[str]], settle: float, window: float, env: dict) -> dict:
     """Start every command at once, wait *settle* seconds, watch for *window*."""
-    processes = {name: subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for name, cmd in commands.items()}
+    processes = {
+        name: subprocess.Popen(
+            cmd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, cmd in commands.items()
+    }
     try:
         time.sleep(settle)
         first = {name: sample(p.pid) for name, p in processes.items()}
@@ -89,45 +96,87 @@ def watch(commands: dict[str, list[str]], settle: float, window: float, env: dic
         for p in processes.values():
             p.wait(10)
     per_minute = 60 / elapsed
-    return {name: {"cpu_per_minute": (last[name]["cpu"] - first[name]["cpu"]) * per_minute,
-                   "wakeups_per_minute": (last[name]["switches"] - first[name]["switches"])
-                   * per_minute,
-                   "rss_start": first[name]["rss"], "rss_peak": peak[name]}
-            for name in processes}
+    return {
+        name: {
+            "cpu_per_minute": (last[name]["cpu"] - first[name]["cpu"]) * per_minute,
+            "wakeups_per_minute": (last[name]["switches"] - first[name]["switches"]) * per_minute,
+            "rss_start": first[name]["rss"],
+            "rss_peak": peak[name],
+        }
+        for name in processes
+    }
 
 
 def measure(quick: bool = False) -> dict:
     settle, window = (2.0, 5.0) if quick else (10.0, 60.0)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        commands = {"bare python": [sys.executable, "-c", "import time; time.sleep(1e6)"],
-                    "python importing pygame": [sys.executable, "-c",
-                                                "import pygame, time; time.sleep(1e6)"]}
+        commands = {
+            "bare python": [sys.executable, "-c", "import time; time.sleep(1e6)"],
+            "python importing pygame": [
+                sys.executable,
+                "-c",
+                "import pygame, time; time.sleep(1e6)",
+            ],
+        }
         for name, size in (("no screen", "none"), ("320x240 screen", "320x240")):
             config = folder / f"{size}.toml"
-            config.write_text(f'[pins]\nfactory = "mock"\n[screen]\nsize = "{size}"\n'
-                              f'[schedule]\ninterval_minutes = 480\n[hours]\n{ALWAYS}')
-            commands[name] = [sys.executable, "-m", "microbreak", "run", "--config", str(config),
-                              "--state-dir", str(folder / size),
-                              "--runtime-dir", str(folder / f"run-{size}")]
+            config.write_text(
+                f'[pins]\nfactory = "mock"\n[screen]\nsize = "{size}"\n'
+                f"[schedule]\ninterval_minutes = 480\n[hours]\n{ALWAYS}"
+            )
+            commands[name] = [
+                sys.executable,
+                "-m",
+                "microbreak",
+                "run",
+                "--config",
+                str(config),
+                "--state-dir",
+                str(folder / size),
+                "--runtime-dir",
+                str(folder / f"run-{size}"),
+            ]
         result = watch(commands, settle, window, service_env())
     bare, pygame = result["bare python"], result["python importing pygame"]
     rows = []
     for name in ("no screen", "320x240 screen"):
         r = result[name]
         rows += [
-            row(f"idle CPU, run, {name} ({window:.0f} s)", r["cpu_per_minute"], "CPU-s/min",
-                baseline=bare["cpu_per_minute"], baseline_what="python sleeping",
-                target=CPU_TARGET),
-            row(f"idle wake-ups, run, {name}", r["wakeups_per_minute"], "/min",
-                baseline=bare["wakeups_per_minute"], baseline_what="python sleeping"),
-            row(f"resident memory (peak), run, {name}", r["rss_peak"], "MiB",
-                baseline=pygame["rss_peak"], baseline_what="python importing pygame",
-                target=RSS_TARGET),
+            row(
+                f"idle CPU, run, {name} ({window:.0f} s)",
+                r["cpu_per_minute"],
+                "CPU-s/min",
+                baseline=bare["cpu_per_minute"],
+                baseline_what="python sleeping",
+                target=CPU_TARGET,
+            ),
+            row(
+                f"idle wake-ups, run, {name}",
+                r["wakeups_per_minute"],
+                "/min",
+                baseline=bare["wakeups_per_minute"],
+                baseline_what="python sleeping",
+            ),
+            row(
+                f"resident memory (peak), run, {name}",
+                r["rss_peak"],
+                "MiB",
+                baseline=pygame["rss_peak"],
+                baseline_what="python importing pygame",
+                target=RSS_TARGET,
+            ),
         ]
-    return {"name": "idle_footprint", "rows": rows,
-            "data": {"settle": settle, "window": window, "processes": result,
-                     "bare_python_rss": bare["rss_peak"]}}
+    return {
+        "name": "idle_footprint",
+        "rows": rows,
+        "data": {
+            "settle": settle,
+            "window": window,
+            "processes": result,
+            "bare_python_rss": bare["rss_peak"],
+        },
+    }
 
 
 if __name__ == "__main__":

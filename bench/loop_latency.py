@@ -21,8 +21,10 @@ from pathlib import Path
 
 from .common import ALWAYS, Device, main, median, row
 
-CONFIG = ("[schedule]\ninterval_minutes = 1\nheads_up_seconds = 10\n[screen]\nsize = \"320x240\"\n"
-          "[hours]\n" + ALWAYS)
+CONFIG = (
+    '[schedule]\ninterval_minutes = 1\nheads_up_seconds = 10\n[screen]\nsize = "320x240"\n'
+    "[hours]\n" + ALWAYS
+)
 
 
 def one_run(folder: Path) -> dict:
@@ -43,8 +45,12 @@ def one_run(folder: Path) -> dict:
             t = time.monotonic()
             device.call("press")
             press_times.append(time.monotonic() - t)
-        return {"start": started - launched, "cue": cued - opened,
-                "status": median(status_times), "press": median(press_times)}
+        return {
+            "start": started - launched,
+            "cue": cued - opened,
+            "status": median(status_times),
+            "press": median(press_times),
+        }
     finally:
         device.stop()
 
@@ -58,10 +64,20 @@ def measure(quick: bool = False) -> dict:
     m = {key: median(r[key] for r in results) for key in results[0]}
     rows = [
         row(f"simulator start, launch to socket answering (median of {runs})", m["start"], "s"),
-        row("simulator cue, 1-min interval at 60x", m["cue"], "s", baseline=1.0,
-            baseline_what="the schedule's own wait"),
-        row("'press' round trip (holds the button 150 ms)", m["press"] * 1000, "ms",
-            baseline=m["status"] * 1000, baseline_what="'status' round trip"),
+        row(
+            "simulator cue, 1-min interval at 60x",
+            m["cue"],
+            "s",
+            baseline=1.0,
+            baseline_what="the schedule's own wait",
+        ),
+        row(
+            "'press' round trip (holds the button 150 ms)",
+            m["press"] * 1000,
+            "ms",
+            baseline=m["status"] * 1000,
+            baseline_what="'status' round trip",
+        ),
     ]
     return {"name": "loop_latency", "rows": rows, "data": {"runs": results}}
 

@@ -45,8 +45,18 @@ def time_to_ready(command: list[str], folder: Path) -> float:
 def service(folder: Path, screen: str) -> list[str]:
     config = folder / f"config-{screen}.toml"
     config.write_text(f'[pins]\nfactory = "mock"\n[screen]\nsize = "{screen}"\n[hours]\n{ALWAYS}')
-    return [sys.executable, "-m", "microbreak", "run", "--config", str(config),
-            "--state-dir", str(folder / "state"), "--runtime-dir", str(folder / "run")]
+    return [
+        sys.executable,
+        "-m",
+        "microbreak",
+        "run",
+        "--config",
+        str(config),
+        "--state-dir",
+        str(folder / "state"),
+        "--runtime-dir",
+        str(folder / "run"),
+    ]
 
 
 def measure(quick: bool = False) -> dict:
@@ -58,15 +68,26 @@ def measure(quick: bool = False) -> dict:
             "no screen": service(folder, "none"),
             "320x240 screen": service(folder, "320x240"),
         }
-        seconds = {name: [time_to_ready(cmd, folder) for _ in range(runs)]
-                   for name, cmd in cases.items()}
+        seconds = {
+            name: [time_to_ready(cmd, folder) for _ in range(runs)] for name, cmd in cases.items()
+        }
     base = median(seconds.pop("baseline"))
-    rows = [row(f"exec to READY=1, {name} (median of {runs})", median(times), "s",
-                baseline=base, baseline_what="python + systemd-python, READY at once",
-                target=TARGET)
-            for name, times in seconds.items()]
-    return {"name": "ready_time", "rows": rows,
-            "data": {"runs": runs, "baseline": base, "seconds": seconds}}
+    rows = [
+        row(
+            f"exec to READY=1, {name} (median of {runs})",
+            median(times),
+            "s",
+            baseline=base,
+            baseline_what="python + systemd-python, READY at once",
+            target=TARGET,
+        )
+        for name, times in seconds.items()
+    ]
+    return {
+        "name": "ready_time",
+        "rows": rows,
+        "data": {"runs": runs, "baseline": base, "seconds": seconds},
+    }
 
 
 if __name__ == "__main__":

@@ -21,29 +21,29 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from .common import ALWAYS, main, median, percentile, row  # noqa: E402 (puts device/ on the path)
-
 import pygame  # noqa: E402
 
-from microbreak.core import presenter  # noqa: E402
-from microbreak.service.clock import FakeClock, zone_named  # noqa: E402
 from microbreak.config.exercises import load_exercises  # noqa: E402
+from microbreak.config.settings import parse_settings  # noqa: E402
+from microbreak.core import presenter  # noqa: E402
 from microbreak.core.gestures import Gesture, HoldThresholds  # noqa: E402
-from microbreak.core.totals import Totals  # noqa: E402
 from microbreak.core.rules import Rules  # noqa: E402
 from microbreak.core.schedule import Schedule  # noqa: E402
 from microbreak.core.states import StateName  # noqa: E402
+from microbreak.core.totals import Totals  # noqa: E402
 from microbreak.drawing.screen import Screen  # noqa: E402
-from microbreak.config.settings import parse_settings  # noqa: E402
+from microbreak.service.clock import FakeClock, zone_named  # noqa: E402
+
+from .common import ALWAYS, main, median, percentile, row  # noqa: E402 (puts device/ on the path)
 
 FPS = 30
 SIZES = ((320, 240), (800, 480))
-START = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)  # a Monday
+START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday
 THRESHOLDS = HoldThresholds()
 TODAY = Totals(breaks=3, completed=2, missed=1, sets=4)
 
@@ -52,9 +52,11 @@ class Device:
     """A schedule on a fake clock and the exercises: what the presenter needs."""
 
     def __init__(self, hours: str = ALWAYS):
-        settings = parse_settings(f'[schedule]\ninterval_minutes = 480\nheads_up_seconds = 600\n'
-                                  f'[break]\nexercises_per_break = 5\n'
-                                  f'[hours]\ntimezone = "UTC"\n{hours}')
+        settings = parse_settings(
+            f"[schedule]\ninterval_minutes = 480\nheads_up_seconds = 600\n"
+            f"[break]\nexercises_per_break = 5\n"
+            f'[hours]\ntimezone = "UTC"\n{hours}'
+        )
         self.exercises = {e.name: e for e in load_exercises()}
         self.clock = FakeClock(START)
         rules = Rules.from_settings(settings, zone_named(settings.hours.timezone))
@@ -66,10 +68,10 @@ class Device:
         self.schedule.advance(self.clock.now())
 
     def view(self, held: float | None = None):
-        hold = None if held is None else presenter.hold_hint(self.schedule, held,
-                                                              THRESHOLDS)
-        return presenter.present(self.schedule, self.clock.now(), self.exercises, TODAY,
-                                 THRESHOLDS, hold, 0.0)
+        hold = None if held is None else presenter.hold_hint(self.schedule, held, THRESHOLDS)
+        return presenter.present(
+            self.schedule, self.clock.now(), self.exercises, TODAY, THRESHOLDS, hold, 0.0
+        )
 
 
 def holds(count: int):
@@ -177,8 +179,15 @@ def measure(quick: bool = False) -> dict:
     count = 15 if quick else 300  # frames per scene (per exercise for the exercises)
     pygame.display.init()
     pygame.font.init()
-    rows, data = [], {"driver": pygame.display.get_driver(), "pygame": pygame.version.ver,
-                      "sdl": ".".join(map(str, pygame.get_sdl_version())), "sizes": {}}
+    rows, data = (
+        [],
+        {
+            "driver": pygame.display.get_driver(),
+            "pygame": pygame.version.ver,
+            "sdl": ".".join(map(str, pygame.get_sdl_version())),
+            "sizes": {},
+        },
+    )
     for size in SIZES:
         result = measure_size(size, count)
         name = f"{size[0]}x{size[1]}"
@@ -186,15 +195,37 @@ def measure(quick: bool = False) -> dict:
         summary = {"blit_median": blit, "blit_p99": blit_p99, "scenes": {}}
         for scene, r in result["scenes"].items():
             med, p99 = median(r["times"]), percentile(r["times"], 0.99)
-            summary["scenes"][scene] = {"frames": len(r["times"]), "median": med, "p99": p99,
-                                        "first": r["firsts"]}
-            rows.append(row(f"frame, {scene}, {name}", med * 1000, "ms", p99=p99 * 1000,
-                            baseline=blit * 1000, baseline_p99=blit_p99 * 1000,
-                            baseline_what="blit of a full frame"))
-        firsts = [t for scene, r in result["scenes"].items() if scene.startswith("exercise")
-                  for t in r["firsts"]]
-        rows.append(row(f"first frame of an exercise, {name}", median(firsts) * 1000,
-                        "ms", note="layout, text and the figure's room: once per exercise"))
+            summary["scenes"][scene] = {
+                "frames": len(r["times"]),
+                "median": med,
+                "p99": p99,
+                "first": r["firsts"],
+            }
+            rows.append(
+                row(
+                    f"frame, {scene}, {name}",
+                    med * 1000,
+                    "ms",
+                    p99=p99 * 1000,
+                    baseline=blit * 1000,
+                    baseline_p99=blit_p99 * 1000,
+                    baseline_what="blit of a full frame",
+                )
+            )
+        firsts = [
+            t
+            for scene, r in result["scenes"].items()
+            if scene.startswith("exercise")
+            for t in r["firsts"]
+        ]
+        rows.append(
+            row(
+                f"first frame of an exercise, {name}",
+                median(firsts) * 1000,
+                "ms",
+                note="layout, text and the figure's room: once per exercise",
+            )
+        )
         data["sizes"][name] = summary
     pygame.quit()
     return {"name": "render_frames", "rows": rows, "data": data}

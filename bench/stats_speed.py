@@ -27,14 +27,19 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from .common import main, median, row, service_env
-
 from microbreak.cli.history import format_stats  # noqa: E402
 from microbreak.storage.history import HISTORY_FILE, History, open_read_only  # noqa: E402
 from microbreak.storage.stats import compute  # noqa: E402
 
-EXERCISES = ("upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-shrug",
-             "shoulder-squeeze")
+from .common import main, median, row, service_env
+
+EXERCISES = (
+    "upper-back-movement",
+    "high-reach-stretch",
+    "shoulder-rolls",
+    "shoulder-shrug",
+    "shoulder-squeeze",
+)
 OUTCOMES = (("completed", 0.80), ("partial", 0.08), ("skipped", 0.06), ("missed", 0.06))
 
 
@@ -54,19 +59,33 @@ def build(path: Path, breaks: int) -> date:
         for n in range(10):
             if len(rows) == breaks:
                 break
-            start = datetime(day.year, day.month, day.day, 9, tzinfo=zone) + timedelta(minutes=47 * n)
+            start = datetime(day.year, day.month, day.day, 9, tzinfo=zone) + timedelta(
+                minutes=47 * n
+            )
             planned = [EXERCISES[rotation % 5], EXERCISES[(rotation + 1) % 5]]
             rotation += 2
             outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
-            rows.append((len(rows) + 1, start.isoformat(), day.isoformat(), "scheduled",
-                         json.dumps(planned), (start + timedelta(minutes=2)).isoformat(), outcome))
+            rows.append(
+                (
+                    len(rows) + 1,
+                    start.isoformat(),
+                    day.isoformat(),
+                    "scheduled",
+                    json.dumps(planned),
+                    (start + timedelta(minutes=2)).isoformat(),
+                    outcome,
+                )
+            )
             done = {"completed": 2, "partial": 1}.get(outcome, 0)
             sets += [(len(rows), name, start.isoformat()) for name in planned[:done]]
     history = History(path)
     db = history.connection
     db.execute("BEGIN")
-    db.executemany("INSERT INTO breaks (id, started_at, day, reason, planned, ended_at, outcome) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany(
+        "INSERT INTO breaks (id, started_at, day, reason, planned, ended_at, outcome) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     db.executemany("INSERT INTO sets (break_id, exercise, confirmed_at) VALUES (?, ?, ?)", sets)
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -100,8 +119,12 @@ def baseline(path: Path) -> int:
 
 
 def command(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "microbreak", *args], env=service_env(), check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "microbreak", *args],
+        env=service_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 SIZES = (1_000, 10_000, 100_000)
@@ -117,13 +140,14 @@ def measure_size(breaks: int, runs: int) -> dict:
         in_process(path, today)  # warm the page cache
         command_runs = max(runs // 3, 3)
         return {
-            "breaks": count, "bytes": size,
+            "breaks": count,
+            "bytes": size,
             "stats_ms": median_ms(lambda: in_process(path, today), runs),
             "count_ms": median_ms(lambda: baseline(path), runs),
-            "command_ms": median_ms(lambda: command("stats", "--state-dir", folder),
-                                    command_runs),
+            "command_ms": median_ms(lambda: command("stats", "--state-dir", folder), command_runs),
             "startup_ms": median_ms(lambda: command("--version"), command_runs),
-            "runs": runs, "command_runs": command_runs,
+            "runs": runs,
+            "command_runs": command_runs,
         }
 
 
@@ -133,13 +157,30 @@ def measure(quick: bool = False) -> dict:
     rows = []
     for breaks, r in results.items():
         where = f"{breaks:,} breaks ({r['bytes'] / 1e6:.1f} MB)"
-        rows.append(row(f"stats in-process, {where}", r["stats_ms"], "ms",
-                        baseline=r["count_ms"], baseline_what="SELECT count(*)"))
-        rows.append(row(f"'microbreak stats', {where}", r["command_ms"], "ms",
-                        baseline=r["startup_ms"], baseline_what="'microbreak --version'",
-                        target=TARGET))
-    return {"name": "stats_speed", "rows": rows,
-            "data": {str(breaks): r for breaks, r in results.items()}}
+        rows.append(
+            row(
+                f"stats in-process, {where}",
+                r["stats_ms"],
+                "ms",
+                baseline=r["count_ms"],
+                baseline_what="SELECT count(*)",
+            )
+        )
+        rows.append(
+            row(
+                f"'microbreak stats', {where}",
+                r["command_ms"],
+                "ms",
+                baseline=r["startup_ms"],
+                baseline_what="'microbreak --version'",
+                target=TARGET,
+            )
+        )
+    return {
+        "name": "stats_speed",
+        "rows": rows,
+        "data": {str(breaks): r for breaks, r in results.items()},
+    }
 
 
 if __name__ == "__main__":

@@ -10,6 +10,12 @@ def read_gif(path) -> list[tuple[pygame.Surface, int]]:
     if hasattr(pygame.image, "load_animation"):
         return pygame.image.load_animation(str(path))
     from PIL import Image, ImageSequence
+
     with Image.open(path) as gif:
-        return [(pygame.image.frombuffer(frame.convert("RGB").tobytes(), frame.size, "RGB"),
-                 frame.info["duration"]) for frame in ImageSequence.Iterator(gif)]
+        return [
+            (
+                pygame.image.frombuffer(frame.convert("RGB").tobytes(), frame.size, "RGB"),
+                frame.info["duration"],
+            )
+            for frame in ImageSequence.Iterator(gif)
+        ]

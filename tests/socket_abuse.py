@@ -40,8 +40,16 @@ class Crowd:
     service answered (a refusal, or cut off at its deadline) within *within*
     seconds of connecting them all."""
 
-    def __init__(self, folder: Path, count: int, *, uid: int = NOBODY, gid: int | None = None,
-                 drip: float | None = None, within: float = 3.0):
+    def __init__(
+        self,
+        folder: Path,
+        count: int,
+        *,
+        uid: int = NOBODY,
+        gid: int | None = None,
+        drip: float | None = None,
+        within: float = 3.0,
+    ):
         self.read_end, write_end = os.pipe()
         gid = os.stat(folder / "control.sock").st_gid if gid is None else gid
         self.pid = os.fork()

@@ -11,12 +11,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import microbreak
-from microbreak.core.animation import (DEFAULT_POSE, EASINGS, SET_REST_SECONDS, Keyframe, Motion, blend,
-                                  full_pose)
+from microbreak.core.animation import (
+    DEFAULT_POSE,
+    EASINGS,
+    SET_REST_SECONDS,
+    Keyframe,
+    Motion,
+    blend,
+    full_pose,
+)
 
-SHRUG = Motion([Keyframe({}, seconds=1.0, pause=1.0),
-                Keyframe({"shrug": 1, "shrug_cue": 1}, seconds=1.0, hold=True)],
-               reps=5, hold_seconds=3)  # a rep: pause 1, up 1, hold 3, down 1
+SHRUG = Motion(
+    [
+        Keyframe({}, seconds=1.0, pause=1.0),
+        Keyframe({"shrug": 1, "shrug_cue": 1}, seconds=1.0, hold=True),
+    ],
+    reps=5,
+    hold_seconds=3,
+)  # a rep: pause 1, up 1, hold 3, down 1
 
 
 def test_one_rep_is_its_moves_hold_and_pauses():
@@ -25,7 +37,12 @@ def test_one_rep_is_its_moves_hold_and_pauses():
 
 
 def test_the_counter_counts_reps_and_the_set_ends_done_then_starts_again():
-    assert [SHRUG.at(t).counter for t in (0, 5.9, 6.0, 29.9)] == ["1 / 5", "1 / 5", "2 / 5", "5 / 5"]
+    assert [SHRUG.at(t).counter for t in (0, 5.9, 6.0, 29.9)] == [
+        "1 / 5",
+        "1 / 5",
+        "2 / 5",
+        "5 / 5",
+    ]
     done = SHRUG.at(30.5)
     assert done.done and done.counter == "5 / 5" and done.hold_left is None
     assert done.pose == full_pose({})
@@ -54,14 +71,20 @@ def test_moves_ease_in_and_out_between_the_keyframes():
 
 
 def test_keys_left_out_carry_over_from_the_keyframe_before():
-    motion = Motion([Keyframe({}), Keyframe({"lean": 30, "head_tilt": 10}), Keyframe({"lean": 0})],
-                    reps=1, hold_seconds=0, view="side")
+    motion = Motion(
+        [Keyframe({}), Keyframe({"lean": 30, "head_tilt": 10}), Keyframe({"lean": 0})],
+        reps=1,
+        hold_seconds=0,
+        view="side",
+    )
     assert motion.poses[2]["head_tilt"] == 10.0
     assert motion.poses[0]["head_tilt"] == 0.0
 
 
 def test_a_zero_second_move_jumps():
-    roll = Motion([Keyframe({}, seconds=0, pause=1), Keyframe({"roll": 360}, seconds=3)], 5, 0, "side")
+    roll = Motion(
+        [Keyframe({}, seconds=0, pause=1), Keyframe({"roll": 360}, seconds=3)], 5, 0, "side"
+    )
     assert roll.rep_seconds == 4.0
     assert roll.at(3.999).pose["roll"] == pytest.approx(360, abs=0.01)
     assert roll.at(4.0).pose["roll"] == 0.0
@@ -69,7 +92,9 @@ def test_a_zero_second_move_jumps():
 
 def test_the_still_picture_is_halfway_through_the_hold_or_else_the_first_move():
     assert SHRUG.key_seconds == 3.5
-    roll = Motion([Keyframe({}, seconds=0, pause=1), Keyframe({"roll": 360}, seconds=3)], 5, 0, "side")
+    roll = Motion(
+        [Keyframe({}, seconds=0, pause=1), Keyframe({"roll": 360}, seconds=3)], 5, 0, "side"
+    )
     assert roll.at(roll.key_seconds).pose["roll"] == pytest.approx(180)
 
 
@@ -120,22 +145,45 @@ def test_blend():
     assert blend(a, b, 0.5)["lean"] == 20.0
 
 
-@pytest.mark.parametrize("keyframes, hold, message", [
-    ([Keyframe({}), Keyframe({"leen": 30})], 0, "keyframe 2: leen is not a pose key (did you mean 'lean'?)"),
-    ([Keyframe({}), Keyframe({"sconds": 3})], 0, "did you mean 'seconds'?"),
-    ([Keyframe({}), Keyframe({"shrug": "up"})], 0, "keyframe 2: pose key 'shrug' = 'up' is not allowed"),
-    ([Keyframe({}), Keyframe({"shrug": True})], 0, "keyframe 2: pose key 'shrug' = True"),
-    ([Keyframe({}), Keyframe({}, seconds=-1)], 0, "keyframe 2: seconds = -1 is out of range"),
-    ([Keyframe({}, pause=99), Keyframe({})], 0, "keyframe 1: pause = 99 is out of range"),
-    ([Keyframe({}), Keyframe({}, seconds="fast")], 0, "keyframe 2: seconds = 'fast'"),
-    ([Keyframe({}), Keyframe({}, ease="bounce")], 0, "keyframe 2: ease = 'bounce' is not allowed"),
-    ([Keyframe({}), Keyframe({}, hold=1)], 3, "keyframe 2: hold = 1 is not allowed"),
-    ([Keyframe({}), Keyframe({})], 3, "none has hold = true, but hold_seconds = 3"),
-    ([Keyframe({}), Keyframe({}, hold=True)], 0, "keyframe 2: hold = true, but hold_seconds = 0"),
-    ([Keyframe({}, hold=True), Keyframe({}, hold=True)], 3, "keyframe 2: hold = true, but keyframe 1 holds"),
-    ([Keyframe({}, seconds=0)], 0, "one rep takes no time"),
-    ([], 0, "keyframes has 0 entries"),
-])
+@pytest.mark.parametrize(
+    "keyframes, hold, message",
+    [
+        (
+            [Keyframe({}), Keyframe({"leen": 30})],
+            0,
+            "keyframe 2: leen is not a pose key (did you mean 'lean'?)",
+        ),
+        ([Keyframe({}), Keyframe({"sconds": 3})], 0, "did you mean 'seconds'?"),
+        (
+            [Keyframe({}), Keyframe({"shrug": "up"})],
+            0,
+            "keyframe 2: pose key 'shrug' = 'up' is not allowed",
+        ),
+        ([Keyframe({}), Keyframe({"shrug": True})], 0, "keyframe 2: pose key 'shrug' = True"),
+        ([Keyframe({}), Keyframe({}, seconds=-1)], 0, "keyframe 2: seconds = -1 is out of range"),
+        ([Keyframe({}, pause=99), Keyframe({})], 0, "keyframe 1: pause = 99 is out of range"),
+        ([Keyframe({}), Keyframe({}, seconds="fast")], 0, "keyframe 2: seconds = 'fast'"),
+        (
+            [Keyframe({}), Keyframe({}, ease="bounce")],
+            0,
+            "keyframe 2: ease = 'bounce' is not allowed",
+        ),
+        ([Keyframe({}), Keyframe({}, hold=1)], 3, "keyframe 2: hold = 1 is not allowed"),
+        ([Keyframe({}), Keyframe({})], 3, "none has hold = true, but hold_seconds = 3"),
+        (
+            [Keyframe({}), Keyframe({}, hold=True)],
+            0,
+            "keyframe 2: hold = true, but hold_seconds = 0",
+        ),
+        (
+            [Keyframe({}, hold=True), Keyframe({}, hold=True)],
+            3,
+            "keyframe 2: hold = true, but keyframe 1 holds",
+        ),
+        ([Keyframe({}, seconds=0)], 0, "one rep takes no time"),
+        ([], 0, "keyframes has 0 entries"),
+    ],
+)
 def test_a_bad_keyframe_is_refused_naming_it_and_its_field(keyframes, hold, message):
     with pytest.raises(ValueError) as caught:
         Motion(keyframes, reps=5, hold_seconds=hold)
@@ -145,10 +193,16 @@ def test_a_bad_keyframe_is_refused_naming_it_and_its_field(keyframes, hold, mess
 def test_the_timeline_needs_no_pygame():
     """The core and the exercise loader run on a device with no screen."""
     device = Path(microbreak.__file__).resolve().parent.parent
-    code = ("import sys; sys.modules['pygame'] = None\n"
-            "import microbreak.core.animation, microbreak.config.exercises\n"
-            "print(len(microbreak.config.exercises.load_exercises()))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(device)})
+    code = (
+        "import sys; sys.modules['pygame'] = None\n"
+        "import microbreak.core.animation, microbreak.config.exercises\n"
+        "print(len(microbreak.config.exercises.load_exercises()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(device)},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "5"

@@ -16,15 +16,33 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_benchmark_runs_and_writes_its_rows(tmp_path):
     out = tmp_path / "bench.json"
-    run = subprocess.run([sys.executable, "-m", "bench", "--quick", "--json", str(out)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300,
-                         env=dict(os.environ, PYTHONPATH=str(ROOT / "device")))
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "device")),
+    )
     assert run.returncode == 0, run.stderr
     results = json.loads(out.read_text())["benchmarks"]
-    assert set(results) == {"ready_time", "idle_footprint", "day_footprint", "render_frames",
-                            "button_latency", "stats_speed", "loop_latency"}
+    assert set(results) == {
+        "ready_time",
+        "idle_footprint",
+        "day_footprint",
+        "render_frames",
+        "button_latency",
+        "stats_speed",
+        "loop_latency",
+    }
     whats = [row["what"] for result in results.values() for row in result["rows"]]
-    for measure in ("exec to READY=1", "idle CPU", "resident memory", "frame, exercise, 800x480",
-                    "button release to handled", "'microbreak stats'"):
+    for measure in (
+        "exec to READY=1",
+        "idle CPU",
+        "resident memory",
+        "frame, exercise, 800x480",
+        "button release to handled",
+        "'microbreak stats'",
+    ):
         assert any(what.startswith(measure) for what in whats), measure
     assert "machine:" in run.stdout

@@ -53,9 +53,11 @@ def narrow(text):
 
 # -- every command ---------------------------------------------------------------
 
+
 def commands(parser=None, path=()):
     """Every command and subcommand, as argument lists."""
     import argparse
+
     parser = parser or cli.build_parser()
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -66,9 +68,25 @@ def commands(parser=None, path=()):
 
 def test_every_command_has_help_that_fits_80_columns(capsys):
     names = [" ".join(c) for c in commands()]
-    for wanted in ("run", "simulate", "status", "snooze", "skip", "pause", "resume", "break-now",
-                   "config show", "config get", "config set", "config check", "config edit",
-                   "config path", "history", "stats", "test-hardware"):
+    for wanted in (
+        "run",
+        "simulate",
+        "status",
+        "snooze",
+        "skip",
+        "pause",
+        "resume",
+        "break-now",
+        "config show",
+        "config get",
+        "config set",
+        "config check",
+        "config edit",
+        "config path",
+        "history",
+        "stats",
+        "test-hardware",
+    ):
         assert wanted in names
     for command in commands():
         code, out, _ = run(capsys, *command, "--help")
@@ -76,12 +94,21 @@ def test_every_command_has_help_that_fits_80_columns(capsys):
         narrow(out)
 
 
-@pytest.mark.parametrize("argv", [
-    ["snooze", "0"], ["snooze", "ten"], ["pause", "--until", "25:00"],
-    ["pause", "--until", "10:00", "--for", "5"], ["history", "-n", "0"],
-    ["history", "--since", "last tuesday"], ["hold", "-1"], ["config", "set", "led.pin"],
-    ["test-hardware", "loudspeaker"], ["no-such-command"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["snooze", "0"],
+        ["snooze", "ten"],
+        ["pause", "--until", "25:00"],
+        ["pause", "--until", "10:00", "--for", "5"],
+        ["history", "-n", "0"],
+        ["history", "--since", "last tuesday"],
+        ["hold", "-1"],
+        ["config", "set", "led.pin"],
+        ["test-hardware", "loudspeaker"],
+        ["no-such-command"],
+    ],
+)
 def test_wrong_usage_exits_2_and_says_what_is_allowed(capsys, argv):
     code, _, err = run(capsys, *argv)
     assert code == 2
@@ -110,16 +137,26 @@ def test_the_command_starts_without_the_heavy_libraries():
     pins, tomlkit or the service at the top: a Pi Zero feels each."""
     import subprocess
     import sys
+
     show = "import sys, microbreak.cli; print(*sys.modules)"
-    done = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True,
-                          timeout=30, check=True)
-    heavy = {"pygame", "gpiozero", "tomlkit", "microbreak.service.loop",
-             "microbreak.config.editing", "microbreak.storage.stats", "microbreak.parts.wiring"}
+    done = subprocess.run(
+        [sys.executable, "-c", show], capture_output=True, text=True, timeout=30, check=True
+    )
+    heavy = {
+        "pygame",
+        "gpiozero",
+        "tomlkit",
+        "microbreak.service.loop",
+        "microbreak.config.editing",
+        "microbreak.storage.stats",
+        "microbreak.parts.wiring",
+    }
     assert heavy.isdisjoint(done.stdout.split())
 
 
 def test_dev_sh_help_prints_its_usage_and_exits_0():
     import subprocess
+
     dev = Path(__file__).resolve().parent.parent / "dev.sh"
     done = subprocess.run([str(dev), "--help"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and done.stdout.startswith("usage: ./dev.sh simulate")
@@ -135,11 +172,25 @@ def test_since_dates():
 
 
 def test_status_reads_like_systemctl_status():
-    status = {"state": "paused", "simulated": False, "paused_until": "2026-11-23T13:00:00+01:00",
-              "next_break_at": None, "next_break_in_seconds": None, "break": None,
-              "present": False, "wall_clock_trusted": False,
-              "today": {"breaks": 3, "completed": 2, "partial": 0, "skipped": 0, "missed": 1,
-                        "away": 0, "sets": 5}}
+    status = {
+        "state": "paused",
+        "simulated": False,
+        "paused_until": "2026-11-23T13:00:00+01:00",
+        "next_break_at": None,
+        "next_break_in_seconds": None,
+        "break": None,
+        "present": False,
+        "wall_clock_trusted": False,
+        "today": {
+            "breaks": 3,
+            "completed": 2,
+            "partial": 0,
+            "skipped": 0,
+            "missed": 1,
+            "away": 0,
+            "sets": 5,
+        },
+    }
     text = format_status(status)
     assert text.splitlines()[0] == "microbreak: paused"
     assert "  paused      until " in text and "  desk        empty" in text
@@ -153,6 +204,7 @@ def test_status_reads_like_systemctl_status():
 
 # -- settings ----------------------------------------------------------------------
 
+
 def test_config_get_show_path_and_check(capsys, config, tmp_path):
     assert run(capsys, "config", "get", "schedule.interval_minutes") == (0, "45\n", "")
     assert run(capsys, "config", "get", "buzzer.kind") == (0, "passive\n", "")
@@ -165,8 +217,10 @@ def test_config_get_show_path_and_check(capsys, config, tmp_path):
     assert run(capsys, "config", "check")[1] == f"{config}: OK\n"
     other = tmp_path / "other.toml"
     other.write_text("[schedule]\ninterval_minutes = 20\n")
-    for argv in (["config", "--config", str(other), "get", "schedule.interval_minutes"],
-                 ["config", "get", "schedule.interval_minutes", "--config", str(other)]):
+    for argv in (
+        ["config", "--config", str(other), "get", "schedule.interval_minutes"],
+        ["config", "get", "schedule.interval_minutes", "--config", str(other)],
+    ):
         assert run(capsys, *argv)[1] == "20\n"
     code, out, _ = run(capsys, "config", "show", "--config", str(other))
     assert "schedule.interval_minutes" in out
@@ -189,7 +243,8 @@ def test_config_set_writes_keeps_comments_and_says_when_it_applies(capsys, confi
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         f"schedule.interval_minutes = 30 (was 45) in {config}",
-        "microbreak is not running: the change applies at its next start"]
+        "microbreak is not running: the change applies at its next start",
+    ]
     after = config.read_text()
     assert after == before.replace("interval_minutes = 45", "interval_minutes = 30")
     assert run(capsys, "config", "get", "schedule.interval_minutes")[1] == "30\n"
@@ -197,16 +252,30 @@ def test_config_set_writes_keeps_comments_and_says_when_it_applies(capsys, confi
     assert code == 0 and out.startswith("schedule.interval_minutes is already 30")
 
 
-@pytest.mark.parametrize("key, value, message", [
-    ("schedule.interval_minutes", "0", "schedule.interval_minutes = 0 is out of range; "
-                                       "allowed: a whole number from 1 to 480 (minutes)"),
-    ("buzzer.kind", "loud", 'buzzer.kind = "loud" is not a choice; allowed: one of "passive", '
-                            '"active", "none"'),
-    ("schedule.intervl_minutes", "30", "schedule.intervl_minutes is not a setting; did you "
-                                       "mean schedule.interval_minutes?"),
-])
-def test_config_set_refuses_a_bad_value_and_leaves_the_file_alone(capsys, config, key, value,
-                                                                  message):
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        (
+            "schedule.interval_minutes",
+            "0",
+            "schedule.interval_minutes = 0 is out of range; "
+            "allowed: a whole number from 1 to 480 (minutes)",
+        ),
+        (
+            "buzzer.kind",
+            "loud",
+            'buzzer.kind = "loud" is not a choice; allowed: one of "passive", "active", "none"',
+        ),
+        (
+            "schedule.intervl_minutes",
+            "30",
+            "schedule.intervl_minutes is not a setting; did you mean schedule.interval_minutes?",
+        ),
+    ],
+)
+def test_config_set_refuses_a_bad_value_and_leaves_the_file_alone(
+    capsys, config, key, value, message
+):
     before = config.read_bytes()
     mtime = config.stat().st_mtime_ns
     code, out, err = run(capsys, "config", "set", key, value)
@@ -218,8 +287,9 @@ def test_config_set_refuses_a_bad_value_and_leaves_the_file_alone(capsys, config
 def test_config_set_on_a_bad_file_mends_it_or_says_to_edit_it(capsys, tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[schedule]\ninterval_minutes = 0  # too often\n")
-    code, out, _ = run(capsys, "config", "set", "schedule.interval_minutes", "20",
-                       "--config", str(path))
+    code, out, _ = run(
+        capsys, "config", "set", "schedule.interval_minutes", "20", "--config", str(path)
+    )
     assert code == 0 and path.read_text() == "[schedule]\ninterval_minutes = 20  # too often\n"
     path.write_text("[schedule]\nintervl = 3\n")
     code, _, err = run(capsys, "config", "set", "led.pin", "22", "--config", str(path))
@@ -259,8 +329,7 @@ def test_config_set_removes_what_a_killed_change_left(capsys, config):
 
 
 @pytest.mark.parametrize("command", [("set", "led.pin", "22"), ("edit",)])
-def test_config_set_and_edit_do_not_follow_a_link_into_another_folder(capsys, tmp_path,
-                                                                     command):
+def test_config_set_and_edit_do_not_follow_a_link_into_another_folder(capsys, tmp_path, command):
     private = tmp_path / "root-only"
     private.mkdir(mode=0o700)
     link = tmp_path / "settings" / "config.toml"
@@ -268,8 +337,9 @@ def test_config_set_and_edit_do_not_follow_a_link_into_another_folder(capsys, tm
     link.symlink_to(private / "config.toml")
     code, _, err = run(capsys, "config", *command, "--config", str(link))
     assert code == 1
-    assert (f"{link} is a symbolic link to {private / 'config.toml'}, in another folder: "
-            "not followed") in err
+    assert (
+        f"{link} is a symbolic link to {private / 'config.toml'}, in another folder: not followed"
+    ) in err
     assert f"--config {private / 'config.toml'}" in err
     assert list(private.iterdir()) == []  # nothing created there
     # a link within its own folder is an ordinary way to keep versions: followed
@@ -293,15 +363,22 @@ def test_config_check_refuses_what_is_not_a_settings_file_at_once(capsys, tmp_pa
     else:
         path.write_text("#" * (64 * 1024 + 1))
     code, out, err = run(capsys, "config", "check", str(path))
-    what = {"fifo": "is a FIFO", "device": "is a character device", "folder": "is a folder",
-            "large": "is larger than 64 KiB (65,537 bytes)"}[kind]
+    what = {
+        "fifo": "is a FIFO",
+        "device": "is a character device",
+        "folder": "is a folder",
+        "large": "is larger than 64 KiB (65,537 bytes)",
+    }[kind]
     assert code == 1 and out == ""
-    assert err.splitlines() == [f"microbreak: {path}: {what}"
-                                + (", not a regular file" if kind != "large" else "")
-                                + "; allowed: a regular file of at most 64 KiB"]
+    assert err.splitlines() == [
+        f"microbreak: {path}: {what}"
+        + (", not a regular file" if kind != "large" else "")
+        + "; allowed: a regular file of at most 64 KiB"
+    ]
 
 
 # -- config edit, with a scripted editor -----------------------------------------
+
 
 @pytest.fixture
 def editor(tmp_path, monkeypatch):
@@ -310,14 +387,16 @@ def editor(tmp_path, monkeypatch):
     steps = tmp_path / "editor"
     steps.mkdir()
     script = steps / "edit"
-    script.write_text(textwrap.dedent(f"""\
+    script.write_text(
+        textwrap.dedent(f"""\
         #!/bin/sh
         n=$(( $(cat {steps}/count 2>/dev/null || echo 0) + 1 ))
         echo $n > {steps}/count
         cp "$1" {steps}/seen-$n
         [ -f {steps}/edit-$n ] && sed -i -f {steps}/edit-$n "$1"
         exit $(cat {steps}/exit-$n 2>/dev/null || echo 0)
-        """))
+        """)
+    )
     script.chmod(0o755)
     monkeypatch.setenv("EDITOR", str(script))
     monkeypatch.delenv("VISUAL", raising=False)
@@ -331,11 +410,12 @@ def editor(tmp_path, monkeypatch):
     return plan
 
 
-def test_edit_reopens_a_bad_edit_with_the_problem_on_top_then_saves_the_fix(
-        capsys, config, editor):
+def test_edit_reopens_a_bad_edit_with_the_problem_on_top_then_saves_the_fix(capsys, config, editor):
     before = config.read_text()
-    steps = editor("s/^interval_minutes = 45/interval_minutes = 0/",
-                   "s/^interval_minutes = 0/interval_minutes = 30/")
+    steps = editor(
+        "s/^interval_minutes = 45/interval_minutes = 0/",
+        "s/^interval_minutes = 0/interval_minutes = 30/",
+    )
     code, out, err = run(capsys, "config", "edit")
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == f"saved {config}"
@@ -373,8 +453,7 @@ def test_edit_refuses_to_overwrite_a_change_made_meanwhile(capsys, config, edito
     (steps / "edit-1").write_text("s/^pin = 27/pin = 22/\n")
     # the editor also changes the real file behind our back, as another admin would
     script = steps / "edit"
-    script.write_text(script.read_text().replace(
-        "exit ", f"echo '# theirs' >> {config}\nexit "))
+    script.write_text(script.read_text().replace("exit ", f"echo '# theirs' >> {config}\nexit "))
     code, _, err = run(capsys, "config", "edit")
     assert code == 1 and "changed by someone else" in err
     kept = Path(err.rsplit("Your version is in ", 1)[1].strip().rstrip("."))
@@ -394,6 +473,7 @@ def test_edit_starts_a_missing_file_from_the_documented_template(capsys, tmp_pat
 
 # -- history and stats ----------------------------------------------------------------
 
+
 @pytest.fixture
 def state(tmp_path):
     """A history of three weeks: two breaks a working day, one in five missed."""
@@ -408,14 +488,18 @@ def state(tmp_path):
             continue
         for n, hour in enumerate((10, 15)):
             at = datetime(day.year, day.month, day.day, hour, tzinfo=zone)
-            names = ("high-reach-stretch", "shoulder-rolls") if n else ("shoulder-shrug",
-                                                                        "upper-back-movement")
+            names = (
+                ("high-reach-stretch", "shoulder-rolls")
+                if n
+                else ("shoulder-shrug", "upper-back-movement")
+            )
             b = history.break_started(at, names, "scheduled")
             missed = (back + n) % 5 == 0
-            for name in ([] if missed else names):
+            for name in [] if missed else names:
                 history.set_confirmed(b, name, at + timedelta(minutes=1))
-            history.break_ended(b, Outcome.MISSED if missed else Outcome.COMPLETED,
-                                at + timedelta(minutes=2))
+            history.break_ended(
+                b, Outcome.MISSED if missed else Outcome.COMPLETED, at + timedelta(minutes=2)
+            )
     history.close()
     return folder
 
@@ -447,8 +531,9 @@ def test_history_without_a_history_says_where_it_looked(capsys, tmp_path):
 
 
 def test_after_the_simulator_stops_history_finds_its_history(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr("microbreak.cli.history.SYSTEM_STATE_DIR",
-                        tmp_path / "var-lib-microbreak")  # none here
+    monkeypatch.setattr(
+        "microbreak.cli.history.SYSTEM_STATE_DIR", tmp_path / "var-lib-microbreak"
+    )  # none here
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "home-state"))
     (tmp_path / "home-state" / "microbreak-simulator").mkdir(parents=True)
     history = History(tmp_path / "home-state" / "microbreak-simulator" / "history.sqlite")
@@ -474,8 +559,15 @@ def test_stats_in_plain_words_json_and_csv(capsys, state):
     assert any(line.startswith("week ") for line in lines)
     code, out, _ = run(capsys, "stats", "--json", "--state-dir", str(state))
     data = json.loads(out)
-    assert {"today", "this_week", "current_streak", "best_streak", "exercises", "days",
-            "weeks"} <= set(data)
+    assert {
+        "today",
+        "this_week",
+        "current_streak",
+        "best_streak",
+        "exercises",
+        "days",
+        "weeks",
+    } <= set(data)
     assert sum(d["breaks"] for d in data["days"]) == data["total"]["breaks"]
     code, out, _ = run(capsys, "stats", "--csv", "--since", "7d", "--state-dir", str(state))
     rows = out.splitlines()
@@ -497,14 +589,16 @@ def test_a_break_not_ended_is_neither_done_nor_undone(capsys, tmp_path):
     code, out, _ = run(capsys, "stats", "--state-dir", str(tmp_path))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == ("today        2 breaks (1 completed, 1 not ended) · 2 sets · "
-                        "100 % done (of 1 ended break)")
+    assert lines[0] == (
+        "today        2 breaks (1 completed, 1 not ended) · 2 sets · 100 % done (of 1 ended break)"
+    )
     assert lines[2] == "streak       0 days with every break done"
     code, out, _ = run(capsys, "history", "--state-dir", str(tmp_path))
     assert " not ended  1/2   shoulder-shrug, shoulder-rolls" in out
 
 
 # -- exercises ----------------------------------------------------------------------
+
 
 def test_exercises_list_and_show(capsys):
     code, out, _ = run(capsys, "exercises", "list")
@@ -522,20 +616,34 @@ def test_exercises_render_a_still_and_one_rep_moving(capsys, tmp_path):
     from gif_frames import read_gif
 
     from microbreak.drawing.pgcompat import surface_bytes
+
     still, moving = tmp_path / "still.png", tmp_path / "moving.gif"
-    assert run(capsys, "exercises", "render", "shoulder-shrug", "--size", "240x240",
-               "--out", str(still))[0] == 0
+    assert (
+        run(
+            capsys,
+            "exercises",
+            "render",
+            "shoulder-shrug",
+            "--size",
+            "240x240",
+            "--out",
+            str(still),
+        )[0]
+        == 0
+    )
     assert pygame.image.load(str(still)).get_size() == (240, 240)
     code, out, _ = run(capsys, "exercises", "render", "shoulder-shrug", "--out", str(moving))
     assert code == 0 and "one rep" in out
     frames = read_gif(moving)
     assert len(frames) > 5 and frames[0][0].get_size() == (320, 240)
     assert len({surface_bytes(f, "RGB") for f, _ in frames}) > 5  # it moves
-    code, _, err = run(capsys, "exercises", "render", "shoulder-shrug", "--out",
-                       str(tmp_path / "x.jpg"))
+    code, _, err = run(
+        capsys, "exercises", "render", "shoulder-shrug", "--out", str(tmp_path / "x.jpg")
+    )
     assert code == 1 and ".png or .gif" in err
-    code, _, err = run(capsys, "exercises", "render", "shoulder-shrug", "--size", "100x100",
-                       "--out", str(still))
+    code, _, err = run(
+        capsys, "exercises", "render", "shoulder-shrug", "--size", "100x100", "--out", str(still)
+    )
     assert code == 1 and "240x240" in err
 
 

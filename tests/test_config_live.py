@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_simulator import Simulator
 
 from microbreak.simulator.harness import ALWAYS
@@ -39,11 +38,20 @@ def settings_of(sim):
 
 def test_a_bad_value_is_refused_the_file_and_the_service_untouched(service):
     before = service.config.read_bytes()
-    refused = service.cli("config", "set", "schedule.interval_minutes", "0",
-                          "--config", str(service.config), check=False)
+    refused = service.cli(
+        "config",
+        "set",
+        "schedule.interval_minutes",
+        "0",
+        "--config",
+        str(service.config),
+        check=False,
+    )
     assert refused.returncode == 1 and refused.stdout == ""
-    assert ("schedule.interval_minutes = 0 is out of range; allowed: a whole number from 1 "
-            "to 480 (minutes)") in refused.stderr
+    assert (
+        "schedule.interval_minutes = 0 is out of range; allowed: a whole number from 1 "
+        "to 480 (minutes)"
+    ) in refused.stderr
     assert service.config.read_bytes() == before
     assert settings_of(service)["schedule.interval_minutes"] == 45
     assert service.status()["state"] == "idle"
@@ -53,21 +61,26 @@ def test_a_bad_value_is_refused_the_file_and_the_service_untouched(service):
 def test_a_good_value_keeps_the_comments_and_the_service_has_it_within_a_second(service):
     before = service.config.read_text()
     started = time.monotonic()
-    done = service.cli("config", "set", "schedule.interval_minutes", "30",
-                       "--config", str(service.config))
+    done = service.cli(
+        "config", "set", "schedule.interval_minutes", "30", "--config", str(service.config)
+    )
     returned = time.monotonic()
     while settings_of(service)["schedule.interval_minutes"] != 30:
         assert time.monotonic() - returned < 1, "the service did not take the new value"
         time.sleep(0.01)
     seen = time.monotonic()
     assert seen - returned < 1
-    print(f"config set: {returned - started:.3f} s for the command, new value seen "
-          f"{seen - returned:.3f} s after it returned")
+    print(
+        f"config set: {returned - started:.3f} s for the command, new value seen "
+        f"{seen - returned:.3f} s after it returned"
+    )
     assert done.stdout.splitlines() == [
         f"schedule.interval_minutes = 30 (was 45) in {service.config}",
-        "the running service reloaded: it uses the new settings now"]
-    assert service.config.read_text() == before.replace("interval_minutes = 45",
-                                                        "interval_minutes = 30")
+        "the running service reloaded: it uses the new settings now",
+    ]
+    assert service.config.read_text() == before.replace(
+        "interval_minutes = 45", "interval_minutes = 30"
+    )
     assert 25 * 60 < service.status()["next_break_in_seconds"] <= 30 * 60
 
 
@@ -80,15 +93,31 @@ def test_a_change_to_another_file_is_not_reloaded(service, tmp_path):
 
 def test_edit_saves_and_the_service_reloads(service, tmp_path):
     editor = tmp_path / "editor"
-    editor.write_text(textwrap.dedent("""\
+    editor.write_text(
+        textwrap.dedent("""\
         #!/bin/sh
         sed -i 's/^snooze_minutes = 10/snooze_minutes = 15/' "$1"
-        """))
+        """)
+    )
     editor.chmod(0o755)
     env = dict(service.env, EDITOR=str(editor))
-    done = subprocess.run([sys.executable, "-m", "microbreak", "config", "edit",
-                           "--config", str(service.config), "--runtime-dir", str(service.runtime)],
-                          env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "microbreak",
+            "config",
+            "edit",
+            "--config",
+            str(service.config),
+            "--runtime-dir",
+            str(service.runtime),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "the running service reloaded" in done.stdout
     assert settings_of(service)["break.snooze_minutes"] == 15
@@ -103,8 +132,14 @@ def test_config_path_get_and_show_report_the_running_services_file_and_values(tm
     env.pop("MICROBREAK_CONFIG", None)
 
     def config(*args):
-        return subprocess.run([sys.executable, "-m", "microbreak", "config", *args], env=env,
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "microbreak", "config", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
     try:
         path = tmp_path / "config.toml"
         assert config("path").stdout == f"{path}\n"
@@ -115,7 +150,9 @@ def test_config_path_get_and_show_report_the_running_services_file_and_values(tm
         path.write_text("[schedule]\ninterval_minutes = 7\n")  # edited, not yet reloaded
         got = config("get", "schedule.interval_minutes")
         assert got.stdout == "5\n"
-        assert (f"{path} has schedule.interval_minutes = 7; the running service still uses "
-                "5 ('microbreak reload' applies the file)") in got.stderr
+        assert (
+            f"{path} has schedule.interval_minutes = 7; the running service still uses "
+            "5 ('microbreak reload' applies the file)"
+        ) in got.stderr
     finally:
         sim.stop()

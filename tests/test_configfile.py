@@ -7,8 +7,16 @@ from pathlib import Path
 import pytest
 
 from microbreak.config import editing
-from microbreak.config.editing import (check_key, get_value, parse_value, set_value, template,
-                                   with_problems, without_problems, write_atomically)
+from microbreak.config.editing import (
+    check_key,
+    get_value,
+    parse_value,
+    set_value,
+    template,
+    with_problems,
+    without_problems,
+    write_atomically,
+)
 from microbreak.config.settings import Settings, SettingsError, parse_settings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "deploy" / "config.toml"
@@ -40,20 +48,30 @@ def test_a_key_missing_from_the_file_joins_its_section_or_a_new_one():
 
 
 def test_dotted_and_inline_tables_are_changed_in_place():
-    assert parse_settings(set_value("schedule.interval_minutes = 3\n",
-                                    "schedule.interval_minutes", 5)).schedule.interval_minutes == 5
+    assert (
+        parse_settings(
+            set_value("schedule.interval_minutes = 3\n", "schedule.interval_minutes", 5)
+        ).schedule.interval_minutes
+        == 5
+    )
     new = set_value("schedule = {interval_minutes = 3}\n", "schedule.heads_up_seconds", 5)
     assert parse_settings(new).schedule.heads_up_seconds == 5
     assert parse_settings(new).schedule.interval_minutes == 3
 
 
-@pytest.mark.parametrize("key, value, words", [
-    ("schedule.interval_minutes", 0, "schedule.interval_minutes = 0 is out of range; "
-                                     "allowed: a whole number from 1 to 480"),
-    ("schedule.interval_minutes", "soon", 'schedule.interval_minutes = "soon" is text'),
-    ("buzzer.kind", "loud", 'buzzer.kind = "loud" is not a choice; allowed: one of "passive"'),
-    ("led.pin", 17, "led.pin = 17 is already used by button.pin"),
-])
+@pytest.mark.parametrize(
+    "key, value, words",
+    [
+        (
+            "schedule.interval_minutes",
+            0,
+            "schedule.interval_minutes = 0 is out of range; allowed: a whole number from 1 to 480",
+        ),
+        ("schedule.interval_minutes", "soon", 'schedule.interval_minutes = "soon" is text'),
+        ("buzzer.kind", "loud", 'buzzer.kind = "loud" is not a choice; allowed: one of "passive"'),
+        ("led.pin", 17, "led.pin = 17 is already used by button.pin"),
+    ],
+)
 def test_a_bad_value_is_refused_with_key_value_and_what_is_allowed(key, value, words):
     with pytest.raises(SettingsError) as refused:
         set_value(EXAMPLE.read_text(), key, value)
@@ -68,9 +86,11 @@ def test_the_whole_result_is_checked_so_a_bad_file_is_not_made_worse():
 
 
 def test_unknown_keys_get_the_closest_one():
-    for typo, meant in (("schedule.intervl_minutes", "schedule.interval_minutes"),
-                        ("interval_minutes", "schedule.interval_minutes"),
-                        ("buzer.kind", "buzzer.kind")):
+    for typo, meant in (
+        ("schedule.intervl_minutes", "schedule.interval_minutes"),
+        ("interval_minutes", "schedule.interval_minutes"),
+        ("buzer.kind", "buzzer.kind"),
+    ):
         with pytest.raises(SettingsError, match=f"did you mean {meant}\\?"):
             check_key(typo)
     with pytest.raises(SettingsError, match="microbreak config show"):
@@ -151,6 +171,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
 
 def test_the_lock_is_on_the_folder_and_exclusive(tmp_path):
     import fcntl
+
     path = tmp_path / "config.toml"
     with editing.locked(path):
         other = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)

@@ -14,12 +14,20 @@ import time
 from pathlib import Path
 
 import pytest
-
-from microbreak.service.control import (SOCKET_NAME, ControlError, ControlServer,
-                                NotRunning, RefusalLog, call, peer_credentials, peer_groups,
-                                runtime_dir)
 from socket_abuse import Crowd
 from stranger import NOBODY, as_nobody, needs_root
+
+from microbreak.service.control import (
+    SOCKET_NAME,
+    ControlError,
+    ControlServer,
+    NotRunning,
+    RefusalLog,
+    call,
+    peer_credentials,
+    peer_groups,
+    runtime_dir,
+)
 
 DEVICE = Path(__file__).resolve().parents[1] / "device"
 
@@ -104,8 +112,7 @@ def open_folder():
     shutil.rmtree(folder)
 
 
-def test_a_stranger_is_refused_by_the_socket_mode_and_told_about_sudo_and_the_group(
-        open_folder):
+def test_a_stranger_is_refused_by_the_socket_mode_and_told_about_sudo_and_the_group(open_folder):
     folder, srv = open_folder
     if os.geteuid() == 0:
         answer = as_nobody(lambda: call("status", runtime=folder))
@@ -127,7 +134,8 @@ def test_a_stranger_is_refused_by_the_socket_mode_and_told_about_sudo_and_the_gr
 
 @needs_root
 def test_the_peer_check_refuses_a_stranger_even_when_the_socket_mode_lets_them_in(
-        open_folder, caplog):
+    open_folder, caplog
+):
     folder, srv = open_folder
     os.chmod(srv.path, 0o666)  # someone loosened it
     answer = as_nobody(lambda: call("status", runtime=folder))
@@ -140,8 +148,10 @@ def test_the_peer_check_refuses_a_stranger_even_when_the_socket_mode_lets_them_i
 @needs_root
 def test_members_of_the_socket_s_group_get_in(open_folder):
     folder, srv = open_folder
-    assert as_nobody(lambda: call("status", runtime=folder),
-                     groups=[os.stat(srv.path).st_gid]) == "returned: 'secret'"
+    assert (
+        as_nobody(lambda: call("status", runtime=folder), groups=[os.stat(srv.path).st_gid])
+        == "returned: 'secret'"
+    )
 
 
 def test_who_is_allowed():
@@ -174,6 +184,7 @@ def test_runtime_dir_order(monkeypatch, tmp_path):
 
 # -- no caller can use the socket up ---------------------------------------------
 
+
 def ask(path: Path, line: bytes) -> tuple[dict, float]:
     """Send *line* as it is; the answer and how long it took."""
     start = time.monotonic()
@@ -189,8 +200,11 @@ def test_a_request_nested_20000_deep_is_refused_in_one_line_with_no_traceback(se
     srv, seen = server
     deep = b'{"verb": "status", "args": ' + b"[" * 20000 + b"]" * 20000 + b"}\n"
     reply, _ = ask(srv.path, deep)
-    assert reply == {"ok": False, "error": 'bad request: nested more than 8 deep; allowed: '
-                                           'one JSON line {"verb": ..., "args": {...}}'}
+    assert reply == {
+        "ok": False,
+        "error": "bad request: nested more than 8 deep; allowed: "
+        'one JSON line {"verb": ..., "args": {...}}',
+    }
     assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
     assert seen == []
     assert ask(srv.path, b'{"verb": "status", "args": {"a": "[[[[[[[[[["}}\n')[0]["ok"]
@@ -199,8 +213,9 @@ def test_a_request_nested_20000_deep_is_refused_in_one_line_with_no_traceback(se
 def test_a_request_over_64_kib_is_refused_at_once(server):
     srv, seen = server
     reply, took = ask(srv.path, b'{"verb": "' + b"x" * 70000 + b'"}\n')
-    assert reply["error"] == ("bad request: the request is longer than 65536 bytes; "
-                              "allowed: at most 65536")
+    assert reply["error"] == (
+        "bad request: the request is longer than 65536 bytes; allowed: at most 65536"
+    )
     assert took < 1 and seen == []
 
 
@@ -220,8 +235,10 @@ def test_a_slow_client_is_cut_off_at_the_deadline_for_the_whole_request(server, 
                 # meanwhile everyone else is answered at once
                 assert call("status", runtime=tmp_path, timeout=1)["echo"] == "status"
         took = time.monotonic() - start
-    assert json.loads(reply) == {"ok": False, "error": "bad request: no whole request within "
-                                 "2 s; allowed: one JSON line, sent at once"}
+    assert json.loads(reply) == {
+        "ok": False,
+        "error": "bad request: no whole request within 2 s; allowed: one JSON line, sent at once",
+    }
     assert 1.9 < took < 3.0  # 2 s, and a loaded machine's slack
 
 
@@ -240,8 +257,10 @@ def test_one_member_cannot_crowd_out_root_or_the_others(open_folder, caplog):
     assert made == 40 and answered == 40  # 32 refused at once, 8 cut off after 2 s
     assert srv.refusals.total == 32
     refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
-    assert refused[0] == ("control socket: refused 1 connection: too many at once; 1 from "
-                          "nobody (uid 65534); 1 refused since the start")
+    assert refused[0] == (
+        "control socket: refused 1 connection: too many at once; 1 from "
+        "nobody (uid 65534); 1 refused since the start"
+    )
     assert len(refused) == 1  # the other 31 wait for the next line, a minute on
     srv.close()
     assert "refused 31 connections in the last" in caplog.text  # said at the end
@@ -258,7 +277,8 @@ def test_a_busy_refusal_reaches_the_caller_with_what_is_allowed(tmp_path):
                 call("status", runtime=tmp_path, timeout=1)
         assert str(refused.value) == (
             "the service is busy: 1 requests at once already (1 of them yours); allowed: "
-            "1 at once, 8 from one user. Try again in a moment")
+            "1 at once, 8 from one user. Try again in a moment"
+        )
     finally:
         srv.close()
 
@@ -271,8 +291,9 @@ def test_refusals_are_logged_at_most_once_a_minute(caplog):
         refusals.add(1000 if second % 3 else 0)
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 3  # at 0 s, 60 s, 120 s
-    assert lines[1].startswith("control socket: refused 60 connections in the last 60 s: "
-                               "too many at once; 40 from ")
+    assert lines[1].startswith(
+        "control socket: refused 60 connections in the last 60 s: too many at once; 40 from "
+    )
     refusals.flush()
     assert caplog.records[-1].getMessage().endswith("150 refused since the start")
 
@@ -295,10 +316,14 @@ server.close()
 
 def test_the_accept_loop_waits_out_running_out_of_descriptors_and_carries_on(tmp_path):
     # Limits far above the descriptors it may have: only the accept loop stands.
-    child = subprocess.Popen([sys.executable, "-c", ACCEPTOR, str(tmp_path / SOCKET_NAME)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True,
-                             env=dict(os.environ, PYTHONPATH=str(DEVICE)))
+    child = subprocess.Popen(
+        [sys.executable, "-c", ACCEPTOR, str(tmp_path / SOCKET_NAME)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(DEVICE)),
+    )
     assert child.stdout.readline() == "listening\n"
     crowd = [socket.socket(socket.AF_UNIX) for _ in range(30)]
     for conn in crowd:
@@ -321,10 +346,11 @@ def test_the_accept_loop_waits_out_running_out_of_descriptors_and_carries_on(tmp
     # left may run it short once more, never once per failed accept
     assert 2 <= len(short) <= 6 and len(short) % 2 == 0, log
     for began, ended in zip(short[::2], short[1::2]):
-        assert began.startswith("ERROR control socket: out of file descriptors (Too many "
-                                "open files); refusing or waiting until some are freed")
-        assert ended.startswith("WARNING control socket: serving again (out of file "
-                                "descriptors")
+        assert began.startswith(
+            "ERROR control socket: out of file descriptors (Too many "
+            "open files); refusing or waiting until some are freed"
+        )
+        assert ended.startswith("WARNING control socket: serving again (out of file descriptors")
     assert "Traceback" not in "\n".join(log)
 
 
@@ -338,7 +364,8 @@ def test_the_socket_folder_must_be_the_service_user_s_alone(tmp_path):
     assert str(refused.value) == (
         f"refusing to serve from {theirs}: it belongs to nobody, not to root; allowed: a "
         "folder owned by the service's user that no one else may write to (systemd's "
-        "RuntimeDirectory= makes one)")
+        "RuntimeDirectory= makes one)"
+    )
     assert list(theirs.iterdir()) == []
     shared = tmp_path / "shared"
     shared.mkdir()
@@ -378,7 +405,8 @@ def test_a_full_queue_is_waited_for_then_said_in_a_line_not_a_traceback(tmp_path
         assert str(refused.value) == (
             f"microbreak on {tmp_path / SOCKET_NAME} is taking no connections: its queue "
             "stayed full for 0.5 s; try again in a moment, and see its log ('journalctl -u "
-            "microbreak')")
+            "microbreak')"
+        )
     finally:
         for conn in queued:
             conn.close()

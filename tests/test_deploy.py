@@ -25,7 +25,8 @@ COMMAND_TARGET = "/opt/microbreak/venv/bin/microbreak"
 
 needs_systemd_analyze = pytest.mark.skipif(
     shutil.which("systemd-analyze") is None,
-    reason="systemd-analyze is not installed (Debian package 'systemd')")
+    reason="systemd-analyze is not installed (Debian package 'systemd')",
+)
 
 
 def clean_env(**extra) -> dict:
@@ -37,8 +38,13 @@ def clean_env(**extra) -> dict:
 
 def install(root: Path, *args: str, env: dict | None = None, expect: int = 0):
     """Runs ``sh deploy/install.sh --root ROOT ARGS`` and checks its exit code."""
-    run = subprocess.run(["sh", str(INSTALL), "--root", str(root), *args],
-                         env=env or clean_env(), capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        ["sh", str(INSTALL), "--root", str(root), *args],
+        env=env or clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == expect, run.stdout + run.stderr
     return run
 
@@ -56,8 +62,11 @@ def listing(root: Path, times: bool = True) -> dict[str, tuple]:
             elif stat.S_ISDIR(info.st_mode):
                 what = ("dir", stat.S_IMODE(info.st_mode))
             else:
-                what = ("file", stat.S_IMODE(info.st_mode),
-                        hashlib.sha256(path.read_bytes()).hexdigest())
+                what = (
+                    "file",
+                    stat.S_IMODE(info.st_mode),
+                    hashlib.sha256(path.read_bytes()).hexdigest(),
+                )
             if times and not stat.S_ISLNK(info.st_mode):
                 what += (info.st_mtime_ns,)
             entries[str(path.relative_to(root))] = what
@@ -112,12 +121,20 @@ def test_install_lays_down_the_unit_venv_settings_and_command(installed):
     # The installed command runs the package in the venv, not this checkout's,
     # and accepts the example settings. (--offline installed no dependencies:
     # they come from this test run's environment, as the build backend did.)
-    where = subprocess.run([venv / "bin/python", "-c", "import microbreak; print(microbreak.__file__)"],
-                           env=env, capture_output=True, text=True, check=True)
+    where = subprocess.run(
+        [venv / "bin/python", "-c", "import microbreak; print(microbreak.__file__)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert where.stdout.startswith(str(venv))
-    check = subprocess.run([venv / "bin/microbreak", "config", "check",
-                            root / "etc/microbreak/config.toml"],
-                           env=env, capture_output=True, text=True)
+    check = subprocess.run(
+        [venv / "bin/microbreak", "config", "check", root / "etc/microbreak/config.toml"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stderr
     # Nothing was done to this machine.
     for left_out in ("apt-get install", "useradd", "systemctl daemon-reload", "systemctl enable"):
@@ -140,8 +157,14 @@ def test_the_installed_unit_verifies_clean(installed, tmp_path):
     """``systemd-analyze verify`` with the installed tree as its root: it looks
     for the ExecStart command and the units it depends on under that root, so
     the host's own units are copied in beside microbreak's."""
-    units = next((Path(d) for d in ("/usr/lib/systemd/system", "/lib/systemd/system")
-                  if Path(d, "sysinit.target").exists()), None)
+    units = next(
+        (
+            Path(d)
+            for d in ("/usr/lib/systemd/system", "/lib/systemd/system")
+            if Path(d, "sysinit.target").exists()
+        ),
+        None,
+    )
     if units is None:
         pytest.skip("no systemd units on this machine")
     root = tmp_path / "root"
@@ -149,8 +172,11 @@ def test_the_installed_unit_verifies_clean(installed, tmp_path):
     shutil.copytree(units, root / "usr/lib/systemd/system", symlinks=True, dirs_exist_ok=True)
 
     def verify():
-        return subprocess.run(["systemd-analyze", "verify", f"--root={root}", "microbreak.service"],
-                              capture_output=True, text=True)
+        return subprocess.run(
+            ["systemd-analyze", "verify", f"--root={root}", "microbreak.service"],
+            capture_output=True,
+            text=True,
+        )
 
     run = verify()
     assert (run.returncode, run.stdout + run.stderr) == (0, "")
@@ -162,8 +188,11 @@ def test_the_installed_unit_verifies_clean(installed, tmp_path):
 
 @needs_systemd_analyze
 def test_the_unit_exposure_is_at_most_2():
-    run = subprocess.run(["systemd-analyze", "security", "--offline=true", "--no-pager", str(UNIT)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", "--no-pager", str(UNIT)],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     found = re.search(r"Overall exposure level for microbreak\.service: (\d+\.\d+)", run.stdout)
     assert found, run.stdout
@@ -180,14 +209,18 @@ def test_on_32_bit_arm_with_a_64_bit_kernel_pip_sees_a_32_bit_machine(tmp_path):
     fake = tmp_path / "bin"
     fake.mkdir()
     log = tmp_path / "setarch.log"
-    for name, body in [("dpkg", 'echo armhf'),
-                       ("uname", 'echo aarch64'),
-                       ("setarch", f'echo "$*" >>{log}; shift; exec "$@"')]:
+    for name, body in [
+        ("dpkg", "echo armhf"),
+        ("uname", "echo aarch64"),
+        ("setarch", f'echo "$*" >>{log}; shift; exec "$@"'),
+    ]:
         (fake / name).write_text(f"#!/bin/sh\n{body}\n")
         (fake / name).chmod(0o755)
     env = offline_env(PATH=f"{fake}:{os.environ['PATH']}")
     install(a_pi(tmp_path / "pi"), "--offline", env=env)
-    assert log.read_text().startswith(f"linux32 {tmp_path}/pi/opt/microbreak/venv/bin/python -m pip install")
+    assert log.read_text().startswith(
+        f"linux32 {tmp_path}/pi/opt/microbreak/venv/bin/python -m pip install"
+    )
 
 
 def test_uninstall_leaves_what_was_there_and_the_changed_settings(tmp_path):
@@ -195,16 +228,22 @@ def test_uninstall_leaves_what_was_there_and_the_changed_settings(tmp_path):
     before = listing(root, times=False)
     install(root, "--no-venv")
     settings = root / "etc/microbreak/config.toml"
-    settings.write_text(settings.read_text().replace("interval_minutes = 45", "interval_minutes = 30"))
-    history = root / "var/lib/microbreak"   # what systemd's StateDirectory= makes
+    settings.write_text(
+        settings.read_text().replace("interval_minutes = 45", "interval_minutes = 30")
+    )
+    history = root / "var/lib/microbreak"  # what systemd's StateDirectory= makes
     history.mkdir()
     (history / "history.sqlite").write_bytes(b"breaks")
 
     run = install(root, "--uninstall")
     assert "kept your settings" in run.stdout and "kept the history" in run.stdout
     after = listing(root, times=False)
-    kept = {"etc/microbreak", "etc/microbreak/config.toml",
-            "var/lib/microbreak", "var/lib/microbreak/history.sqlite"}
+    kept = {
+        "etc/microbreak",
+        "etc/microbreak/config.toml",
+        "var/lib/microbreak",
+        "var/lib/microbreak/history.sqlite",
+    }
     assert set(after) == set(before) | kept
     assert {path: after[path] for path in before} == before
     assert "interval_minutes = 30" in settings.read_text()
@@ -233,20 +272,27 @@ def test_install_never_overwrites_settings_or_a_foreign_command(tmp_path):
     run = install(root, "--no-venv")
     assert "kept your settings" in run.stdout
     assert "is not this installer's: left alone" in run.stdout
-    assert (root / "etc/microbreak/config.toml").read_text() == "[schedule]\ninterval_minutes = 50\n"
+    assert (
+        root / "etc/microbreak/config.toml"
+    ).read_text() == "[schedule]\ninterval_minutes = 50\n"
     assert (root / "etc/systemd/system/microbreak.service").exists()
 
     install(root, "--uninstall")
     assert listing(root, times=False) == before
 
 
-@pytest.mark.parametrize("args, code, says", [
-    (["--purge"], 2, "--purge goes with --uninstall"),
-    (["--frobnicate"], 2, "unknown option: --frobnicate"),
-    (["--root"], 2, "usage:"),
-])
+@pytest.mark.parametrize(
+    "args, code, says",
+    [
+        (["--purge"], 2, "--purge goes with --uninstall"),
+        (["--frobnicate"], 2, "unknown option: --frobnicate"),
+        (["--root"], 2, "usage:"),
+    ],
+)
 def test_usage_errors(args, code, says):
-    run = subprocess.run(["sh", str(INSTALL), *args], env=clean_env(), capture_output=True, text=True)
+    run = subprocess.run(
+        ["sh", str(INSTALL), *args], env=clean_env(), capture_output=True, text=True
+    )
     assert run.returncode == code and says in run.stderr
 
 

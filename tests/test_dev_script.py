@@ -39,17 +39,25 @@ def dev_sh(tmp_path: Path, *args: str) -> tuple[list[str], list[str]]:
     (checkout / "dev.sh").write_text(script)
     shutil.copy(ROOT / "pyproject.toml", checkout)
     _tool(bin_dir, "dpkg-query", "exit 1\n")  # nothing is installed
-    _tool(bin_dir, "id", 'echo 1000\n')  # not root: everything as root goes through sudo
+    _tool(bin_dir, "id", "echo 1000\n")  # not root: everything as root goes through sudo
     _tool(bin_dir, "sudo", f'printf "%s\\n" "$*" >>{log}/root\n')
     for name in ("python", "microbreak"):
         _tool(checkout / ".venv" / "bin", name, f'echo "{name} $*" >>{log}/venv\n')
     env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
-    subprocess.run(["sh", "./dev.sh", *args], cwd=checkout, env=env, check=True,
-                   capture_output=True, text=True, timeout=60)
+    subprocess.run(
+        ["sh", "./dev.sh", *args],
+        cwd=checkout,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     def lines(name):
         path = log / name
         return path.read_text().splitlines() if path.exists() else []
+
     return lines("root"), lines("venv")
 
 
@@ -65,10 +73,13 @@ def test_simulate_installs_only_what_the_simulator_uses(tmp_path):
     assert installs, venv
     for line in installs:
         target = line.split(" -e ")[1]
-        extras = target[target.index("[") + 1:target.index("]")].split(",") if "[" in target else []
+        extras = (
+            target[target.index("[") + 1 : target.index("]")].split(",") if "[" in target else []
+        )
         for name in extras:
-            assert not any(r.startswith("systemd-python") for r in extra(name)), \
+            assert not any(r.startswith("systemd-python") for r in extra(name)), (
                 f"simulate installs microbreak[{name}], which needs a compiler for systemd-python"
+            )
     assert not any("gcc" in line or "libsystemd-dev" in line for line in as_root)
     assert venv[-1] == "microbreak simulate --headless"
 
@@ -77,7 +88,7 @@ def test_simulate_installs_only_what_the_simulator_uses(tmp_path):
 def test_test_installs_shellcheck_so_no_test_is_skipped_for_the_want_of_it(tmp_path):
     as_root, venv = dev_sh(tmp_path, "test", "-q")
     installs = [line.split() for line in as_root if " apt-get install " in line]
-    packages = {word for words in installs for word in words[words.index("install") + 1:]}
+    packages = {word for words in installs for word in words[words.index("install") + 1 :]}
     assert {"shellcheck", "openssh-server", "openssh-client", "libsystemd-dev"} <= packages
     assert venv[-1] == "python -m pytest -q"
 
@@ -99,6 +110,9 @@ def test_test_leaves_the_systems_ssh_server_off(tmp_path, own_policy):
         made, removed = ours
         assert "exit 101" in as_root[made] and as_root[removed] == f"rm -f {policy}"
         assert made < ssh < removed, "openssh-server was installed free to start the SSH server"
-    disabled = [i for i, line in enumerate(as_root) if line.startswith("systemctl disable")
-                and "ssh.service" in line]
+    disabled = [
+        i
+        for i, line in enumerate(as_root)
+        if line.startswith("systemctl disable") and "ssh.service" in line
+    ]
     assert disabled and disabled[0] > ssh, "the SSH server was left enabled at boot"

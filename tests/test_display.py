@@ -6,8 +6,8 @@ by the VM test, tests/vm/, on QEMU's display.)"""
 import pygame
 import pytest
 
-from microbreak.parts import kms
 from microbreak.cli.remote import format_status
+from microbreak.parts import kms
 from microbreak.parts.display import Display, _letterbox, chosen_output
 from microbreak.parts.kms import KmsOutput, ScreenUnavailable
 from microbreak.parts.speaker import why_no_audio
@@ -15,24 +15,48 @@ from microbreak.parts.speaker import why_no_audio
 
 def test_the_ioctl_requests_are_the_kernels():
     # <drm/drm.h>, <drm/drm_mode.h>: DRM_IOCTL_* as the C headers compute them.
-    assert {name: f"{getattr(kms, name):08x}" for name in (
-        "GET_CAP", "GETRESOURCES", "GETCRTC", "SETCRTC", "GETENCODER", "GETCONNECTOR",
-        "ADDFB", "RMFB", "DIRTYFB", "CREATE_DUMB", "MAP_DUMB")} == {
-        "GET_CAP": "c010640c", "GETRESOURCES": "c04064a0", "GETCRTC": "c06864a1",
-        "SETCRTC": "c06864a2", "GETENCODER": "c01464a6", "GETCONNECTOR": "c05064a7",
-        "ADDFB": "c01c64ae", "RMFB": "c00464af", "DIRTYFB": "c01864b1",
-        "CREATE_DUMB": "c02064b2", "MAP_DUMB": "c01064b3"}
+    assert {
+        name: f"{getattr(kms, name):08x}"
+        for name in (
+            "GET_CAP",
+            "GETRESOURCES",
+            "GETCRTC",
+            "SETCRTC",
+            "GETENCODER",
+            "GETCONNECTOR",
+            "ADDFB",
+            "RMFB",
+            "DIRTYFB",
+            "CREATE_DUMB",
+            "MAP_DUMB",
+        )
+    } == {
+        "GET_CAP": "c010640c",
+        "GETRESOURCES": "c04064a0",
+        "GETCRTC": "c06864a1",
+        "SETCRTC": "c06864a2",
+        "GETENCODER": "c01464a6",
+        "GETCONNECTOR": "c05064a7",
+        "ADDFB": "c01c64ae",
+        "RMFB": "c00464af",
+        "DIRTYFB": "c01864b1",
+        "CREATE_DUMB": "c02064b2",
+        "MAP_DUMB": "c01064b3",
+    }
 
 
-@pytest.mark.parametrize("env, output, chosen", [
-    ({}, "auto", "kms"),
-    ({"SDL_VIDEODRIVER": "kmsdrm"}, "auto", "kms"),
-    ({"DISPLAY": ":0"}, "auto", "sdl"),
-    ({"WAYLAND_DISPLAY": "wayland-0"}, "auto", "sdl"),
-    ({"SDL_VIDEODRIVER": "dummy"}, "auto", "sdl"),
-    ({"DISPLAY": ":0"}, "kms", "kms"),
-    ({}, "sdl", "sdl"),
-])
+@pytest.mark.parametrize(
+    "env, output, chosen",
+    [
+        ({}, "auto", "kms"),
+        ({"SDL_VIDEODRIVER": "kmsdrm"}, "auto", "kms"),
+        ({"DISPLAY": ":0"}, "auto", "sdl"),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "auto", "sdl"),
+        ({"SDL_VIDEODRIVER": "dummy"}, "auto", "sdl"),
+        ({"DISPLAY": ":0"}, "kms", "kms"),
+        ({}, "sdl", "sdl"),
+    ],
+)
 def test_auto_is_kms_on_a_console_and_sdl_in_a_desktop(monkeypatch, env, output, chosen):
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
         monkeypatch.delenv(name, raising=False)
@@ -54,7 +78,8 @@ def test_no_dri_folder_says_to_enable_the_display_driver(monkeypatch, tmp_path):
     with pytest.raises(ScreenUnavailable) as raised:
         KmsOutput.open()
     assert raised.value.reason == "no DRM device (/dev/dri is missing)".replace(
-        "/dev/dri", str(tmp_path / "dri"))
+        "/dev/dri", str(tmp_path / "dri")
+    )
     assert "dtoverlay=vc4-kms-v3d" in raised.value.fix
 
 
@@ -90,14 +115,23 @@ def test_no_sound_card_says_how_to_enable_one(monkeypatch, tmp_path):
 
 
 def test_status_names_what_shows_the_picture_and_why_there_is_none():
-    base = {"state": "idle", "today": {"breaks": 0, "sets": 0},
-            "speaker": {"ok": True, "detail": "off (sound.speaker = false)"}}
-    shown = format_status({**base, "screen": {"ok": True, "detail": "800x480 on HDMI-A-1 "
-                                                                   "(/dev/dri/card0, KMS)"}})
+    base = {
+        "state": "idle",
+        "today": {"breaks": 0, "sets": 0},
+        "speaker": {"ok": True, "detail": "off (sound.speaker = false)"},
+    }
+    shown = format_status(
+        {**base, "screen": {"ok": True, "detail": "800x480 on HDMI-A-1 (/dev/dri/card0, KMS)"}}
+    )
     assert "  screen      800x480 on HDMI-A-1 (/dev/dri/card0, KMS)" in shown.splitlines()
     assert "speaker" not in shown
-    missing = format_status({**base, "screen": {"ok": False, "detail": "no DRM device"},
-                             "speaker": {"ok": False, "detail": "no sound card"}})
+    missing = format_status(
+        {
+            **base,
+            "screen": {"ok": False, "detail": "no DRM device"},
+            "speaker": {"ok": False, "detail": "no sound card"},
+        }
+    )
     assert "  screen      none: no DRM device" in missing.splitlines()
     assert "  speaker     none: no sound card" in missing.splitlines()
 
@@ -109,6 +143,7 @@ def test_memory_freed_by_an_exercise_goes_back_when_the_screen_stands_still():
     def resident_kib():
         with open("/proc/self/status") as status:
             return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
     display = Display((800, 480), "sdl")
     try:
         for exercise in load_exercises():
@@ -117,8 +152,15 @@ def test_memory_freed_by_an_exercise_goes_back_when_the_screen_stands_still():
                 display.screen.draw(view, frame / 10)  # frames, as show() draws them
         display._shown = view
         moving = resident_kib()
-        display.show(IdleView(clock="14:00", headline="Next break 14:45", detail="in 45 min",
-                              today="Today: 1 break", hint=""))
+        display.show(
+            IdleView(
+                clock="14:00",
+                headline="Next break 14:45",
+                detail="in 45 min",
+                today="Today: 1 break",
+                hint="",
+            )
+        )
         assert resident_kib() < moving - 1024  # at least 1 MiB back
     finally:
         display.close()

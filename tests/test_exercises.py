@@ -6,8 +6,13 @@ import pytest
 
 from microbreak.config.exercises import ExerciseError, builtin_dir, load_exercise, load_exercises
 
-SEED = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
-        "shoulder-shrug"]
+SEED = [
+    "upper-back-movement",
+    "high-reach-stretch",
+    "shoulder-rolls",
+    "shoulder-squeeze",
+    "shoulder-shrug",
+]
 
 
 def test_the_five_seed_exercises_in_order():
@@ -30,24 +35,28 @@ def test_seed_facts_are_kept():
 
 def test_custom_exercises_add_and_replace(tmp_path):
     (tmp_path / "neck-tilt.toml").write_text(
-        'title = "Neck tilt"\nreps = 3\nhold_seconds = 2\nsteps = ["Tilt", "Back"]\norder = 9\n')
+        'title = "Neck tilt"\nreps = 3\nhold_seconds = 2\nsteps = ["Tilt", "Back"]\norder = 9\n'
+    )
     (tmp_path / "shoulder-rolls.toml").write_text(
-        'title = "Shoulder rolls"\nreps = 10\nhold_seconds = 0\nsteps = ["Roll back"]\n'
-        'order = 3\n')
+        'title = "Shoulder rolls"\nreps = 10\nhold_seconds = 0\nsteps = ["Roll back"]\norder = 3\n'
+    )
     by_name = {e.name: e for e in load_exercises([tmp_path])}
     assert by_name["neck-tilt"].title == "Neck tilt"
     assert by_name["shoulder-rolls"].reps == 10
     assert len(by_name) == 6
 
 
-@pytest.mark.parametrize("text, message", [
-    ('reps = 3\nhold_seconds = 2\nsteps = ["a"]\n', "title is missing"),
-    ('title = "x"\nreps = 0\nhold_seconds = 2\nsteps = ["a"]\n', "reps = 0 is out of range"),
-    ('title = "x"\nreps = "5"\nhold_seconds = 2\nsteps = ["a"]\n', "reps = '5' is not allowed"),
-    ('title = "x"\nreps = 3\nhold_seconds = 2\nsteps = []\n', "steps has 0 entries"),
-    ('title = "x"\nreps = 3\nhold_seconds = 2\nsteps = ["a"]\nview = "top"\n', "view = 'top'"),
-    ('title = "x"\nreps = 3\n[', "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('reps = 3\nhold_seconds = 2\nsteps = ["a"]\n', "title is missing"),
+        ('title = "x"\nreps = 0\nhold_seconds = 2\nsteps = ["a"]\n', "reps = 0 is out of range"),
+        ('title = "x"\nreps = "5"\nhold_seconds = 2\nsteps = ["a"]\n', "reps = '5' is not allowed"),
+        ('title = "x"\nreps = 3\nhold_seconds = 2\nsteps = []\n', "steps has 0 entries"),
+        ('title = "x"\nreps = 3\nhold_seconds = 2\nsteps = ["a"]\nview = "top"\n', "view = 'top'"),
+        ('title = "x"\nreps = 3\n[', "not valid TOML"),
+    ],
+)
 def test_bad_files_are_refused_naming_file_and_key(tmp_path, text, message):
     path = tmp_path / "bad.toml"
     path.write_text(text)
@@ -77,7 +86,10 @@ def test_every_built_in_exercise_validates_and_moves(path):
 def test_the_seed_movements_are_shown():
     by_name = {e.name: e.motion for e in load_exercises()}
     peak = lambda name, key: max(p[key] for p in by_name[name].poses)  # noqa: E731
-    assert peak("high-reach-stretch", "left_upper_arm") >= 170 and peak("high-reach-stretch", "fingers_spread") == 1
+    assert (
+        peak("high-reach-stretch", "left_upper_arm") >= 170
+        and peak("high-reach-stretch", "fingers_spread") == 1
+    )
     assert peak("shoulder-shrug", "shrug") == 1
     assert peak("shoulder-rolls", "roll") == 360
     squeeze = by_name["shoulder-squeeze"]
@@ -97,18 +109,38 @@ def test_the_seed_movements_are_shown():
 KEYFRAMES = 'title = "x"\nreps = 3\nhold_seconds = 2\nsteps = ["a"]\n'
 
 
-@pytest.mark.parametrize("text, message", [
-    (KEYFRAMES + "[[keyframes]]\n[[keyframes]]\nhold = true\nleen = 30\n",
-     "keyframe 2: leen is not a pose key (did you mean 'lean'?)"),
-    (KEYFRAMES + "[[keyframes]]\n[[keyframes]]\nhold = true\nshrug = 'up'\n", "keyframe 2: pose key 'shrug' = 'up'"),
-    (KEYFRAMES + "[[keyframes]]\nseconds = -2\n[[keyframes]]\nhold = true\n", "keyframe 1: seconds = -2"),
-    (KEYFRAMES + "[[keyframes]]\n[[keyframes]]\nhold = true\nease = 'wobble'\n", "keyframe 2: ease = 'wobble'"),
-    (KEYFRAMES + "[[keyframes]]\n[[keyframes]]\nshrug = 1\n", "none has hold = true, but hold_seconds = 2"),
-    (KEYFRAMES + "[[keyframes]]\nhold = 'yes'\n[[keyframes]]\n", "keyframe 1: hold = 'yes'"),
-    (KEYFRAMES + "keyframes = [1, 2]\n", "keyframes must be [[keyframes]] tables"),
-    (KEYFRAMES + "[pose]\nshrug = 1\n[[keyframes]]\n", "pose and keyframes are both given"),
-    (KEYFRAMES + "[pose]\nshurg = 1\n", "pose: unknown pose key 'shurg' (did you mean 'shrug'?)"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            KEYFRAMES + "[[keyframes]]\n[[keyframes]]\nhold = true\nleen = 30\n",
+            "keyframe 2: leen is not a pose key (did you mean 'lean'?)",
+        ),
+        (
+            KEYFRAMES + "[[keyframes]]\n[[keyframes]]\nhold = true\nshrug = 'up'\n",
+            "keyframe 2: pose key 'shrug' = 'up'",
+        ),
+        (
+            KEYFRAMES + "[[keyframes]]\nseconds = -2\n[[keyframes]]\nhold = true\n",
+            "keyframe 1: seconds = -2",
+        ),
+        (
+            KEYFRAMES + "[[keyframes]]\n[[keyframes]]\nhold = true\nease = 'wobble'\n",
+            "keyframe 2: ease = 'wobble'",
+        ),
+        (
+            KEYFRAMES + "[[keyframes]]\n[[keyframes]]\nshrug = 1\n",
+            "none has hold = true, but hold_seconds = 2",
+        ),
+        (KEYFRAMES + "[[keyframes]]\nhold = 'yes'\n[[keyframes]]\n", "keyframe 1: hold = 'yes'"),
+        (KEYFRAMES + "keyframes = [1, 2]\n", "keyframes must be [[keyframes]] tables"),
+        (KEYFRAMES + "[pose]\nshrug = 1\n[[keyframes]]\n", "pose and keyframes are both given"),
+        (
+            KEYFRAMES + "[pose]\nshurg = 1\n",
+            "pose: unknown pose key 'shurg' (did you mean 'shrug'?)",
+        ),
+    ],
+)
 def test_a_malformed_custom_file_is_refused_naming_file_and_field(tmp_path, text, message):
     path = tmp_path / "mine.toml"
     path.write_text(text)
@@ -118,10 +150,13 @@ def test_a_malformed_custom_file_is_refused_naming_file_and_field(tmp_path, text
 
 
 def test_a_bad_custom_file_is_left_out_with_a_warning_and_the_rest_load(tmp_path, caplog):
-    (tmp_path / "broken.toml").write_text(KEYFRAMES + "[[keyframes]]\n[[keyframes]]\nhold = true\nleen = 3\n")
+    (tmp_path / "broken.toml").write_text(
+        KEYFRAMES + "[[keyframes]]\n[[keyframes]]\nhold = true\nleen = 3\n"
+    )
     (tmp_path / "neck-tilt.toml").write_text(
         'title = "Neck tilt"\nreps = 3\nhold_seconds = 2\nsteps = ["Tilt", "Back"]\n'
-        '[[keyframes]]\npause = 1\n[[keyframes]]\nhold = true\nhead_tilt = 30\n')
+        "[[keyframes]]\npause = 1\n[[keyframes]]\nhold = true\nhead_tilt = 30\n"
+    )
     with caplog.at_level(logging.WARNING, logger="microbreak.config.exercises"):
         names = [e.name for e in load_exercises([tmp_path])]
     assert "neck-tilt" in names and "broken" not in names and len(names) == 6
@@ -131,8 +166,10 @@ def test_a_bad_custom_file_is_left_out_with_a_warning_and_the_rest_load(tmp_path
 
 def test_a_single_pose_file_moves_into_the_pose_and_holds_it(tmp_path):
     path = tmp_path / "lean.toml"
-    path.write_text('title = "Lean"\nreps = 2\nhold_seconds = 4\nsteps = ["Lean"]\nview = "side"\n'
-                    "[pose]\nlean = 30\n")
+    path.write_text(
+        'title = "Lean"\nreps = 2\nhold_seconds = 4\nsteps = ["Lean"]\nview = "side"\n'
+        "[pose]\nlean = 30\n"
+    )
     motion = load_exercise(path).motion
     assert motion.at(0).pose["lean"] == 0
     held = motion.at(motion.key_seconds)

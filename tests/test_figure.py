@@ -14,13 +14,21 @@ from microbreak.drawing.figure_body import CUE, SHIRT
 from microbreak.drawing.pgcompat import surface_bytes
 
 BACKGROUND = (20, 24, 33)
-REACH = {"left_upper_arm": 165, "right_upper_arm": 165, "left_forearm": 0, "right_forearm": 0,
-         "fingers_spread": 1}
+REACH = {
+    "left_upper_arm": 165,
+    "right_upper_arm": 165,
+    "left_forearm": 0,
+    "right_forearm": 0,
+    "fingers_spread": 1,
+}
 EXERCISES = load_exercises()
 # Room for a reach and a deep bend: poses drawn in it are drawn to one scale.
-ROOM = {"front": figure_bounds("front", [{}, REACH]),
-        "side": figure_bounds("side", [{}, {"lean": 45}, {**REACH, "left_upper_arm": 180,
-                                                         "right_upper_arm": 180}])}
+ROOM = {
+    "front": figure_bounds("front", [{}, REACH]),
+    "side": figure_bounds(
+        "side", [{}, {"lean": 45}, {**REACH, "left_upper_arm": 180, "right_upper_arm": 180}]
+    ),
+}
 
 
 def render(view, pose, size=(240, 240), bounds=None):
@@ -34,7 +42,10 @@ def ink(surface, rect=None):
     """How many pixels in *rect* are not background."""
     rect = pygame.Rect(rect or surface.get_rect())
     sub = surface.subsurface(rect)
-    return rect.width * rect.height - pygame.mask.from_threshold(sub, BACKGROUND, (1, 1, 1, 255)).count()
+    return (
+        rect.width * rect.height
+        - pygame.mask.from_threshold(sub, BACKGROUND, (1, 1, 1, 255)).count()
+    )
 
 
 def ink_rows(surface):
@@ -105,7 +116,7 @@ def test_every_exercise_pose_looks_different_from_the_others_and_from_resting():
     images["resting-side"] = render("side", {})[0]
     names = list(images)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             assert differing_pixels(images[a], images[b]) > 200, (a, b)
 
 
@@ -133,15 +144,23 @@ def test_a_pose_alone_fills_its_rect_and_is_not_cut_off():
     surface.fill(BACKGROUND)
     box = draw_figure(surface, surface.get_rect(), "front", REACH)
     assert box.height == 300 or box.width == 200  # as large as fits
-    edge = [(box.left, box.top, box.width, 1), (box.left, box.bottom - 1, box.width, 1),
-            (box.left, box.top, 1, box.height), (box.right - 1, box.top, 1, box.height)]
+    edge = [
+        (box.left, box.top, box.width, 1),
+        (box.left, box.bottom - 1, box.width, 1),
+        (box.left, box.top, 1, box.height),
+        (box.right - 1, box.top, 1, box.height),
+    ]
     assert all(ink(surface, rect) == 0 for rect in edge)
 
 
 @pytest.mark.parametrize("view", ["front", "side"])
 def test_bounds_hold_every_pose_with_room_to_spare(view):
-    poses = [{}, {"lean": 45, "curl": 30, "bend_cue": 1}, {"shrug": 1, "shrug_cue": 1},
-             {"left_upper_arm": 90, "right_upper_arm": 90, "left_forearm": 0, "right_forearm": 0}]
+    poses = [
+        {},
+        {"lean": 45, "curl": 30, "bend_cue": 1},
+        {"shrug": 1, "shrug_cue": 1},
+        {"left_upper_arm": 90, "right_upper_arm": 90, "left_forearm": 0, "right_forearm": 0},
+    ]
     bounds = figure_bounds(view, poses)
     for pose in poses:
         surface, box = render(view, pose, (300, 300), bounds)
@@ -198,9 +217,17 @@ def test_arms_swung_back_look_shorter_from_the_front():
     assert width({**arms, "arms_back": 1}) < width(arms) - 20
 
 
-@pytest.mark.parametrize("view, cue", [("front", "reach_cue"), ("front", "shrug_cue"),
-                                       ("front", "squeeze_cue"), ("side", "roll_cue"),
-                                       ("side", "bend_cue"), ("side", "unwind_cue")])
+@pytest.mark.parametrize(
+    "view, cue",
+    [
+        ("front", "reach_cue"),
+        ("front", "shrug_cue"),
+        ("front", "squeeze_cue"),
+        ("side", "roll_cue"),
+        ("side", "bend_cue"),
+        ("side", "unwind_cue"),
+    ],
+)
 def test_every_cue_shows_and_fades(view, cue):
     pose = dict(REACH) if cue == "reach_cue" else {}
     full, _ = render(view, {**pose, cue: 1}, (300, 300))
@@ -270,6 +297,7 @@ def test_every_frame_of_a_rep_fits_the_room_measured_for_its_motion(exercise):
     room the screen fits to its area, with room to spare. Every frame is
     drawn at that one scale, so this holds at every screen size."""
     from microbreak.drawing.figure import MARGIN
+
     motion = exercise.motion
     left, top, width, height = figure_bounds(exercise.view, motion.poses_along())
     for i in range(round(motion.rep_seconds * 30)):

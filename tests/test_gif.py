@@ -5,8 +5,8 @@ import random
 
 import pygame
 import pytest
-
 from gif_frames import read_gif
+
 from microbreak.drawing.gif import lzw, save_gif
 
 COLOURS = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (10, 20, 30), (255, 255, 255), (200, 120, 0)]
@@ -28,8 +28,11 @@ def read_back(data, tmp_path):
 
 
 def pixels(surface):
-    return [surface.get_at((x, y))[:3] for x in range(surface.get_width())
-            for y in range(surface.get_height())]
+    return [
+        surface.get_at((x, y))[:3]
+        for x in range(surface.get_width())
+        for y in range(surface.get_height())
+    ]
 
 
 def test_frames_of_few_colours_come_back_exactly(tmp_path):

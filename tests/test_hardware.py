@@ -9,25 +9,25 @@ import logging
 import math
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from gpiozero.pins.mock import MockPWMPin
 from hypothesis import given
 from hypothesis import strategies as st
+from mock_pins import mock_pins
 
+from microbreak.config.settings import Settings, parse_settings
 from microbreak.core.effects import CueName
-from microbreak.parts.hardware import Hardware
-from microbreak.parts.light import FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATTERNS, Light
-from microbreak.parts.pins import ButtonDown, ButtonUp
-from microbreak.parts.sounder import Sounder, duty_for, into_range
 from microbreak.core.now import Now
 from microbreak.core.rules import Rules
 from microbreak.core.schedule import Schedule
-from microbreak.service.clock import zone_named
+from microbreak.parts.hardware import Hardware
+from microbreak.parts.light import FLASH, LED_PATTERNS, PLAIN_PATTERNS, PWM_PATTERNS, Light
+from microbreak.parts.pins import ButtonDown, ButtonUp
 from microbreak.parts.rtttl import parse
-from microbreak.config.settings import Settings, parse_settings
-from mock_pins import mock_pins
+from microbreak.parts.sounder import Sounder, duty_for, into_range
+from microbreak.service.clock import zone_named
 
 TOLERANCE = 0.020  # seconds
 
@@ -49,7 +49,7 @@ class Wall:
         self.set(hour, minute)
 
     def set(self, hour, minute=0):
-        self.now = datetime(2026, 11, 23, hour, minute, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 23, hour, minute, tzinfo=UTC)
 
     def __call__(self):
         return self.now
@@ -119,6 +119,7 @@ def sounds_settings(tmp_path, extra=""):
 
 # -- the button --------------------------------------------------------------------
 
+
 def test_button_edges_are_posted_with_their_time(mock_factory):
     posted, ticks = [], Ticks()
     parts = Hardware(Settings(), posted.append, pin_factory=mock_factory, clock=ticks)
@@ -150,6 +151,7 @@ def test_pins_follow_the_settings(mock_factory):
 
 # -- the LED ------------------------------------------------------------------------
 
+
 def test_steady_patterns_are_set_at_once(mock_factory):
     light = Light(27, mock_factory)
     pin = mock_factory.pin(27)
@@ -171,8 +173,10 @@ def test_blinking_patterns_keep_their_times(mock_factory, pattern, seconds):
     time.sleep(seconds)
     changes = timeline(pin)
     light.close()
-    want = {"blink": [(0, 1), (0.3, 0), (0.6, 1)],
-            "error": [(0, 1), (0.15, 0), (0.3, 1), (0.45, 0), (1.5, 1)]}[pattern]
+    want = {
+        "blink": [(0, 1), (0.3, 0), (0.6, 1)],
+        "error": [(0, 1), (0.15, 0), (0.3, 1), (0.45, 0), (1.5, 1)],
+    }[pattern]
     assert_timeline(changes, want)
 
 
@@ -261,6 +265,7 @@ def test_an_unknown_pattern_is_refused(mock_factory):
 
 # -- the buzzer ---------------------------------------------------------------------
 
+
 def played(pin):
     """[(start, seconds, Hz)] of each tone a passive buzzer's pin sounded."""
     notes, start = [], None
@@ -308,8 +313,9 @@ def test_passive_buzzer_plays_each_tone_at_its_time(tone_factory):
 
 @pytest.mark.slow
 def test_the_built_in_break_cue_on_the_pin(tone_factory):
-    from microbreak.resources import data_dir
     from microbreak.parts.rtttl import load_folder
+    from microbreak.resources import data_dir
+
     songs = load_folder(data_dir("sounds"))
     sounder = Sounder.for_kind("passive", 18, songs, tone_factory)
     pin = tone_factory.pin(18)
@@ -372,8 +378,9 @@ def test_active_buzzer_beeps_the_rhythm(mock_factory):
     sounder.play("confirm")
     sounder.wait(2)
     gap = Sounder.GAP
-    assert_timeline(timeline(pin), [(0, 1), (0.1 - gap, 0), (0.2, 1), (0.4 - gap, 0),
-                                    (0.4, 1), (0.55 - gap, 0)])
+    assert_timeline(
+        timeline(pin), [(0, 1), (0.1 - gap, 0), (0.2, 1), (0.4 - gap, 0), (0.4, 1), (0.55 - gap, 0)]
+    )
     sounder.close()
 
 
@@ -390,6 +397,7 @@ def test_an_unknown_buzzer_kind_is_refused(mock_factory):
 
 
 # -- never blocking; a new cue interrupts ----------------------------------------------
+
 
 def test_playing_returns_at_once_and_a_new_cue_cleanly_interrupts(tone_factory):
     slow = parse("slow:d=1,o=5,b=30:a,a,a")  # 24 s long
@@ -432,8 +440,7 @@ def test_a_failing_output_is_logged_not_raised(mock_factory, caplog):
 
 
 def test_stop_and_close_silence_the_buzzer_at_once(tone_factory):
-    sounder = Sounder.for_kind("passive", 18, {"slow": parse("slow:d=1,o=5,b=30:a")},
-                               tone_factory)
+    sounder = Sounder.for_kind("passive", 18, {"slow": parse("slow:d=1,o=5,b=30:a")}, tone_factory)
     sounder.play("slow")
     time.sleep(0.05)
     assert sounder.playing and tone_factory.pin(18).frequency == pytest.approx(880)
@@ -445,10 +452,15 @@ def test_stop_and_close_silence_the_buzzer_at_once(tone_factory):
 
 # -- quiet ---------------------------------------------------------------------------
 
+
 def test_a_cue_the_core_marked_quiet_makes_no_sound_but_the_light_shows(tmp_path, tone_factory):
     settings = sounds_settings(tmp_path, 'quiet_periods = ["12:30-13:15"]\n')
-    parts = Hardware(settings, lambda e: None, songs={"break": parse("break:d=16,o=6,b=150:c")},
-                     pin_factory=tone_factory)
+    parts = Hardware(
+        settings,
+        lambda e: None,
+        songs={"break": parse("break:d=16,o=6,b=150:c")},
+        pin_factory=tone_factory,
+    )
     buzzer, led = tone_factory.pin(18), tone_factory.pin(27)
     buzzer.clear_states()
     assert not parts.sounder.play("break", quiet=True)
@@ -462,13 +474,21 @@ def test_a_cue_the_core_marked_quiet_makes_no_sound_but_the_light_shows(tmp_path
 
 
 def test_quiet_periods_are_times_of_day_in_the_working_hours_zone(tmp_path):
-    settings = sounds_settings(tmp_path, 'quiet_periods = ["12:30-13:15", "22:00-07:00"]\n'
-                                         '[hours]\ntimezone = "Asia/Tokyo"\n')
+    settings = sounds_settings(
+        tmp_path,
+        'quiet_periods = ["12:30-13:15", "22:00-07:00"]\n[hours]\ntimezone = "Asia/Tokyo"\n',
+    )
     rules = Rules.from_settings(settings, zone_named(settings.hours.timezone))
     wall = Wall(3, 40)  # UTC: 12:40 in Tokyo
     schedule = Schedule(rules, ["shoulder-rolls"], Now(0.0, wall()))
-    for hour, minute, quiet in ((3, 40, True), (4, 15, False), (12, 59, False), (13, 0, True),
-                                (21, 59, True), (22, 0, False)):  # Tokyo 12:40 … 07:00
+    for hour, minute, quiet in (
+        (3, 40, True),
+        (4, 15, False),
+        (12, 59, False),
+        (13, 0, True),
+        (21, 59, True),
+        (22, 0, False),
+    ):  # Tokyo 12:40 … 07:00
         wall.set(hour, minute)
         assert schedule.cue(CueName.BREAK, Now(0.0, wall())).quiet is quiet, (hour, minute)
     assert not schedule.cue(CueName.BREAK, Now(0.0, Wall(3, 40)(), trusted=False)).quiet
@@ -477,16 +497,18 @@ def test_quiet_periods_are_times_of_day_in_the_working_hours_zone(tmp_path):
 def test_mute_and_volume_zero_are_silent(tmp_path, mock_factory):
     songs = {"break": parse("break:d=16,o=6,b=150:c")}
     for extra, reason in (("mute = true\n", "muted"), ("volume = 0\n", "volume 0")):
-        parts = Hardware(sounds_settings(tmp_path, extra), lambda e: None, songs=songs,
-                         pin_factory=mock_factory)
+        parts = Hardware(
+            sounds_settings(tmp_path, extra), lambda e: None, songs=songs, pin_factory=mock_factory
+        )
         assert not parts.sounder.play("break")
         assert parts.sounder.silent_because() == reason
         parts.close()
 
 
 def test_test_hardware_plays_a_cue_even_when_muted(mock_factory):
-    sounder = Sounder.for_kind("active", 18, {"t": parse("t:d=32,o=5,b=250:a")}, mock_factory,
-                               mute=True)
+    sounder = Sounder.for_kind(
+        "active", 18, {"t": parse("t:d=32,o=5,b=250:a")}, mock_factory, mute=True
+    )
     assert not sounder.play("t")
     assert sounder.play("t", despite_mute=True)
     sounder.wait(1)
@@ -495,21 +517,26 @@ def test_test_hardware_plays_a_cue_even_when_muted(mock_factory):
 
 # -- custom melodies ------------------------------------------------------------------
 
-def test_custom_melodies_replace_the_built_in_and_a_bad_one_is_refused(tmp_path, mock_factory,
-                                                                       caplog):
+
+def test_custom_melodies_replace_the_built_in_and_a_bad_one_is_refused(
+    tmp_path, mock_factory, caplog
+):
     builtin = {"break": parse("break:d=8:c"), "confirm": parse("confirm:d=8:e")}
     (tmp_path / "break.rtttl").write_text("mine:d=4,o=5,b=100:a,b,c6\n")
     (tmp_path / "confirm.rtttl").write_text("confirm:d=4,o=5,b=100:a,q\n")
     (tmp_path / "brake.rtttl").write_text("brake:d=4:a\n")
     caplog.set_level(logging.INFO, logger="microbreak")
-    parts = Hardware(sounds_settings(tmp_path), lambda e: None, songs=builtin,
-                     pin_factory=mock_factory)
+    parts = Hardware(
+        sounds_settings(tmp_path), lambda e: None, songs=builtin, pin_factory=mock_factory
+    )
     songs = parts.sounder.songs
     assert songs["break"] == parse("mine:d=4,o=5,b=100:a,b,c6")
     assert songs["confirm"] == builtin["confirm"]
     log = caplog.text
-    assert (f"{tmp_path}/confirm.rtttl: character 25: malformed note 'q'; " in log
-            and "playing the built-in confirm melody instead" in log)
+    assert (
+        f"{tmp_path}/confirm.rtttl: character 25: malformed note 'q'; " in log
+        and "playing the built-in confirm melody instead" in log
+    )
     assert f"{tmp_path}/brake.rtttl: no cue is called 'brake', so it never plays" in log
     assert f"cue break: the melody from {tmp_path}/break.rtttl" in log
     parts.close()
@@ -523,9 +550,11 @@ def test_the_built_in_melodies_are_the_default(tmp_path, mock_factory):
 
 def test_a_missing_melodies_folder_changes_nothing(tmp_path, mock_factory):
     builtin = {"break": parse("break:d=8:c")}
-    parts = Hardware(sounds_settings(tmp_path / "absent"), lambda e: None, songs=builtin,
-                     pin_factory=mock_factory)
+    parts = Hardware(
+        sounds_settings(tmp_path / "absent"),
+        lambda e: None,
+        songs=builtin,
+        pin_factory=mock_factory,
+    )
     assert parts.sounder.songs == builtin
     parts.close()
-
-

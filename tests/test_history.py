@@ -70,6 +70,7 @@ def test_day_counts(tmp_path):
         history.break_ended(b, outcome, T0)
     yesterday = history.break_started(T0 - timedelta(days=1), ("a",), "scheduled")
     history.set_confirmed(yesterday, "a", T0 - timedelta(days=1))
-    assert history.day_counts(T0.date()) == Totals(breaks=3, completed=1, partial=1,
-                                                      missed=1, sets=3)
+    assert history.day_counts(T0.date()) == Totals(
+        breaks=3, completed=1, partial=1, missed=1, sets=3
+    )
     assert history.last_exercise() == "a"

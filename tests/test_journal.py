@@ -5,11 +5,11 @@ import re
 
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-from microbreak.service.clock import FakeClock
+from microbreak.config.settings import Settings
 from microbreak.core.effects import BreakEnded, BreakStarted, Outcome, SetConfirmed
+from microbreak.service.clock import FakeClock
 from microbreak.service.journal import MESSAGE_IDS, event, setup_logging
 from microbreak.service.loop import Service
-from microbreak.config.settings import Settings
 
 
 class Records(logging.Handler):
@@ -29,25 +29,38 @@ def test_message_ids_are_distinct_128_bit_ids():
 def test_the_service_logs_breaks_and_sets_with_their_message_ids(tmp_path):
     clock = FakeClock()
     factory = MockFactory(pin_class=MockPWMPin)
-    service = Service(Settings(), state_dir=tmp_path / "state", runtime_dir=tmp_path / "run",
-                      clock=clock, pin_factory=factory)
+    service = Service(
+        Settings(),
+        state_dir=tmp_path / "state",
+        runtime_dir=tmp_path / "run",
+        clock=clock,
+        pin_factory=factory,
+    )
     capture = Records()
     logger = logging.getLogger("microbreak")
     logger.addHandler(capture)
     logger.setLevel(logging.INFO)
     try:
         now = clock.now()
-        service.apply([BreakStarted(now.wall, ("shoulder-rolls",), "scheduled"),
-                       SetConfirmed("shoulder-rolls", now.wall),
-                       BreakEnded(Outcome.COMPLETED, now.wall)], now)
+        service.apply(
+            [
+                BreakStarted(now.wall, ("shoulder-rolls",), "scheduled"),
+                SetConfirmed("shoulder-rolls", now.wall),
+                BreakEnded(Outcome.COMPLETED, now.wall),
+            ],
+            now,
+        )
     finally:
         logger.removeHandler(capture)
         logger.setLevel(logging.NOTSET)
         service.close()
         factory.close()
     ids = [getattr(r, "MESSAGE_ID", None) for r in capture.records]
-    assert ids == [MESSAGE_IDS["break_cued"], MESSAGE_IDS["set_confirmed"],
-                   MESSAGE_IDS["break_completed"]]
+    assert ids == [
+        MESSAGE_IDS["break_cued"],
+        MESSAGE_IDS["set_confirmed"],
+        MESSAGE_IDS["break_completed"],
+    ]
     assert capture.records[1].MICROBREAK_EXERCISE == "shoulder-rolls"
 
 

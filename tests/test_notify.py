@@ -15,7 +15,8 @@ from microbreak.simulator.harness import ALWAYS, Device
 
 pytest.importorskip("systemd.daemon", reason="systemd-python is part of the test extra")
 
-CONFIG = """
+CONFIG = (
+    """
 [schedule]
 interval_minutes = 30
 [pins]
@@ -23,7 +24,9 @@ factory = "mock"
 [screen]
 size = "none"
 [hours]
-""" + ALWAYS
+"""
+    + ALWAYS
+)
 
 
 class FakeSystemd:
@@ -37,7 +40,7 @@ class FakeSystemd:
         self.sock.settimeout(timeout)
         try:
             data = self.sock.recv(4096).decode()
-        except socket.timeout:
+        except TimeoutError:
             return None
         fields = dict(line.split("=", 1) for line in data.splitlines() if "=" in line)
         self.messages.append((time.monotonic(), fields))
@@ -55,8 +58,12 @@ class FakeSystemd:
 @pytest.fixture
 def service(tmp_path):
     systemd = FakeSystemd(tmp_path)
-    env = dict(os.environ, NOTIFY_SOCKET=str(systemd.path), WATCHDOG_USEC="1000000",
-               SDL_VIDEODRIVER="dummy")
+    env = dict(
+        os.environ,
+        NOTIFY_SOCKET=str(systemd.path),
+        WATCHDOG_USEC="1000000",
+        SDL_VIDEODRIVER="dummy",
+    )
     env.pop("WATCHDOG_PID", None)
     device = Device(tmp_path, CONFIG, command=("run",), env=env)
     device.start(wait=False)

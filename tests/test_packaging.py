@@ -16,27 +16,53 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_wheel_carries_and_finds_the_data_folders(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp_path), str(ROOT)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+    )
     [wheel] = tmp_path.glob("microbreak-*.whl")
     assert wheel.name.startswith(f"microbreak-{__version__}-")  # read from the package
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path / "site")
-    for exercise in ("upper-back-movement", "high-reach-stretch", "shoulder-rolls",
-                     "shoulder-squeeze", "shoulder-shrug"):
+    for exercise in (
+        "upper-back-movement",
+        "high-reach-stretch",
+        "shoulder-rolls",
+        "shoulder-squeeze",
+        "shoulder-shrug",
+    ):
         assert f"microbreak/images/exercises/{exercise}.toml" in names
     assert "microbreak/sounds/break.rtttl" in names
     assert {"microbreak/images/fonts/NotoSans-Bold.ttf", "microbreak/images/fonts/OFL.txt"} <= names
     assert any(name.endswith("entry_points.txt") for name in names)
 
     # Installed: the package finds its data inside itself, not in this checkout.
-    probe = ("from microbreak.resources import data_dir\n"
-             "from microbreak.config.exercises import load_exercises\n"
-             "print(data_dir('images')); print(data_dir('sounds')); print(len(load_exercises()))")
+    probe = (
+        "from microbreak.resources import data_dir\n"
+        "from microbreak.config.exercises import load_exercises\n"
+        "print(data_dir('images')); print(data_dir('sounds')); print(len(load_exercises()))"
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "site", env=env,
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path / "site",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     images, sounds, count = run.stdout.split()
     site = str(tmp_path / "site" / "microbreak")
     assert images == f"{site}/images" and sounds == f"{site}/sounds"
@@ -49,6 +75,11 @@ def test_pygame_ce_is_not_asked_for_on_32_bit_arm():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     [pygame] = [Requirement(r) for r in project["dependencies"] if r.startswith("pygame")]
     assert pygame.name == "pygame-ce"
-    for machine, wanted in [("x86_64", True), ("aarch64", True),
-                            ("armv6l", False), ("armv7l", False), ("armv8l", False)]:
+    for machine, wanted in [
+        ("x86_64", True),
+        ("aarch64", True),
+        ("armv6l", False),
+        ("armv7l", False),
+        ("armv8l", False),
+    ]:
         assert pygame.marker.evaluate({"platform_machine": machine}) is wanted, machine

@@ -2,14 +2,14 @@
 
 from datetime import datetime, timedelta, timezone
 
-from microbreak.service.clock import FakeClock
 from microbreak.config.exercises import load_exercises
 from microbreak.core.gestures import Gesture, HoldThresholds
-from microbreak.core.totals import Totals
 from microbreak.core.presenter import hold_hint, led_pattern, present, status, view_changes_at
 from microbreak.core.rules import Rules
 from microbreak.core.schedule import Schedule
+from microbreak.core.totals import Totals
 from microbreak.core.views import DoneView, ExerciseView, IdleView
+from microbreak.service.clock import FakeClock
 
 EXERCISES = {e.name: e for e in load_exercises()}
 RULES = Rules(interval_seconds=45 * 60, heads_up_seconds=60, exercises_per_break=2)
@@ -29,9 +29,15 @@ def view(schedule, clock, today=Totals(), hold=None):
 def test_idle_shows_time_next_break_and_today():
     clock, schedule = setup()
     shown = view(schedule, clock, Totals(breaks=3, completed=2, missed=1, sets=4))
-    assert shown == IdleView(clock="13:50", headline="Next break 14:35", detail="in 45 min",
-                             today="Today: 3 breaks · 4 sets", hint="", countdown=1.0,
-                             countdown_text="45")
+    assert shown == IdleView(
+        clock="13:50",
+        headline="Next break 14:35",
+        detail="in 45 min",
+        today="Today: 3 breaks · 4 sets",
+        hint="",
+        countdown=1.0,
+        countdown_text="45",
+    )
     assert led_pattern(schedule) == "off"
 
 
@@ -122,8 +128,9 @@ def test_the_hint_and_the_schedule_read_one_table():
     assert schedule.gesture(THRESHOLDS.classify(3.5), clock.now())[-1].name == "snooze"
     notice = Schedule(Rules(), ["shoulder-rolls"], clock.now(), notice=True)
     assert hold_hint(notice, 0.2, THRESHOLDS).label == "Release: begin"
-    assert [type(e).__name__ for e in notice.gesture(THRESHOLDS.classify(0.2), clock.now())] \
-        == ["NoticeAcknowledged"]
+    assert [type(e).__name__ for e in notice.gesture(THRESHOLDS.classify(0.2), clock.now())] == [
+        "NoticeAcknowledged"
+    ]
     assert notice.state.name == "idle"
 
 
@@ -141,14 +148,16 @@ def test_status_data():
 def test_the_countdown_ring_empties_by_the_minute_and_today_shows_as_dots():
     clock, schedule = setup()
     clock.advance(15 * 60 + 20)
-    shown = present(schedule, clock.now(), EXERCISES, Totals(), THRESHOLDS,
-                    outcomes=("completed", "missed"))
+    shown = present(
+        schedule, clock.now(), EXERCISES, Totals(), THRESHOLDS, outcomes=("completed", "missed")
+    )
     assert shown.countdown_text == "30" and shown.countdown == 30 / 45
     assert shown.dots == ("completed", "missed")
 
 
 def test_off_hours_sleep_without_a_countdown():
     from microbreak.core.workhours import WorkHours
+
     clock = FakeClock(wall=datetime(2026, 11, 28, 10, 0, tzinfo=TZ))  # a Saturday
     hours = WorkHours.parse({"mon": "09:00-17:30"}, TZ)
     schedule = Schedule(Rules(hours=hours), list(EXERCISES), clock.now())

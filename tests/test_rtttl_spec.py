@@ -22,9 +22,19 @@ TUNES_FILE = Path(__file__).parent / "data" / "rtttl" / "well_known.txt"
 
 # Octave 4 of the equal-tempered scale, in Hz, as printed in pitch tables.
 OCTAVE_4 = {
-    "c": 261.626, "c#": 277.183, "d": 293.665, "d#": 311.127, "e": 329.628,
-    "f": 349.228, "f#": 369.994, "g": 391.995, "g#": 415.305, "a": 440.000,
-    "a#": 466.164, "b": 493.883, "h": 493.883,
+    "c": 261.626,
+    "c#": 277.183,
+    "d": 293.665,
+    "d#": 311.127,
+    "e": 329.628,
+    "f": 349.228,
+    "f#": 369.994,
+    "g": 391.995,
+    "g#": 415.305,
+    "a": 440.000,
+    "a#": 466.164,
+    "b": 493.883,
+    "h": 493.883,
 }
 
 
@@ -97,14 +107,17 @@ def test_every_note_has_the_frequency_and_length_the_spec_gives(tune):
         assert note.seconds == pytest.approx(seconds, rel=1e-12), where
 
 
-@pytest.mark.parametrize("tune", [
-    "h:d=4,o=5,b=120:h,b",            # H is the specification's name for B
-    "caps:D=8,O=4,B=90:C#,4P,A.",     # capitals
-    " spaced : d = 16 , o = 7 , b = 200 : c , 8e. , p ",
-    "none::c,d,e",                     # all three defaults
-    "low:d=1,o=4,b=25:a,2a.,32a",      # the slowest beat, the longest and shortest notes
-    "fast:d=32,o=7,b=900:a#,c6,p",
-])
+@pytest.mark.parametrize(
+    "tune",
+    [
+        "h:d=4,o=5,b=120:h,b",  # H is the specification's name for B
+        "caps:D=8,O=4,B=90:C#,4P,A.",  # capitals
+        " spaced : d = 16 , o = 7 , b = 200 : c , 8e. , p ",
+        "none::c,d,e",  # all three defaults
+        "low:d=1,o=4,b=25:a,2a.,32a",  # the slowest beat, the longest and shortest notes
+        "fast:d=32,o=7,b=900:a#,c6,p",
+    ],
+)
 def test_edge_cases_of_the_grammar(tune):
     expected = by_the_spec(tune)
     got = [(n.frequency, n.seconds) for n in parse(tune).notes]

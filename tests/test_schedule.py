@@ -6,18 +6,30 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microbreak.service.clock import FakeClock
 from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Outcome, SetConfirmed
 from microbreak.core.gestures import Gesture
 from microbreak.core.rules import Rules
 from microbreak.core.schedule import Refused, Schedule
 from microbreak.core.states import StateName
+from microbreak.service.clock import FakeClock
 
-NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
-         "shoulder-shrug"]
-RULES = Rules(interval_seconds=45 * 60, heads_up_seconds=60, exercises_per_break=2,
-              recue_seconds=180, max_recues=2, snooze_seconds=600, max_snoozes=2,
-              summary_seconds=8)
+NAMES = [
+    "upper-back-movement",
+    "high-reach-stretch",
+    "shoulder-rolls",
+    "shoulder-squeeze",
+    "shoulder-shrug",
+]
+RULES = Rules(
+    interval_seconds=45 * 60,
+    heads_up_seconds=60,
+    exercises_per_break=2,
+    recue_seconds=180,
+    max_recues=2,
+    snooze_seconds=600,
+    max_snoozes=2,
+    summary_seconds=8,
+)
 
 
 def run_until(schedule, clock, state, step=1.0, limit=10 * 3600):
@@ -38,8 +50,9 @@ def test_first_break_one_interval_after_start_with_heads_up_before():
     assert clock.now().mono - start == 45 * 60 - 60
     effects = run_until(schedule, clock, StateName.BREAK)
     assert clock.now().mono - start == 45 * 60
-    assert effects[0] == BreakStarted(clock.now().wall, ("upper-back-movement",
-                                                         "high-reach-stretch"), "scheduled")
+    assert effects[0] == BreakStarted(
+        clock.now().wall, ("upper-back-movement", "high-reach-stretch"), "scheduled"
+    )
     assert effects[1] == Cue("break")
 
 
@@ -152,19 +165,33 @@ def test_a_long_stall_starts_one_break_not_a_burst():
 # -- properties over random days ------------------------------------------------
 
 actions = st.lists(
-    st.tuples(st.sampled_from(["wait", "press", "snooze", "skip", "now"]),
-              st.floats(min_value=0, max_value=3600)),
-    max_size=60)
+    st.tuples(
+        st.sampled_from(["wait", "press", "snooze", "skip", "now"]),
+        st.floats(min_value=0, max_value=3600),
+    ),
+    max_size=60,
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(actions=actions, interval=st.integers(60, 3600), recue=st.integers(30, 600),
-       max_recues=st.integers(0, 3))
+@given(
+    actions=actions,
+    interval=st.integers(60, 3600),
+    recue=st.integers(30, 600),
+    max_recues=st.integers(0, 3),
+)
 def test_breaks_never_start_closer_than_the_interval_and_each_ends_exactly_once(
-        actions, interval, recue, max_recues):
-    rules = Rules(interval_seconds=interval, heads_up_seconds=min(60, interval // 2),
-                  exercises_per_break=2, recue_seconds=recue, max_recues=max_recues,
-                  snooze_seconds=300, max_snoozes=2)
+    actions, interval, recue, max_recues
+):
+    rules = Rules(
+        interval_seconds=interval,
+        heads_up_seconds=min(60, interval // 2),
+        exercises_per_break=2,
+        recue_seconds=recue,
+        max_recues=max_recues,
+        snooze_seconds=300,
+        max_snoozes=2,
+    )
     clock = FakeClock()
     schedule = Schedule(rules, NAMES, clock.now())
     log = []  # (kind, mono, effect)
@@ -178,14 +205,17 @@ def test_breaks_never_start_closer_than_the_interval_and_each_ends_exactly_once(
             # Advance in steps as the service does: to each deadline, never past it.
             end = clock.now().mono + seconds
             while clock.now().mono < end:
-                clock.advance(max(min(schedule.deadline(clock.now()), end) - clock.now().mono, 0.001))
+                clock.advance(
+                    max(min(schedule.deadline(clock.now()), end) - clock.now().mono, 0.001)
+                )
                 feed(schedule.advance(clock.now()))
         elif action == "now":
             with contextlib.suppress(Refused):  # during a break, say
                 feed(schedule.break_now(clock.now()))
         else:
-            gesture = {"press": Gesture.PRESS, "snooze": Gesture.SNOOZE,
-                       "skip": Gesture.SKIP}[action]
+            gesture = {"press": Gesture.PRESS, "snooze": Gesture.SNOOZE, "skip": Gesture.SKIP}[
+                action
+            ]
             feed(schedule.gesture(gesture, clock.now()))
     if schedule.state.name is StateName.PAUSED:
         feed(schedule.resume(clock.now()))
@@ -210,8 +240,11 @@ def test_breaks_never_start_closer_than_the_interval_and_each_ends_exactly_once(
             assert open_break, "a set was confirmed outside a break"
     # A break starts when it is cued (a break skipped during its heads-up is
     # recorded, but never called).
-    cued = [(mono, e) for (mono, e), (_, then) in zip(log, log[1:])
-            if isinstance(e, BreakStarted) and then == Cue("break")]
+    cued = [
+        (mono, e)
+        for (mono, e), (_, then) in zip(log, log[1:])
+        if isinstance(e, BreakStarted) and then == Cue("break")
+    ]
     for (before, _), (after, effect) in zip(cued, cued[1:]):
         if effect.reason == "scheduled":
             assert after - before + 1e-6 >= interval

@@ -1,25 +1,29 @@
 """Scenario tests for the schedule's rules, one readable story each: working
 hours, clocks that step, daylight saving, pause, snooze, presence."""
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from microbreak.service.clock import FakeClock
-from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Outcome
-from microbreak.core.gestures import Gesture, HoldThresholds
 from microbreak.config.exercises import load_exercises
+from microbreak.core.effects import CALLS, BreakEnded, BreakStarted, Cue, Outcome
+from microbreak.core.gestures import Gesture, HoldThresholds
 from microbreak.core.presenter import present, status
-from microbreak.core.totals import Totals
-from microbreak.core.effects import CALLS
 from microbreak.core.rules import Rules
 from microbreak.core.schedule import Refused, Schedule
 from microbreak.core.states import StateName
+from microbreak.core.totals import Totals
 from microbreak.core.workhours import DAYS, WorkHours
+from microbreak.service.clock import FakeClock
 
-NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
-         "shoulder-shrug"]
+NAMES = [
+    "upper-back-movement",
+    "high-reach-stretch",
+    "shoulder-rolls",
+    "shoulder-squeeze",
+    "shoulder-shrug",
+]
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
 EXERCISES = {e.name: e for e in load_exercises()}
@@ -27,8 +31,13 @@ WEEKDAYS = {day: "09:00-17:30" for day in DAYS[:5]}
 
 
 def rules(zone=LONDON, hours=None, **changes):
-    base = dict(interval_seconds=45 * 60, heads_up_seconds=60, recue_seconds=180, max_recues=2,
-                hours=WorkHours.parse(WEEKDAYS if hours is None else hours, zone))
+    base = dict(
+        interval_seconds=45 * 60,
+        heads_up_seconds=60,
+        recue_seconds=180,
+        max_recues=2,
+        hours=WorkHours.parse(WEEKDAYS if hours is None else hours, zone),
+    )
     return Rules(**(base | changes))
 
 
@@ -79,8 +88,7 @@ def test_friday_1720_interval_45_next_break_is_monday_0945():
     assert day.next_break() == at(LONDON, 2026, 11, 27, 17, 20)
     day.run(1, answer=True)  # the 17:20 break, done at once
     assert day.next_break() == at(LONDON, 2026, 11, 30, 9, 45)
-    assert status(day.schedule, day.now, Totals())["next_break_at"] == \
-        "2026-11-30T09:45:00+00:00"
+    assert status(day.schedule, day.now, Totals())["next_break_at"] == "2026-11-30T09:45:00+00:00"
 
 
 def test_no_call_outside_working_hours_and_the_first_break_comes_one_interval_in():
@@ -114,11 +122,15 @@ def test_a_lunch_hour_is_not_worked():
     assert [w.strftime("%H:%M") for w in day.starts()] == ["13:45"]
 
 
-@pytest.mark.parametrize("hours, start", [
-    ({d: "00:00-24:00" for d in DAYS}, at(LONDON, 2026, 11, 23, 23, 40)),
-    ({d: "09:00-12:00, 12:00-17:30" for d in DAYS[:5]}, at(LONDON, 2026, 11, 23, 11, 40)),
-    ({"mon": "22:00-24:00", "tue": "00:00-06:00"}, at(LONDON, 2026, 11, 23, 23, 40)),
-], ids=["all day", "back to back", "night shift"])
+@pytest.mark.parametrize(
+    "hours, start",
+    [
+        ({d: "00:00-24:00" for d in DAYS}, at(LONDON, 2026, 11, 23, 23, 40)),
+        ({d: "09:00-12:00, 12:00-17:30" for d in DAYS[:5]}, at(LONDON, 2026, 11, 23, 11, 40)),
+        ({"mon": "22:00-24:00", "tue": "00:00-06:00"}, at(LONDON, 2026, 11, 23, 23, 40)),
+    ],
+    ids=["all day", "back to back", "night shift"],
+)
 def test_where_working_periods_meet_the_next_break_shown_is_when_it_comes(hours, start):
     day = Day(start, rules(hours=hours))
     day.run(60)
@@ -144,7 +156,7 @@ def test_a_break_on_screen_at_closing_time_ends_quietly():
 
 
 def test_an_untrusted_clock_follows_the_interval_alone_until_it_is_set():
-    epoch = datetime(1970, 1, 1, 0, 0, tzinfo=timezone.utc)  # a Pi at boot, no RTC
+    epoch = datetime(1970, 1, 1, 0, 0, tzinfo=UTC)  # a Pi at boot, no RTC
     day = Day(epoch, rules(), trusted=False)
     assert day.schedule.state.name is StateName.IDLE  # 00:00 Thursday, but the hour means nothing
     day.run(45 * 60)
@@ -174,14 +186,17 @@ def test_a_wall_clock_step_within_the_day_neither_bursts_nor_loses_breaks(step_h
     assert len(starts) >= 3, "the day goes on after the step"
 
 
-@pytest.mark.parametrize("zone, day_of_change", [
-    (ZoneInfo("Europe/London"), (2026, 3, 29)),
-    (ZoneInfo("Europe/London"), (2026, 10, 25)),
-    (ZoneInfo("America/New_York"), (2026, 3, 8)),
-    (ZoneInfo("America/New_York"), (2026, 11, 1)),
-    (ZoneInfo("Australia/Sydney"), (2026, 4, 5)),
-    (ZoneInfo("Australia/Sydney"), (2026, 10, 4)),
-])
+@pytest.mark.parametrize(
+    "zone, day_of_change",
+    [
+        (ZoneInfo("Europe/London"), (2026, 3, 29)),
+        (ZoneInfo("Europe/London"), (2026, 10, 25)),
+        (ZoneInfo("America/New_York"), (2026, 3, 8)),
+        (ZoneInfo("America/New_York"), (2026, 11, 1)),
+        (ZoneInfo("Australia/Sydney"), (2026, 4, 5)),
+        (ZoneInfo("Australia/Sydney"), (2026, 10, 4)),
+    ],
+)
 def test_daylight_saving_changes_keep_breaks_one_interval_apart(zone, day_of_change):
     always = {d: "00:00-24:00" for d in DAYS}
     start = datetime(*day_of_change, 0, 0, tzinfo=zone)
@@ -247,8 +262,7 @@ def test_heads_up_then_a_hold_snoozes():
 
 class TestPresence:
     def day(self, wall=at(LONDON, 2026, 11, 24, 10, 0)):
-        return Day(wall, rules(empty_after_seconds=60, away_seconds=300,
-                               return_grace_seconds=30))
+        return Day(wall, rules(empty_after_seconds=60, away_seconds=300, return_grace_seconds=30))
 
     def test_an_empty_desk_gets_no_call_and_the_break_waits_for_the_person(self):
         day = self.day()
@@ -279,8 +293,10 @@ class TestPresence:
         day.schedule.motion(False, day.now)
         day.run(10 * 60)
         effects = day.feed(day.schedule.motion(True, day.now))
-        assert effects == [BreakStarted(at(LONDON, 2026, 11, 24, 10, 20), (), "away"),
-                           BreakEnded(Outcome.AWAY, at(LONDON, 2026, 11, 24, 10, 30))]
+        assert effects == [
+            BreakStarted(at(LONDON, 2026, 11, 24, 10, 20), (), "away"),
+            BreakEnded(Outcome.AWAY, at(LONDON, 2026, 11, 24, 10, 30)),
+        ]
         assert day.next_break() == at(LONDON, 2026, 11, 24, 11, 15)
 
     def test_still_but_present_is_not_empty(self):

@@ -11,47 +11,68 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from microbreak.service.clock import FakeClock
-from microbreak.core.effects import BreakEnded, BreakStarted, Cue
+from microbreak.core.effects import CALLS, BreakEnded, BreakStarted, Cue
 from microbreak.core.gestures import Gesture
-from microbreak.core.effects import CALLS
 from microbreak.core.rules import Rules
 from microbreak.core.schedule import Refused, Schedule
 from microbreak.core.states import StateName
 from microbreak.core.workhours import DAYS, WorkHours
+from microbreak.service.clock import FakeClock
 
-NAMES = ["upper-back-movement", "high-reach-stretch", "shoulder-rolls", "shoulder-squeeze",
-         "shoulder-shrug"]
+NAMES = [
+    "upper-back-movement",
+    "high-reach-stretch",
+    "shoulder-rolls",
+    "shoulder-squeeze",
+    "shoulder-shrug",
+]
 # Zones and, for each, moments a few hours before its daylight-saving changes.
 ZONES = {
     "Europe/London": [(2026, 3, 29), (2026, 10, 25)],
     "America/New_York": [(2026, 3, 8), (2026, 11, 1)],
     "Australia/Sydney": [(2026, 4, 5), (2026, 10, 4)],
 }
-HOURS = st.sampled_from([
-    {d: "09:00-17:30" for d in DAYS[:5]},
-    {d: "00:00-24:00" for d in DAYS},  # so the night of a DST change is worked
-    {d: "00:00-04:00, 08:00-12:00, 13:00-17:30" for d in DAYS},
-])
+HOURS = st.sampled_from(
+    [
+        {d: "09:00-17:30" for d in DAYS[:5]},
+        {d: "00:00-24:00" for d in DAYS},  # so the night of a DST change is worked
+        {d: "00:00-04:00, 08:00-12:00, 13:00-17:30" for d in DAYS},
+    ]
+)
 
 
 class Days(RuleBasedStateMachine):
-    @initialize(zone=st.sampled_from(sorted(ZONES)), change=st.integers(0, 1),
-                hours_before=st.integers(1, 30), hours=HOURS,
-                interval=st.integers(5, 90), heads_up=st.sampled_from([0, 60, 120]),
-                recue=st.integers(1, 10), max_recues=st.integers(0, 3),
-                max_snoozes=st.integers(0, 3))
-    def start(self, zone, change, hours_before, hours, interval, heads_up, recue, max_recues,
-              max_snoozes):
+    @initialize(
+        zone=st.sampled_from(sorted(ZONES)),
+        change=st.integers(0, 1),
+        hours_before=st.integers(1, 30),
+        hours=HOURS,
+        interval=st.integers(5, 90),
+        heads_up=st.sampled_from([0, 60, 120]),
+        recue=st.integers(1, 10),
+        max_recues=st.integers(0, 3),
+        max_snoozes=st.integers(0, 3),
+    )
+    def start(
+        self, zone, change, hours_before, hours, interval, heads_up, recue, max_recues, max_snoozes
+    ):
         self.zone = ZoneInfo(zone)
-        wall = datetime(*ZONES[zone][change], 2, 0, tzinfo=self.zone) \
-            - timedelta(hours=hours_before)
+        wall = datetime(*ZONES[zone][change], 2, 0, tzinfo=self.zone) - timedelta(
+            hours=hours_before
+        )
         self.clock = FakeClock(wall=wall)
-        self.rules = Rules(interval_seconds=interval * 60, heads_up_seconds=heads_up,
-                           recue_seconds=recue * 60, max_recues=max_recues,
-                           snooze_seconds=600, max_snoozes=max_snoozes,
-                           hours=WorkHours.parse(hours, self.zone), empty_after_seconds=60,
-                           away_seconds=300, return_grace_seconds=30)
+        self.rules = Rules(
+            interval_seconds=interval * 60,
+            heads_up_seconds=heads_up,
+            recue_seconds=recue * 60,
+            max_recues=max_recues,
+            snooze_seconds=600,
+            max_snoozes=max_snoozes,
+            hours=WorkHours.parse(hours, self.zone),
+            empty_after_seconds=60,
+            away_seconds=300,
+            return_grace_seconds=30,
+        )
         self.schedule = Schedule(self.rules, NAMES, self.clock.now())
         self.open_break = False
         self.last_scheduled_start = None  # mono
@@ -69,8 +90,10 @@ class Days(RuleBasedStateMachine):
                     pass  # skipped during its heads-up: recorded, never called
                 elif effect.reason == "scheduled":
                     if self.last_scheduled_start is not None:
-                        assert now.mono - self.last_scheduled_start + 1e-6 >= \
-                            self.rules.interval_seconds, "two breaks closer than the interval"
+                        assert (
+                            now.mono - self.last_scheduled_start + 1e-6
+                            >= self.rules.interval_seconds
+                        ), "two breaks closer than the interval"
                     self.last_scheduled_start = now.mono
                 else:
                     self.last_scheduled_start = now.mono
@@ -82,8 +105,9 @@ class Days(RuleBasedStateMachine):
                 self.snooze_cues = 0
             elif isinstance(effect, Cue) and effect.name in CALLS:
                 if now.trusted:
-                    assert self.rules.hours.is_open(now.wall), \
+                    assert self.rules.hours.is_open(now.wall), (
                         f"{effect.name} outside working hours at {now.wall}"
+                    )
                 assert self.schedule.present(now), f"{effect.name} at an empty desk"
             elif effect == Cue("snooze"):
                 # Counted against the coming break (a pause or a new working
@@ -151,11 +175,17 @@ class Days(RuleBasedStateMachine):
     def skip_command(self):
         self.turn(self.schedule.skip)
 
-    @rule(kind=st.sampled_from(["forever", "minutes", "until"]), minutes=st.integers(1, 600),
-          until=st.times())
+    @rule(
+        kind=st.sampled_from(["forever", "minutes", "until"]),
+        minutes=st.integers(1, 600),
+        until=st.times(),
+    )
     def pause_command(self, kind, minutes, until):
-        args = {"forever": {}, "minutes": {"seconds": minutes * 60},
-                "until": {"until": time(until.hour, until.minute)}}[kind]
+        args = {
+            "forever": {},
+            "minutes": {"seconds": minutes * 60},
+            "until": {"until": time(until.hour, until.minute)},
+        }[kind]
         self.turn(lambda now: self.schedule.pause(now, **args))
 
     @rule()
@@ -172,10 +202,14 @@ class Days(RuleBasedStateMachine):
     def a_due_break_is_cued_at_the_first_moment_it_is_allowed(self):
         now = self.clock.now()
         schedule = self.schedule
-        allowed = schedule.state in (StateName.IDLE, StateName.HEADS_UP) and schedule.open(now) \
+        allowed = (
+            schedule.state in (StateName.IDLE, StateName.HEADS_UP)
+            and schedule.open(now)
             and schedule.present(now)
-        assert not (allowed and now.mono >= schedule.next_break), \
+        )
+        assert not (allowed and now.mono >= schedule.next_break), (
             "a break is due and allowed, but not on"
+        )
 
     @invariant()
     def snoozes_stay_within_the_limit(self):

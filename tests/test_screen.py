@@ -15,16 +15,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from microbreak.config.exercises import Exercise, load_exercises
+from microbreak.core.views import DoneView, ExerciseView, HoldHint, IdleView
 from microbreak.drawing import screen as screen_module
 from microbreak.drawing import text as text_module
-from microbreak.config.exercises import Exercise, load_exercises
 from microbreak.drawing.fitting import ELLIPSIS
 from microbreak.drawing.layout import is_landscape, layout
 from microbreak.drawing.palette import ACCENT, ATTENTION, BACKGROUND, CARD, TEXT
 from microbreak.drawing.pgcompat import surface_bytes
 from microbreak.drawing.screen import Screen
 from microbreak.drawing.text import font, min_text_height
-from microbreak.core.views import DoneView, ExerciseView, HoldHint, IdleView
 
 SIZES = [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)]
 HINT = "Press when done · hold 2 s snooze · 5 s skip"
@@ -50,22 +50,63 @@ LONG = Exercise(
 
 def scenes():
     yield "idle", IdleView("14:05", "Next break 14:35", "in 30 min", "Today: 3 breaks · 6 sets", "")
-    yield "heads-up", IdleView("14:34", "Break in 45 s", "", "Today: 3 breaks · 6 sets",
-                               "Hold 2 s to snooze", heads_up=True)
-    yield "idle-hold", IdleView("14:34", "Break in 40 s", "", "Today: 3 breaks · 6 sets",
-                                "Hold 2 s to snooze", heads_up=True, hold=HoldHint("Release: snooze", 0.5))
+    yield (
+        "heads-up",
+        IdleView(
+            "14:34",
+            "Break in 45 s",
+            "",
+            "Today: 3 breaks · 6 sets",
+            "Hold 2 s to snooze",
+            heads_up=True,
+        ),
+    )
+    yield (
+        "idle-hold",
+        IdleView(
+            "14:34",
+            "Break in 40 s",
+            "",
+            "Today: 3 breaks · 6 sets",
+            "Hold 2 s to snooze",
+            heads_up=True,
+            hold=HoldHint("Release: snooze", 0.5),
+        ),
+    )
     for exercise in EXERCISES:
         yield exercise.name, ExerciseView(exercise, "1 / 2", calling=True, hint=HINT)
-    yield "exercise-hold", ExerciseView(EXERCISES[0], "2 / 2", calling=False, hint=HINT,
-                                        hold=HoldHint("Release: skip break", 0.8))
-    yield "long", ExerciseView(LONG, "10 / 10", calling=False, hint=HINT + " · or wait for a very long while")
+    yield (
+        "exercise-hold",
+        ExerciseView(
+            EXERCISES[0],
+            "2 / 2",
+            calling=False,
+            hint=HINT,
+            hold=HoldHint("Release: skip break", 0.8),
+        ),
+    )
+    yield (
+        "long",
+        ExerciseView(
+            LONG, "10 / 10", calling=False, hint=HINT + " · or wait for a very long while"
+        ),
+    )
     yield "done", DoneView("Well done", "2/2 sets · next break 14:35")
-    yield "done-long", DoneView("Break skipped, and a long title that needs wrapping",
-                                "0/2 sets · next break 15:20 · streak broken after twelve days in a row")
+    yield (
+        "done-long",
+        DoneView(
+            "Break skipped, and a long title that needs wrapping",
+            "0/2 sets · next break 15:20 · streak broken after twelve days in a row",
+        ),
+    )
 
 
 SCENES = list(scenes())
-CASES = [pytest.param(size, view, id=f"{size[0]}x{size[1]}-{name}") for size in SIZES for name, view in SCENES]
+CASES = [
+    pytest.param(size, view, id=f"{size[0]}x{size[1]}-{name}")
+    for size in SIZES
+    for name, view in SCENES
+]
 
 
 def count_color(surface, rect, color):
@@ -99,7 +140,7 @@ def test_text_stays_on_screen_apart_and_clear_of_the_figure(size, view):
         if plan.figure is not None:
             assert not line.rect.colliderect(plan.figure), line
     for i, a in enumerate(plan.texts):
-        for b in plan.texts[i + 1:]:
+        for b in plan.texts[i + 1 :]:
             assert not a.rect.colliderect(b.rect), (a, b)
 
 
@@ -128,7 +169,9 @@ def test_the_figure_is_drawn_in_its_card(size, view):
     assert screen.surface.get_rect().contains(plan.card)
     assert plan.card.contains(plan.figure)
     figure = plan.figure
-    assert count_not(screen.surface, figure, BACKGROUND, CARD) >= 0.08 * figure.width * figure.height
+    assert (
+        count_not(screen.surface, figure, BACKGROUND, CARD) >= 0.08 * figure.width * figure.height
+    )
     # The card shows round the person.
     assert count_color(screen.surface, plan.card, CARD) >= 0.3 * plan.card.width * plan.card.height
 
@@ -187,9 +230,11 @@ def test_a_view_fills_the_whole_screen(size):
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("name", ["exercise", "idle", "done"])
 def test_the_hold_shows_its_label_and_progress(size, name):
-    view = {"exercise": ExerciseView(EXERCISES[1], "1 / 2", False, HINT),
-            "idle": SCENES[1][1],
-            "done": DoneView("Well done", "2/2 sets · next break 14:35")}[name]
+    view = {
+        "exercise": ExerciseView(EXERCISES[1], "1 / 2", False, HINT),
+        "idle": SCENES[1][1],
+        "done": DoneView("Well done", "2/2 sets · next break 14:35"),
+    }[name]
     screen = Screen(pygame.Surface(size))
     plan = screen.draw(dataclasses.replace(view, hold=HoldHint("Release: snooze", 0.25)))
     assert screen.surface.get_rect().contains(plan.hold_bar)
@@ -203,8 +248,9 @@ def test_the_hold_shows_its_label_and_progress(size, name):
     without = screen.plan(view)
     footer = plan.layout.footer
     assert [t.text for t in plan.texts if t.rect.colliderect(footer)] == ["Release: snooze"]
-    assert [t for t in without.texts if not t.rect.colliderect(without.layout.footer)] == \
-        [t for t in plan.texts if not t.rect.colliderect(plan.layout.footer)]
+    assert [t for t in without.texts if not t.rect.colliderect(without.layout.footer)] == [
+        t for t in plan.texts if not t.rect.colliderect(plan.layout.footer)
+    ]
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -231,8 +277,9 @@ def test_a_call_shows_as_the_frame_alone_with_no_unexplained_mark_in_the_card(si
     quiet, plan = draw(size, exercise)
     calling, _ = draw(size, dataclasses.replace(exercise, calling=True))
     card = plan.card
-    assert (surface_bytes(quiet.surface.subsurface(card), "RGB")
-            == surface_bytes(calling.surface.subsurface(card), "RGB"))
+    assert surface_bytes(quiet.surface.subsurface(card), "RGB") == surface_bytes(
+        calling.surface.subsurface(card), "RGB"
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -250,23 +297,48 @@ def test_only_a_completed_break_ends_in_the_colour_of_done(size):
 @pytest.mark.parametrize("size", SIZES)
 def test_no_line_starts_or_ends_with_a_separator(size):
     views = [view for _, view in SCENES] + [
-        IdleView("14:05", "Next break 14:35", "in 2 min", "Today: 1 break · 2 sets", "",
-                 countdown=0.5, countdown_text="2"),
-        IdleView("14:05", "Next break 14:35", "in 30 min", "Today: 10 breaks · 20 sets · 3 skipped", "",
-                 countdown=0.5, countdown_text="30"),
-        IdleView("14:05", "Next break 14:35", "in 30 min",
-                 "Today: 10 breaks · 20 sets · 3 skipped · 2 missed · 1 partly done · 12 days in a row", "",
-                 countdown=0.5, countdown_text="30")]
+        IdleView(
+            "14:05",
+            "Next break 14:35",
+            "in 2 min",
+            "Today: 1 break · 2 sets",
+            "",
+            countdown=0.5,
+            countdown_text="2",
+        ),
+        IdleView(
+            "14:05",
+            "Next break 14:35",
+            "in 30 min",
+            "Today: 10 breaks · 20 sets · 3 skipped",
+            "",
+            countdown=0.5,
+            countdown_text="30",
+        ),
+        IdleView(
+            "14:05",
+            "Next break 14:35",
+            "in 30 min",
+            "Today: 10 breaks · 20 sets · 3 skipped · 2 missed · 1 partly done · 12 days in a row",
+            "",
+            countdown=0.5,
+            countdown_text="30",
+        ),
+    ]
     for view in views:
         _, plan = draw(size, view)
-        written = [" ".join(value.split()) for value in vars(view).values() if isinstance(value, str)]
+        written = [
+            " ".join(value.split()) for value in vars(view).values() if isinstance(value, str)
+        ]
         exercise = getattr(view, "exercise", None)
         for number, step in enumerate(getattr(exercise, "steps", ()), 1):
             written += [" ".join(step.split()), str(number)]
         written += [exercise.title, exercise.dose] if exercise else []
         written += [view.hold.label] if view.hold else []
         for line in plan.texts:
-            assert not line.text.startswith("·") and not line.text.rstrip(ELLIPSIS).endswith("·"), line
+            assert not line.text.startswith("·") and not line.text.rstrip(ELLIPSIS).endswith("·"), (
+                line
+            )
             # A line is a piece of what was written: nothing lost between its parts.
             assert any(line.text.rstrip(ELLIPSIS) in text for text in written), line
 
@@ -310,18 +382,30 @@ def test_layout_is_cached_until_the_view_changes(monkeypatch):
 
 
 def test_an_unknown_view_is_refused_by_name():
-    with pytest.raises(TypeError, match="cannot draw str; expected a view of microbreak.core.views"):
+    with pytest.raises(
+        TypeError, match="cannot draw str; expected a view of microbreak.core.views"
+    ):
         Screen(pygame.Surface((320, 240))).plan("hello")
 
 
-words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789·,.:°"),
-                min_size=1, max_size=90).filter(str.strip)
+words = st.text(
+    alphabet=st.sampled_from(
+        "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789·,.:°"
+    ),
+    min_size=1,
+    max_size=90,
+).filter(str.strip)
 
 
 @pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(size=st.sampled_from(SIZES), title=words, steps=st.lists(words, min_size=1, max_size=4),
-       hint=words, position=st.sampled_from(["", "1 / 2", "10 / 10"]))
+@given(
+    size=st.sampled_from(SIZES),
+    title=words,
+    steps=st.lists(words, min_size=1, max_size=4),
+    hint=words,
+    position=st.sampled_from(["", "1 / 2", "10 / 10"]),
+)
 def test_any_exercise_text_fits(size, title, steps, hint, position):
     exercise = Exercise("any", title, tuple(steps), 5, 5, view="front")
     screen, plan = draw(size, ExerciseView(exercise, position, calling=True, hint=hint))
@@ -331,7 +415,7 @@ def test_any_exercise_text_fits(size, title, steps, hint, position):
         assert bounds.contains(line.rect)
         assert line.height >= minimum
         assert not line.rect.colliderect(plan.figure)
-        for other in plan.texts[i + 1:]:
+        for other in plan.texts[i + 1 :]:
             assert not line.rect.colliderect(other.rect)
 
 
@@ -388,14 +472,21 @@ def test_the_panel_shows_led_buzzer_button_and_hold(height):
     bright_red = lambda s: count_color(s, s.get_rect(), (255, 70, 56))  # noqa: E731
     assert bright_red(lit) > bright_red(idle)
     assert differ(idle, pixels(dataclasses.replace(IDLE_PANEL, buzzer_hz=2093.0)))
-    assert differ(pixels(dataclasses.replace(IDLE_PANEL, buzzer_hz=2093.0)),
-                  pixels(dataclasses.replace(IDLE_PANEL, buzzer_hz=440.0)))
+    assert differ(
+        pixels(dataclasses.replace(IDLE_PANEL, buzzer_hz=2093.0)),
+        pixels(dataclasses.replace(IDLE_PANEL, buzzer_hz=440.0)),
+    )
     assert differ(idle, pixels(dataclasses.replace(IDLE_PANEL, button_down=True)))
-    held = pixels(dataclasses.replace(IDLE_PANEL, button_down=True, hold=HoldHint("Release: snooze", 0.5)))
-    assert count_color(held, held.get_rect(), ATTENTION) > count_color(idle, idle.get_rect(), ATTENTION)
+    held = pixels(
+        dataclasses.replace(IDLE_PANEL, button_down=True, hold=HoldHint("Release: snooze", 0.5))
+    )
+    assert count_color(held, held.get_rect(), ATTENTION) > count_color(
+        idle, idle.get_rect(), ATTENTION
+    )
 
 
 # ------------------------------------------------------------------ animation
+
 
 def frame_times(exercise):
     """Every key moment of the first rep, and the set done."""
@@ -419,12 +510,18 @@ def test_animation_time_is_real_time_since_the_exercise_appeared():
     screen = Screen(pygame.Surface((320, 240)))
     exercise = EXERCISES[4]
     assert screen.moment(moving(exercise, since=100.0), 103.5) == exercise.motion.at(3.5)
-    assert screen.moment(moving(exercise, since=100.0)) == exercise.motion.at(exercise.motion.key_seconds)
+    assert screen.moment(moving(exercise, since=100.0)) == exercise.motion.at(
+        exercise.motion.key_seconds
+    )
 
 
 def edges_of(rect):
-    return [pygame.Rect(rect.left, rect.top, rect.width, 1), pygame.Rect(rect.left, rect.bottom - 1, rect.width, 1),
-            pygame.Rect(rect.left, rect.top, 1, rect.height), pygame.Rect(rect.right - 1, rect.top, 1, rect.height)]
+    return [
+        pygame.Rect(rect.left, rect.top, rect.width, 1),
+        pygame.Rect(rect.left, rect.bottom - 1, rect.width, 1),
+        pygame.Rect(rect.left, rect.top, 1, rect.height),
+        pygame.Rect(rect.right - 1, rect.top, 1, rect.height),
+    ]
 
 
 def outside(surface, *rects):
@@ -468,7 +565,10 @@ def test_the_counter_is_legible_and_apart_from_everything_else(size):
         bounds = screen.surface.get_rect()
         minimum = min_text_height(size)
         assert counter.text_height >= minimum and counter.ring_text >= minimum
-        assert font(counter.text_height).size(f"{exercise.reps} / {exercise.reps}")[0] <= counter.text.width
+        assert (
+            font(counter.text_height).size(f"{exercise.reps} / {exercise.reps}")[0]
+            <= counter.text.width
+        )
         parts = [counter.text] + ([counter.ring] if counter.ring else [])
         assert (counter.ring is not None) == (exercise.hold_seconds > 0)
         if counter.ring:
@@ -480,7 +580,9 @@ def test_the_counter_is_legible_and_apart_from_everything_else(size):
                 assert not part.colliderect(line.rect), line
 
 
-@pytest.mark.parametrize("size", [(240, 240), (320, 240), (800, 480)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize(
+    "size", [(240, 240), (320, 240), (800, 480)], ids=lambda s: f"{s[0]}x{s[1]}"
+)
 def test_the_ring_drains_through_a_hold_and_shows_the_seconds_left(size):
     exercise = next(e for e in EXERCISES if e.name == "shoulder-shrug")
     motion = exercise.motion
@@ -509,12 +611,16 @@ def test_the_rep_counter_advances_rep_by_rep():
     motion = exercise.motion
     screen = Screen(pygame.Surface((320, 240)))
     view = moving(exercise, since=0.0)
-    counts = [screen.moment(view, motion.rep_seconds * (rep + 0.5)).counter for rep in range(motion.reps)]
+    counts = [
+        screen.moment(view, motion.rep_seconds * (rep + 0.5)).counter for rep in range(motion.reps)
+    ]
     assert counts == [f"{rep} / {motion.reps}" for rep in range(1, motion.reps + 1)]
     pictures = set()
     for rep in range(motion.reps):
         screen.draw(view, now=motion.rep_seconds * (rep + 0.01))
-        pictures.add(surface_bytes(screen.surface.subsurface(screen.plan(view).counter.text), "RGB"))
+        pictures.add(
+            surface_bytes(screen.surface.subsurface(screen.plan(view).counter.text), "RGB")
+        )
     assert len(pictures) == motion.reps
 
 
@@ -545,16 +651,24 @@ def test_frames_after_the_first_render_no_text_and_plan_nothing(monkeypatch):
 def test_a_custom_exercise_in_the_same_format_moves_on_screen(tmp_path):
     (tmp_path / "neck-tilt.toml").write_text(
         'title = "Neck tilt"\nreps = 3\nhold_seconds = 2\nview = "side"\nsteps = ["Tilt your head down", "Back up"]\n'
-        "[[keyframes]]\npause = 1\n[[keyframes]]\nseconds = 1.5\nhold = true\nhead_tilt = 40\n")
+        "[[keyframes]]\npause = 1\n[[keyframes]]\nseconds = 1.5\nhold = true\nhead_tilt = 40\n"
+    )
     exercise = next(e for e in load_exercises([tmp_path]) if e.name == "neck-tilt")
     test_the_figure_stays_inside_its_area_in_every_frame_and_moves((320, 240), exercise)
 
 
 @pytest.mark.parametrize("size", [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)])
 def test_idle_countdown_ring_and_dots_stay_clear_of_the_text(size):
-    view = IdleView("14:05", "Next break 14:35", "in 30 min", "Today: 3 breaks · 6 sets", "",
-                    countdown=0.6, countdown_text="30",
-                    dots=("completed", "missed", "partial"))
+    view = IdleView(
+        "14:05",
+        "Next break 14:35",
+        "in 30 min",
+        "Today: 3 breaks · 6 sets",
+        "",
+        countdown=0.6,
+        countdown_text="30",
+        dots=("completed", "missed", "partial"),
+    )
     plan = Screen(pygame.Surface(size)).plan(view)
     screen_rect = pygame.Rect((0, 0), size)
     assert screen_rect.contains(plan.ring)
@@ -568,18 +682,28 @@ def test_idle_countdown_ring_and_dots_stay_clear_of_the_text(size):
 
 
 def test_the_sleeping_screen_is_dark_and_has_no_ring():
-    view = IdleView("20:15", "Back Mon 09:00", "First break Mon 09:45", "Today: 0 breaks · 0 sets",
-                    "", asleep=True, countdown=0.5, countdown_text="30")
+    view = IdleView(
+        "20:15",
+        "Back Mon 09:00",
+        "First break Mon 09:45",
+        "Today: 0 breaks · 0 sets",
+        "",
+        asleep=True,
+        countdown=0.5,
+        countdown_text="30",
+    )
     surface = pygame.Surface((320, 240))
     plan = Screen(surface).draw(view)
     assert plan.ring is None
-    brightest = max(max(surface.get_at((x, y))[:3]) for x in range(0, 320, 2)
-                    for y in range(0, 240, 2))
+    brightest = max(
+        max(surface.get_at((x, y))[:3]) for x in range(0, 320, 2) for y in range(0, 240, 2)
+    )
     assert brightest < 100  # dim enough not to light a room
 
 
 def test_the_first_start_notice_reads_whole():
     from microbreak.core.presenter import FIRST_START
+
     for size in [(240, 240), (320, 240), (800, 480)]:
         plan = Screen(pygame.Surface(size)).plan(FIRST_START)
         words = " ".join(t.text for t in plan.texts)
@@ -623,19 +747,32 @@ def _gaps_between_letters(image: pygame.Surface) -> list[float]:
         while x < width and cover[x] < 0.5:
             x += 1
         if x < width:
-            gaps.append(sum(1 - c for c in cover[start - 1:x + 1]))
+            gaps.append(sum(1 - c for c in cover[start - 1 : x + 1]))
     return gaps
 
 
 def _words_on_screen() -> set[str]:
     from microbreak.core.presenter import FIRST_START
-    texts = [FIRST_START.title, *FIRST_START.lines, FIRST_START.hint, DEVICE_HINT, HINT,
-             "Hold 2 s to snooze", "Release: snooze", "Release: skip break", "Relax, then wait"]
+
+    texts = [
+        FIRST_START.title,
+        *FIRST_START.lines,
+        FIRST_START.hint,
+        DEVICE_HINT,
+        HINT,
+        "Hold 2 s to snooze",
+        "Release: snooze",
+        "Release: skip break",
+        "Relax, then wait",
+    ]
     for exercise in EXERCISES:
         texts += [exercise.title, exercise.dose, *exercise.steps]
     for _, view in SCENES:
-        texts += [getattr(view, name) for name in ("headline", "detail", "today", "title", "summary")
-                  if isinstance(getattr(view, name, None), str)]
+        texts += [
+            getattr(view, name)
+            for name in ("headline", "detail", "today", "title", "summary")
+            if isinstance(getattr(view, name, None), str)
+        ]
     return {word for text in texts for word in text.split() if len(word) > 1}
 
 
@@ -650,11 +787,15 @@ def test_letters_inside_words_are_spaced_as_the_typeface_designs_them(height):
     compared, uneven = 0, []
     for word in sorted(words):
         drawn = _gaps_between_letters(font(height).render(word, True, TEXT))
-        designed = [gap * height / large for gap in
-                    _gaps_between_letters(font(large).render(word, True, TEXT))]
+        designed = [
+            gap * height / large
+            for gap in _gaps_between_letters(font(large).render(word, True, TEXT))
+        ]
         if len(drawn) != len(designed):
             continue  # letters that touch at one size and not the other
         compared += 1
-        uneven += [(word, round(d, 1), round(g, 1)) for d, g in zip(drawn, designed) if abs(d - g) > 1.25]
+        uneven += [
+            (word, round(d, 1), round(g, 1)) for d, g in zip(drawn, designed) if abs(d - g) > 1.25
+        ]
     assert compared >= 0.6 * len(words)  # letters that touch aside
     assert not uneven, f"gaps drawn vs designed at {height} px: {uneven}"

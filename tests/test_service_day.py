@@ -4,25 +4,25 @@ the button and the presence sensor, the cues it sounds written down."""
 
 import time
 from concurrent.futures import Future
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from datetime import time as time_of_day
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from microbreak.service import clock as clocks
-from microbreak.core.now import Now
-from microbreak.service.clock import FakeClock
 from microbreak.cli.remote import format_status
-from microbreak.service.control import ControlError
-from microbreak.core.gestures import Gesture, HoldThresholds
-from microbreak.core.totals import Totals
-from microbreak.core.presenter import present
+from microbreak.config.settings import parse_settings
 from microbreak.core.effects import CALLS
+from microbreak.core.gestures import Gesture, HoldThresholds
+from microbreak.core.now import Now
+from microbreak.core.presenter import present
 from microbreak.core.states import StateName
+from microbreak.core.totals import Totals
+from microbreak.service import clock as clocks
+from microbreak.service.clock import FakeClock
+from microbreak.service.control import ControlError
 from microbreak.service.loop import Service
 from microbreak.service.requests import Request
-from microbreak.config.settings import parse_settings
 from microbreak.simulator import harness
 
 LONDON = ZoneInfo("Europe/London")
@@ -33,7 +33,7 @@ class LocalClock(FakeClock):
     (``datetime.now().astimezone()``: the offset in force at that moment)."""
 
     def __init__(self, wall):
-        super().__init__(wall=wall.astimezone(timezone.utc))  # moves in real seconds
+        super().__init__(wall=wall.astimezone(UTC))  # moves in real seconds
 
     def now(self):
         now = super().now()
@@ -56,12 +56,18 @@ class Desk:
     def __init__(self, tmp_path, factory, settings="", wall=None, clock=None, frontend=None):
         self.clock = clock or FakeClock(wall=wall)
         self.factory = factory
-        self.service = Service(parse_settings(settings), state_dir=tmp_path / "state",
-                               runtime_dir=tmp_path / "run", clock=self.clock,
-                               pin_factory=factory, frontend=frontend)
+        self.service = Service(
+            parse_settings(settings),
+            state_dir=tmp_path / "state",
+            runtime_dir=tmp_path / "run",
+            clock=self.clock,
+            pin_factory=factory,
+            frontend=frontend,
+        )
         self.cues = []  # (local wall time, cue name)
-        self.service.hardware.sounder.play = \
-            lambda name, **_: self.cues.append((self.now.wall, name)) or True
+        self.service.hardware.sounder.play = lambda name, **_: (
+            self.cues.append((self.now.wall, name)) or True
+        )
 
     @property
     def now(self):
@@ -103,6 +109,7 @@ def desk(tmp_path, mock_factory):
     def make(**kwargs):
         desks.append(Desk(tmp_path, mock_factory, **kwargs))
         return desks[-1]
+
     yield make
     for made in desks:
         made.close()
@@ -110,19 +117,21 @@ def desk(tmp_path, mock_factory):
 
 # -- 1. the system's zone, with its daylight saving rules --------------------------
 
+
 def test_the_system_zone_is_its_iana_name_from_tz_or_etc_localtime(tmp_path):
     assert clocks.system_zone({"TZ": "Europe/London"}) == LONDON
     assert clocks.system_zone({"TZ": ":America/New_York"}) == ZoneInfo("America/New_York")
-    assert clocks.system_zone({"TZ": ""}) == timezone.utc
+    assert clocks.system_zone({"TZ": ""}) == UTC
     link = tmp_path / "localtime"
     link.symlink_to("/usr/share/zoneinfo/Europe/London")
     assert clocks.system_zone({}, localtime=str(link)) == LONDON
     copy = tmp_path / "copied"
     copy.write_bytes(link.read_bytes())
-    summer = datetime(2026, 7, 1, 12, tzinfo=timezone.utc)
-    assert summer.astimezone(clocks.system_zone({}, localtime=str(copy))).utcoffset() == \
-        timedelta(hours=1)
-    assert clocks.system_zone({}, localtime=str(tmp_path / "none")) == timezone.utc
+    summer = datetime(2026, 7, 1, 12, tzinfo=UTC)
+    assert summer.astimezone(clocks.system_zone({}, localtime=str(copy))).utcoffset() == timedelta(
+        hours=1
+    )
+    assert clocks.system_zone({}, localtime=str(tmp_path / "none")) == UTC
     tokyo = ZoneInfo("Asia/Tokyo")
     assert clocks.zone_named("Asia/Tokyo", environ={"TZ": "Europe/London"}) == tokyo
 
@@ -132,32 +141,41 @@ def test_a_posix_tz_rule_is_followed_through_daylight_saving(monkeypatch):
     time.tzset()
     try:
         zone = clocks.system_zone()
-        winter = datetime(2026, 1, 5, 12, tzinfo=timezone.utc).astimezone(zone)
-        summer = datetime(2026, 7, 6, 12, tzinfo=timezone.utc).astimezone(zone)
+        winter = datetime(2026, 1, 5, 12, tzinfo=UTC).astimezone(zone)
+        summer = datetime(2026, 7, 6, 12, tzinfo=UTC).astimezone(zone)
         assert (winter.hour, summer.hour) == (12, 13)
-        assert datetime(2026, 7, 6, 9, tzinfo=zone).astimezone(timezone.utc).hour == 8
+        assert datetime(2026, 7, 6, 9, tzinfo=zone).astimezone(UTC).hour == 8
     finally:
         monkeypatch.undo()
         time.tzset()
 
 
 def breaks_on(desk, day):
-    return [when.strftime("%H:%M") for when, name in desk.cues
-            if name == "break" and when.astimezone(LONDON).date() == day]
+    return [
+        when.strftime("%H:%M")
+        for when, name in desk.cues
+        if name == "break" and when.astimezone(LONDON).date() == day
+    ]
 
 
 def local(day, hour, minute=0):
-    return datetime.combine(day, datetime.min.time()).replace(hour=hour, minute=minute,
-                                                              tzinfo=LONDON)
+    return datetime.combine(day, datetime.min.time()).replace(
+        hour=hour, minute=minute, tzinfo=LONDON
+    )
 
 
-@pytest.mark.parametrize("before, after", [
-    # the clocks go forward on Sunday 29 March 2026, back on Sunday 25 October
-    (datetime(2026, 3, 27).date(), datetime(2026, 3, 30).date()),
-    (datetime(2026, 10, 23).date(), datetime(2026, 10, 26).date()),
-], ids=["spring", "autumn"])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        # the clocks go forward on Sunday 29 March 2026, back on Sunday 25 October
+        (datetime(2026, 3, 27).date(), datetime(2026, 3, 30).date()),
+        (datetime(2026, 10, 23).date(), datetime(2026, 10, 26).date()),
+    ],
+    ids=["spring", "autumn"],
+)
 def test_default_hours_follow_the_local_clock_across_a_daylight_saving_change(
-        desk, london, before, after):
+    desk, london, before, after
+):
     """Started once, the day before a Friday and never restarted: on both
     sides of the change the breaks run 09:45 to 17:15 local time."""
     d = desk(clock=LocalClock(wall=local(before - timedelta(days=1), 8)))
@@ -165,8 +183,19 @@ def test_default_hours_follow_the_local_clock_across_a_daylight_saving_change(
     assert d.service.status()["next_break_at"] == local(after, 9, 45).isoformat()
     assert "next break 09:45" in d.service.status_line(d.now)
     d.run_until(local(after, 20), answer=True)
-    every_45 = ["09:45", "10:30", "11:15", "12:00", "12:45", "13:30", "14:15", "15:00",
-                "15:45", "16:30", "17:15"]
+    every_45 = [
+        "09:45",
+        "10:30",
+        "11:15",
+        "12:00",
+        "12:45",
+        "13:30",
+        "14:15",
+        "15:00",
+        "15:45",
+        "16:30",
+        "17:15",
+    ]
     assert breaks_on(d, before) == every_45
     assert breaks_on(d, after) == every_45
 
@@ -184,8 +213,10 @@ def test_pause_until_a_time_with_an_offset_is_refused_not_read_as_local(desk, lo
     d.service.requests.answer(Request("pause", {"until": "12:00+05:00"}, reply))
     with pytest.raises(ControlError) as refused:
         reply.result(0)
-    assert str(refused.value) == ("pause until '12:00+05:00': a time with an offset is not "
-                                  "allowed; allowed: a time HH:MM in the device's time zone")
+    assert str(refused.value) == (
+        "pause until '12:00+05:00': a time with an offset is not "
+        "allowed; allowed: a time HH:MM in the device's time zone"
+    )
     assert d.schedule.state.name is not StateName.PAUSED
 
 
@@ -210,11 +241,14 @@ def test_a_desk_empty_at_the_start_is_never_called(desk, mock_factory):
     for event in d.service.inbox.wait(0):
         d.service.handle(event)
     d.run(45 * 60 + 1)
-    assert [(when - arrived, name) for when, name in d.calls()] == \
-        [(timedelta(minutes=44), "heads_up"), (timedelta(minutes=45), "break")]
+    assert [(when - arrived, name) for when, name in d.calls()] == [
+        (timedelta(minutes=44), "heads_up"),
+        (timedelta(minutes=45), "break"),
+    ]
 
 
 # -- 4. the next break, as status tells it ------------------------------------------
+
 
 def status_text(d):
     return format_status(d.service.status())
@@ -248,6 +282,7 @@ def test_during_the_heads_up_status_counts_seconds_as_the_screen_does(desk):
 
 
 # -- 5. a break snoozed from its heads-up ---------------------------------------------
+
 
 def ask(d, verb, **args):
     """A request over the control socket, as the loop answers it."""

@@ -1,8 +1,8 @@
 """The break session: sets confirmed by presses, bounded re-cues, outcomes."""
 
-from microbreak.service.clock import FakeClock
 from microbreak.core.effects import BreakEnded, Cue, Flash, Outcome, SetConfirmed
 from microbreak.core.session import BreakSession
+from microbreak.service.clock import FakeClock
 
 EXERCISES = ("shoulder-rolls", "shoulder-shrug")
 
@@ -50,7 +50,8 @@ def test_unanswered_break_recues_a_bounded_number_of_times_then_is_missed():
         cues += session.advance(clock.now())
     assert cues.count(Cue("recue")) == 2
     assert [e for e in cues if isinstance(e, BreakEnded)] == [
-        BreakEnded(Outcome.MISSED, FakeClock().now().wall.replace(minute=9))]
+        BreakEnded(Outcome.MISSED, FakeClock().now().wall.replace(minute=9))
+    ]
     assert session.outcome is Outcome.MISSED
 
 

@@ -22,7 +22,9 @@ def test_no_file_means_the_defaults(tmp_path, monkeypatch):
 
 
 def test_a_file_overrides_only_what_it_names():
-    settings = parse_settings("[schedule]\ninterval_minutes = 30\n[break]\nexercises_per_break = 3\n")
+    settings = parse_settings(
+        "[schedule]\ninterval_minutes = 30\n[break]\nexercises_per_break = 3\n"
+    )
     assert settings.schedule.interval_minutes == 30
     assert settings.break_.exercises_per_break == 3
     assert settings.schedule.heads_up_seconds == 60
@@ -36,19 +38,21 @@ def test_wrong_type_names_key_value_and_what_is_allowed():
 
 def test_out_of_range_names_key_value_and_range():
     [message] = problems("[break]\nexercises_per_break = 0\n")
-    assert message == ("break.exercises_per_break = 0 is out of range; "
-                       "allowed: a whole number from 1 to 10")
+    assert message == (
+        "break.exercises_per_break = 0 is out of range; allowed: a whole number from 1 to 10"
+    )
 
 
 def test_unknown_key_suggests_the_closest():
     [message] = problems("[schedule]\nintervall_minutes = 30\n")
-    assert message == ("schedule.intervall_minutes is not a setting; "
-                       "did you mean schedule.interval_minutes?")
+    assert message == (
+        "schedule.intervall_minutes is not a setting; did you mean schedule.interval_minutes?"
+    )
 
 
 def test_unknown_section_is_refused():
     [message] = problems("[buttons]\npin = 4\n")
-    assert "[buttons] is not a section; did you mean button?" == message
+    assert message == "[buttons] is not a section; did you mean button?"
 
 
 def test_pins_must_be_gpio_numbers_and_not_shared():
@@ -62,8 +66,9 @@ def test_pins_must_be_gpio_numbers_and_not_shared():
 def test_every_problem_is_reported_at_once():
     found = problems('[schedule]\ninterval_minutes = -1\n[buzzer]\nkind = "loud"\n')
     assert len(found) == 2
-    assert 'buzzer.kind = "loud" is not a choice; allowed: one of "passive", "active", "none"' \
-        in found
+    assert (
+        'buzzer.kind = "loud" is not a choice; allowed: one of "passive", "active", "none"' in found
+    )
 
 
 def test_booleans_are_not_numbers():
@@ -109,8 +114,20 @@ def test_run_and_simulate_refuse_a_bad_file_with_the_same_message(tmp_path, caps
     bad = tmp_path / "bad.toml"
     bad.write_text("[schedule]\ninterval_minutes = 0\n")
     for verb in ("run", "simulate"):
-        assert main([verb, "--config", str(bad), "--state-dir", str(tmp_path / "s"),
-                     "--runtime-dir", str(tmp_path / "r")]) == 1
+        assert (
+            main(
+                [
+                    verb,
+                    "--config",
+                    str(bad),
+                    "--state-dir",
+                    str(tmp_path / "s"),
+                    "--runtime-dir",
+                    str(tmp_path / "r"),
+                ]
+            )
+            == 1
+        )
         assert "schedule.interval_minutes = 0 is out of range" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()  # refused before anything started
 
@@ -123,12 +140,17 @@ def test_config_show_marks_defaults(tmp_path, capsys):
     lines = {line.split()[0]: line for line in out.splitlines()}
     assert lines["schedule.interval_minutes"].split() == ["schedule.interval_minutes", "=", "30"]
     assert lines["schedule.heads_up_seconds"].split() == [
-        "schedule.heads_up_seconds", "=", "60", "(default)"]
+        "schedule.heads_up_seconds",
+        "=",
+        "60",
+        "(default)",
+    ]
 
 
 def test_the_example_file_is_valid_and_shows_every_setting_at_its_default():
     import tomllib
     from pathlib import Path
+
     example = Path(__file__).resolve().parent.parent / "deploy" / "config.toml"
     assert load_settings(example) == Settings()
     data = tomllib.loads(example.read_text())

@@ -13,9 +13,12 @@ from microbreak.simulator.harness import ALWAYS, Device
 
 pytestmark = pytest.mark.slow
 
-FAST = """
+FAST = (
+    """
 [hours]
-""" + ALWAYS + """
+"""
+    + ALWAYS
+    + """
 [schedule]
 interval_minutes = 1
 heads_up_seconds = 10
@@ -25,6 +28,7 @@ recue_minutes = 1
 max_recues = 1
 summary_seconds = 5
 """
+)
 
 
 class Simulator(Device):
@@ -112,15 +116,18 @@ def test_screenshots_show_the_scenes(simulator, tmp_path):
     assert idle.get_width() > 320  # the device screen and the panel beside it
     device = pygame.Rect(0, 0, 320, 240)
     idle_colours = {idle.get_at((x, y))[:3] for x in range(0, 320, 4) for y in range(0, 240, 4)}
-    differing = sum(idle.get_at((x, y)) != exercise.get_at((x, y))
-                    for x in range(device.left, device.right, 4)
-                    for y in range(device.top, device.bottom, 4))
+    differing = sum(
+        idle.get_at((x, y)) != exercise.get_at((x, y))
+        for x in range(device.left, device.right, 4)
+        for y in range(device.top, device.bottom, 4)
+    )
     assert len(idle_colours) > 3, "the idle scene is not blank"
     assert differing > 500, "the exercise scene replaced the idle one"
 
 
 def test_a_screenshot_is_written_by_the_command_not_the_service(simulator, tmp_path, monkeypatch):
     from microbreak.cli import main
+
     # The service only answers with the picture; whoever asks writes it.
     png = base64.b64decode(simulator.call("screenshot")["png"])
     assert png.startswith(b"\x89PNG")
@@ -129,7 +136,10 @@ def test_a_screenshot_is_written_by_the_command_not_the_service(simulator, tmp_p
     assert pygame.image.load(tmp_path / "here.png").get_width() > 320  # a relative path is fine
     missing = simulator.cli("screenshot", str(tmp_path / "nowhere" / "z.png"), check=False)
     assert missing.returncode == 1
-    assert missing.stderr == f"microbreak: cannot write {tmp_path}/nowhere/z.png: No such file or directory\n"
+    assert (
+        missing.stderr
+        == f"microbreak: cannot write {tmp_path}/nowhere/z.png: No such file or directory\n"
+    )
     jpeg = simulator.cli("screenshot", "x.jpg", check=False)
     assert jpeg.returncode == 2 and "ending in .png" in jpeg.stderr
     assert "Traceback" not in simulator.output()
@@ -174,10 +184,11 @@ def test_settings_reload_applies_a_good_file_and_keeps_the_last_good_one(tmp_pat
         sim.stop()
 
 
-def test_presence_an_empty_desk_waits_and_a_return_after_long_enough_is_a_natural_break(
-        tmp_path):
-    config = FAST + "[presence]\nenabled = true\nempty_after_seconds = 10\naway_minutes = 2\n" \
-                    "return_grace_seconds = 30\n"
+def test_presence_an_empty_desk_waits_and_a_return_after_long_enough_is_a_natural_break(tmp_path):
+    config = (
+        FAST + "[presence]\nenabled = true\nempty_after_seconds = 10\naway_minutes = 2\n"
+        "return_grace_seconds = 30\n"
+    )
     sim = Simulator(tmp_path, config=config, speed=60)
     try:
         sim.cli("motion", "on")

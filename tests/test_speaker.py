@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from microbreak.parts.hardware import Hardware
-from microbreak.parts.sounder import Sounder
-from microbreak.parts.rtttl import parse
 from microbreak.config.settings import parse_settings
+from microbreak.parts.hardware import Hardware
+from microbreak.parts.rtttl import parse
+from microbreak.parts.sounder import Sounder
 from microbreak.parts.speaker import GAP, PEAK, RATE, Speaker, SpeakerUnavailable, synthesize
 
 FULL_SCALE = 32767
@@ -18,8 +18,11 @@ FULL_SCALE = 32767
 
 def rising_crossings(samples):
     """Sample positions (interpolated) where the wave crosses zero going up."""
-    return [i - 1 + -samples[i - 1] / (samples[i] - samples[i - 1])
-            for i in range(1, len(samples)) if samples[i - 1] < 0 <= samples[i]]
+    return [
+        i - 1 + -samples[i - 1] / (samples[i] - samples[i - 1])
+        for i in range(1, len(samples))
+        if samples[i - 1] < 0 <= samples[i]
+    ]
 
 
 def measured_hz(samples, rate):
@@ -48,7 +51,7 @@ def test_each_note_has_its_frequency_within_one_percent():
     samples = synthesize(song, RATE)
     half = RATE // 2
     for index, note in enumerate(song.notes):
-        sounding = samples[index * half:(index + 1) * half - round(GAP * RATE)]
+        sounding = samples[index * half : (index + 1) * half - round(GAP * RATE)]
         assert measured_hz(sounding, RATE) == pytest.approx(note.frequency, rel=0.01)
 
 
@@ -58,16 +61,16 @@ def test_notes_fade_in_and_out_and_rest_before_the_next():
     first = samples[:half]
     assert first[0] == 0
     assert max(map(abs, first[:20])) < 0.25 * PEAK * FULL_SCALE  # under 1 ms in: still quiet
-    assert max(map(abs, first[half - gap - 5:half - gap])) < 0.05 * PEAK * FULL_SCALE
-    assert set(first[half - gap:]) == {0}  # the rest after the note
-    assert set(samples[half:2 * half]) == {0}  # the pause
+    assert max(map(abs, first[half - gap - 5 : half - gap])) < 0.05 * PEAK * FULL_SCALE
+    assert set(first[half - gap :]) == {0}  # the rest after the note
+    assert set(samples[half : 2 * half]) == {0}  # the pause
     loudest = max(map(abs, samples))
     assert 0.8 * PEAK * FULL_SCALE < loudest <= PEAK * FULL_SCALE + 1
 
 
 def test_no_harmonic_above_half_the_sample_rate_folds_back():
     rate = 22050
-    samples = synthesize(parse("t:d=4,o=7,b=60:f#"), rate)[:rate // 2]  # F#7, about 2960 Hz
+    samples = synthesize(parse("t:d=4,o=7,b=60:f#"), rate)[: rate // 2]  # F#7, about 2960 Hz
     hz = 2959.96
     assert strength(samples, hz, rate) > 0.3
     assert strength(samples, 3 * hz, rate) > 0.03  # the third harmonic is in ...
@@ -90,6 +93,7 @@ def test_the_speaker_plays_stops_and_sets_the_volume(no_mixer):
     assert not speaker.busy
     speaker.close()
     import pygame.mixer
+
     assert pygame.mixer.get_init() is None  # it set up the mixer, so it shuts it down
 
 
@@ -114,6 +118,7 @@ def wait_until(condition, seconds=5.0):
 def no_mixer():
     """Start and end with pygame's mixer shut, whatever a test does."""
     import pygame.mixer
+
     pygame.mixer.quit()
     yield
     pygame.mixer.quit()
@@ -131,24 +136,28 @@ def test_a_sounder_with_only_a_speaker_plays_and_is_interrupted(no_mixer):
 
 
 def test_the_speaker_setting_adds_a_speaker(tmp_path, mock_factory, no_mixer):
-    settings = parse_settings(f'[sound]\nspeaker = true\nvolume = 50\n'
-                              f'melodies_folder = "{tmp_path}"\n')
-    parts = Hardware(settings, lambda e: None, songs={"break": parse("b:d=8:c")},
-                     pin_factory=mock_factory)
+    settings = parse_settings(
+        f'[sound]\nspeaker = true\nvolume = 50\nmelodies_folder = "{tmp_path}"\n'
+    )
+    parts = Hardware(
+        settings, lambda e: None, songs={"break": parse("b:d=8:c")}, pin_factory=mock_factory
+    )
     assert parts.sounder.speaker is not None and parts.sounder.speaker.volume == 0.5
     assert parts.sounder.play("break")
     parts.close()
 
 
-def test_no_audio_output_is_logged_and_the_buzzer_still_plays(tmp_path, mock_factory,
-                                                                monkeypatch, caplog, no_mixer):
+def test_no_audio_output_is_logged_and_the_buzzer_still_plays(
+    tmp_path, mock_factory, monkeypatch, caplog, no_mixer
+):
     monkeypatch.setenv("SDL_AUDIODRIVER", "no-such-driver")
     with pytest.raises(SpeakerUnavailable, match="set sound.speaker = false"):
         Speaker()
     settings = parse_settings(f'[sound]\nspeaker = true\nmelodies_folder = "{tmp_path}"\n')
     with caplog.at_level(logging.WARNING, logger="microbreak"):
-        parts = Hardware(settings, lambda e: None, songs={"break": parse("b:d=8:c")},
-                         pin_factory=mock_factory)
+        parts = Hardware(
+            settings, lambda e: None, songs={"break": parse("b:d=8:c")}, pin_factory=mock_factory
+        )
     assert parts.sounder.speaker is None
     assert "no speaker: no audio output for the speaker" in caplog.text
     assert parts.sounder.play("break")

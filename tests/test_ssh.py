@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_config_live import commented
 from test_simulator import Simulator
 
@@ -30,9 +29,13 @@ from microbreak.simulator.harness import DEVICE
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 LIFETIME = 300  # seconds: the server ends by itself after this, whatever happens
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(
-    not (os.access(SSHD, os.X_OK) and shutil.which("ssh") and shutil.which("ssh-keygen")),
-    reason="needs openssh-server and openssh-client (./dev.sh test installs them)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (os.access(SSHD, os.X_OK) and shutil.which("ssh") and shutil.which("ssh-keygen")),
+        reason="needs openssh-server and openssh-client (./dev.sh test installs them)",
+    ),
+]
 
 
 def free_port() -> int:
@@ -66,34 +69,41 @@ class SSHServer:
             raise AssertionError(f"sshd did not start:\n{self.output()}")
         host_key = (folder / "host_key.pub").read_text().split()
         (folder / "known_hosts").write_text(
-            f"[127.0.0.1]:{self.port} {host_key[0]} {host_key[1]}\n")
+            f"[127.0.0.1]:{self.port} {host_key[0]} {host_key[1]}\n"
+        )
 
     def _start(self) -> None:
         config = self.folder / "sshd_config"
-        config.write_text("\n".join([
-            "ListenAddress 127.0.0.1",
-            f"Port {self.port}",
-            f"HostKey {self.folder / 'host_key'}",
-            f"PidFile {self.folder / 'sshd.pid'}",
-            f"AuthorizedKeysFile {self.folder / 'authorized_keys'}",
-            f"AllowUsers {self.user}",
-            "PubkeyAuthentication yes",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "PermitRootLogin prohibit-password",
-            "UsePAM no",
-            "StrictModes no",
-            "LoginGraceTime 30",
-            "X11Forwarding no",
-            "AllowTcpForwarding no",
-            "LogLevel VERBOSE",
-            "",
-        ]))
+        config.write_text(
+            "\n".join(
+                [
+                    "ListenAddress 127.0.0.1",
+                    f"Port {self.port}",
+                    f"HostKey {self.folder / 'host_key'}",
+                    f"PidFile {self.folder / 'sshd.pid'}",
+                    f"AuthorizedKeysFile {self.folder / 'authorized_keys'}",
+                    f"AllowUsers {self.user}",
+                    "PubkeyAuthentication yes",
+                    "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no",
+                    "PermitRootLogin prohibit-password",
+                    "UsePAM no",
+                    "StrictModes no",
+                    "LoginGraceTime 30",
+                    "X11Forwarding no",
+                    "AllowTcpForwarding no",
+                    "LogLevel VERBOSE",
+                    "",
+                ]
+            )
+        )
         timeout = shutil.which("timeout")
         bounded = [timeout, "--signal=TERM", str(LIFETIME)] if timeout else []
         self.process = subprocess.Popen(
             [*bounded, SSHD, "-D", "-e", "-f", str(config)],
-            stdout=self.log, stderr=subprocess.STDOUT)
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
 
     def _wait_ready(self, seconds: float = 10) -> bool:
         deadline = time.monotonic() + seconds
@@ -109,14 +119,34 @@ class SSHServer:
     def ssh(self, command: str, timeout: float = 60) -> subprocess.CompletedProcess:
         """Run *command* on the server through ``ssh``, as a person would."""
         return subprocess.run(
-            ["ssh", "-F", "/dev/null", "-p", str(self.port),
-             "-i", str(self.folder / "client_key"),
-             "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
-             "-o", "StrictHostKeyChecking=yes",
-             "-o", f"UserKnownHostsFile={self.folder / 'known_hosts'}",
-             "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR",
-             f"{self.user}@127.0.0.1", command],
-            capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+            [
+                "ssh",
+                "-F",
+                "/dev/null",
+                "-p",
+                str(self.port),
+                "-i",
+                str(self.folder / "client_key"),
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                f"UserKnownHostsFile={self.folder / 'known_hosts'}",
+                "-o",
+                "ConnectTimeout=10",
+                "-o",
+                "LogLevel=ERROR",
+                f"{self.user}@127.0.0.1",
+                command,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
 
     def output(self) -> str:
         self.log.seek(0)
@@ -151,10 +181,14 @@ def device(tmp_path):
 def microbreak(simulator, *args: str) -> str:
     """The remote command line: this checkout's microbreak, finding the
     simulator's socket and settings the way ``MICROBREAK_*`` tell it to."""
-    env = {"PYTHONPATH": str(DEVICE), "MICROBREAK_RUNTIME_DIR": str(simulator.runtime),
-           "MICROBREAK_CONFIG": str(simulator.runtime.parent / "config.toml")}
-    return shlex.join(["env", *(f"{k}={v}" for k, v in env.items()),
-                       sys.executable, "-m", "microbreak", *args])
+    env = {
+        "PYTHONPATH": str(DEVICE),
+        "MICROBREAK_RUNTIME_DIR": str(simulator.runtime),
+        "MICROBREAK_CONFIG": str(simulator.runtime.parent / "config.toml"),
+    }
+    return shlex.join(
+        ["env", *(f"{k}={v}" for k, v in env.items()), sys.executable, "-m", "microbreak", *args]
+    )
 
 
 def test_status_config_and_snooze_over_ssh(device):
@@ -178,8 +212,10 @@ def test_status_config_and_snooze_over_ssh(device):
     assert simulator.call("settings")["schedule.interval_minutes"] == 30
     got = server.ssh(microbreak(simulator, "config", "get", "schedule.interval_minutes"))
     assert got.stdout == "30\n"
-    assert "# Occupational health nurses recommend" in (
-        simulator.runtime.parent / "config.toml").read_text()
+    assert (
+        "# Occupational health nurses recommend"
+        in (simulator.runtime.parent / "config.toml").read_text()
+    )
 
     assert server.ssh(microbreak(simulator, "break-now")).returncode == 0
     snoozed = server.ssh(microbreak(simulator, "snooze", "5", "--json"))

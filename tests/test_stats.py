@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from stranger import as_nobody, needs_root
 
 from microbreak.core.effects import Outcome
-from microbreak.storage.history import History, HistoryUnavailable, open_read_only
 from microbreak.core.totals import Totals
+from microbreak.storage.history import History, HistoryUnavailable, open_read_only
 from microbreak.storage.stats import Streak, compute, streaks
-from stranger import as_nobody, needs_root
 
 MONDAY = date(2026, 11, 16)
 ZONE = timezone(timedelta(hours=1))
@@ -50,8 +50,11 @@ def test_today_this_week_and_all_time(history):
     assert stats.today.completion == 0.5
     assert stats.week == Totals(breaks=5, completed=2, partial=1, skipped=1, sets=5)
     assert stats.all_time.breaks == 6 and stats.all_time.missed == 1
-    assert [day for day, _ in stats.days] == [MONDAY - timedelta(days=3), MONDAY,
-                                              MONDAY + timedelta(days=2)]
+    assert [day for day, _ in stats.days] == [
+        MONDAY - timedelta(days=3),
+        MONDAY,
+        MONDAY + timedelta(days=2),
+    ]
 
 
 def test_per_exercise_offered_and_done(history):
@@ -68,7 +71,9 @@ def test_weeks_add_up_their_days(history):
     record(history, MONDAY + timedelta(days=9), Outcome.MISSED, hour=11)
     weeks = compute(history.connection, MONDAY + timedelta(days=9)).weeks()
     assert [(monday, t.breaks, t.completed) for monday, t in weeks] == [
-        (MONDAY, 2, 2), (MONDAY + timedelta(days=7), 4, 3)]
+        (MONDAY, 2, 2),
+        (MONDAY + timedelta(days=7), 4, 3),
+    ]
     assert compute(history.connection, MONDAY).as_dict()["weeks"][0]["week"] == "2026-W47"
 
 
@@ -95,8 +100,10 @@ def test_natural_breaks_count_but_do_not_judge_the_day(history):
 def test_streaks_skip_days_without_breaks_and_end_on_a_day_with_one_not_done():
     done, bad = Totals(2, completed=2), Totals(2, completed=1, skipped=1)
     on_only = Totals(1)  # a break still on: not judged yet
-    days = [(MONDAY + timedelta(days=n), t) for n, t in enumerate(
-        [done, done, done, bad, done, on_only, done])]
+    days = [
+        (MONDAY + timedelta(days=n), t)
+        for n, t in enumerate([done, done, done, bad, done, on_only, done])
+    ]
     current, best = streaks(days)
     assert best == Streak(3, MONDAY, MONDAY + timedelta(days=2))
     assert current == Streak(2, MONDAY + timedelta(days=4), MONDAY + timedelta(days=6))

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from microbreak.storage import store as stores
 from microbreak.cli import main
 from microbreak.core.effects import Outcome
+from microbreak.storage import store as stores
 from microbreak.storage.store import Store
 
 T0 = datetime(2026, 11, 23, 9, 45, tzinfo=timezone(timedelta(hours=1)))
@@ -114,7 +114,7 @@ def test_a_damaged_history_is_moved_aside_with_its_wal(tmp_path, caplog):
 
     store = Store(tmp_path)
     [kept] = tmp_path.glob("history.sqlite.damaged-*[0-9]")
-    assert kept.name[len("history.sqlite.damaged-"):].replace("-", "").isdigit()
+    assert kept.name[len("history.sqlite.damaged-") :].replace("-", "").isdigit()
     assert (tmp_path / (kept.name + "-wal")).read_bytes() == b"the old wal"
     assert store.problem is None and store.acknowledged("first_start")
     line = next(r.message for r in caplog.records if "damaged" in r.message)

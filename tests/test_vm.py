@@ -17,16 +17,19 @@ from pathlib import Path
 import pytest
 
 VMTEST = Path(__file__).resolve().parent / "vm" / "vmtest.py"
-HOW = ("run it with MICROBREAK_VM_TEST=1 as root on Debian 12 x86_64, "
-       "or 'sudo python3 tests/vm/vmtest.py'; README: 'Tested under real systemd'")
+HOW = (
+    "run it with MICROBREAK_VM_TEST=1 as root on Debian 12 x86_64, "
+    "or 'sudo python3 tests/vm/vmtest.py'; README: 'Tested under real systemd'"
+)
 
 
 def why_not() -> str | None:
     """Why the VM test cannot or need not run here; None: run it."""
     if os.geteuid() != 0:
         return f"the VM test needs root: {HOW}"
-    if not (shutil.which("qemu-system-x86_64") and shutil.which("debootstrap")) \
-            and not shutil.which("apt-get"):
+    if not (
+        shutil.which("qemu-system-x86_64") and shutil.which("debootstrap")
+    ) and not shutil.which("apt-get"):
         return f"the VM test needs qemu and debootstrap, or apt-get to install them: {HOW}"
     if os.environ.get("MICROBREAK_VM_TEST") != "1":
         return f"the VM test was not asked for: {HOW}"
@@ -38,8 +41,12 @@ def run_vmtest(capsys, *options: str) -> None:
     lines = []
     with capsys.disabled():
         print()
-        with subprocess.Popen([sys.executable, str(VMTEST), *options], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True) as vmtest:
+        with subprocess.Popen(
+            [sys.executable, str(VMTEST), *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as vmtest:
             for line in vmtest.stdout:
                 print(line, end="", flush=True)
                 lines.append(line)

@@ -6,11 +6,11 @@ import time
 import pytest
 
 from microbreak import cli
-from microbreak.parts import wiring
-from microbreak.service.control import SOCKET_NAME, ControlServer
-from microbreak.parts.rtttl import parse
 from microbreak.config.settings import parse_settings
+from microbreak.parts import wiring
+from microbreak.parts.rtttl import parse
 from microbreak.parts.wiring import WiringCheck, draw_test_pattern, where
+from microbreak.service.control import SOCKET_NAME, ControlServer
 
 SONGS = {"beep": parse("beep:d=16,o=5,b=200:c6,e6"), "boop": parse("boop:d=16,o=5,b=200:g5")}
 
@@ -56,8 +56,9 @@ class Person:
 def checker(mock_factory, person, config=QUICK, **options):
     options.setdefault("pace", 0.01)
     options.setdefault("timeout", 5)
-    return WiringCheck(parse_settings(config), pin_factory=mock_factory, songs=SONGS,
-                       say=person.say, **options)
+    return WiringCheck(
+        parse_settings(config), pin_factory=mock_factory, songs=SONGS, say=person.say, **options
+    )
 
 
 @pytest.mark.slow
@@ -71,9 +72,16 @@ def test_every_step_passes_on_working_parts(mock_factory):
         check.close()
     thread.join(5)
     assert [(r.part, r.step, r.passed) for r in results] == [
-        ("led", "on", True), ("led", "off", True), ("led", "pulse", True),
-        ("buzzer", "scale", True), ("buzzer", "cue beep", True), ("buzzer", "cue boop", True),
-        ("screen", "pattern", True), ("button", "press", True), ("button", "hold", True)]
+        ("led", "on", True),
+        ("led", "off", True),
+        ("led", "pulse", True),
+        ("buzzer", "scale", True),
+        ("buzzer", "cue beep", True),
+        ("buzzer", "cue boop", True),
+        ("screen", "pattern", True),
+        ("button", "press", True),
+        ("button", "hold", True),
+    ]
     assert results[6].detail == "320x240"
     assert 0.6 < float(results[8].detail.split()[0]) < 1.5
     assert "LED on GPIO 27 (header pin 13)" in person.lines
@@ -159,8 +167,9 @@ def test_a_person_s_no_is_a_fail_with_the_wiring_to_check(mock_factory):
 
 def test_parts_the_settings_leave_out_are_skipped(mock_factory):
     person = Person(mock_factory.pin(17), [])
-    check = checker(mock_factory, person,
-                    config='[buzzer]\nkind = "none"\n[screen]\nsize = "none"\n')
+    check = checker(
+        mock_factory, person, config='[buzzer]\nkind = "none"\n[screen]\nsize = "none"\n'
+    )
     try:
         assert check.run(["buzzer", "screen"]) == []
     finally:
@@ -170,6 +179,7 @@ def test_parts_the_settings_leave_out_are_skipped(mock_factory):
 
 def test_the_pattern_marks_edges_corners_and_colours():
     import pygame
+
     surface = pygame.Surface((240, 240))
     draw_test_pattern(surface)
     assert surface.get_at((0, 0))[:3] == (255, 255, 255)  # the frame
@@ -185,14 +195,28 @@ def test_header_pins():
 
 # -- the command ---------------------------------------------------------------------
 
+
 def test_the_command_with_mock_pins_presses_its_own_button_and_skips_the_screen(
-        mock_factory, monkeypatch, tmp_path, capsys):
+    mock_factory, monkeypatch, tmp_path, capsys
+):
     monkeypatch.setenv("MICROBREAK_RUNTIME_DIR", str(tmp_path / "run"))
     monkeypatch.setattr("microbreak.parts.pins.make_pin_factory", lambda name: mock_factory)
     config = tmp_path / "config.toml"
     config.write_text(QUICK)
-    code = cli.main(["test-hardware", "screen", "button", "--no-questions", "--pin-factory", "mock",
-                     "--timeout", "5", "--config", str(config)])
+    code = cli.main(
+        [
+            "test-hardware",
+            "screen",
+            "button",
+            "--no-questions",
+            "--pin-factory",
+            "mock",
+            "--timeout",
+            "5",
+            "--config",
+            str(config),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "Screen: skipped with mock pins (no device, so no screen of its own)" in out
@@ -200,12 +224,22 @@ def test_the_command_with_mock_pins_presses_its_own_button_and_skips_the_screen(
     assert out.splitlines()[-1] == "2 steps passed, 0 failed"
 
 
-def test_the_command_fails_with_exit_1_when_a_step_fails(mock_factory, monkeypatch, tmp_path,
-                                                         capsys):
+def test_the_command_fails_with_exit_1_when_a_step_fails(
+    mock_factory, monkeypatch, tmp_path, capsys
+):
     monkeypatch.setenv("MICROBREAK_RUNTIME_DIR", str(tmp_path / "run"))
     monkeypatch.setattr("microbreak.parts.pins.make_pin_factory", lambda name: mock_factory)
-    code = cli.main(["test-hardware", "button", "--json", "--timeout", "0.2",
-                     "--config", str(tmp_path / "none.toml")])
+    code = cli.main(
+        [
+            "test-hardware",
+            "button",
+            "--json",
+            "--timeout",
+            "0.2",
+            "--config",
+            str(tmp_path / "none.toml"),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1
     assert "no such settings file" in captured.err
@@ -222,14 +256,26 @@ def test_the_command_refuses_while_the_service_holds_the_pins(tmp_path, monkeypa
     assert "stop it first with 'sudo systemctl stop microbreak'" in capsys.readouterr().err
 
 
-def test_the_command_looks_at_the_history_and_fails_a_damaged_one(mock_factory, monkeypatch,
-                                                                  tmp_path, capsys):
+def test_the_command_looks_at_the_history_and_fails_a_damaged_one(
+    mock_factory, monkeypatch, tmp_path, capsys
+):
     monkeypatch.setenv("MICROBREAK_RUNTIME_DIR", str(tmp_path / "run"))
     monkeypatch.setattr("microbreak.parts.pins.make_pin_factory", lambda name: mock_factory)
     (tmp_path / "history.sqlite").write_bytes(b"\x01" * 8192)
     (tmp_path / "settings.toml").write_text("")
-    code = cli.main(["test-hardware", "history", "--no-questions", "--pin-factory", "mock",
-                     "--state-dir", str(tmp_path), "--config", str(tmp_path / "settings.toml")])
+    code = cli.main(
+        [
+            "test-hardware",
+            "history",
+            "--no-questions",
+            "--pin-factory",
+            "mock",
+            "--state-dir",
+            str(tmp_path),
+            "--config",
+            str(tmp_path / "settings.toml"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1, out
     assert f"History in {tmp_path}" in out

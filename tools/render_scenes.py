@@ -46,18 +46,50 @@ def scenes():
     """(name, view) for every scene worth looking at."""
     exercises = load_exercises()
     yield "idle", IdleView("14:05", "Next break 14:35", "in 30 min", "Today: 3 breaks · 6 sets", "")
-    yield "idle-heads-up", IdleView("14:34", "Break in 45 s", "", "Today: 3 breaks · 6 sets",
-                                    "Hold 2 s to snooze", heads_up=True)
+    yield (
+        "idle-heads-up",
+        IdleView(
+            "14:34",
+            "Break in 45 s",
+            "",
+            "Today: 3 breaks · 6 sets",
+            "Hold 2 s to snooze",
+            heads_up=True,
+        ),
+    )
     yield "idle-paused", IdleView("12:10", "Paused", "until 13:00", "Today: 1 break · 2 sets", "")
-    yield "idle-holding", IdleView("14:34", "Break in 40 s", "", "Today: 3 breaks · 6 sets",
-                                   "Hold 2 s to snooze", heads_up=True,
-                                   hold=HoldHint("Release: snooze", 0.6))
+    yield (
+        "idle-holding",
+        IdleView(
+            "14:34",
+            "Break in 40 s",
+            "",
+            "Today: 3 breaks · 6 sets",
+            "Hold 2 s to snooze",
+            heads_up=True,
+            hold=HoldHint("Release: snooze", 0.6),
+        ),
+    )
     for i, exercise in enumerate(exercises):
-        yield f"exercise-{exercise.name}", ExerciseView(exercise, f"{i % 2 + 1} / 2", calling=(i == 0), hint=HINT)
-    yield "exercise-holding", ExerciseView(exercises[0], "1 / 2", calling=False, hint=HINT,
-                                           hold=HoldHint("Release: skip break", 0.35))
+        yield (
+            f"exercise-{exercise.name}",
+            ExerciseView(exercise, f"{i % 2 + 1} / 2", calling=(i == 0), hint=HINT),
+        )
+    yield (
+        "exercise-holding",
+        ExerciseView(
+            exercises[0],
+            "1 / 2",
+            calling=False,
+            hint=HINT,
+            hold=HoldHint("Release: skip break", 0.35),
+        ),
+    )
     yield "done", DoneView("Well done", "2/2 sets · next break 14:35")
-    yield "done-skipped", DoneView("Break skipped", "0/2 sets · next break 15:20", outcome="skipped")
+    yield (
+        "done-skipped",
+        DoneView("Break skipped", "0/2 sets · next break 15:20", outcome="skipped"),
+    )
 
 
 def parse_size(size: str) -> tuple[int, int]:
@@ -166,7 +198,9 @@ def render_panels(folder: Path) -> list[Path]:
     states = [
         PanelState(led=0.0, buzzer_hz=None, button_down=False, hold=None),
         PanelState(led=0.5, buzzer_hz=None, button_down=False, hold=None),
-        PanelState(led=1.0, buzzer_hz=2093.0, button_down=True, hold=HoldHint("Release: snooze", 0.55)),
+        PanelState(
+            led=1.0, buzzer_hz=2093.0, button_down=True, hold=HoldHint("Release: snooze", 0.55)
+        ),
         PanelState(led=1.0, buzzer_hz=0.0, button_down=True, hold=None),
     ]
     written = []
@@ -184,15 +218,25 @@ def render_panels(folder: Path) -> list[Path]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Render the screen's scenes to PNG files.")
     parser.add_argument("folder", type=Path, help="where to write the PNGs")
-    parser.add_argument("--size", action="append", metavar="WxH",
-                        help=f"screen size; repeatable (default: {', '.join(SIZES)})")
-    parser.add_argument("--frames", action="store_true",
-                        help="also every key moment of each exercise's first rep")
-    parser.add_argument("--docs", action="store_true",
-                        help="write the README's exercise pictures instead")
+    parser.add_argument(
+        "--size",
+        action="append",
+        metavar="WxH",
+        help=f"screen size; repeatable (default: {', '.join(SIZES)})",
+    )
+    parser.add_argument(
+        "--frames", action="store_true", help="also every key moment of each exercise's first rep"
+    )
+    parser.add_argument(
+        "--docs", action="store_true", help="write the README's exercise pictures instead"
+    )
     args = parser.parse_args(argv)
     pygame.font.init()
-    paths = render_docs(args.folder) if args.docs else render(args.folder, args.size or SIZES, args.frames)
+    paths = (
+        render_docs(args.folder)
+        if args.docs
+        else render(args.folder, args.size or SIZES, args.frames)
+    )
     for path in paths:
         print(path)
     return 0

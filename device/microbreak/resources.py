@@ -24,6 +24,5 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(
-        f"the {name}/ folder is missing: looked in {_PACKAGE} and {_CHECKOUT}; "
-        "reinstall microbreak"
+        f"the {name}/ folder is missing: looked in {_PACKAGE} and {_CHECKOUT}; reinstall microbreak"
     )

@@ -84,16 +84,26 @@ def test_no_acknowledged_set_is_lost_to_sigkill(device_factory, report):
     db = sqlite3.connect(device.state / "history.sqlite")
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-    stored = Counter(db.execute("SELECT b.started_at, s.exercise FROM sets s "
-                                "JOIN breaks b ON b.id = s.break_id").fetchall())
+    stored = Counter(
+        db.execute(
+            "SELECT b.started_at, s.exercise FROM sets s JOIN breaks b ON b.id = s.break_id"
+        ).fetchall()
+    )
     open_breaks = db.execute("SELECT count(*) FROM breaks WHERE outcome IS NULL").fetchone()[0]
     recorded = db.execute("SELECT count(*) FROM breaks").fetchone()[0]
     db.close()
     lost = acknowledged - stored
-    report(kills=kills, breaks_started=counts["breaks"], breaks_recorded=recorded,
-           sets_acknowledged=sum(acknowledged.values()), sets_recorded=sum(stored.values()),
-           sets_lost=sum(lost.values()), integrity="ok", tracebacks=0,
-           seconds=round(time.monotonic() - started, 1))
+    report(
+        kills=kills,
+        breaks_started=counts["breaks"],
+        breaks_recorded=recorded,
+        sets_acknowledged=sum(acknowledged.values()),
+        sets_recorded=sum(stored.values()),
+        sets_lost=sum(lost.values()),
+        integrity="ok",
+        tracebacks=0,
+        seconds=round(time.monotonic() - started, 1),
+    )
     assert not lost, f"acknowledged but not in the history: {lost}"
     assert sum(acknowledged.values()) > breaks / 2, "too few presses were answered to judge"
     assert open_breaks == 0

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
+from microbreak.config.settings import parse_settings
 from microbreak.parts.hardware import Hardware
 from microbreak.parts.pins import NoPins
-from microbreak.service.loop import Service, Stop
-from microbreak.config.settings import parse_settings
 from microbreak.parts.wiring import WiringCheck
+from microbreak.service.loop import Service, Stop
 from microbreak.simulator.harness import ALWAYS
 
 SCHEDULE = f"[schedule]\ninterval_minutes = 480\n[hours]\n{ALWAYS}"
@@ -37,16 +37,23 @@ class FailingPins(MockFactory):
         super().reserve_pins(requester, *names)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("lgpio") is not None or Path("/dev/dri").exists(),
-                    reason="this machine has GPIO or a display: nothing is missing")
-def test_with_no_display_and_no_pin_library_it_runs_and_says_so_once(device_factory, tmp_path,
-                                                                        report):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+@pytest.mark.skipif(
+    importlib.util.find_spec("lgpio") is not None or Path("/dev/dri").exists(),
+    reason="this machine has GPIO or a display: nothing is missing",
+)
+def test_with_no_display_and_no_pin_library_it_runs_and_says_so_once(
+    device_factory, tmp_path, report
+):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")
+    }
     notify = tmp_path / "notify.sock"
     env["NOTIFY_SOCKET"] = str(notify)
-    device = device_factory(f'[pins]\nfactory = "lgpio"\n[screen]\nsize = "auto"\n{SCHEDULE}',
-                            command=("run",), env=env)
+    device = device_factory(
+        f'[pins]\nfactory = "lgpio"\n[screen]\nsize = "auto"\n{SCHEDULE}', command=("run",), env=env
+    )
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as systemd:
         systemd.bind(str(notify))
         heard = listen(systemd)
@@ -66,15 +73,22 @@ def test_with_no_display_and_no_pin_library_it_runs_and_says_so_once(device_fact
     assert len(pins) == 1 and "WARNING" in pins[0], lines
     for part in ("the button (GPIO 17)", "the LED (GPIO 27)", "the buzzer (GPIO 18)", "lgpio"):
         assert part in pins[0]
-    report(ready=True, break_ran=True, screen_warnings=len(screen), pin_warnings=len(pins),
-           screen_warning=screen[0].split(" ", 3)[3], pin_warning=pins[0].split(" ", 3)[3],
-           tracebacks=0)
+    report(
+        ready=True,
+        break_ran=True,
+        screen_warnings=len(screen),
+        pin_warnings=len(pins),
+        screen_warning=screen[0].split(" ", 3)[3],
+        pin_warning=pins[0].split(" ", 3)[3],
+        tracebacks=0,
+    )
 
 
 def test_a_library_that_cannot_load_leaves_every_part_out(caplog):
     caplog.set_level(logging.INFO)
-    parts = Hardware(parse_settings(SCHEDULE), lambda event: None,
-                     pin_factory=NoPins("no GPIO here"))
+    parts = Hardware(
+        parse_settings(SCHEDULE), lambda event: None, pin_factory=NoPins("no GPIO here")
+    )
     assert parts.button is None and parts.light.device is None and parts.sounder.device is None
     assert set(parts.missing) == {"button", "LED", "buzzer"}
     parts.light.show("pulse")
@@ -85,7 +99,8 @@ def test_a_library_that_cannot_load_leaves_every_part_out(caplog):
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert [r.getMessage() for r in warnings] == [
         "cannot open the button (GPIO 17), the LED (GPIO 27) and the buzzer (GPIO 18): "
-        "no GPIO here; carrying on without them"]
+        "no GPIO here; carrying on without them"
+    ]
 
 
 def listen(systemd: socket.socket) -> queue.SimpleQueue:
@@ -108,14 +123,16 @@ def listen(systemd: socket.socket) -> queue.SimpleQueue:
 
 def test_test_hardware_says_which_parts_cannot_be_opened_and_why():
     said = []
-    check = WiringCheck(parse_settings(SCHEDULE), pin_factory=NoPins("no GPIO here"), songs={},
-                        say=said.append)
+    check = WiringCheck(
+        parse_settings(SCHEDULE), pin_factory=NoPins("no GPIO here"), songs={}, say=said.append
+    )
     try:
         results = check.run(["led", "buzzer", "button"])
     finally:
         check.close()
     assert [(r.part, r.step, r.passed, r.detail) for r in results] == [
-        (part, "open", False, "no GPIO here") for part in ("led", "buzzer", "button")]
+        (part, "open", False, "no GPIO here") for part in ("led", "buzzer", "button")
+    ]
     assert said[0] == "LED: its pin cannot be opened"
 
 
@@ -128,8 +145,12 @@ def run_service(settings_text: str, tmp_path, pins, drive) -> Service:
             super().handle(event)
             handled.put(event)
 
-    service = Watched(parse_settings(settings_text), state_dir=tmp_path / "state",
-                      runtime_dir=tmp_path / "run", pin_factory=pins)
+    service = Watched(
+        parse_settings(settings_text),
+        state_dir=tmp_path / "state",
+        runtime_dir=tmp_path / "run",
+        pin_factory=pins,
+    )
     failures = []
 
     def act():
@@ -189,6 +210,7 @@ def test_no_buzzer_cues_with_light_alone(tmp_path, caplog):
     run_service(f'[buzzer]\nkind = "none"\n{SCHEDULE}', tmp_path, pins, drive)
     messages = [r.getMessage() for r in caplog.records]
     assert [m for m in messages if "buzzer" in m] == [
-        'no buzzer (buzzer.kind = "none"): the cues are light only']
+        'no buzzer (buzzer.kind = "none"): the cues are light only'
+    ]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     pins.close()

@@ -42,10 +42,11 @@ def good(n: int) -> tuple[str, dict]:
     snooze length and the volume differ each time (a [sound] change rebuilds
     the buzzer and LED)."""
     snooze, volume = 1 + n % 120, n % 101
-    text = BASE.replace("summary_seconds = 1",
-                        f"summary_seconds = 1\nsnooze_minutes = {snooze}")
-    return (text + f"[sound]\nvolume = {volume}\n",
-            {"break.snooze_minutes": snooze, "sound.volume": volume})
+    text = BASE.replace("summary_seconds = 1", f"summary_seconds = 1\nsnooze_minutes = {snooze}")
+    return (
+        text + f"[sound]\nvolume = {volume}\n",
+        {"break.snooze_minutes": snooze, "sound.volume": volume},
+    )
 
 
 def write(path, text: str) -> None:
@@ -103,8 +104,15 @@ def test_a_reload_storm_leaves_it_running_on_the_last_good_settings(device_facto
     breaks = db.execute("SELECT count(*) FROM breaks").fetchone()[0]
     db.close()
     refused, reloaded = output.count("settings rejected"), output.count("settings reloaded")
-    report(sighups=SIGNALS, reloads_applied=reloaded, reloads_refused=refused,
-           breaks_meanwhile=breaks, alive=True, last_good_in_force=True, tracebacks=0)
+    report(
+        sighups=SIGNALS,
+        reloads_applied=reloaded,
+        reloads_refused=refused,
+        breaks_meanwhile=breaks,
+        alive=True,
+        last_good_in_force=True,
+        tracebacks=0,
+    )
     assert refused >= 1 and reloaded >= 1 and breaks >= 1
     assert status["state"] in ("idle", "heads_up", "break")
 

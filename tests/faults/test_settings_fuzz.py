@@ -13,7 +13,7 @@ import sys
 import tempfile
 import tomllib
 from collections import Counter
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -25,15 +25,51 @@ from microbreak.config.settings import Settings, SettingsError, parse_settings
 from microbreak.simulator.harness import DEVICE
 
 EXAMPLE = (Path(__file__).resolve().parents[2] / "deploy" / "config.toml").read_text()
-KNOWN = {section: [key.split(".", 1)[1] for key, *_ in Settings().items()
-                   if key.startswith(section + ".")]
-         for section in ("schedule", "hours", "break", "button", "led", "buzzer", "sound",
-                         "presence", "screen", "pins")}
+KNOWN = {
+    section: [
+        key.split(".", 1)[1] for key, *_ in Settings().items() if key.startswith(section + ".")
+    ]
+    for section in (
+        "schedule",
+        "hours",
+        "break",
+        "button",
+        "led",
+        "buzzer",
+        "sound",
+        "presence",
+        "screen",
+        "pins",
+    )
+}
 SETTINGS = {key for key, *_ in Settings().items()}
-SPECIAL = ("", "auto", "none", "passive", "mock", "lgpio", "09:00-17:30", "25:00-26:00",
-           "17:30-09:00", "09:00-12:00, 13:00-17:30", "Europe/London", "Europe", "../etc",
-           "UTC\x00", "800x480", "0x0", "x", "1x2x3", "12:30-13:15", "/etc/microbreak/sounds",
-           "relative/path", "🙂", "\udcff"[:0] + "é", " ", "\t")
+SPECIAL = (
+    "",
+    "auto",
+    "none",
+    "passive",
+    "mock",
+    "lgpio",
+    "09:00-17:30",
+    "25:00-26:00",
+    "17:30-09:00",
+    "09:00-12:00, 13:00-17:30",
+    "Europe/London",
+    "Europe",
+    "../etc",
+    "UTC\x00",
+    "800x480",
+    "0x0",
+    "x",
+    "1x2x3",
+    "12:30-13:15",
+    "/etc/microbreak/sounds",
+    "relative/path",
+    "🙂",
+    "\udcff"[:0] + "é",
+    " ",
+    "\t",
+)
 
 
 def toml_value(value) -> str:
@@ -66,12 +102,24 @@ def toml_document(tables: dict) -> str:
 
 
 scalars = st.one_of(
-    st.booleans(), st.integers(-2**63, 2**63 - 1), st.integers(-5, 700),
-    st.floats(allow_nan=True), st.floats(-10, 1000), st.sampled_from(SPECIAL), st.text(max_size=20),
-    st.datetimes(timezones=st.just(timezone.utc)), st.dates(), st.times())
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
-    max_leaves=6)
+    st.booleans(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.integers(-5, 700),
+    st.floats(allow_nan=True),
+    st.floats(-10, 1000),
+    st.sampled_from(SPECIAL),
+    st.text(max_size=20),
+    st.datetimes(timezones=st.just(UTC)),
+    st.dates(),
+    st.times(),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 section_names = st.one_of(st.sampled_from(sorted(KNOWN)), st.text(max_size=10))
 
 
@@ -80,33 +128,72 @@ def documents(draw) -> str:
     tables = {}
     for name in draw(st.lists(section_names, max_size=5, unique=True)):
         keys = KNOWN.get(name, [])
-        key_names = st.one_of(st.sampled_from(keys), st.text(max_size=12)) if keys \
-            else st.text(max_size=12)
-        tables[name] = draw(st.one_of(
-            st.dictionaries(key_names, values, max_size=6),
-            values.filter(lambda v: not isinstance(v, dict))))
+        key_names = (
+            st.one_of(st.sampled_from(keys), st.text(max_size=12)) if keys else st.text(max_size=12)
+        )
+        tables[name] = draw(
+            st.one_of(
+                st.dictionaries(key_names, values, max_size=6),
+                values.filter(lambda v: not isinstance(v, dict)),
+            )
+        )
     return toml_document(tables)
 
 
-SNIPPETS = ("=", "[", "]", "[[", '"', "'", "\n", "#", ".", ",", "{", "}", "0", "-1", "1e9",
-            "true", "nan", "interval_minutes", "pin = 17", "[schedule]", "[hours]", "\\u",
-            "\x00", "\r", "\ufeff", "é", "  ", "x" * 50)
+SNIPPETS = (
+    "=",
+    "[",
+    "]",
+    "[[",
+    '"',
+    "'",
+    "\n",
+    "#",
+    ".",
+    ",",
+    "{",
+    "}",
+    "0",
+    "-1",
+    "1e9",
+    "true",
+    "nan",
+    "interval_minutes",
+    "pin = 17",
+    "[schedule]",
+    "[hours]",
+    "\\u",
+    "\x00",
+    "\r",
+    "\ufeff",
+    "é",
+    "  ",
+    "x" * 50,
+)
 
 
 @st.composite
 def mutated(draw) -> str:
-    text = draw(st.sampled_from((EXAMPLE, "[schedule]\ninterval_minutes = 30\n",
-                                 '[buzzer]\nkind = "none"\n[led]\npin = 18\n')))
+    text = draw(
+        st.sampled_from(
+            (
+                EXAMPLE,
+                "[schedule]\ninterval_minutes = 30\n",
+                '[buzzer]\nkind = "none"\n[led]\npin = 18\n',
+            )
+        )
+    )
     for _ in range(draw(st.integers(1, 6))):
         at = draw(st.integers(0, len(text)))
-        op = draw(st.sampled_from(("insert", "delete", "replace", "truncate", "duplicate",
-                                   "digit")))
+        op = draw(
+            st.sampled_from(("insert", "delete", "replace", "truncate", "duplicate", "digit"))
+        )
         if op == "insert":
             text = text[:at] + draw(st.sampled_from(SNIPPETS) | st.text(max_size=4)) + text[at:]
         elif op == "delete":
-            text = text[:at] + text[at + draw(st.integers(1, 40)):]
+            text = text[:at] + text[at + draw(st.integers(1, 40)) :]
         elif op == "replace":
-            text = text[:at] + draw(st.characters()) + text[at + 1:]
+            text = text[:at] + draw(st.characters()) + text[at + 1 :]
         elif op == "truncate":
             text = text[:at]
         elif op == "duplicate":
@@ -147,15 +234,20 @@ def check(text: str) -> str:
             if problem.startswith("not valid TOML: "):
                 continue
             named = names_in(text) | SETTINGS  # a cross-check may name a default
-            assert any(problem.startswith((name + " ", f"[{name}] ")) for name in named), \
+            assert any(problem.startswith((name + " ", f"[{name}] ")) for name in named), (
                 f"names no key of the file: {problem!r}"
+            )
             assert re.search(r"; allowed: |; did you mean |must be a table", problem), problem
         return "refused"
     return "accepted"
 
 
-FUZZ = settings(max_examples=size(500, 5000), deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=size(500, 5000),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def fuzz(files: st.SearchStrategy[str]) -> Counter[str]:
@@ -187,16 +279,24 @@ def test_mutated_settings_are_accepted_or_refused_clearly(report):
 def test_config_check_says_the_same_from_the_command_line(report):
     outcomes: Counter[str] = Counter()
 
-    @settings(max_examples=size(8, 100), deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=size(8, 100),
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(st.one_of(documents(), mutated()))
     def one(text: str) -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "fuzz.toml"
             path.write_bytes(text.encode("utf-8", "surrogatepass"))
-            run = subprocess.run([sys.executable, "-m", "microbreak", "config", "check", str(path)],
-                                 env={"PYTHONPATH": str(DEVICE), "PATH": "/usr/bin:/bin"},
-                                 capture_output=True, text=True, timeout=60)
+            run = subprocess.run(
+                [sys.executable, "-m", "microbreak", "config", "check", str(path)],
+                env={"PYTHONPATH": str(DEVICE), "PATH": "/usr/bin:/bin"},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
         assert run.returncode in (0, 1), run.stderr
         assert "Traceback" not in run.stderr, run.stderr
         if run.returncode == 1:

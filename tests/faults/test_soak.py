@@ -39,13 +39,16 @@ def footprint(pid: int) -> dict:
     """Resident memory (bytes), open file descriptors and threads of *pid*."""
     status = Path(f"/proc/{pid}/status").read_text()
     fields = dict(line.split(":", 1) for line in status.splitlines())
-    return {"rss": int(fields["VmRSS"].split()[0]) * 1024,
-            "fds": len(os.listdir(f"/proc/{pid}/fd")),
-            "threads": int(fields["Threads"])}
+    return {
+        "rss": int(fields["VmRSS"].split()[0]) * 1024,
+        "fds": len(os.listdir(f"/proc/{pid}/fd")),
+        "threads": int(fields["Threads"]),
+    }
 
 
-def someone_at_the_desk(device, stop: threading.Event, quiet: threading.Lock,
-                        rng: random.Random) -> None:
+def someone_at_the_desk(
+    device, stop: threading.Event, quiet: threading.Lock, rng: random.Random
+) -> None:
     """Answers most breaks set by set; lets some go unanswered. Holding
     *quiet* keeps them from the device (no connection open) meanwhile."""
     while not stop.is_set():
@@ -70,8 +73,9 @@ def test_a_day_leaves_memory_and_file_descriptors_where_they_were(device_factory
     device.start()
     device.acknowledge_notice()
     stop, quiet = threading.Event(), threading.Lock()
-    desk = threading.Thread(target=someone_at_the_desk,
-                            args=(device, stop, quiet, random.Random(5)))
+    desk = threading.Thread(
+        target=someone_at_the_desk, args=(device, stop, quiet, random.Random(5))
+    )
     desk.start()
     try:
         time.sleep(warm_up * 3600 / SPEED)
@@ -92,12 +96,21 @@ def test_a_day_leaves_memory_and_file_descriptors_where_they_were(device_factory
     breaks, sets = db.execute("SELECT count(*), (SELECT count(*) FROM sets) FROM breaks").fetchone()
     db.close()
     growth = (end["rss"] - start["rss"]) / MIB
-    report(simulated_hours=hours, speed=SPEED, breaks=breaks, sets=sets,
-           rss_start_mib=round(start["rss"] / MIB, 1), rss_end_mib=round(end["rss"] / MIB, 1),
-           rss_peak_mib=round(max(s["rss"] for s in samples) / MIB, 1),
-           rss_growth_mib=round(growth, 2), fds_start=start["fds"], fds_end=end["fds"],
-           fds_max=max(s["fds"] for s in samples), threads_max=max(s["threads"] for s in samples),
-           tracebacks=output.count("Traceback"))
+    report(
+        simulated_hours=hours,
+        speed=SPEED,
+        breaks=breaks,
+        sets=sets,
+        rss_start_mib=round(start["rss"] / MIB, 1),
+        rss_end_mib=round(end["rss"] / MIB, 1),
+        rss_peak_mib=round(max(s["rss"] for s in samples) / MIB, 1),
+        rss_growth_mib=round(growth, 2),
+        fds_start=start["fds"],
+        fds_end=end["fds"],
+        fds_max=max(s["fds"] for s in samples),
+        threads_max=max(s["threads"] for s in samples),
+        tracebacks=output.count("Traceback"),
+    )
     assert "Traceback" not in output, output
     # Every 30 minutes from the end of the last break, which lasts a few minutes.
     assert breaks >= hours * 60 / 45, f"only {breaks} breaks in {hours} simulated hours"

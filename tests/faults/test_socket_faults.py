@@ -72,9 +72,11 @@ class Watch(threading.Thread):
         assert self.cued_at is not None, "no break was cued during the fault"
         late = self.cued_at - self.due
         assert late < 1, f"the break came {late:.1f} s late"
-        return {"status_answered": f"{self.asked}/{self.asked}",
-                "slowest_status_ms": round(self.slowest * 1000),
-                "break_late_s": round(max(late, 0), 1)}
+        return {
+            "status_answered": f"{self.asked}/{self.asked}",
+            "slowest_status_ms": round(self.slowest * 1000),
+            "break_late_s": round(max(late, 0), 1),
+        }
 
 
 def started(device_factory, **kwargs) -> Device:
@@ -115,8 +117,13 @@ def test_one_member_opening_connections_past_the_descriptor_limit(device_factory
     assert device.stop() == 0
     said = lines(device, "control socket: refused")  # the rest, said as it stopped
     assert len(said) == 2
-    report(connections=count, descriptor_limit=limit, refused=refused,
-           log=[line.split(" ", 3)[3] for line in said], **figures)
+    report(
+        connections=count,
+        descriptor_limit=limit,
+        refused=refused,
+        log=[line.split(" ", 3)[3] for line in said],
+        **figures,
+    )
 
 
 def tasks_limit(pid: int, most: int) -> Path | None:
@@ -183,16 +190,19 @@ def test_a_client_sending_a_byte_every_few_seconds(device_factory, report):
     assert made == count and answered == count  # none kept for ever
     no_traceback(device)
     assert device.stop() == 0
-    report(slow_clients=count, a_byte_every_s=drip, all_cut_off_within_s=2 + 2 * drip,
-           **figures)
+    report(slow_clients=count, a_byte_every_s=drip, all_cut_off_within_s=2 + 2 * drip, **figures)
 
 
 def config_check(device: Device) -> tuple[subprocess.CompletedProcess, float]:
     """The unit's ExecReload: ``microbreak config check`` on the device's file."""
     begun = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "microbreak", "config", "check",
-                          str(device.config)], env=device.env, capture_output=True, text=True,
-                         timeout=10)
+    run = subprocess.run(
+        [sys.executable, "-m", "microbreak", "config", "check", str(device.config)],
+        env=device.env,
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     return run, time.monotonic() - begun
 
 
@@ -209,8 +219,10 @@ def test_a_settings_file_that_is_a_fifo_or_dev_zero(device_factory, report, kind
     run, took = config_check(device)
     what = "is a FIFO" if kind == "fifo" else "is a character device"
     assert run.returncode == 1 and took < 5
-    assert run.stderr.splitlines() == [f"microbreak: {device.config}: {what}, not a regular "
-                                       "file; allowed: a regular file of at most 64 KiB"]
+    assert run.stderr.splitlines() == [
+        f"microbreak: {device.config}: {what}, not a regular "
+        "file; allowed: a regular file of at most 64 KiB"
+    ]
     watch = Watch(device)
     os.kill(device.pid, signal.SIGHUP)  # what systemctl reload does after the check
     figures = watch.check()
@@ -223,8 +235,13 @@ def test_a_settings_file_that_is_a_fifo_or_dev_zero(device_factory, report, kind
     device.call("reload")  # a good file again: taken
     no_traceback(device)
     assert device.stop() == 0
-    report(config_check_s=round(took, 2), config_check_says=run.stderr.strip(),
-           log=rejected[0].split(" ", 3)[3], memory_grew_mib=round(grew / 1024, 1), **figures)
+    report(
+        config_check_s=round(took, 2),
+        config_check_says=run.stderr.strip(),
+        log=rejected[0].split(" ", 3)[3],
+        memory_grew_mib=round(grew / 1024, 1),
+        **figures,
+    )
 
 
 def rss_kib(pid: int) -> int:
@@ -244,11 +261,16 @@ def test_a_runtime_directory_someone_else_can_change(device_factory, report, mad
     device.start(wait=False)
     assert device.process.wait(15) == 1
     said = [line for line in device.output().splitlines() if "refusing to serve" in line]
-    why = ("it belongs to nobody, not to root" if made_by == "another user"
-           else "anyone may write to it (mode 1777)")
-    assert said == [f"microbreak: refusing to serve from {device.runtime}: {why}; allowed: a "
-                    "folder owned by the service's user that no one else may write to "
-                    "(systemd's RuntimeDirectory= makes one)"]
+    why = (
+        "it belongs to nobody, not to root"
+        if made_by == "another user"
+        else "anyone may write to it (mode 1777)"
+    )
+    assert said == [
+        f"microbreak: refusing to serve from {device.runtime}: {why}; allowed: a "
+        "folder owned by the service's user that no one else may write to "
+        "(systemd's RuntimeDirectory= makes one)"
+    ]
     assert not (device.runtime / "control.sock").exists()  # nothing there to be swapped
     no_traceback(device)
     report(exit_code=1, says=said[0])
@@ -279,14 +301,19 @@ service.run()
 
 def test_the_watchdog_is_not_fed_once_the_socket_is_dead(tmp_path, report):
     notify = tmp_path / "notify.sock"
-    env = dict(os.environ, PYTHONPATH=str(DEVICE), NOTIFY_SOCKET=str(notify),
-               WATCHDOG_USEC="400000")
+    env = dict(
+        os.environ, PYTHONPATH=str(DEVICE), NOTIFY_SOCKET=str(notify), WATCHDOG_USEC="400000"
+    )
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as systemd:
         systemd.bind(str(notify))
         systemd.settimeout(0.1)
-        child = subprocess.Popen([sys.executable, "-c", WATCHED, str(tmp_path), SCHEDULE],
-                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", WATCHED, str(tmp_path), SCHEDULE],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             pings = []
             end = time.monotonic() + 4
@@ -304,8 +331,9 @@ def test_the_watchdog_is_not_fed_once_the_socket_is_dead(tmp_path, report):
     said = [line for line in errors.splitlines() if "control socket has stopped" in line]
     assert len(said) == 1, errors
     assert said[0].startswith("ERROR the control socket has stopped (OSError: [Errno ")
-    assert said[0].endswith("): no longer telling systemd's watchdog all is well, so that it "
-                            "restarts the service")
+    assert said[0].endswith(
+        "): no longer telling systemd's watchdog all is well, so that it restarts the service"
+    )
     # pings every 0.2 s for the first second, then none: systemd restarts it after 0.4 s
     assert len(pings) >= 3 and pings[-1] - pings[0] < 1.5
     report(pings_before=len(pings), log=said[0].split(" ", 1)[1])

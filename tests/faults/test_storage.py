@@ -72,8 +72,10 @@ class Watch:
 
     def breaks_done(self, count: int) -> None:
         for _ in range(count):
-            idle = self.wait(lambda s: s["state"] == "idle" and s["next_break_at"]
-                             and not s["notice"], "idle with a break ahead")
+            idle = self.wait(
+                lambda s: s["state"] == "idle" and s["next_break_at"] and not s["notice"],
+                "idle with a break ahead",
+            )
             due = datetime.fromisoformat(idle["next_break_at"])
             on = self.wait(lambda s: s["state"] == "break", "the break to be cued")
             late = (datetime.fromisoformat(on["break"]["started_at"]) - due).total_seconds()
@@ -100,8 +102,11 @@ def recorded(state) -> Counter:
     try:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert db.execute("SELECT count(*) FROM breaks WHERE outcome IS NULL").fetchone() == (0,)
-        return Counter(db.execute("SELECT b.started_at, s.exercise FROM sets s "
-                                  "JOIN breaks b ON b.id = s.break_id").fetchall())
+        return Counter(
+            db.execute(
+                "SELECT b.started_at, s.exercise FROM sets s JOIN breaks b ON b.id = s.break_id"
+            ).fetchall()
+        )
     finally:
         db.close()
 
@@ -117,8 +122,18 @@ def tmpfs(tmp_path):
         def __init__(self, size_text: str):
             self.path = tmp_path / "state"
             self.path.mkdir(exist_ok=True)
-            subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_text},mode=0755",
-                            "tmpfs", str(self.path)], check=True)
+            subprocess.run(
+                [
+                    "mount",
+                    "-t",
+                    "tmpfs",
+                    "-o",
+                    f"size={size_text},mode=0755",
+                    "tmpfs",
+                    str(self.path),
+                ],
+                check=True,
+            )
             mounted.append(self.path)
             self.filler = self.path / "filler"
 
@@ -143,9 +158,13 @@ def tmpfs(tmp_path):
 
 
 def cli(*args, state) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "microbreak", *args, "--state-dir", str(state)],
-                          env=dict(os.environ, PYTHONPATH=str(DEVICE)), capture_output=True,
-                          text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, "-m", "microbreak", *args, "--state-dir", str(state)],
+        env=dict(os.environ, PYTHONPATH=str(DEVICE)),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
 
 
 def one_line_refusal(result) -> str:
@@ -164,8 +183,12 @@ def recovered_sets(kept, folder) -> dict | None:
     found = {}
     for way, keep in ((".recover", ""), (".dump", "| sed 's/^ROLLBACK.*/COMMIT;/' ")):
         recovered = folder / f"recovered{way}.sqlite"
-        subprocess.run(f"sqlite3 '{kept}' {way} {keep}| sqlite3 '{recovered}'", shell=True,
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            f"sqlite3 '{kept}' {way} {keep}| sqlite3 '{recovered}'",
+            shell=True,
+            capture_output=True,
+            timeout=60,
+        )
         db = sqlite3.connect(recovered)
         try:
             found[way] = db.execute("SELECT count(*) FROM sets").fetchone()[0]
@@ -213,11 +236,16 @@ def test_a_full_file_system_never_stops_a_break(device_factory, tmpfs, report):
     assert device.stop() == 0
     lost = watch.answered - recorded(disk.path)
     output = device.output()
-    report(sets_answered=sum(watch.answered.values()),
-           sets_recorded=sum(recorded(disk.path).values()), sets_lost=sum(lost.values()),
-           kept_in_memory_at_most=pending, slowest_status_s=round(watch.slowest_status, 3),
-           latest_cue_s=watch.latest_cue, restarts=1,
-           log=next(line for line in output.splitlines() if "cannot write" in line)[24:])
+    report(
+        sets_answered=sum(watch.answered.values()),
+        sets_recorded=sum(recorded(disk.path).values()),
+        sets_lost=sum(lost.values()),
+        kept_in_memory_at_most=pending,
+        slowest_status_s=round(watch.slowest_status, 3),
+        latest_cue_s=watch.latest_cue,
+        restarts=1,
+        log=next(line for line in output.splitlines() if "cannot write" in line)[24:],
+    )
     assert not lost, f"answered but not in the history: {lost}"
     assert watch.slowest_status < 1
     assert "Traceback" not in output
@@ -238,10 +266,14 @@ def test_a_read_only_state_directory_at_start(device_factory, tmpfs, report):
     watch.wait(lambda s: s["history"]["ok"], "the history written again", timeout=30)
     assert device.stop() == 0
     lost = watch.answered - recorded(disk.path)
-    report(sets_answered=sum(watch.answered.values()),
-           sets_recorded=sum(recorded(disk.path).values()), sets_lost=sum(lost.values()),
-           slowest_status_s=round(watch.slowest_status, 3), latest_cue_s=watch.latest_cue,
-           log=detail)
+    report(
+        sets_answered=sum(watch.answered.values()),
+        sets_recorded=sum(recorded(disk.path).values()),
+        sets_lost=sum(lost.values()),
+        slowest_status_s=round(watch.slowest_status, 3),
+        latest_cue_s=watch.latest_cue,
+        log=detail,
+    )
     assert not lost
     assert watch.slowest_status < 1
 
@@ -271,10 +303,15 @@ def test_a_damaged_history_is_moved_aside_and_a_new_one_started(device_factory, 
     line = next(line for line in output.splitlines() if "was damaged" in line)
     assert str(kept) in line and "sqlite3" in line and ".recover" in line
     lost = (watch.answered - before) - recorded(device.state)
-    report(**{f"{where} sets_answered": sum((watch.answered - before).values()),
-              f"{where} sets_lost": sum(lost.values()), f"{where} log": line[24:],
-              f"{where} sets_before": sum(before.values()),
-              f"{where} sets_recovered": recovered_sets(kept, device.state)})
+    report(
+        **{
+            f"{where} sets_answered": sum((watch.answered - before).values()),
+            f"{where} sets_lost": sum(lost.values()),
+            f"{where} log": line[24:],
+            f"{where} sets_before": sum(before.values()),
+            f"{where} sets_recovered": recovered_sets(kept, device.state),
+        }
+    )
     assert not lost
     assert "Traceback" not in output
 
@@ -303,8 +340,7 @@ def test_a_history_deleted_while_running_is_written_again(device_factory, report
     assert device.stop() == 0
     lost = watch.answered - recorded(device.state)
     line = next(line for line in device.output().splitlines() if "was deleted" in line)
-    report(sets_answered=sum(watch.answered.values()), sets_lost=sum(lost.values()),
-           log=line[24:])
+    report(sets_answered=sum(watch.answered.values()), sets_lost=sum(lost.values()), log=line[24:])
     assert not lost
 
 
@@ -319,8 +355,11 @@ def test_a_locked_history_holds_up_nothing(device_factory, report):
     watch.wait(lambda s: s["history"]["ok"], "the history written again", timeout=30)
     assert device.stop() == 0
     lost = watch.answered - recorded(device.state)
-    report(sets_answered=sum(watch.answered.values()), sets_lost=sum(lost.values()),
-           slowest_status_s=round(watch.slowest_status, 3))
+    report(
+        sets_answered=sum(watch.answered.values()),
+        sets_lost=sum(lost.values()),
+        slowest_status_s=round(watch.slowest_status, 3),
+    )
     assert not lost
     assert watch.slowest_status < 1
 
@@ -333,7 +372,9 @@ def test_a_stop_mid_break_records_the_break_as_it_stands(device_factory):
     db = sqlite3.connect(device.state / HISTORY)
     outcome, sets = db.execute(
         "SELECT outcome, (SELECT count(*) FROM sets WHERE break_id = breaks.id) FROM breaks "
-        "WHERE started_at = ?", (on["break"]["started_at"],)).fetchone()
+        "WHERE started_at = ?",
+        (on["break"]["started_at"],),
+    ).fetchone()
     db.close()
     assert (outcome, sets) == ("partial", 1)
 

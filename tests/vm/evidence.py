@@ -33,16 +33,16 @@ class Picture:
     def _ppm(cls, data: bytes) -> Picture:
         fields, at = [], 2
         while len(fields) < 3:
-            while data[at:at + 1].isspace():
+            while data[at : at + 1].isspace():
                 at += 1
             start = at
-            while not data[at:at + 1].isspace():
+            while not data[at : at + 1].isspace():
                 at += 1
             fields.append(int(data[start:at]))
         width, height, top = fields
         if top != 255:
             raise ValueError(f"PPM with maximum {top}, not 255")
-        return cls(width, height, data[at + 1:at + 1 + width * height * 3])
+        return cls(width, height, data[at + 1 : at + 1 + width * height * 3])
 
     @classmethod
     def _png(cls, data: bytes) -> Picture:
@@ -50,13 +50,15 @@ class Picture:
             raise ValueError("not a PNG or PPM file")
         at, idat = 8, b""
         while at < len(data):
-            length, kind = struct.unpack(">I4s", data[at:at + 8])
-            body = data[at + 8:at + 8 + length]
+            length, kind = struct.unpack(">I4s", data[at : at + 8])
+            body = data[at + 8 : at + 8 + length]
             if kind == b"IHDR":
                 width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
                 if depth != 8 or colour not in (2, 6) or interlace:
-                    raise ValueError(f"PNG of depth {depth}, colour type {colour}, "
-                                     f"interlace {interlace}: only 8-bit RGB(A), not interlaced")
+                    raise ValueError(
+                        f"PNG of depth {depth}, colour type {colour}, "
+                        f"interlace {interlace}: only 8-bit RGB(A), not interlaced"
+                    )
             elif kind == b"IDAT":
                 idat += body
             at += 12 + length
@@ -66,7 +68,7 @@ class Picture:
         rows, previous = [], bytearray(stride)
         for y in range(height):
             kind = raw[y * (stride + 1)]
-            row = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+            row = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
             _unfilter(kind, row, previous, channels)
             rows.append(bytes(row))
             previous = row
@@ -79,15 +81,22 @@ class Picture:
 
     def save_png(self, path: Path) -> None:
         stride = self.width * 3
-        raw = b"".join(b"\0" + self.rgb[y * stride:(y + 1) * stride] for y in range(self.height))
+        raw = b"".join(b"\0" + self.rgb[y * stride : (y + 1) * stride] for y in range(self.height))
 
         def chunk(kind: bytes, body: bytes) -> bytes:
-            return (struct.pack(">I", len(body)) + kind + body
-                    + struct.pack(">I", zlib.crc32(kind + body)))
-        path.write_bytes(b"\x89PNG\r\n\x1a\n"
-                         + chunk(b"IHDR", struct.pack(">IIBBBBB", self.width, self.height,
-                                                      8, 2, 0, 0, 0))
-                         + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+            return (
+                struct.pack(">I", len(body))
+                + kind
+                + body
+                + struct.pack(">I", zlib.crc32(kind + body))
+            )
+
+        path.write_bytes(
+            b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 6))
+            + chunk(b"IEND", b"")
+        )
 
 
 def _unfilter(kind: int, row: bytearray, up: bytearray, bpp: int) -> None:
@@ -120,20 +129,25 @@ def differing(a: Picture, b: Picture, threshold: int = 32) -> float:
     count = 0
     stride = a.width * 3
     for y in range(a.height):
-        ra, rb = a.rgb[y * stride:(y + 1) * stride], b.rgb[y * stride:(y + 1) * stride]
+        ra, rb = a.rgb[y * stride : (y + 1) * stride], b.rgb[y * stride : (y + 1) * stride]
         if ra == rb:
             continue
         for x in range(0, stride, 3):
-            if (abs(ra[x] - rb[x]) > threshold or abs(ra[x + 1] - rb[x + 1]) > threshold
-                    or abs(ra[x + 2] - rb[x + 2]) > threshold):
+            if (
+                abs(ra[x] - rb[x]) > threshold
+                or abs(ra[x + 1] - rb[x + 1]) > threshold
+                or abs(ra[x + 2] - rb[x + 2]) > threshold
+            ):
                 count += 1
     return count / (a.width * a.height)
 
 
 # -- sound -------------------------------------------------------------------------------
 
-def tones(path: Path, window_seconds: float = 0.005,
-          shortest: float = 0.03) -> list[tuple[float, float, float]]:
+
+def tones(
+    path: Path, window_seconds: float = 0.005, shortest: float = 0.03
+) -> list[tuple[float, float, float]]:
     """The tones in a 16-bit WAV file: (start s, length s, frequency Hz) each.
 
     A tone is a run of loud windows; its frequency is counted from its
@@ -149,7 +163,7 @@ def tones(path: Path, window_seconds: float = 0.005,
     peak = max(max(mono, default=0), -min(mono, default=0))
     if peak < 500:
         return []
-    loud = [max(mono[i:i + step]) > peak / 8 for i in range(0, len(mono), step)]
+    loud = [max(mono[i : i + step]) > peak / 8 for i in range(0, len(mono), step)]
     found, start = [], None
     for index, on in enumerate(loud + [False]):
         if on and start is None:
@@ -157,15 +171,20 @@ def tones(path: Path, window_seconds: float = 0.005,
         elif not on and start is not None:
             first, last = start * step, index * step
             if (last - first) / rate >= shortest:
-                found.append((first / rate, (last - first) / rate,
-                              _frequency(mono[first:last], rate, peak / 16)))
+                found.append(
+                    (
+                        first / rate,
+                        (last - first) / rate,
+                        _frequency(mono[first:last], rate, peak / 16),
+                    )
+                )
             start = None
     return found
 
 
 def _frequency(part, rate: int, band: float) -> float:
     cut = len(part) // 5
-    middle = part[cut:len(part) - cut]
+    middle = part[cut : len(part) - cut]
     crossings, side, first, last = 0, 0, None, None
     for i, value in enumerate(middle):
         now = 1 if value > band else -1 if value < -band else side
@@ -183,12 +202,17 @@ def find_melody(heard: list[float], notes: list[float], tolerance: float = 0.02)
     """Where the melody *notes* (Hz, rests left out) starts in the tones
     *heard*, each note within *tolerance*; a note the recording split in two
     (or repeated notes) counts once."""
+
     def collapsed(frequencies):
         out: list[float] = []
         for hz in frequencies:
             if not out or abs(hz - out[-1]) > tolerance * out[-1]:
                 out.append(hz)
         return out
+
     heard, notes = collapsed(heard), collapsed(notes)
-    return [i for i in range(len(heard) - len(notes) + 1)
-            if all(abs(heard[i + k] - hz) <= tolerance * hz for k, hz in enumerate(notes))]
+    return [
+        i
+        for i in range(len(heard) - len(notes) + 1)
+        if all(abs(heard[i + k] - hz) <= tolerance * hz for k, hz in enumerate(notes))
+    ]

@@ -92,8 +92,10 @@ def sh(*command, **options) -> subprocess.CompletedProcess:
     options.setdefault("text", True)
     done = subprocess.run([str(c) for c in command], **options)
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, command))} exited {done.returncode}:\n"
-                           f"{done.stdout or ''}{done.stderr or ''}")
+        raise RuntimeError(
+            f"{' '.join(map(str, command))} exited {done.returncode}:\n"
+            f"{done.stdout or ''}{done.stderr or ''}"
+        )
     return done
 
 
@@ -118,14 +120,17 @@ class Timer:
 
             def __exit__(self, *exc):
                 timer.times[name] = timer.times.get(name, 0) + time.monotonic() - self.start
+
         return Span()
 
 
 # -- the host's tools ------------------------------------------------------------------
 
+
 def installed(package: str) -> bool:
-    done = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
+    )
     return "ok installed" in done.stdout
 
 
@@ -135,14 +140,29 @@ def need_tools() -> None:
         raise CannotRun("it needs root (debootstrap, chroot, module build): run it with sudo")
     if not Path("/etc/debian_version").exists() or os.uname().machine != "x86_64":
         raise CannotRun("it needs a Debian x86_64 machine (apt, debootstrap, Debian's kernel)")
-    missing = [package for package, sign in DEBIAN_PACKAGES.items()
-               if not (installed(package) if sign is None else
-                       Path(sign).exists() if sign.startswith("/") else shutil.which(sign))]
+    missing = [
+        package
+        for package, sign in DEBIAN_PACKAGES.items()
+        if not (
+            installed(package)
+            if sign is None
+            else Path(sign).exists()
+            if sign.startswith("/")
+            else shutil.which(sign)
+        )
+    ]
     if missing:
         say(f"installing Debian packages: {' '.join(missing)}")
         sh("apt-get", "update", "-q")
-        sh("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing,
-           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        sh(
+            "apt-get",
+            "install",
+            "-y",
+            "-q",
+            "--no-install-recommends",
+            *missing,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
 
 
 def kernel() -> tuple[str, str]:
@@ -151,23 +171,33 @@ def kernel() -> tuple[str, str]:
     depends = sh("dpkg-query", "-W", "-f=${Depends}", "linux-headers-amd64").stdout
     found = re.search(r"linux-headers-(\S+-amd64) \(= ([^)]+)\)", depends)
     if not found:
-        raise CannotRun(f"cannot tell the kernel from linux-headers-amd64's dependencies: "
-                        f"{depends!r}")
+        raise CannotRun(
+            f"cannot tell the kernel from linux-headers-amd64's dependencies: {depends!r}"
+        )
     abi, version = found.groups()
     source = sh("dpkg-query", "-W", "-f=${Version}", "linux-source-6.1").stdout
     if source != version:
-        raise CannotRun(f"linux-source-6.1 is {source} but linux-headers-amd64 is {version}: "
-                        "apt-get install both from the same release")
+        raise CannotRun(
+            f"linux-source-6.1 is {source} but linux-headers-amd64 is {version}: "
+            "apt-get install both from the same release"
+        )
     return abi, version
 
 
 # -- the cached parts --------------------------------------------------------------------
 
+
 def gpio_sim_sources(work: Path, version: str) -> Path:
     """gpio-sim's sources from Debian's linux-source, with its interrupt
     simulator (irq_sim) to link in and their Kbuild, in a folder under *work*."""
-    sh("tar", "-xJf", "/usr/src/linux-source-6.1.tar.xz", "-C", work,
-       *(f"linux-source-6.1/{name}" for name in SOURCE_FILES))
+    sh(
+        "tar",
+        "-xJf",
+        "/usr/src/linux-source-6.1.tar.xz",
+        "-C",
+        work,
+        *(f"linux-source-6.1/{name}" for name in SOURCE_FILES),
+    )
     source = work / "linux-source-6.1"
     build = work / "build"
     build.mkdir()
@@ -179,8 +209,7 @@ def gpio_sim_sources(work: Path, version: str) -> Path:
     if old not in irq_sim:
         raise RuntimeError(f"irq_sim.c of linux-source {version} has no '{old}'")
     (build / "irq_sim.c").write_text(irq_sim.replace(old, "generic_handle_irq(irqnum);"))
-    (build / "Kbuild").write_text("obj-m := gpio-sim.o\n"
-                                  "gpio-sim-y := gpio_sim_main.o irq_sim.o\n")
+    (build / "Kbuild").write_text("obj-m := gpio-sim.o\ngpio-sim-y := gpio_sim_main.o irq_sim.o\n")
     return build
 
 
@@ -215,8 +244,15 @@ def host_venv() -> Path:
 
 
 def pip(python: Path, *args) -> None:
-    sh(python, "-m", "pip", "--disable-pip-version-check", "-q", *args,
-       env={**os.environ, "PYPI": "1"})  # lgpio's source builds its C library in
+    sh(
+        python,
+        "-m",
+        "pip",
+        "--disable-pip-version-check",
+        "-q",
+        *args,
+        env={**os.environ, "PYPI": "1"},
+    )  # lgpio's source builds its C library in
 
 
 def lgpio_wheel(python: Path) -> Path:
@@ -233,8 +269,13 @@ def lgpio_wheel(python: Path) -> Path:
 
 def image(abi: str, module: Path, lgpio: Path) -> Path:
     """The bookworm image (build-image.sh), keyed by everything it is made of."""
-    key = digest(abi, (HERE / "build-image.sh").read_bytes(),
-                 (GUEST / "vmtest.service").read_bytes(), module.read_bytes(), lgpio.name)
+    key = digest(
+        abi,
+        (HERE / "build-image.sh").read_bytes(),
+        (GUEST / "vmtest.service").read_bytes(),
+        module.read_bytes(),
+        lgpio.name,
+    )
     out = CACHE / f"image-{key}"
     if (out / "root.img").exists():
         return out
@@ -275,8 +316,10 @@ class Binfmt:
         if not (BINFMT / "register").exists():
             mount = ["mount", "-t", "binfmt_misc", "binfmt_misc", BINFMT]
             if subprocess.run(mount, check=False).returncode:
-                raise CannotRun(f"cannot mount binfmt_misc on {BINFMT}: the arm64 image's "
-                                "chroot runs its programs through qemu-user-static")
+                raise CannotRun(
+                    f"cannot mount binfmt_misc on {BINFMT}: the arm64 image's "
+                    "chroot runs its programs through qemu-user-static"
+                )
             self.mounted = True
         if not (BINFMT / self.name).exists():
             try:
@@ -297,17 +340,23 @@ def arm64_image(abi: str, version: str, lgpio: Path) -> Path:
     """The arm64 bookworm image (build-image.sh), with gpio-sim and lgpio
     built in it from their sources, keyed by everything it is made of."""
     kver = arm64_kernel(abi)
-    key = digest("arm64", kver, version, *SOURCE_FILES, "generic_handle_irq", lgpio.name,
-                 (HERE / "build-image.sh").read_bytes(),
-                 (GUEST / "vmtest.service").read_bytes(),
-                 (GUEST / "vmtest-arm64.conf").read_bytes())
+    key = digest(
+        "arm64",
+        kver,
+        version,
+        *SOURCE_FILES,
+        "generic_handle_irq",
+        lgpio.name,
+        (HERE / "build-image.sh").read_bytes(),
+        (GUEST / "vmtest.service").read_bytes(),
+        (GUEST / "vmtest-arm64.conf").read_bytes(),
+    )
     out = CACHE / f"arm64-image-{key}"
     if (out / "root.img").exists():
         return out
     for old in CACHE.glob("arm64-image-*"):  # an arm64 image of older inputs
         shutil.rmtree(old, ignore_errors=True)
-    say(f"building the image {out.name} (debootstrap and builds under qemu-user: "
-        "11 to 16 minutes)")
+    say(f"building the image {out.name} (debootstrap and builds under qemu-user: 11 to 16 minutes)")
     with tempfile.TemporaryDirectory(dir=CACHE) as work, Binfmt():
         sources = gpio_sim_sources(Path(work), version)
         subprocess.run(["sh", HERE / "build-image.sh", out, kver, sources, lgpio], check=True)
@@ -336,17 +385,24 @@ def wheels_platform(arch: str) -> tuple[str, list[str]]:
     2.36: manylinux aarch64 wheels)."""
     if arch == "x86_64":
         return "", []
-    return "arm64-", ["--platform", "manylinux2014_aarch64", "--platform",
-                      "manylinux_2_28_aarch64", "--python-version", "3.11",
-                      "--implementation", "cp", "--abi", "cp311"]
+    return "arm64-", [
+        "--platform",
+        "manylinux2014_aarch64",
+        "--platform",
+        "manylinux_2_28_aarch64",
+        "--python-version",
+        "3.11",
+        "--implementation",
+        "cp",
+        "--abi",
+        "cp311",
+    ]
 
 
 def checkout_files() -> list[str]:
     """The checkout's files as they are now (tracked and new, not ignored)."""
-    done = sh("git", "-C", CHECKOUT, "ls-files", "-z", "--cached", "--others",
-              "--exclude-standard")
-    return sorted({name for name in done.stdout.split("\0")
-                   if name and (CHECKOUT / name).exists()})
+    done = sh("git", "-C", CHECKOUT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return sorted({name for name in done.stdout.split("\0") if name and (CHECKOUT / name).exists()})
 
 
 def run_disk(work: Path, wheels: Path, options: dict) -> Path:
@@ -363,12 +419,12 @@ def run_disk(work: Path, wheels: Path, options: dict) -> Path:
     (top / "options.json").write_text(json.dumps(options))
     size = sum(f.stat().st_size for f in top.rglob("*") if f.is_file())
     disk = work / "run.img"
-    sh("mkfs.ext4", "-q", "-F", "-L", "vmtest", "-d", top, disk,
-       f"{size // 2**20 + 64}M")
+    sh("mkfs.ext4", "-q", "-F", "-L", "vmtest", "-d", top, disk, f"{size // 2**20 + 64}M")
     return disk
 
 
 # -- the run -------------------------------------------------------------------------------
+
 
 class Screendumps:
     """QMP's screendump of the guest's screen when the guest asks for one
@@ -410,27 +466,61 @@ def qemu_x86_64(image_dir: Path, disk: Path, work: Path) -> list:
         # Software emulation (TCG, one thread per processor): no KVM needed.
         # The processor model with all TCG can do: wheels built for today's
         # x86_64 processors died with SIGILL on the default one (qemu64).
-        "qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max",
-        "-smp", "2", "-m", "1536",
-        "-kernel", image_dir / "vmlinuz", "-initrd", image_dir / "initrd.img",
-        "-append", "root=/dev/vda rw console=ttyS0 panic=-1 mitigations=off",
-        "-drive", f"file={image_dir / 'root.img'},format=raw,if=virtio,snapshot=on",
-        "-drive", f"file={disk},format=raw,if=virtio,readonly=on",
-        "-drive", f"file={work / 'artifacts.img'},format=raw,if=virtio",
-        "-device", "virtio-rng-pci", "-nic", "none",
-        "-serial", f"file:{console}", "-serial", f"file:{report}",
+        "qemu-system-x86_64",
+        "-accel",
+        "tcg,thread=multi",
+        "-cpu",
+        "max",
+        "-smp",
+        "2",
+        "-m",
+        "1536",
+        "-kernel",
+        image_dir / "vmlinuz",
+        "-initrd",
+        image_dir / "initrd.img",
+        "-append",
+        "root=/dev/vda rw console=ttyS0 panic=-1 mitigations=off",
+        "-drive",
+        f"file={image_dir / 'root.img'},format=raw,if=virtio,snapshot=on",
+        "-drive",
+        f"file={disk},format=raw,if=virtio,readonly=on",
+        "-drive",
+        f"file={work / 'artifacts.img'},format=raw,if=virtio",
+        "-device",
+        "virtio-rng-pci",
+        "-nic",
+        "none",
+        "-serial",
+        f"file:{console}",
+        "-serial",
+        f"file:{report}",
         # The guest's screen: QEMU's standard VGA, which the kernel's bochs
         # DRM driver runs at 800x480 (the size of the official 7-inch
         # display); QMP's screendump saves what it shows.
-        "-vga", "none", "-device", f"VGA,edid=on,xres={SCREEN[0]},yres={SCREEN[1]}",
-        "-qmp", f"unix:{work / 'qmp.sock'},server=on,wait=off",
+        "-vga",
+        "none",
+        "-device",
+        f"VGA,edid=on,xres={SCREEN[0]},yres={SCREEN[1]}",
+        "-qmp",
+        f"unix:{work / 'qmp.sock'},server=on,wait=off",
         # After each screendump the host says so on the guest's third serial port.
-        "-chardev", f"socket,id=ack,path={work / 'ack.sock'},server=on,wait=off",
-        "-serial", "chardev:ack",
+        "-chardev",
+        f"socket,id=ack,path={work / 'ack.sock'},server=on,wait=off",
+        "-serial",
+        "chardev:ack",
         # Its sound card: Intel HDA, recorded to a WAV file.
-        "-audiodev", f"wav,id=sound,path={work / 'audio.wav'}",
-        "-device", "intel-hda", "-device", "hda-output,audiodev=sound",
-        "-display", "none", "-monitor", "none", "-no-reboot",
+        "-audiodev",
+        f"wav,id=sound,path={work / 'audio.wav'}",
+        "-device",
+        "intel-hda",
+        "-device",
+        "hda-output,audiodev=sound",
+        "-display",
+        "none",
+        "-monitor",
+        "none",
+        "-no-reboot",
     ]
 
 
@@ -440,24 +530,54 @@ def qemu_arm64(image_dir: Path, disk: Path, work: Path) -> list:
         # The virt machine, the processor model with all TCG can do (as
         # x86_64's), its pointer authentication with qemu's own cheap
         # algorithm instead of the architecture's (much slower to emulate).
-        "qemu-system-aarch64", "-M", "virt", "-accel", "tcg,thread=multi",
-        "-cpu", "max,pauth-impdef=on", "-smp", "2", "-m", "1536",
-        "-kernel", image_dir / "vmlinuz", "-initrd", image_dir / "initrd.img",
+        "qemu-system-aarch64",
+        "-M",
+        "virt",
+        "-accel",
+        "tcg,thread=multi",
+        "-cpu",
+        "max,pauth-impdef=on",
+        "-smp",
+        "2",
+        "-m",
+        "1536",
+        "-kernel",
+        image_dir / "vmlinuz",
+        "-initrd",
+        image_dir / "initrd.img",
         # virt's own GPIO controller (a PL061, for its power button) would be
         # gpiochip0 ahead of gpio-sim: kept out, built in or a module.
-        "-append", ("root=/dev/vda rw console=ttyAMA0 panic=-1 mitigations=off "
-                    "initcall_blacklist=pl061_gpio_driver_init module_blacklist=gpio_pl061"),
-        "-drive", f"file={image_dir / 'root.img'},format=raw,if=virtio,snapshot=on",
-        "-drive", f"file={disk},format=raw,if=virtio,readonly=on",
-        "-device", "virtio-rng-pci", "-nic", "none",
+        "-append",
+        (
+            "root=/dev/vda rw console=ttyAMA0 panic=-1 mitigations=off "
+            "initcall_blacklist=pl061_gpio_driver_init module_blacklist=gpio_pl061"
+        ),
+        "-drive",
+        f"file={image_dir / 'root.img'},format=raw,if=virtio,snapshot=on",
+        "-drive",
+        f"file={disk},format=raw,if=virtio,readonly=on",
+        "-device",
+        "virtio-rng-pci",
+        "-nic",
+        "none",
         # A screen for the display path (virtio_gpu: /dev/dri/card0).
-        "-device", "virtio-gpu-pci",
+        "-device",
+        "virtio-gpu-pci",
         # One serial port, the console; the scenario reports on a virtio
         # console (/dev/hvc0: guest/vmtest-arm64.conf).
-        "-serial", f"file:{console}",
-        "-device", "virtio-serial-pci", "-chardev", f"file,id=report,path={report}",
-        "-device", "virtconsole,chardev=report",
-        "-display", "none", "-monitor", "none", "-no-reboot",
+        "-serial",
+        f"file:{console}",
+        "-device",
+        "virtio-serial-pci",
+        "-chardev",
+        f"file,id=report,path={report}",
+        "-device",
+        "virtconsole,chardev=report",
+        "-display",
+        "none",
+        "-monitor",
+        "none",
+        "-no-reboot",
     ]
 
 
@@ -467,8 +587,7 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer, arch: str = "x86
     console, report = work / "console.log", work / "report.log"
     qemu_command = qemu_arm64 if arch == "arm64" else qemu_x86_64
     command = qemu_command(image_dir, disk, work)
-    boot_timeout, run_timeout = ARM64_TIMEOUTS if arch == "arm64" else \
-        (BOOT_TIMEOUT, RUN_TIMEOUT)
+    boot_timeout, run_timeout = ARM64_TIMEOUTS if arch == "arm64" else (BOOT_TIMEOUT, RUN_TIMEOUT)
     start = time.monotonic()
     with open(work / "qemu.log", "w") as log:
         qemu = subprocess.Popen([str(c) for c in command], stdout=log, stderr=subprocess.STDOUT)
@@ -478,8 +597,7 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer, arch: str = "x86
     try:
         while True:
             ended = qemu.poll() is not None
-            text = report.read_text(errors="replace").replace("\r", "") \
-                if report.exists() else ""
+            text = report.read_text(errors="replace").replace("\r", "") if report.exists() else ""
             lines = text.splitlines(keepends=True)
             complete = [line for line in lines if line.endswith("\n")]
             for line in complete[printed:]:
@@ -503,8 +621,11 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer, arch: str = "x86
     except BaseException as error:
         qemu.kill()
         qemu.wait()
-        tail = console.read_text(errors="replace").replace("\r", "")[-6000:] \
-            if console.exists() else ""
+        tail = (
+            console.read_text(errors="replace").replace("\r", "")[-6000:]
+            if console.exists()
+            else ""
+        )
         if isinstance(error, TimeoutError):
             return text + f"\nRESULT: FAIL: {error}\n----- the guest's console (end) -----\n{tail}"
         raise
@@ -515,11 +636,16 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer, arch: str = "x86
             timer.times["scenario"] = time.monotonic() - booted
     output = (work / "qemu.log").read_text(errors="replace")
     if qemu.returncode != 0 or "RESULT:" not in text:
-        tail = console.read_text(errors="replace").replace("\r", "")[-6000:] \
-            if console.exists() else ""
-        text += (f"\nRESULT: FAIL: the guest stopped without a result (qemu exit "
-                 f"{qemu.returncode}) {output.strip()}\n----- the guest's console (end) -----\n"
-                 f"{tail}")
+        tail = (
+            console.read_text(errors="replace").replace("\r", "")[-6000:]
+            if console.exists()
+            else ""
+        )
+        text += (
+            f"\nRESULT: FAIL: the guest stopped without a result (qemu exit "
+            f"{qemu.returncode}) {output.strip()}\n----- the guest's console (end) -----\n"
+            f"{tail}"
+        )
     return text
 
 
@@ -527,6 +653,7 @@ def check_evidence(work: Path, report: str) -> list[str]:
     """The guest's screen against the service's own pictures, and its sound
     against the cue melodies; kept in out/vmtest/. Returns what is wrong."""
     from evidence import Picture, differing, find_melody, tones
+
     sys.path.insert(0, str(CHECKOUT / "device"))
     from microbreak.parts.rtttl import parse
 
@@ -543,25 +670,34 @@ def check_evidence(work: Path, report: str) -> list[str]:
         shown.save_png(out / f"{name}-screen.png")
         drawn = [Picture.read(path) for path in sorted(guest.glob(f"*/{name}*.png"))]
         for path in guest.glob(f"*/{name}*.png"):
-            shutil.copy(path, out / f"{name}-{path.stem.removeprefix(name).strip('-') or 'drawn'}"
-                              f"-service.png")
+            shutil.copy(
+                path,
+                out / f"{name}-{path.stem.removeprefix(name).strip('-') or 'drawn'}-service.png",
+            )
         if not drawn:
             problems.append(f"screen {name}: the guest saved no picture of its own")
             continue
         share = min(differing(shown, picture) for picture in drawn)
-        say(f"screen {name}: {shown.width}x{shown.height} on the display; "
+        say(
+            f"screen {name}: {shown.width}x{shown.height} on the display; "
             f"{100 * share:.2f} % of pixels differ from the service's own picture "
-            f"(allowed {100 * PIXELS_ALLOWED:g} %)")
+            f"(allowed {100 * PIXELS_ALLOWED:g} %)"
+        )
         if (shown.width, shown.height) != SCREEN:
-            problems.append(f"screen {name}: the display showed {shown.width}x{shown.height}, "
-                            f"not {SCREEN[0]}x{SCREEN[1]}")
+            problems.append(
+                f"screen {name}: the display showed {shown.width}x{shown.height}, "
+                f"not {SCREEN[0]}x{SCREEN[1]}"
+            )
         elif share > PIXELS_ALLOWED:
-            problems.append(f"screen {name}: {100 * share:.1f} % of the display's pixels differ "
-                            f"from the service's picture (allowed {100 * PIXELS_ALLOWED:g} %); "
-                            f"see {out}")
+            problems.append(
+                f"screen {name}: {100 * share:.1f} % of the display's pixels differ "
+                f"from the service's picture (allowed {100 * PIXELS_ALLOWED:g} %); "
+                f"see {out}"
+            )
     heard = tones(work / "audio.wav")
-    (out / "tones.txt").write_text("".join(f"{at:9.3f} s {length:6.3f} s {hz:8.1f} Hz\n"
-                                           for at, length, hz in heard))
+    (out / "tones.txt").write_text(
+        "".join(f"{at:9.3f} s {length:6.3f} s {hz:8.1f} Hz\n" for at, length, hz in heard)
+    )
     frequencies = [hz for _, _, hz in heard]
     sounds = CHECKOUT / "sounds"
     # Two sets a break: the first press sounds the confirm tone, the second the
@@ -571,38 +707,60 @@ def check_evidence(work: Path, report: str) -> list[str]:
     firsts = len(re.findall(r"set 1 confirmed by a press", report))
     seconds = len(re.findall(r"set 2 confirmed by a press", report))
     for cue, wanted in (("break", 1), ("confirm", firsts), ("done", seconds)):
-        notes = [n.frequency for n in parse((sounds / f"{cue}.rtttl").read_text()).notes
-                 if n.frequency]
+        notes = [
+            n.frequency for n in parse((sounds / f"{cue}.rtttl").read_text()).notes if n.frequency
+        ]
         found = find_melody(frequencies, notes)
-        say(f"sound: the {cue} cue ({', '.join(f'{hz:.0f}' for hz in notes)} Hz) heard "
+        say(
+            f"sound: the {cue} cue ({', '.join(f'{hz:.0f}' for hz in notes)} Hz) heard "
             f"{len(found)} time(s) within 2 % (wanted at least {wanted}); "
-            f"{len(heard)} tones recorded")
+            f"{len(heard)} tones recorded"
+        )
         if cue != "break" and len(found) < wanted:
             say(f"sound: {wanted - len(found)} {cue} cue(s) not in the recording")
         if cue != "break" and wanted > 1 and not found:
-            problems.append(f"sound: no {cue} cue in the recording after {wanted} presses; "
-                            f"the tones are in {out / 'tones.txt'}")
+            problems.append(
+                f"sound: no {cue} cue in the recording after {wanted} presses; "
+                f"the tones are in {out / 'tones.txt'}"
+            )
         elif cue == "break" and len(found) < wanted:
-            problems.append(f"sound: the {cue} cue was heard {len(found)} time(s), not at least "
-                            f"{wanted}; the tones are in {out / 'tones.txt'}")
+            problems.append(
+                f"sound: the {cue} cue was heard {len(found)} time(s), not at least "
+                f"{wanted}; the tones are in {out / 'tones.txt'}"
+            )
     say(f"screen and sound kept in {out}")
     return problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--arch", choices=("x86_64", "arm64"), default="x86_64",
-                        help="the guest's architecture (default x86_64)")
-    parser.add_argument("--scenario", choices=("full", "short"), default="full",
-                        help="full (the default): every step; short: install, ready, one "
-                             "break cued with the LED and buzzer, its sets confirmed by "
-                             "presses, in the history (no reload, no watchdog)")
-    parser.add_argument("--break-unit", metavar="DROPIN", action="append", default=[],
-                        help="add tests/vm/guest/DROPIN to the unit before installing, "
-                             "e.g. no-gpio-device.conf: the test must then fail")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the run's folder (disk, console and report logs)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--arch",
+        choices=("x86_64", "arm64"),
+        default="x86_64",
+        help="the guest's architecture (default x86_64)",
+    )
+    parser.add_argument(
+        "--scenario",
+        choices=("full", "short"),
+        default="full",
+        help="full (the default): every step; short: install, ready, one "
+        "break cued with the LED and buzzer, its sets confirmed by "
+        "presses, in the history (no reload, no watchdog)",
+    )
+    parser.add_argument(
+        "--break-unit",
+        metavar="DROPIN",
+        action="append",
+        default=[],
+        help="add tests/vm/guest/DROPIN to the unit before installing, "
+        "e.g. no-gpio-device.conf: the test must then fail",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the run's folder (disk, console and report logs)"
+    )
     args = parser.parse_args(argv)
     for name in args.break_unit:
         if not (GUEST / name).is_file():
@@ -644,10 +802,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with timer("disk"):
             screendumps = args.arch == "x86_64"  # QEMU's VGA, HDA and serial ports
-            disk = run_disk(work, wheels, {"break_unit": args.break_unit, "arch": args.arch,
-                                           "scenario": args.scenario,
-                                           "screen": f"{SCREEN[0]}x{SCREEN[1]}",
-                                           "screendumps": screendumps})
+            disk = run_disk(
+                work,
+                wheels,
+                {
+                    "break_unit": args.break_unit,
+                    "arch": args.arch,
+                    "scenario": args.scenario,
+                    "screen": f"{SCREEN[0]}x{SCREEN[1]}",
+                    "screendumps": screendumps,
+                },
+            )
             sh("mkfs.ext4", "-q", "-F", "-L", "artifacts", work / "artifacts.img", "64M")
         say(f"booting {image_dir.name} under qemu ({args.arch}); the guest says:")
         report = boot(image_dir, disk, work, timer, args.arch)
@@ -666,20 +831,22 @@ def main(argv: list[str] | None = None) -> int:
     lines = report.splitlines()
     at = next((i for i, line in enumerate(lines) if "RESULT:" in line), None)
     result = "FAIL: no result" if at is None else lines[at].split("RESULT:", 1)[1].strip()
-    for line in lines[at + 1:] if at is not None else []:  # the reason's further lines
+    for line in lines[at + 1 :] if at is not None else []:  # the reason's further lines
         if not line.startswith("  "):
             break
         result += "\n" + line
     t = timer.times
     build = sum(t.get(name, 0) for name in ("module", "wheels", "image", "disk"))
-    say(f"times: build {build:.0f} s (module {t['module']:.0f} s, wheels {t['wheels']:.0f} s, "
+    say(
+        f"times: build {build:.0f} s (module {t['module']:.0f} s, wheels {t['wheels']:.0f} s, "
         f"image {t['image']:.0f} s, run disk {t['disk']:.0f} s), boot {t.get('boot', 0):.0f} s, "
         f"scenario {t.get('scenario', 0):.0f} s, total {t['total']:.0f} s "
-        f"(installing Debian packages {t['tools']:.0f} s)")
+        f"(installing Debian packages {t['tools']:.0f} s)"
+    )
     if result == "PASS":
         say("PASS")
         return 0
-    after = "\n".join(lines[at + 1 + result.count("\n"):]) if at is not None else ""
+    after = "\n".join(lines[at + 1 + result.count("\n") :]) if at is not None else ""
     if after.strip():  # the guest's journal and such, after the reason
         print(after.rstrip(), flush=True)
     say(f"FAIL: {result.removeprefix('FAIL: ')}")

@@ -37,8 +37,13 @@ def main(argv: list[str] | None = None) -> int:
         for line in str(exc).splitlines():  # each problem a line of its own, like a compiler's
             print(f"microbreak: {line}", file=sys.stderr)
         if getattr(args, "json", False):  # a script reading stdout hears of it too
-            reason = ("not_running" if isinstance(exc, NotRunning) else
-                      "access_denied" if isinstance(exc, AccessDenied) else "refused")
+            reason = (
+                "not_running"
+                if isinstance(exc, NotRunning)
+                else "access_denied"
+                if isinstance(exc, AccessDenied)
+                else "refused"
+            )
             print(json.dumps({"error": str(exc), "reason": reason}))
         return 1
     except BrokenPipeError:  # `microbreak history | head`
@@ -53,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="microbreak",
         description="A desk companion that cues upper-back exercise microbreaks.",
         epilog="Exit codes: 0 done, 1 refused or failed, 2 wrong usage. "
-               "'microbreak COMMAND --help' tells more.")
+        "'microbreak COMMAND --help' tells more.",
+    )
     parser.add_argument("--version", action="version", version=f"microbreak {__version__}")
     parser.set_defaults(func=usage(parser))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")

@@ -19,17 +19,28 @@ from typing import TypeAlias
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Command: TypeAlias = Callable[[argparse.Namespace], int]
 
-RUNTIME_HELP = ("where the service's control socket is (default: $MICROBREAK_RUNTIME_DIR, "
-                "$RUNTIME_DIRECTORY, /run/microbreak)")
+RUNTIME_HELP = (
+    "where the service's control socket is (default: $MICROBREAK_RUNTIME_DIR, "
+    "$RUNTIME_DIRECTORY, /run/microbreak)"
+)
 CONFIG_HELP = "settings file (default: $MICROBREAK_CONFIG, else /etc/microbreak/config.toml)"
-STATE_HELP = ("where the history is (default: the running service's, else $STATE_DIRECTORY, "
-              "else /var/lib/microbreak, else the simulator's)")
+STATE_HELP = (
+    "where the history is (default: the running service's, else $STATE_DIRECTORY, "
+    "else /var/lib/microbreak, else the simulator's)"
+)
 SINCE_HELP = "only breaks from DATE on: YYYY-MM-DD, today, yesterday, or N days back as Nd"
 
 
-def add_command(commands: Commands, name: str, func: Command, help: str, *,
-                runtime: bool = True, json_output: bool = False,
-                description: str | None = None) -> argparse.ArgumentParser:
+def add_command(
+    commands: Commands,
+    name: str,
+    func: Command,
+    help: str,
+    *,
+    runtime: bool = True,
+    json_output: bool = False,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
     """A command that runs *func*; with ``--runtime-dir`` unless *runtime* is
     false, and ``--json`` if *json_output*."""
     sub = commands.add_parser(name, help=help, description=description or help)
@@ -41,8 +52,9 @@ def add_command(commands: Commands, name: str, func: Command, help: str, *,
     return sub
 
 
-def add_group(commands: Commands, name: str, help: str,
-              description: str) -> tuple[argparse.ArgumentParser, Commands]:
+def add_group(
+    commands: Commands, name: str, help: str, description: str
+) -> tuple[argparse.ArgumentParser, Commands]:
     """A command with commands of its own (``config set``); alone, it prints
     its help and exits 2."""
     group = commands.add_parser(name, help=help, description=description)
@@ -53,9 +65,11 @@ def add_group(commands: Commands, name: str, help: str,
 def usage(parser: argparse.ArgumentParser) -> Command:
     """A command that prints *parser*'s help and exits 2: what ``microbreak``
     or ``microbreak config`` does alone."""
+
     def command(args: argparse.Namespace) -> int:
         parser.print_help()
         return 2
+
     return command
 
 
@@ -99,8 +113,8 @@ def limit(text: str) -> int | str:
 def since_date(text: str, today: date | None = None) -> date:
     """``2026-11-23``, ``today``, ``yesterday`` or ``7d`` (seven days back)::
 
-        >>> since_date("7d", today=date(2026, 11, 23))
-        datetime.date(2026, 11, 16)
+    >>> since_date("7d", today=date(2026, 11, 23))
+    datetime.date(2026, 11, 16)
     """
     today = today or date.today()
     if text == "today":
@@ -113,4 +127,5 @@ def since_date(text: str, today: date | None = None) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: allowed: YYYY-MM-DD, today, yesterday, or Nd for N days back") from None
+            f"{text!r}: allowed: YYYY-MM-DD, today, yesterday, or Nd for N days back"
+        ) from None

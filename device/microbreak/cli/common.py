@@ -22,8 +22,9 @@ class CommandError(Exception):
     """Ends the command with exit code 1 and this message."""
 
 
-def ask_service(args: argparse.Namespace, verb: str, *, timeout: float = 30,
-                **request: Any) -> dict[str, Any]:
+def ask_service(
+    args: argparse.Namespace, verb: str, *, timeout: float = 30, **request: Any
+) -> dict[str, Any]:
     """The running service's answer to *verb* over the control socket in
     ``--runtime-dir``: ``ask_service(args, "snooze", minutes=10)``."""
     return cast(dict[str, Any], call(verb, request, runtime=args.runtime_dir, timeout=timeout))
@@ -37,8 +38,10 @@ def state_dir(explicit: str | None, fallback: Path) -> Path:
 def simulator_state_dir() -> Path:
     """Where the simulator keeps its history unless told: the user's state
     folder, so that trying it needs no root and leaves a device's alone."""
-    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local/state") \
+    return (
+        Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local/state")
         / "microbreak-simulator"
+    )
 
 
 def screen_pixels(text: str) -> tuple[int, int]:

@@ -31,56 +31,95 @@ from microbreak.service.control import AccessDenied, ControlError, NotRunning
 
 def register(commands: Commands) -> None:
     config, config_commands = add_group(
-        commands, "config", "read, check and change settings",
+        commands,
+        "config",
+        "read, check and change settings",
         "Read, check and change the settings file. 'set' and 'edit' check the whole file "
         "first, write it at once keeping its comments, then have the running service "
-        "reload it.")
+        "reload it.",
+    )
     config.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
 
-    def config_command(name: str, func: Command, help: str, runtime: bool = False,
-                       json_output: bool = False,
-                       description: str | None = None) -> argparse.ArgumentParser:
-        sub = add_command(config_commands, name, func, help, runtime=runtime,
-                          json_output=json_output, description=description)
-        sub.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
-                         help=CONFIG_HELP)
+    def config_command(
+        name: str,
+        func: Command,
+        help: str,
+        runtime: bool = False,
+        json_output: bool = False,
+        description: str | None = None,
+    ) -> argparse.ArgumentParser:
+        sub = add_command(
+            config_commands,
+            name,
+            func,
+            help,
+            runtime=runtime,
+            json_output=json_output,
+            description=description,
+        )
+        sub.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help=CONFIG_HELP)
         return sub
 
-    config_command("show", cmd_config_show, "the effective settings", runtime=True,
-                   description="the effective settings: the running service's (without "
-                               "--config), else the file's, and the defaults (marked) for keys "
-                               "it leaves out", json_output=True)
-    get = config_command("get", cmd_config_get, "one setting's effective value", runtime=True,
-                         json_output=True,
-                         description="one setting's effective value: the running service's "
-                                     "(without --config), else the file's")
+    config_command(
+        "show",
+        cmd_config_show,
+        "the effective settings",
+        runtime=True,
+        description="the effective settings: the running service's (without "
+        "--config), else the file's, and the defaults (marked) for keys "
+        "it leaves out",
+        json_output=True,
+    )
+    get = config_command(
+        "get",
+        cmd_config_get,
+        "one setting's effective value",
+        runtime=True,
+        json_output=True,
+        description="one setting's effective value: the running service's "
+        "(without --config), else the file's",
+    )
     get.add_argument("key", metavar="KEY", help="section.name, e.g. schedule.interval_minutes")
     set_ = config_command(
-        "set", cmd_config_set, "change one setting and have the service reload",
+        "set",
+        cmd_config_set,
+        "change one setting and have the service reload",
         runtime=True,
         description="Change one setting: the whole file is checked first and nothing is "
-                    "written if it is bad; it is written at once, keeping its comments; "
-                    "then the running service reloads it. With no service running, the "
-                    "change applies at its next start.")
+        "written if it is bad; it is written at once, keeping its comments; "
+        "then the running service reloads it. With no service running, the "
+        "change applies at its next start.",
+    )
     set_.add_argument("key", metavar="KEY", help="section.name, e.g. schedule.interval_minutes")
-    set_.add_argument("value", metavar="VALUE",
-                      help="a number, true/false, or text (quotes optional)")
-    config_command("edit", cmd_config_edit, "edit the settings in $EDITOR, checked on save",
-                   runtime=True,
-                   description="Edit a copy of the settings file in $VISUAL or $EDITOR. On "
-                               "save it is checked: a bad copy opens again with the problems "
-                               "on top (leave it unchanged to give up); a good one replaces "
-                               "the file at once and the running service reloads it.")
-    check = config_command("check", cmd_config_check,
-                           "check a settings file; exit 1 if it is bad")
-    check.add_argument("file", nargs="?", metavar="FILE",
-                       help="the file to check (default: the settings file)")
-    config_command("path", cmd_config_path, "which settings file is used", runtime=True,
-                   description="which settings file is used: the running service's (without "
-                               "--config), else the one 'run' would read")
+    set_.add_argument(
+        "value", metavar="VALUE", help="a number, true/false, or text (quotes optional)"
+    )
+    config_command(
+        "edit",
+        cmd_config_edit,
+        "edit the settings in $EDITOR, checked on save",
+        runtime=True,
+        description="Edit a copy of the settings file in $VISUAL or $EDITOR. On "
+        "save it is checked: a bad copy opens again with the problems "
+        "on top (leave it unchanged to give up); a good one replaces "
+        "the file at once and the running service reloads it.",
+    )
+    check = config_command("check", cmd_config_check, "check a settings file; exit 1 if it is bad")
+    check.add_argument(
+        "file", nargs="?", metavar="FILE", help="the file to check (default: the settings file)"
+    )
+    config_command(
+        "path",
+        cmd_config_path,
+        "which settings file is used",
+        runtime=True,
+        description="which settings file is used: the running service's (without "
+        "--config), else the one 'run' would read",
+    )
 
 
 # -- reading ------------------------------------------------------------------
+
 
 def cmd_config_check(args: argparse.Namespace) -> int:
     path = Path(args.file) if args.file else config_path(args.config)
@@ -102,8 +141,10 @@ def running_settings(args: argparse.Namespace) -> tuple[Path, dict[str, Any]] | 
     except NotRunning:
         return None
     except ControlError as exc:
-        print(f"microbreak: cannot ask the running service ({exc}); this is the settings "
-              "file's", file=sys.stderr)
+        print(
+            f"microbreak: cannot ask the running service ({exc}); this is the settings file's",
+            file=sys.stderr,
+        )
         return None
     return Path(paths["settings"]), values
 
@@ -113,14 +154,19 @@ def _file_differs(path: Path, running: dict[str, Any], keys: Iterable[str]) -> N
     try:
         in_file = {key: _plain(value) for key, value, *_ in load_settings(path).items()}
     except SettingsError as exc:
-        print(f"microbreak: {path} has problems, so the running service keeps its last good "
-              f"settings: {str(exc).splitlines()[0]}", file=sys.stderr)
+        print(
+            f"microbreak: {path} has problems, so the running service keeps its last good "
+            f"settings: {str(exc).splitlines()[0]}",
+            file=sys.stderr,
+        )
         return
     for key in keys:
         if in_file[key] != _plain(running[key]):
-            print(f"microbreak: {path} has {key} = {as_toml(in_file[key])}; the running service "
-                  f"still uses {as_toml(running[key])} ('microbreak reload' applies the file)",
-                  file=sys.stderr)
+            print(
+                f"microbreak: {path} has {key} = {as_toml(in_file[key])}; the running service "
+                f"still uses {as_toml(running[key])} ('microbreak reload' applies the file)",
+                file=sys.stderr,
+            )
 
 
 def _plain(value: Any) -> Any:
@@ -133,8 +179,11 @@ def cmd_config_path(args: argparse.Namespace) -> int:
     path = running[0] if running else config_path(args.config)
     print(path)
     if not path.exists():
-        print(f"microbreak: {path} does not exist yet: the built-in defaults apply "
-              "('microbreak config set' or 'edit' creates it)", file=sys.stderr)
+        print(
+            f"microbreak: {path} does not exist yet: the built-in defaults apply "
+            "('microbreak config set' or 'edit' creates it)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -145,8 +194,9 @@ def cmd_config_show(args: argparse.Namespace) -> int:
         rows = [(key, values[key], default) for key, _, default, _ in Settings().items()]
         _file_differs(running[0], values, values)
     else:
-        rows = [(key, value, default) for key, value, default, _
-                in load_settings(args.config).items()]
+        rows = [
+            (key, value, default) for key, value, default, _ in load_settings(args.config).items()
+        ]
     if args.json:
         print(json.dumps({key: value for key, value, _ in rows}, indent=2))
         return 0
@@ -159,6 +209,7 @@ def cmd_config_show(args: argparse.Namespace) -> int:
 
 def cmd_config_get(args: argparse.Namespace) -> int:
     from microbreak.config import editing
+
     key = editing.check_key(args.key)
     running = running_settings(args)
     if running:
@@ -176,6 +227,7 @@ def cmd_config_get(args: argparse.Namespace) -> int:
 def _settings_text(path: Path) -> str:
     """The settings file's text; empty (the defaults) for a missing default file."""
     from microbreak.config import editing
+
     load_settings(path)  # a named file must exist; a bad one is refused with its name
     text = editing.read_text(path)
     return text or ""
@@ -183,8 +235,10 @@ def _settings_text(path: Path) -> str:
 
 # -- changing -----------------------------------------------------------------
 
+
 def cmd_config_set(args: argparse.Namespace) -> int:
     from microbreak.config import editing
+
     path = config_path(args.config)
     key = editing.check_key(args.key)
     value = editing.parse_value(key, args.value)
@@ -196,14 +250,17 @@ def cmd_config_set(args: argparse.Namespace) -> int:
         except SettingsError:
             old = None  # bad already: this change may be what mends it
         try:
-            new_text = editing.set_value(old_text if old_text is not None
-                                            else editing.template(), key, value)
+            new_text = editing.set_value(
+                old_text if old_text is not None else editing.template(), key, value
+            )
         except SettingsError as exc:
             if old is not None or old_text is None:
                 raise
-            raise SettingsError(exc.problems + [
-                "the file was bad before this change: fix it with 'microbreak config edit'"],
-                str(path)) from None
+            raise SettingsError(
+                exc.problems
+                + ["the file was bad before this change: fix it with 'microbreak config edit'"],
+                str(path),
+            ) from None
         new = editing.get_value(new_text, key)
         if old_text is not None and new == old and key_in_file(old_text, key):
             print(f"{key} is already {as_toml(new)} in {path}")
@@ -216,12 +273,14 @@ def cmd_config_set(args: argparse.Namespace) -> int:
 
 def key_in_file(text: str, key: str) -> bool:
     import tomllib
+
     section, name = key.split(".")
     return name in tomllib.loads(text).get(section, {})
 
 
 def cmd_config_edit(args: argparse.Namespace) -> int:
     from microbreak.config import editing
+
     path = config_path(args.config)
     _not_a_foreign_link(path)
     original = editing.read_text(path)
@@ -234,14 +293,18 @@ def cmd_config_edit(args: argparse.Namespace) -> int:
             copy.write_text(offered, encoding="utf-8")
             finished = subprocess.run([*editor, str(copy)])
             if finished.returncode != 0:
-                raise CommandError(f"the editor ({shlex.join(editor)}) exited with "
-                              f"{finished.returncode}: {path} is unchanged")
+                raise CommandError(
+                    f"the editor ({shlex.join(editor)}) exited with "
+                    f"{finished.returncode}: {path} is unchanged"
+                )
             edited = copy.read_text(encoding="utf-8")
             text = editing.without_problems(edited)
             if edited == offered:
                 if problems:  # reopened with problems and left as it was: give up
-                    raise CommandError(f"not saved, {path} is unchanged; the edit still had "
-                                  "problems:\n" + "\n".join(problems))
+                    raise CommandError(
+                        f"not saved, {path} is unchanged; the edit still had "
+                        "problems:\n" + "\n".join(problems)
+                    )
                 print(f"no change: {path} is as it was")
                 return 0
             try:
@@ -253,8 +316,10 @@ def cmd_config_edit(args: argparse.Namespace) -> int:
     with _changing(path):
         if editing.read_text(path) != original:
             kept = _keep(text)
-            raise CommandError(f"{path} was changed by someone else while you edited it; nothing "
-                          f"written. Your version is in {kept}.")
+            raise CommandError(
+                f"{path} was changed by someone else while you edited it; nothing "
+                f"written. Your version is in {kept}."
+            )
         editing.write_atomically(path, text)
     print(f"saved {path}")
     return tell_service(args, path)
@@ -281,11 +346,14 @@ def _not_a_foreign_link(path: Path) -> None:
     """Refuse to change the settings through a link into another folder: as
     root that could write anywhere the link's maker chose."""
     from microbreak.config.editing import foreign_link
+
     target = foreign_link(path)
     if target is not None:
-        raise CommandError(f"{path} is a symbolic link to {target}, in another folder: not "
-                      f"followed; allowed: change that file by name (--config {target}), "
-                      "or put a file in place of the link")
+        raise CommandError(
+            f"{path} is a symbolic link to {target}, in another folder: not "
+            f"followed; allowed: change that file by name (--config {target}), "
+            "or put a file in place of the link"
+        )
 
 
 @contextlib.contextmanager
@@ -293,6 +361,7 @@ def _changing(path: Path) -> Iterator[None]:
     """Around a change of the settings file: its folder exists and is locked
     against a second writer, and a permission problem says to use sudo."""
     from microbreak.config.editing import locked
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with locked(path):
@@ -309,23 +378,28 @@ def tell_service(args: argparse.Namespace, path: Path) -> int:
         print("microbreak is not running: the change applies at its next start")
         return 0
     except AccessDenied as exc:
-        raise CommandError(f"saved, but the running service was not told: {exc} "
-                      "Or have it reload with 'sudo microbreak reload'.") from None
+        raise CommandError(
+            f"saved, but the running service was not told: {exc} "
+            "Or have it reload with 'sudo microbreak reload'."
+        ) from None
     except ControlError:
         paths = None  # a service from before the paths request: reload anyway
     if paths is not None and not _same_file(paths["settings"], path):
-        print(f"the running service reads {paths['settings']}, not this file: "
-              "nothing reloaded")
+        print(f"the running service reads {paths['settings']}, not this file: nothing reloaded")
         return 0
     try:
         changed = ask_service(args, "reload")["changed"]
     except ControlError as exc:
-        raise CommandError(f"saved, but the running service did not take it and keeps its last "
-                      f"good settings: {exc}") from None
+        raise CommandError(
+            f"saved, but the running service did not take it and keeps its last "
+            f"good settings: {exc}"
+        ) from None
     later = [k for k in changed if k.startswith(("screen.", "pins."))]
     if later:
-        print(f"the running service reloaded; it applies {', '.join(later)} when it restarts "
-              "('sudo systemctl restart microbreak')")
+        print(
+            f"the running service reloaded; it applies {', '.join(later)} when it restarts "
+            "('sudo systemctl restart microbreak')"
+        )
     else:
         print("the running service reloaded: it uses the new settings now")
     return 0

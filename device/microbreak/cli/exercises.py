@@ -18,31 +18,56 @@ if TYPE_CHECKING:
 
 def register(commands: Commands) -> None:
     _, exercise_commands = add_group(
-        commands, "exercises", "the exercises a break shows: list, show, render",
-        f"The exercises a break shows: the built-in five and files in {EXERCISES_DIR}.")
-    add_command(exercise_commands, "list", cmd_exercises_list,
-                "every exercise: name, title, reps and hold", runtime=False, json_output=True)
-    show = add_command(exercise_commands, "show", cmd_exercises_show,
-                       "one exercise: its title, steps, reps, hold and file", runtime=False,
-                       json_output=True)
+        commands,
+        "exercises",
+        "the exercises a break shows: list, show, render",
+        f"The exercises a break shows: the built-in five and files in {EXERCISES_DIR}.",
+    )
+    add_command(
+        exercise_commands,
+        "list",
+        cmd_exercises_list,
+        "every exercise: name, title, reps and hold",
+        runtime=False,
+        json_output=True,
+    )
+    show = add_command(
+        exercise_commands,
+        "show",
+        cmd_exercises_show,
+        "one exercise: its title, steps, reps, hold and file",
+        runtime=False,
+        json_output=True,
+    )
     show.add_argument("name", metavar="NAME")
-    render = add_command(exercise_commands, "render", cmd_exercises_render,
-                         "draw an exercise as the screen shows it: a still PNG, or one rep as "
-                         "a GIF", runtime=False)
+    render = add_command(
+        exercise_commands,
+        "render",
+        cmd_exercises_render,
+        "draw an exercise as the screen shows it: a still PNG, or one rep as a GIF",
+        runtime=False,
+    )
     render.add_argument("name", metavar="NAME")
-    render.add_argument("--size", default="320x240", metavar="WxH",
-                        help="the screen size (default 320x240)")
-    render.add_argument("--out", required=True, metavar="FILE.png|FILE.gif",
-                        help="where to write it; .png for a still, .gif for one rep moving")
+    render.add_argument(
+        "--size", default="320x240", metavar="WxH", help="the screen size (default 320x240)"
+    )
+    render.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE.png|FILE.gif",
+        help="where to write it; .png for a still, .gif for one rep moving",
+    )
 
 
 def _exercises() -> dict[str, Exercise]:
     from microbreak.config.exercises import load_exercises
+
     return {e.name: e for e in load_exercises([EXERCISES_DIR])}
 
 
 def _exercise(name: str) -> Exercise:
     import difflib
+
     exercises = _exercises()
     if name not in exercises:
         close = difflib.get_close_matches(name, exercises, n=1)
@@ -52,9 +77,15 @@ def _exercise(name: str) -> Exercise:
 
 
 def _exercise_data(e: Exercise) -> dict[str, Any]:
-    return {"name": e.name, "title": e.title, "steps": list(e.steps), "reps": e.reps,
-            "hold_seconds": e.hold_seconds, "view": e.view,
-            "file": str(e.source) if e.source else None}
+    return {
+        "name": e.name,
+        "title": e.title,
+        "steps": list(e.steps),
+        "reps": e.reps,
+        "hold_seconds": e.hold_seconds,
+        "view": e.view,
+        "file": str(e.source) if e.source else None,
+    }
 
 
 def cmd_exercises_list(args: argparse.Namespace) -> int:
@@ -87,12 +118,14 @@ def cmd_exercises_render(args: argparse.Namespace) -> int:
     from microbreak.core.views import ExerciseView
     from microbreak.drawing.gif import save_gif
     from microbreak.drawing.screen import Screen, png_bytes
+
     e = _exercise(args.name)
     try:
         size = screen_pixels(args.size)
     except ValueError:
-        raise CommandError(f"--size {args.size}: allowed: WIDTHxHEIGHT from 240x240 to "
-                      "1024x600") from None
+        raise CommandError(
+            f"--size {args.size}: allowed: WIDTHxHEIGHT from 240x240 to 1024x600"
+        ) from None
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".gif"):
         raise CommandError(f"--out {out}: allowed: a file name ending in .png or .gif")

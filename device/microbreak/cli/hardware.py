@@ -16,29 +16,48 @@ from microbreak.service.control import ControlError
 
 def register(commands: Commands) -> None:
     hw = add_command(
-        commands, "test-hardware", cmd_test_hardware,
+        commands,
+        "test-hardware",
+        cmd_test_hardware,
         "try the LED, buzzer, screen and button, for whoever just wired them",
         json_output=True,
         description="Try each part the settings name: the LED on, off and pulsing; "
-                    "the buzzer's scale and every cue; a test pattern on the screen; "
-                    "a press and a hold of the button; then the history's storage "
-                    "(read-write, space left, the file sound). Each step reports pass or "
-                    "FAIL, and what to check when it fails. At a terminal, the steps "
-                    "you judge by eye or ear ask you. Stop the service first.")
-    hw.add_argument("parts", nargs="*", metavar="PART",
-                    help="only these parts: led, buzzer, speaker, screen, button, history "
-                         "(default: all)")
+        "the buzzer's scale and every cue; a test pattern on the screen; "
+        "a press and a hold of the button; then the history's storage "
+        "(read-write, space left, the file sound). Each step reports pass or "
+        "FAIL, and what to check when it fails. At a terminal, the steps "
+        "you judge by eye or ear ask you. Stop the service first.",
+    )
+    hw.add_argument(
+        "parts",
+        nargs="*",
+        metavar="PART",
+        help="only these parts: led, buzzer, speaker, screen, button, history (default: all)",
+    )
     hw.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
-    hw.add_argument("--state-dir", metavar="DIR",
-                    help="where the history is (default: $STATE_DIRECTORY, else "
-                         "/var/lib/microbreak)")
-    hw.add_argument("--pin-factory", metavar="NAME",
-                    help="the gpiozero pin library (default: the settings' pins.factory); "
-                         "'mock' needs no hardware")
-    hw.add_argument("--timeout", type=positive_float, default=30.0, metavar="SECONDS",
-                    help="how long to wait for each button gesture (default 30)")
-    hw.add_argument("--no-questions", action="store_true",
-                    help="ask nothing: judge the light and sound steps by their pins")
+    hw.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        help="where the history is (default: $STATE_DIRECTORY, else /var/lib/microbreak)",
+    )
+    hw.add_argument(
+        "--pin-factory",
+        metavar="NAME",
+        help="the gpiozero pin library (default: the settings' pins.factory); "
+        "'mock' needs no hardware",
+    )
+    hw.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long to wait for each button gesture (default 30)",
+    )
+    hw.add_argument(
+        "--no-questions",
+        action="store_true",
+        help="ask nothing: judge the light and sound steps by their pins",
+    )
 
 
 def cmd_test_hardware(args: argparse.Namespace) -> int:
@@ -46,31 +65,41 @@ def cmd_test_hardware(args: argparse.Namespace) -> int:
     from microbreak.parts.rtttl import load_folder
     from microbreak.parts.wiring import PARTS, WiringCheck
     from microbreak.resources import data_dir
+
     unknown = [part for part in args.parts if part not in (*PARTS, "history")]
     if unknown:
-        print(f"microbreak test-hardware: unknown part {unknown[0]!r}; allowed: "
-              f"{', '.join(PARTS)}, history", file=sys.stderr)
+        print(
+            f"microbreak test-hardware: unknown part {unknown[0]!r}; allowed: "
+            f"{', '.join(PARTS)}, history",
+            file=sys.stderr,
+        )
         return 2
     _service_stopped(args)
     settings = load_settings(args.config)
-    interactive = not args.no_questions and not args.json and sys.stdin.isatty() \
-        and sys.stdout.isatty()
+    interactive = (
+        not args.no_questions and not args.json and sys.stdin.isatty() and sys.stdout.isatty()
+    )
     factory_name = args.pin_factory or settings.pins.factory
     try:
         pin_factory = make_pin_factory(factory_name)
     except Exception as exc:  # noqa: BLE001 - the pin library's own words
         raise CommandError(f"cannot use the pin library {factory_name!r}: {exc}") from None
     try:
-        check = WiringCheck(settings, pin_factory=pin_factory,
-                            songs=load_folder(data_dir("sounds")), say=_say(args),
-                            ask=ask_yes_no if interactive else None, timeout=args.timeout,
-                            mock_pins=factory_name == "mock")
+        check = WiringCheck(
+            settings,
+            pin_factory=pin_factory,
+            songs=load_folder(data_dir("sounds")),
+            say=_say(args),
+            ask=ask_yes_no if interactive else None,
+            timeout=args.timeout,
+            mock_pins=factory_name == "mock",
+        )
     except Exception as exc:  # noqa: BLE001 - a pin in use, a missing library
-        raise CommandError(f"cannot set up the parts: {exc}. Is another program using the "
-                      "pins?") from None
+        raise CommandError(
+            f"cannot set up the parts: {exc}. Is another program using the pins?"
+        ) from None
     try:
-        results = check.run([p for p in args.parts if p != "history"] if args.parts
-                            else PARTS)
+        results = check.run([p for p in args.parts if p != "history"] if args.parts else PARTS)
         if not args.parts or "history" in args.parts:
             results = check.check_history(state_dir(args.state_dir, SYSTEM_STATE_DIR))
     finally:
@@ -89,8 +118,10 @@ def _service_stopped(args: argparse.Namespace) -> None:
         ask_service(args, "status", timeout=5)
     except ControlError:
         return  # none, or something that answers but not to us: the pins will tell
-    raise CommandError("microbreak is running and holds the pins: stop it first with "
-                  "'sudo systemctl stop microbreak', then start it again after the test")
+    raise CommandError(
+        "microbreak is running and holds the pins: stop it first with "
+        "'sudo systemctl stop microbreak', then start it again after the test"
+    )
 
 
 def _say(args: argparse.Namespace) -> Callable[[str], None]:

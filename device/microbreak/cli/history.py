@@ -40,19 +40,32 @@ if TYPE_CHECKING:
 
 
 def register(commands: Commands) -> None:
-    history = add_command(commands, "history", cmd_history,
-                          "the last breaks: when, outcome, sets", json_output=True)
-    history.add_argument("-n", "--limit", type=limit, metavar="N",
-                         help="how many breaks: a number or 'all' (default: 20, or all with "
-                              "--since)")
+    history = add_command(
+        commands, "history", cmd_history, "the last breaks: when, outcome, sets", json_output=True
+    )
+    history.add_argument(
+        "-n",
+        "--limit",
+        type=limit,
+        metavar="N",
+        help="how many breaks: a number or 'all' (default: 20, or all with --since)",
+    )
     history.add_argument("--since", type=since_date, metavar="DATE", help=SINCE_HELP)
     history.add_argument("--csv", action="store_true", help="print CSV, one row per break")
     history.add_argument("--state-dir", metavar="DIR", help=STATE_HELP)
-    stats = add_command(commands, "stats", cmd_stats,
-                        "today, this week, each exercise, completion per day and week, streaks",
-                        json_output=True)
-    stats.add_argument("--since", type=since_date, metavar="DATE",
-                       help=SINCE_HELP + " (default: all, with the last 14 days listed)")
+    stats = add_command(
+        commands,
+        "stats",
+        cmd_stats,
+        "today, this week, each exercise, completion per day and week, streaks",
+        json_output=True,
+    )
+    stats.add_argument(
+        "--since",
+        type=since_date,
+        metavar="DATE",
+        help=SINCE_HELP + " (default: all, with the last 14 days listed)",
+    )
     stats.add_argument("--csv", action="store_true", help="print CSV, one row per day")
     stats.add_argument("--state-dir", metavar="DIR", help=STATE_HELP)
 
@@ -69,8 +82,10 @@ def history_file(args: argparse.Namespace) -> Path:
     chosen = state_dir(None, SYSTEM_STATE_DIR) / HISTORY_FILE
     simulated = simulator_state_dir() / HISTORY_FILE
     if not chosen.exists() and chosen.parent == SYSTEM_STATE_DIR and simulated.exists():
-        print(f"microbreak: no history at {chosen}; this is the simulator's, in "
-              f"{simulated.parent}", file=sys.stderr)
+        print(
+            f"microbreak: no history at {chosen}; this is the simulator's, in {simulated.parent}",
+            file=sys.stderr,
+        )
         return simulated
     return chosen
 
@@ -80,6 +95,7 @@ def _reading_history(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
     """The history open for reading; what it cannot be read for (damaged,
     empty, locked, missing) becomes one line naming the file."""
     from microbreak.storage.history import open_read_only, unreadable
+
     path = history_file(args)
     db = open_read_only(path)
     try:
@@ -92,8 +108,10 @@ def _reading_history(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
 
 # -- history ------------------------------------------------------------------
 
+
 def cmd_history(args: argparse.Namespace) -> int:
     from microbreak.storage.history import recent_breaks
+
     if args.json and args.csv:
         raise CommandError("--json or --csv, not both")
     if args.limit is None:
@@ -108,9 +126,17 @@ def cmd_history(args: argparse.Namespace) -> int:
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(["started_at", "ended_at", "reason", "outcome", "planned", "done", "sets"])
         for b in breaks:
-            out.writerow([b["started_at"], b["ended_at"] or "", b["reason"], b["outcome"] or "",
-                          " ".join(b["planned"]), " ".join(s["exercise"] for s in b["sets"]),
-                          len(b["sets"])])
+            out.writerow(
+                [
+                    b["started_at"],
+                    b["ended_at"] or "",
+                    b["reason"],
+                    b["outcome"] or "",
+                    " ".join(b["planned"]),
+                    " ".join(s["exercise"] for s in b["sets"]),
+                    len(b["sets"]),
+                ]
+            )
     elif not breaks:
         print("no breaks yet" if not args.since else f"no breaks since {args.since}")
     else:
@@ -124,8 +150,9 @@ def format_history(breaks: list[dict[str, Any]]) -> str:
     for b in breaks:
         started = datetime.fromisoformat(b["started_at"]).strftime("%Y-%m-%d %H:%M")
         sets = f"{len(b['sets'])}/{len(b['planned'])}"
-        lines.append(f"{started:<16} {b['outcome'] or 'not ended':<10} {sets:<5} "
-                     f"{_fit(b['planned'], room)}")
+        lines.append(
+            f"{started:<16} {b['outcome'] or 'not ended':<10} {sets:<5} {_fit(b['planned'], room)}"
+        )
     return "\n".join(lines)
 
 
@@ -141,8 +168,10 @@ def _fit(names: list[str], room: int) -> str:
 
 # -- stats --------------------------------------------------------------------
 
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from microbreak.storage.stats import compute
+
     if args.json and args.csv:
         raise CommandError("--json or --csv, not both")
     with _reading_history(args) as db:
@@ -153,9 +182,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(["day", "breaks", *OUTCOMES, "not_ended", "sets", "completion"])
         for day, t in stats.days:
-            out.writerow([day.isoformat(), t.breaks, *(getattr(t, k) for k in OUTCOMES),
-                          t.not_ended, t.sets,
-                          "" if t.completion is None else f"{t.completion:.3f}"])
+            out.writerow(
+                [
+                    day.isoformat(),
+                    t.breaks,
+                    *(getattr(t, k) for k in OUTCOMES),
+                    t.not_ended,
+                    t.sets,
+                    "" if t.completion is None else f"{t.completion:.3f}",
+                ]
+            )
     else:
         print(format_stats(stats))
     return 0
@@ -166,8 +202,10 @@ def format_stats(stats: Stats, days_listed: int = 14, weeks_listed: int = 8) -> 
     lines = []
     if stats.since:
         lines.append(f"since {stats.since}: {_totals_line(stats.all_time)}")
-    lines += [f"today        {_totals_line(stats.today)}",
-              f"this week    {_totals_line(stats.week)}"]
+    lines += [
+        f"today        {_totals_line(stats.today)}",
+        f"this week    {_totals_line(stats.week)}",
+    ]
     current, best = stats.current_streak, stats.best_streak
     streak = f"streak       {plural(current.days, 'day')} with every break done"
     if best.days:
@@ -182,28 +220,37 @@ def format_stats(stats: Stats, days_listed: int = 14, weeks_listed: int = 8) -> 
     if days:
         lines += ["", f"{'day':<14} {'breaks':>6} {'done':>5} {'sets':>5}  completed"]
         for day, t in days:
-            lines.append(f"{day.strftime('%a %Y-%m-%d'):<14} {t.breaks:>6} {t.completed:>5} "
-                         f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}")
+            lines.append(
+                f"{day.strftime('%a %Y-%m-%d'):<14} {t.breaks:>6} {t.completed:>5} "
+                f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}"
+            )
     weeks = stats.weeks() if stats.since else stats.weeks()[-weeks_listed:]
     if len(weeks) > 1:
         lines += ["", f"{'week':<14} {'breaks':>6} {'done':>5} {'sets':>5}  completed"]
         for monday, t in weeks:
             year, week, _ = monday.isocalendar()
-            lines.append(f"{f'{year}-W{week:02d}':<14} {t.breaks:>6} {t.completed:>5} "
-                         f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}")
+            lines.append(
+                f"{f'{year}-W{week:02d}':<14} {t.breaks:>6} {t.completed:>5} "
+                f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}"
+            )
     return "\n".join(lines)
 
 
 def _totals_line(t: Totals) -> str:
     if not t.breaks:
         return "no breaks"
-    outcomes = ", ".join([f"{getattr(t, k)} {k}" for k in OUTCOMES if getattr(t, k)]
-                         + ([f"{t.not_ended} not ended"] if t.not_ended else []))
+    outcomes = ", ".join(
+        [f"{getattr(t, k)} {k}" for k in OUTCOMES if getattr(t, k)]
+        + ([f"{t.not_ended} not ended"] if t.not_ended else [])
+    )
     done = f" · {_percent(t.completion).strip()} done" if t.completion is not None else ""
     if done and t.not_ended:
         done += f" (of {plural(t.ended, 'ended break')})"
-    return (f"{plural(t.breaks, 'break')}" + (f" ({outcomes})" if outcomes else "")
-            + f" · {plural(t.sets, 'set')}{done}")
+    return (
+        f"{plural(t.breaks, 'break')}"
+        + (f" ({outcomes})" if outcomes else "")
+        + f" · {plural(t.sets, 'set')}{done}"
+    )
 
 
 def _percent(share: float | None) -> str:

@@ -25,42 +25,74 @@ from microbreak.cli.common import OUTCOMES, ask_service, plural, write_file
 
 
 def register(commands: Commands) -> None:
-    add_command(commands, "status", cmd_status, "state, next break and today's counts",
-                json_output=True)
+    add_command(
+        commands, "status", cmd_status, "state, next break and today's counts", json_output=True
+    )
     add_command(commands, "break-now", act("break-now"), "start a break now", json_output=True)
-    snooze = add_command(commands, "snooze", cmd_snooze, "put the coming or current break off",
-                         json_output=True)
-    snooze.add_argument("minutes", nargs="?", type=whole_minutes, metavar="MIN",
-                        help="for this many minutes (default: the settings' break.snooze_minutes)")
-    add_command(commands, "skip", act("skip"), "skip the coming or current break",
-                json_output=True)
-    pause = add_command(commands, "pause", cmd_pause, "no breaks until resumed, or until a time",
-                        json_output=True)
+    snooze = add_command(
+        commands, "snooze", cmd_snooze, "put the coming or current break off", json_output=True
+    )
+    snooze.add_argument(
+        "minutes",
+        nargs="?",
+        type=whole_minutes,
+        metavar="MIN",
+        help="for this many minutes (default: the settings' break.snooze_minutes)",
+    )
+    add_command(commands, "skip", act("skip"), "skip the coming or current break", json_output=True)
+    pause = add_command(
+        commands, "pause", cmd_pause, "no breaks until resumed, or until a time", json_output=True
+    )
     until = pause.add_mutually_exclusive_group()
-    until.add_argument("--until", type=clock_time, metavar="HH:MM",
-                       help="resume by itself at this time of day")
-    until.add_argument("--for", dest="minutes", type=whole_minutes, metavar="MIN",
-                       help="resume by itself after this many minutes")
+    until.add_argument(
+        "--until", type=clock_time, metavar="HH:MM", help="resume by itself at this time of day"
+    )
+    until.add_argument(
+        "--for",
+        dest="minutes",
+        type=whole_minutes,
+        metavar="MIN",
+        help="resume by itself after this many minutes",
+    )
     add_command(commands, "resume", act("resume"), "breaks again after a pause", json_output=True)
-    add_command(commands, "reload", cmd_reload, "read the settings file again (the service "
-                "keeps its last good settings if the file is bad)", json_output=True)
+    add_command(
+        commands,
+        "reload",
+        cmd_reload,
+        "read the settings file again (the service "
+        "keeps its last good settings if the file is bad)",
+        json_output=True,
+    )
     add_command(commands, "press", act("press"), "press the simulator's button", json_output=True)
-    hold = add_command(commands, "hold", cmd_hold, "hold the simulator's button down for SECONDS",
-                       json_output=True)
-    hold.add_argument("seconds", type=positive_float, metavar="SECONDS",
-                      help="how long, up to 30 (by default 2 snoozes, 5 skips or pauses)")
-    motion = add_command(commands, "motion", cmd_motion, "the simulator's presence sensor: "
-                         "someone moves (on) or the desk is still (off)", json_output=True)
+    hold = add_command(
+        commands, "hold", cmd_hold, "hold the simulator's button down for SECONDS", json_output=True
+    )
+    hold.add_argument(
+        "seconds",
+        type=positive_float,
+        metavar="SECONDS",
+        help="how long, up to 30 (by default 2 snoozes, 5 skips or pauses)",
+    )
+    motion = add_command(
+        commands,
+        "motion",
+        cmd_motion,
+        "the simulator's presence sensor: someone moves (on) or the desk is still (off)",
+        json_output=True,
+    )
     motion.add_argument("state", choices=("on", "off"))
-    shot = add_command(commands, "screenshot", cmd_screenshot,
-                       "save what the screen shows now as a PNG")
+    shot = add_command(
+        commands, "screenshot", cmd_screenshot, "save what the screen shows now as a PNG"
+    )
     shot.add_argument("file", metavar="FILE.png", type=png_file)
 
 
 def act(verb: str) -> Command:
     """A command that sends *verb* and prints the status it answers with."""
+
     def command(args: argparse.Namespace) -> int:
         return print_status(args, ask_service(args, verb))
+
     return command
 
 
@@ -120,9 +152,16 @@ def format_status(status: dict[str, Any]) -> str:
     lines = [f"microbreak: {state}" + (" (simulator)" if status.get("simulated") else "")]
     today = status["today"]
     outcomes = ", ".join(f"{today[k]} {k}" for k in OUTCOMES if today.get(k))
-    rows = [*_schedule_rows(status), *_health_rows(status),
-            ("today", plural(today["breaks"], "break") + (f" ({outcomes})" if outcomes else "")
-             + f" · {plural(today['sets'], 'set')}")]
+    rows = [
+        *_schedule_rows(status),
+        *_health_rows(status),
+        (
+            "today",
+            plural(today["breaks"], "break")
+            + (f" ({outcomes})" if outcomes else "")
+            + f" · {plural(today['sets'], 'set')}",
+        ),
+    ]
     lines += [f"  {label:<11} {text}" for label, text in rows]
     return "\n".join(lines)
 
@@ -132,13 +171,20 @@ def _schedule_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
     pause, the next break, the break under way, an empty desk."""
     if status.get("notice"):
         after = status.get("first_break_after_press_seconds")
-        yield "waiting", ("the health notice is on screen: breaks begin "
-                          + (f"{_minutes(after)} after a press" if after else "after a press"))
+        yield (
+            "waiting",
+            (
+                "the health notice is on screen: breaks begin "
+                + (f"{_minutes(after)} after a press" if after else "after a press")
+            ),
+        )
     if status.get("paused_until"):
         yield "paused", f"until {_when(status['paused_until'])}"
     if status.get("next_break_at"):
-        yield "next break", (f"{_when(status['next_break_at'])} "
-                             f"(in {_minutes(status['next_break_in_seconds'])})")
+        yield (
+            "next break",
+            (f"{_when(status['next_break_at'])} (in {_minutes(status['next_break_in_seconds'])})"),
+        )
     current = status.get("break")
     if current:
         done, total = len(current["confirmed"]), len(current["exercises"])
@@ -161,11 +207,21 @@ def _health_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield part, report["detail"] if report["ok"] else f"none: {report['detail']}"
     history = status.get("history")
     if history and not history["ok"]:
-        yield "history", (f"NOT WRITTEN, {plural(history['pending'], 'record')} kept in "
-                          f"memory: {history['detail']}")
+        yield (
+            "history",
+            (
+                f"NOT WRITTEN, {plural(history['pending'], 'record')} kept in "
+                f"memory: {history['detail']}"
+            ),
+        )
     if status.get("refused_connections"):
-        yield "socket", (f"refused {status['refused_connections']:,} connections: too many "
-                         "at once (see the log)")
+        yield (
+            "socket",
+            (
+                f"refused {status['refused_connections']:,} connections: too many "
+                "at once (see the log)"
+            ),
+        )
     if status.get("wall_clock_trusted") is False:
         yield "clock", "not yet set: breaks follow the interval only"
 

@@ -21,25 +21,39 @@ from microbreak.service.control import runtime_dir
 
 
 def register(commands: Commands) -> None:
-    service_options(add_command(commands, "run", cmd_run,
-                                "run the service (what systemd starts)"))
-    sim = add_command(commands, "simulate", cmd_simulate,
-                      "run the service on a laptop: mock pins and a window with the screen, "
-                      "LED, buzzer and a clickable button (space bar too)")
+    service_options(add_command(commands, "run", cmd_run, "run the service (what systemd starts)"))
+    sim = add_command(
+        commands,
+        "simulate",
+        cmd_simulate,
+        "run the service on a laptop: mock pins and a window with the screen, "
+        "LED, buzzer and a clickable button (space bar too)",
+    )
     service_options(sim)
-    sim.add_argument("--speed", type=positive_float, default=1.0, metavar="N",
-                     help="run the clock N times faster")
-    sim.add_argument("--headless", action="store_true",
-                     help="no window (SDL's dummy video driver), for scripts and tests")
-    sim.add_argument("--size", metavar="WxH", help="screen size (default: the settings', "
-                                                   "or 320x240)")
+    sim.add_argument(
+        "--speed",
+        type=positive_float,
+        default=1.0,
+        metavar="N",
+        help="run the clock N times faster",
+    )
+    sim.add_argument(
+        "--headless",
+        action="store_true",
+        help="no window (SDL's dummy video driver), for scripts and tests",
+    )
+    sim.add_argument(
+        "--size", metavar="WxH", help="screen size (default: the settings', or 320x240)"
+    )
 
 
 def service_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
-    sub.add_argument("--state-dir", metavar="DIR",
-                     help="where the history is kept (default: $STATE_DIRECTORY, else "
-                          "/var/lib/microbreak)")
+    sub.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        help="where the history is kept (default: $STATE_DIRECTORY, else /var/lib/microbreak)",
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -47,6 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from microbreak.parts.pins import make_pin_factory
     from microbreak.service.journal import setup_logging
     from microbreak.service.loop import Service
+
     settings = load_settings(args.config)
     setup_logging()
     display, problem = None, None
@@ -59,11 +74,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             log.warning("no screen: %s; carrying on without it", problem)
         else:
             log.info("screen: %s", display.describe())
-    Service(settings, config_file=args.config, exercise_dirs=[EXERCISES_DIR],
-            state_dir=state_dir(args.state_dir, SYSTEM_STATE_DIR),
-            runtime_dir=runtime_dir(args.runtime_dir), frontend=display,
-            screen_problem=problem,
-            pin_factory=make_pin_factory(settings.pins.factory)).run()
+    Service(
+        settings,
+        config_file=args.config,
+        exercise_dirs=[EXERCISES_DIR],
+        state_dir=state_dir(args.state_dir, SYSTEM_STATE_DIR),
+        runtime_dir=runtime_dir(args.runtime_dir),
+        frontend=display,
+        screen_problem=problem,
+        pin_factory=make_pin_factory(settings.pins.factory),
+    ).run()
     return 0
 
 
@@ -74,6 +94,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from microbreak.service.loop import Service
     from microbreak.simulator.hands import Hands
     from microbreak.simulator.window import DEFAULT_SIZE, SimulatorWindow, has_display
+
     settings = load_settings(args.config)
     clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
     setup_logging(clock=clock)
@@ -84,14 +105,22 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         raise CommandError(f"--size {size_text}: allowed: {ScreenSize().allowed}") from None
     headless = args.headless
     if not headless and not has_display():
-        print("microbreak: no display here (DISPLAY and WAYLAND_DISPLAY are unset): running "
-              "headless; drive it with 'microbreak status', 'press', 'hold'", file=sys.stderr)
+        print(
+            "microbreak: no display here (DISPLAY and WAYLAND_DISPLAY are unset): running "
+            "headless; drive it with 'microbreak status', 'press', 'hold'",
+            file=sys.stderr,
+        )
         headless = True
-    service = Service(settings, config_file=args.config, clock=clock, simulated=True,
-                      exercise_dirs=[EXERCISES_DIR],
-                      state_dir=state_dir(args.state_dir, simulator_state_dir()),
-                      runtime_dir=runtime_dir(args.runtime_dir),
-                      pin_factory=make_pin_factory("mock"))
+    service = Service(
+        settings,
+        config_file=args.config,
+        clock=clock,
+        simulated=True,
+        exercise_dirs=[EXERCISES_DIR],
+        state_dir=state_dir(args.state_dir, simulator_state_dir()),
+        runtime_dir=runtime_dir(args.runtime_dir),
+        pin_factory=make_pin_factory("mock"),
+    )
     service.frontend = SimulatorWindow(lambda: service.hardware, size, headless=headless)
     service.hands = Hands(lambda: service.hardware)
     service.run()

@@ -45,18 +45,17 @@ DEFAULTS = {key: default for key, _, default, _ in Settings().items()}
 def check_key(key: str) -> str:
     """Return *key* if it is a setting, else raise saying which one was meant::
 
-        >>> check_key("schedule.intervl_minutes")
-        Traceback (most recent call last):
-          ...
-        microbreak.config.settings.SettingsError: ...did you mean schedule.interval_minutes?
+    >>> check_key("schedule.intervl_minutes")
+    Traceback (most recent call last):
+      ...
+    microbreak.config.settings.SettingsError: ...did you mean schedule.interval_minutes?
     """
     if key in DEFAULTS:
         return key
     close = difflib.get_close_matches(key, DEFAULTS, n=1, cutoff=0.6)
     if not close:  # perhaps the section was left out: "interval_minutes"
         close = [k for k in DEFAULTS if k.split(".", 1)[1] == key][:1]
-    hint = (f"did you mean {close[0]}?" if close
-            else "see them all with 'microbreak config show'")
+    hint = f"did you mean {close[0]}?" if close else "see them all with 'microbreak config show'"
     raise SettingsError([f"{key} is not a setting; {hint}"])
 
 
@@ -133,23 +132,33 @@ def set_value(text: str, key: str, value: Any) -> str:
         document.add(section, tomlkit.table())
     table = document[section]
     if not isinstance(table, dict):
-        raise SettingsError([f"{section} must be a table: write [{section}] on its own line, "
-                             "then its keys; fix it with 'microbreak config edit'"])
+        raise SettingsError(
+            [
+                f"{section} must be a table: write [{section}] on its own line, "
+                "then its keys; fix it with 'microbreak config edit'"
+            ]
+        )
     table[name] = value
     new = tomlkit.dumps(document)
     settings = parse_settings(new)
     effective = dict((k, v) for k, v, *_ in settings.items())[key]
     if effective != rule_of(key).check(value):  # tomlkit put it somewhere unexpected
-        raise SettingsError([f"could not change {key} in this file's layout; change it by "
-                             "hand with 'microbreak config edit'"])
+        raise SettingsError(
+            [
+                f"could not change {key} in this file's layout; change it by "
+                "hand with 'microbreak config edit'"
+            ]
+        )
     return new
 
 
 def template() -> str:
     """A new settings file: every key commented out at its default, with its
     help and what it allows, grouped by section."""
-    lines = ["# microbreak settings. Every key is optional; a missing key keeps its",
-             "# default (shown commented out). Check a file: microbreak config check FILE"]
+    lines = [
+        "# microbreak settings. Every key is optional; a missing key keeps its",
+        "# default (shown commented out). Check a file: microbreak config check FILE",
+    ]
     section = None
     for key, _, default, help in Settings().items():
         this, name = key.split(".")
@@ -157,8 +166,9 @@ def template() -> str:
             section = this
             lines += ["", f"[{section}]"]
         words = f"{help[0].upper()}{help[1:]}; allowed: {rule_of(key).allowed}."
-        lines += textwrap.wrap(words, 79, initial_indent="# ", subsequent_indent="# ",
-                               break_on_hyphens=False)
+        lines += textwrap.wrap(
+            words, 79, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False
+        )
         lines.append(f"#{name} = {tomlkit.item(default).as_string()}")
     return "\n".join(lines) + "\n"
 
@@ -180,8 +190,11 @@ def with_problems(text: str, problems: list[str]) -> str:
         >>> without_problems(marked)
         '[led]\\npin = 99\\n'
     """
-    header = ["NOT SAVED. Fix these problems and save, or quit without",
-              "saving to leave the settings file as it was:", *problems]
+    header = [
+        "NOT SAVED. Fix these problems and save, or quit without",
+        "saving to leave the settings file as it was:",
+        *problems,
+    ]
     return "".join(f"{PROBLEM_MARK}{line}\n" for line in header) + without_problems(text)
 
 
@@ -221,9 +234,12 @@ def remove_stale(path: Path) -> None:
     this user's regular files go."""
     with os.scandir(path.parent) as entries:
         for entry in entries:
-            if (entry.name.startswith(f".{path.name}.") and entry.name.endswith(".new")
-                    and entry.is_file(follow_symlinks=False)
-                    and entry.stat(follow_symlinks=False).st_uid == os.geteuid()):
+            if (
+                entry.name.startswith(f".{path.name}.")
+                and entry.name.endswith(".new")
+                and entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_uid == os.geteuid()
+            ):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
 

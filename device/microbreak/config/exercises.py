@@ -58,6 +58,7 @@ from microbreak.resources import data_dir
 
 log = logging.getLogger(__name__)
 
+
 def builtin_dir() -> Path:
     return data_dir("images") / "exercises"
 
@@ -103,16 +104,22 @@ def load_exercise(path: Path) -> Exercise:
     title = need("title", str, "a short title in quotes").strip()
     steps = need("steps", list, f"a list of 1 to {MAX_STEPS} short step lines")
     if not 1 <= len(steps) <= MAX_STEPS or not all(isinstance(s, str) and s.strip() for s in steps):
-        raise ExerciseError(f"{path}: steps has {len(steps)} entries; expected 1 to {MAX_STEPS} non-empty lines")
+        raise ExerciseError(
+            f"{path}: steps has {len(steps)} entries; expected 1 to {MAX_STEPS} non-empty lines"
+        )
     reps = need("reps", int, f"a whole number from 1 to {MAX_REPS}")
     if not 1 <= reps <= MAX_REPS:
         raise ExerciseError(f"{path}: reps = {reps} is out of range; allowed 1 to {MAX_REPS}")
     hold = need("hold_seconds", int, f"a whole number of seconds from 0 to {MAX_HOLD_SECONDS}")
     if not 0 <= hold <= MAX_HOLD_SECONDS:
-        raise ExerciseError(f"{path}: hold_seconds = {hold} is out of range; allowed 0 to {MAX_HOLD_SECONDS}")
+        raise ExerciseError(
+            f"{path}: hold_seconds = {hold} is out of range; allowed 0 to {MAX_HOLD_SECONDS}"
+        )
     view = data.get("view", "front")
     if view not in VIEWS:
-        raise ExerciseError(f"{path}: view = {view!r} is not allowed; expected one of {', '.join(VIEWS)}")
+        raise ExerciseError(
+            f"{path}: view = {view!r} is not allowed; expected one of {', '.join(VIEWS)}"
+        )
     order = data.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
         raise ExerciseError(f"{path}: order = {order!r} is not allowed; expected a whole number")
@@ -137,8 +144,10 @@ def load_exercise(path: Path) -> Exercise:
 def _movement(path: Path, data: dict[str, Any], view: str, hold: int) -> tuple[Keyframe, ...]:
     """The file's keyframes, or its single pose moved into and back."""
     if "keyframes" in data and "pose" in data:
-        raise ExerciseError(f"{path}: pose and keyframes are both given; keep one "
-                            "(keyframes for a movement, pose for a single pose)")
+        raise ExerciseError(
+            f"{path}: pose and keyframes are both given; keep one "
+            "(keyframes for a movement, pose for a single pose)"
+        )
     if "keyframes" in data:
         return _keyframes(path, data["keyframes"])
     pose = data.get("pose", {})

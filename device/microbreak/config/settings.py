@@ -57,6 +57,7 @@ class SettingsError(ValueError):
 # Rules: what a key allows. Each checks one value and returns it (normalised),
 # or raises ValueError with the reason; ``allowed`` words what is allowed.
 
+
 def setting(default: Any, rule: Any, help: str) -> Any:
     """A settings field: its default, its rule, one line of help."""
     return field(default=default, metadata={"rule": rule, "help": help})
@@ -67,10 +68,12 @@ BCM_PIN = Whole(2, 27, "BCM GPIO number")
 
 @dataclass(frozen=True)
 class ScheduleSection:
-    interval_minutes: int = setting(45, Whole(1, 480, "minutes"),
-                                    "time from the end of one break to the start of the next")
-    heads_up_seconds: int = setting(60, Whole(0, 600, "seconds"),
-                                    "the LED pulses this long before a break; 0 turns it off")
+    interval_minutes: int = setting(
+        45, Whole(1, 480, "minutes"), "time from the end of one break to the start of the next"
+    )
+    heads_up_seconds: int = setting(
+        60, Whole(0, 600, "seconds"), "the LED pulses this long before a break; 0 turns it off"
+    )
 
 
 WORKDAY = "09:00-17:30"
@@ -90,22 +93,34 @@ class HoursSection:
 
 @dataclass(frozen=True)
 class BreakSection:
-    exercises_per_break: int = setting(2, Whole(1, 10), "exercises in each break, rotated through the day")
-    recue_minutes: int = setting(3, Whole(1, 60, "minutes"), "cue again after this long without a press")
-    max_recues: int = setting(2, Whole(0, 10), "cues after the first before the break counts as missed")
-    snooze_minutes: int = setting(10, Whole(1, 120, "minutes"), "how long a snooze puts a break off")
+    exercises_per_break: int = setting(
+        2, Whole(1, 10), "exercises in each break, rotated through the day"
+    )
+    recue_minutes: int = setting(
+        3, Whole(1, 60, "minutes"), "cue again after this long without a press"
+    )
+    max_recues: int = setting(
+        2, Whole(0, 10), "cues after the first before the break counts as missed"
+    )
+    snooze_minutes: int = setting(
+        10, Whole(1, 120, "minutes"), "how long a snooze puts a break off"
+    )
     max_snoozes: int = setting(2, Whole(0, 10), "snoozes allowed per break")
-    summary_seconds: int = setting(8, Whole(1, 120, "seconds"), "how long the end-of-break summary stays")
+    summary_seconds: int = setting(
+        8, Whole(1, 120, "seconds"), "how long the end-of-break summary stays"
+    )
 
 
 @dataclass(frozen=True)
 class ButtonSection:
     pin: int = setting(17, BCM_PIN, "the push button, wired to GND (internal pull-up)")
     bounce_ms: int = setting(30, Whole(0, 500, "milliseconds"), "ignore contact bounce this long")
-    snooze_hold_seconds: float = setting(2.0, Number(0.5, 10, "seconds"),
-                                         "hold this long to snooze")
-    skip_hold_seconds: float = setting(5.0, Number(1, 20, "seconds"),
-                                       "hold this long to skip the break (idle: pause/resume)")
+    snooze_hold_seconds: float = setting(
+        2.0, Number(0.5, 10, "seconds"), "hold this long to snooze"
+    )
+    skip_hold_seconds: float = setting(
+        5.0, Number(1, 20, "seconds"), "hold this long to skip the break (idle: pause/resume)"
+    )
 
 
 @dataclass(frozen=True)
@@ -115,49 +130,71 @@ class LedSection:
 
 @dataclass(frozen=True)
 class BuzzerSection:
-    kind: str = setting("passive", OneOf(("passive", "active", "none")),
-                        "passive piezo (tones), active buzzer (beeps) or none")
+    kind: str = setting(
+        "passive",
+        OneOf(("passive", "active", "none")),
+        "passive piezo (tones), active buzzer (beeps) or none",
+    )
     pin: int = setting(18, BCM_PIN, "the buzzer")
 
 
 @dataclass(frozen=True)
 class SoundSection:
-    volume: int = setting(100, Whole(0, 100, "percent"),
-                          "loudness of the buzzer and the speaker; an active buzzer is on or off")
+    volume: int = setting(
+        100,
+        Whole(0, 100, "percent"),
+        "loudness of the buzzer and the speaker; an active buzzer is on or off",
+    )
     mute: bool = setting(False, Flag(), "no sound at all; the LED still shows every cue")
-    quiet_periods: tuple = setting((), QuietPeriods(),
-                                   "times of day with no sound; the LED still shows every cue")
-    speaker: bool = setting(False, Flag(), "also play the cues through a speaker (the audio output)")
-    melodies_folder: str = setting("/etc/microbreak/sounds", FolderPath(),
-                                   "a NAME.rtttl file here replaces the built-in cue NAME")
+    quiet_periods: tuple = setting(
+        (), QuietPeriods(), "times of day with no sound; the LED still shows every cue"
+    )
+    speaker: bool = setting(
+        False, Flag(), "also play the cues through a speaker (the audio output)"
+    )
+    melodies_folder: str = setting(
+        "/etc/microbreak/sounds",
+        FolderPath(),
+        "a NAME.rtttl file here replaces the built-in cue NAME",
+    )
 
 
 @dataclass(frozen=True)
 class PresenceSection:
     enabled: bool = setting(False, Flag(), "a PIR motion sensor is fitted")
     pin: int = setting(4, BCM_PIN, "the PIR sensor's output")
-    empty_after_seconds: int = setting(60, Whole(10, 600, "seconds"),
-                                       "no motion this long and the desk counts as empty")
-    away_minutes: int = setting(5, Whole(1, 120, "minutes"),
-                                "an empty desk this long is a natural break")
-    return_grace_seconds: int = setting(30, Whole(0, 600, "seconds"),
-                                        "a break that fell due while away waits this long "
-                                        "after the person is back")
+    empty_after_seconds: int = setting(
+        60, Whole(10, 600, "seconds"), "no motion this long and the desk counts as empty"
+    )
+    away_minutes: int = setting(
+        5, Whole(1, 120, "minutes"), "an empty desk this long is a natural break"
+    )
+    return_grace_seconds: int = setting(
+        30,
+        Whole(0, 600, "seconds"),
+        "a break that fell due while away waits this long after the person is back",
+    )
 
 
 @dataclass(frozen=True)
 class ScreenSection:
     size: str = setting("auto", ScreenSize(), "the screen size, or none for no screen")
-    output: str = setting("auto", OneOf(("auto", "kms", "sdl")),
-                          "how the picture reaches the screen: kms (the kernel's mode "
-                          "setting, no GL), sdl (a window, or SDL's KMS/DRM driver), or "
-                          "auto: kms on a console, sdl in a desktop session")
+    output: str = setting(
+        "auto",
+        OneOf(("auto", "kms", "sdl")),
+        "how the picture reaches the screen: kms (the kernel's mode "
+        "setting, no GL), sdl (a window, or SDL's KMS/DRM driver), or "
+        "auto: kms on a console, sdl in a desktop session",
+    )
 
 
 @dataclass(frozen=True)
 class PinsSection:
-    factory: str = setting("auto", OneOf(("auto", "lgpio", "rpigpio", "pigpio", "native", "mock")),
-                           "the gpiozero pin library; auto picks the right one for the Pi")
+    factory: str = setting(
+        "auto",
+        OneOf(("auto", "lgpio", "rpigpio", "pigpio", "native", "mock")),
+        "the gpiozero pin library; auto picks the right one for the Pi",
+    )
 
 
 @dataclass(frozen=True)
@@ -176,13 +213,17 @@ class Settings:
     def items(self):
         """Yield ``(key, value, default, help)`` for every setting, in order::
 
-            >>> next(Settings().items())[:3]
-            ('schedule.interval_minutes', 45, 45)
+        >>> next(Settings().items())[:3]
+        ('schedule.interval_minutes', 45, 45)
         """
         for section, section_value in _sections(self):
             for f in fields(section_value):
-                yield (f"{section}.{f.name}", getattr(section_value, f.name), f.default,
-                       f.metadata["help"])
+                yield (
+                    f"{section}.{f.name}",
+                    getattr(section_value, f.name),
+                    f.default,
+                    f.metadata["help"],
+                )
 
 
 def _sections(settings: Settings):
@@ -207,7 +248,9 @@ def settings_from_dict(data: dict, source: str | None = None) -> Settings:
             problems.append(f"[{_key(name)}] is not a section{_closest(name, sections)}")
             continue
         if not isinstance(table, dict):
-            problems.append(f"{name} must be a table: write [{name}] on its own line, then its keys")
+            problems.append(
+                f"{name} must be a table: write [{name}] on its own line, then its keys"
+            )
             continue
         section = sections[name]
         known = {f.name: f for f in fields(section)}
@@ -241,14 +284,16 @@ def _cross_checks(settings: Settings) -> list[str]:
     seen: dict[int, str] = {}
     for key, pin in pins.items():
         if pin in seen:
-            problems.append(f"{key} = {pin} is already used by {seen[pin]}; "
-                            "allowed: a pin no other part uses")
+            problems.append(
+                f"{key} = {pin} is already used by {seen[pin]}; allowed: a pin no other part uses"
+            )
         seen.setdefault(pin, key)
     if settings.button.skip_hold_seconds <= settings.button.snooze_hold_seconds:
         problems.append(
             f"button.skip_hold_seconds = {settings.button.skip_hold_seconds:g} is not longer than "
             f"button.snooze_hold_seconds = {settings.button.snooze_hold_seconds:g}; "
-            "allowed: a skip hold longer than the snooze hold")
+            "allowed: a skip hold longer than the snooze hold"
+        )
     return problems
 
 
@@ -283,9 +328,13 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except FileNotFoundError:
         if chosen == DEFAULT_PATH:
             return Settings()
-        raise SettingsError(["no such settings file (give an existing file, or leave "
-                             "--config and MICROBREAK_CONFIG unset for the defaults)"],
-                            str(chosen)) from None
+        raise SettingsError(
+            [
+                "no such settings file (give an existing file, or leave "
+                "--config and MICROBREAK_CONFIG unset for the defaults)"
+            ],
+            str(chosen),
+        ) from None
     return parse_settings(text, str(chosen))
 
 
@@ -319,19 +368,26 @@ def read_file(path: Path) -> str:
         raise SettingsError(exc.problems, str(path)) from None
 
 
-_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
-          stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket"}
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def _check_regular(st: os.stat_result) -> None:
     kind = stat.S_IFMT(st.st_mode)
     if kind != stat.S_IFREG:
-        raise SettingsError([f"is {_KINDS.get(kind, 'not a file')}, not a regular file; "
-                             f"{FILE_ALLOWED}"])
+        raise SettingsError(
+            [f"is {_KINDS.get(kind, 'not a file')}, not a regular file; {FILE_ALLOWED}"]
+        )
     _check_size(st.st_size)
 
 
 def _check_size(size: int) -> None:
     if size > MAX_FILE_BYTES:
-        raise SettingsError([f"is larger than {MAX_FILE_BYTES // 1024} KiB ({size:,} bytes); "
-                             f"{FILE_ALLOWED}"])
+        raise SettingsError(
+            [f"is larger than {MAX_FILE_BYTES // 1024} KiB ({size:,} bytes); {FILE_ALLOWED}"]
+        )

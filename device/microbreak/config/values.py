@@ -77,8 +77,10 @@ class ScreenSize:
 
     @property
     def allowed(self) -> str:
-        return (f'"auto", "none" or "WIDTHxHEIGHT" from {self.low[0]}x{self.low[1]} '
-                f"to {self.high[0]}x{self.high[1]}")
+        return (
+            f'"auto", "none" or "WIDTHxHEIGHT" from {self.low[0]}x{self.low[1]} '
+            f"to {self.high[0]}x{self.high[1]}"
+        )
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
@@ -117,11 +119,13 @@ class Periods:
 
     def check(self, value: Any) -> str:
         from microbreak.core.workhours import parse_periods
+
         if not isinstance(value, str):
             raise ValueError(f"is {_kind(value)}, not text")
         periods = parse_periods(value)  # ValueError says what is wrong
-        return ", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}"
-                         for s, e in periods)
+        return ", ".join(
+            f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in periods
+        )
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,7 @@ class TimeZoneName:
 
     def check(self, value: Any) -> str:
         import zoneinfo
+
         if not isinstance(value, str):
             raise ValueError(f"is {_kind(value)}, not text")
         if value:
@@ -148,11 +153,14 @@ class QuietPeriods:
 
     @property
     def allowed(self) -> str:
-        return ('a list of "HH:MM-HH:MM" times of day, e.g. ["12:30-13:15", "22:00-07:00"], '
-                "or [] for none")
+        return (
+            'a list of "HH:MM-HH:MM" times of day, e.g. ["12:30-13:15", "22:00-07:00"], '
+            "or [] for none"
+        )
 
     def check(self, value: Any) -> tuple[str, ...]:
         from microbreak.core.quiet import QuietPeriod
+
         if not isinstance(value, list):
             raise ValueError(f"is {_kind(value)}, not a list")
         periods = []
@@ -181,8 +189,14 @@ class FolderPath:
 
 
 def _kind(value: Any) -> str:
-    return {bool: "true/false", int: "a whole number", float: "a decimal number",
-            str: "text", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a whole number",
+        float: "a decimal number",
+        str: "text",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def as_toml(value: Any) -> str:

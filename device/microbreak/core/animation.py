@@ -130,8 +130,10 @@ def full_pose(pose: Mapping[str, float], view: str = "front") -> dict[str, float
         raise ValueError(f"view {view!r} is not allowed; expected one of {', '.join(VIEWS)}")
     unknown = sorted(set(pose) - set(DEFAULT_POSE))
     if unknown:
-        raise ValueError(f"unknown pose key {unknown[0]!r}{_did_you_mean(unknown[0], DEFAULT_POSE)}; "
-                         f"allowed: {', '.join(DEFAULT_POSE)}")
+        raise ValueError(
+            f"unknown pose key {unknown[0]!r}{_did_you_mean(unknown[0], DEFAULT_POSE)}; "
+            f"allowed: {', '.join(DEFAULT_POSE)}"
+        )
     result = {}
     for key, default in DEFAULT_POSE.items():
         value = pose.get(key)
@@ -139,7 +141,11 @@ def full_pose(pose: Mapping[str, float], view: str = "front") -> dict[str, float
             value = default
         if value is None:
             value = RESTING_ARMS[view][key.split("_", 1)[1]]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             raise ValueError(f"pose key {key!r} = {value!r} is not allowed; expected a number")
         result[key] = float(value)
     return result
@@ -148,8 +154,8 @@ def full_pose(pose: Mapping[str, float], view: str = "front") -> dict[str, float
 def blend(a: Mapping[str, float], b: Mapping[str, float], t: float) -> dict[str, float]:
     """The pose *t* of the way (0.0–1.0) from full pose *a* to full pose *b*::
 
-        >>> blend(full_pose({}), full_pose({"lean": 40}), 0.25)["lean"]
-        10.0
+    >>> blend(full_pose({}), full_pose({"lean": 40}), 0.25)["lean"]
+    10.0
     """
     return {key: value + (b[key] - value) * t for key, value in a.items()}
 
@@ -226,9 +232,13 @@ class Motion:
     *hold_seconds* is more than 0, none when it is 0.
     """
 
-    def __init__(self, keyframes: Sequence[Keyframe], reps: int, hold_seconds: float, view: str = "front"):
+    def __init__(
+        self, keyframes: Sequence[Keyframe], reps: int, hold_seconds: float, view: str = "front"
+    ):
         if not 1 <= len(keyframes) <= MAX_KEYFRAMES:
-            raise ValueError(f"keyframes has {len(keyframes)} entries; expected 1 to {MAX_KEYFRAMES}")
+            raise ValueError(
+                f"keyframes has {len(keyframes)} entries; expected 1 to {MAX_KEYFRAMES}"
+            )
         if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
             raise ValueError(f"reps = {reps!r} is not allowed; expected a whole number from 1")
         self.keyframes = tuple(keyframes)
@@ -238,14 +248,20 @@ class Motion:
         self.poses = tuple(_resolve(self.keyframes, view))
         held = [i for i, k in enumerate(self.keyframes, 1) if k.hold]
         if self.hold_seconds > 0 and not held:
-            raise ValueError(f"keyframes: none has hold = true, but hold_seconds = {hold_seconds:g}; "
-                             "mark the pose that is held")
+            raise ValueError(
+                f"keyframes: none has hold = true, but hold_seconds = {hold_seconds:g}; "
+                "mark the pose that is held"
+            )
         if self.hold_seconds <= 0 and held:
-            raise ValueError(f"keyframe {held[0]}: hold = true, but hold_seconds = 0; "
-                             "remove it or set hold_seconds")
+            raise ValueError(
+                f"keyframe {held[0]}: hold = true, but hold_seconds = 0; "
+                "remove it or set hold_seconds"
+            )
         if len(held) > 1:
-            raise ValueError(f"keyframe {held[1]}: hold = true, but keyframe {held[0]} holds already; "
-                             "one pose is held each rep")
+            raise ValueError(
+                f"keyframe {held[1]}: hold = true, but keyframe {held[0]} holds already; "
+                "one pose is held each rep"
+            )
         self._segments = tuple(self._one_rep())
         self._starts = [s.start for s in self._segments]
         self.rep_seconds = self._segments[-1].end if self._segments else 0.0
@@ -260,8 +276,13 @@ class Motion:
         t = 0.0
         keys, poses = self.keyframes, self.poses
 
-        def segment(seconds: float, begin: Mapping[str, float], finish: Mapping[str, float],
-                    ease: str = "linear", holding: bool = False) -> Iterator[_Segment]:
+        def segment(
+            seconds: float,
+            begin: Mapping[str, float],
+            finish: Mapping[str, float],
+            ease: str = "linear",
+            holding: bool = False,
+        ) -> Iterator[_Segment]:
             nonlocal t
             if seconds > 0:
                 yield _Segment(t, t + seconds, begin, finish, ease, holding)
@@ -280,7 +301,9 @@ class Motion:
         t = max(0.0, elapsed) % self.loop_seconds
         sets = self.reps * self.rep_seconds
         if t >= sets:
-            return Moment(MappingProxyType(self.poses[0]), self.reps, self.reps, self.hold_seconds, None, True)
+            return Moment(
+                MappingProxyType(self.poses[0]), self.reps, self.reps, self.hold_seconds, None, True
+            )
         rep = min(self.reps, int(t // self.rep_seconds) + 1)
         local = t - (rep - 1) * self.rep_seconds
         segment = self._segments[max(0, bisect.bisect_right(self._starts, local) - 1)]
@@ -311,7 +334,9 @@ class Motion:
             if segment.holding:
                 times.add((segment.start + segment.end) / 2)
             elif segment.begin is not segment.finish:
-                times.update(segment.start + (segment.end - segment.start) * i / 4 for i in (1, 2, 3, 4))
+                times.update(
+                    segment.start + (segment.end - segment.start) * i / 4 for i in (1, 2, 3, 4)
+                )
         return sorted(t for t in times if t < self.rep_seconds)
 
     def poses_along(self, steps: int = 12) -> Iterator[Mapping[str, float]]:
@@ -330,20 +355,31 @@ def _resolve(keyframes: Sequence[Keyframe], view: str) -> Iterator[dict[str, flo
     for i, key in enumerate(keyframes, 1):
         for name in ("seconds", "pause"):
             value = getattr(key, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                    or not 0 <= value <= MAX_SECONDS:
-                raise ValueError(f"keyframe {i}: {name} = {value!r} is out of range; "
-                                 f"allowed 0 to {MAX_SECONDS:g} (seconds)")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 <= value <= MAX_SECONDS
+            ):
+                raise ValueError(
+                    f"keyframe {i}: {name} = {value!r} is out of range; "
+                    f"allowed 0 to {MAX_SECONDS:g} (seconds)"
+                )
         if key.ease not in EASINGS:
-            raise ValueError(f"keyframe {i}: ease = {key.ease!r} is not allowed; "
-                             f"expected one of {', '.join(EASINGS)}")
+            raise ValueError(
+                f"keyframe {i}: ease = {key.ease!r} is not allowed; "
+                f"expected one of {', '.join(EASINGS)}"
+            )
         if not isinstance(key.hold, bool):
-            raise ValueError(f"keyframe {i}: hold = {key.hold!r} is not allowed; expected true or false")
+            raise ValueError(
+                f"keyframe {i}: hold = {key.hold!r} is not allowed; expected true or false"
+            )
         unknown = sorted(set(key.pose) - set(DEFAULT_POSE))
         if unknown:
-            raise ValueError(f"keyframe {i}: {unknown[0]} is not a pose key"
-                             f"{_did_you_mean(unknown[0], [*FIELDS, *DEFAULT_POSE])}; "
-                             f"allowed: {', '.join(FIELDS)}, or a pose key: {', '.join(DEFAULT_POSE)}")
+            raise ValueError(
+                f"keyframe {i}: {unknown[0]} is not a pose key"
+                f"{_did_you_mean(unknown[0], [*FIELDS, *DEFAULT_POSE])}; "
+                f"allowed: {', '.join(FIELDS)}, or a pose key: {', '.join(DEFAULT_POSE)}"
+            )
         try:
             pose = full_pose({**pose, **key.pose}, view)
         except ValueError as exc:

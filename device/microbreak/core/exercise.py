@@ -64,6 +64,12 @@ def _still(hold_seconds: float) -> tuple[Keyframe, ...]:
 
 def moving_into(pose: Mapping[str, float], hold_seconds: float) -> tuple[Keyframe, ...]:
     """The keyframes for a file with a single ``[pose]``: into it and back."""
-    return (Keyframe({}, seconds=1.5, pause=1.0),
-            Keyframe(MappingProxyType(dict(pose)), seconds=1.5, hold=hold_seconds > 0,
-                     pause=0.0 if hold_seconds else 1.0))
+    return (
+        Keyframe({}, seconds=1.5, pause=1.0),
+        Keyframe(
+            MappingProxyType(dict(pose)),
+            seconds=1.5,
+            hold=hold_seconds > 0,
+            pause=0.0 if hold_seconds else 1.0,
+        ),
+    )

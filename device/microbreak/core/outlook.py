@@ -34,8 +34,9 @@ class Outlook:
 
     def quiet(self, now: Now) -> bool:
         """In a quiet period (never while the wall clock is not trusted)."""
-        return now.trusted and is_quiet(self.rules.quiet_periods,
-                                        now.wall.astimezone(self.rules.zone))
+        return now.trusted and is_quiet(
+            self.rules.quiet_periods, now.wall.astimezone(self.rules.zone)
+        )
 
     def cue(self, name: CueName, now: Now) -> Cue:
         """The cue *name*, quiet or not as the time of day says."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import datetime
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from microbreak.core.effects import Outcome
@@ -74,14 +74,24 @@ def hold_hint(schedule: Schedule, held_seconds: float, thresholds: HoldThreshold
 FIRST_START_NOTICE = "first_start"  # its name in status and the history
 FIRST_START = NoticeView(
     "Before you start",
-    ("Check with your physician before you take up these exercises.",
-     "Stop any exercise that hurts."),
-    "Press the button to begin")
+    (
+        "Check with your physician before you take up these exercises.",
+        "Stop any exercise that hurts.",
+    ),
+    "Press the button to begin",
+)
 
 
-def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], today: Totals,
-            thresholds: HoldThresholds, hold: HoldHint | None = None,
-            exercise_since: float = 0.0, outcomes: tuple[str, ...] = ()) -> View:
+def present(
+    schedule: Schedule,
+    now: Now,
+    exercises: Mapping[str, Exercise],
+    today: Totals,
+    thresholds: HoldThresholds,
+    hold: HoldHint | None = None,
+    exercise_since: float = 0.0,
+    outcomes: tuple[str, ...] = (),
+) -> View:
     """The view for this moment; *exercise_since* is when the exercise on
     screen appeared (real monotonic seconds), which paces its animation;
     *outcomes* are today's breaks so far, oldest first."""
@@ -95,52 +105,77 @@ def present(schedule: Schedule, now: Now, exercises: Mapping[str, Exercise], tod
             position=f"{session.index + 1} / {len(session.exercises)}",
             calling=session.calling,
             hint="Press: done · Hold: snooze / skip",
-            hold=hold, since=exercise_since)
+            hold=hold,
+            since=exercise_since,
+        )
     if isinstance(state, Idle) and state.summary:
         s = state.summary
         at = schedule.next_break_wall(now)
-        return DoneView(DONE_TITLES[s.outcome],
-                        f"{s.done}/{s.total} sets"
-                        + (f" · next break {day_and_time(at, now)}" if at else ""), hold=hold,
-                        outcome=s.outcome.value)
-    common: dict[str, Any] = dict(clock=clock_text(now.wall), today=today_text(today),
-                                  hold=hold, dots=tuple(outcomes))
+        return DoneView(
+            DONE_TITLES[s.outcome],
+            f"{s.done}/{s.total} sets" + (f" · next break {day_and_time(at, now)}" if at else ""),
+            hold=hold,
+            outcome=s.outcome.value,
+        )
+    common: dict[str, Any] = dict(
+        clock=clock_text(now.wall), today=today_text(today), hold=hold, dots=tuple(outcomes)
+    )
     if isinstance(state, Paused):
         until = state.until_wall(now)
-        return IdleView(headline=f"Paused until {day_and_time(until, now)}" if until
-                        else "Paused", detail="No breaks until then" if until
-                        else "No breaks until resumed",
-                        hint=f"Hold {thresholds.skip:g} s to resume", **common)
+        return IdleView(
+            headline=f"Paused until {day_and_time(until, now)}" if until else "Paused",
+            detail="No breaks until then" if until else "No breaks until resumed",
+            hint=f"Hold {thresholds.skip:g} s to resume",
+            **common,
+        )
     if isinstance(state, OffHours):
         at = schedule.next_break_wall(now)
         opens = schedule.next_open_wall(now)
-        return IdleView(headline=f"Back {day_and_time(opens, now)}" if opens else "Off hours",
-                        detail=f"First break {day_and_time(at, now)}" if at else "",
-                        hint="", asleep=True, **common)
+        return IdleView(
+            headline=f"Back {day_and_time(opens, now)}" if opens else "Off hours",
+            detail=f"First break {day_and_time(at, now)}" if at else "",
+            hint="",
+            asleep=True,
+            **common,
+        )
     remaining = state.coming.at - now.mono
     if isinstance(state, HeadsUp):
-        return IdleView(headline=f"Break in {max(math.ceil(remaining), 0)} s", detail="",
-                        hint=f"Hold {thresholds.snooze:g} s to snooze", heads_up=True, **common)
+        return IdleView(
+            headline=f"Break in {max(math.ceil(remaining), 0)} s",
+            detail="",
+            hint=f"Hold {thresholds.snooze:g} s to snooze",
+            heads_up=True,
+            **common,
+        )
     return _waiting(schedule, state, now, remaining, common)
 
 
-def _waiting(schedule: Schedule, state: Idle, now: Now, remaining: float,
-             common: dict[str, Any]) -> IdleView:
+def _waiting(
+    schedule: Schedule, state: Idle, now: Now, remaining: float, common: dict[str, Any]
+) -> IdleView:
     """Idle: when the next break is, with a countdown ring when it is today's."""
     if not schedule.present(now):
         return IdleView(headline="Desk empty", detail="Breaks wait for you", hint="", **common)
     at = schedule.next_break_wall(now)
     if at is None:  # working hours that never open
         return IdleView(headline="No break ahead", detail="", hint="", **common)
-    headline = f"Snoozed until {day_and_time(at, now)}" if state.snoozed \
+    headline = (
+        f"Snoozed until {day_and_time(at, now)}"
+        if state.snoozed
         else f"Next break {day_and_time(at, now)}"
+    )
     if abs(now.mono_at(at) - state.coming.at) >= 1:  # after closing time: no countdown to it
         return IdleView(headline=headline, detail="", hint="", **common)
     minutes = max(math.ceil(remaining / 60), 1)
     wait = schedule.rules.interval_seconds
-    return IdleView(headline=headline, detail=f"in {minutes} min", hint="",
-                    countdown=min(1.0, minutes * 60 / wait), countdown_text=str(minutes),
-                    **common)
+    return IdleView(
+        headline=headline,
+        detail=f"in {minutes} min",
+        hint="",
+        countdown=min(1.0, minutes * 60 / wait),
+        countdown_text=str(minutes),
+        **common,
+    )
 
 
 def view_changes_at(schedule: Schedule, now: Now) -> float:
@@ -176,7 +211,7 @@ def led_pattern(schedule: Schedule, storage_failing: bool = False) -> LedPattern
 def status_line(schedule: Schedule, now: Now, today: Totals) -> str:
     """The service's state in one line, as ``systemctl status`` shows it::
 
-        Next break 14:35 · 2 of 3 breaks done today
+    Next break 14:35 · 2 of 3 breaks done today
     """
     state = schedule.state
     done = f"{today.completed} of {today.breaks} breaks done today"
@@ -184,8 +219,10 @@ def status_line(schedule: Schedule, now: Now, today: Totals) -> str:
         return "Waiting for a press of the button: the first-start notice is on screen"
     if isinstance(state, OnBreak):
         session = state.session
-        return (f"Break on: {session.current} ({session.index + 1} of "
-                f"{len(session.exercises)}) · {done}")
+        return (
+            f"Break on: {session.current} ({session.index + 1} of "
+            f"{len(session.exercises)}) · {done}"
+        )
     if isinstance(state, Paused):
         until = state.until_wall(now)
         return (f"Paused until {day_and_time(until, now)}" if until else "Paused") + f" · {done}"

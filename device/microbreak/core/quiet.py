@@ -32,10 +32,10 @@ class QuietPeriod:
     def parse(cls, text: str) -> QuietPeriod:
         """Read ``"HH:MM-HH:MM"``; raise ValueError saying what is wrong::
 
-            >>> QuietPeriod.parse("9:00-9:00")
-            Traceback (most recent call last):
-              ...
-            ValueError: starts and ends at the same time; to silence the whole day, use mute
+        >>> QuietPeriod.parse("9:00-9:00")
+        Traceback (most recent call last):
+          ...
+        ValueError: starts and ends at the same time; to silence the whole day, use mute
         """
         match = _PERIOD.fullmatch(text.strip())
         if not match:

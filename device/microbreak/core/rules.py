@@ -1,7 +1,7 @@
 """The schedule's rules: the settings it follows, in seconds and values::
 
-    >>> Rules().interval_seconds / 60, Rules().hours_text()
-    (45.0, 'always')
+>>> Rules().interval_seconds / 60, Rules().hours_text()
+(45.0, 'always')
 """
 
 from __future__ import annotations

@@ -67,8 +67,10 @@ from microbreak.core.states import (
     Summary,
 )
 
-NOTICE_WAITS = ("the first-start notice is on the screen: someone at the desk presses the "
-                "button to acknowledge it, then breaks begin")
+NOTICE_WAITS = (
+    "the first-start notice is on the screen: someone at the desk presses the "
+    "button to acknowledge it, then breaks begin"
+)
 
 
 class Refused(Exception):
@@ -85,19 +87,30 @@ def _quiet_in_quiet_periods(schedule: Schedule, effects: list[Effect], now: Now)
     return [replace(e, quiet=True) if isinstance(e, Cue) else e for e in effects]
 
 
-def _heard(method: Callable[Concatenate[Schedule, Now, Args], list[Effect]]
-           ) -> Callable[Concatenate[Schedule, Now, Args], list[Effect]]:
+def _heard(
+    method: Callable[Concatenate[Schedule, Now, Args], list[Effect]],
+) -> Callable[Concatenate[Schedule, Now, Args], list[Effect]]:
     """The cues *method* returns, marked quiet in a quiet period."""
+
     @functools.wraps(method)
-    def heard(schedule: Schedule, now: Now, /, *args: Args.args,
-              **kwargs: Args.kwargs) -> list[Effect]:
+    def heard(
+        schedule: Schedule, now: Now, /, *args: Args.args, **kwargs: Args.kwargs
+    ) -> list[Effect]:
         return _quiet_in_quiet_periods(schedule, method(schedule, now, *args, **kwargs), now)
+
     return heard
 
 
 class Schedule(Outlook):
-    def __init__(self, rules: Rules, exercises: Sequence[str], now: Now, rotation: int = 0,
-                 *, notice: bool = False):
+    def __init__(
+        self,
+        rules: Rules,
+        exercises: Sequence[str],
+        now: Now,
+        rotation: int = 0,
+        *,
+        notice: bool = False,
+    ):
         """*notice*: the first-start notice is shown, and breaks wait for a press."""
         if not exercises:
             raise ValueError("the schedule needs at least one exercise")
@@ -134,8 +147,11 @@ class Schedule(Outlook):
         assert isinstance(state, (Idle, HeadsUp))
         if now.mono >= state.coming.at:
             return self._start(now, "scheduled")
-        if (isinstance(state, Idle) and self.rules.heads_up_seconds
-                and now.mono >= state.coming.at - self.rules.heads_up_seconds):
+        if (
+            isinstance(state, Idle)
+            and self.rules.heads_up_seconds
+            and now.mono >= state.coming.at - self.rules.heads_up_seconds
+        ):
             self.state = HeadsUp(state.coming)
             return [Cue(CueName.HEADS_UP)]
         return []
@@ -194,8 +210,7 @@ class Schedule(Outlook):
 
     def saw_person(self, now: Now) -> list[Effect]:
         """Someone is certainly at the desk now (they used the button)."""
-        return self._came_back(self.presence.saw_person(now, self.rules.empty_after_seconds),
-                               now)
+        return self._came_back(self.presence.saw_person(now, self.rules.empty_after_seconds), now)
 
     def _came_back(self, back: Return | None, now: Now) -> list[Effect]:
         state = self.state
@@ -203,11 +218,11 @@ class Schedule(Outlook):
             return []
         if back.first:  # the first arrival at a desk empty since the start
             if isinstance(state, (Idle, HeadsUp)) and state.coming.put_off is None:
-                self.state = Idle(replace(state.coming,
-                                          at=now.mono + self.rules.interval_seconds))
+                self.state = Idle(replace(state.coming, at=now.mono + self.rules.interval_seconds))
             return []
-        if now.mono - back.left.mono >= self.rules.away_seconds and \
-                not isinstance(state, (Paused, OffHours)):
+        if now.mono - back.left.mono >= self.rules.away_seconds and not isinstance(
+            state, (Paused, OffHours)
+        ):
             return self._natural_break(back.left, now)
         if isinstance(state, OnBreak):
             state.session.wait_from(now)
@@ -264,8 +279,9 @@ class Schedule(Outlook):
         return effects + session.skip(now) + self._finish(session, now)
 
     @_heard
-    def pause(self, now: Now, until: time | None = None,
-              seconds: float | None = None) -> list[Effect]:
+    def pause(
+        self, now: Now, until: time | None = None, seconds: float | None = None
+    ) -> list[Effect]:
         """No breaks until :meth:`resume`, for *seconds*, or until the local time
         *until* (the next one to come). A snoozed break counts as skipped."""
         if isinstance(self.state, Notice):
@@ -304,8 +320,10 @@ class Schedule(Outlook):
         if isinstance(state, Paused):
             raise Refused("paused: resume first ('microbreak resume')")
         if isinstance(state, OffHours):
-            raise Refused(f"outside working hours ({self.rules.hours_text()}); "
-                          "change [hours] in the settings to have breaks now")
+            raise Refused(
+                f"outside working hours ({self.rules.hours_text()}); "
+                "change [hours] in the settings to have breaks now"
+            )
         if not self.present(now):
             raise Refused("the desk is empty (the presence sensor sees no one)")
         return self._start(now, "now")
@@ -346,8 +364,9 @@ class Schedule(Outlook):
         count = min(self.rules.exercises_per_break, len(self.exercises))
         chosen = [self.exercises[(self._rotation + i) % len(self.exercises)] for i in range(count)]
         self._rotation = (self._rotation + count) % len(self.exercises)
-        return BreakSession(chosen, now, recue_seconds=self.rules.recue_seconds,
-                            max_recues=self.rules.max_recues)
+        return BreakSession(
+            chosen, now, recue_seconds=self.rules.recue_seconds, max_recues=self.rules.max_recues
+        )
 
     def _start(self, now: Now, reason: str) -> list[Effect]:
         session, snoozes = self.session, self.snoozes
@@ -361,7 +380,11 @@ class Schedule(Outlook):
     def _finish(self, session: BreakSession, now: Now) -> list[Effect]:
         """Once *session* has ended: its summary on screen, the next interval."""
         if session.outcome is not None:
-            summary = Summary(session.outcome, len(session.confirmed), len(session.exercises),
-                              now.mono + self.rules.summary_seconds)
+            summary = Summary(
+                session.outcome,
+                len(session.confirmed),
+                len(session.exercises),
+                now.mono + self.rules.summary_seconds,
+            )
             self.state = Idle(Coming(now.mono + self.rules.interval_seconds), summary)
         return []

@@ -34,8 +34,9 @@ from microbreak.core.now import Now
 
 
 class BreakSession:
-    def __init__(self, exercises: Sequence[str], now: Now, *, recue_seconds: float,
-                 max_recues: int):
+    def __init__(
+        self, exercises: Sequence[str], now: Now, *, recue_seconds: float, max_recues: int
+    ):
         if not exercises:
             raise ValueError("a break needs at least one exercise")
         self.exercises = tuple(exercises)

@@ -59,8 +59,9 @@ class WorkHours:
         """From ``{"mon": "09:00-17:30", ...}``; a day not named is a day off."""
         unknown = set(by_day) - set(DAYS)
         if unknown:
-            raise ValueError(f"unknown day(s) {', '.join(sorted(unknown))}; days are "
-                             + ", ".join(DAYS))
+            raise ValueError(
+                f"unknown day(s) {', '.join(sorted(unknown))}; days are " + ", ".join(DAYS)
+            )
         return cls(tuple(parse_periods(by_day.get(day, "")) for day in DAYS), zone)
 
     def _local(self, when: datetime) -> datetime:
@@ -92,16 +93,23 @@ class WorkHours:
             for start, end in self.days[day.weekday()]:
                 for minute in (start, end):
                     moment = self._at(day, minute)
-                    if moment > when and self.is_open(moment) != \
-                            self.is_open(moment - timedelta(seconds=1)):
+                    if moment > when and self.is_open(moment) != self.is_open(
+                        moment - timedelta(seconds=1)
+                    ):
                         return moment
         return None
 
     def describe(self) -> str:
         """``"Mon–Fri 09:00–17:30"``-style summary for messages."""
+
         def fmt(periods: tuple[tuple[int, int], ...]) -> str:
-            return ", ".join(f"{s // 60:02d}:{s % 60:02d}–{e // 60:02d}:{e % 60:02d}"
-                             for s, e in periods) or "off"
+            return (
+                ", ".join(
+                    f"{s // 60:02d}:{s % 60:02d}–{e // 60:02d}:{e % 60:02d}" for s, e in periods
+                )
+                or "off"
+            )
+
         parts: list[list[tuple[str, tuple[tuple[int, int], ...]]]] = []
         run: list[tuple[str, tuple[tuple[int, int], ...]]] = []
         for name, periods in zip(DAYS, self.days):

@@ -24,12 +24,18 @@ def plan_exercise(view: ExerciseView, size: tuple[int, int]) -> Plan:
     exercise = view.exercise
     texts = []
     if view.position:
-        texts += fit([Para(view.position, 1.0, 1, MUTED, "right", gap=0)],
-                      areas.corner, areas.min_text, areas.min_text)
+        texts += fit(
+            [Para(view.position, 1.0, 1, MUTED, "right", gap=0)],
+            areas.corner,
+            areas.min_text,
+            areas.min_text,
+        )
     title = Para(exercise.title, 1.45, 2, TEXT, gap=0, fallback_scale=1.15)
     dose = [Para(exercise.dose, 1.05, 1, ACCENT, gap=0.2, fallback_scale=1.0)]
-    steps = [Para(step, 1.0, 3, TEXT, number=f"{i}", gap=0.45 if i == 1 else 0.25, fallback_lines=1)
-             for i, step in enumerate(exercise.steps, 1)]
+    steps = [
+        Para(step, 1.0, 3, TEXT, number=f"{i}", gap=0.45 if i == 1 else 0.25, fallback_lines=1)
+        for i, step in enumerate(exercise.steps, 1)
+    ]
     base = round(areas.min_text * 1.5)
     if areas.header is not None:
         # Square: the title beside the figure, the counter below it standing
@@ -45,10 +51,16 @@ def plan_exercise(view: ExerciseView, size: tuple[int, int]) -> Plan:
             body = fit([title, *steps], areas.body, areas.min_text, base, valign="center")
         texts += body
     texts += footer_hint(view.hint, areas, MUTED)
-    return Plan(areas, tuple(texts), figure=areas.art, card=areas.figure, figure_view=exercise.view,
-                figure_bounds=_motion_bounds(exercise.motion),
-                counter=_plan_counter(areas, exercise.motion),
-                frame_color=ATTENTION if view.calling else None)
+    return Plan(
+        areas,
+        tuple(texts),
+        figure=areas.art,
+        card=areas.figure,
+        figure_view=exercise.view,
+        figure_bounds=_motion_bounds(exercise.motion),
+        counter=_plan_counter(areas, exercise.motion),
+        frame_color=ATTENTION if view.calling else None,
+    )
 
 
 _bounds_of: weakref.WeakKeyDictionary[Motion, Bounds] = weakref.WeakKeyDictionary()

@@ -43,9 +43,13 @@ SUPERSAMPLE = 2
 MARGIN = 3.0  # model units of room kept round the figure
 
 
-def draw_figure(surface: pygame.Surface, rect: pygame.Rect | tuple[int, int, int, int],
-                view: str, pose: Mapping[str, float],
-                bounds: Bounds | None = None) -> pygame.Rect:
+def draw_figure(
+    surface: pygame.Surface,
+    rect: pygame.Rect | tuple[int, int, int, int],
+    view: str,
+    pose: Mapping[str, float],
+    bounds: Bounds | None = None,
+) -> pygame.Rect:
     """Draw the person in *pose* seen from *view* (``"front"`` or ``"side"``),
     scaled so the model area *bounds* (default: just this pose) fits and is
     centred in *rect*; return the rect it was drawn in.
@@ -63,8 +67,9 @@ def draw_figure(surface: pygame.Surface, rect: pygame.Rect | tuple[int, int, int
     box.center = target.center
     box = box.clip(target)
 
-    big = pygame.transform.scale(surface.subsurface(box),
-                                 (box.width * SUPERSAMPLE, box.height * SUPERSAMPLE))
+    big = pygame.transform.scale(
+        surface.subsurface(box), (box.width * SUPERSAMPLE, box.height * SUPERSAMPLE)
+    )
     k = scale * SUPERSAMPLE
     # Centre the model area in the box: rounding may leave a pixel spare.
     ox = (box.width * SUPERSAMPLE - width * k) / 2 - left * k
@@ -97,8 +102,12 @@ def figure_bounds(view: str, poses: Iterable[Mapping[str, float]]) -> Bounds:
     if not ink:
         return (area.left, area.top, area.width, area.height)
     box = ink[0].unionall(ink[1:])
-    return (box.left / scale + area.left - MARGIN, box.top / scale + area.top - MARGIN,
-            box.width / scale + 2 * MARGIN, box.height / scale + 2 * MARGIN)
+    return (
+        box.left / scale + area.left - MARGIN,
+        box.top / scale + area.top - MARGIN,
+        box.width / scale + 2 * MARGIN,
+        box.height / scale + 2 * MARGIN,
+    )
 
 
 _UNDRAWN = (255, 0, 255)

@@ -32,6 +32,7 @@ from microbreak.drawing.figure_pen import Pen, Point, add, fade, hand, mix, reac
 
 def _front_shoulders(pose: Mapping[str, float]) -> tuple[float, float, dict[str, Point]]:
     """The torso's seen length, the shoulders' height and both shoulders."""
+
     def seen(length: float, degrees: float) -> float:  # bending towards the viewer foreshortens
         return length * math.cos(math.radians(min(abs(degrees), 80)))
 
@@ -39,8 +40,9 @@ def _front_shoulders(pose: Mapping[str, float]) -> tuple[float, float, dict[str,
     lift, back = shoulder_lift_and_back(pose)
     shoulder_y = -torso + 6.0 - 7.0 * lift
     wide = 2.5 * back
-    shoulders = {side: (sign * (18.0 + wide), shoulder_y)
-                 for side, sign in (("right", -1), ("left", 1))}
+    shoulders = {
+        side: (sign * (18.0 + wide), shoulder_y) for side, sign in (("right", -1), ("left", 1))
+    }
     return torso, shoulder_y, shoulders
 
 
@@ -64,12 +66,19 @@ def draw_front(pen: Pen, pose: Mapping[str, float]) -> None:
 
     # Torso: trapezius slope from the neck to the shoulders, narrowing to the hips.
     top = shoulder_y - 5.5
-    pen.polygon(SHIRT, [
-        (-7.0, -torso), (7.0, -torso),
-        (shoulders["left"][0] + 2, top), (shoulders["left"][0] + 5, shoulder_y + 4),
-        (15.0, 2.0), (-15.0, 2.0),
-        (shoulders["right"][0] - 5, shoulder_y + 4), (shoulders["right"][0] - 2, top),
-    ])
+    pen.polygon(
+        SHIRT,
+        [
+            (-7.0, -torso),
+            (7.0, -torso),
+            (shoulders["left"][0] + 2, top),
+            (shoulders["left"][0] + 5, shoulder_y + 4),
+            (15.0, 2.0),
+            (-15.0, 2.0),
+            (shoulders["right"][0] - 5, shoulder_y + 4),
+            (shoulders["right"][0] - 2, top),
+        ],
+    )
     for point in shoulders.values():
         pen.disc(SHIRT, point, 5.5)
     pen.rounded_rect(TROUSERS, -16, -3, 32, 7, 3)
@@ -111,8 +120,9 @@ def _front_dir(sign: int, degrees: float) -> Point:
     return (sign * math.sin(a), math.cos(a))
 
 
-def _front_arm_points(shoulder: Point, sign: int, pose: Mapping[str, float],
-                      side: str) -> tuple[Point, Point, Point]:
+def _front_arm_points(
+    shoulder: Point, sign: int, pose: Mapping[str, float], side: str
+) -> tuple[Point, Point, Point]:
     upper, fore = pose[f"{side}_upper_arm"], pose[f"{side}_forearm"]
     # An upper arm swung back, away from the viewer, looks shorter.
     seen = UPPER_ARM * math.cos(math.radians(40.0 * max(0.0, min(1.0, pose["arms_back"]))))
@@ -121,8 +131,7 @@ def _front_arm_points(shoulder: Point, sign: int, pose: Mapping[str, float],
     return elbow, add(elbow, direction, FOREARM), direction
 
 
-def _front_arm(pen: Pen, shoulder: Point, sign: int, pose: Mapping[str, float],
-               side: str) -> None:
+def _front_arm(pen: Pen, shoulder: Point, sign: int, pose: Mapping[str, float], side: str) -> None:
     elbow, wrist, direction = _front_arm_points(shoulder, sign, pose, side)
     away = 0.6 * max(0.0, min(1.0, pose["arms_back"]))
     shirt, skin = mix(SHIRT, SHIRT_FAR, away), mix(SKIN, SKIN_FAR, away)

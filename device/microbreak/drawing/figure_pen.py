@@ -43,14 +43,22 @@ class Pen:
         if length < 1e-6:
             return
         nx, ny = -dy / length * radius, dx / length * radius
-        self.polygon(color, [(p[0] + nx, p[1] + ny), (q[0] + nx, q[1] + ny),
-                             (q[0] - nx, q[1] - ny), (p[0] - nx, p[1] - ny)])
+        self.polygon(
+            color,
+            [
+                (p[0] + nx, p[1] + ny),
+                (q[0] + nx, q[1] + ny),
+                (q[0] - nx, q[1] - ny),
+                (p[0] - nx, p[1] - ny),
+            ],
+        )
 
     def polygon(self, color: Color, points: list[Point]) -> None:
         pygame.draw.polygon(self.surface, color, [self.point(p) for p in points])
 
-    def rounded_rect(self, color: Color, x: float, y: float, w: float, h: float,
-                     radius: float) -> None:
+    def rounded_rect(
+        self, color: Color, x: float, y: float, w: float, h: float, radius: float
+    ) -> None:
         r = pygame.Rect(0, 0, round(w * self.scale), round(h * self.scale))
         r.topleft = (round(self.ox + x * self.scale), round(self.oy + y * self.scale))
         pygame.draw.rect(self.surface, color, r, border_radius=round(radius * self.scale))
@@ -61,13 +69,15 @@ class Pen:
         r.center = (round(cx), round(cy))
         pygame.draw.ellipse(self.surface, color, r)
 
-    def arc(self, color: Color, p: Point, radius: float, start: float, stop: float,
-            width: float) -> list[Point]:
+    def arc(
+        self, color: Color, p: Point, radius: float, start: float, stop: float, width: float
+    ) -> list[Point]:
         """An arc of the circle round *p*, angles in degrees counter-clockwise
         from the right, as a chain of round-ended strokes."""
         steps = max(4, int(abs(stop - start) / 10))
-        points = [add(p, polar(radius, start + (stop - start) * i / steps))
-                  for i in range(steps + 1)]
+        points = [
+            add(p, polar(radius, start + (stop - start) * i / steps)) for i in range(steps + 1)
+        ]
         for a, b in zip(points, points[1:], strict=False):
             self.limb(color, a, b, width)
         return points
@@ -87,8 +97,10 @@ class Pen:
         size = width * 3.4
         back = (tip[0] - ux * size, tip[1] - uy * size)
         side = (-uy * size * 0.7, ux * size * 0.7)
-        self.polygon(color, [tip, (back[0] + side[0], back[1] + side[1]),
-                             (back[0] - side[0], back[1] - side[1])])
+        self.polygon(
+            color,
+            [tip, (back[0] + side[0], back[1] + side[1]), (back[0] - side[0], back[1] - side[1])],
+        )
 
 
 def add(p: Point, q: Point, k: float = 1.0) -> Point:

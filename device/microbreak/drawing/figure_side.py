@@ -46,8 +46,10 @@ def _frame(lean: float) -> tuple[Point, Point]:
 def _side_dir(up: Point, forward: Point, degrees: float) -> Point:
     """Direction *degrees* from the torso's down, turning towards its front."""
     a = math.radians(degrees)
-    return (-up[0] * math.cos(a) + forward[0] * math.sin(a),
-            -up[1] * math.cos(a) + forward[1] * math.sin(a))
+    return (
+        -up[0] * math.cos(a) + forward[0] * math.sin(a),
+        -up[1] * math.cos(a) + forward[1] * math.sin(a),
+    )
 
 
 class _Spine:
@@ -66,12 +68,17 @@ class _Spine:
         self.shoulder = self._shoulder(lift, back)
         # The middle of a shoulder roll's circle, which stays put as they roll.
         start = math.radians(ROLL_START)
-        self.roll_center = self._shoulder(pose["shrug"] - ROLL_RADIUS * math.sin(start),
-                                          pose["shoulders_back"] + ROLL_RADIUS * math.cos(start))
+        self.roll_center = self._shoulder(
+            pose["shrug"] - ROLL_RADIUS * math.sin(start),
+            pose["shoulders_back"] + ROLL_RADIUS * math.cos(start),
+        )
 
     def _shoulder(self, lift: float, back: float) -> Point:
-        return add(add(self.neck_base, self.up, -6.0 + 7.0 * lift - 1.0 * back),
-                    self.forward, -1.0 - 4.0 * back)
+        return add(
+            add(self.neck_base, self.up, -6.0 + 7.0 * lift - 1.0 * back),
+            self.forward,
+            -1.0 - 4.0 * back,
+        )
 
     def along(self, distance: float, forward: float = 0.0) -> Point:
         """The point *distance* up the spine from the hip, *forward* in front of it."""
@@ -80,8 +87,9 @@ class _Spine:
         return add(add(self.waist, self.up, distance - WAIST), self.forward, forward)
 
 
-def _side_arm_points(spine: _Spine, shoulder: Point, upper: float,
-                     fore: float) -> tuple[Point, Point, Point]:
+def _side_arm_points(
+    spine: _Spine, shoulder: Point, upper: float, fore: float
+) -> tuple[Point, Point, Point]:
     up, forward = spine.up, spine.forward
     elbow = add(shoulder, _side_dir(up, forward, upper), UPPER_ARM)
     direction = _side_dir(up, forward, upper + fore)
@@ -98,8 +106,15 @@ def draw_side(pen: Pen, pose: Mapping[str, float]) -> None:
     spine = _Spine(pose)
     _chair(pen)
     far_shoulder = add(spine.shoulder, spine.forward, -1.5)
-    _arm(pen, spine, far_shoulder, pose["left_upper_arm"], pose["left_forearm"],
-         pose["fingers_spread"], far=True)
+    _arm(
+        pen,
+        spine,
+        far_shoulder,
+        pose["left_upper_arm"],
+        pose["left_forearm"],
+        pose["fingers_spread"],
+        far=True,
+    )
     _legs(pen)
     _trunk(pen, spine)
     if pose["squeeze_cue"] > 0.01:
@@ -113,8 +128,15 @@ def draw_side(pen: Pen, pose: Mapping[str, float]) -> None:
     # the shoulder against the trunk, so its movement shows.
     pen.disc(SHIRT_FAR, spine.shoulder, 7.8)
     pen.disc(SHIRT, spine.shoulder, 7.0)
-    wrist, direction = _arm(pen, spine, spine.shoulder, pose["right_upper_arm"],
-                            pose["right_forearm"], pose["fingers_spread"], far=False)
+    wrist, direction = _arm(
+        pen,
+        spine,
+        spine.shoulder,
+        pose["right_upper_arm"],
+        pose["right_forearm"],
+        pose["fingers_spread"],
+        far=False,
+    )
     # One arc high over the head, clear of it however far the body bends:
     # forward and down to bend, back up to unwind; the stronger cue shows.
     bending, unwinding = pose["bend_cue"], pose["unwind_cue"]
@@ -138,8 +160,9 @@ def _chair(pen: Pen) -> None:
     pen.disc(CHAIR, (28, 46), 3.2)
 
 
-def _arm(pen: Pen, spine: _Spine, shoulder: Point, upper: float, fore: float, spread: float,
-         far: bool) -> tuple[Point, Point]:
+def _arm(
+    pen: Pen, spine: _Spine, shoulder: Point, upper: float, fore: float, spread: float, far: bool
+) -> tuple[Point, Point]:
     """An arm from *shoulder*, its hand at the end; the far one darker and
     thinner, the near one with a sleeve. Returns its wrist and direction."""
     elbow, wrist, direction = _side_arm_points(spine, shoulder, upper, fore)

@@ -43,16 +43,21 @@ class Para:
     fallback_scale: float = 0.0
 
     def fallback(self) -> Para:
-        return dataclasses.replace(self, max_lines=self.fallback_lines or self.max_lines,
-                                   scale=self.fallback_scale or self.scale, gap=self.gap * 0.5)
+        return dataclasses.replace(
+            self,
+            max_lines=self.fallback_lines or self.max_lines,
+            scale=self.fallback_scale or self.scale,
+            gap=self.gap * 0.5,
+        )
 
 
 def shortened(texts: list[Text]) -> bool:
     return any(t.text.endswith(ELLIPSIS) for t in texts)
 
 
-def fit(paras: list[Para], area: pygame.Rect, min_height: int, base: int,
-        valign: str = "top") -> list[Text]:
+def fit(
+    paras: list[Para], area: pygame.Rect, min_height: int, base: int, valign: str = "top"
+) -> list[Text]:
     """Lay out *paras* in *area*, as large as fits from a base height of
     *base* down to *min_height*.
 
@@ -69,8 +74,10 @@ def fit(paras: list[Para], area: pygame.Rect, min_height: int, base: int,
     if placed is None:
         fallback = [p.fallback() for p in paras]
         steps = [i for i, p in enumerate(paras) if p.number]
-        two = [dataclasses.replace(f, max_lines=min(p.max_lines, 2))
-               for p, f in zip(paras, fallback, strict=True)]
+        two = [
+            dataclasses.replace(f, max_lines=min(p.max_lines, 2))
+            for p, f in zip(paras, fallback, strict=True)
+        ]
         placed = _largest(fallback, area, min_height, base)  # whole, if smaller
         for keep in range(len(steps), -1, -1):
             if placed is not None:
@@ -89,8 +96,9 @@ def fit(paras: list[Para], area: pygame.Rect, min_height: int, base: int,
     return [dataclasses.replace(t, rect=t.rect.move(0, max(0, shift))) for t in placed]
 
 
-def _largest(paras: list[Para], area: pygame.Rect, min_height: int, base: int,
-             shorten: bool = False) -> list[Text] | None:
+def _largest(
+    paras: list[Para], area: pygame.Rect, min_height: int, base: int, shorten: bool = False
+) -> list[Text] | None:
     """Placed at the largest base height that fits, or None."""
     height = max(base, min_height)
     while True:
@@ -100,8 +108,9 @@ def _largest(paras: list[Para], area: pygame.Rect, min_height: int, base: int,
         height = max(min_height, height - max(1, height // 14))
 
 
-def _place(paras: list[Para], area: pygame.Rect, min_height: int, base: int, shorten: bool,
-           cut: bool) -> list[Text] | None:
+def _place(
+    paras: list[Para], area: pygame.Rect, min_height: int, base: int, shorten: bool, cut: bool
+) -> list[Text] | None:
     """Place lines top down, or return None if they don't fit. With *shorten*
     a paragraph longer than its lines ends in "…"; with *cut* so does the last
     line that fits in *area*, and the rest is left out."""
@@ -130,8 +139,11 @@ def _place(paras: list[Para], area: pygame.Rect, min_height: int, base: int, sho
                 return texts
             if para.number and i == 0:
                 number_width = f.size(para.number)[0]
-                texts.append(Text(para.number, pygame.Rect(area.left, y, number_width, pitch),
-                                  height, ACCENT))
+                texts.append(
+                    Text(
+                        para.number, pygame.Rect(area.left, y, number_width, pitch), height, ACCENT
+                    )
+                )
             w = f.size(line)[0]
             x = _left(para.align, area, w, indent)
             texts.append(Text(line, pygame.Rect(x, y, w, pitch), height, para.color))
@@ -173,12 +185,13 @@ def wrap(f: pygame.font.Font, text: str, width: int) -> list[str]:
     return lines
 
 
-def _shorten(f: pygame.font.Font, text: str, lines: list[str], width: int,
-             max_lines: int) -> list[str]:
+def _shorten(
+    f: pygame.font.Font, text: str, lines: list[str], width: int, max_lines: int
+) -> list[str]:
     """*lines* of *text* cut to at most *max_lines*, each no wider than
     *width*, the last ending in "…" if anything was left out."""
     cut = len(lines) > max_lines
-    kept = lines[:max_lines - 1] + [_rest(text, lines, max_lines - 1)] if cut else lines
+    kept = lines[: max_lines - 1] + [_rest(text, lines, max_lines - 1)] if cut else lines
     result = []
     for i, line in enumerate(kept):
         if f.size(line)[0] > width or (cut and i == len(kept) - 1):

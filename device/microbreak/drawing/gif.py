@@ -35,6 +35,7 @@ def save_gif(out: BinaryIO, frames: Sequence, frame_seconds: float, loop: bool =
     After the first, each frame stores only the rectangle that changed.
     """
     from microbreak.drawing.pgcompat import surface_bytes
+
     width, height = frames[0].get_size()
     runs: list[list] = []  # [pixels as one int each, how many frames in a row]
     for frame in frames:
@@ -66,8 +67,11 @@ def save_gif(out: BinaryIO, frames: Sequence, frame_seconds: float, loop: bool =
 def _changed(before: array, after: array, width: int, height: int) -> tuple:
     """``(left, top, width, height, pixels)``: the part of *after* that differs
     from *before* (one pixel when nothing does)."""
-    rows = [y for y in range(height)
-            if before[y * width:(y + 1) * width] != after[y * width:(y + 1) * width]]
+    rows = [
+        y
+        for y in range(height)
+        if before[y * width : (y + 1) * width] != after[y * width : (y + 1) * width]
+    ]
     if not rows:
         return 0, 0, 1, 1, after[:1]
     top, bottom = rows[0], rows[-1] + 1
@@ -84,7 +88,7 @@ def _changed(before: array, after: array, width: int, height: int) -> tuple:
         right = max(right, x + 1)
     pixels = array("I")
     for y in range(top, bottom):
-        pixels.extend(after[y * width + left:y * width + right])
+        pixels.extend(after[y * width + left : y * width + right])
     return left, top, right - left, bottom - top, pixels
 
 
@@ -102,8 +106,9 @@ class Palette:
             levels = (0, 64, 128, 191, 255)
             spread = {r | g << 8 | b << 16 for r in levels for g in levels for b in levels}
             common += sorted(spread - set(common))
-            common += [colour for colour, _ in counts.most_common(256)
-                       if colour not in common][:256 - len(common)]
+            common += [colour for colour, _ in counts.most_common(256) if colour not in common][
+                : 256 - len(common)
+            ]
         self.colours = common
         self._index = {colour: i for i, colour in enumerate(common)}
 
@@ -118,9 +123,14 @@ class Palette:
 
     def _nearest(self, colour: int) -> int:
         r, g, b = colour & 0xFF, colour >> 8 & 0xFF, colour >> 16 & 0xFF
-        best = min(range(len(self.colours)), key=lambda i: (
-            ((self.colours[i] & 0xFF) - r) ** 2 + ((self.colours[i] >> 8 & 0xFF) - g) ** 2
-            + ((self.colours[i] >> 16 & 0xFF) - b) ** 2))
+        best = min(
+            range(len(self.colours)),
+            key=lambda i: (
+                ((self.colours[i] & 0xFF) - r) ** 2
+                + ((self.colours[i] >> 8 & 0xFF) - g) ** 2
+                + ((self.colours[i] >> 16 & 0xFF) - b) ** 2
+            ),
+        )
         self._index[colour] = best
         return best
 
@@ -128,8 +138,8 @@ class Palette:
 def lzw(indices: bytes, min_code_size: int = 8) -> bytes:
     """GIF's variable-length LZW code for *indices* (each below 2**min_code_size)::
 
-        >>> lzw(bytes([1, 1, 1, 1]), 2).hex()
-        '8c53'
+    >>> lzw(bytes([1, 1, 1, 1]), 2).hex()
+    '8c53'
     """
     clear, end = 1 << min_code_size, (1 << min_code_size) + 1
     codes: dict[int, int] = {}
@@ -176,5 +186,6 @@ def lzw(indices: bytes, min_code_size: int = 8) -> bytes:
 
 def _blocks(data: bytes) -> bytes:
     """*data* as GIF sub-blocks: a length byte, then up to 255 bytes, each."""
-    return b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255]
-                    for i in range(0, len(data), 255))
+    return b"".join(
+        bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255)
+    )

@@ -50,11 +50,21 @@ def plan_idle(view: IdleView, size: tuple[int, int]) -> Plan:
     texts = fit(paras, body, areas.min_text, round(areas.min_text * 1.6), valign="center")
     texts += ring_texts
     texts += footer_hint(view.hint, areas, ATTENTION if view.heads_up else muted)
-    dots = _dot_row(view.dots, body, max((t.rect.bottom for t in texts if body.contains(t.rect)),
-                                         default=body.centery), dot)
-    return Plan(areas, tuple(texts), frame_color=ATTENTION if view.heads_up else None,
-                ring=ring, ring_fraction=view.countdown or 0.0, dots=dots,
-                background=ASLEEP_BACKGROUND if view.asleep else BACKGROUND)
+    dots = _dot_row(
+        view.dots,
+        body,
+        max((t.rect.bottom for t in texts if body.contains(t.rect)), default=body.centery),
+        dot,
+    )
+    return Plan(
+        areas,
+        tuple(texts),
+        frame_color=ATTENTION if view.heads_up else None,
+        ring=ring,
+        ring_fraction=view.countdown or 0.0,
+        dots=dots,
+        background=ASLEEP_BACKGROUND if view.asleep else BACKGROUND,
+    )
 
 
 def _split_for_ring(areas: Layout) -> tuple[pygame.Rect, pygame.Rect]:
@@ -64,16 +74,19 @@ def _split_for_ring(areas: Layout) -> tuple[pygame.Rect, pygame.Rect]:
     if is_landscape(areas.size):
         side = min(body.height, round(body.width * 0.38))
         ring = pygame.Rect(body.left, body.centery - side // 2, side, side)
-        return pygame.Rect(ring.right + margin, body.top, body.right - ring.right - margin,
-                           body.height), ring
+        return pygame.Rect(
+            ring.right + margin, body.top, body.right - ring.right - margin, body.height
+        ), ring
     side = min(round(body.height * 0.34), body.width // 2)
     ring = pygame.Rect(body.centerx - side // 2, body.top, side, side)
-    return pygame.Rect(body.left, ring.bottom + margin // 2, body.width,
-                       body.bottom - ring.bottom - margin // 2), ring
+    return pygame.Rect(
+        body.left, ring.bottom + margin // 2, body.width, body.bottom - ring.bottom - margin // 2
+    ), ring
 
 
-def _dot_row(outcomes: tuple[str, ...], area: pygame.Rect, below: int,
-             size: int) -> tuple[tuple[pygame.Rect, str], ...]:
+def _dot_row(
+    outcomes: tuple[str, ...], area: pygame.Rect, below: int, size: int
+) -> tuple[tuple[pygame.Rect, str], ...]:
     """Dots in a row under the text, centred; as many of the latest as fit."""
     if not outcomes:
         return ()
@@ -83,5 +96,6 @@ def _dot_row(outcomes: tuple[str, ...], area: pygame.Rect, below: int,
     width = size + step * (len(shown) - 1)
     left = area.centerx - width // 2
     top = min(below + size // 2, area.bottom + size)
-    return tuple((pygame.Rect(left + i * step, top, size, size), outcome)
-                 for i, outcome in enumerate(shown))
+    return tuple(
+        (pygame.Rect(left + i * step, top, size, size), outcome) for i, outcome in enumerate(shown)
+    )

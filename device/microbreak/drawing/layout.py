@@ -56,8 +56,9 @@ def layout(size: tuple[int, int], figure: bool, footer_lines: int = 2) -> Layout
     frame = pygame.Rect(0, 0, width, height).inflate(-frame_width, -frame_width)
     footer = pygame.Rect(inner.left, inner.bottom - footer_height, inner.width, footer_height)
     body = pygame.Rect(inner.left, inner.top, inner.width, footer.top - margin - inner.top)
-    words_only = Layout(size, min_text, margin, None, None, None, None, None, body, footer,
-                        frame, frame_width)
+    words_only = Layout(
+        size, min_text, margin, None, None, None, None, None, body, footer, frame, frame_width
+    )
     if not figure:
         return words_only
     if is_landscape(size):
@@ -71,11 +72,14 @@ def _figure_beside(words_only: Layout, inner: pygame.Rect, footer_height: int) -
     line = line_height(min_text)
     counter_height = round(min_text * COUNTER_SCALE)
     figure_rect = pygame.Rect(inner.left, inner.top, round(inner.width * 0.40), inner.height)
-    column = pygame.Rect(figure_rect.right + margin, inner.top,
-                         inner.right - figure_rect.right - margin, inner.height)
+    column = pygame.Rect(
+        figure_rect.right + margin,
+        inner.top,
+        inner.right - figure_rect.right - margin,
+        inner.height,
+    )
     footer = pygame.Rect(column.left, column.bottom - footer_height, column.width, footer_height)
-    body = pygame.Rect(column.left, column.top, column.width,
-                       footer.top - margin // 2 - column.top)
+    body = pygame.Rect(column.left, column.top, column.width, footer.top - margin // 2 - column.top)
     # The card's top corner holds the position, above the person; the
     # counter goes below. The person is drawn as large as the card's
     # width allows, which leaves that room spare.
@@ -85,8 +89,15 @@ def _figure_beside(words_only: Layout, inner: pygame.Rect, footer_height: int) -
     corner = pygame.Rect(card.right - corner_width, card.top, corner_width, line)
     counter = pygame.Rect(card.left, card.bottom - counter_height, card.width, counter_height)
     art = pygame.Rect(card.left, card.top + line, card.width, counter.top - pad - card.top - line)
-    return dataclasses.replace(words_only, figure=figure_rect, art=art, corner=corner,
-                               counter=counter, body=body, footer=footer)
+    return dataclasses.replace(
+        words_only,
+        figure=figure_rect,
+        art=art,
+        corner=corner,
+        counter=counter,
+        body=body,
+        footer=footer,
+    )
 
 
 def _figure_above(words_only: Layout, inner: pygame.Rect) -> Layout:
@@ -97,13 +108,21 @@ def _figure_above(words_only: Layout, inner: pygame.Rect) -> Layout:
     band = round(inner.height * 0.40)
     figure_rect = pygame.Rect(inner.left, inner.top, round(inner.width * 0.38), band)
     gap = margin * 2 // 3
-    side = pygame.Rect(figure_rect.right + gap, inner.top, inner.right - figure_rect.right - gap,
-                       band)
+    side = pygame.Rect(
+        figure_rect.right + gap, inner.top, inner.right - figure_rect.right - gap, band
+    )
     corner = pygame.Rect(side.left, side.top, side.width, line)
     counter = pygame.Rect(side.left, side.bottom - counter_height, side.width, counter_height)
     header = pygame.Rect(side.left, side.top + line, side.width, counter.top - side.top - line)
     top = figure_rect.bottom + margin // 2
     body = pygame.Rect(inner.left, top, inner.width, footer.top - margin // 2 - top)
     art = figure_rect.inflate(-margin, -margin)
-    return dataclasses.replace(words_only, figure=figure_rect, art=art, corner=corner,
-                               counter=counter, header=header, body=body)
+    return dataclasses.replace(
+        words_only,
+        figure=figure_rect,
+        art=art,
+        corner=corner,
+        counter=counter,
+        header=header,
+        body=body,
+    )

@@ -24,6 +24,5 @@ def surface_bytes(surface: pygame.Surface, format: str) -> bytes:
     """The pixels of *surface* as bytes in *format* ("RGB", "RGBX", "RGBA"...):
     ``pygame.image.tobytes``, which classic pygame before 2.1.3 calls
     ``tostring`` (pygame-ce keeps that name only as a deprecated one)."""
-    tobytes: Callable[..., bytes] = getattr(pygame.image, "tobytes", None) \
-        or pygame.image.tostring
+    tobytes: Callable[..., bytes] = getattr(pygame.image, "tobytes", None) or pygame.image.tostring
     return tobytes(surface, format)

@@ -60,8 +60,13 @@ def lines_needed(hint: str, size: tuple[int, int], full_width: bool) -> int:
 def footer_hint(hint: str, areas: Layout, color: Color) -> list[Text]:
     if not hint:
         return []
-    return fit([Para(hint, 1.0, 3, color, "center" if areas.figure is None else "left", gap=0)],
-                areas.footer, areas.min_text, areas.min_text, valign="bottom")
+    return fit(
+        [Para(hint, 1.0, 3, color, "center" if areas.figure is None else "left", gap=0)],
+        areas.footer,
+        areas.min_text,
+        areas.min_text,
+        valign="bottom",
+    )
 
 
 def with_hold(plan: Plan, hold: HoldHint) -> Plan:
@@ -73,7 +78,16 @@ def with_hold(plan: Plan, hold: HoldHint) -> Plan:
     bar = pygame.Rect(footer.left, footer.bottom - bar_height, footer.width, bar_height)
     label_area = pygame.Rect(footer.left, footer.top, footer.width, bar.top - footer.top - 2)
     align = "center" if plan.layout.figure is None else "left"
-    label = fit([Para(hold.label, 1.0, 1, TEXT, align, gap=0)],
-                 label_area, min_text, min_text, valign="bottom")
-    return dataclasses.replace(plan, texts=texts + tuple(label), hold_bar=bar,
-                               hold_progress=max(0.0, min(1.0, hold.progress)))
+    label = fit(
+        [Para(hold.label, 1.0, 1, TEXT, align, gap=0)],
+        label_area,
+        min_text,
+        min_text,
+        valign="bottom",
+    )
+    return dataclasses.replace(
+        plan,
+        texts=texts + tuple(label),
+        hold_bar=bar,
+        hold_progress=max(0.0, min(1.0, hold.progress)),
+    )

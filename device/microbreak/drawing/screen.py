@@ -77,8 +77,9 @@ class Screen:
     def plan(self, view: View) -> Plan:
         """Where everything of *view* goes, without drawing it."""
         if not isinstance(view, (IdleView, ExerciseView, DoneView, NoticeView)):
-            raise TypeError(f"cannot draw {type(view).__name__}; expected a view of "
-                            "microbreak.core.views")
+            raise TypeError(
+                f"cannot draw {type(view).__name__}; expected a view of microbreak.core.views"
+            )
         scene = dataclasses.replace(view, hold=None)
         if isinstance(scene, ExerciseView):
             scene = dataclasses.replace(scene, since=0.0)  # paces the motion, moves nothing
@@ -130,8 +131,11 @@ class Screen:
         """Everything of *plan* that stays put from frame to frame, painted
         once for as long as the view (and the hold's label) stays the same."""
         key = (self._cached_key, view.hold.label if view.hold else None)
-        if (self._layer is not None and key == self._layer_key
-                and self._layer.get_size() == self.size):
+        if (
+            self._layer is not None
+            and key == self._layer_key
+            and self._layer.get_size() == self.size
+        ):
             return self._layer
         layer = self.surface.copy()  # the surface's own pixel format: a fast blit
         layer.fill(plan.background)
@@ -142,11 +146,18 @@ class Screen:
         if plan.card is not None:
             pygame.draw.rect(layer, CARD, plan.card, border_radius=plan.layout.margin)
         if plan.frame_color is not None:
-            pygame.draw.rect(layer, plan.frame_color, plan.layout.frame, plan.layout.frame_width,
-                             border_radius=plan.layout.margin)
+            pygame.draw.rect(
+                layer,
+                plan.frame_color,
+                plan.layout.frame,
+                plan.layout.frame_width,
+                border_radius=plan.layout.margin,
+            )
         for line in plan.texts:
-            layer.blit(rendered(line.text, line.height, line.color),
-                       (line.rect.left, line.rect.top + text_top(line.height)))
+            layer.blit(
+                rendered(line.text, line.height, line.color),
+                (line.rect.left, line.rect.top + text_top(line.height)),
+            )
         self._layer, self._layer_key = layer, key
         return layer
 

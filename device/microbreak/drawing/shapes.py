@@ -18,8 +18,9 @@ def draw_bar(surface: pygame.Surface, rect: pygame.Rect, progress: float) -> Non
     radius = rect.height // 2
     pygame.draw.rect(surface, TRACK, rect, border_radius=radius)
     if progress > 0:
-        filled = pygame.Rect(rect.left, rect.top, max(rect.height, round(rect.width * progress)),
-                             rect.height)
+        filled = pygame.Rect(
+            rect.left, rect.top, max(rect.height, round(rect.width * progress)), rect.height
+        )
         pygame.draw.rect(surface, ATTENTION, filled, border_radius=radius)
 
 
@@ -34,13 +35,21 @@ def draw_counter(surface: pygame.Surface, counter: Counter, moment: Moment) -> N
         elif moment.hold_left is not None:
             surface.blit(ring_image(size, moment.hold_fraction), counter.ring)
             digits = rendered(str(math.ceil(moment.hold_left - 1e-6)), counter.ring_text, TEXT)
-            surface.blit(digits, (counter.ring.centerx - digits.get_width() // 2,
-                                  counter.ring.centery - counter.ring_text_middle))
+            surface.blit(
+                digits,
+                (
+                    counter.ring.centerx - digits.get_width() // 2,
+                    counter.ring.centery - counter.ring_text_middle,
+                ),
+            )
         else:
             surface.blit(ring_image(size, 0.0), counter.ring)
     count = rendered(moment.counter, counter.text_height, ACCENT if moment.done else TEXT)
-    surface.blit(count, (counter.text.left, counter.text.centery - counter.text_middle),
-                 (0, 0, counter.text.width, count.get_height()))
+    surface.blit(
+        count,
+        (counter.text.left, counter.text.centery - counter.text_middle),
+        (0, 0, counter.text.width, count.get_height()),
+    )
 
 
 RING_STEPS = 120  # a ring image per 3 degrees, made once each
@@ -65,8 +74,9 @@ def ring_image(size: int, fraction: float, tick: bool = False) -> pygame.Surface
             turn = [math.radians(90 - 360 * i / RING_STEPS) for i in range(step + 1)]
             points = [(outer + outer * math.cos(a), outer - outer * math.sin(a)) for a in turn]
             inner = outer - width
-            points += [(outer + inner * math.cos(a), outer - inner * math.sin(a))
-                       for a in reversed(turn)]
+            points += [
+                (outer + inner * math.cos(a), outer - inner * math.sin(a)) for a in reversed(turn)
+            ]
             pygame.draw.polygon(big, ACCENT, points)
             for a in (turn[0], turn[-1]):  # round ends
                 middle = outer - width / 2

@@ -22,8 +22,8 @@ MIN_TEXT_FLOOR = 16
 def min_text_height(size: tuple[int, int]) -> int:
     """The smallest text height for a screen of *size*, in pixels::
 
-        >>> min_text_height((320, 240)), min_text_height((800, 480))
-        (16, 32)
+    >>> min_text_height((320, 240)), min_text_height((800, 480))
+    (16, 32)
     """
     return max(MIN_TEXT_FLOOR, round(MIN_TEXT_FLOOR * min(size) / 240))
 

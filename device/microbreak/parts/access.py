@@ -20,13 +20,17 @@ def refused(node: Path, error: PermissionError, device_class: str) -> tuple[str,
     """(why, what to do) for *error* from opening *node*, a device of the
     unit's *device_class* (``char-drm``, ``char-alsa``)."""
     if error.errno == errno.EPERM:  # the devices cgroup says no before the file mode
-        return (f"opening {node} was refused by the service's sandbox",
-                f"the unit needs 'DeviceAllow={device_class} rw' (as deploy/microbreak.service "
-                "has it); check 'systemctl cat microbreak' for a drop-in that removes it")
+        return (
+            f"opening {node} was refused by the service's sandbox",
+            f"the unit needs 'DeviceAllow={device_class} rw' (as deploy/microbreak.service "
+            "has it); check 'systemctl cat microbreak' for a drop-in that removes it",
+        )
     group = _group_of(node)
-    return (f"permission denied opening {node} (group {group})",
-            f"add the service's user to that group: sudo usermod -aG {group} {_user()}, "
-            "then restart it")
+    return (
+        f"permission denied opening {node} (group {group})",
+        f"add the service's user to that group: sudo usermod -aG {group} {_user()}, "
+        "then restart it",
+    )
 
 
 def _group_of(path: Path) -> str:

@@ -24,12 +24,16 @@ import ctypes
 import os
 import time
 
-from microbreak.parts.kms import KmsOutput, ScreenUnavailable
 from microbreak.core.views import View
+from microbreak.parts.kms import KmsOutput, ScreenUnavailable
 
 # What SDL's KMS/DRM driver loads when it starts, and the Debian package of each.
-SDL_KMSDRM_LIBRARIES = {"libdrm.so.2": "libdrm2", "libgbm.so.1": "libgbm1",
-                        "libEGL.so.1": "libegl1", "libGLESv2.so.2": "libgles2"}
+SDL_KMSDRM_LIBRARIES = {
+    "libdrm.so.2": "libdrm2",
+    "libgbm.so.1": "libgbm1",
+    "libEGL.so.1": "libegl1",
+    "libGLESv2.so.2": "libgles2",
+}
 
 
 def parse_size(text: str) -> tuple[int, int] | None:
@@ -61,6 +65,7 @@ class Display:
         import pygame
 
         from microbreak.drawing.screen import Screen
+
         self._pygame = pygame
         self.output = chosen_output(output)
         self._kms: KmsOutput | None = None
@@ -92,7 +97,7 @@ class Display:
             self.flip()
             self._shown = view
             if settled and not self.screen.animated(view):  # the first picture, or a still
-                give_back_free_memory()                    # one after an exercise
+                give_back_free_memory()  # one after an exercise
 
     def flip(self) -> None:
         """Put what :attr:`surface` holds on the screen."""
@@ -104,8 +109,11 @@ class Display:
             self._kms.show(self._frame.get_view("0"), self._frame.get_pitch())
         else:  # only the rows the last draw changed
             changed = self.screen.changed
-            self._kms.show(self.surface.get_view("0"), self.surface.get_pitch(),
-                           rows=(changed.top, changed.bottom))
+            self._kms.show(
+                self.surface.get_view("0"),
+                self.surface.get_pitch(),
+                rows=(changed.top, changed.bottom),
+            )
 
     def fileno(self) -> int | None:
         return None
@@ -175,21 +183,21 @@ def _sdl_surface(pygame, size):
 
 def _why_sdl_failed(error: str, on_console: bool) -> ScreenUnavailable:
     if not on_console:
-        return ScreenUnavailable(f"SDL cannot open a window ({error})",
-                                 "check DISPLAY or WAYLAND_DISPLAY")
-    missing = [package for library, package in SDL_KMSDRM_LIBRARIES.items()
-               if not _loads(library)]
+        return ScreenUnavailable(
+            f"SDL cannot open a window ({error})", "check DISPLAY or WAYLAND_DISPLAY"
+        )
+    missing = [package for library, package in SDL_KMSDRM_LIBRARIES.items() if not _loads(library)]
     if missing:
         return ScreenUnavailable(
             f"SDL's KMS/DRM driver cannot load its libraries ({error})",
             f"install them: sudo apt-get install {' '.join(missing)} libgl1-mesa-dri, "
-            'or set screen.output = "kms", which needs none of them')
+            'or set screen.output = "kms", which needs none of them',
+        )
     try:
         KmsOutput.open().close()  # the same checks: /dev/dri, permission, sandbox, a screen
     except ScreenUnavailable as why:
         return why
-    return ScreenUnavailable(f"SDL's KMS/DRM driver failed ({error})",
-                             'set screen.output = "kms"')
+    return ScreenUnavailable(f"SDL's KMS/DRM driver failed ({error})", 'set screen.output = "kms"')
 
 
 def _loads(library: str) -> bool:

@@ -37,17 +37,29 @@ class Hardware:
     ``sounds/``); files in the settings' melodies folder replace them.
     """
 
-    def __init__(self, settings: Settings, post: Callable[[object], None], *,
-                 songs: Mapping[str, Song] | None = None, pin_factory=None,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        settings: Settings,
+        post: Callable[[object], None],
+        *,
+        songs: Mapping[str, Song] | None = None,
+        pin_factory=None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.missing: dict[str, str] = {}  # a part whose pin cannot be opened: why
         self._pins: dict[str, int] = {}
         bounce = settings.button.bounce_ms / 1000 or None
         # Not gpiozero's Button: its hold thread wakes ten times a second for
         # as long as it lives. Holds are timed from the two edges instead.
-        self.button = self._open("button", settings.button.pin, DigitalInputDevice,
-                                 settings.button.pin, pull_up=True, bounce_time=bounce,
-                                 pin_factory=pin_factory)
+        self.button = self._open(
+            "button",
+            settings.button.pin,
+            DigitalInputDevice,
+            settings.button.pin,
+            pull_up=True,
+            bounce_time=bounce,
+            pin_factory=pin_factory,
+        )
         if self.button is not None:
             self.button.when_activated = lambda: post(ButtonDown(clock()))
             self.button.when_deactivated = lambda: post(ButtonUp(clock()))
@@ -55,14 +67,20 @@ class Hardware:
         if settings.presence.enabled:
             # A PIR's output is a clean level: plain edges, no sampling thread
             # (gpiozero's MotionSensor samples ten times a second).
-            self.motion = self._open("presence sensor", settings.presence.pin,
-                                     DigitalInputDevice, settings.presence.pin, pull_up=False,
-                                     pin_factory=pin_factory)
+            self.motion = self._open(
+                "presence sensor",
+                settings.presence.pin,
+                DigitalInputDevice,
+                settings.presence.pin,
+                pull_up=False,
+                pin_factory=pin_factory,
+            )
         if self.motion is not None:
             self.motion.when_activated = lambda: post(PresenceChanged(True))
             self.motion.when_deactivated = lambda: post(PresenceChanged(False))
-        self.light = (self._open("LED", settings.led.pin, Light, settings.led.pin,
-                                 pin_factory, clock) or Light(None, clock=clock))
+        self.light = self._open(
+            "LED", settings.led.pin, Light, settings.led.pin, pin_factory, clock
+        ) or Light(None, clock=clock)
         sound = settings.sound
         if songs is None:
             songs = load_folder(data_dir("sounds"))
@@ -73,12 +91,19 @@ class Hardware:
             self.speaker_problem, speaker = speaker, None
         device = None
         if settings.buzzer.kind != "none":
-            device = self._open("buzzer", settings.buzzer.pin, buzzer, settings.buzzer.kind,
-                                settings.buzzer.pin, pin_factory)
+            device = self._open(
+                "buzzer",
+                settings.buzzer.pin,
+                buzzer,
+                settings.buzzer.kind,
+                settings.buzzer.pin,
+                pin_factory,
+            )
         elif not speaker:
             log.info('no buzzer (buzzer.kind = "none"): the cues are light only')
         self.sounder = Sounder(
-            device, songs, speaker=speaker, volume=sound.volume / 100, mute=sound.mute)
+            device, songs, speaker=speaker, volume=sound.volume / 100, mute=sound.mute
+        )
         self._say_what_is_missing()
 
     def _open(self, part: str, gpio: int, make: Callable, *args, **kwargs):
@@ -100,8 +125,12 @@ class Hardware:
         for why, parts in reasons.items():
             parts = [f"the {part} (GPIO {self._pins[part]})" for part in parts]
             names = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-            log.warning("cannot open %s: %s; carrying on without %s", names, why,
-                        "it" if len(parts) == 1 else "them")
+            log.warning(
+                "cannot open %s: %s; carrying on without %s",
+                names,
+                why,
+                "it" if len(parts) == 1 else "them",
+            )
 
     def close(self) -> None:
         for part in (self.sounder, self.light, self.button, self.motion):

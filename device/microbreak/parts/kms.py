@@ -48,46 +48,107 @@ u16, u32, u64 = ctypes.c_uint16, ctypes.c_uint32, ctypes.c_uint64
 
 
 class _CardRes(ctypes.Structure):
-    _fields_ = [("fb_id_ptr", u64), ("crtc_id_ptr", u64), ("connector_id_ptr", u64),
-                ("encoder_id_ptr", u64), ("count_fbs", u32), ("count_crtcs", u32),
-                ("count_connectors", u32), ("count_encoders", u32), ("min_width", u32),
-                ("max_width", u32), ("min_height", u32), ("max_height", u32)]
+    _fields_ = [
+        ("fb_id_ptr", u64),
+        ("crtc_id_ptr", u64),
+        ("connector_id_ptr", u64),
+        ("encoder_id_ptr", u64),
+        ("count_fbs", u32),
+        ("count_crtcs", u32),
+        ("count_connectors", u32),
+        ("count_encoders", u32),
+        ("min_width", u32),
+        ("max_width", u32),
+        ("min_height", u32),
+        ("max_height", u32),
+    ]
 
 
 class _ModeInfo(ctypes.Structure):
-    _fields_ = [("clock", u32), ("hdisplay", u16), ("hsync_start", u16), ("hsync_end", u16),
-                ("htotal", u16), ("hskew", u16), ("vdisplay", u16), ("vsync_start", u16),
-                ("vsync_end", u16), ("vtotal", u16), ("vscan", u16), ("vrefresh", u32),
-                ("flags", u32), ("type", u32), ("name", ctypes.c_char * 32)]
+    _fields_ = [
+        ("clock", u32),
+        ("hdisplay", u16),
+        ("hsync_start", u16),
+        ("hsync_end", u16),
+        ("htotal", u16),
+        ("hskew", u16),
+        ("vdisplay", u16),
+        ("vsync_start", u16),
+        ("vsync_end", u16),
+        ("vtotal", u16),
+        ("vscan", u16),
+        ("vrefresh", u32),
+        ("flags", u32),
+        ("type", u32),
+        ("name", ctypes.c_char * 32),
+    ]
 
 
 class _Crtc(ctypes.Structure):
-    _fields_ = [("set_connectors_ptr", u64), ("count_connectors", u32), ("crtc_id", u32),
-                ("fb_id", u32), ("x", u32), ("y", u32), ("gamma_size", u32),
-                ("mode_valid", u32), ("mode", _ModeInfo)]
+    _fields_ = [
+        ("set_connectors_ptr", u64),
+        ("count_connectors", u32),
+        ("crtc_id", u32),
+        ("fb_id", u32),
+        ("x", u32),
+        ("y", u32),
+        ("gamma_size", u32),
+        ("mode_valid", u32),
+        ("mode", _ModeInfo),
+    ]
 
 
 class _Encoder(ctypes.Structure):
-    _fields_ = [("encoder_id", u32), ("encoder_type", u32), ("crtc_id", u32),
-                ("possible_crtcs", u32), ("possible_clones", u32)]
+    _fields_ = [
+        ("encoder_id", u32),
+        ("encoder_type", u32),
+        ("crtc_id", u32),
+        ("possible_crtcs", u32),
+        ("possible_clones", u32),
+    ]
 
 
 class _Connector(ctypes.Structure):
-    _fields_ = [("encoders_ptr", u64), ("modes_ptr", u64), ("props_ptr", u64),
-                ("prop_values_ptr", u64), ("count_modes", u32), ("count_props", u32),
-                ("count_encoders", u32), ("encoder_id", u32), ("connector_id", u32),
-                ("connector_type", u32), ("connector_type_id", u32), ("connection", u32),
-                ("mm_width", u32), ("mm_height", u32), ("subpixel", u32), ("pad", u32)]
+    _fields_ = [
+        ("encoders_ptr", u64),
+        ("modes_ptr", u64),
+        ("props_ptr", u64),
+        ("prop_values_ptr", u64),
+        ("count_modes", u32),
+        ("count_props", u32),
+        ("count_encoders", u32),
+        ("encoder_id", u32),
+        ("connector_id", u32),
+        ("connector_type", u32),
+        ("connector_type_id", u32),
+        ("connection", u32),
+        ("mm_width", u32),
+        ("mm_height", u32),
+        ("subpixel", u32),
+        ("pad", u32),
+    ]
 
 
 class _FbCmd(ctypes.Structure):
-    _fields_ = [("fb_id", u32), ("width", u32), ("height", u32), ("pitch", u32),
-                ("bpp", u32), ("depth", u32), ("handle", u32)]
+    _fields_ = [
+        ("fb_id", u32),
+        ("width", u32),
+        ("height", u32),
+        ("pitch", u32),
+        ("bpp", u32),
+        ("depth", u32),
+        ("handle", u32),
+    ]
 
 
 class _FbDirty(ctypes.Structure):
-    _fields_ = [("fb_id", u32), ("flags", u32), ("color", u32), ("num_clips", u32),
-                ("clips_ptr", u64)]
+    _fields_ = [
+        ("fb_id", u32),
+        ("flags", u32),
+        ("color", u32),
+        ("num_clips", u32),
+        ("clips_ptr", u64),
+    ]
 
 
 class _Clip(ctypes.Structure):
@@ -95,8 +156,15 @@ class _Clip(ctypes.Structure):
 
 
 class _CreateDumb(ctypes.Structure):
-    _fields_ = [("height", u32), ("width", u32), ("bpp", u32), ("flags", u32),
-                ("handle", u32), ("pitch", u32), ("size", u64)]
+    _fields_ = [
+        ("height", u32),
+        ("width", u32),
+        ("bpp", u32),
+        ("flags", u32),
+        ("handle", u32),
+        ("pitch", u32),
+        ("size", u64),
+    ]
 
 
 class _MapDumb(ctypes.Structure):
@@ -127,10 +195,28 @@ CONNECTED = 1
 MODE_TYPE_PREFERRED = 1 << 3
 
 # <drm/drm_mode.h> DRM_MODE_CONNECTOR_*: how the journal names a connector.
-CONNECTOR_TYPES = {1: "VGA", 2: "DVI-I", 3: "DVI-D", 4: "DVI-A", 5: "Composite", 6: "SVIDEO",
-                   7: "LVDS", 8: "Component", 9: "DIN", 10: "DP", 11: "HDMI-A", 12: "HDMI-B",
-                   13: "TV", 14: "eDP", 15: "Virtual", 16: "DSI", 17: "DPI", 18: "Writeback",
-                   19: "SPI", 20: "USB"}
+CONNECTOR_TYPES = {
+    1: "VGA",
+    2: "DVI-I",
+    3: "DVI-D",
+    4: "DVI-A",
+    5: "Composite",
+    6: "SVIDEO",
+    7: "LVDS",
+    8: "Component",
+    9: "DIN",
+    10: "DP",
+    11: "HDMI-A",
+    12: "HDMI-B",
+    13: "TV",
+    14: "eDP",
+    15: "Virtual",
+    16: "DSI",
+    17: "DPI",
+    18: "Writeback",
+    19: "SPI",
+    20: "USB",
+}
 
 
 def _ioctl(fd: int, request: int, arg) -> None:
@@ -146,6 +232,7 @@ def _address(array) -> int:
 
 
 # -- finding a screen ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Found:
@@ -168,12 +255,15 @@ def _cards() -> list[Path]:
             f"no DRM device ({DRI} is missing)",
             "enable the display driver: on a Raspberry Pi the line dtoverlay=vc4-kms-v3d "
             "in /boot/firmware/config.txt (an SPI or DSI panel: its own dtoverlay line), "
-            "then reboot")
+            "then reboot",
+        )
     cards = sorted(DRI.glob("card[0-9]*"), key=lambda p: int(p.name[4:]))
     if not cards:
         raise ScreenUnavailable(
-            f"no DRM card in {DRI}", "enable the display's driver (dtoverlay=vc4-kms-v3d "
-            "in /boot/firmware/config.txt on a Raspberry Pi), then reboot")
+            f"no DRM card in {DRI}",
+            "enable the display's driver (dtoverlay=vc4-kms-v3d "
+            "in /boot/firmware/config.txt on a Raspberry Pi), then reboot",
+        )
     return cards
 
 
@@ -195,12 +285,21 @@ def _connectors(fd: int, ids) -> list[tuple[_Connector, list[_ModeInfo], list[in
         # with room for what was said, and keep what fits.
         modes = _array(_ModeInfo, probe.count_modes)
         encoders = _array(u32, probe.count_encoders)
-        full = _Connector(connector_id=connector_id, count_modes=probe.count_modes,
-                          modes_ptr=_address(modes), count_encoders=probe.count_encoders,
-                          encoders_ptr=_address(encoders))
+        full = _Connector(
+            connector_id=connector_id,
+            count_modes=probe.count_modes,
+            modes_ptr=_address(modes),
+            count_encoders=probe.count_encoders,
+            encoders_ptr=_address(encoders),
+        )
         _ioctl(fd, GETCONNECTOR, full)
-        found.append((full, list(modes)[:min(full.count_modes, probe.count_modes)],
-                      list(encoders)[:min(full.count_encoders, probe.count_encoders)]))
+        found.append(
+            (
+                full,
+                list(modes)[: min(full.count_modes, probe.count_modes)],
+                list(encoders)[: min(full.count_encoders, probe.count_encoders)],
+            )
+        )
     return found
 
 
@@ -227,14 +326,20 @@ def _find(fd: int, card: Path) -> Found | str:
     connectors = _array(u32, res.count_connectors)
     encoders = _array(u32, res.count_encoders)
     counts = res.count_crtcs, res.count_connectors, res.count_encoders
-    res = _CardRes(crtc_id_ptr=_address(crtcs), count_crtcs=counts[0],
-                   connector_id_ptr=_address(connectors), count_connectors=counts[1],
-                   encoder_id_ptr=_address(encoders), count_encoders=counts[2])
+    res = _CardRes(
+        crtc_id_ptr=_address(crtcs),
+        count_crtcs=counts[0],
+        connector_id_ptr=_address(connectors),
+        count_connectors=counts[1],
+        encoder_id_ptr=_address(encoders),
+        count_encoders=counts[2],
+    )
     _ioctl(fd, GETRESOURCES, res)
-    crtc_ids = list(crtcs)[:min(res.count_crtcs, counts[0])]
+    crtc_ids = list(crtcs)[: min(res.count_crtcs, counts[0])]
     seen = []
     for connector, modes, encoder_ids in _connectors(
-            fd, list(connectors)[:min(res.count_connectors, counts[1])]):
+        fd, list(connectors)[: min(res.count_connectors, counts[1])]
+    ):
         name = _name(connector)
         if connector.connection != CONNECTED or not modes:
             seen.append(f"{name} not connected")
@@ -268,6 +373,7 @@ def _crtc_for(fd: int, connector: _Connector, encoder_ids, crtc_ids) -> int | No
 
 # -- showing a picture --------------------------------------------------------------
 
+
 class KmsOutput:
     """One connected screen, showing a 32-bit XRGB8888 dumb buffer."""
 
@@ -279,20 +385,28 @@ class KmsOutput:
         dumb = _CreateDumb(width=width, height=height, bpp=32)
         _ioctl(fd, CREATE_DUMB, dumb)
         self.pitch = dumb.pitch
-        fb = _FbCmd(width=width, height=height, pitch=dumb.pitch, bpp=32, depth=24,
-                    handle=dumb.handle)
+        fb = _FbCmd(
+            width=width, height=height, pitch=dumb.pitch, bpp=32, depth=24, handle=dumb.handle
+        )
         _ioctl(fd, ADDFB, fb)
         self._fb_id = fb.fb_id
         mapped = _MapDumb(handle=dumb.handle)
         _ioctl(fd, MAP_DUMB, mapped)
-        self._map = mmap.mmap(fd, dumb.size, mmap.MAP_SHARED,
-                              mmap.PROT_READ | mmap.PROT_WRITE, offset=mapped.offset)
+        self._map = mmap.mmap(
+            fd, dumb.size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE, offset=mapped.offset
+        )
         self._map.write(bytes(dumb.size))  # black, before it is shown
         self._saved = _Crtc(crtc_id=found.crtc_id)
         _ioctl(fd, GETCRTC, self._saved)
         self._connector = u32(found.connector_id)
-        crtc = _Crtc(crtc_id=found.crtc_id, fb_id=self._fb_id, mode_valid=1, mode=found.mode,
-                     set_connectors_ptr=ctypes.addressof(self._connector), count_connectors=1)
+        crtc = _Crtc(
+            crtc_id=found.crtc_id,
+            fb_id=self._fb_id,
+            mode_valid=1,
+            mode=found.mode,
+            set_connectors_ptr=ctypes.addressof(self._connector),
+            count_connectors=1,
+        )
         try:
             _ioctl(fd, SETCRTC, crtc)
         except OSError as exc:
@@ -301,9 +415,11 @@ class KmsOutput:
                 raise ScreenUnavailable(
                     f"another program drives {found.card} (it is the display's DRM master)",
                     "stop it (a desktop session, another kiosk program), or set "
-                    'screen.output = "sdl" to draw in its window') from None
-            raise ScreenUnavailable(f"cannot show a picture on {found.connector}: "
-                                    f"{exc.strerror}") from None
+                    'screen.output = "sdl" to draw in its window',
+                ) from None
+            raise ScreenUnavailable(
+                f"cannot show a picture on {found.connector}: {exc.strerror}"
+            ) from None
         self._dirty = True  # whether DIRTYFB is needed (and works) on this driver
 
     @classmethod
@@ -322,14 +438,16 @@ class KmsOutput:
                     return cls(fd, found)
                 except OSError as exc:
                     os.close(fd)
-                    raise ScreenUnavailable(f"cannot set up {found.connector} on {path}: "
-                                            f"{exc.strerror}") from None
+                    raise ScreenUnavailable(
+                        f"cannot set up {found.connector} on {path}: {exc.strerror}"
+                    ) from None
             os.close(fd)
             reasons.append(found)
         raise ScreenUnavailable(
             "; ".join(reasons),
             "connect the screen and switch it on before the service starts; an SPI or "
-            "DSI panel needs its dtoverlay line in /boot/firmware/config.txt")
+            "DSI panel needs its dtoverlay line in /boot/firmware/config.txt",
+        )
 
     def describe(self) -> str:
         """``"800x480 on Virtual-1 (/dev/dri/card0, KMS)"``."""
@@ -345,17 +463,21 @@ class KmsOutput:
             return
         view = memoryview(frame).cast("B")
         if row_bytes == self.pitch:
-            self._map[first * row_bytes:last * row_bytes] = view[first * row_bytes:
-                                                                 last * row_bytes]
+            self._map[first * row_bytes : last * row_bytes] = view[
+                first * row_bytes : last * row_bytes
+            ]
         else:
             for row in range(first, last):
                 start = row * self.pitch
-                self._map[start:start + row_bytes] = view[row * row_bytes:(row + 1) * row_bytes]
+                self._map[start : start + row_bytes] = view[row * row_bytes : (row + 1) * row_bytes]
         if self._dirty:  # drivers that scan out a copy (virtio-gpu, SPI panels) need telling
             clip = _Clip(0, first, self.size[0], last)
             try:
-                _ioctl(self._fd, DIRTYFB, _FbDirty(fb_id=self._fb_id, num_clips=1,
-                                                   clips_ptr=ctypes.addressof(clip)))
+                _ioctl(
+                    self._fd,
+                    DIRTYFB,
+                    _FbDirty(fb_id=self._fb_id, num_clips=1, clips_ptr=ctypes.addressof(clip)),
+                )
             except OSError:
                 self._dirty = False  # the driver scans the buffer itself
 

@@ -14,7 +14,6 @@ from gpiozero.exc import PinPWMUnsupported
 from microbreak.core.views import LedPattern
 from microbreak.parts.timing import Deadlines, Runner
 
-
 LED_PATTERNS = tuple(LedPattern)
 
 Steps = tuple[tuple[float, float | None], ...]  # (brightness, seconds); None: held
@@ -23,8 +22,7 @@ Steps = tuple[tuple[float, float | None], ...]  # (brightness, seconds); None: h
 def _fade(start: float, end: float, seconds: float, fps: int = 25) -> Steps:
     """Brightness steps from *start* towards *end*; squared, as the eye sees light."""
     count = max(round(seconds * fps), 1)
-    return tuple(((start + (end - start) * i / count) ** 2, seconds / count)
-                 for i in range(count))
+    return tuple(((start + (end - start) * i / count) ** 2, seconds / count) for i in range(count))
 
 
 PWM_PATTERNS: dict[LedPattern, Steps] = {
@@ -55,8 +53,9 @@ class Light:
 
     FLASH_SECONDS = sum(seconds or 0.0 for _, seconds in FLASH)
 
-    def __init__(self, pin: int | None, pin_factory=None,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, pin: int | None, pin_factory=None, clock: Callable[[], float] = time.monotonic
+    ):
         self.device, self.pwm = None, False
         if pin is not None:
             try:

@@ -46,6 +46,7 @@ def make_pin_factory(name: str):
         return _default_pin_factory()
     if name == "mock":
         from gpiozero.pins.mock import MockFactory, MockPWMPin
+
         return MockFactory(pin_class=MockPWMPin)
     module, cls = {
         "lgpio": ("gpiozero.pins.lgpio", "LGPIOFactory"),
@@ -54,11 +55,13 @@ def make_pin_factory(name: str):
         "native": ("gpiozero.pins.native", "NativeFactory"),
     }[name]
     import importlib
+
     try:
         return getattr(importlib.import_module(module), cls)()
     except Exception as exc:  # noqa: BLE001 - each library fails its own way
-        return NoPins(f"the {name} pin library cannot be used ({exc}); "
-                      "set pins.factory to another, or auto")
+        return NoPins(
+            f"the {name} pin library cannot be used ({exc}); set pins.factory to another, or auto"
+        )
 
 
 def _default_pin_factory():
@@ -67,13 +70,13 @@ def _default_pin_factory():
     import warnings
 
     from gpiozero.exc import PinFactoryFallback
+
     with warnings.catch_warnings(record=True) as fallbacks:
         warnings.simplefilter("always", PinFactoryFallback)
         try:
             Device.ensure_pin_factory()
         except BadPinFactory:
-            tried = "; ".join(str(w.message).replace("Falling back from ", "")
-                              for w in fallbacks)
+            tried = "; ".join(str(w.message).replace("Falling back from ", "") for w in fallbacks)
             return NoPins(f"no pin library works here ({tried})")
     for warning in fallbacks:
         log.info("pins: %s", warning.message)

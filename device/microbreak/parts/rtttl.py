@@ -37,8 +37,10 @@ SPEC_DEFAULTS = {"d": 4, "o": 6, "b": 63}
 
 # Semitones from A in the same octave.
 _SEMITONES = {"c": -9, "d": -7, "e": -5, "f": -4, "g": -2, "a": 0, "b": 2, "h": 2}
-_NOTE = re.compile(r"(?P<duration>\d+)?(?P<pitch>[a-h]#?|p)(?P<dot>\.)?(?P<octave>\d)?"
-                   r"(?P<late_dot>\.)?")
+_NOTE = re.compile(
+    r"(?P<duration>\d+)?(?P<pitch>[a-h]#?|p)(?P<dot>\.)?(?P<octave>\d)?"
+    r"(?P<late_dot>\.)?"
+)
 _NOTE_HELP = "a note is [duration]pitch[#][octave][.], e.g. 8c#6, 4p or a."
 
 
@@ -88,20 +90,25 @@ def parse(text: str, source: str = "<tune>") -> Song:
     parts = text.split(":")
     if len(parts) != 3:
         where = 0 if len(parts) < 3 else len(":".join(parts[:3]))
-        raise RTTTLError(source, where + 1,
-                         "expected three parts, name:defaults:notes, separated by ':'")
+        raise RTTTLError(
+            source, where + 1, "expected three parts, name:defaults:notes, separated by ':'"
+        )
     name, defaults_text, notes_text = parts
     settings = dict(SPEC_DEFAULTS)
     for item, at in _items(defaults_text, len(name) + 1):
         key, equals, value = (part.strip().lower() for part in item.partition("="))
         if key not in settings or not equals or not value.isdigit():
-            raise RTTTLError(source, at + 1,
-                             f"bad default {item!r}; expected d=N, o=N or b=N, e.g. d=4,o=5,b=120")
+            raise RTTTLError(
+                source,
+                at + 1,
+                f"bad default {item!r}; expected d=N, o=N or b=N, e.g. d=4,o=5,b=120",
+            )
         number = int(value)
         allowed = {"d": DURATIONS, "o": OCTAVES, "b": BEATS}[key]
         if number not in allowed:
-            raise RTTTLError(source, at + 1, f"default {item!r} is out of range; "
-                                             f"allowed: {_allowed(key)}")
+            raise RTTTLError(
+                source, at + 1, f"default {item!r} is out of range; allowed: {_allowed(key)}"
+            )
         settings[key] = number
     whole_note = 4 * 60 / settings["b"]  # the beat counts quarter notes
     notes = []
@@ -111,12 +118,18 @@ def parse(text: str, source: str = "<tune>") -> Song:
             raise RTTTLError(source, at + 1, f"malformed note {item!r}; {_NOTE_HELP}")
         duration = int(match["duration"] or settings["d"])
         if duration not in DURATIONS:
-            raise RTTTLError(source, at + 1, f"note {item!r}: duration {duration} is not "
-                                             f"allowed; allowed: {_allowed('d')}")
+            raise RTTTLError(
+                source,
+                at + 1,
+                f"note {item!r}: duration {duration} is not allowed; allowed: {_allowed('d')}",
+            )
         octave = int(match["octave"] or settings["o"])
         if octave not in OCTAVES:
-            raise RTTTLError(source, at + 1, f"note {item!r}: octave {octave} is not "
-                                             f"allowed; allowed: {_allowed('o')}")
+            raise RTTTLError(
+                source,
+                at + 1,
+                f"note {item!r}: octave {octave} is not allowed; allowed: {_allowed('o')}",
+            )
         seconds = whole_note / duration * (1.5 if match["dot"] or match["late_dot"] else 1)
         pitch = match["pitch"]
         hz = None if pitch == "p" else frequency(pitch[0], octave, pitch.endswith("#"))
@@ -127,13 +140,19 @@ def parse(text: str, source: str = "<tune>") -> Song:
 
 
 def _allowed(key: str) -> str:
-    return {"d": "1, 2, 4, 8, 16 or 32 (a whole note to a 32nd)",
-            "o": "3 to 8 (A4 is 440 Hz)",
-            "b": "1 to 900 (quarter notes a minute)"}[key]
+    return {
+        "d": "1, 2, 4, 8, 16 or 32 (a whole note to a 32nd)",
+        "o": "3 to 8 (A4 is 440 Hz)",
+        "b": "1 to 900 (quarter notes a minute)",
+    }[key]
 
 
-def load_folder(folder: str | Path, songs: Mapping[str, Song] | None = None, *,
-                refused: Callable[[Path, Exception], None] | None = None) -> dict[str, Song]:
+def load_folder(
+    folder: str | Path,
+    songs: Mapping[str, Song] | None = None,
+    *,
+    refused: Callable[[Path, Exception], None] | None = None,
+) -> dict[str, Song]:
     """Every ``NAME.rtttl`` in *folder*, by NAME, over *songs* (a later folder wins).
 
     A file that cannot be read or parsed raises, or when *refused* is given is

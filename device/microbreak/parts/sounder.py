@@ -22,14 +22,16 @@ log = logging.getLogger(__name__)
 def into_range(hz: float, low: float, high: float) -> float:
     """Move the note *hz* by whole octaves into ``low..high``::
 
-        >>> into_range(4186.0, 220.0, 3520.0)  # C8: one octave down
-        2093.0
-        >>> into_range(110.0, 220.0, 3520.0), into_range(440.0, 220.0, 3520.0)
-        (220.0, 440.0)
+    >>> into_range(4186.0, 220.0, 3520.0)  # C8: one octave down
+    2093.0
+    >>> into_range(110.0, 220.0, 3520.0), into_range(440.0, 220.0, 3520.0)
+    (220.0, 440.0)
     """
     if high < 2 * low:
-        raise ValueError(f"{low:g} to {high:g} Hz is less than an octave: some notes have "
-                         "no octave in it; give a range of at least an octave")
+        raise ValueError(
+            f"{low:g} to {high:g} Hz is less than an octave: some notes have "
+            "no octave in it; give a range of at least an octave"
+        )
     while hz > high:
         hz /= 2
     while hz < low:
@@ -60,8 +62,15 @@ class Sounder:
 
     GAP = 0.02  # silence at the end of each note, so repeated notes stay apart
 
-    def __init__(self, device: TonalBuzzer | Buzzer | None, songs: Mapping[str, Song], *,
-                 speaker=None, volume: float = 1.0, mute: bool = False):
+    def __init__(
+        self,
+        device: TonalBuzzer | Buzzer | None,
+        songs: Mapping[str, Song],
+        *,
+        speaker=None,
+        volume: float = 1.0,
+        mute: bool = False,
+    ):
         if not 0 <= volume <= 1:
             raise ValueError(f"volume must be from 0 to 1, not {volume}")
         self.device = device
@@ -72,8 +81,9 @@ class Sounder:
         self._runner = Runner("cue")
 
     @classmethod
-    def for_kind(cls, kind: str, pin: int, songs: Mapping[str, Song], pin_factory=None,
-                 **options) -> Sounder:
+    def for_kind(
+        cls, kind: str, pin: int, songs: Mapping[str, Song], pin_factory=None, **options
+    ) -> Sounder:
         """A sounder for a ``passive`` buzzer, an ``active`` one, or ``none``."""
         return cls(buzzer(kind, pin, pin_factory), songs, **options)
 
@@ -189,6 +199,7 @@ def with_custom_melodies(songs: Mapping[str, Song], folder: str | Path) -> dict[
     """*songs* with each ``NAME.rtttl`` in *folder* in place of the built-in
     NAME. A file with a mistake is refused and logged, naming the file and the
     position, and the built-in one stays."""
+
     def refused(path: Path, error: Exception) -> None:
         what = str(error) if isinstance(error, RTTTLError) else f"{path}: cannot be read: {error}"
         if path.stem in songs:
@@ -199,8 +210,12 @@ def with_custom_melodies(songs: Mapping[str, Song], folder: str | Path) -> dict[
     merged = load_folder(folder, songs, refused=refused)
     for name in sorted(merged):
         if name not in songs:
-            log.warning("%s: no cue is called %r, so it never plays; cues: %s",
-                        Path(folder) / f"{name}.rtttl", name, ", ".join(CueName))
+            log.warning(
+                "%s: no cue is called %r, so it never plays; cues: %s",
+                Path(folder) / f"{name}.rtttl",
+                name,
+                ", ".join(CueName),
+            )
         elif merged[name] is not songs[name]:
             log.info("cue %s: the melody from %s", name, Path(folder) / f"{name}.rtttl")
     return merged
@@ -210,6 +225,7 @@ def make_speaker(volume: float, songs: Iterable[Song]):
     """A speaker getting *songs* ready to play; with no audio output, why
     (logged) in its place."""
     from microbreak.parts.speaker import Speaker, SpeakerUnavailable
+
     try:
         speaker = Speaker(volume)
     except SpeakerUnavailable as error:

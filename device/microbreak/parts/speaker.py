@@ -55,25 +55,35 @@ def why_no_audio(error: str) -> str:
     service runs it) the sound devices are looked at one by one."""
     driver = os.environ.get("SDL_AUDIODRIVER", "alsa")
     if driver != "alsa":
-        return (f"no audio output for the speaker through SDL's {driver} driver ({error}); "
-                "check SDL_AUDIODRIVER, or set sound.speaker = false")
+        return (
+            f"no audio output for the speaker through SDL's {driver} driver ({error}); "
+            "check SDL_AUDIODRIVER, or set sound.speaker = false"
+        )
     try:
         ctypes.CDLL("libasound.so.2")
     except OSError:
-        return ("the ALSA library is missing (libasound.so.2); "
-                "install it: sudo apt-get install libasound2")
+        return (
+            "the ALSA library is missing (libasound.so.2); "
+            "install it: sudo apt-get install libasound2"
+        )
     if not SND.is_dir():
-        return ("no sound card (/dev/snd is missing); on a Raspberry Pi the line "
-                "dtparam=audio=on in /boot/firmware/config.txt (headphone jack or HDMI), "
-                "or a USB or I2S card with its dtoverlay line, then reboot")
+        return (
+            "no sound card (/dev/snd is missing); on a Raspberry Pi the line "
+            "dtparam=audio=on in /boot/firmware/config.txt (headphone jack or HDMI), "
+            "or a USB or I2S card with its dtoverlay line, then reboot"
+        )
     outputs = sorted(SND.glob("pcmC*D*p"))
     if not outputs and not any(SND.glob("pcmC*D*c")):
-        return ("no sound card in /dev/snd (only ALSA's own devices); connect or enable "
-                "one (dtparam=audio=on, or the card's dtoverlay line), or set "
-                "sound.speaker = false")
+        return (
+            "no sound card in /dev/snd (only ALSA's own devices); connect or enable "
+            "one (dtparam=audio=on, or the card's dtoverlay line), or set "
+            "sound.speaker = false"
+        )
     if not outputs:
-        return ("no sound output in /dev/snd (only capture devices); connect a speaker's "
-                "card, or set sound.speaker = false")
+        return (
+            "no sound output in /dev/snd (only capture devices); connect a speaker's "
+            "card, or set sound.speaker = false"
+        )
     for node in [SND / "controlC0", *outputs]:
         try:
             os.close(os.open(node, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC))
@@ -81,10 +91,14 @@ def why_no_audio(error: str) -> str:
             return "; ".join(refused(node, exc, "char-alsa"))
         except OSError as exc:
             if exc.errno == errno.EBUSY:
-                return (f"{node} is in use by another program ({error}); stop it, or "
-                        "set sound.speaker = false")
-    return (f"no audio output for the speaker ({error}); check the card with "
-            "'aplay -l', or set sound.speaker = false")
+                return (
+                    f"{node} is in use by another program ({error}); stop it, or "
+                    "set sound.speaker = false"
+                )
+    return (
+        f"no audio output for the speaker ({error}); check the card with "
+        "'aplay -l', or set sound.speaker = false"
+    )
 
 
 _tables: dict[tuple[int, ...], list[float]] = {}
@@ -94,8 +108,10 @@ def _wave_table(multiples: tuple[int, ...]) -> list[float]:
     """One cycle of the wave made of the given harmonics, peaking at ``PEAK``."""
     if multiples not in _tables:
         strengths = [(k, s) for k, s in HARMONICS if k in multiples]
-        wave = [sum(s * math.sin(2 * math.pi * k * i / TABLE_SIZE) for k, s in strengths)
-                for i in range(TABLE_SIZE)]
+        wave = [
+            sum(s * math.sin(2 * math.pi * k * i / TABLE_SIZE) for k, s in strengths)
+            for i in range(TABLE_SIZE)
+        ]
         scale = PEAK * 32767 / max(map(abs, wave))
         _tables[multiples] = [scale * v for v in wave]
     return _tables[multiples]
@@ -153,26 +169,32 @@ class Speaker:
         try:
             import pygame
             import pygame.mixer
+
             self._owns_mixer = not pygame.mixer.get_init()
             if self._owns_mixer:
                 # allowedchanges=0: SDL converts to what the card plays (48 kHz
                 # stereo, often) as it plays, so the cues are kept in memory at
                 # 22 kHz mono: a quarter of the size.
-                pygame.mixer.init(frequency=RATE, size=-16, channels=1, buffer=BUFFER,
-                                  allowedchanges=0)
+                pygame.mixer.init(
+                    frequency=RATE, size=-16, channels=1, buffer=BUFFER, allowedchanges=0
+                )
             started = pygame.mixer.get_init()
             if started is None:
                 raise SpeakerUnavailable(why_no_audio("the mixer did not start"))
             rate, size, channels = started
         except (ImportError, NotImplementedError) as error:
-            raise SpeakerUnavailable(f"pygame's mixer is missing ({error}); "
-                                     "reinstall pygame-ce, or set sound.speaker = false") from None
+            raise SpeakerUnavailable(
+                f"pygame's mixer is missing ({error}); "
+                "reinstall pygame-ce, or set sound.speaker = false"
+            ) from None
         except Exception as error:  # pygame.error, whose class needs pygame to name
             raise SpeakerUnavailable(why_no_audio(str(error))) from None
         if size != -16:
             self.close()
-            raise SpeakerUnavailable(f"the mixer was set up for {size}-bit samples elsewhere; "
-                                     "the speaker needs signed 16-bit")
+            raise SpeakerUnavailable(
+                f"the mixer was set up for {size}-bit samples elsewhere; "
+                "the speaker needs signed 16-bit"
+            )
         self._pygame = pygame
         self.rate, self.channels = rate, channels
         self.volume = volume
@@ -198,13 +220,16 @@ class Speaker:
 
     def prepare(self, songs: Iterable[Song]) -> None:
         """Synthesize *songs* on a thread of their own, so playing them starts at once."""
+
         def run(todo):
             for song in todo:
                 if self._closing.is_set():
                     return
                 self.sound_for(song)
-        self._preparing = threading.Thread(target=run, args=(list(songs),),
-                                           name="speaker-prepare", daemon=True)
+
+        self._preparing = threading.Thread(
+            target=run, args=(list(songs),), name="speaker-prepare", daemon=True
+        )
         self._preparing.start()
 
     def play(self, song: Song) -> None:
@@ -231,4 +256,5 @@ class Speaker:
             self.stop()
         if self._owns_mixer:
             import pygame.mixer
+
             pygame.mixer.quit()

@@ -46,8 +46,9 @@ class Runner:
     def start(self, job: Callable, *args) -> None:
         self.stop()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._guarded, args=(job, *args, self._stop),
-                                        name=self.name, daemon=True)
+        self._thread = threading.Thread(
+            target=self._guarded, args=(job, *args, self._stop), name=self.name, daemon=True
+        )
         self._thread.start()
 
     def _guarded(self, job: Callable, *args) -> None:

@@ -38,9 +38,34 @@ PARTS = ("led", "buzzer", "speaker", "screen", "button")
 SCALE = parse("test-scale:d=8,o=5,b=150:c,d,e,f,g,a,b,c6", "the test scale")
 
 # BCM GPIO number -> pin number on the 40-pin header.
-HEADER_PIN = {2: 3, 3: 5, 4: 7, 5: 29, 6: 31, 7: 26, 8: 24, 9: 21, 10: 19, 11: 23, 12: 32,
-              13: 33, 14: 8, 15: 10, 16: 36, 17: 11, 18: 12, 19: 35, 20: 38, 21: 40, 22: 15,
-              23: 16, 24: 18, 25: 22, 26: 37, 27: 13}
+HEADER_PIN = {
+    2: 3,
+    3: 5,
+    4: 7,
+    5: 29,
+    6: 31,
+    7: 26,
+    8: 24,
+    9: 21,
+    10: 19,
+    11: 23,
+    12: 32,
+    13: 33,
+    14: 8,
+    15: 10,
+    16: 36,
+    17: 11,
+    18: 12,
+    19: 35,
+    20: 38,
+    21: 40,
+    22: 15,
+    23: 16,
+    24: 18,
+    25: 22,
+    26: 37,
+    27: 13,
+}
 PWM_PINS = (12, 13, 18, 19)
 
 
@@ -66,10 +91,19 @@ class WiringCheck:
     for the button; *pace* scales how long each output step lasts.
     """
 
-    def __init__(self, settings: Settings, *, pin_factory=None, songs: Mapping[str, Song],
-                 say: Callable[[str], None] = print, ask: Callable[[str], bool] | None = None,
-                 timeout: float = 30.0, pace: float = 1.0, open_display=None,
-                 mock_pins: bool = False):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        pin_factory=None,
+        songs: Mapping[str, Song],
+        say: Callable[[str], None] = print,
+        ask: Callable[[str], bool] | None = None,
+        timeout: float = 30.0,
+        pace: float = 1.0,
+        open_display=None,
+        mock_pins: bool = False,
+    ):
         self.settings = settings
         self.mock_pins = mock_pins  # gpiozero's mock pins: press our own button, no screen
         self.say = say
@@ -78,8 +112,9 @@ class WiringCheck:
         self.pace = pace
         self._open_display = open_display
         self._events: queue.Queue = queue.Queue()
-        self.hardware = Hardware(settings, self._events.put,
-                                 songs={**songs, SCALE.name: SCALE}, pin_factory=pin_factory)
+        self.hardware = Hardware(
+            settings, self._events.put, songs={**songs, SCALE.name: SCALE}, pin_factory=pin_factory
+        )
         self.results: list[Result] = []
 
     def run(self, parts: Iterable[str] = PARTS) -> list[Result]:
@@ -90,9 +125,14 @@ class WiringCheck:
             why = self.hardware.missing.get(name)
             if why is not None:
                 self.say(f"{name[0].upper()}{name[1:]}: its pin cannot be opened")
-                self._report(part, "open", False, why,
-                             "the pin library in [pins] factory, and that this user may use "
-                             "the GPIO chip (the group gpio)")
+                self._report(
+                    part,
+                    "open",
+                    False,
+                    why,
+                    "the pin library in [pins] factory, and that this user may use "
+                    "the GPIO chip (the group gpio)",
+                )
                 continue
             getattr(self, f"_check_{part}")()
         return self.results
@@ -103,6 +143,7 @@ class WiringCheck:
     def check_history(self, state_dir) -> list[Result]:
         """The history's storage: mounted read-write, space left, the file sound."""
         from microbreak.storage.store import check_storage
+
         self.say(f"History in {state_dir}")
         for step, passed, detail, check in check_storage(state_dir):
             self._report("history", step, passed, detail, check)
@@ -110,15 +151,21 @@ class WiringCheck:
 
     # -- reporting ------------------------------------------------------------
 
-    def _report(self, part: str, step: str, passed: bool, detail: str = "",
-                check: str = "") -> None:
+    def _report(
+        self, part: str, step: str, passed: bool, detail: str = "", check: str = ""
+    ) -> None:
         result = Result(part, step, passed, detail, check if not passed else "")
         self.results.append(result)
         verdict = "pass" if passed else "FAIL"
         self.say(f"  {step:<14} {verdict}" + (f"  {detail}" if detail else ""))
         if result.check:
-            for line in textwrap.wrap(f"check: {result.check}", 79, initial_indent=" " * 17,
-                                      subsequent_indent=" " * 24, break_on_hyphens=False):
+            for line in textwrap.wrap(
+                f"check: {result.check}",
+                79,
+                initial_indent=" " * 17,
+                subsequent_indent=" " * 24,
+                break_on_hyphens=False,
+            ):
                 self.say(line)
 
     def _judge(self, question: str, measured: bool) -> bool:
@@ -135,23 +182,32 @@ class WiringCheck:
         gpio = self.settings.led.pin
         light = self.hardware.light
         self.say(f"LED on {where(gpio)}")
-        wiring = (f"the LED's long leg to {where(gpio)} through a 330 ohm resistor, its "
-                  "short leg to GND; an LED the wrong way round stays dark")
+        wiring = (
+            f"the LED's long leg to {where(gpio)} through a 330 ohm resistor, its "
+            "short leg to GND; an LED the wrong way round stays dark"
+        )
         light.show("on")
         self._wait(1.5)
-        self._report("led", "on", self._judge("Is the LED lit?", light.level == 1),
-                     check=wiring)
+        self._report("led", "on", self._judge("Is the LED lit?", light.level == 1), check=wiring)
         light.show("off")
         self._wait(1.0)
-        self._report("led", "off", self._judge("Is the LED dark now?", light.level == 0),
-                     check=f"the LED must go to {where(gpio)}, not to 3.3 V or 5 V")
+        self._report(
+            "led",
+            "off",
+            self._judge("Is the LED dark now?", light.level == 0),
+            check=f"the LED must go to {where(gpio)}, not to 3.3 V or 5 V",
+        )
         light.show("pulse")
         seen = self._sample(lambda: light.level, max(2.0 * self.pace, 0.3))
         kind = "fading in and out" if light.pwm else "blinking (this pin cannot fade)"
-        self._report("led", "pulse", self._judge(f"Is the LED {kind}?", len(seen) > 1),
-                     "" if light.pwm else "blinks: no PWM on this pin",
-                     check=f"a PWM-capable pin ({', '.join(map(str, PWM_PINS))}) fades "
-                           "smoothly; check the pin library in [pins] factory")
+        self._report(
+            "led",
+            "pulse",
+            self._judge(f"Is the LED {kind}?", len(seen) > 1),
+            "" if light.pwm else "blinks: no PWM on this pin",
+            check=f"a PWM-capable pin ({', '.join(map(str, PWM_PINS))}) fades "
+            "smoothly; check the pin library in [pins] factory",
+        )
         light.show("off")
 
     def _check_buzzer(self) -> None:
@@ -162,14 +218,21 @@ class WiringCheck:
             return
         self.say(f"Buzzer ({kind}) on {where(gpio)}")
         if self.settings.sound.volume == 0:
-            self._report("buzzer", "volume", False, "sound.volume is 0",
-                         "set sound.volume above 0: 'microbreak config set sound.volume 100'")
+            self._report(
+                "buzzer",
+                "volume",
+                False,
+                "sound.volume is 0",
+                "set sound.volume above 0: 'microbreak config set sound.volume 100'",
+            )
             return
-        wiring = (f"the buzzer's + to {where(gpio)} and its - to GND; "
-                  + ("a passive piezo plays tones; if you hear only clicks or one pitch, it "
-                     'is an active buzzer: set buzzer.kind = "active"' if kind == "passive" else
-                     "an active buzzer beeps at one pitch; if it stays silent it may be a "
-                     'passive piezo: set buzzer.kind = "passive"'))
+        wiring = f"the buzzer's + to {where(gpio)} and its - to GND; " + (
+            "a passive piezo plays tones; if you hear only clicks or one pitch, it "
+            'is an active buzzer: set buzzer.kind = "active"'
+            if kind == "passive"
+            else "an active buzzer beeps at one pitch; if it stays silent it may be a "
+            'passive piezo: set buzzer.kind = "passive"'
+        )
         cues = sorted(name for name in sounder.songs if name != SCALE.name)
         for name in [SCALE.name] + cues:
             sounded = self._play(name)
@@ -186,17 +249,20 @@ class WiringCheck:
         self.say("Speaker (the default ALSA output)")
         problem = self.hardware.speaker_problem
         if problem is not None:
-            self._report("speaker", "open", False, "no audio output",
-                         problem)
+            self._report("speaker", "open", False, "no audio output", problem)
             return
         self._report("speaker", "open", True, "the mixer is playing to ALSA")
         speaker = self.hardware.sounder.speaker
         speaker.play(SCALE)
         self._wait(SCALE.seconds + 0.5)
         if self.ask is not None:
-            self._report("speaker", "scale", self.ask("Did the speaker play eight notes going up?"),
-                         check="the speaker's cable and volume ('alsamixer'), and that the "
-                               "card is the default one ('aplay -l')")
+            self._report(
+                "speaker",
+                "scale",
+                self.ask("Did the speaker play eight notes going up?"),
+                check="the speaker's cable and volume ('alsamixer'), and that the "
+                "card is the default one ('aplay -l')",
+            )
         speaker.stop()
 
     def _play(self, name: str) -> bool:
@@ -206,8 +272,11 @@ class WiringCheck:
         if not sounder.play(name, despite_mute=True):
             return False
         try:
-            seen = self._sample(lambda: sounder.sounding,
-                                sounder.songs[name].seconds + 1, until=lambda: not sounder.playing)
+            seen = self._sample(
+                lambda: sounder.sounding,
+                sounder.songs[name].seconds + 1,
+                until=lambda: not sounder.playing,
+            )
         finally:
             sounder.stop()
         return True in seen
@@ -221,27 +290,33 @@ class WiringCheck:
             self.say("Screen: skipped with mock pins (no device, so no screen of its own)")
             return
         self.say(f"Screen ({size})")
-        check = ("the screen is connected and switched on, its driver enabled (a dtoverlay "
-                 "line in /boot/firmware/config.txt for DSI and SPI panels), and screen.size "
-                 "matches it, or is \"auto\"")
+        check = (
+            "the screen is connected and switched on, its driver enabled (a dtoverlay "
+            "line in /boot/firmware/config.txt for DSI and SPI panels), and screen.size "
+            'matches it, or is "auto"'
+        )
         try:
             display = self._display(size)
         except Exception as exc:  # noqa: BLE001 - any display failure is the answer
             reason = getattr(exc, "reason", str(exc))
-            self._report("screen", "pattern", False, f"no screen: {reason}",
-                         getattr(exc, "fix", "") or check)
+            self._report(
+                "screen", "pattern", False, f"no screen: {reason}", getattr(exc, "fix", "") or check
+            )
             return
         try:
             surface = display.surface
             draw_test_pattern(surface)
             display.flip()
             width, height = surface.get_size()
-            drawn = (surface.get_at((0, 0))[:3] == (255, 255, 255)
-                     and surface.get_at((width // 16, height // 2))[:3] == BARS[0])
+            drawn = (
+                surface.get_at((0, 0))[:3] == (255, 255, 255)
+                and surface.get_at((width // 16, height // 2))[:3] == BARS[0]
+            )
             self._wait(3.0)
             question = "Coloured bars, a white frame and corner marks, filling the screen?"
-            self._report("screen", "pattern", self._judge(question, drawn), f"{width}x{height}",
-                         check)
+            self._report(
+                "screen", "pattern", self._judge(question, drawn), f"{width}x{height}", check
+            )
         finally:
             display.close()
 
@@ -255,20 +330,31 @@ class WiringCheck:
         button = self.hardware.button
         hold = self.settings.button.snooze_hold_seconds
         self.say(f"Button on {where(gpio)}")
-        wiring = (f"the button goes between {where(gpio)} and a GND pin (header pin 9 or 14); "
-                  "a four-legged button must bridge the two legs that are not already joined")
+        wiring = (
+            f"the button goes between {where(gpio)} and a GND pin (header pin 9 or 14); "
+            "a four-legged button must bridge the two legs that are not already joined"
+        )
         if button.is_active:
-            self._report("button", "released", False, "it reads as pressed before a touch",
-                         "is it wired to 3.3 V instead of GND, or shorted? It must only "
-                         "join GND while pressed")
+            self._report(
+                "button",
+                "released",
+                False,
+                "it reads as pressed before a touch",
+                "is it wired to 3.3 V instead of GND, or shorted? It must only "
+                "join GND while pressed",
+            )
             return
         self._drain()
         self.say(f"  Press the button once (within {self.timeout:g} s).")
         self._press_ourselves(0.1)
         held = self._gesture()
-        self._report("button", "press", held is not None,
-                     f"{held:.2f} s" if held is not None else f"no press in {self.timeout:g} s",
-                     wiring)
+        self._report(
+            "button",
+            "press",
+            held is not None,
+            f"{held:.2f} s" if held is not None else f"no press in {self.timeout:g} s",
+            wiring,
+        )
         if held is None:
             return
         self.say(f"  Now hold it down for {hold:g} s, then let go.")
@@ -276,10 +362,13 @@ class WiringCheck:
         self._press_ourselves(hold + 0.2)
         while (held := self._gesture(deadline)) is not None and held < hold:
             self.say(f"  That was {held:.1f} s: hold it for {hold:g} s.")
-        self._report("button", "hold", held is not None,
-                     f"{held:.2f} s" if held is not None else f"no hold in {self.timeout:g} s",
-                     "if it lets go early while you hold it, the contact bounces: raise "
-                     "button.bounce_ms")
+        self._report(
+            "button",
+            "hold",
+            held is not None,
+            f"{held:.2f} s" if held is not None else f"no hold in {self.timeout:g} s",
+            "if it lets go early while you hold it, the contact bounces: raise button.bounce_ms",
+        )
 
     def _gesture(self, deadline: float | None = None) -> float | None:
         """Wait for the button to go down and up; how long it was held, or None."""
@@ -308,14 +397,16 @@ class WiringCheck:
             pin.drive_low()
             time.sleep(seconds)
             pin.drive_high()
+
         threading.Thread(target=press, daemon=True).start()
 
     def _drain(self) -> None:
         while not self._events.empty():
             self._events.get_nowait()
 
-    def _sample(self, read: Callable[[], object], seconds: float,
-                until: Callable[[], bool] | None = None) -> set:
+    def _sample(
+        self, read: Callable[[], object], seconds: float, until: Callable[[], bool] | None = None
+    ) -> set:
         """The distinct values *read* gave over *seconds*, or until *until*."""
         seen = {read()}
         end = time.monotonic() + seconds
@@ -325,26 +416,46 @@ class WiringCheck:
         return seen
 
 
-BARS = ((255, 255, 255), (255, 255, 0), (0, 255, 255), (0, 255, 0), (255, 0, 255),
-        (255, 0, 0), (0, 0, 255), (0, 0, 0))
+BARS = (
+    (255, 255, 255),
+    (255, 255, 0),
+    (0, 255, 255),
+    (0, 255, 0),
+    (255, 0, 255),
+    (255, 0, 0),
+    (0, 0, 255),
+    (0, 0, 0),
+)
 
 
 def draw_test_pattern(surface) -> None:
     """Colour bars, a one-pixel white frame, corner marks and a centre cross,
     so a cut-off edge, a wrong size or swapped colours show at a glance."""
     import pygame
+
     width, height = surface.get_size()
     bar = width / len(BARS)
     for i, colour in enumerate(BARS):
-        surface.fill(colour, pygame.Rect(round(i * bar), 0, round((i + 1) * bar) - round(i * bar),
-                                         height))
+        surface.fill(
+            colour, pygame.Rect(round(i * bar), 0, round((i + 1) * bar) - round(i * bar), height)
+        )
     mark = max(min(width, height) // 10, 8)
     for x, y in ((0, 0), (width - mark, 0), (0, height - mark), (width - mark, height - mark)):
         surface.fill((255, 128, 0), pygame.Rect(x, y, mark, mark))
-    pygame.draw.line(surface, (128, 128, 128), (width // 2, height // 2 - mark),
-                     (width // 2, height // 2 + mark), 3)
-    pygame.draw.line(surface, (128, 128, 128), (width // 2 - mark, height // 2),
-                     (width // 2 + mark, height // 2), 3)
+    pygame.draw.line(
+        surface,
+        (128, 128, 128),
+        (width // 2, height // 2 - mark),
+        (width // 2, height // 2 + mark),
+        3,
+    )
+    pygame.draw.line(
+        surface,
+        (128, 128, 128),
+        (width // 2 - mark, height // 2),
+        (width // 2 + mark, height // 2),
+        3,
+    )
     pygame.draw.rect(surface, (255, 255, 255), surface.get_rect(), 1)
 
 
@@ -353,6 +464,7 @@ class _PatternDisplay:
 
     def __init__(self, size: str, output: str):
         from microbreak.parts.display import Display, parse_size
+
         self._display = Display(parse_size(size), output)
         self.surface = self._display.surface
 

@@ -34,8 +34,11 @@ PLAUSIBLE_FROM = datetime(2026, 1, 1, tzinfo=UTC)
 SYNCHRONIZED_FLAG = "/run/systemd/timesync/synchronized"  # touched by systemd-timesyncd
 LOCALTIME = "/etc/localtime"  # the system's time zone: a link into /usr/share/zoneinfo
 
-_monotonic: Callable[[], float] = (lambda: time.clock_gettime(time.CLOCK_BOOTTIME)) \
-    if hasattr(time, "CLOCK_BOOTTIME") else time.monotonic
+_monotonic: Callable[[], float] = (
+    (lambda: time.clock_gettime(time.CLOCK_BOOTTIME))
+    if hasattr(time, "CLOCK_BOOTTIME")
+    else time.monotonic
+)
 
 
 def real_time() -> float:
@@ -46,8 +49,9 @@ def real_time() -> float:
     return time.monotonic()
 
 
-def zone_named(name: str, *, environ: Mapping[str, str] = os.environ,
-               localtime: str = LOCALTIME) -> tzinfo:
+def zone_named(
+    name: str, *, environ: Mapping[str, str] = os.environ, localtime: str = LOCALTIME
+) -> tzinfo:
     """The zone working hours are in: *name* (``hours.timezone``), or, when it
     is empty, the system's zone with its rules, so that a change to or from
     daylight saving time moves the hours with the local clock::
@@ -178,8 +182,9 @@ class FakeClock:
 
     speed = 1.0
 
-    def __init__(self, wall: datetime | None = None, mono: float = 1000.0,
-                 trusted: bool = True) -> None:
+    def __init__(
+        self, wall: datetime | None = None, mono: float = 1000.0, trusted: bool = True
+    ) -> None:
         self._wall = wall or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         if self._wall.tzinfo is None:
             raise ValueError("FakeClock needs an aware wall time (with tzinfo)")

@@ -61,8 +61,11 @@ class ClockFormatter(logging.Formatter):
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         wall = self._clock.now().wall
-        return wall.strftime(datefmt) if datefmt else \
-            wall.strftime("%Y-%m-%d %H:%M:%S") + f",{wall.microsecond // 1000:03d}"
+        return (
+            wall.strftime(datefmt)
+            if datefmt
+            else wall.strftime("%Y-%m-%d %H:%M:%S") + f",{wall.microsecond // 1000:03d}"
+        )
 
 
 def setup_logging(level: int = logging.INFO, clock: Clock | None = None) -> logging.Handler:

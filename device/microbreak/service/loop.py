@@ -62,9 +62,20 @@ class Reload:
 
 
 class Service:
-    def __init__(self, settings: Settings, *, state_dir: Path, runtime_dir: Path,
-                 config_file: Path | None = None, clock=None, pin_factory=None, frontend=None,
-                 simulated: bool = False, exercise_dirs=(), screen_problem: str | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        state_dir: Path,
+        runtime_dir: Path,
+        config_file: Path | None = None,
+        clock=None,
+        pin_factory=None,
+        frontend=None,
+        simulated: bool = False,
+        exercise_dirs=(),
+        screen_problem: str | None = None,
+    ):
         self.settings = settings
         self.screen_problem = screen_problem  # why there is no screen, when one was asked for
         self.config_file = config_file  # read again on reload; None: the default place
@@ -76,15 +87,19 @@ class Service:
         self.history = Store(state_dir)  # never fails the loop: see store.py
         self._pin_factory = pin_factory
         self._songs = load_folder(data_dir("sounds"))
-        self.hardware = Hardware(settings, self.inbox.post, pin_factory=pin_factory,
-                                 songs=self._songs)
-        self.thresholds = HoldThresholds(settings.button.snooze_hold_seconds,
-                                         settings.button.skip_hold_seconds)
+        self.hardware = Hardware(
+            settings, self.inbox.post, pin_factory=pin_factory, songs=self._songs
+        )
+        self.thresholds = HoldThresholds(
+            settings.button.snooze_hold_seconds, settings.button.skip_hold_seconds
+        )
         self.frontend = frontend
         self.schedule = self._new_schedule()
         if not self.clock.now().trusted:
-            log.warning("the wall clock is not set yet: breaks follow the interval alone "
-                        "until it is (working hours need the time of day)")
+            log.warning(
+                "the wall clock is not set yet: breaks follow the interval alone "
+                "until it is (working hours need the time of day)"
+            )
         self.requests = Requests(self)
         self.control = ControlServer(runtime_dir / SOCKET_NAME, self.requests.ask)
         self._break_id: int | None = None
@@ -103,10 +118,11 @@ class Service:
     def run(self) -> None:
         """Serve until SIGTERM/SIGINT or a :class:`Stop`."""
         self.control.start()
-        previous = {sig: signal.signal(sig, lambda *_: self.inbox.post(Stop()))
-                    for sig in (signal.SIGTERM, signal.SIGINT)}
-        previous[signal.SIGHUP] = signal.signal(signal.SIGHUP,
-                                                lambda *_: self.inbox.post(Reload()))
+        previous = {
+            sig: signal.signal(sig, lambda *_: self.inbox.post(Stop()))
+            for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        previous[signal.SIGHUP] = signal.signal(signal.SIGHUP, lambda *_: self.inbox.post(Reload()))
         previous_wakeup = self.inbox.wake_on_signals()
         if self.frontend is not None and self.frontend.fileno() is not None:
             self.inbox.watch(self.frontend.fileno())
@@ -114,8 +130,11 @@ class Service:
         # With a screen, the first start shows the health notice, and breaks
         # wait until someone at the desk has pressed the button to say they read
         # it (with no button to press, there is no notice).
-        if self.frontend is not None and self.hardware.button is not None \
-                and not self.history.acknowledged(presenter.FIRST_START_NOTICE):
+        if (
+            self.frontend is not None
+            and self.hardware.button is not None
+            and not self.history.acknowledged(presenter.FIRST_START_NOTICE)
+        ):
             self.schedule = self._new_schedule(notice=True)
         now = self.clock.now()
         self.apply([self.schedule.cue(CueName.STARTUP, now)], now)
@@ -153,8 +172,12 @@ class Service:
         waits = [self.clock.real_seconds(due - now.mono), WALL_CHECK_SECONDS]
         real = real_time()
         ping = self.notifier.ping_deadline() if self._socket_alive() else None
-        for deadline in (self.hardware.light.deadline(), ping, self.history.deadline(),
-                         self.hands.deadline() if self.hands else None):
+        for deadline in (
+            self.hardware.light.deadline(),
+            ping,
+            self.history.deadline(),
+            self.hands.deadline() if self.hands else None,
+        ):
             if deadline is not None:
                 waits.append(deadline - real)
         if self._held_since is not None or (self.frontend and self.frontend.animating()):
@@ -169,31 +192,43 @@ class Service:
             return True
         if not self._socket_dead_said:
             self._socket_dead_said = True
-            log.error("the control socket has stopped (%s): no longer telling systemd's "
-                      "watchdog all is well, so that it restarts the service",
-                      self.control.failure or "its thread ended")
+            log.error(
+                "the control socket has stopped (%s): no longer telling systemd's "
+                "watchdog all is well, so that it restarts the service",
+                self.control.failure or "its thread ended",
+            )
         return False
 
     def refresh(self, now: Now) -> None:
         """Bring the LED and the screen up to date with the schedule."""
-        self.hardware.light.show(presenter.led_pattern(
-            self.schedule, storage_failing=self.history.problem is not None))
+        self.hardware.light.show(
+            presenter.led_pattern(self.schedule, storage_failing=self.history.problem is not None)
+        )
         self.hardware.light.tick()
         if self.hands is not None:
             self.hands.tick()
         if self.frontend is not None:
             hold = None
             if self._held_since is not None:
-                hold = presenter.hold_hint(self.schedule, real_time() - self._held_since,
-                                           self.thresholds)
+                hold = presenter.hold_hint(
+                    self.schedule, real_time() - self._held_since, self.thresholds
+                )
             state = self.schedule.state
-            shown = (id(state.session), state.session.index) if isinstance(state, OnBreak) \
-                else None
+            shown = (id(state.session), state.session.index) if isinstance(state, OnBreak) else None
             if shown != self._exercise_shown:
                 self._exercise_shown, self._exercise_since = shown, real_time()
-            self.frontend.show(presenter.present(self.schedule, now, self.exercises,
-                                                 self.today(now), self.thresholds, hold,
-                                                 self._exercise_since, self.outcomes(now)))
+            self.frontend.show(
+                presenter.present(
+                    self.schedule,
+                    now,
+                    self.exercises,
+                    self.today(now),
+                    self.thresholds,
+                    hold,
+                    self._exercise_since,
+                    self.outcomes(now),
+                )
+            )
 
     def handle(self, event: object) -> None:
         if isinstance(event, PresenceChanged):
@@ -223,18 +258,27 @@ class Service:
         """Carry out the core's effects, in order: the record before the feedback."""
         for effect in effects:
             if isinstance(effect, BreakStarted):
-                self._break_id = self.history.break_started(effect.started_at, effect.exercises,
-                                                            effect.reason)
+                self._break_id = self.history.break_started(
+                    effect.started_at, effect.exercises, effect.reason
+                )
                 self._today_cache = None
                 if effect.reason != "away":
-                    log.info("break cued: %s", ", ".join(effect.exercises), extra=journal_event(
-                        "break_cued", exercises=",".join(effect.exercises), reason=effect.reason))
+                    log.info(
+                        "break cued: %s",
+                        ", ".join(effect.exercises),
+                        extra=journal_event(
+                            "break_cued", exercises=",".join(effect.exercises), reason=effect.reason
+                        ),
+                    )
             elif isinstance(effect, SetConfirmed):
                 assert self._break_id is not None  # the core starts a break before its sets
                 self.history.set_confirmed(self._break_id, effect.exercise, effect.confirmed_at)
                 self._today_cache = None
-                log.info("set confirmed: %s", effect.exercise,
-                         extra=journal_event("set_confirmed", exercise=effect.exercise))
+                log.info(
+                    "set confirmed: %s",
+                    effect.exercise,
+                    extra=journal_event("set_confirmed", exercise=effect.exercise),
+                )
             elif isinstance(effect, BreakEnded):
                 assert self._break_id is not None
                 self.history.break_ended(self._break_id, effect.outcome, effect.ended_at)
@@ -255,8 +299,9 @@ class Service:
         names = list(self.exercises)
         last = self.history.last_exercise()
         rotation = names.index(last) + 1 if last in names else 0
-        schedule = Schedule(self._rules(self.settings), names, self.clock.now(), rotation,
-                            notice=notice)
+        schedule = Schedule(
+            self._rules(self.settings), names, self.clock.now(), rotation, notice=notice
+        )
         self._read_presence(schedule)
         return schedule
 
@@ -299,8 +344,11 @@ class Service:
             new = load_settings(self.config_file)
         except SettingsError as exc:
             self._settings_error = str(exc).splitlines()[0]
-            log.error("settings rejected, keeping the last good ones: %s", exc,
-                      extra=journal_event("settings_rejected", error=exc))
+            log.error(
+                "settings rejected, keeping the last good ones: %s",
+                exc,
+                extra=journal_event("settings_rejected", error=exc),
+            )
             raise
         self._settings_error = None
         old = dict((key, value) for key, value, *_ in self.settings.items())
@@ -308,22 +356,29 @@ class Service:
         now = self.clock.now()
         self.settings = new
         self.schedule.update_rules(self._rules(new), now)
-        self.thresholds = HoldThresholds(new.button.snooze_hold_seconds,
-                                         new.button.skip_hold_seconds)
-        if any(key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence")
-               for key in changed):
+        self.thresholds = HoldThresholds(
+            new.button.snooze_hold_seconds, new.button.skip_hold_seconds
+        )
+        if any(
+            key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence") for key in changed
+        ):
             if self.hands is not None:  # the new button never saw a press under way
-                self.hands.let_go("the settings were reloaded while the button was held; "
-                                  "press again")
+                self.hands.let_go(
+                    "the settings were reloaded while the button was held; press again"
+                )
             self.hardware.close()
-            self.hardware = Hardware(new, self.inbox.post, pin_factory=self._pin_factory,
-                                     songs=self._songs)
+            self.hardware = Hardware(
+                new, self.inbox.post, pin_factory=self._pin_factory, songs=self._songs
+            )
             self._presence_after_reload()
             self._held_since = None
         if any(key.startswith(("screen.", "pins.")) for key in changed):
             log.warning("screen and pin library changes apply at the next start")
-        log.info("settings reloaded%s", ": " + ", ".join(changed) if changed else ", no change",
-                 extra=journal_event("settings_reloaded", changed=",".join(changed)))
+        log.info(
+            "settings reloaded%s",
+            ": " + ", ".join(changed) if changed else ", no change",
+            extra=journal_event("settings_reloaded", changed=",".join(changed)),
+        )
         return changed
 
     def status_line(self, now: Now) -> str:
@@ -332,8 +387,10 @@ class Service:
         if self._settings_error:
             line += f" · settings error, kept the last good ones: {self._settings_error}"
         if self.history.problem:
-            line += (f" · history not written ({self.history.pending} kept in memory): "
-                     f"{self.history.problem}")
+            line += (
+                f" · history not written ({self.history.pending} kept in memory): "
+                f"{self.history.problem}"
+            )
         return line
 
     def today(self, now: Now):
@@ -347,8 +404,7 @@ class Service:
     def _day(self, now: Now) -> tuple:
         day = now.wall.date()
         if self._today_cache is None or self._today_cache[0] != day:
-            self._today_cache = (day, self.history.day_counts(day),
-                                 self.history.day_outcomes(day))
+            self._today_cache = (day, self.history.day_counts(day), self.history.day_outcomes(day))
         return self._today_cache
 
     def status(self, now: Now | None = None) -> dict:
@@ -396,4 +452,3 @@ class Service:
         self.hardware.close()
         self.history.close()
         self.inbox.close()
-

@@ -25,8 +25,10 @@ class Notifier:
             try:
                 from systemd.daemon import notify
             except ImportError:
-                log.error("systemd asks to be told when microbreak is ready, but "
-                          "systemd-python is not installed: install python3-systemd")
+                log.error(
+                    "systemd asks to be told when microbreak is ready, but "
+                    "systemd-python is not installed: install python3-systemd"
+                )
             else:
                 self._notify = notify
         usec, pid = environ.get("WATCHDOG_USEC"), environ.get("WATCHDOG_PID")

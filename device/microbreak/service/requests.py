@@ -80,8 +80,9 @@ class Requests:
         try:
             return {"changed": self.service.reload()}
         except SettingsError as exc:
-            raise ControlError(f"settings not reloaded, the service keeps its last good ones:\n"
-                               f"{exc}") from None
+            raise ControlError(
+                f"settings not reloaded, the service keeps its last good ones:\n{exc}"
+            ) from None
 
     def verb_settings(self, request):
         """The settings the service runs with now."""
@@ -91,8 +92,11 @@ class Requests:
         """The files the service reads and writes, so the CLI changes and reads
         the same ones: its settings file and its history."""
         from microbreak.config.settings import config_path
-        return {"settings": str(config_path(self.service.config_file).absolute()),
-                "history": str(self.service.history.path.absolute())}
+
+        return {
+            "settings": str(config_path(self.service.config_file).absolute()),
+            "history": str(self.service.history.path.absolute()),
+        }
 
     def verb_history(self, request):
         limit = request.args.get("limit", 20)
@@ -108,8 +112,9 @@ class Requests:
 
     def verb_snooze(self, request):
         minutes = request.args.get("minutes")
-        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
-                                    or not 1 <= minutes <= 240):
+        if minutes is not None and (
+            isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 240
+        ):
             raise ControlError(f"snooze {minutes!r}: allowed: whole minutes from 1 to 240")
         seconds = minutes * 60 if minutes is not None else None
         return self.service.act(lambda now: self.service.schedule.snooze(now, seconds))
@@ -121,8 +126,11 @@ class Requests:
         until, minutes = request.args.get("until"), request.args.get("minutes")
         if until is not None and minutes is not None:
             raise ControlError("pause takes a time (until HH:MM) or minutes, not both")
-        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
-                                    or not 1 <= minutes <= 7 * 24 * 60):
+        if minutes is not None and (
+            isinstance(minutes, bool)
+            or not isinstance(minutes, int)
+            or not 1 <= minutes <= 7 * 24 * 60
+        ):
             raise ControlError(f"pause for {minutes!r} minutes: allowed: 1 to {7 * 24 * 60}")
         at = None
         if until is not None:
@@ -131,10 +139,14 @@ class Requests:
             except (TypeError, ValueError):
                 raise ControlError(f"pause until {until!r}: allowed: a time HH:MM") from None
             if at.tzinfo is not None:  # the schedule counts in the device's own zone
-                raise ControlError(f"pause until {until!r}: a time with an offset is not "
-                                   "allowed; allowed: a time HH:MM in the device's time zone")
+                raise ControlError(
+                    f"pause until {until!r}: a time with an offset is not "
+                    "allowed; allowed: a time HH:MM in the device's time zone"
+                )
         seconds = minutes * 60 if minutes is not None else None
-        return self.service.act(lambda now: self.service.schedule.pause(now, until=at, seconds=seconds))
+        return self.service.act(
+            lambda now: self.service.schedule.pause(now, until=at, seconds=seconds)
+        )
 
     def verb_resume(self, request):
         return self.service.act(self.service.schedule.resume)
@@ -143,6 +155,7 @@ class Requests:
         """What the screen shows, as a PNG file's bytes (base64): the caller
         writes the file, so the service writes nothing a caller names."""
         from microbreak.drawing.screen import png_bytes
+
         if self.service.frontend is None:
             raise ControlError("this device has no screen")
         self.service.refresh(self.service.clock.now())

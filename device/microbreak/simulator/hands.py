@@ -34,8 +34,11 @@ class Hands:
 
     def hold(self, request: Request) -> object:
         seconds = request.args.get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
-                or not 0 < seconds <= 30:
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, (int, float))
+            or not 0 < seconds <= 30
+        ):
             raise ControlError(f"hold {seconds!r}: allowed: seconds from 0 to 30")
         return self._hold(request, float(seconds))
 

@@ -29,8 +29,9 @@ from microbreak.service.control import ControlError, call
 DEVICE = Path(__file__).resolve().parents[2]
 """The folder this microbreak is imported from: the started process imports it too."""
 
-ALWAYS = "".join(f'{day} = "00:00-24:00"\n' for day in
-                 ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+ALWAYS = "".join(
+    f'{day} = "00:00-24:00"\n' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+)
 """Working hours that never end, for an ``[hours]`` table: breaks at any time."""
 
 Status = dict[str, Any]
@@ -39,8 +40,13 @@ Status = dict[str, Any]
 def service_env(**extra: str) -> dict[str, str]:
     """The environment for a microbreak process of this folder: SDL's dummy
     video and audio (no screen or sound card needed)."""
-    env = dict(os.environ, PYTHONPATH=str(DEVICE), SDL_VIDEODRIVER="dummy",
-               SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(DEVICE),
+        SDL_VIDEODRIVER="dummy",
+        SDL_AUDIODRIVER="dummy",
+        PYGAME_HIDE_SUPPORT_PROMPT="1",
+    )
     env.update(extra)
     return env
 
@@ -50,9 +56,16 @@ class Device:
     serves, as *command*) with the settings text *config*, its files in
     *folder*, its output kept in a log file that outlives each start."""
 
-    def __init__(self, folder: Path, config: str, *, speed: float = 60,
-                 command: tuple[str, ...] | None = None, env: dict[str, str] | None = None,
-                 limits: dict[int, int] | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        config: str,
+        *,
+        speed: float = 60,
+        command: tuple[str, ...] | None = None,
+        env: dict[str, str] | None = None,
+        limits: dict[int, int] | None = None,
+    ):
         self.config = folder / "config.toml"
         self.config.write_text(config)
         self.state = folder / "state"
@@ -68,11 +81,23 @@ class Device:
         (asked for *every* seconds)."""
         with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "microbreak", *self.command,
-                 "--config", str(self.config), "--state-dir", str(self.state),
-                 "--runtime-dir", str(self.runtime)],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                preexec_fn=self._limit if self.limits else None)
+                [
+                    sys.executable,
+                    "-m",
+                    "microbreak",
+                    *self.command,
+                    "--config",
+                    str(self.config),
+                    "--state-dir",
+                    str(self.state),
+                    "--runtime-dir",
+                    str(self.runtime),
+                ],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=self._limit if self.limits else None,
+            )
         return self.wait_for(lambda s: True, "the control socket", every=every) if wait else None
 
     def _limit(self) -> None:
@@ -99,8 +124,13 @@ class Device:
         except ControlError:
             return None
 
-    def wait_for(self, predicate: Callable[[Status], bool], what: str, timeout: float = 30,
-                 every: float = 0.02) -> Status:
+    def wait_for(
+        self,
+        predicate: Callable[[Status], bool],
+        what: str,
+        timeout: float = 30,
+        every: float = 0.02,
+    ) -> Status:
         """The first status that *predicate* accepts, asked for *every* seconds."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -118,10 +148,14 @@ class Device:
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """``microbreak ARGS --runtime-dir ...``: the command, talking to this device."""
-        run = subprocess.run([sys.executable, "-m", "microbreak", *args,
-                              "--runtime-dir", str(self.runtime)],
-                             env=self.env, capture_output=True, text=True, timeout=60,
-                             check=False)
+        run = subprocess.run(
+            [sys.executable, "-m", "microbreak", *args, "--runtime-dir", str(self.runtime)],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         if check and run.returncode != 0:
             raise AssertionError(f"microbreak {' '.join(args)} failed: {run.stderr}")
         return run

@@ -68,8 +68,15 @@ def _areas(rect) -> _Areas:
     led = pygame.Rect(rect.left + pad, rect.top + pad, half, top_row)
     buzzer = pygame.Rect(led.right, rect.top + pad, half, top_row)
     help_height = 2 * line_height(label_height)
-    help_area = pygame.Rect(rect.left + pad, rect.bottom - pad - help_height, rect.width - 2 * pad, help_height)
-    free = pygame.Rect(rect.left + pad, led.bottom + pad, rect.width - 2 * pad, help_area.top - pad - led.bottom - pad)
+    help_area = pygame.Rect(
+        rect.left + pad, rect.bottom - pad - help_height, rect.width - 2 * pad, help_height
+    )
+    free = pygame.Rect(
+        rect.left + pad,
+        led.bottom + pad,
+        rect.width - 2 * pad,
+        help_area.top - pad - led.bottom - pad,
+    )
     diameter = max(20, min(free.width, free.height, 150))
     button = pygame.Rect(0, 0, diameter, diameter)
     button.center = free.center
@@ -98,7 +105,9 @@ def draw_panel(surface: pygame.Surface, rect, state: PanelState) -> None:
 
 
 def _label(surface, text, area, height, color):
-    _text_line(surface, text, area.centerx, area.bottom - line_height(height), height, color, area.width)
+    _text_line(
+        surface, text, area.centerx, area.bottom - line_height(height), height, color, area.width
+    )
 
 
 def _text_line(surface, text, centerx, top, height, color, width):
@@ -124,13 +133,19 @@ def _draw_led(surface, area, brightness, label_height):
         glow = pygame.Surface((radius * 4, radius * 4), pygame.SRCALPHA)
         for i in range(8, 0, -1):
             alpha = round(brightness * 150 * (1 - i / 9) ** 2)
-            pygame.draw.circle(glow, (*LED_ON, alpha), (radius * 2, radius * 2), round(radius * (1 + i / 8)))
+            pygame.draw.circle(
+                glow, (*LED_ON, alpha), (radius * 2, radius * 2), round(radius * (1 + i / 8))
+            )
         surface.blit(glow, glow.get_rect(center=center))
     color = tuple(round(a + (b - a) * brightness) for a, b in zip(LED_OFF, LED_ON))
     pygame.draw.circle(surface, color, center, round(radius * 0.85))
     # A highlight, so it reads as a lens.
-    pygame.draw.circle(surface, tuple(min(255, c + 60) for c in color),
-                       (center[0] - radius // 4, center[1] - radius // 4), max(2, radius // 6))
+    pygame.draw.circle(
+        surface,
+        tuple(min(255, c + 60) for c in color),
+        (center[0] - radius // 4, center[1] - radius // 4),
+        max(2, radius // 6),
+    )
     _label(surface, "LED", area, label_height, MUTED)
 
 
@@ -169,7 +184,9 @@ def _draw_button(surface, area, down, hold):
     else:
         pygame.draw.circle(surface, (120, 30, 30), (center[0], center[1] + 3), cap - 4)
         pygame.draw.circle(surface, BUTTON_UP, (center[0], center[1] - 1), cap - 4)
-        pygame.draw.circle(surface, (236, 110, 110), (center[0] - cap // 3, center[1] - cap // 3), max(2, cap // 6))
+        pygame.draw.circle(
+            surface, (236, 110, 110), (center[0] - cap // 3, center[1] - cap // 3), max(2, cap // 6)
+        )
 
 
 def _ring(surface, color, center, radius, width, progress):

@@ -26,14 +26,19 @@ def has_display() -> bool:
 
 
 class SimulatorWindow:
-    def __init__(self, parts: Callable[[], Hardware], size: tuple[int, int] = DEFAULT_SIZE,
-                 headless: bool = False):
+    def __init__(
+        self,
+        parts: Callable[[], Hardware],
+        size: tuple[int, int] = DEFAULT_SIZE,
+        headless: bool = False,
+    ):
         if headless:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
         import pygame
 
         from microbreak.drawing.screen import Screen
         from microbreak.simulator.panel import PANEL_WIDTH, PanelState, button_rect, draw_panel
+
         self._pygame = pygame
         self._panel_state, self._draw_panel = PanelState, draw_panel
         self._parts = parts  # the service's parts, made afresh by a reload
@@ -89,7 +94,8 @@ class SimulatorWindow:
             led=round(parts.light.level, 2),
             buzzer_hz=hz,
             button_down=parts.button.is_active,
-            hold=view.hold if view is not None else None)
+            hold=view.hold if view is not None else None,
+        )
 
     def show(self, view: View) -> None:
         if view != self._view or self.screen.animated(view):
@@ -108,19 +114,22 @@ class SimulatorWindow:
     def animating(self) -> bool:
         """True while the panel changes by itself (LED fading or blinking, a tone)."""
         parts = self._parts()
-        return (parts.light.animated or parts.sounder.playing
-                or self.screen.animated(self._view))
+        return parts.light.animated or parts.sounder.playing or self.screen.animated(self._view)
 
     def pump(self) -> list:
         from microbreak.service.loop import Stop
+
         pygame = self._pygame
         pin = self._parts().button.pin
         events = []
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
                 events.append(Stop())
-            elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 \
-                    and self.button_rect.collidepoint(event.pos):
+            elif (
+                event.type == pygame.MOUSEBUTTONDOWN
+                and event.button == 1
+                and self.button_rect.collidepoint(event.pos)
+            ):
                 self._mouse_down = True
                 pin.drive_low()
             elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._mouse_down:

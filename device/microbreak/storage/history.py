@@ -86,8 +86,7 @@ class History:
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"{path} was written by a newer microbreak (schema {version})")
         if version < SCHEMA_VERSION:
-            self._db.executescript(
-                f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+            self._db.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
 
     def quick_check(self) -> str:
         """``"ok"``, or what SQLite's ``PRAGMA quick_check`` found wrong."""
@@ -122,8 +121,13 @@ class History:
         with self.transaction():
             cursor = self._db.execute(
                 "INSERT INTO breaks (started_at, day, reason, planned) VALUES (?, ?, ?, ?)",
-                (started_at.isoformat(timespec="seconds"), started_at.date().isoformat(),
-                 reason, json.dumps(list(exercises))))
+                (
+                    started_at.isoformat(timespec="seconds"),
+                    started_at.date().isoformat(),
+                    reason,
+                    json.dumps(list(exercises)),
+                ),
+            )
         assert cursor.lastrowid is not None  # every INSERT sets it
         return cursor.lastrowid
 
@@ -131,13 +135,15 @@ class History:
         with self.transaction():
             self._db.execute(
                 "INSERT INTO sets (break_id, exercise, confirmed_at) VALUES (?, ?, ?)",
-                (break_id, exercise, confirmed_at.isoformat(timespec="seconds")))
+                (break_id, exercise, confirmed_at.isoformat(timespec="seconds")),
+            )
 
     def break_ended(self, break_id: int, outcome: Outcome, ended_at: datetime) -> None:
         with self.transaction():
-            self._db.execute("UPDATE breaks SET outcome = ?, ended_at = ? WHERE id = ?",
-                             (Outcome(outcome).value, ended_at.isoformat(timespec="seconds"),
-                              break_id))
+            self._db.execute(
+                "UPDATE breaks SET outcome = ?, ended_at = ? WHERE id = ?",
+                (Outcome(outcome).value, ended_at.isoformat(timespec="seconds"), break_id),
+            )
 
     def close_unfinished(self) -> int:
         """End breaks left open by a stop or power cut: partial if any set was
@@ -158,7 +164,8 @@ class History:
         return recent_breaks(self._db, limit, since)
 
     def day_counts(self, day: date) -> Totals:
-        row = self._db.execute("""
+        row = self._db.execute(
+            """
             SELECT count(*) AS breaks,
                    count(*) FILTER (WHERE outcome = 'completed') AS completed,
                    count(*) FILTER (WHERE outcome = 'partial') AS partial,
@@ -167,24 +174,34 @@ class History:
                    count(*) FILTER (WHERE outcome = 'away') AS away,
                    (SELECT count(*) FROM sets JOIN breaks b ON b.id = sets.break_id
                     WHERE b.day = :day) AS sets
-            FROM breaks WHERE day = :day""", {"day": day.isoformat()}).fetchone()
+            FROM breaks WHERE day = :day""",
+            {"day": day.isoformat()},
+        ).fetchone()
         return Totals(**dict(row))
 
     def day_outcomes(self, day: date) -> tuple[str, ...]:
         """How each of the day's finished breaks ended, oldest first."""
-        return tuple(row[0] for row in self._db.execute(
-            "SELECT outcome FROM breaks WHERE day = ? AND outcome IS NOT NULL ORDER BY id",
-            (day.isoformat(),)))
+        return tuple(
+            row[0]
+            for row in self._db.execute(
+                "SELECT outcome FROM breaks WHERE day = ? AND outcome IS NOT NULL ORDER BY id",
+                (day.isoformat(),),
+            )
+        )
 
     def acknowledged(self, notice: str) -> bool:
-        return self._db.execute("SELECT 1 FROM notices WHERE name = ?",
-                                (notice,)).fetchone() is not None
+        return (
+            self._db.execute("SELECT 1 FROM notices WHERE name = ?", (notice,)).fetchone()
+            is not None
+        )
 
     def acknowledge(self, notice: str, at: datetime) -> None:
         """Remember that the person acknowledged *notice* (it is not shown again)."""
         with self.transaction():
-            self._db.execute("INSERT OR IGNORE INTO notices (name, acknowledged_at) VALUES (?, ?)",
-                             (notice, at.isoformat(timespec="seconds")))
+            self._db.execute(
+                "INSERT OR IGNORE INTO notices (name, acknowledged_at) VALUES (?, ?)",
+                (notice, at.isoformat(timespec="seconds")),
+            )
 
     def last_exercise(self) -> str | None:
         """The exercise of the last confirmed set, to carry the rotation over a restart."""
@@ -192,8 +209,9 @@ class History:
         return row["exercise"] if row else None
 
 
-def recent_breaks(db: sqlite3.Connection, limit: int | None = 20,
-                  since: date | None = None) -> list[dict[str, Any]]:
+def recent_breaks(
+    db: sqlite3.Connection, limit: int | None = 20, since: date | None = None
+) -> list[dict[str, Any]]:
     """The last *limit* breaks (all with None) that started on *since* or
     later, oldest first, each with its confirmed sets."""
     rows = db.execute(
@@ -204,14 +222,23 @@ def recent_breaks(db: sqlite3.Connection, limit: int | None = 20,
     sets: dict[int, list[dict[str, str]]] = {row["id"]: [] for row in rows}
     if rows:
         for break_id, exercise, confirmed_at in db.execute(
-                "SELECT break_id, exercise, confirmed_at FROM sets WHERE break_id >= ? "
-                "ORDER BY id", (rows[0]["id"],)):
+            "SELECT break_id, exercise, confirmed_at FROM sets WHERE break_id >= ? ORDER BY id",
+            (rows[0]["id"],),
+        ):
             if break_id in sets:
                 sets[break_id].append({"exercise": exercise, "confirmed_at": confirmed_at})
-    return [{"id": row["id"], "started_at": row["started_at"], "ended_at": row["ended_at"],
-             "reason": row["reason"], "outcome": row["outcome"],
-             "planned": json.loads(row["planned"]), "sets": sets[row["id"]]}
-            for row in rows]
+    return [
+        {
+            "id": row["id"],
+            "started_at": row["started_at"],
+            "ended_at": row["ended_at"],
+            "reason": row["reason"],
+            "outcome": row["outcome"],
+            "planned": json.loads(row["planned"]),
+            "sets": sets[row["id"]],
+        }
+        for row in rows
+    ]
 
 
 def open_read_only(path: str | Path) -> sqlite3.Connection:
@@ -229,17 +256,21 @@ def open_read_only(path: str | Path) -> sqlite3.Connection:
     except FileNotFoundError:
         raise HistoryUnavailable(
             f"no history at {path}: the service writes it from its first start. If it keeps "
-            "its history elsewhere, give that folder with --state-dir.") from None
+            "its history elsewhere, give that folder with --state-dir."
+        ) from None
     except PermissionError:  # the folder is closed to us
         readable = False
     if not readable:
         group = _group_of(path)
         raise HistoryUnavailable(
             f"cannot read {path}: permission denied. Run this with sudo, or join the group "
-            f"'{group}' ('sudo usermod -aG {group} $USER', then log in again).")
+            f"'{group}' ('sudo usermod -aG {group} $USER', then log in again)."
+        )
     if empty:
-        raise HistoryUnavailable(f"{path} is empty (0 bytes): it holds no breaks. The service "
-                                 "starts it again at its next start.")
+        raise HistoryUnavailable(
+            f"{path} is empty (0 bytes): it holds no breaks. The service "
+            "starts it again at its next start."
+        )
     uri = path.resolve().as_uri()
     for options in ("?mode=ro", "?mode=ro&immutable=1"):
         db = None
@@ -257,8 +288,9 @@ def open_read_only(path: str | Path) -> sqlite3.Connection:
         raise HistoryUnavailable(unreadable(path, error)) from None
     if version > SCHEMA_VERSION:
         db.close()
-        raise HistoryUnavailable(f"{path} was written by a newer microbreak (schema {version}); "
-                                 "update this one")
+        raise HistoryUnavailable(
+            f"{path} was written by a newer microbreak (schema {version}); update this one"
+        )
     db.row_factory = sqlite3.Row
     return db
 
@@ -267,23 +299,31 @@ def unreadable(path: Path, error: sqlite3.Error) -> str:
     """Why the history at *path* cannot be read, and what to do, in a line."""
     text = str(error)
     if "locked" in text or "busy" in text:
-        return (f"cannot read {path}: another program holds it locked ({text}); try again in "
-                "a moment, or stop that program")
+        return (
+            f"cannot read {path}: another program holds it locked ({text}); try again in "
+            "a moment, or stop that program"
+        )
     if "no such table" in text:
-        return (f"{path} holds no history ({text}): it is not microbreak's, or was never "
-                "written; the service starts a new one at its next start")
+        return (
+            f"{path} holds no history ({text}): it is not microbreak's, or was never "
+            "written; the service starts a new one at its next start"
+        )
     if isinstance(error, sqlite3.OperationalError):
         return f"cannot read {path}: {text}"
-    return (f"cannot read {path}: it is damaged ({text}). The service moves it aside and "
-            f"starts a new one at its next start; to get back what it holds: "
-            f"{recovery(path)}")
+    return (
+        f"cannot read {path}: it is damaged ({text}). The service moves it aside and "
+        f"starts a new one at its next start; to get back what it holds: "
+        f"{recovery(path)}"
+    )
 
 
 def recovery(path: Path | str) -> str:
     """The commands that get back what a damaged history at *path* holds."""
-    return (f"sqlite3 {path} .recover | sqlite3 recovered.sqlite; where that gets nothing "
-            f"(SQLite 3.40's .recover stops early): sqlite3 {path} .dump | "
-            f"sed 's/^ROLLBACK.*/COMMIT;/' | sqlite3 recovered.sqlite")
+    return (
+        f"sqlite3 {path} .recover | sqlite3 recovered.sqlite; where that gets nothing "
+        f"(SQLite 3.40's .recover stops early): sqlite3 {path} .dump | "
+        f"sed 's/^ROLLBACK.*/COMMIT;/' | sqlite3 recovered.sqlite"
+    )
 
 
 def _group_of(path: Path) -> str:

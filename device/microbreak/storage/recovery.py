@@ -66,13 +66,19 @@ class HistoryFile:
             self._move_aside(str(exc))
             self.db = self._connect()
         if empty:
-            log.warning("the history %s was empty (0 bytes): the breaks it held are lost; "
-                        "it starts again from now", self.path,
-                        extra=journal_event("history_damaged", path=self.path))
+            log.warning(
+                "the history %s was empty (0 bytes): the breaks it held are lost; "
+                "it starts again from now",
+                self.path,
+                extra=journal_event("history_damaged", path=self.path),
+            )
         elif missing and any(self.state_dir.glob("*.acknowledged")):
-            log.warning("the history %s is missing, though this device was set up before: "
-                        "the breaks it held are lost; it starts again from now", self.path,
-                        extra=journal_event("history_damaged", path=self.path))
+            log.warning(
+                "the history %s is missing, though this device was set up before: "
+                "the breaks it held are lost; it starts again from now",
+                self.path,
+                extra=journal_event("history_damaged", path=self.path),
+            )
         self._on_new_file()
         return self.db
 
@@ -89,8 +95,11 @@ class HistoryFile:
         except FileNotFoundError:
             replaced = False
         if replaced:
-            log.warning("the history %s was replaced by another file while running; "
-                        "writing to that one from now on", self.path)
+            log.warning(
+                "the history %s was replaced by another file while running; "
+                "writing to that one from now on",
+                self.path,
+            )
             self.close()
             self.open()
             return
@@ -105,8 +114,11 @@ class HistoryFile:
         self.close()
         os.replace(restoring, self.path)
         self.db = self._connect()
-        log.warning("the history %s was deleted while running: written again from the copy "
-                    "held open", self.path, extra=journal_event("history_damaged", path=self.path))
+        log.warning(
+            "the history %s was deleted while running: written again from the copy held open",
+            self.path,
+            extra=journal_event("history_damaged", path=self.path),
+        )
 
     def close(self) -> None:
         """Close the history, if open; it is closed even when that fails."""
@@ -136,12 +148,19 @@ class HistoryFile:
                 if side.exists():
                     os.replace(side, Path(str(kept) + suffix))
         except OSError as exc:
-            raise StorageError(f"the history {self.path} is damaged ({why}) and cannot be moved "
-                               f"aside: {advice(exc, self.state_dir)}") from None
-        log.error("the history %s was damaged (%s): it is now %s, and a new history starts. "
-                  "To get back what it holds: %s",
-                  self.path, why, kept, recovery(kept),
-                  extra=journal_event("history_damaged", path=self.path, kept=kept))
+            raise StorageError(
+                f"the history {self.path} is damaged ({why}) and cannot be moved "
+                f"aside: {advice(exc, self.state_dir)}"
+            ) from None
+        log.error(
+            "the history %s was damaged (%s): it is now %s, and a new history starts. "
+            "To get back what it holds: %s",
+            self.path,
+            why,
+            kept,
+            recovery(kept),
+            extra=journal_event("history_damaged", path=self.path, kept=kept),
+        )
 
 
 def advice(exc: BaseException, folder: Path) -> str:
@@ -152,12 +171,19 @@ def advice(exc: BaseException, folder: Path) -> str:
     if name.startswith("SQLITE_FULL") or code == errno.ENOSPC:
         return f"{text}: free some space on the file system of {folder}"
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or code in (
-            errno.EROFS, errno.EACCES, errno.EPERM):
-        return (f"{text}: {folder} cannot be written; make it writable for the service, "
-                "or remount its file system read-write")
+        errno.EROFS,
+        errno.EACCES,
+        errno.EPERM,
+    ):
+        return (
+            f"{text}: {folder} cannot be written; make it writable for the service, "
+            "or remount its file system read-write"
+        )
     if name.startswith("SQLITE_BUSY") or "locked" in text:
         return f"{text}: another program holds the history locked; stop that program"
     if name.startswith("SQLITE_IOERR") or code == errno.EIO:
-        return (f"{text}: the storage under {folder} is failing; check the SD card or disk "
-                "('dmesg'), and that its file system is still mounted read-write")
+        return (
+            f"{text}: the storage under {folder} is failing; check the SD card or disk "
+            "('dmesg'), and that its file system is still mounted read-write"
+        )
     return f"{text} ({folder})"

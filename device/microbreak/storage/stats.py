@@ -96,8 +96,10 @@ class Stats:
             "best_streak": self.best_streak.as_dict(),
             "exercises": [e.as_dict() for e in self.exercises],
             "days": [dict(day=day.isoformat(), **t.as_dict()) for day, t in self.days],
-            "weeks": [dict(week=_iso_week(monday), start=monday.isoformat(), **t.as_dict())
-                      for monday, t in self.weeks()],
+            "weeks": [
+                dict(week=_iso_week(monday), start=monday.isoformat(), **t.as_dict())
+                for monday, t in self.weeks()
+            ],
         }
 
 
@@ -134,20 +136,32 @@ def compute(db: sqlite3.Connection, today: date, since: date | None = None) -> S
 def daily_totals(db: sqlite3.Connection, since: date | None = None) -> list[tuple[date, Totals]]:
     """``(day, totals)`` for every day with a break from *since*, oldest first."""
     bound = {"since": since.isoformat() if since else ""}
-    sets = dict(db.execute("""
+    sets = dict(
+        db.execute(
+            """
         SELECT b.day, count(*) FROM sets s JOIN breaks b ON b.id = s.break_id
-        WHERE b.day >= :since GROUP BY b.day""", bound).fetchall())
-    rows = db.execute("""
+        WHERE b.day >= :since GROUP BY b.day""",
+            bound,
+        ).fetchall()
+    )
+    rows = db.execute(
+        """
         SELECT day, count(*),
                count(*) FILTER (WHERE outcome = 'completed'),
                count(*) FILTER (WHERE outcome = 'partial'),
                count(*) FILTER (WHERE outcome = 'skipped'),
                count(*) FILTER (WHERE outcome = 'missed'),
                count(*) FILTER (WHERE outcome = 'away')
-        FROM breaks WHERE day >= :since GROUP BY day ORDER BY day""", bound)
-    return [(date.fromisoformat(day),
-             Totals(breaks, completed, partial, skipped, missed, away, sets.get(day, 0)))
-            for day, breaks, completed, partial, skipped, missed, away in rows]
+        FROM breaks WHERE day >= :since GROUP BY day ORDER BY day""",
+        bound,
+    )
+    return [
+        (
+            date.fromisoformat(day),
+            Totals(breaks, completed, partial, skipped, missed, away, sets.get(day, 0)),
+        )
+        for day, breaks, completed, partial, skipped, missed, away in rows
+    ]
 
 
 def exercise_counts(db: sqlite3.Connection, since: date | None = None) -> list[ExerciseCount]:
@@ -155,15 +169,22 @@ def exercise_counts(db: sqlite3.Connection, since: date | None = None) -> list[E
     bound = {"since": since.isoformat() if since else ""}
     offered: dict[str, int] = {}
     # The rotation makes few distinct plans: count those, then their exercises.
-    for planned, count in db.execute("""
-            SELECT planned, count(*) FROM breaks WHERE day >= :since GROUP BY planned""", bound):
+    for planned, count in db.execute(
+        """
+            SELECT planned, count(*) FROM breaks WHERE day >= :since GROUP BY planned""",
+        bound,
+    ):
         for name in json.loads(planned):
             offered[name] = offered.get(name, 0) + count
-    done = dict(db.execute("""
+    done = dict(
+        db.execute(
+            """
         SELECT s.exercise, count(*) FROM sets s JOIN breaks b ON b.id = s.break_id
-        WHERE b.day >= :since GROUP BY s.exercise""", bound).fetchall())
-    names = sorted(offered.keys() | done.keys(),
-                   key=lambda name: (-offered.get(name, 0), name))
+        WHERE b.day >= :since GROUP BY s.exercise""",
+            bound,
+        ).fetchall()
+    )
+    names = sorted(offered.keys() | done.keys(), key=lambda name: (-offered.get(name, 0), name))
     return [ExerciseCount(name, offered.get(name, 0), done.get(name, 0)) for name in names]
 
 

@@ -58,6 +58,7 @@ T = TypeVar("T")
 # What is queued. A break's *key* is the service's name for it: its row id is
 # known only once written. *day* is the local day of the break a record belongs to.
 
+
 @dataclass(frozen=True)
 class _Started:
     key: int
@@ -99,8 +100,7 @@ class Store:
     """The history file in *state_dir*, written through a queue; no method
     raises for the storage's sake. *monotonic* tells the time for retries."""
 
-    def __init__(self, state_dir: Path,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, state_dir: Path, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.state_dir = Path(state_dir)
         self.path = self.state_dir / HISTORY_FILE
         self._monotonic = monotonic
@@ -168,8 +168,9 @@ class Store:
 
     def day_outcomes(self, day: date) -> tuple[str, ...]:
         written: tuple[str, ...] = self._read(lambda db: db.day_outcomes(day), ())
-        return written + tuple(r.outcome.value for r in self._queue
-                               if isinstance(r, _Ended) and r.day == day)
+        return written + tuple(
+            r.outcome.value for r in self._queue if isinstance(r, _Ended) and r.day == day
+        )
 
     def last_exercise(self) -> str | None:
         return self._read(lambda db: db.last_exercise(), None)
@@ -188,8 +189,13 @@ class Store:
 
     def report(self) -> dict[str, Any]:
         """For ``status``: ``ok``, the file, what is wrong, records waiting."""
-        return {"ok": self.problem is None, "path": str(self.path), "detail": self.problem,
-                "pending": len(self._queue), "dropped": self.dropped}
+        return {
+            "ok": self.problem is None,
+            "path": str(self.path),
+            "detail": self.problem,
+            "pending": len(self._queue),
+            "dropped": self.dropped,
+        }
 
     # -- keeping at it ----------------------------------------------------------------
 
@@ -210,10 +216,13 @@ class Store:
         """Write what is queued if the storage lets us; say what is lost if not."""
         self._flush()
         if self._queue:
-            log.error("stopping with %d record(s) of the history not written (%s); they are "
-                      "lost: %s", len(self._queue), self.problem,
-                      "; ".join(_describe(r) for r in self._queue),
-                      extra=journal_event("history_lost", count=len(self._queue)))
+            log.error(
+                "stopping with %d record(s) of the history not written (%s); they are lost: %s",
+                len(self._queue),
+                self.problem,
+                "; ".join(_describe(r) for r in self._queue),
+                extra=journal_event("history_lost", count=len(self._queue)),
+            )
         with contextlib.suppress(sqlite3.Error):
             self._file.close()
 
@@ -228,8 +237,12 @@ class Store:
             lost = self._queue.popleft()
             self.dropped += 1
             if self.dropped == 1:
-                log.error("the history has not been written for %d records; the oldest are "
-                          "now dropped, first: %s", QUEUE_LIMIT, _describe(lost))
+                log.error(
+                    "the history has not been written for %d records; the oldest are "
+                    "now dropped, first: %s",
+                    QUEUE_LIMIT,
+                    _describe(lost),
+                )
         self._queue.append(record)
         self._flush()
 
@@ -269,8 +282,11 @@ class Store:
                 ids.pop(record.key, None)
         self._ids = ids
         if self.problem is not None:
-            log.warning("the history is written again: %d record(s) kept in memory are now "
-                        "in %s", len(self._queue), self.path)
+            log.warning(
+                "the history is written again: %d record(s) kept in memory are now in %s",
+                len(self._queue),
+                self.path,
+            )
         self._queue.clear()
 
     def _write(self, db: History, record: _Record, ids: dict[int, int]) -> None:
@@ -309,8 +325,7 @@ class Store:
 
     def _failed(self, exc: BaseException) -> None:
         problem = exc.args[0] if isinstance(exc, StorageError) else advice(exc, self.state_dir)
-        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
-                exc, sqlite3.OperationalError):
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
             self._file.close()  # damaged while running: moved aside at the next attempt
         self.problem = problem
         now = self._monotonic()
@@ -318,9 +333,13 @@ class Store:
         self._delay = min(self._delay * 2, RETRY_MAX)
         if problem != self._logged:  # once, then on change
             self._logged = problem
-            log.error("cannot write the history: %s. Breaks go on; %d record(s) kept in "
-                      "memory are written when it works again", problem, len(self._queue),
-                      extra=journal_event("history_failing", error=problem))
+            log.error(
+                "cannot write the history: %s. Breaks go on; %d record(s) kept in "
+                "memory are written when it works again",
+                problem,
+                len(self._queue),
+                extra=journal_event("history_failing", error=problem),
+            )
 
     def _recovered(self) -> None:
         self.problem = self._logged = None
@@ -335,18 +354,28 @@ def check_storage(state_dir: Path) -> list[tuple[str, bool, str, str]]:
     """``test-hardware``'s look at the history: (step, passed, what was
     seen, what to do), without writing anything."""
     from microbreak.storage.history import HistoryUnavailable, open_read_only
+
     folder = Path(state_dir)
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent  # not made yet: the file system it will be on
     space = os.statvfs(folder)
     free = space.f_bavail * space.f_frsize
     steps = [
-        ("writable", not space.f_flag & os.ST_RDONLY, f"{folder} is on a "
-         + ("read-only" if space.f_flag & os.ST_RDONLY else "read-write") + " file system",
-         f"remount it read-write ('sudo mount -o remount,rw {folder}'), and look in "
-         "'dmesg' for why it went read-only: a failing SD card often does"),
-        ("free space", free >= MIN_FREE_BYTES, f"{free / (1 << 20):.1f} MiB free in {folder}",
-         "free some space on that file system: breaks go on, but are not written"),
+        (
+            "writable",
+            not space.f_flag & os.ST_RDONLY,
+            f"{folder} is on a "
+            + ("read-only" if space.f_flag & os.ST_RDONLY else "read-write")
+            + " file system",
+            f"remount it read-write ('sudo mount -o remount,rw {folder}'), and look in "
+            "'dmesg' for why it went read-only: a failing SD card often does",
+        ),
+        (
+            "free space",
+            free >= MIN_FREE_BYTES,
+            f"{free / (1 << 20):.1f} MiB free in {folder}",
+            "free some space on that file system: breaks go on, but are not written",
+        ),
     ]
     path = Path(state_dir) / HISTORY_FILE
     if path.exists():
@@ -358,9 +387,15 @@ def check_storage(state_dir: Path) -> list[tuple[str, bool, str, str]]:
                 db.close()
         except (HistoryUnavailable, sqlite3.Error) as exc:
             found = str(exc)
-        steps.append(("file", found == "ok", f"{path}: {found}",
-                      "the service moves a damaged history aside at its next start and "
-                      f"begins a new one; {recovery(path)} gets back what it can"))
+        steps.append(
+            (
+                "file",
+                found == "ok",
+                f"{path}: {found}",
+                "the service moves a damaged history aside at its next start and "
+                f"begins a new one; {recovery(path)} gets back what it can",
+            )
+        )
     else:
         steps.append(("file", True, f"no history yet at {path}: the service makes it", ""))
     return steps

@@ -81,15 +81,17 @@ def step(name: str):
     say(f"ok: {name} ({time.monotonic() - start:.1f} s)")
 
 
-def run(*command: str, check: bool = True, user: str | None = None,
-        timeout: float = 300) -> subprocess.CompletedProcess:
+def run(
+    *command: str, check: bool = True, user: str | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """Runs *command* (as *user*, with a fresh login's groups), output captured."""
     if user is not None:
         command = ("runuser", "-u", user, "--", *command)
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     if check and done.returncode != 0:
-        raise Failed(f"'{' '.join(command)}' exited {done.returncode}:\n"
-                     f"{done.stdout}{done.stderr}".rstrip())
+        raise Failed(
+            f"'{' '.join(command)}' exited {done.returncode}:\n{done.stdout}{done.stderr}".rstrip()
+        )
     return done
 
 
@@ -130,21 +132,40 @@ def diagnosis(chip: Path = Path("/dev/gpiochip0")) -> str:
     not open, whether the service's user can open it outside the unit (if so,
     the unit keeps it out)."""
     state = unit("ActiveState", "SubState", "Result", "DeviceAllow", "DevicePolicy")
-    reasons = [f"the service is {state['ActiveState']} ({state['SubState']}, "
-               f"result {state['Result']})"]
+    reasons = [
+        f"the service is {state['ActiveState']} ({state['SubState']}, result {state['Result']})"
+    ]
     try:  # the service's own warnings and errors, not systemd's
         own = "_UID=" + str(pwd.getpwnam("microbreak").pw_uid)
     except KeyError:
         own = "_UID=0"
-    said = run("journalctl", "-b", "-u", "microbreak", "-o", "cat", "--no-pager",
-               "-p", "warning", own, check=False).stdout.splitlines()
+    said = run(
+        "journalctl",
+        "-b",
+        "-u",
+        "microbreak",
+        "-o",
+        "cat",
+        "--no-pager",
+        "-p",
+        "warning",
+        own,
+        check=False,
+    ).stdout.splitlines()
     warnings = list(dict.fromkeys(line.strip() for line in said if line.strip()))
     if warnings:
         reasons.append("it said: " + " | ".join(warnings[-3:]))
-    lines = run("journalctl", "-b", "-u", "microbreak", "-o", "cat", "--no-pager",
-                check=False).stdout.splitlines()
-    error = next((line.strip() for line in reversed(lines)
-                  if re.match(r"[\w.]+(Error|Exception|Factory)\b[^:]*: ", line.strip())), None)
+    lines = run(
+        "journalctl", "-b", "-u", "microbreak", "-o", "cat", "--no-pager", check=False
+    ).stdout.splitlines()
+    error = next(
+        (
+            line.strip()
+            for line in reversed(lines)
+            if re.match(r"[\w.]+(Error|Exception|Factory)\b[^:]*: ", line.strip())
+        ),
+        None,
+    )
     if error:
         reasons.append(f"it ended on {error}")
     fallbacks: dict[str, str] = {}
@@ -155,19 +176,32 @@ def diagnosis(chip: Path = Path("/dev/gpiochip0")) -> str:
     if fallbacks:
         reasons.append("gpiozero: " + "; ".join(f"{k}: {v}" for k, v in fallbacks.items()))
     if re.search(r"can ?not open gpiochip", "\n".join(lines)):  # lgpio's words
-        opened = run("runuser", "-u", "microbreak", "--", "python3", "-c",
-                     f"import os; os.close(os.open('{chip}', os.O_RDWR))", check=False)
+        opened = run(
+            "runuser",
+            "-u",
+            "microbreak",
+            "--",
+            "python3",
+            "-c",
+            f"import os; os.close(os.open('{chip}', os.O_RDWR))",
+            check=False,
+        )
         if opened.returncode == 0:
-            reasons.append(f"the user microbreak opens {chip} outside the unit, so the unit "
-                           f"keeps it out: DevicePolicy={state['DevicePolicy']}, DeviceAllow="
-                           f"{state['DeviceAllow'] or '(none)'}")
+            reasons.append(
+                f"the user microbreak opens {chip} outside the unit, so the unit "
+                f"keeps it out: DevicePolicy={state['DevicePolicy']}, DeviceAllow="
+                f"{state['DeviceAllow'] or '(none)'}"
+            )
         else:
-            reasons.append(f"the user microbreak cannot open {chip} even outside the unit: "
-                           f"{(opened.stderr.strip().splitlines() or ['?'])[-1]}")
+            reasons.append(
+                f"the user microbreak cannot open {chip} even outside the unit: "
+                f"{(opened.stderr.strip().splitlines() or ['?'])[-1]}"
+            )
     return "\n  ".join(reasons)
 
 
 # -- the simulated GPIO chip --------------------------------------------------------
+
 
 class Chip:
     """A gpio-sim chip made through configfs, and its lines' sysfs files."""
@@ -237,6 +271,7 @@ class Sampler(threading.Thread):
 
 # -- the screen, the sound, the cost --------------------------------------------------
 
+
 def control(verb: str, **args) -> dict:
     """One request to the service over its socket (as root), its result."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
@@ -290,7 +325,10 @@ class Screendumps:
 def first_holds() -> dict[str, tuple[float, float]]:
     """When each built-in exercise's first hold starts and ends, in seconds
     after it appears (from the package's own timeline)."""
-    done = run(VENV_PYTHON, "-c", """
+    done = run(
+        VENV_PYTHON,
+        "-c",
+        """
 import json
 from microbreak.config.exercises import load_exercises
 holds = {}
@@ -304,7 +342,8 @@ for exercise in load_exercises():
         t += 0.05
     holds[exercise.name] = (start, t) if start is not None else (0.5, 1.0)
 print(json.dumps(holds))
-""")
+""",
+    )
     return {name: tuple(hold) for name, hold in json.loads(done.stdout).items()}
 
 
@@ -337,10 +376,13 @@ def press(chip: Chip) -> None:
 
 # -- the scenario --------------------------------------------------------------------
 
+
 def read_message_ids() -> None:
     namespace: dict = {}
-    exec(compile((RUN / "src/device/microbreak/journal.py").read_text(), "journal.py", "exec"),
-         namespace)
+    exec(
+        compile((RUN / "src/device/microbreak/journal.py").read_text(), "journal.py", "exec"),
+        namespace,
+    )
     MESSAGE_IDS.update(namespace["MESSAGE_IDS"])
 
 
@@ -376,9 +418,11 @@ def prepare(chip: Chip) -> None:
         # A Pi's revision where gpiozero reads it (test only: this is no Pi).
         cpuinfo = Path("/etc/microbreak-vmtest/cpuinfo")
         cpuinfo.parent.mkdir(parents=True, exist_ok=True)
-        cpuinfo.write_text(Path("/proc/cpuinfo").read_text().rstrip("\n")
-                           + "\n\nHardware\t: BCM2835\nRevision\t: c03114\n"
-                           "Model\t\t: Raspberry Pi 4 Model B Rev 1.4\n")
+        cpuinfo.write_text(
+            Path("/proc/cpuinfo").read_text().rstrip("\n")
+            + "\n\nHardware\t: BCM2835\nRevision\t: c03114\n"
+            "Model\t\t: Raspberry Pi 4 Model B Rev 1.4\n"
+        )
         put_dropin("pi-revision.conf")
         for name in OPTIONS.get("break_unit", []):
             put_dropin(name)
@@ -388,25 +432,49 @@ def install(chip: Chip) -> dict:
     with step("sudo ./deploy/install.sh --wheels ~/wheels (as the person 'pi')"):
         start = time.monotonic()
         done = subprocess.run(
-            ["runuser", "-u", "pi", "--", "sh", "-c",
-             f"cd {CHECKOUT} && sudo ./deploy/install.sh --wheels {WHEELS}"],
-            capture_output=True, text=True, timeout=600)
-        say(f"install.sh ({time.monotonic() - start:.1f} s, exit {done.returncode}):\n"
-            + (done.stdout + done.stderr).rstrip())
+            [
+                "runuser",
+                "-u",
+                "pi",
+                "--",
+                "sh",
+                "-c",
+                f"cd {CHECKOUT} && sudo ./deploy/install.sh --wheels {WHEELS}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        say(
+            f"install.sh ({time.monotonic() - start:.1f} s, exit {done.returncode}):\n"
+            + (done.stdout + done.stderr).rstrip()
+        )
         if done.returncode != 0:
-            raise Failed(f"install.sh exited {done.returncode}: "
-                         f"{(done.stderr.strip().splitlines() or ['?'])[-1]}\n  {diagnosis()}")
+            raise Failed(
+                f"install.sh exited {done.returncode}: "
+                f"{(done.stderr.strip().splitlines() or ['?'])[-1]}\n  {diagnosis()}"
+            )
     with step("the service runs as its own user under the hardened unit, and is ready"):
-        state = unit("ActiveState", "SubState", "MainPID", "Type", "User", "StatusText",
-                     "NRestarts", "WatchdogUSec")
+        state = unit(
+            "ActiveState",
+            "SubState",
+            "MainPID",
+            "Type",
+            "User",
+            "StatusText",
+            "NRestarts",
+            "WatchdogUSec",
+        )
         say(f"unit: {state}")
         if (state["ActiveState"], state["SubState"]) != ("active", "running"):
             raise Failed(diagnosis())
         if state["Type"] != "notify":
             raise Failed(f"Type={state['Type']}, not notify")
-        uid = next(int(line.split()[1]) for line in
-                   Path(f"/proc/{state['MainPID']}/status").read_text().splitlines()
-                   if line.startswith("Uid:"))
+        uid = next(
+            int(line.split()[1])
+            for line in Path(f"/proc/{state['MainPID']}/status").read_text().splitlines()
+            if line.startswith("Uid:")
+        )
         user = pwd.getpwuid(uid).pw_name
         if user != "microbreak":
             raise Failed(f"the main process runs as {user}, not microbreak")
@@ -417,23 +485,33 @@ def install(chip: Chip) -> dict:
         groups = run("id", "-nG", "microbreak").stdout.split()
         if "gpio" not in groups:
             raise Failed(f"install.sh did not put microbreak in the group gpio: {groups}")
-        say(f"main PID {state['MainPID']} runs as {user} (groups {' '.join(groups)}); "
-            f"status: {state['StatusText']}")
+        say(
+            f"main PID {state['MainPID']} runs as {user} (groups {' '.join(groups)}); "
+            f"status: {state['StatusText']}"
+        )
     with step("the service holds its button, LED and buzzer lines"):
         held = {line: chip.consumer(line) for line in (BUTTON, LED, BUZZER)}
-        say(f"{chip.dev} lines: " + ", ".join(f"{line}: {who or 'free'}"
-                                                for line, who in held.items()))
+        say(
+            f"{chip.dev} lines: "
+            + ", ".join(f"{line}: {who or 'free'}" for line, who in held.items())
+        )
         free = [str(line) for line, who in held.items() if who is None]
         if free:
-            raise Failed(f"line(s) {', '.join(free)} of {chip.dev} not held by the service\n  "
-                         + diagnosis())
+            raise Failed(
+                f"line(s) {', '.join(free)} of {chip.dev} not held by the service\n  " + diagnosis()
+            )
     return state
 
 
 def running_settings() -> dict:
     """The settings the running service holds, asked over its socket as 'pi'."""
-    done = run(VENV_PYTHON, "-c", "import json; from microbreak.service.control import call; "
-               "print(json.dumps(call('settings')))", user="pi")
+    done = run(
+        VENV_PYTHON,
+        "-c",
+        "import json; from microbreak.service.control import call; "
+        "print(json.dumps(call('settings')))",
+        user="pi",
+    )
     return json.loads(done.stdout)
 
 
@@ -448,13 +526,18 @@ def bad_reload(main_pid: str) -> None:
         state = unit("ActiveState", "MainPID")
         if state != {"ActiveState": "active", "MainPID": main_pid}:
             raise Failed(f"after the refused reload the unit is {state}")
-        checked = run("journalctl", "-b", "-u", "microbreak", "--no-pager", "-o", "cat",
-                      "-n", "20").stdout
+        checked = run(
+            "journalctl", "-b", "-u", "microbreak", "--no-pager", "-o", "cat", "-n", "20"
+        ).stdout
         if "interval_minutes = 0" not in checked:
             raise Failed("the refused reload's reason (interval_minutes = 0) is not in the journal")
-        say("systemctl reload exited %d; the journal says why:\n%s" % (
-            refused.returncode,
-            "\n".join(line for line in checked.splitlines() if "interval_minutes" in line)))
+        say(
+            "systemctl reload exited %d; the journal says why:\n%s"
+            % (
+                refused.returncode,
+                "\n".join(line for line in checked.splitlines() if "interval_minutes" in line),
+            )
+        )
         # The same file given to the service itself (SIGHUP, not through
         # systemctl): it refuses it, logs why, and keeps its settings.
         os.kill(int(main_pid), signal.SIGHUP)
@@ -489,8 +572,9 @@ def the_screen(chip: Chip, screen: Screendumps | None) -> float:
         status = control("status")
         say(f"status: screen {status['screen']}, speaker {status['speaker']}")
         if not status["screen"]["ok"] or "KMS" not in status["screen"]["detail"]:
-            raise Failed(f"the service shows no picture through KMS: {status['screen']}\n  "
-                         + diagnosis())
+            raise Failed(
+                f"the service shows no picture through KMS: {status['screen']}\n  " + diagnosis()
+            )
         if not status["speaker"]["ok"] and OPTIONS.get("screendumps"):  # x86_64 has a sound card
             raise Failed(f"the service has no speaker: {status['speaker']}\n  " + diagnosis())
         plain = run("microbreak", "status", user="pi").stdout
@@ -510,8 +594,7 @@ def the_screen(chip: Chip, screen: Screendumps | None) -> float:
     return acknowledged
 
 
-def the_break(chip: Chip, sampler: Sampler, started: float,
-              screen: Screendumps | None) -> None:
+def the_break(chip: Chip, sampler: Sampler, started: float, screen: Screendumps | None) -> None:
     holds = first_holds() if screen is not None else {}
     with step("a break comes one interval (1 minute) after the notice is acknowledged"):
         cued = wait_for("a break_cued event", lambda: events("break_cued"), 150, interval=1)
@@ -525,34 +608,55 @@ def the_break(chip: Chip, sampler: Sampler, started: float,
             start, end = holds.get(first, (1.0, 2.0))
             time.sleep(max(at + start + 0.2 - uptime(), 0))
             screen.take("exercise")
-            say(f"{first}: hold from {start:.1f} s to {end:.1f} s after it appears; "
-                f"screendump {uptime() - at:.1f} s after the cue")
+            say(
+                f"{first}: hold from {start:.1f} s to {end:.1f} s after it appears; "
+                f"screendump {uptime() - at:.1f} s after the cue"
+            )
     with step("the LED line goes high and the buzzer line toggles"):
+
         def seen():
             led, buzzer = sampler.since(at, LED), sampler.since(at, BUZZER)
             return 1 in led and 0 in led and 1 in buzzer and 0 in buzzer
+
         try:
             wait_for("LED blinking and buzzer sounding", seen, 10)
         except Failed:
-            say(f"sampler {'running' if sampler.is_alive() else 'stopped'}; its last changes "
+            say(
+                f"sampler {'running' if sampler.is_alive() else 'stopped'}; its last changes "
                 f"(uptime, line, value): {list(sampler.changes)[-6:]}; the service's "
-                f"threads: {threads(unit('MainPID')['MainPID'])}")
+                f"threads: {threads(unit('MainPID')['MainPID'])}"
+            )
             raise
         finally:
-            say(f"since the cue: LED changes {sampler.since(at, LED)[:12]}, buzzer changes "
-                f"{len(sampler.since(at, BUZZER))} ({sampler.samples} samples in all)")
+            say(
+                f"since the cue: LED changes {sampler.since(at, LED)[:12]}, buzzer changes "
+                f"{len(sampler.since(at, BUZZER))} ({sampler.samples} samples in all)"
+            )
     sets = int(cued[0].get("MICROBREAK_EXERCISES", "").count(",")) + 1
     for number in range(1, sets + 1):
         with step(f"a press of the button confirms set {number} of {sets}"):
             press(chip)
-            wait_for(f"set {number} confirmed",
-                     lambda: len(events("set_confirmed")) >= number, 15)
+            wait_for(f"set {number} confirmed", lambda: len(events("set_confirmed")) >= number, 15)
             say(f"set {number} confirmed by a press")
     if screen is not None:
         with step("the break's summary on the display"):
             screen.take("summary")
-    said = run("journalctl", "-b", "-u", "microbreak", "-o", "cat", "--no-pager", "-p", "warning",
-               check=False).stdout.strip().splitlines()
+    said = (
+        run(
+            "journalctl",
+            "-b",
+            "-u",
+            "microbreak",
+            "-o",
+            "cat",
+            "--no-pager",
+            "-p",
+            "warning",
+            check=False,
+        )
+        .stdout.strip()
+        .splitlines()
+    )
     say("the service's warnings so far: " + (" | ".join(said[-8:]) if said else "none"))
     with step("microbreak history --json (as 'pi') shows the break completed"):
         wait_for("a break_completed event", lambda: events("break_completed"), 15)
@@ -590,16 +694,19 @@ def measure(label: str, settings: str, dummy: bool, chip: Chip) -> dict:
             for number in (1, 2):
                 before = len(events("set_confirmed"))
                 press(chip)
-                wait_for(f"set {number} confirmed", lambda: len(events("set_confirmed")) > before,
-                         15)
+                wait_for(
+                    f"set {number} confirmed", lambda: len(events("set_confirmed")) > before, 15
+                )
                 say(f"set {number} confirmed by a press ({label})")
         else:
             control("skip")
     finally:
         dropin.unlink(missing_ok=True)
         CONFIG.write_text(good)
-    say(f"COST {label}: {shown}; resident {idle:.1f} MiB idle, {moving:.1f} MiB during an "
-        f"exercise; CPU {cpu:.3f} s/s during the exercise")
+    say(
+        f"COST {label}: {shown}; resident {idle:.1f} MiB idle, {moving:.1f} MiB during an "
+        f"exercise; CPU {cpu:.3f} s/s during the exercise"
+    )
     return {"idle": idle, "exercise": moving, "cpu": cpu}
 
 
@@ -610,22 +717,30 @@ def costs(chip: Chip) -> None:
     with step("memory and CPU on the display and on SDL's dummy driver"):
         found = {}
         for label, settings in (
-                (f"{size}, speaker on", '[sound]\nspeaker = true\n[screen]\nsize = "auto"\n'),
-                ("320x240, no speaker", '[screen]\nsize = "320x240"\n')):
+            (f"{size}, speaker on", '[sound]\nspeaker = true\n[screen]\nsize = "auto"\n'),
+            ("320x240, no speaker", '[screen]\nsize = "320x240"\n'),
+        ):
             kms = measure(f"KMS {label}", settings, dummy=False, chip=chip)
             fixed = settings.replace('size = "auto"', f'size = "{size}"')
-            dummy = measure(f"dummy {label}", fixed + 'output = "sdl"\n', dummy=True,
-                            chip=chip)
+            dummy = measure(f"dummy {label}", fixed + 'output = "sdl"\n', dummy=True, chip=chip)
             found[label] = (kms, dummy)
-            say(f"COST {label}: KMS / dummy: memory idle {kms['idle']:.1f} / "
+            say(
+                f"COST {label}: KMS / dummy: memory idle {kms['idle']:.1f} / "
                 f"{dummy['idle']:.1f} MiB, during an exercise {kms['exercise']:.1f} / "
-                f"{dummy['exercise']:.1f} MiB; CPU {kms['cpu'] / dummy['cpu']:.2f}x")
+                f"{dummy['exercise']:.1f} MiB; CPU {kms['cpu'] / dummy['cpu']:.2f}x"
+            )
         run("systemctl", "daemon-reload")
         run("systemctl", "restart", "microbreak", timeout=120)
-        over = [f"{label} {what} {kms[what]:.1f} MiB" for label, (kms, _) in found.items()
-                for what in ("idle", "exercise") if kms[what] > MEMORY_TARGET_MIB]
-        say(f"COST target {MEMORY_TARGET_MIB} MiB on the display: "
-            + (f"missed ({', '.join(over)})" if over else "met"))
+        over = [
+            f"{label} {what} {kms[what]:.1f} MiB"
+            for label, (kms, _) in found.items()
+            for what in ("idle", "exercise")
+            if kms[what] > MEMORY_TARGET_MIB
+        ]
+        say(
+            f"COST target {MEMORY_TARGET_MIB} MiB on the display: "
+            + (f"missed ({', '.join(over)})" if over else "met")
+        )
 
 
 def sdl_without_mesa() -> None:
@@ -639,13 +754,19 @@ def sdl_without_mesa() -> None:
             CONFIG.write_text(good)
             run("systemctl", "restart", "microbreak", timeout=120)
         say(f"status: screen {status['screen']}")
-        plain = run("journalctl", "-b", "-u", "microbreak", "-o", "cat", "--no-pager",
-                    "-g", "no screen").stdout.strip().splitlines()
+        plain = (
+            run(
+                "journalctl", "-b", "-u", "microbreak", "-o", "cat", "--no-pager", "-g", "no screen"
+            )
+            .stdout.strip()
+            .splitlines()
+        )
         say(f"the journal: {plain[-1] if plain else '(nothing)'}")
         detail = status["screen"]["detail"]
         if status["screen"]["ok"] or "libgbm1" not in detail or "libegl1" not in detail:
-            raise Failed(f"without Mesa, SDL's KMS/DRM driver fails but the service says: "
-                         f"{status['screen']}")
+            raise Failed(
+                f"without Mesa, SDL's KMS/DRM driver fails but the service says: {status['screen']}"
+            )
 
 
 def watchdog() -> None:
@@ -662,13 +783,18 @@ def watchdog() -> None:
 
         def restarted():
             now = unit("MainPID", "NRestarts", "ActiveState", "SubState")
-            if now["MainPID"] not in ("0", before["MainPID"]) and \
-                    (now["ActiveState"], now["SubState"]) == ("active", "running"):
+            if now["MainPID"] not in ("0", before["MainPID"]) and (
+                now["ActiveState"],
+                now["SubState"],
+            ) == ("active", "running"):
                 return now
             return None
+
         after = wait_for("a restart", restarted, 90, interval=0.5)
-        say(f"restarted after {time.monotonic() - start:.1f} s: main PID {after['MainPID']}, "
-            f"NRestarts {before['NRestarts']} -> {after['NRestarts']}")
+        say(
+            f"restarted after {time.monotonic() - start:.1f} s: main PID {after['MainPID']}, "
+            f"NRestarts {before['NRestarts']} -> {after['NRestarts']}"
+        )
         if int(after["NRestarts"]) != int(before["NRestarts"]) + 1:
             raise Failed(f"NRestarts went {before['NRestarts']} -> {after['NRestarts']}")
         log = run("journalctl", "-b", "-u", "microbreak", "--no-pager", "-o", "cat").stdout
@@ -678,8 +804,15 @@ def watchdog() -> None:
 
 def structured_journal(short: bool = False) -> None:
     with step("journalctl -u microbreak has the structured events"):
-        wanted = ("started", "break_cued", "set_confirmed", "break_completed",
-                  "settings_rejected", "settings_reloaded", "stopping")
+        wanted = (
+            "started",
+            "break_cued",
+            "set_confirmed",
+            "break_completed",
+            "settings_rejected",
+            "settings_reloaded",
+            "stopping",
+        )
         if short:  # no reload, no restart
             wanted = wanted[:4]
         missing = [kind for kind in wanted if not events(kind)]
@@ -695,12 +828,19 @@ def structured_journal(short: bool = False) -> None:
 def report_failure() -> None:
     """What the host prints on failure: the unit's state and the journals."""
     for title, command in (
-            ("systemctl status microbreak",
-             ["systemctl", "--no-pager", "--full", "status", "microbreak"]),
-            ("journalctl -b -u microbreak",
-             ["journalctl", "-b", "-u", "microbreak", "--no-pager", "-o", "short-monotonic"]),
-            ("journalctl -b -p warning (the whole guest)",
-             ["journalctl", "-b", "-p", "warning", "--no-pager", "-o", "short-monotonic"])):
+        (
+            "systemctl status microbreak",
+            ["systemctl", "--no-pager", "--full", "status", "microbreak"],
+        ),
+        (
+            "journalctl -b -u microbreak",
+            ["journalctl", "-b", "-u", "microbreak", "--no-pager", "-o", "short-monotonic"],
+        ),
+        (
+            "journalctl -b -p warning (the whole guest)",
+            ["journalctl", "-b", "-p", "warning", "--no-pager", "-o", "short-monotonic"],
+        ),
+    ):
         print(f"----- {title} -----", flush=True)
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -743,6 +883,7 @@ def main() -> int:
         return 1
     except Exception as error:  # noqa: BLE001 - a bug here is a failure too
         import traceback
+
         traceback.print_exc()
         say(f"RESULT: FAIL: the scenario itself: {error!r}")
         report_failure()

@@ -23,6 +23,17 @@ from microbreak.service.control.limits import RefusalLog, nesting
 from microbreak.service.control.peers import peer_credentials, peer_groups
 from microbreak.service.control.server import ControlServer
 
-__all__ = ["SOCKET_NAME", "AccessDenied", "ControlError", "ControlServer", "NotRunning",
-           "RefusalLog", "call", "denied_message", "nesting", "peer_credentials", "peer_groups",
-           "runtime_dir"]
+__all__ = [
+    "SOCKET_NAME",
+    "AccessDenied",
+    "ControlError",
+    "ControlServer",
+    "NotRunning",
+    "RefusalLog",
+    "call",
+    "denied_message",
+    "nesting",
+    "peer_credentials",
+    "peer_groups",
+    "runtime_dir",
+]

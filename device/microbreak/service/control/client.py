@@ -36,8 +36,11 @@ def runtime_dir(explicit: str | Path | None = None) -> Path:
     """Where the socket is: *explicit*, ``$MICROBREAK_RUNTIME_DIR``, systemd's
     ``$RUNTIME_DIRECTORY``, ``/run/microbreak`` (root, or when it exists), else
     ``$XDG_RUNTIME_DIR/microbreak`` for a simulator run by a user."""
-    for candidate in (explicit, os.environ.get("MICROBREAK_RUNTIME_DIR"),
-                      (os.environ.get("RUNTIME_DIRECTORY") or "").split(":")[0]):
+    for candidate in (
+        explicit,
+        os.environ.get("MICROBREAK_RUNTIME_DIR"),
+        (os.environ.get("RUNTIME_DIRECTORY") or "").split(":")[0],
+    ):
         if candidate:
             return Path(candidate)
     if os.geteuid() == 0 or SYSTEM_RUNTIME_DIR.exists() or not os.environ.get("XDG_RUNTIME_DIR"):
@@ -67,9 +70,11 @@ def denied_message(path: Path, group: int | None, user: str | None = None) -> st
     """What a refused caller reads: why, and the two ways in."""
     name = group_name(group)
     user = user or user_name(os.getuid())
-    return (f"permission denied on {path}: only root and members of the group '{name}' may "
-            f"use microbreak. Run this with sudo, or join the group: "
-            f"'sudo usermod -aG {name} {user}', then log in again.")
+    return (
+        f"permission denied on {path}: only root and members of the group '{name}' may "
+        f"use microbreak. Run this with sudo, or join the group: "
+        f"'sudo usermod -aG {name} {user}', then log in again."
+    )
 
 
 def _socket_group(path: Path) -> int | None:
@@ -95,16 +100,19 @@ def _connect(path: Path, timeout: float) -> socket.socket:
         except BlockingIOError:
             conn.close()
             if time.monotonic() >= deadline:
-                raise ControlError(f"microbreak on {path} is taking no connections: its queue "
-                                   f"stayed full for {timeout:g} s; try again in a moment, and "
-                                   "see its log ('journalctl -u microbreak')") from None
+                raise ControlError(
+                    f"microbreak on {path} is taking no connections: its queue "
+                    f"stayed full for {timeout:g} s; try again in a moment, and "
+                    "see its log ('journalctl -u microbreak')"
+                ) from None
             time.sleep(0.01)
         except (FileNotFoundError, ConnectionRefusedError):
             conn.close()
             raise NotRunning(
                 f"microbreak is not running (nothing answers on {path}). Start it with "
                 "'sudo systemctl start microbreak', or run 'microbreak simulate'; if it runs "
-                "elsewhere, give its --runtime-dir.") from None
+                "elsewhere, give its --runtime-dir."
+            ) from None
         except PermissionError:
             conn.close()
             raise AccessDenied(denied_message(path, _socket_group(path))) from None
@@ -113,9 +121,13 @@ def _connect(path: Path, timeout: float) -> socket.socket:
             raise
 
 
-def call(verb: str, args: Mapping[str, object] | None = None, *,
-         runtime: str | Path | None = None,
-         timeout: float = 30) -> object:
+def call(
+    verb: str,
+    args: Mapping[str, object] | None = None,
+    *,
+    runtime: str | Path | None = None,
+    timeout: float = 30,
+) -> object:
     """Send one request to the running service and return its result."""
     path = runtime_dir(runtime) / SOCKET_NAME
     with _connect(path, timeout) as conn:
@@ -123,8 +135,7 @@ def call(verb: str, args: Mapping[str, object] | None = None, *,
             # Refused before it read a word, its answer is waiting all the same.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 conn.sendall(json.dumps({"verb": verb, "args": args or {}}).encode() + b"\n")
-            reply = json.loads(_read_line(conn, MAX_REPLY, time.monotonic() + timeout)
-                               or b"null")
+            reply = json.loads(_read_line(conn, MAX_REPLY, time.monotonic() + timeout) or b"null")
         except (OSError, ValueError) as exc:
             raise ControlError(f"no answer from microbreak on {path}: {exc}") from None
     if not isinstance(reply, dict) or "ok" not in reply:

@@ -31,8 +31,12 @@ BACKOFF = (0.05, 1.0)  # seconds the accept loop waits out a shortage: first, lo
 # accept(2) errors that pass: out of descriptors or memory, a client gone meanwhile.
 SHORTAGES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 PASSING = {errno.EINTR, errno.ECONNABORTED, errno.EPROTO}
-SHORT_OF = {errno.EMFILE: "file descriptors", errno.ENFILE: "the system's file descriptors",
-            errno.ENOBUFS: "socket buffers", errno.ENOMEM: "memory"}
+SHORT_OF = {
+    errno.EMFILE: "file descriptors",
+    errno.ENFILE: "the system's file descriptors",
+    errno.ENOBUFS: "socket buffers",
+    errno.ENOMEM: "memory",
+}
 
 log = logging.getLogger("microbreak")
 
@@ -50,8 +54,9 @@ class RefusalLog:
         (2, 1)
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 every: float = REFUSALS_LOGGED_EVERY):
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, every: float = REFUSALS_LOGGED_EVERY
+    ):
         self._clock, self._every = clock, every
         self._lock = threading.Lock()
         self.total = 0
@@ -77,9 +82,16 @@ class RefusalLog:
         now = self._clock()
         uid, most = max(self._by_user.items(), key=lambda item: item[1])
         span = f" in the last {now - self._since:.0f} s" if self.pending > 1 else ""
-        log.warning("control socket: refused %s%s: too many at once; %s from %s (uid %d); "
-                    "%s refused since the start", _count(self.pending, "connection"), span,
-                    f"{most:,}", user_name(uid), uid, f"{self.total:,}")
+        log.warning(
+            "control socket: refused %s%s: too many at once; %s from %s (uid %d); "
+            "%s refused since the start",
+            _count(self.pending, "connection"),
+            span,
+            f"{most:,}",
+            user_name(uid),
+            uid,
+            f"{self.total:,}",
+        )
         self.pending, self._by_user = 0, {}
         self._since, self._next = now, now + self._every
 
@@ -91,8 +103,8 @@ def _count(n: int, thing: str) -> str:
 def nesting(line: bytes) -> int:
     """How deep the brackets of the JSON text *line* go, strings left out::
 
-        >>> nesting(b'{"verb": "status", "args": {"a": "[[["}}')
-        2
+    >>> nesting(b'{"verb": "status", "args": {"a": "[[["}}')
+    2
     """
     depth = deepest = 0
     for bracket in re.finditer(rb"[\[{\]}]", re.sub(rb'"(?:[^"\\]|\\.)*"', b'""', line)):

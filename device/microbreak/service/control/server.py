@@ -68,9 +68,15 @@ class ControlServer:
 
     _selector: selectors.BaseSelector  # made by start()
 
-    def __init__(self, path: Path, handle: Callable[[str, dict[str, Any]], object], *,
-                 max_clients: int = MAX_CLIENTS, max_per_user: int = MAX_PER_USER,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        path: Path,
+        handle: Callable[[str, dict[str, Any]], object],
+        *,
+        max_clients: int = MAX_CLIENTS,
+        max_per_user: int = MAX_PER_USER,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.path = Path(path)
         self._handle = handle
         self._sock: socket.socket | None = None
@@ -100,8 +106,9 @@ class ControlServer:
             dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         except OSError as exc:
             why = "it is a symbolic link" if folder.is_symlink() else exc.strerror
-            raise ControlError(f"refusing to serve from {folder}: {why}; allowed: "
-                               f"{_FOLDER_ALLOWED}") from None
+            raise ControlError(
+                f"refusing to serve from {folder}: {why}; allowed: {_FOLDER_ALLOWED}"
+            ) from None
         try:
             _check_folder(folder, os.fstat(dir_fd))
             name = self.path.name
@@ -112,12 +119,16 @@ class ControlServer:
                 found = None
             if found is not None:
                 if not stat.S_ISSOCK(found.st_mode):
-                    raise ControlError(f"refusing to serve: {self.path} is there and is not "
-                                       "a socket; allowed: nothing there, or the socket of a "
-                                       "microbreak that stopped")
+                    raise ControlError(
+                        f"refusing to serve: {self.path} is there and is not "
+                        "a socket; allowed: nothing there, or the socket of a "
+                        "microbreak that stopped"
+                    )
                 if _answers(here):
-                    raise ControlError(f"another microbreak is already running (it answers "
-                                       f"on {self.path}); stop it first")
+                    raise ControlError(
+                        f"another microbreak is already running (it answers "
+                        f"on {self.path}); stop it first"
+                    )
                 os.unlink(name, dir_fd=dir_fd)  # left over from a process that died
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             old_umask = os.umask(0o117)  # born 0660: no moment with a wider mode
@@ -132,8 +143,9 @@ class ControlServer:
         self._sock = sock
         self._selector = selectors.DefaultSelector()
         self._wake = socket.socketpair()
-        self._thread = threading.Thread(target=self._accept, args=(sock,), name="control",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._accept, args=(sock,), name="control", daemon=True
+        )
         self._thread.start()
 
     def alive(self) -> bool:
@@ -157,7 +169,9 @@ class ControlServer:
                 conn.close()
             self._reading.clear()
             closing_too: tuple[selectors.BaseSelector | socket.socket, ...] = (
-                self._selector, *self._wake)
+                self._selector,
+                *self._wake,
+            )
             for closing in closing_too:
                 with contextlib.suppress(OSError):
                     closing.close()
@@ -215,20 +229,29 @@ class ControlServer:
         for conn, reading in list(self._reading.items()):
             if now >= reading.deadline:
                 self._stop_reading(conn)
-                self._respond(conn, reading, f"no whole request within "
-                                             f"{REQUEST_SECONDS:g} s; allowed: one JSON "
-                                             "line, sent at once")
+                self._respond(
+                    conn,
+                    reading,
+                    f"no whole request within "
+                    f"{REQUEST_SECONDS:g} s; allowed: one JSON "
+                    "line, sent at once",
+                )
 
     def _short(self, what: str) -> None:
         """Say once that *what* is short, until it is not."""
         if self._shortage is None:
             self._shortage, self._short_since = what, time.monotonic()
-            log.error("control socket: %s; refusing or waiting until some are freed, then "
-                      "carrying on", what)
+            log.error(
+                "control socket: %s; refusing or waiting until some are freed, then carrying on",
+                what,
+            )
 
     def _recovered(self) -> None:
-        log.warning("control socket: serving again (%s for %.1f s)", self._shortage,
-                    time.monotonic() - self._short_since)
+        log.warning(
+            "control socket: serving again (%s for %.1f s)",
+            self._shortage,
+            time.monotonic() - self._short_since,
+        )
         self._shortage = None
 
     def _admit(self, conn: socket.socket) -> None:
@@ -245,10 +268,14 @@ class ControlServer:
             if not full:
                 self._serving[uid] = mine + 1
         if full:
-            self._refuse(conn, uid, f"the service is busy: {everyone} requests at once already "
-                                    f"({mine} of them yours); allowed: {self.max_clients} at "
-                                    f"once, {self.max_per_user} from one user. Try again in "
-                                    "a moment")
+            self._refuse(
+                conn,
+                uid,
+                f"the service is busy: {everyone} requests at once already "
+                f"({mine} of them yours); allowed: {self.max_clients} at "
+                f"once, {self.max_per_user} from one user. Try again in "
+                "a moment",
+            )
             return
         conn.setblocking(False)
         self._reading[conn] = _Reading(pid, uid, gid, time.monotonic() + REQUEST_SECONDS)
@@ -265,8 +292,11 @@ class ControlServer:
         reading.data += chunk
         if len(reading.data) > MAX_REQUEST:
             self._stop_reading(conn)
-            self._respond(conn, reading, f"the request is longer than {MAX_REQUEST} bytes; "
-                                         f"allowed: at most {MAX_REQUEST}")
+            self._respond(
+                conn,
+                reading,
+                f"the request is longer than {MAX_REQUEST} bytes; allowed: at most {MAX_REQUEST}",
+            )
         elif not chunk or reading.data.endswith(b"\n"):
             self._stop_reading(conn)
             self._respond(conn, reading)
@@ -275,17 +305,23 @@ class ControlServer:
         self._selector.unregister(conn)
         del self._reading[conn]
 
-    def _respond(self, conn: socket.socket, reading: _Reading,
-                 problem: str | None = None) -> None:
+    def _respond(self, conn: socket.socket, reading: _Reading, problem: str | None = None) -> None:
         """Answer on a thread of its own; when none can be started, refuse."""
         try:
-            threading.Thread(target=self._serve, args=(conn, reading, problem),
-                             name="control-client", daemon=True).start()
+            threading.Thread(
+                target=self._serve,
+                args=(conn, reading, problem),
+                name="control-client",
+                daemon=True,
+            ).start()
         except RuntimeError:  # can't start new thread: tasks or memory run out
             self._short("cannot start a thread to answer a request")
             self._release(reading.uid)
-            self._refuse(conn, reading.uid, "the service cannot start a thread for this "
-                                            "request now; try again in a moment")
+            self._refuse(
+                conn,
+                reading.uid,
+                "the service cannot start a thread for this request now; try again in a moment",
+            )
             return
         if self._shortage and self._shortage.startswith("cannot start"):
             self._recovered()
@@ -319,31 +355,45 @@ class ControlServer:
         finally:
             self._release(reading.uid)
 
-    def _answer(self, conn: socket.socket, reading: _Reading,
-                problem: str | None) -> dict[str, object]:
+    def _answer(
+        self, conn: socket.socket, reading: _Reading, problem: str | None
+    ) -> dict[str, object]:
         pid, uid, gid = reading.pid, reading.uid, reading.gid
         if not self.allows(uid, {gid} | peer_groups(conn, uid, gid)):
             user = user_name(uid)
-            log.warning("control socket: refused %s (uid %d, pid %d): not in group %s",
-                        user, uid, pid, group_name(self.group))
-            return {"ok": False, "denied": True,
-                    "error": denied_message(self.path, self.group, user)}
+            log.warning(
+                "control socket: refused %s (uid %d, pid %d): not in group %s",
+                user,
+                uid,
+                pid,
+                group_name(self.group),
+            )
+            return {
+                "ok": False,
+                "denied": True,
+                "error": denied_message(self.path, self.group, user),
+            }
         if problem:
             return {"ok": False, "error": f"bad request: {problem}"}
         return self._reply(bytes(reading.data))
 
     def _reply(self, line: bytes) -> dict[str, object]:
         if nesting(line) > MAX_DEPTH:
-            return {"ok": False, "error": f"bad request: nested more than {MAX_DEPTH} deep; "
-                                          'allowed: one JSON line {"verb": ..., "args": {...}}'}
+            return {
+                "ok": False,
+                "error": f"bad request: nested more than {MAX_DEPTH} deep; "
+                'allowed: one JSON line {"verb": ..., "args": {...}}',
+            }
         try:
             request = json.loads(line)
             verb, args = request["verb"], request.get("args", {})
             if not isinstance(verb, str) or not isinstance(args, dict):
                 raise ValueError
         except (ValueError, KeyError, TypeError, AttributeError):
-            return {"ok": False, "error": "bad request: expected one JSON line "
-                                          '{"verb": ..., "args": {...}}'}
+            return {
+                "ok": False,
+                "error": 'bad request: expected one JSON line {"verb": ..., "args": {...}}',
+            }
         try:
             return {"ok": True, "result": self._handle(verb, args)}
         except ControlError as exc:
@@ -364,21 +414,27 @@ class ControlServer:
             self.path.unlink()
 
 
-_FOLDER_ALLOWED = ("a folder owned by the service's user that no one else may write to "
-                   "(systemd's RuntimeDirectory= makes one)")
+_FOLDER_ALLOWED = (
+    "a folder owned by the service's user that no one else may write to "
+    "(systemd's RuntimeDirectory= makes one)"
+)
 
 
 def _check_folder(folder: Path, st: os.stat_result) -> None:
     """Refuse a socket folder someone other than this process's user could
     change: they could swap the socket (and take root's requests) or its path."""
     if st.st_uid != os.geteuid():
-        raise ControlError(f"refusing to serve from {folder}: it belongs to "
-                           f"{user_name(st.st_uid)}, not to {user_name(os.geteuid())}; "
-                           f"allowed: {_FOLDER_ALLOWED}")
+        raise ControlError(
+            f"refusing to serve from {folder}: it belongs to "
+            f"{user_name(st.st_uid)}, not to {user_name(os.geteuid())}; "
+            f"allowed: {_FOLDER_ALLOWED}"
+        )
     if st.st_mode & 0o022:
         who = "anyone" if st.st_mode & 0o002 else f"the group {group_name(st.st_gid)}"
-        raise ControlError(f"refusing to serve from {folder}: {who} may write to it (mode "
-                           f"{stat.S_IMODE(st.st_mode):04o}); allowed: {_FOLDER_ALLOWED}")
+        raise ControlError(
+            f"refusing to serve from {folder}: {who} may write to it (mode "
+            f"{stat.S_IMODE(st.st_mode):04o}); allowed: {_FOLDER_ALLOWED}"
+        )
 
 
 def _through(dir_fd: int, name: str) -> str:
