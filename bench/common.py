@@ -146,7 +146,7 @@ def table(rows: list[dict]) -> str:
         cells.append((r["what"], _figure(r["value"], r.get("p99"), r["unit"]), base, ratio, target))
     widths = [max(len(c[i]) for c in [header, *cells]) for i in range(len(header))]
     return "\n".join(
-        "  ".join(text.ljust(width) for text, width in zip(c, widths)).rstrip()
+        "  ".join(text.ljust(width) for text, width in zip(c, widths, strict=True)).rstrip()
         for c in [header, *cells]
     )
 

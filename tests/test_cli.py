@@ -224,7 +224,7 @@ def test_config_get_show_path_and_check(capsys, config, tmp_path):
         assert run(capsys, *argv)[1] == "20\n"
     code, out, _ = run(capsys, "config", "show", "--config", str(other))
     assert "schedule.interval_minutes" in out
-    line = next(l for l in out.splitlines() if l.startswith("schedule.interval_minutes"))
+    line = next(x for x in out.splitlines() if x.startswith("schedule.interval_minutes"))
     assert line.endswith("= 20")  # set in the file: not marked as the default
 
 

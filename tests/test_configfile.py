@@ -27,7 +27,7 @@ def test_a_change_keeps_every_comment_and_line_but_the_one_changed():
     new = set_value(text, "schedule.interval_minutes", 30)
     old_lines, new_lines = text.splitlines(), new.splitlines()
     assert len(old_lines) == len(new_lines)
-    changed = [(a, b) for a, b in zip(old_lines, new_lines) if a != b]
+    changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
     assert changed == [("interval_minutes = 45", "interval_minutes = 30")]
     assert parse_settings(new).schedule.interval_minutes == 30
 

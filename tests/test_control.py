@@ -1,5 +1,6 @@
 """The control socket: a real Unix socket, its permissions, and the errors people see."""
 
+import contextlib
 import grp
 import json
 import os
@@ -328,10 +329,8 @@ def test_the_accept_loop_waits_out_running_out_of_descriptors_and_carries_on(tmp
     crowd = [socket.socket(socket.AF_UNIX) for _ in range(30)]
     for conn in crowd:
         conn.setblocking(False)
-        try:
+        with contextlib.suppress(BlockingIOError):  # the backlog is full: not accepting (EMFILE)
             conn.connect(str(tmp_path / SOCKET_NAME))
-        except BlockingIOError:
-            pass  # the backlog is full: the server stopped accepting (EMFILE)
     time.sleep(0.5)
     for conn in crowd:
         conn.close()
@@ -345,7 +344,7 @@ def test_the_accept_loop_waits_out_running_out_of_descriptors_and_carries_on(tmp
     # once when it began, once when it ended; the backlog let in after the crowd
     # left may run it short once more, never once per failed accept
     assert 2 <= len(short) <= 6 and len(short) % 2 == 0, log
-    for began, ended in zip(short[::2], short[1::2]):
+    for began, ended in zip(short[::2], short[1::2], strict=True):
         assert began.startswith(
             "ERROR control socket: out of file descriptors (Too many "
             "open files); refusing or waiting until some are freed"

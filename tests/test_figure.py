@@ -301,7 +301,7 @@ def test_every_frame_of_a_rep_fits_the_room_measured_for_its_motion(exercise):
     motion = exercise.motion
     left, top, width, height = figure_bounds(exercise.view, motion.poses_along())
     for i in range(round(motion.rep_seconds * 30)):
-        l, t, w, h = figure_bounds(exercise.view, [motion.at(i / 30).pose])
-        inner = (l + MARGIN, t + MARGIN, l + w - MARGIN, t + h - MARGIN)  # the ink itself
+        x, y, w, h = figure_bounds(exercise.view, [motion.at(i / 30).pose])
+        inner = (x + MARGIN, y + MARGIN, x + w - MARGIN, y + h - MARGIN)  # the ink itself
         assert inner[0] >= left + 1 and inner[1] >= top + 1, i / 30
         assert inner[2] <= left + width - 1 and inner[3] <= top + height - 1, i / 30

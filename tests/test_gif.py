@@ -74,7 +74,11 @@ def test_more_than_256_colours_come_back_close(tmp_path):
     out = io.BytesIO()
     save_gif(out, [frame], 0.1)
     [(decoded, _)] = read_back(out.getvalue(), tmp_path)
-    worst = max(abs(a - b) for p, q in zip(pixels(decoded), pixels(frame)) for a, b in zip(p, q))
+    worst = max(
+        abs(a - b)
+        for p, q in zip(pixels(decoded), pixels(frame), strict=True)
+        for a, b in zip(p, q, strict=True)
+    )
     assert worst <= 64
 
 

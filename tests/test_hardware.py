@@ -107,7 +107,7 @@ def expected_timeline(steps, until, initial=0.0):
 
 def assert_timeline(actual, expected):
     assert len(actual) == len(expected), (actual, expected)
-    for (at, state), (want_at, want_state) in zip(actual, expected):
+    for (at, state), (want_at, want_state) in zip(actual, expected, strict=True):
         assert at == pytest.approx(want_at, abs=TOLERANCE)
         assert state == pytest.approx(want_state, abs=1e-9)
 
@@ -269,7 +269,7 @@ def test_an_unknown_pattern_is_refused(mock_factory):
 def played(pin):
     """[(start, seconds, Hz)] of each tone a passive buzzer's pin sounded."""
     notes, start = [], None
-    for (at, state), hz in zip(timeline(pin), pin.tones):
+    for (at, state), hz in zip(timeline(pin), pin.tones, strict=True):
         if state and start is None:
             start, tone = at, hz
         elif not state and start is not None:
@@ -289,7 +289,9 @@ def expected_notes(song, gap=Sounder.GAP):
 
 def assert_notes(actual, expected):
     assert len(actual) == len(expected)
-    for (start, seconds, hz), (want_start, want_seconds, want_hz) in zip(actual, expected):
+    for (start, seconds, hz), (want_start, want_seconds, want_hz) in zip(
+        actual, expected, strict=True
+    ):
         assert start == pytest.approx(want_start, abs=TOLERANCE)
         assert seconds == pytest.approx(want_seconds, abs=TOLERANCE)
         assert hz == pytest.approx(want_hz, rel=0.01)

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import time
+from itertools import pairwise
 
 import pytest
 
@@ -85,7 +86,7 @@ def test_ready_then_status_and_the_watchdog_every_half_interval(service):
         fields = systemd.read(deadline - time.monotonic())
         if fields and fields.get("WATCHDOG") == "1":
             pings.append(time.monotonic())
-    gaps = [b - a for a, b in zip(pings, pings[1:])]
+    gaps = [b - a for a, b in pairwise(pings)]
     assert len(pings) >= 5
     # Every half of the 1 s interval; a late wake-up on a loaded machine must
     # still stay clear of the full interval, when systemd would kill it.

@@ -22,7 +22,10 @@ def setup():
     return clock, Schedule(RULES, list(EXERCISES), clock.now())
 
 
-def view(schedule, clock, today=Totals(), hold=None):
+NO_BREAKS = Totals()
+
+
+def view(schedule, clock, today=NO_BREAKS, hold=None):
     return present(schedule, clock.now(), EXERCISES, today, THRESHOLDS, hold)
 
 

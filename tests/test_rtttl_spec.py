@@ -98,7 +98,7 @@ def test_every_note_has_the_frequency_and_length_the_spec_gives(tune):
     song = parse(tune, TUNES_FILE.name)
     assert song.name == tune.split(":")[0]
     assert len(song.notes) == len(expected)
-    for index, (note, (hz, seconds)) in enumerate(zip(song.notes, expected)):
+    for index, (note, (hz, seconds)) in enumerate(zip(song.notes, expected, strict=True)):
         where = f"note {index + 1}"
         if hz is None:
             assert note.frequency is None, where
@@ -122,7 +122,7 @@ def test_edge_cases_of_the_grammar(tune):
     expected = by_the_spec(tune)
     got = [(n.frequency, n.seconds) for n in parse(tune).notes]
     assert len(got) == len(expected)
-    for (hz, seconds), (want_hz, want_seconds) in zip(got, expected):
+    for (hz, seconds), (want_hz, want_seconds) in zip(got, expected, strict=True):
         assert (hz is None) == (want_hz is None)
         if hz is not None:
             assert hz == pytest.approx(want_hz, rel=1e-5)

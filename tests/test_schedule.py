@@ -1,6 +1,7 @@
 """The schedule: interval, heads-up, break, gestures; properties over random days."""
 
 import contextlib
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -242,10 +243,10 @@ def test_breaks_never_start_closer_than_the_interval_and_each_ends_exactly_once(
     # recorded, but never called).
     cued = [
         (mono, e)
-        for (mono, e), (_, then) in zip(log, log[1:])
+        for (mono, e), (_, then) in pairwise(log)
         if isinstance(e, BreakStarted) and then == Cue("break")
     ]
-    for (before, _), (after, effect) in zip(cued, cued[1:]):
+    for (before, _), (after, effect) in pairwise(cued):
         if effect.reason == "scheduled":
             assert after - before + 1e-6 >= interval
 

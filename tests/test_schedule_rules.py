@@ -2,6 +2,7 @@
 hours, clocks that step, daylight saving, pause, snooze, presence."""
 
 from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -181,7 +182,7 @@ def test_a_wall_clock_step_within_the_day_neither_bursts_nor_loses_breaks(step_h
     day.clock.step_wall(step_hours * 3600)
     day.run(4 * 3600, answer=True)
     starts = day.starts("mono")
-    for before, after in zip(starts, starts[1:]):
+    for before, after in pairwise(starts):
         assert after - before >= 45 * 60, "no burst: breaks stay one interval apart"
     assert len(starts) >= 3, "the day goes on after the step"
 
@@ -203,7 +204,7 @@ def test_daylight_saving_changes_keep_breaks_one_interval_apart(zone, day_of_cha
     day = Day(start, rules(zone=zone, hours=always))
     day.run(6 * 3600, answer=True)  # over the change, at 02:00 or 03:00
     real = [(wall - start).total_seconds() for wall in day.starts()]  # aware: real seconds
-    gaps = [b - a for a, b in zip(real, real[1:])]
+    gaps = [b - a for a, b in pairwise(real)]
     assert len(real) == 8  # 00:45, 01:30, ... 06:00 in real hours: no burst, no gap
     assert all(gap == 45 * 60 for gap in gaps), gaps
 
@@ -260,8 +261,11 @@ def test_heads_up_then_a_hold_snoozes():
     assert day.next_break() == at(LONDON, 2026, 11, 24, 10, 54, 1)
 
 
+TUESDAY_MORNING = at(LONDON, 2026, 11, 24, 10, 0)
+
+
 class TestPresence:
-    def day(self, wall=at(LONDON, 2026, 11, 24, 10, 0)):
+    def day(self, wall=TUESDAY_MORNING):
         return Day(wall, rules(empty_after_seconds=60, away_seconds=300, return_grace_seconds=30))
 
     def test_an_empty_desk_gets_no_call_and_the_break_waits_for_the_person(self):

@@ -82,7 +82,7 @@ class Days(RuleBasedStateMachine):
 
     def feed(self, effects):
         now = self.clock.now()
-        for effect, then in zip(effects, effects[1:] + [None]):
+        for effect, then in zip(effects, effects[1:] + [None], strict=True):
             if isinstance(effect, BreakStarted):
                 assert not self.open_break, "a break started while another was open"
                 self.open_break = effect.reason != "away"  # a natural break is recorded whole

@@ -650,7 +650,8 @@ def test_frames_after_the_first_render_no_text_and_plan_nothing(monkeypatch):
 
 def test_a_custom_exercise_in_the_same_format_moves_on_screen(tmp_path):
     (tmp_path / "neck-tilt.toml").write_text(
-        'title = "Neck tilt"\nreps = 3\nhold_seconds = 2\nview = "side"\nsteps = ["Tilt your head down", "Back up"]\n'
+        'title = "Neck tilt"\nreps = 3\nhold_seconds = 2\nview = "side"\n'
+        'steps = ["Tilt your head down", "Back up"]\n'
         "[[keyframes]]\npause = 1\n[[keyframes]]\nseconds = 1.5\nhold = true\nhead_tilt = 40\n"
     )
     exercise = next(e for e in load_exercises([tmp_path]) if e.name == "neck-tilt")
@@ -795,7 +796,9 @@ def test_letters_inside_words_are_spaced_as_the_typeface_designs_them(height):
             continue  # letters that touch at one size and not the other
         compared += 1
         uneven += [
-            (word, round(d, 1), round(g, 1)) for d, g in zip(drawn, designed) if abs(d - g) > 1.25
+            (word, round(d, 1), round(g, 1))
+            for d, g in zip(drawn, designed, strict=True)
+            if abs(d - g) > 1.25
         ]
     assert compared >= 0.6 * len(words)  # letters that touch aside
     assert not uneven, f"gaps drawn vs designed at {height} px: {uneven}"

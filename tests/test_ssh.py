@@ -58,7 +58,7 @@ class SSHServer:
             # sshd run by root separates privileges into this folder (systemd's
             # RuntimeDirectory makes it for the system's sshd).
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
-        self.log = open(folder / "sshd.log", "w+")
+        self.log = open(folder / "sshd.log", "w+")  # noqa: SIM115 - open while sshd runs
         for _ in range(5):  # another process may take the free port first
             self.port = free_port()
             self._start()

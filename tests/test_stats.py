@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sqlite3
 import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -126,7 +127,7 @@ def test_reading_needs_no_write_access_and_never_creates_a_file(tmp_path, histor
     record(history, MONDAY, Outcome.COMPLETED)
     db = open_read_only(history.path)
     assert compute(db, MONDAY).today.completed == 1
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
         db.execute("DELETE FROM breaks")
     db.close()
     missing = tmp_path / "nowhere" / "history.sqlite"

@@ -2,6 +2,7 @@
 turns, while breaks come and go. The service stays up, never runs on a bad
 file, and ends on the last good one."""
 
+import contextlib
 import os
 import random
 import signal
@@ -59,10 +60,8 @@ def write(path, text: str) -> None:
 def keep_pressing(device, stop: threading.Event) -> None:
     """Someone at the desk confirming sets now and then."""
     while not stop.wait(0.3):
-        try:
+        with contextlib.suppress(ControlError):  # no break on, or the button held already
             device.call("press")
-        except ControlError:
-            pass  # no break on, or the button is already held
 
 
 def test_a_reload_storm_leaves_it_running_on_the_last_good_settings(device_factory, report):
@@ -85,7 +84,9 @@ def test_a_reload_storm_leaves_it_running_on_the_last_good_settings(device_facto
             write(device.config, text)
             os.kill(device.pid, signal.SIGHUP)
             if i == SIGNALS - 2:  # the last good file: wait until it is in force
-                device.wait_for(lambda s: running(device) == expected, "the last good file")
+                device.wait_for(
+                    lambda s, expected=expected: running(device) == expected, "the last good file"
+                )
             else:
                 time.sleep(rng.uniform(0, 0.03))
             if i % 10 == 9:  # now and then: never anything but a good file's settings

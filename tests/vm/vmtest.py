@@ -325,7 +325,7 @@ class Binfmt:
             try:
                 (BINFMT / "register").write_text(self.rule.read_text().strip())
             except OSError as error:
-                raise CannotRun(f"cannot register {self.rule} with binfmt_misc: {error}")
+                raise CannotRun(f"cannot register {self.rule} with binfmt_misc: {error}") from None
             self.registered = True
         return self
 

@@ -135,7 +135,7 @@ def load_exercise(path: Path) -> Exercise:
         source=path,
     )
     try:
-        exercise.motion  # checks every keyframe and pose key now, not on screen
+        _ = exercise.motion  # made now: every keyframe and pose key checked, not on screen
     except ValueError as exc:
         raise ExerciseError(f"{path}: {exc}") from None
     return exercise

@@ -270,7 +270,10 @@ class Motion:
         self.loop_seconds = self.reps * self.rep_seconds + SET_REST_SECONDS
 
     def __repr__(self) -> str:
-        return f"Motion({len(self.keyframes)} keyframes, reps={self.reps}, hold_seconds={self.hold_seconds:g})"
+        keyframes = len(self.keyframes)
+        return (
+            f"Motion({keyframes} keyframes, reps={self.reps}, hold_seconds={self.hold_seconds:g})"
+        )
 
     def _one_rep(self) -> Iterator[_Segment]:
         t = 0.0
@@ -288,7 +291,7 @@ class Motion:
                 yield _Segment(t, t + seconds, begin, finish, ease, holding)
                 t += seconds
 
-        for i, (key, pose) in enumerate(zip(keys, poses)):
+        for i, (key, pose) in enumerate(zip(keys, poses, strict=True)):
             if i > 0:
                 yield from segment(key.seconds, poses[i - 1], pose, key.ease)
             if key.hold:

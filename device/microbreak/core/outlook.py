@@ -111,11 +111,8 @@ class Outlook:
         if isinstance(state, Notice):
             return float("inf")
         if isinstance(state, Paused):
-            if state.until is not None and now.trusted:
-                times.append(now.mono_at(state.until))
-            elif state.until_mono is not None:
-                times.append(state.until_mono)
-            return min(times, default=float("inf"))
+            ends = state.ends_at(now)
+            return float("inf") if ends is None else ends
         if isinstance(state, Idle) and state.summary:
             times.append(state.summary.until)
         if self.rules.hours is not None and now.trusted:

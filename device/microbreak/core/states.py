@@ -105,6 +105,12 @@ class Paused:
             return now.wall >= self.until
         return self.until_mono is not None and now.mono >= self.until_mono
 
+    def ends_at(self, now: Now) -> float | None:
+        """When the pause ends, in monotonic seconds; None: when resumed."""
+        if self.until is not None and now.trusted:
+            return now.mono_at(self.until)
+        return self.until_mono
+
     def until_wall(self, now: Now) -> datetime | None:
         """When the pause ends on the wall clock, as far as can be known now."""
         if self.until is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from itertools import pairwise
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -43,7 +44,7 @@ def parse_periods(text: str) -> tuple[tuple[int, int], ...]:
             raise ValueError(f"has {part.strip()!r}, which ends before it starts")
         periods.append((start, end))
     periods.sort()
-    for (_, end), (start, _) in zip(periods, periods[1:]):
+    for (_, end), (start, _) in pairwise(periods):
         if start < end:
             raise ValueError("has periods that overlap")
     return tuple(periods)
@@ -112,7 +113,7 @@ class WorkHours:
 
         parts: list[list[tuple[str, tuple[tuple[int, int], ...]]]] = []
         run: list[tuple[str, tuple[tuple[int, int], ...]]] = []
-        for name, periods in zip(DAYS, self.days):
+        for name, periods in zip(DAYS, self.days, strict=True):
             if run and periods == run[-1][1]:
                 run.append((name, periods))
                 continue

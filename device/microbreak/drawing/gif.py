@@ -23,6 +23,7 @@ import struct
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import BinaryIO
 
 MAX_CODE = 4096  # GIF's LZW codes are at most 12 bits
@@ -47,14 +48,14 @@ def save_gif(out: BinaryIO, frames: Sequence, frame_seconds: float, loop: bool =
         else:
             runs.append([pixels, 1])
     patches = [(0, 0, width, height, runs[0][0])]
-    for (before, _), (after, _) in zip(runs, runs[1:]):
+    for (before, _), (after, _) in pairwise(runs):
         patches.append(_changed(before, after, width, height))
     palette = Palette(pixel for *_, pixels in patches for pixel in pixels)
     out.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0))
     out.write(palette.table())
     if loop and len(runs) > 1:
         out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")
-    for (left, top, w, h, pixels), (_, count) in zip(patches, runs):
+    for (left, top, w, h, pixels), (_, count) in zip(patches, runs, strict=True):
         delay = max(round(frame_seconds * count * 100), 2)  # hundredths of a second
         # graphic control: keep this frame under the next one (disposal 1)
         out.write(b"!\xf9\x04\x04" + struct.pack("<H", delay) + b"\x00\x00")

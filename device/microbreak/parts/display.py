@@ -20,6 +20,7 @@ changed, so an idle screen costs nothing between minutes. On a Pi with an
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import time
@@ -140,10 +141,8 @@ def give_back_free_memory() -> None:
     glibc keeps freed memory for reuse, so without this the process stays at
     its largest for the rest of the day (5 MiB more at 800x480, measured).
     Elsewhere than glibc it does nothing."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None).malloc_trim(0)
-    except (AttributeError, OSError):
-        pass
 
 
 def _letterbox(pygame, picture, frame) -> None:

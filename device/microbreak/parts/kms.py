@@ -20,6 +20,7 @@ and what to do about it, in words for the journal and ``microbreak status``.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -491,13 +492,9 @@ class KmsOutput:
             connector = u32(self.found.connector_id)
             self._saved.set_connectors_ptr = ctypes.addressof(connector)
             self._saved.count_connectors = 1
-            try:
+            with contextlib.suppress(OSError):  # the kernel restores it as the device closes
                 _ioctl(self._fd, SETCRTC, self._saved)
-            except OSError:
-                pass  # the kernel restores its console when the device closes
-        try:
+        with contextlib.suppress(OSError):
             _ioctl(self._fd, RMFB, u32(self._fb_id))
-        except OSError:
-            pass
         os.close(self._fd)
         self._fd = -1

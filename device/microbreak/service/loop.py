@@ -8,6 +8,7 @@ changed, and sleeps in the inbox until the next deadline or the next event
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 from collections.abc import Callable
@@ -246,10 +247,8 @@ class Service:
         elif isinstance(event, Request):
             self.requests.answer(event)
         elif isinstance(event, Reload):
-            try:
+            with contextlib.suppress(SettingsError):  # logged, in the status; the last good stay
                 self.reload()
-            except SettingsError:
-                pass  # logged and in the status line; the last good settings stay
         elif isinstance(event, Stop):
             log.info("stopping", extra=journal_event("stopping"))
             self._running = False

@@ -137,7 +137,7 @@ def _draw_led(surface, area, brightness, label_height):
                 glow, (*LED_ON, alpha), (radius * 2, radius * 2), round(radius * (1 + i / 8))
             )
         surface.blit(glow, glow.get_rect(center=center))
-    color = tuple(round(a + (b - a) * brightness) for a, b in zip(LED_OFF, LED_ON))
+    color = tuple(round(a + (b - a) * brightness) for a, b in zip(LED_OFF, LED_ON, strict=True))
     pygame.draw.circle(surface, color, center, round(radius * 0.85))
     # A highlight, so it reads as a lens.
     pygame.draw.circle(

@@ -531,13 +531,8 @@ def bad_reload(main_pid: str) -> None:
         ).stdout
         if "interval_minutes = 0" not in checked:
             raise Failed("the refused reload's reason (interval_minutes = 0) is not in the journal")
-        say(
-            "systemctl reload exited %d; the journal says why:\n%s"
-            % (
-                refused.returncode,
-                "\n".join(line for line in checked.splitlines() if "interval_minutes" in line),
-            )
-        )
+        why = "\n".join(line for line in checked.splitlines() if "interval_minutes" in line)
+        say(f"systemctl reload exited {refused.returncode}; the journal says why:\n{why}")
         # The same file given to the service itself (SIGHUP, not through
         # systemctl): it refuses it, logs why, and keeps its settings.
         os.kill(int(main_pid), signal.SIGHUP)
@@ -636,7 +631,11 @@ def the_break(chip: Chip, sampler: Sampler, started: float, screen: Screendumps 
     for number in range(1, sets + 1):
         with step(f"a press of the button confirms set {number} of {sets}"):
             press(chip)
-            wait_for(f"set {number} confirmed", lambda: len(events("set_confirmed")) >= number, 15)
+            wait_for(
+                f"set {number} confirmed",
+                lambda number=number: len(events("set_confirmed")) >= number,
+                15,
+            )
             say(f"set {number} confirmed by a press")
     if screen is not None:
         with step("the break's summary on the display"):
@@ -695,7 +694,9 @@ def measure(label: str, settings: str, dummy: bool, chip: Chip) -> dict:
                 before = len(events("set_confirmed"))
                 press(chip)
                 wait_for(
-                    f"set {number} confirmed", lambda: len(events("set_confirmed")) > before, 15
+                    f"set {number} confirmed",
+                    lambda before=before: len(events("set_confirmed")) > before,
+                    15,
                 )
                 say(f"set {number} confirmed by a press ({label})")
         else:
