@@ -4,6 +4,7 @@ coming and going, presses, holds and commands. After every step the rules of
 the product must hold."""
 
 from datetime import datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -82,7 +83,7 @@ class Days(RuleBasedStateMachine):
 
     def feed(self, effects):
         now = self.clock.now()
-        for effect, then in zip(effects, effects[1:] + [None], strict=True):
+        for effect, then in pairwise([*effects, None]):
             if isinstance(effect, BreakStarted):
                 assert not self.open_break, "a break started while another was open"
                 self.open_break = effect.reason != "away"  # a natural break is recorded whole
