@@ -16,8 +16,8 @@ An exercise moves: the figure shows the movement, a rep counter ("3 / 5") and
 a ring counting down each hold pace it, all from the time since the view
 appeared (``draw(view, now)``), so :meth:`Screen.animated` is true for it and
 it is drawn again every frame. Only the figure and the counter are painted
-anew each frame; everything else is kept as one prepared layer, and every
-line of text is rendered once.
+anew each frame, over a copy of what lies under them; everything else is
+painted once, and every line of text is rendered once.
 
 Text is sized for reading at arm's length: no line is ever smaller than
 :func:`min_text_height` — 16 px to the em (capitals 12 px, a lowercase x 9
@@ -320,8 +320,9 @@ class Screen:
         self.surface = surface
         self._cached_key = None
         self._cached_plan: Plan | None = None
-        self._layer_key = None
-        self._layer: pygame.Surface | None = None
+        self._still_key = None
+        self._under: pygame.Surface | None = None  # the still picture under what moves
+        self._under_rect = pygame.Rect(0, 0, 0, 0)
         self.changed: pygame.Rect = surface.get_rect()  # what the last draw may have changed
 
     @property
@@ -350,6 +351,11 @@ class Screen:
         an exercise does."""
         return isinstance(view, ExerciseView)
 
+    def rest(self) -> None:
+        """Forget what only a moving view uses, the hold's ring at every step
+        (2 MiB at 800x480), when the screen comes to rest after one."""
+        _rings.clear()
+
     def moment(self, view: ExerciseView, now: float | None = None) -> Moment:
         """How *view*'s exercise looks at real monotonic time *now*; with no
         *now*, the moment that shows it best in a still picture."""
@@ -361,14 +367,12 @@ class Screen:
         time *now* (for an animated view); return its plan."""
         plan = self.plan(view)
         surface = self.surface
-        layer = self._layer
-        surface.blit(self._still_layer(plan, view), (0, 0))
-        if layer is self._layer:  # the same still layer: only what moves is new
-            moving = [r for r in (plan.figure, plan.hold_bar) if r is not None]
-            if plan.counter is not None:
-                moving += [r for r in (plan.counter.ring, plan.counter.text) if r is not None]
-            self.changed = moving[0].unionall(moving[1:]) if moving else pygame.Rect(0, 0, 0, 0)
+        key = (self._cached_key, view.hold.label if view.hold else None)
+        if self._under is not None and key == self._still_key:
+            surface.blit(self._under, self._under_rect)  # only what moves is new
+            self.changed = self._under_rect
         else:
+            self._paint_still(plan, key)
             self.changed = surface.get_rect()
         if isinstance(view, ExerciseView):
             moment = self.moment(view, now)
@@ -378,28 +382,33 @@ class Screen:
             _draw_bar(surface, plan.hold_bar, plan.hold_progress)
         return plan
 
-    def _still_layer(self, plan: Plan, view: View) -> pygame.Surface:
-        """Everything of *plan* that stays put from frame to frame, painted
-        once for as long as the view (and the hold's label) stays the same."""
-        key = (self._cached_key, view.hold.label if view.hold else None)
-        if self._layer is not None and key == self._layer_key and self._layer.get_size() == self.size:
-            return self._layer
-        layer = self.surface.copy()  # the surface's own pixel format: a fast blit
-        layer.fill(plan.background)
+    def _paint_still(self, plan: Plan, key) -> None:
+        """Paint everything of *plan* that stays put from frame to frame, and
+        keep a copy of what lies under the parts that move (the figure, the
+        counter, the hold bar) for as long as the view (and the hold's label)
+        stays the same: a still view keeps nothing."""
+        surface = self.surface
+        surface.fill(plan.background)
         if plan.ring is not None:
-            layer.blit(_ring(plan.ring.width, plan.ring_fraction), plan.ring)
+            surface.blit(_ring(plan.ring.width, plan.ring_fraction, keep=False), plan.ring)
         for rect, outcome in plan.dots:
-            _draw_dot(layer, rect, outcome)
+            _draw_dot(surface, rect, outcome)
         if plan.card is not None:
-            pygame.draw.rect(layer, CARD, plan.card, border_radius=plan.layout.margin)
+            pygame.draw.rect(surface, CARD, plan.card, border_radius=plan.layout.margin)
         if plan.frame_color is not None:
-            pygame.draw.rect(layer, plan.frame_color, plan.layout.frame, plan.layout.frame_width,
-                             border_radius=plan.layout.margin)
+            pygame.draw.rect(surface, plan.frame_color, plan.layout.frame,
+                             plan.layout.frame_width, border_radius=plan.layout.margin)
         for line in plan.texts:
-            layer.blit(rendered(line.text, line.height, line.color),
-                       (line.rect.left, line.rect.top + text_top(line.height)))
-        self._layer, self._layer_key = layer, key
-        return layer
+            surface.blit(rendered(line.text, line.height, line.color),
+                         (line.rect.left, line.rect.top + text_top(line.height)))
+        moving = [r for r in (plan.figure, plan.hold_bar) if r is not None]
+        if plan.counter is not None:
+            moving += [r for r in (plan.counter.ring, plan.counter.text) if r is not None]
+        self._under = None  # its pixels go before the copy is made
+        if moving:
+            self._under_rect = moving[0].unionall(moving[1:]).clip(surface.get_rect())
+            self._under = surface.subsurface(self._under_rect).copy()
+        self._still_key = key
 
 
 # ----------------------------------------------------------------- scenes
@@ -787,13 +796,15 @@ def _draw_counter(surface, counter: Counter, moment: Moment):
                  (0, 0, counter.text.width, count.get_height()))
 
 
-RING_STEPS = 120  # a ring image per 3 degrees, made once each
+RING_STEPS = 120  # a ring image per 3 degrees
 _rings: dict[tuple, pygame.Surface] = {}
 
 
-def _ring(size: int, fraction: float, tick: bool = False) -> pygame.Surface:
+def _ring(size: int, fraction: float, tick: bool = False, keep: bool = True) -> pygame.Surface:
     """A smooth ring *size* across: the track, and *fraction* of it filled
-    clockwise from the top; a tick inside when *tick*."""
+    clockwise from the top; a tick inside when *tick*. Kept for the next
+    time when *keep* (a hold's rings come round again every rep; the idle
+    countdown's, once a minute, need not)."""
     step = round(max(0.0, min(1.0, fraction)) * RING_STEPS)
     key = (size, step, tick)
     image = _rings.get(key)
@@ -821,9 +832,11 @@ def _ring(size: int, fraction: float, tick: bool = False) -> pygame.Surface:
                               width)
             for x, y in points:
                 pygame.draw.circle(big, ACCENT, (x * size * scale, y * size * scale), width / 2)
-        if len(_rings) >= 4 * (RING_STEPS + 1):  # rings for a few sizes; forget the oldest
-            del _rings[next(iter(_rings))]
-        image = _rings[key] = pygame.transform.smoothscale(big, (size, size))
+        image = pygame.transform.smoothscale(big, (size, size))
+        if keep:
+            if len(_rings) >= 4 * (RING_STEPS + 1):  # rings for a few sizes; forget the oldest
+                del _rings[next(iter(_rings))]
+            _rings[key] = image
     return image
 
 
