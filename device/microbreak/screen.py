@@ -104,7 +104,7 @@ def font(height: int) -> pygame.font.Font:
     return f
 
 
-FONTS_KEPT = 24  # each is a FreeType face (~100 KB); fitting text tries many sizes
+FONTS_KEPT = 8  # each is a FreeType face (~80 KB); fitting text tries many, a view uses 5 at most
 
 
 @functools.cache
