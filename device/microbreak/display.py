@@ -92,8 +92,7 @@ class Display:
             self.flip()
             self._shown = view
             if settled and not self.screen.animated(view):  # the first picture, or a still
-                self.screen.rest()                         # one after an exercise
-                give_back_free_memory()
+                give_back_free_memory()                    # one after an exercise
 
     def flip(self) -> None:
         """Put what :attr:`surface` holds on the screen."""

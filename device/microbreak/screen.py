@@ -351,11 +351,6 @@ class Screen:
         an exercise does."""
         return isinstance(view, ExerciseView)
 
-    def rest(self) -> None:
-        """Forget what only a moving view uses, the hold's ring at every step
-        (2 MiB at 800x480), when the screen comes to rest after one."""
-        _rings.clear()
-
     def moment(self, view: ExerciseView, now: float | None = None) -> Moment:
         """How *view*'s exercise looks at real monotonic time *now*; with no
         *now*, the moment that shows it best in a still picture."""
@@ -390,7 +385,7 @@ class Screen:
         surface = self.surface
         surface.fill(plan.background)
         if plan.ring is not None:
-            surface.blit(_ring(plan.ring.width, plan.ring_fraction, keep=False), plan.ring)
+            surface.blit(_ring(plan.ring.width, plan.ring_fraction), plan.ring)
         for rect, outcome in plan.dots:
             _draw_dot(surface, rect, outcome)
         if plan.card is not None:
@@ -783,61 +778,58 @@ def _draw_counter(surface, counter: Counter, moment: Moment):
     if counter.ring is not None:
         size = counter.ring.width
         if moment.done:
-            surface.blit(_ring(size, 1.0, tick=True), counter.ring)
+            surface.blit(_still_ring(size, done=True), counter.ring)
         elif moment.hold_left is not None:
             surface.blit(_ring(size, moment.hold_fraction), counter.ring)
             digits = rendered(str(math.ceil(moment.hold_left - 1e-6)), counter.ring_text, TEXT)
             surface.blit(digits, (counter.ring.centerx - digits.get_width() // 2,
                                   counter.ring.centery - counter.ring_text_middle))
         else:
-            surface.blit(_ring(size, 0.0), counter.ring)
+            surface.blit(_still_ring(size, done=False), counter.ring)
     count = rendered(moment.counter, counter.text_height, ACCENT if moment.done else TEXT)
     surface.blit(count, (counter.text.left, counter.text.centery - counter.text_middle),
                  (0, 0, counter.text.width, count.get_height()))
 
 
 RING_STEPS = 120  # a ring image per 3 degrees
-_rings: dict[tuple, pygame.Surface] = {}
 
 
-def _ring(size: int, fraction: float, tick: bool = False, keep: bool = True) -> pygame.Surface:
+@functools.lru_cache(maxsize=8)
+def _still_ring(size: int, done: bool) -> pygame.Surface:
+    """The counter's ring between holds: empty, or full with a tick once the
+    set is done. A hold's rings change every frame or two and are made as
+    they come: all 121 of them kept held 2 MiB at 800x480."""
+    return _ring(size, 1.0 if done else 0.0, tick=done)
+
+
+def _ring(size: int, fraction: float, tick: bool = False) -> pygame.Surface:
     """A smooth ring *size* across: the track, and *fraction* of it filled
-    clockwise from the top; a tick inside when *tick*. Kept for the next
-    time when *keep* (a hold's rings come round again every rep; the idle
-    countdown's, once a minute, need not)."""
+    clockwise from the top; a tick inside when *tick*."""
     step = round(max(0.0, min(1.0, fraction)) * RING_STEPS)
-    key = (size, step, tick)
-    image = _rings.get(key)
-    if image is None:
-        scale = 4
-        big = pygame.Surface((size * scale, size * scale), pygame.SRCALPHA)
-        outer = size * scale / 2
-        width = max(3, size // 8) * scale
-        center = (outer, outer)
-        pygame.draw.circle(big, TRACK, center, outer)
-        pygame.draw.circle(big, (0, 0, 0, 0), center, outer - width)
-        if step:
-            turn = [math.radians(90 - 360 * i / RING_STEPS) for i in range(step + 1)]
-            points = [(outer + outer * math.cos(a), outer - outer * math.sin(a)) for a in turn]
-            inner = outer - width
-            points += [(outer + inner * math.cos(a), outer - inner * math.sin(a)) for a in reversed(turn)]
-            pygame.draw.polygon(big, ACCENT, points)
-            for a in (turn[0], turn[-1]):  # round ends
-                middle = outer - width / 2
-                pygame.draw.circle(big, ACCENT, (outer + middle * math.cos(a), outer - middle * math.sin(a)),
-                                   width / 2)
-        if tick:
-            points = [(0.30, 0.52), (0.45, 0.66), (0.71, 0.38)]
-            pygame.draw.lines(big, ACCENT, False, [(x * size * scale, y * size * scale) for x, y in points],
-                              width)
-            for x, y in points:
-                pygame.draw.circle(big, ACCENT, (x * size * scale, y * size * scale), width / 2)
-        image = pygame.transform.smoothscale(big, (size, size))
-        if keep:
-            if len(_rings) >= 4 * (RING_STEPS + 1):  # rings for a few sizes; forget the oldest
-                del _rings[next(iter(_rings))]
-            _rings[key] = image
-    return image
+    scale = 4
+    big = pygame.Surface((size * scale, size * scale), pygame.SRCALPHA)
+    outer = size * scale / 2
+    width = max(3, size // 8) * scale
+    center = (outer, outer)
+    pygame.draw.circle(big, TRACK, center, outer)
+    pygame.draw.circle(big, (0, 0, 0, 0), center, outer - width)
+    if step:
+        turn = [math.radians(90 - 360 * i / RING_STEPS) for i in range(step + 1)]
+        points = [(outer + outer * math.cos(a), outer - outer * math.sin(a)) for a in turn]
+        inner = outer - width
+        points += [(outer + inner * math.cos(a), outer - inner * math.sin(a)) for a in reversed(turn)]
+        pygame.draw.polygon(big, ACCENT, points)
+        for a in (turn[0], turn[-1]):  # round ends
+            middle = outer - width / 2
+            pygame.draw.circle(big, ACCENT, (outer + middle * math.cos(a), outer - middle * math.sin(a)),
+                               width / 2)
+    if tick:
+        points = [(0.30, 0.52), (0.45, 0.66), (0.71, 0.38)]
+        pygame.draw.lines(big, ACCENT, False, [(x * size * scale, y * size * scale) for x, y in points],
+                          width)
+        for x, y in points:
+            pygame.draw.circle(big, ACCENT, (x * size * scale, y * size * scale), width / 2)
+    return pygame.transform.smoothscale(big, (size, size))
 
 
 def _draw_dot(surface, rect: pygame.Rect, outcome: str) -> None:
