@@ -139,16 +139,18 @@ def give_back_free_memory() -> None:
 
 
 def _letterbox(pygame, picture, frame) -> None:
-    """*picture* as large as it fits, centred on *frame* (black around it)."""
+    """*picture* as large as it fits, centred on *frame* (black around it),
+    scaled straight into the frame (no frame-sized copy each time)."""
     width, height = picture.get_size()
     scale = min(frame.get_width() / width, frame.get_height() / height)
     size = (round(width * scale), round(height * scale))
     at = ((frame.get_width() - size[0]) // 2, (frame.get_height() - size[1]) // 2)
     frame.fill((0, 0, 0))
+    inside = frame.subsurface(pygame.Rect(at, size))
     if scale == int(scale):
-        frame.blit(pygame.transform.scale(picture, size), at)
+        pygame.transform.scale(picture, size, inside)
     else:
-        frame.blit(pygame.transform.smoothscale(picture, size), at)
+        pygame.transform.smoothscale(picture, size, inside)
 
 
 def _sdl_surface(pygame, size):
