@@ -25,6 +25,7 @@ import os
 import time
 
 from .kms import KmsOutput, ScreenUnavailable
+from .memory import give_back_free_memory
 from .views import View
 
 # What SDL's KMS/DRM driver loads when it starts, and the Debian package of each.
@@ -123,19 +124,6 @@ class Display:
             self._kms.close()
         else:
             self._pygame.display.quit()
-
-
-def give_back_free_memory() -> None:
-    """Return the C heap's free pages to the system (glibc's ``malloc_trim``).
-
-    An exercise at 30 frames a second frees a few MiB of pixels a second;
-    glibc keeps freed memory for reuse, so without this the process stays at
-    its largest for the rest of the day (5 MiB more at 800x480, measured).
-    Elsewhere than glibc it does nothing."""
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (AttributeError, OSError):
-        pass
 
 
 def _letterbox(pygame, picture, frame) -> None:

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .access import refused
+from .memory import give_back_free_memory
 from .rtttl import Song
 
 RATE = 22050  # samples a second
@@ -200,6 +201,7 @@ class Speaker:
                 if self._closing.is_set():
                     return
                 self.sound_for(song)
+            give_back_free_memory()  # the synthesis's scratch, in this thread's own heap
         self._preparing = threading.Thread(target=run, args=(list(songs),),
                                            name="speaker-prepare", daemon=True)
         self._preparing.start()
