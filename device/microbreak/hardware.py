@@ -20,18 +20,50 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import cycle
 from pathlib import Path
 
-from gpiozero import LED, PWMLED, Buzzer, Device, DigitalInputDevice, TonalBuzzer
-from gpiozero.exc import BadPinFactory, PinPWMUnsupported
-from gpiozero.pins import Factory
-from gpiozero.tones import Tone
+
+def _metadata_when_used() -> None:
+    """Let gpiozero import :mod:`importlib.metadata` only when it uses it.
+
+    gpiozero imports it (and with it email, zipfile and more: 1.2 MiB
+    resident in the service) when it is imported, but uses it only to find
+    a pin factory named in ``GPIOZERO_PIN_FACTORY`` or a mock pin class
+    named by a string. It tries the ``importlib_metadata`` backport first,
+    so a stand-in of that name that imports the standard library's module
+    on first use serves it the same."""
+    if "importlib_metadata" in sys.modules or "importlib.metadata" in sys.modules:
+        return
+
+    def entry_points(**selection):
+        from importlib.metadata import entry_points
+        return entry_points(**selection)
+
+    def __getattr__(name):
+        if name.startswith("__"):  # the import system's questions (__path__, ...)
+            raise AttributeError(name)
+        import importlib.metadata
+        return getattr(importlib.metadata, name)
+
+    standin = types.ModuleType("importlib_metadata", "importlib.metadata, imported on first use")
+    standin.entry_points, standin.__getattr__ = entry_points, __getattr__
+    sys.modules["importlib_metadata"] = standin
+
+
+_metadata_when_used()
+
+from gpiozero import LED, PWMLED, Buzzer, Device, DigitalInputDevice, TonalBuzzer  # noqa: E402
+from gpiozero.exc import BadPinFactory, PinPWMUnsupported  # noqa: E402
+from gpiozero.pins import Factory  # noqa: E402
+from gpiozero.tones import Tone  # noqa: E402
 
 from .quiet import QuietPeriod, is_quiet
 from .resources import data_dir
