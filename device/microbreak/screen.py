@@ -134,14 +134,15 @@ def text_top(height: int) -> int:
 
 
 RENDERED_KEPT = 400
-RENDERED_BYTES = 2 * 1024 * 1024  # a day's clock texts would otherwise hold ~12 MiB
+RENDERED_BYTES = 2 * 1024 * 1024
 _rendered: dict[tuple, pygame.Surface] = {}  # least recently used first
 _rendered_bytes = 0
 
 
 def rendered(text: str, height: int, color) -> pygame.Surface:
-    """*text* rendered at *height* in *color*, kept for the next time; texts
-    change with views, so the least recently used are forgotten first."""
+    """*text* rendered at *height* in *color*, kept for the next time: the
+    counter's counts and seconds, drawn every frame. The least recently used
+    are forgotten first."""
     global _rendered_bytes
     key = (text, height, tuple(color))
     surface = _rendered.pop(key, None)
@@ -393,8 +394,8 @@ class Screen:
         if plan.frame_color is not None:
             pygame.draw.rect(surface, plan.frame_color, plan.layout.frame,
                              plan.layout.frame_width, border_radius=plan.layout.margin)
-        for line in plan.texts:
-            surface.blit(rendered(line.text, line.height, line.color),
+        for line in plan.texts:  # painted once for the view: not kept
+            surface.blit(font(line.height).render(line.text, True, line.color),
                          (line.rect.left, line.rect.top + text_top(line.height)))
         moving = [r for r in (plan.figure, plan.hold_bar) if r is not None]
         if plan.counter is not None:
