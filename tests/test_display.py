@@ -100,6 +100,12 @@ def test_a_smaller_picture_is_scaled_to_fit_and_centred():
     assert frame.get_at((80, 0))[:3] == (255, 255, 255)  # 640x480 from x = 80
     assert frame.get_at((719, 479))[:3] == (255, 255, 255)
     assert frame.get_at((720, 240))[:3] == (0, 0, 0)
+    picture = pygame.Surface((480, 320), 0, 32)
+    picture.fill((255, 255, 255))
+    _letterbox(pygame, picture, frame)  # 1.5x, smoothly: 720x480 from x = 40
+    assert frame.get_at((39, 240))[:3] == (0, 0, 0)
+    assert frame.get_at((40, 0))[:3] == (255, 255, 255)
+    assert frame.get_at((760, 240))[:3] == (0, 0, 0)
 
 
 def test_no_sound_card_says_how_to_enable_one(monkeypatch, tmp_path):

@@ -560,3 +560,23 @@ def test_a_missing_melodies_folder_changes_nothing(tmp_path, mock_factory):
     )
     assert parts.sounder.songs == builtin
     parts.close()
+
+
+def test_gpiozero_is_imported_without_importlib_metadata_and_still_finds_factories_by_name():
+    """importlib.metadata (1.2 MiB resident) is imported only when gpiozero
+    looks a pin factory or a mock pin class up by name, and then it works."""
+    import subprocess
+    import sys
+
+    check = """
+import os, sys
+import microbreak.parts.hardware
+assert "importlib.metadata" not in sys.modules, "imported with gpiozero"
+from gpiozero import Device
+from gpiozero.pins.mock import MockFactory, MockPWMPin
+assert MockFactory(pin_class="mockpwmpin").pin_class is MockPWMPin
+os.environ["GPIOZERO_PIN_FACTORY"] = "mock"
+assert type(Device._default_pin_factory()) is MockFactory
+"""
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -731,6 +731,20 @@ def test_only_what_moves_is_marked_changed_from_frame_to_frame(size):
                     assert screen.changed.collidepoint(x, y), (now, x, y, screen.changed)
 
 
+def test_only_what_moves_is_kept_between_frames():
+    """Memory at 800x480: a still view keeps no copy of the screen, an
+    exercise one of what lies under its figure and counter only."""
+    screen = Screen(pygame.Surface((800, 480), 0, 32))
+    screen.draw(SCENES[0][1])
+    assert screen._under is None
+    view = ExerciseView(EXERCISES[0], "1 / 2", calling=False, hint=HINT, since=0.0)
+    screen.draw(view, 0.0)
+    screen.draw(view, 0.5)
+    assert screen._under.get_width() * screen._under.get_height() < 800 * 480 / 2
+    screen.draw(DoneView("Well done", "2/2 sets · next break 14:35"))
+    assert screen._under is None
+
+
 def _gaps_between_letters(image: pygame.Surface) -> list[float]:
     """The blank runs between the letters of a rendered word, left to right,
     in pixels: a column counts as blank by how little of it is inked, so a

@@ -16,8 +16,8 @@ An exercise moves: the figure shows the movement, a rep counter ("3 / 5") and
 a ring counting down each hold pace it, all from the time since the view
 appeared (``draw(view, now)``), so :meth:`Screen.animated` is true for it and
 it is drawn again every frame. Only the figure and the counter are painted
-anew each frame; everything else is kept as one prepared layer, and every
-line of text is rendered once.
+anew each frame, over a copy of what lies under them; everything else is
+painted once, and every line of text is rendered once.
 
 Text is sized for reading at arm's length: no line is ever smaller than
 :func:`~microbreak.drawing.text.min_text_height` — 16 px to the em (capitals 12 px, a lowercase x 9
@@ -51,7 +51,7 @@ from microbreak.drawing.idle_scene import plan_idle
 from microbreak.drawing.palette import CARD
 from microbreak.drawing.plan import Plan, with_hold
 from microbreak.drawing.shapes import draw_bar, draw_counter, draw_dot, ring_image
-from microbreak.drawing.text import rendered, text_top
+from microbreak.drawing.text import font, text_top
 from microbreak.drawing.text_scenes import plan_done, plan_notice
 
 
@@ -66,8 +66,9 @@ class Screen:
         self.surface = surface
         self._cached_key: tuple[View, tuple[int, int]] | None = None
         self._cached_plan: Plan | None = None
-        self._layer_key: tuple[object, str | None] | None = None
-        self._layer: pygame.Surface | None = None
+        self._still_key: tuple[object, str | None] | None = None
+        self._under: pygame.Surface | None = None  # the still picture under what moves
+        self._under_rect = pygame.Rect(0, 0, 0, 0)
         self.changed: pygame.Rect = surface.get_rect()  # what the last draw may have changed
 
     @property
@@ -109,14 +110,12 @@ class Screen:
         time *now* (for an animated view); return its plan."""
         plan = self.plan(view)
         surface = self.surface
-        layer = self._layer
-        surface.blit(self._still_layer(plan, view), (0, 0))
-        if layer is self._layer:  # the same still layer: only what moves is new
-            moving = [r for r in (plan.figure, plan.hold_bar) if r is not None]
-            if plan.counter is not None:
-                moving += [r for r in (plan.counter.ring, plan.counter.text) if r is not None]
-            self.changed = moving[0].unionall(moving[1:]) if moving else pygame.Rect(0, 0, 0, 0)
+        key = (self._cached_key, view.hold.label if view.hold else None)
+        if self._under is not None and key == self._still_key:
+            surface.blit(self._under, self._under_rect)  # only what moves is new
+            self.changed = self._under_rect
         else:
+            self._paint_still(plan, key)
             self.changed = surface.get_rect()
         if isinstance(view, ExerciseView):
             assert plan.figure is not None and plan.counter is not None  # an exercise's plan
@@ -127,39 +126,40 @@ class Screen:
             draw_bar(surface, plan.hold_bar, plan.hold_progress)
         return plan
 
-    def _still_layer(self, plan: Plan, view: View) -> pygame.Surface:
-        """Everything of *plan* that stays put from frame to frame, painted
-        once for as long as the view (and the hold's label) stays the same."""
-        key = (self._cached_key, view.hold.label if view.hold else None)
-        if (
-            self._layer is not None
-            and key == self._layer_key
-            and self._layer.get_size() == self.size
-        ):
-            return self._layer
-        layer = self.surface.copy()  # the surface's own pixel format: a fast blit
-        layer.fill(plan.background)
+    def _paint_still(self, plan: Plan, key: tuple[object, str | None]) -> None:
+        """Paint everything of *plan* that stays put from frame to frame, and
+        keep a copy of what lies under the parts that move (the figure, the
+        counter, the hold bar) for as long as the view (and the hold's label)
+        stays the same: a still view keeps nothing."""
+        surface = self.surface
+        surface.fill(plan.background)
         if plan.ring is not None:
-            layer.blit(ring_image(plan.ring.width, plan.ring_fraction), plan.ring)
+            surface.blit(ring_image(plan.ring.width, plan.ring_fraction), plan.ring)
         for rect, outcome in plan.dots:
-            draw_dot(layer, rect, outcome)
+            draw_dot(surface, rect, outcome)
         if plan.card is not None:
-            pygame.draw.rect(layer, CARD, plan.card, border_radius=plan.layout.margin)
+            pygame.draw.rect(surface, CARD, plan.card, border_radius=plan.layout.margin)
         if plan.frame_color is not None:
             pygame.draw.rect(
-                layer,
+                surface,
                 plan.frame_color,
                 plan.layout.frame,
                 plan.layout.frame_width,
                 border_radius=plan.layout.margin,
             )
-        for line in plan.texts:
-            layer.blit(
-                rendered(line.text, line.height, line.color),
+        for line in plan.texts:  # painted once for the view: not kept
+            surface.blit(
+                font(line.height).render(line.text, True, line.color),
                 (line.rect.left, line.rect.top + text_top(line.height)),
             )
-        self._layer, self._layer_key = layer, key
-        return layer
+        moving = [r for r in (plan.figure, plan.hold_bar) if r is not None]
+        if plan.counter is not None:
+            moving += [r for r in (plan.counter.ring, plan.counter.text) if r is not None]
+        self._under = None  # its pixels go before the copy is made
+        if moving:
+            self._under_rect = moving[0].unionall(moving[1:]).clip(surface.get_rect())
+            self._under = surface.subsurface(self._under_rect).copy()
+        self._still_key = key
 
 
 def _plan_scene(view: View, size: tuple[int, int]) -> Plan:

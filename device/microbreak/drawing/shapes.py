@@ -4,6 +4,7 @@ kept."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pygame
@@ -31,7 +32,7 @@ def draw_counter(surface: pygame.Surface, counter: Counter, moment: Moment) -> N
     if counter.ring is not None:
         size = counter.ring.width
         if moment.done:
-            surface.blit(ring_image(size, 1.0, tick=True), counter.ring)
+            surface.blit(still_ring(size, done=True), counter.ring)
         elif moment.hold_left is not None:
             surface.blit(ring_image(size, moment.hold_fraction), counter.ring)
             digits = rendered(str(math.ceil(moment.hold_left - 1e-6)), counter.ring_text, TEXT)
@@ -43,7 +44,7 @@ def draw_counter(surface: pygame.Surface, counter: Counter, moment: Moment) -> N
                 ),
             )
         else:
-            surface.blit(ring_image(size, 0.0), counter.ring)
+            surface.blit(still_ring(size, done=False), counter.ring)
     count = rendered(moment.counter, counter.text_height, ACCENT if moment.done else TEXT)
     surface.blit(
         count,
@@ -52,46 +53,47 @@ def draw_counter(surface: pygame.Surface, counter: Counter, moment: Moment) -> N
     )
 
 
-RING_STEPS = 120  # a ring image per 3 degrees, made once each
-_rings: dict[tuple[int, int, bool], pygame.Surface] = {}
+RING_STEPS = 120  # a ring image per 3 degrees
+
+
+@functools.lru_cache(maxsize=8)
+def still_ring(size: int, done: bool) -> pygame.Surface:
+    """The counter's ring between holds: empty, or full with a tick once the
+    set is done. A hold's rings change every frame or two and are made as
+    they come: all 121 of them kept held 2 MiB at 800x480."""
+    return ring_image(size, 1.0 if done else 0.0, tick=done)
 
 
 def ring_image(size: int, fraction: float, tick: bool = False) -> pygame.Surface:
     """A smooth ring *size* across: the track, and *fraction* of it filled
     clockwise from the top; a tick inside when *tick*."""
     step = round(max(0.0, min(1.0, fraction)) * RING_STEPS)
-    key = (size, step, tick)
-    image = _rings.get(key)
-    if image is None:
-        scale = 4
-        big = pygame.Surface((size * scale, size * scale), pygame.SRCALPHA)
-        outer = size * scale / 2
-        width = max(3, size // 8) * scale
-        center = (outer, outer)
-        pygame.draw.circle(big, TRACK, center, outer)
-        pygame.draw.circle(big, (0, 0, 0, 0), center, outer - width)
-        if step:
-            turn = [math.radians(90 - 360 * i / RING_STEPS) for i in range(step + 1)]
-            points = [(outer + outer * math.cos(a), outer - outer * math.sin(a)) for a in turn]
-            inner = outer - width
-            points += [
-                (outer + inner * math.cos(a), outer - inner * math.sin(a)) for a in reversed(turn)
-            ]
-            pygame.draw.polygon(big, ACCENT, points)
-            for a in (turn[0], turn[-1]):  # round ends
-                middle = outer - width / 2
-                end = (outer + middle * math.cos(a), outer - middle * math.sin(a))
-                pygame.draw.circle(big, ACCENT, end, width / 2)
-        if tick:
-            points = [(0.30, 0.52), (0.45, 0.66), (0.71, 0.38)]
-            corners = [(x * size * scale, y * size * scale) for x, y in points]
-            pygame.draw.lines(big, ACCENT, False, corners, width)
-            for x, y in points:
-                pygame.draw.circle(big, ACCENT, (x * size * scale, y * size * scale), width / 2)
-        if len(_rings) >= 4 * (RING_STEPS + 1):  # rings for a few sizes; forget the oldest
-            del _rings[next(iter(_rings))]
-        image = _rings[key] = pygame.transform.smoothscale(big, (size, size))
-    return image
+    scale = 4
+    big = pygame.Surface((size * scale, size * scale), pygame.SRCALPHA)
+    outer = size * scale / 2
+    width = max(3, size // 8) * scale
+    center = (outer, outer)
+    pygame.draw.circle(big, TRACK, center, outer)
+    pygame.draw.circle(big, (0, 0, 0, 0), center, outer - width)
+    if step:
+        turn = [math.radians(90 - 360 * i / RING_STEPS) for i in range(step + 1)]
+        points = [(outer + outer * math.cos(a), outer - outer * math.sin(a)) for a in turn]
+        inner = outer - width
+        points += [
+            (outer + inner * math.cos(a), outer - inner * math.sin(a)) for a in reversed(turn)
+        ]
+        pygame.draw.polygon(big, ACCENT, points)
+        for a in (turn[0], turn[-1]):  # round ends
+            middle = outer - width / 2
+            end = (outer + middle * math.cos(a), outer - middle * math.sin(a))
+            pygame.draw.circle(big, ACCENT, end, width / 2)
+    if tick:
+        points = [(0.30, 0.52), (0.45, 0.66), (0.71, 0.38)]
+        corners = [(x * size * scale, y * size * scale) for x, y in points]
+        pygame.draw.lines(big, ACCENT, False, corners, width)
+        for x, y in points:
+            pygame.draw.circle(big, ACCENT, (x * size * scale, y * size * scale), width / 2)
+    return pygame.transform.smoothscale(big, (size, size))
 
 
 def draw_dot(surface: pygame.Surface, rect: pygame.Rect, outcome: str) -> None:

@@ -53,7 +53,7 @@ def font(height: int) -> pygame.font.Font:
     return f
 
 
-FONTS_KEPT = 24  # each is a FreeType face (~100 KB); fitting text tries many sizes
+FONTS_KEPT = 8  # each is a FreeType face (~80 KB); fitting tries many, a view uses 5 at most
 
 
 @functools.cache
@@ -83,14 +83,15 @@ def text_top(height: int) -> int:
 
 
 RENDERED_KEPT = 400
-RENDERED_BYTES = 2 * 1024 * 1024  # a day's clock texts would otherwise hold ~12 MiB
+RENDERED_BYTES = 2 * 1024 * 1024
 _rendered: dict[tuple[str, int, tuple[int, ...]], pygame.Surface] = {}  # least recently used first
 _rendered_bytes = 0
 
 
 def rendered(text: str, height: int, color: Color) -> pygame.Surface:
-    """*text* rendered at *height* in *color*, kept for the next time; texts
-    change with views, so the least recently used are forgotten first."""
+    """*text* rendered at *height* in *color*, kept for the next time: the
+    counter's counts and seconds, drawn every frame. The least recently used
+    are forgotten first."""
     global _rendered_bytes
     key = (text, height, tuple(color))
     surface = _rendered.pop(key, None)

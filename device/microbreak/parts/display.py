@@ -20,13 +20,13 @@ changed, so an idle screen costs nothing between minutes. On a Pi with an
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import os
 import time
 
 from microbreak.core.views import View
 from microbreak.parts.kms import KmsOutput, ScreenUnavailable
+from microbreak.parts.memory import give_back_free_memory
 
 # What SDL's KMS/DRM driver loads when it starts, and the Debian package of each.
 SDL_KMSDRM_LIBRARIES = {
@@ -134,28 +134,19 @@ class Display:
             self._pygame.display.quit()
 
 
-def give_back_free_memory() -> None:
-    """Return the C heap's free pages to the system (glibc's ``malloc_trim``).
-
-    An exercise at 30 frames a second frees a few MiB of pixels a second;
-    glibc keeps freed memory for reuse, so without this the process stays at
-    its largest for the rest of the day (5 MiB more at 800x480, measured).
-    Elsewhere than glibc it does nothing."""
-    with contextlib.suppress(AttributeError, OSError):
-        ctypes.CDLL(None).malloc_trim(0)
-
-
 def _letterbox(pygame, picture, frame) -> None:
-    """*picture* as large as it fits, centred on *frame* (black around it)."""
+    """*picture* as large as it fits, centred on *frame* (black around it),
+    scaled straight into the frame (no frame-sized copy each time)."""
     width, height = picture.get_size()
     scale = min(frame.get_width() / width, frame.get_height() / height)
     size = (round(width * scale), round(height * scale))
     at = ((frame.get_width() - size[0]) // 2, (frame.get_height() - size[1]) // 2)
     frame.fill((0, 0, 0))
+    inside = frame.subsurface(pygame.Rect(at, size))
     if scale == int(scale):
-        frame.blit(pygame.transform.scale(picture, size), at)
+        pygame.transform.scale(picture, size, inside)
     else:
-        frame.blit(pygame.transform.smoothscale(picture, size), at)
+        pygame.transform.smoothscale(picture, size, inside)
 
 
 def _sdl_surface(pygame, size):

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from microbreak.parts.access import refused
+from microbreak.parts.memory import give_back_free_memory
 from microbreak.parts.rtttl import Song
 
 RATE = 22050  # samples a second
@@ -226,6 +227,7 @@ class Speaker:
                 if self._closing.is_set():
                     return
                 self.sound_for(song)
+            give_back_free_memory()  # the synthesis's scratch, in this thread's own heap
 
         self._preparing = threading.Thread(
             target=run, args=(list(songs),), name="speaker-prepare", daemon=True
