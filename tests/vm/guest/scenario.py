@@ -758,6 +758,7 @@ def measure(label: str, settings: str, dummy: bool, chip: Chip) -> dict:
                     15,
                 )
                 say(f"set {number} confirmed by a press ({label})")
+            time.sleep(cue_seconds("done"))  # the chime heard whole, before the next restart
         else:
             control("skip")
     finally:
