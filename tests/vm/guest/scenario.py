@@ -54,7 +54,7 @@ NUM_LINES = 54  # as a Pi 4's gpiochip0
 GPIO_GET_LINEINFO_IOCTL = 0xC048B402  # <linux/gpio.h>, struct gpioline_info
 GPIOLINE_FLAG_KERNEL = 1  # the line is in use
 
-# device/microbreak/journal.py's MESSAGE_IDs (read from the checkout at run time)
+# device/microbreak/service/journal.py's MESSAGE_IDs (read from the checkout at run time)
 MESSAGE_IDS: dict[str, str] = {}
 
 
@@ -354,7 +354,7 @@ def cue_seconds(name: str) -> float:
         "-c",
         f"""
 from microbreak.resources import data_dir
-from microbreak.rtttl import parse
+from microbreak.parts.rtttl import parse
 print(sum(n.seconds for n in parse((data_dir("sounds") / "{name}.rtttl").read_text()).notes))
 """,
     )
@@ -437,7 +437,9 @@ def press(chip: Chip) -> None:
 def read_message_ids() -> None:
     namespace: dict = {}
     exec(
-        compile((RUN / "src/device/microbreak/journal.py").read_text(), "journal.py", "exec"),
+        compile(
+            (RUN / "src/device/microbreak/service/journal.py").read_text(), "journal.py", "exec"
+        ),
         namespace,
     )
     MESSAGE_IDS.update(namespace["MESSAGE_IDS"])
