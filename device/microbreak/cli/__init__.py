@@ -6,8 +6,9 @@ Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
 
 Each command group is a module here that adds its commands to the parser in
 its ``register(commands)``: run (run, simulate), remote (the verbs sent to the
-running service), config, history (history, stats), exercises, hardware
-(test-hardware); arguments holds the argument types, common what they share.
+running service), config (with config_edit and config_change), history
+(history, stats), exercises, hardware (test-hardware); arguments holds the
+argument types, common what they share.
 """
 
 from __future__ import annotations

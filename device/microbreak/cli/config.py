@@ -1,32 +1,24 @@
 """``config check|path|show|get|set|edit``: read, check and change the
-settings file, and have the running service reload it."""
+settings file, and have the running service reload it. The subcommands and
+those that read or set one key are here; ``edit`` is config_edit, and how a
+change is written and the service told is config_change."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import shlex
-import shutil
-import subprocess
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from microbreak.cli.arguments import CONFIG_HELP, Command, Commands, add_command, add_group
 from microbreak.cli.common import CommandError, ask_service
-from microbreak.config.settings import (
-    Settings,
-    SettingsError,
-    config_path,
-    load_settings,
-    parse_settings,
-)
+from microbreak.cli.config_change import changing, not_a_foreign_link, tell_service
+from microbreak.cli.config_edit import cmd_config_edit
+from microbreak.config.settings import Settings, SettingsError, config_path, load_settings
 from microbreak.config.values import as_toml
-from microbreak.service.control import AccessDenied, ControlError, NotRunning
+from microbreak.service.control import ControlError, NotRunning
 
 
 def register(commands: Commands) -> None:
@@ -39,28 +31,40 @@ def register(commands: Commands) -> None:
         "reload it.",
     )
     config.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+    _add_show(config_commands)
+    _add_get(config_commands)
+    _add_set(config_commands)
+    _add_edit(config_commands)
+    _add_check(config_commands)
+    _add_path(config_commands)
 
-    def config_command(
-        name: str,
-        func: Command,
-        help: str,
-        runtime: bool = False,
-        json_output: bool = False,
-        description: str | None = None,
-    ) -> argparse.ArgumentParser:
-        sub = add_command(
-            config_commands,
-            name,
-            func,
-            help,
-            runtime=runtime,
-            json_output=json_output,
-            description=description,
-        )
-        sub.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help=CONFIG_HELP)
-        return sub
 
-    config_command(
+def _config_command(
+    config_commands: Commands,
+    name: str,
+    func: Command,
+    help: str,
+    runtime: bool = False,
+    json_output: bool = False,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """A ``config`` subcommand, which takes ``--config`` after its name too."""
+    sub = add_command(
+        config_commands,
+        name,
+        func,
+        help,
+        runtime=runtime,
+        json_output=json_output,
+        description=description,
+    )
+    sub.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help=CONFIG_HELP)
+    return sub
+
+
+def _add_show(config_commands: Commands) -> None:
+    _config_command(
+        config_commands,
         "show",
         cmd_config_show,
         "the effective settings",
@@ -70,7 +74,11 @@ def register(commands: Commands) -> None:
         "it leaves out",
         json_output=True,
     )
-    get = config_command(
+
+
+def _add_get(config_commands: Commands) -> None:
+    get = _config_command(
+        config_commands,
         "get",
         cmd_config_get,
         "one setting's effective value",
@@ -80,7 +88,11 @@ def register(commands: Commands) -> None:
         "(without --config), else the file's",
     )
     get.add_argument("key", metavar="KEY", help="section.name, e.g. schedule.interval_minutes")
-    set_ = config_command(
+
+
+def _add_set(config_commands: Commands) -> None:
+    set_ = _config_command(
+        config_commands,
         "set",
         cmd_config_set,
         "change one setting and have the service reload",
@@ -94,7 +106,11 @@ def register(commands: Commands) -> None:
     set_.add_argument(
         "value", metavar="VALUE", help="a number, true/false, or text (quotes optional)"
     )
-    config_command(
+
+
+def _add_edit(config_commands: Commands) -> None:
+    _config_command(
+        config_commands,
         "edit",
         cmd_config_edit,
         "edit the settings in $EDITOR, checked on save",
@@ -104,11 +120,20 @@ def register(commands: Commands) -> None:
         "on top (leave it unchanged to give up); a good one replaces "
         "the file at once and the running service reloads it.",
     )
-    check = config_command("check", cmd_config_check, "check a settings file; exit 1 if it is bad")
+
+
+def _add_check(config_commands: Commands) -> None:
+    check = _config_command(
+        config_commands, "check", cmd_config_check, "check a settings file; exit 1 if it is bad"
+    )
     check.add_argument(
         "file", nargs="?", metavar="FILE", help="the file to check (default: the settings file)"
     )
-    config_command(
+
+
+def _add_path(config_commands: Commands) -> None:
+    _config_command(
+        config_commands,
         "path",
         cmd_config_path,
         "which settings file is used",
@@ -242,8 +267,8 @@ def cmd_config_set(args: argparse.Namespace) -> int:
     path = config_path(args.config)
     key = editing.check_key(args.key)
     value = editing.parse_value(key, args.value)
-    _not_a_foreign_link(path)
-    with _changing(path):
+    not_a_foreign_link(path)
+    with changing(path):
         old_text = editing.read_text(path)
         try:
             old = editing.get_value(old_text or "", key)
@@ -276,137 +301,3 @@ def key_in_file(text: str, key: str) -> bool:
 
     section, name = key.split(".")
     return name in tomllib.loads(text).get(section, {})
-
-
-def cmd_config_edit(args: argparse.Namespace) -> int:
-    from microbreak.config import editing
-
-    path = config_path(args.config)
-    _not_a_foreign_link(path)
-    original = editing.read_text(path)
-    offered = original if original is not None else editing.template()
-    editor = _editor()
-    problems: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="microbreak-edit-") as folder:
-        copy = Path(folder) / path.name
-        while True:
-            copy.write_text(offered, encoding="utf-8")
-            finished = subprocess.run([*editor, str(copy)])
-            if finished.returncode != 0:
-                raise CommandError(
-                    f"the editor ({shlex.join(editor)}) exited with "
-                    f"{finished.returncode}: {path} is unchanged"
-                )
-            edited = copy.read_text(encoding="utf-8")
-            text = editing.without_problems(edited)
-            if edited == offered:
-                if problems:  # reopened with problems and left as it was: give up
-                    raise CommandError(
-                        f"not saved, {path} is unchanged; the edit still had "
-                        "problems:\n" + "\n".join(problems)
-                    )
-                print(f"no change: {path} is as it was")
-                return 0
-            try:
-                parse_settings(text)
-                break
-            except SettingsError as exc:
-                problems = exc.problems
-                offered = editing.with_problems(text, problems)
-    with _changing(path):
-        if editing.read_text(path) != original:
-            kept = _keep(text)
-            raise CommandError(
-                f"{path} was changed by someone else while you edited it; nothing "
-                f"written. Your version is in {kept}."
-            )
-        editing.write_atomically(path, text)
-    print(f"saved {path}")
-    return tell_service(args, path)
-
-
-def _editor() -> list[str]:
-    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if chosen:
-        return shlex.split(chosen)
-    for fallback in ("editor", "nano", "vi"):
-        if shutil.which(fallback):
-            return [fallback]
-    raise CommandError("no editor found: set EDITOR, e.g. 'EDITOR=nano microbreak config edit'")
-
-
-def _keep(text: str) -> str:
-    fd, kept = tempfile.mkstemp(prefix="microbreak-config-", suffix=".toml")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    return kept
-
-
-def _not_a_foreign_link(path: Path) -> None:
-    """Refuse to change the settings through a link into another folder: as
-    root that could write anywhere the link's maker chose."""
-    from microbreak.config.editing import foreign_link
-
-    target = foreign_link(path)
-    if target is not None:
-        raise CommandError(
-            f"{path} is a symbolic link to {target}, in another folder: not "
-            f"followed; allowed: change that file by name (--config {target}), "
-            "or put a file in place of the link"
-        )
-
-
-@contextlib.contextmanager
-def _changing(path: Path) -> Iterator[None]:
-    """Around a change of the settings file: its folder exists and is locked
-    against a second writer, and a permission problem says to use sudo."""
-    from microbreak.config.editing import locked
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with locked(path):
-            yield
-    except PermissionError:
-        raise CommandError(f"cannot change {path}: permission denied; run this with sudo") from None
-
-
-def tell_service(args: argparse.Namespace, path: Path) -> int:
-    """Have the running service reload *path*, if that is the file it reads."""
-    try:
-        paths: dict[str, Any] | None = ask_service(args, "paths", timeout=5)
-    except NotRunning:
-        print("microbreak is not running: the change applies at its next start")
-        return 0
-    except AccessDenied as exc:
-        raise CommandError(
-            f"saved, but the running service was not told: {exc} "
-            "Or have it reload with 'sudo microbreak reload'."
-        ) from None
-    except ControlError:
-        paths = None  # a service from before the paths request: reload anyway
-    if paths is not None and not _same_file(paths["settings"], path):
-        print(f"the running service reads {paths['settings']}, not this file: nothing reloaded")
-        return 0
-    try:
-        changed = ask_service(args, "reload")["changed"]
-    except ControlError as exc:
-        raise CommandError(
-            f"saved, but the running service did not take it and keeps its last "
-            f"good settings: {exc}"
-        ) from None
-    later = [k for k in changed if k.startswith(("screen.", "pins."))]
-    if later:
-        print(
-            f"the running service reloaded; it applies {', '.join(later)} when it restarts "
-            "('sudo systemctl restart microbreak')"
-        )
-    else:
-        print("the running service reloaded: it uses the new settings now")
-    return 0
-
-
-def _same_file(a: str | Path, b: str | Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)

@@ -25,6 +25,12 @@ from microbreak.cli.common import OUTCOMES, ask_service, plural, write_file
 
 
 def register(commands: Commands) -> None:
+    _register_schedule_verbs(commands)
+    _register_simulator_verbs(commands)
+
+
+def _register_schedule_verbs(commands: Commands) -> None:
+    """status and the verbs that change the schedule: break-now ... reload."""
     add_command(
         commands, "status", cmd_status, "state, next break and today's counts", json_output=True
     )
@@ -63,6 +69,10 @@ def register(commands: Commands) -> None:
         "keeps its last good settings if the file is bad)",
         json_output=True,
     )
+
+
+def _register_simulator_verbs(commands: Commands) -> None:
+    """The simulator's hands (press, hold, motion) and the screenshot."""
     add_command(commands, "press", act("press"), "press the simulator's button", json_output=True)
     hold = add_command(
         commands, "hold", cmd_hold, "hold the simulator's button down for SECONDS", json_output=True

@@ -17,7 +17,7 @@ from microbreak.core.exercise import Exercise
 from microbreak.core.gestures import Action, HoldThresholds
 from microbreak.core.now import Now
 from microbreak.core.schedule import Schedule
-from microbreak.core.states import HeadsUp, Idle, Notice, OffHours, OnBreak, Paused
+from microbreak.core.states import HeadsUp, Idle, Notice, OffHours, OnBreak, Paused, Summary
 from microbreak.core.totals import Totals
 from microbreak.core.views import (
     DoneView,
@@ -99,55 +99,85 @@ def present(
     if isinstance(state, Notice):
         return replace(FIRST_START, hold=hold)
     if isinstance(state, OnBreak):
-        session = state.session
-        return ExerciseView(
-            exercise=exercises[session.exercises[session.index]],
-            position=f"{session.index + 1} / {len(session.exercises)}",
-            calling=session.calling,
-            hint="Press: done · Hold: snooze / skip",
-            hold=hold,
-            since=exercise_since,
-        )
+        return _break_view(state, exercises, hold, exercise_since)
     if isinstance(state, Idle) and state.summary:
-        s = state.summary
-        at = schedule.next_break_wall(now)
-        return DoneView(
-            DONE_TITLES[s.outcome],
-            f"{s.done}/{s.total} sets" + (f" · next break {day_and_time(at, now)}" if at else ""),
-            hold=hold,
-            outcome=s.outcome.value,
-        )
+        return _summary_view(schedule, state.summary, now, hold)
     common: dict[str, Any] = dict(
         clock=clock_text(now.wall), today=today_text(today), hold=hold, dots=tuple(outcomes)
     )
     if isinstance(state, Paused):
-        until = state.until_wall(now)
-        return IdleView(
-            headline=f"Paused until {day_and_time(until, now)}" if until else "Paused",
-            detail="No breaks until then" if until else "No breaks until resumed",
-            hint=f"Hold {thresholds.skip:g} s to resume",
-            **common,
-        )
+        return _paused_view(state, now, thresholds, common)
     if isinstance(state, OffHours):
-        at = schedule.next_break_wall(now)
-        opens = schedule.next_open_wall(now)
-        return IdleView(
-            headline=f"Back {day_and_time(opens, now)}" if opens else "Off hours",
-            detail=f"First break {day_and_time(at, now)}" if at else "",
-            hint="",
-            asleep=True,
-            **common,
-        )
+        return _off_hours_view(schedule, now, common)
     remaining = state.coming.at - now.mono
     if isinstance(state, HeadsUp):
-        return IdleView(
-            headline=f"Break in {max(math.ceil(remaining), 0)} s",
-            detail="",
-            hint=f"Hold {thresholds.snooze:g} s to snooze",
-            heads_up=True,
-            **common,
-        )
+        return _heads_up_view(remaining, thresholds, common)
     return _waiting(schedule, state, now, remaining, common)
+
+
+def _break_view(
+    state: OnBreak, exercises: Mapping[str, Exercise], hold: HoldHint | None, since: float
+) -> ExerciseView:
+    """On a break: the exercise whose set is to be done now."""
+    session = state.session
+    return ExerciseView(
+        exercise=exercises[session.exercises[session.index]],
+        position=f"{session.index + 1} / {len(session.exercises)}",
+        calling=session.calling,
+        hint="Press: done · Hold: snooze / skip",
+        hold=hold,
+        since=since,
+    )
+
+
+def _summary_view(schedule: Schedule, s: Summary, now: Now, hold: HoldHint | None) -> DoneView:
+    """Just after a break: how it went, and when the next one is."""
+    at = schedule.next_break_wall(now)
+    return DoneView(
+        DONE_TITLES[s.outcome],
+        f"{s.done}/{s.total} sets" + (f" · next break {day_and_time(at, now)}" if at else ""),
+        hold=hold,
+        outcome=s.outcome.value,
+    )
+
+
+def _paused_view(
+    state: Paused, now: Now, thresholds: HoldThresholds, common: dict[str, Any]
+) -> IdleView:
+    """Paused: until when, and how to resume."""
+    until = state.until_wall(now)
+    return IdleView(
+        headline=f"Paused until {day_and_time(until, now)}" if until else "Paused",
+        detail="No breaks until then" if until else "No breaks until resumed",
+        hint=f"Hold {thresholds.skip:g} s to resume",
+        **common,
+    )
+
+
+def _off_hours_view(schedule: Schedule, now: Now, common: dict[str, Any]) -> IdleView:
+    """Outside working hours: the screen asleep, saying when it is back."""
+    at = schedule.next_break_wall(now)
+    opens = schedule.next_open_wall(now)
+    return IdleView(
+        headline=f"Back {day_and_time(opens, now)}" if opens else "Off hours",
+        detail=f"First break {day_and_time(at, now)}" if at else "",
+        hint="",
+        asleep=True,
+        **common,
+    )
+
+
+def _heads_up_view(
+    remaining: float, thresholds: HoldThresholds, common: dict[str, Any]
+) -> IdleView:
+    """The heads-up: seconds to the break, and how to snooze it."""
+    return IdleView(
+        headline=f"Break in {max(math.ceil(remaining), 0)} s",
+        detail="",
+        hint=f"Hold {thresholds.snooze:g} s to snooze",
+        heads_up=True,
+        **common,
+    )
 
 
 def _waiting(
