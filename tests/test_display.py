@@ -7,7 +7,7 @@ import pygame
 import pytest
 
 from microbreak.cli.remote import format_status
-from microbreak.parts import kms
+from microbreak.parts import drm, kms
 from microbreak.parts.display import Display, _letterbox, chosen_output
 from microbreak.parts.kms import KmsOutput, ScreenUnavailable
 from microbreak.parts.speaker import why_no_audio
@@ -16,7 +16,7 @@ from microbreak.parts.speaker import why_no_audio
 def test_the_ioctl_requests_are_the_kernels():
     # <drm/drm.h>, <drm/drm_mode.h>: DRM_IOCTL_* as the C headers compute them.
     assert {
-        name: f"{getattr(kms, name):08x}"
+        name: f"{getattr(drm, name):08x}"
         for name in (
             "GET_CAP",
             "GETRESOURCES",

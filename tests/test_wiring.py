@@ -8,8 +8,10 @@ import pytest
 from microbreak import cli
 from microbreak.config.settings import parse_settings
 from microbreak.parts import wiring
+from microbreak.parts.header import where
+from microbreak.parts.pattern import draw_test_pattern
 from microbreak.parts.rtttl import parse
-from microbreak.parts.wiring import WiringCheck, draw_test_pattern, where
+from microbreak.parts.wiring import WiringCheck
 from microbreak.service.control import SOCKET_NAME, ControlServer
 
 SONGS = {"beep": parse("beep:d=16,o=5,b=200:c6,e6"), "boop": parse("boop:d=16,o=5,b=200:g5")}

@@ -48,10 +48,27 @@ class Hardware:
     ):
         self.missing: dict[str, str] = {}  # a part whose pin cannot be opened: why
         self._pins: dict[str, int] = {}
+        self.button = self._open_button(settings, post, pin_factory, clock)
+        self.motion = self._open_presence(settings, post, pin_factory)
+        self.light = self._open(
+            "LED", settings.led.pin, Light, settings.led.pin, pin_factory, clock
+        ) or Light(None, clock=clock)
+        self.speaker_problem: str | None = None  # why sound.speaker = true has no output
+        self.sounder = self._open_sound(settings, songs, pin_factory)
+        self._say_what_is_missing()
+
+    def _open_button(
+        self,
+        settings: Settings,
+        post: Callable[[object], None],
+        pin_factory,
+        clock: Callable[[], float],
+    ):
+        """The button, posting its edges, or None when its pin cannot be opened."""
         bounce = settings.button.bounce_ms / 1000 or None
         # Not gpiozero's Button: its hold thread wakes ten times a second for
         # as long as it lives. Holds are timed from the two edges instead.
-        self.button = self._open(
+        button = self._open(
             "button",
             settings.button.pin,
             DigitalInputDevice,
@@ -60,33 +77,42 @@ class Hardware:
             bounce_time=bounce,
             pin_factory=pin_factory,
         )
-        if self.button is not None:
-            self.button.when_activated = lambda: post(ButtonDown(clock()))
-            self.button.when_deactivated = lambda: post(ButtonUp(clock()))
-        self.motion = None
-        if settings.presence.enabled:
-            # A PIR's output is a clean level: plain edges, no sampling thread
-            # (gpiozero's MotionSensor samples ten times a second).
-            self.motion = self._open(
-                "presence sensor",
-                settings.presence.pin,
-                DigitalInputDevice,
-                settings.presence.pin,
-                pull_up=False,
-                pin_factory=pin_factory,
-            )
-        if self.motion is not None:
-            self.motion.when_activated = lambda: post(PresenceChanged(True))
-            self.motion.when_deactivated = lambda: post(PresenceChanged(False))
-        self.light = self._open(
-            "LED", settings.led.pin, Light, settings.led.pin, pin_factory, clock
-        ) or Light(None, clock=clock)
+        if button is not None:
+            button.when_activated = lambda: post(ButtonDown(clock()))
+            button.when_deactivated = lambda: post(ButtonUp(clock()))
+        return button
+
+    def _open_presence(self, settings: Settings, post: Callable[[object], None], pin_factory):
+        """The presence sensor, posting its changes, or None when it is off
+        in the settings or its pin cannot be opened."""
+        if not settings.presence.enabled:
+            return None
+        # A PIR's output is a clean level: plain edges, no sampling thread
+        # (gpiozero's MotionSensor samples ten times a second).
+        motion = self._open(
+            "presence sensor",
+            settings.presence.pin,
+            DigitalInputDevice,
+            settings.presence.pin,
+            pull_up=False,
+            pin_factory=pin_factory,
+        )
+        if motion is not None:
+            motion.when_activated = lambda: post(PresenceChanged(True))
+            motion.when_deactivated = lambda: post(PresenceChanged(False))
+        return motion
+
+    def _open_sound(
+        self, settings: Settings, songs: Mapping[str, Song] | None, pin_factory
+    ) -> Sounder:
+        """The cues' melodies on the buzzer and the speaker, whichever the
+        settings name and can be opened (:attr:`speaker_problem` says why the
+        speaker cannot)."""
         sound = settings.sound
         if songs is None:
             songs = load_folder(data_dir("sounds"))
         songs = with_custom_melodies(songs, sound.melodies_folder)
         speaker = make_speaker(sound.volume / 100, songs.values()) if sound.speaker else None
-        self.speaker_problem: str | None = None  # why sound.speaker = true has no output
         if isinstance(speaker, str):
             self.speaker_problem, speaker = speaker, None
         device = None
@@ -101,10 +127,7 @@ class Hardware:
             )
         elif not speaker:
             log.info('no buzzer (buzzer.kind = "none"): the cues are light only')
-        self.sounder = Sounder(
-            device, songs, speaker=speaker, volume=sound.volume / 100, mute=sound.mute
-        )
-        self._say_what_is_missing()
+        return Sounder(device, songs, speaker=speaker, volume=sound.volume / 100, mute=sound.mute)
 
     def _open(self, part: str, gpio: int, make: Callable, *args, **kwargs):
         """*make* the device for *part* on *gpio*, or None (noted in

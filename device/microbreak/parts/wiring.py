@@ -31,47 +31,13 @@ from dataclasses import dataclass
 
 from microbreak.config.settings import Settings
 from microbreak.parts.hardware import Hardware
+from microbreak.parts.header import PWM_PINS, where
+from microbreak.parts.pattern import BARS, PatternDisplay, draw_test_pattern
 from microbreak.parts.pins import ButtonDown, ButtonUp
 from microbreak.parts.rtttl import Song, parse
 
 PARTS = ("led", "buzzer", "speaker", "screen", "button")
 SCALE = parse("test-scale:d=8,o=5,b=150:c,d,e,f,g,a,b,c6", "the test scale")
-
-# BCM GPIO number -> pin number on the 40-pin header.
-HEADER_PIN = {
-    2: 3,
-    3: 5,
-    4: 7,
-    5: 29,
-    6: 31,
-    7: 26,
-    8: 24,
-    9: 21,
-    10: 19,
-    11: 23,
-    12: 32,
-    13: 33,
-    14: 8,
-    15: 10,
-    16: 36,
-    17: 11,
-    18: 12,
-    19: 35,
-    20: 38,
-    21: 40,
-    22: 15,
-    23: 16,
-    24: 18,
-    25: 22,
-    26: 37,
-    27: 13,
-}
-PWM_PINS = (12, 13, 18, 19)
-
-
-def where(gpio: int) -> str:
-    """``where(17)`` → ``'GPIO 17 (header pin 11)'``."""
-    return f"GPIO {gpio} (header pin {HEADER_PIN[gpio]})"
 
 
 @dataclass(frozen=True)
@@ -323,7 +289,7 @@ class WiringCheck:
     def _display(self, size: str):
         if self._open_display is not None:
             return self._open_display(size)
-        return _PatternDisplay(size, self.settings.screen.output)
+        return PatternDisplay(size, self.settings.screen.output)
 
     def _check_button(self) -> None:
         gpio = self.settings.button.pin
@@ -414,62 +380,3 @@ class WiringCheck:
             time.sleep(0.01)
             seen.add(read())
         return seen
-
-
-BARS = (
-    (255, 255, 255),
-    (255, 255, 0),
-    (0, 255, 255),
-    (0, 255, 0),
-    (255, 0, 255),
-    (255, 0, 0),
-    (0, 0, 255),
-    (0, 0, 0),
-)
-
-
-def draw_test_pattern(surface) -> None:
-    """Colour bars, a one-pixel white frame, corner marks and a centre cross,
-    so a cut-off edge, a wrong size or swapped colours show at a glance."""
-    import pygame
-
-    width, height = surface.get_size()
-    bar = width / len(BARS)
-    for i, colour in enumerate(BARS):
-        surface.fill(
-            colour, pygame.Rect(round(i * bar), 0, round((i + 1) * bar) - round(i * bar), height)
-        )
-    mark = max(min(width, height) // 10, 8)
-    for x, y in ((0, 0), (width - mark, 0), (0, height - mark), (width - mark, height - mark)):
-        surface.fill((255, 128, 0), pygame.Rect(x, y, mark, mark))
-    pygame.draw.line(
-        surface,
-        (128, 128, 128),
-        (width // 2, height // 2 - mark),
-        (width // 2, height // 2 + mark),
-        3,
-    )
-    pygame.draw.line(
-        surface,
-        (128, 128, 128),
-        (width // 2 - mark, height // 2),
-        (width // 2 + mark, height // 2),
-        3,
-    )
-    pygame.draw.rect(surface, (255, 255, 255), surface.get_rect(), 1)
-
-
-class _PatternDisplay:
-    """The device's screen, as the service opens it, for the pattern."""
-
-    def __init__(self, size: str, output: str):
-        from microbreak.parts.display import Display, parse_size
-
-        self._display = Display(parse_size(size), output)
-        self.surface = self._display.surface
-
-    def flip(self) -> None:
-        self._display.flip()
-
-    def close(self) -> None:
-        self._display.close()
