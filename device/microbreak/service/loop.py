@@ -30,19 +30,20 @@ from microbreak.core.effects import (
 )
 from microbreak.core.gestures import HoldThresholds
 from microbreak.core.now import Now
-from microbreak.core.rules import Rules
 from microbreak.core.schedule import Schedule
 from microbreak.core.states import OnBreak
 from microbreak.parts.hardware import Hardware
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
 from microbreak.parts.rtttl import load_folder
 from microbreak.resources import data_dir
-from microbreak.service.clock import SystemClock, real_time, zone_named
+from microbreak.service.clock import SystemClock, real_time
 from microbreak.service.control import SOCKET_NAME, ControlServer
 from microbreak.service.inbox import Inbox
 from microbreak.service.journal import event as journal_event
 from microbreak.service.notify import Notifier
+from microbreak.service.report import Report
 from microbreak.service.requests import Request, Requests
+from microbreak.service.schedules import new_schedule, presence_after_reload, rules
 
 if TYPE_CHECKING:
     from microbreak.simulator.hands import Hands
@@ -104,14 +105,14 @@ class Service:
         self.requests = Requests(self)
         self.control = ControlServer(runtime_dir / SOCKET_NAME, self.requests.ask)
         self._break_id: int | None = None
-        self._today_cache: tuple | None = None
+        self.report = Report(self)
         self._held_since: float | None = None
         self._exercise_shown: tuple | None = None  # (session, index) on screen, and since when
         self._exercise_since = 0.0
         self.hands: Hands | None = None  # the simulator's (microbreak.simulator.hands)
         self._running = False
         self.notifier = Notifier()
-        self._settings_error: str | None = None  # why the last reload was refused
+        self.settings_error: str | None = None  # why the last reload was refused
         self._socket_dead_said = False
 
     # -- the loop ---------------------------------------------------------
@@ -223,11 +224,11 @@ class Service:
                     self.schedule,
                     now,
                     self.exercises,
-                    self.today(now),
+                    self.report.today(now),
                     self.thresholds,
                     hold,
                     self._exercise_since,
-                    self.outcomes(now),
+                    self.report.outcomes(now),
                 )
             )
 
@@ -260,7 +261,7 @@ class Service:
                 self._break_id = self.history.break_started(
                     effect.started_at, effect.exercises, effect.reason
                 )
-                self._today_cache = None
+                self.report.forget_today()
                 if effect.reason != "away":
                     log.info(
                         "break cued: %s",
@@ -272,7 +273,7 @@ class Service:
             elif isinstance(effect, SetConfirmed):
                 assert self._break_id is not None  # the core starts a break before its sets
                 self.history.set_confirmed(self._break_id, effect.exercise, effect.confirmed_at)
-                self._today_cache = None
+                self.report.forget_today()
                 log.info(
                     "set confirmed: %s",
                     effect.exercise,
@@ -282,7 +283,7 @@ class Service:
                 assert self._break_id is not None
                 self.history.break_ended(self._break_id, effect.outcome, effect.ended_at)
                 self._break_id = None
-                self._today_cache = None
+                self.report.forget_today()
                 outcome = effect.outcome.value
                 log.info("break %s", outcome, extra=journal_event(f"break_{outcome}"))
             elif isinstance(effect, Cue):
@@ -295,38 +296,15 @@ class Service:
 
     def _new_schedule(self, notice: bool = False) -> Schedule:
         """A schedule starting now, the exercises' rotation carried on from the history."""
-        names = list(self.exercises)
-        last = self.history.last_exercise()
-        rotation = names.index(last) + 1 if last in names else 0
-        schedule = Schedule(
-            self._rules(self.settings), names, self.clock.now(), rotation, notice=notice
+        return new_schedule(
+            self.settings,
+            list(self.exercises),
+            self.history.last_exercise(),
+            self.clock,
+            self.hardware.motion,
+            simulated=self.simulated,
+            notice=notice,
         )
-        self._read_presence(schedule)
-        return schedule
-
-    def _read_presence(self, schedule: Schedule) -> None:
-        """Tell *schedule* the presence sensor's level now: a desk empty at the
-        start has no edge to say so. (The simulator's sensor starts with
-        someone there: the person trying it.)"""
-        sensor = self.hardware.motion
-        if sensor is None:
-            return
-        if self.simulated:
-            sensor.pin.drive_high()
-        schedule.sensor_read(bool(sensor.is_active), self.clock.now())
-
-    def _presence_after_reload(self) -> None:
-        """A sensor made afresh by a reload: a still one is still from now on."""
-        if self.hardware.motion is None:
-            self.schedule.sensor_removed()
-        elif not self.hardware.motion.is_active:
-            self.schedule.motion(False, self.clock.now())
-
-    @staticmethod
-    def _rules(settings: Settings) -> Rules:
-        """The schedule's rules, with the hours in their zone as the system
-        knows it now (read at each start and reload)."""
-        return Rules.from_settings(settings, zone_named(settings.hours.timezone))
 
     def reload(self) -> list[str]:
         """Read the settings file again and apply it whole, or raise
@@ -342,19 +320,19 @@ class Service:
         try:
             new = load_settings(self.config_file)
         except SettingsError as exc:
-            self._settings_error = str(exc).splitlines()[0]
+            self.settings_error = str(exc).splitlines()[0]
             log.error(
                 "settings rejected, keeping the last good ones: %s",
                 exc,
                 extra=journal_event("settings_rejected", error=exc),
             )
             raise
-        self._settings_error = None
+        self.settings_error = None
         old = dict((key, value) for key, value, *_ in self.settings.items())
         changed = [key for key, value, *_ in new.items() if old[key] != value]
         now = self.clock.now()
         self.settings = new
-        self.schedule.update_rules(self._rules(new), now)
+        self.schedule.update_rules(rules(new), now)
         self.thresholds = HoldThresholds(
             new.button.snooze_hold_seconds, new.button.skip_hold_seconds
         )
@@ -369,7 +347,7 @@ class Service:
             self.hardware = Hardware(
                 new, self.inbox.post, pin_factory=self._pin_factory, songs=self._songs
             )
-            self._presence_after_reload()
+            presence_after_reload(self.schedule, self.hardware.motion, self.clock)
             self._held_since = None
         if any(key.startswith(("screen.", "pins.")) for key in changed):
             log.warning("screen and pin library changes apply at the next start")
@@ -382,57 +360,10 @@ class Service:
 
     def status_line(self, now: Now) -> str:
         """One line for ``systemctl status``: "Next break 14:35 · 2 of 3 breaks done today"."""
-        line = presenter.status_line(self.schedule, now, self.today(now))
-        if self._settings_error:
-            line += f" · settings error, kept the last good ones: {self._settings_error}"
-        if self.history.problem:
-            line += (
-                f" · history not written ({self.history.pending} kept in memory): "
-                f"{self.history.problem}"
-            )
-        return line
+        return self.report.status_line(now)
 
-    def today(self, now: Now):
-        """Today's counts (cached until a break or set changes them)."""
-        return self._day(now)[1]
-
-    def outcomes(self, now: Now) -> tuple[str, ...]:
-        """How today's breaks ended, oldest first."""
-        return self._day(now)[2]
-
-    def _day(self, now: Now) -> tuple:
-        day = now.wall.date()
-        if self._today_cache is None or self._today_cache[0] != day:
-            self._today_cache = (day, self.history.day_counts(day), self.history.day_outcomes(day))
-        return self._today_cache
-
-    def status(self, now: Now | None = None) -> dict:
-        now = now or self.clock.now()
-        result = presenter.status(self.schedule, now, self.today(now))
-        result["speed"] = self.clock.speed
-        result["simulated"] = self.simulated
-        result["screen"] = self._screen_report()
-        result["speaker"] = self._speaker_report()
-        result["history"] = self.history.report()
-        result["led"] = self.hardware.light.pattern
-        result["refused_connections"] = self.control.refusals.total
-        return result
-
-    def _screen_report(self) -> dict:
-        """``{"ok": bool, "detail": what shows the picture, or why nothing does}``."""
-        describe = getattr(self.frontend, "describe", None)
-        if describe is not None:
-            return {"ok": True, "detail": describe()}
-        if self.settings.screen.size == "none":
-            return {"ok": True, "detail": 'none (screen.size = "none")'}
-        return {"ok": False, "detail": self.screen_problem or "none"}
-
-    def _speaker_report(self) -> dict:
-        if not self.settings.sound.speaker:
-            return {"ok": True, "detail": "off (sound.speaker = false)"}
-        if self.hardware.sounder.speaker is not None:
-            return {"ok": True, "detail": "on"}
-        return {"ok": False, "detail": self.hardware.speaker_problem or "none"}
+    def status(self, now: Now | None = None) -> dict[str, Any]:
+        return self.report.status(now or self.clock.now())
 
     def act(self, action: Callable[[Now], list[Effect]]) -> dict[str, Any]:
         """Catch the schedule up with the clock (which may have stepped), then

@@ -1,14 +1,15 @@
 """The history as the service writes it: a failing disk never stops a break.
 
 Every record (a break started, a set confirmed, a break ended, a notice
-acknowledged) goes into a queue in memory and is written at once when the
-storage works. When it does not (a full file system, a read-only state
-directory, an I/O error, another program holding the file locked) the record
-stays queued, the loop goes on, :attr:`Store.problem` says what is wrong and
-what to do, and the queue is written later: at the next record, or when
-:meth:`Store.tend` finds a retry due (after 1 s, then 2, 4, 8 and every 15 s),
-as journald keeps logging to memory on a full disk. The queue holds
-:data:`QUEUE_LIMIT` records; past that the oldest go, and the log says so.
+acknowledged) goes into a queue in memory (:mod:`microbreak.storage.records`)
+and is written at once when the storage works. When it does not (a full file
+system, a read-only state directory, an I/O error, another program holding the
+file locked) the record stays queued, the loop goes on, :attr:`Store.problem`
+says what is wrong and what to do, and the queue is written later: at the next
+record, or when :meth:`Store.tend` finds a retry due (after 1 s, then 2, 4, 8
+and every 15 s), as journald keeps logging to memory on a full disk. The queue
+holds :data:`QUEUE_LIMIT` records; past that the oldest go, and the log says
+so.
 
 A damaged history is moved aside, and one deleted while the service runs is
 written again (:mod:`microbreak.storage.recovery`). The health notice's
@@ -35,7 +36,6 @@ import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,6 +44,7 @@ from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
 from microbreak.service.journal import event as journal_event
 from microbreak.storage.history import HISTORY_FILE, History, recovery
+from microbreak.storage.records import Acknowledged, Ended, Record, SetDone, Started, describe, iso
 from microbreak.storage.recovery import HistoryFile, StorageError, advice
 
 log = logging.getLogger("microbreak")
@@ -53,47 +54,6 @@ RETRY_FIRST, RETRY_MAX = 1.0, 15.0  # seconds between attempts: doubling up to t
 CHECK_SECONDS = 60.0  # how often an idle service looks that its file is still there
 
 T = TypeVar("T")
-
-
-# What is queued. A break's *key* is the service's name for it: its row id is
-# known only once written. *day* is the local day of the break a record belongs to.
-
-
-@dataclass(frozen=True)
-class _Started:
-    key: int
-    at: datetime
-    exercises: tuple[str, ...]
-    reason: str
-
-    @property
-    def day(self) -> date:
-        return self.at.date()
-
-
-@dataclass(frozen=True)
-class _SetDone:
-    key: int
-    day: date | None
-    at: datetime
-    exercise: str
-
-
-@dataclass(frozen=True)
-class _Ended:
-    key: int
-    day: date | None
-    at: datetime
-    outcome: Outcome
-
-
-@dataclass(frozen=True)
-class _Acknowledged:
-    notice: str
-    at: datetime
-
-
-_Record = _Started | _SetDone | _Ended | _Acknowledged
 
 
 class Store:
@@ -107,8 +67,8 @@ class Store:
         self._ids: dict[int, int] = {}  # break key -> row id in the file open now
         # Row ids in one file mean nothing in another (_ids is replaced as it is written).
         self._file = HistoryFile(self.state_dir, on_new_file=lambda: self._ids.clear())
-        self._queue: deque[_Record] = deque()
-        self._open_breaks: dict[int, _Started] = {}  # not yet ended: kept to re-insert
+        self._queue: deque[Record] = deque()
+        self._open_breaks: dict[int, Started] = {}  # not yet ended: kept to re-insert
         self._next_key = 1
         self._acknowledged: set[str] = set()
         self.problem: str | None = None  # what is wrong with the storage now, and what to do
@@ -124,29 +84,29 @@ class Store:
 
     def break_started(self, started_at: datetime, exercises: Iterable[str], reason: str) -> int:
         key, self._next_key = self._next_key, self._next_key + 1
-        record = _Started(key, started_at, tuple(exercises), reason)
+        record = Started(key, started_at, tuple(exercises), reason)
         self._open_breaks[key] = record
         self._record(record)
         return key
 
     def set_confirmed(self, key: int, exercise: str, confirmed_at: datetime) -> None:
-        self._record(_SetDone(key, self._day_of(key), confirmed_at, exercise))
+        self._record(SetDone(key, self._day_of(key), confirmed_at, exercise))
 
     def break_ended(self, key: int, outcome: Outcome, ended_at: datetime) -> None:
-        self._record(_Ended(key, self._day_of(key), ended_at, Outcome(outcome)))
+        self._record(Ended(key, self._day_of(key), ended_at, Outcome(outcome)))
 
     def acknowledge(self, notice: str, at: datetime) -> None:
         """Remember that the person acknowledged *notice*: in a file of its own
         beside the history (so a lost history keeps it) and in the history."""
         self._acknowledged.add(notice)
-        self._record(_Acknowledged(notice, at))
+        self._record(Acknowledged(notice, at))
 
     def acknowledged(self, notice: str) -> bool:
         if notice in self._acknowledged or self._notice_file(notice).exists():
             return True
         if self._read(lambda db: db.acknowledged(notice), False):
             self._acknowledged.add(notice)  # from a history older than the notice's own file
-            self._record(_Acknowledged(notice, datetime.now().astimezone()))
+            self._record(Acknowledged(notice, datetime.now().astimezone()))
             return True
         return False
 
@@ -156,11 +116,11 @@ class Store:
         """The day's counts: those written, and those still in the queue."""
         counts = self._read(lambda db: db.day_counts(day), Totals())
         for record in self._queue:
-            if isinstance(record, _Acknowledged) or record.day != day:
+            if isinstance(record, Acknowledged) or record.day != day:
                 continue
-            if isinstance(record, _Started):
+            if isinstance(record, Started):
                 counts += Totals(breaks=1)
-            elif isinstance(record, _SetDone):
+            elif isinstance(record, SetDone):
                 counts += Totals(sets=1)
             else:
                 counts += Totals(**{record.outcome.value: 1})
@@ -169,7 +129,7 @@ class Store:
     def day_outcomes(self, day: date) -> tuple[str, ...]:
         written: tuple[str, ...] = self._read(lambda db: db.day_outcomes(day), ())
         return written + tuple(
-            r.outcome.value for r in self._queue if isinstance(r, _Ended) and r.day == day
+            r.outcome.value for r in self._queue if isinstance(r, Ended) and r.day == day
         )
 
     def last_exercise(self) -> str | None:
@@ -220,7 +180,7 @@ class Store:
                 "stopping with %d record(s) of the history not written (%s); they are lost: %s",
                 len(self._queue),
                 self.problem,
-                "; ".join(_describe(r) for r in self._queue),
+                "; ".join(describe(r) for r in self._queue),
                 extra=journal_event("history_lost", count=len(self._queue)),
             )
         with contextlib.suppress(sqlite3.Error):
@@ -232,7 +192,7 @@ class Store:
         started = self._open_breaks.get(key)
         return started.day if started else None
 
-    def _record(self, record: _Record) -> None:
+    def _record(self, record: Record) -> None:
         if len(self._queue) >= QUEUE_LIMIT:
             lost = self._queue.popleft()
             self.dropped += 1
@@ -241,7 +201,7 @@ class Store:
                     "the history has not been written for %d records; the oldest are "
                     "now dropped, first: %s",
                     QUEUE_LIMIT,
-                    _describe(lost),
+                    describe(lost),
                 )
         self._queue.append(record)
         self._flush()
@@ -277,7 +237,7 @@ class Store:
             for record in self._queue:
                 self._write(db, record, ids)
         for record in self._queue:
-            if isinstance(record, _Ended):
+            if isinstance(record, Ended):
                 self._open_breaks.pop(record.key, None)
                 ids.pop(record.key, None)
         self._ids = ids
@@ -289,13 +249,13 @@ class Store:
             )
         self._queue.clear()
 
-    def _write(self, db: History, record: _Record, ids: dict[int, int]) -> None:
+    def _write(self, db: History, record: Record, ids: dict[int, int]) -> None:
         """Write *record*; *ids* learns the row id of each break written."""
-        if isinstance(record, _Acknowledged):
+        if isinstance(record, Acknowledged):
             self._write_notice_file(record)
             db.acknowledge(record.notice, record.at)
             return
-        if isinstance(record, _Started):
+        if isinstance(record, Started):
             ids[record.key] = db.break_started(record.at, record.exercises, record.reason)
             return
         if record.key not in ids:  # written to a file since moved aside
@@ -303,7 +263,7 @@ class Store:
             if started is None:
                 return
             ids[record.key] = db.break_started(started.at, started.exercises, started.reason)
-        if isinstance(record, _SetDone):
+        if isinstance(record, SetDone):
             db.set_confirmed(ids[record.key], record.exercise, record.at)
         else:
             db.break_ended(ids[record.key], record.outcome, record.at)
@@ -311,14 +271,14 @@ class Store:
     def _notice_file(self, notice: str) -> Path:
         return self.state_dir / f"{notice}.acknowledged"
 
-    def _write_notice_file(self, record: _Acknowledged) -> None:
+    def _write_notice_file(self, record: Acknowledged) -> None:
         path = self._notice_file(record.notice)
         if path.exists():
             return
         temporary = path.with_name(path.name + ".new")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
         with os.fdopen(fd, "w") as out:
-            out.write(_iso(record.at) + "\n")
+            out.write(iso(record.at) + "\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
@@ -399,20 +359,3 @@ def check_storage(state_dir: Path) -> list[tuple[str, bool, str, str]]:
     else:
         steps.append(("file", True, f"no history yet at {path}: the service makes it", ""))
     return steps
-
-
-def _iso(at: datetime) -> str:
-    return at.isoformat(timespec="seconds")
-
-
-def _describe(record: _Record) -> str:
-    match record:
-        case _Started():
-            what = "break started"
-        case _SetDone():
-            what = f"set {record.exercise}"
-        case _Ended():
-            what = f"break {record.outcome.value}"
-        case _Acknowledged():
-            what = f"notice {record.notice} acknowledged"
-    return f"{what} at {_iso(record.at)}"

@@ -7,7 +7,8 @@ caller's credentials (``SO_PEERCRED``), in case the file's mode is ever
 loosened. Out of file descriptors, the accept loop stops accepting for a
 moment; a request no thread can be started for is refused; either is said
 once, and the loop carries on. What it takes at most is in
-:mod:`microbreak.service.control.limits`.
+:mod:`microbreak.service.control.limits`; how its file is made, in
+:mod:`microbreak.service.control.socketfile`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import logging
 import os
 import selectors
 import socket
-import stat
 import threading
 import time
 from collections.abc import Callable
@@ -42,6 +42,7 @@ from microbreak.service.control.limits import (
     nesting,
 )
 from microbreak.service.control.peers import group_name, peer_credentials, peer_groups, user_name
+from microbreak.service.control.socketfile import bind
 
 log = logging.getLogger("microbreak")
 
@@ -96,49 +97,9 @@ class ControlServer:
         self._reading: dict[socket.socket, _Reading] = {}  # requests not read whole yet
 
     def start(self) -> None:
-        """Listen on :attr:`path`, in a folder that must be the service user's
-        alone: a folder someone else may write to could have its socket
-        swapped. The socket is made 0660 as it is bound (the umask), and is
-        reached through the folder opened once, so no path is followed twice."""
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        except OSError as exc:
-            why = "it is a symbolic link" if folder.is_symlink() else exc.strerror
-            raise ControlError(
-                f"refusing to serve from {folder}: {why}; allowed: {_FOLDER_ALLOWED}"
-            ) from None
-        try:
-            _check_folder(folder, os.fstat(dir_fd))
-            name = self.path.name
-            here = _through(dir_fd, name)
-            try:
-                found = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-            except FileNotFoundError:
-                found = None
-            if found is not None:
-                if not stat.S_ISSOCK(found.st_mode):
-                    raise ControlError(
-                        f"refusing to serve: {self.path} is there and is not "
-                        "a socket; allowed: nothing there, or the socket of a "
-                        "microbreak that stopped"
-                    )
-                if _answers(here):
-                    raise ControlError(
-                        f"another microbreak is already running (it answers "
-                        f"on {self.path}); stop it first"
-                    )
-                os.unlink(name, dir_fd=dir_fd)  # left over from a process that died
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            old_umask = os.umask(0o117)  # born 0660: no moment with a wider mode
-            try:
-                sock.bind(here)
-            finally:
-                os.umask(old_umask)
-            self.group = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_gid
-        finally:
-            os.close(dir_fd)
+        """Listen on :attr:`path`, its file made by
+        :func:`microbreak.service.control.socketfile.bind` so none can take its place."""
+        sock, self.group = bind(self.path)
         sock.listen(16)
         self._sock = sock
         self._selector = selectors.DefaultSelector()
@@ -412,41 +373,3 @@ class ControlServer:
         self.refusals.flush()
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-
-
-_FOLDER_ALLOWED = (
-    "a folder owned by the service's user that no one else may write to "
-    "(systemd's RuntimeDirectory= makes one)"
-)
-
-
-def _check_folder(folder: Path, st: os.stat_result) -> None:
-    """Refuse a socket folder someone other than this process's user could
-    change: they could swap the socket (and take root's requests) or its path."""
-    if st.st_uid != os.geteuid():
-        raise ControlError(
-            f"refusing to serve from {folder}: it belongs to "
-            f"{user_name(st.st_uid)}, not to {user_name(os.geteuid())}; "
-            f"allowed: {_FOLDER_ALLOWED}"
-        )
-    if st.st_mode & 0o022:
-        who = "anyone" if st.st_mode & 0o002 else f"the group {group_name(st.st_gid)}"
-        raise ControlError(
-            f"refusing to serve from {folder}: {who} may write to it (mode "
-            f"{stat.S_IMODE(st.st_mode):04o}); allowed: {_FOLDER_ALLOWED}"
-        )
-
-
-def _through(dir_fd: int, name: str) -> str:
-    """*name* in the folder open as *dir_fd*, as a path that cannot lead elsewhere
-    if the folder's own path is swapped meanwhile."""
-    return f"/proc/self/fd/{dir_fd}/{name}" if os.path.isdir("/proc/self/fd") else name
-
-
-def _answers(path: str) -> bool:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        try:
-            probe.connect(path)
-        except OSError:
-            return False
-    return True

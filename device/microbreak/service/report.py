@@ -1,0 +1,86 @@
+"""What the service says about itself: ``status``, the line ``systemctl
+status`` shows, and today's counts behind both (read from the history again
+only when a break or a set changes them, or the day turns)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from microbreak.core import presenter
+from microbreak.core.now import Now
+from microbreak.core.totals import Totals
+
+if TYPE_CHECKING:
+    from microbreak.service.loop import Service
+
+
+class Report:
+    """Reports on *service*, read as it stands at each call (a reload
+    replaces its settings and hardware)."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self._day: tuple[date, Totals, tuple[str, ...]] | None = None
+
+    def forget_today(self) -> None:
+        """A break or a set was recorded: read today's counts again."""
+        self._day = None
+
+    def today(self, now: Now) -> Totals:
+        """Today's counts (cached until a break or set changes them)."""
+        return self._today(now)[1]
+
+    def outcomes(self, now: Now) -> tuple[str, ...]:
+        """How today's breaks ended, oldest first."""
+        return self._today(now)[2]
+
+    def _today(self, now: Now) -> tuple[date, Totals, tuple[str, ...]]:
+        day = now.wall.date()
+        if self._day is None or self._day[0] != day:
+            history = self.service.history
+            self._day = (day, history.day_counts(day), history.day_outcomes(day))
+        return self._day
+
+    def status_line(self, now: Now) -> str:
+        """One line for ``systemctl status``: "Next break 14:35 · 2 of 3 breaks done today"."""
+        service = self.service
+        line = presenter.status_line(service.schedule, now, self.today(now))
+        if service.settings_error:
+            line += f" · settings error, kept the last good ones: {service.settings_error}"
+        if service.history.problem:
+            line += (
+                f" · history not written ({service.history.pending} kept in memory): "
+                f"{service.history.problem}"
+            )
+        return line
+
+    def status(self, now: Now) -> dict[str, Any]:
+        service = self.service
+        result = presenter.status(service.schedule, now, self.today(now))
+        result["speed"] = service.clock.speed
+        result["simulated"] = service.simulated
+        result["screen"] = self.screen()
+        result["speaker"] = self.speaker()
+        result["history"] = service.history.report()
+        result["led"] = service.hardware.light.pattern
+        result["refused_connections"] = service.control.refusals.total
+        return result
+
+    def screen(self) -> dict[str, Any]:
+        """``{"ok": bool, "detail": what shows the picture, or why nothing does}``."""
+        service = self.service
+        describe = getattr(service.frontend, "describe", None)
+        if describe is not None:
+            return {"ok": True, "detail": describe()}
+        if service.settings.screen.size == "none":
+            return {"ok": True, "detail": 'none (screen.size = "none")'}
+        return {"ok": False, "detail": service.screen_problem or "none"}
+
+    def speaker(self) -> dict[str, Any]:
+        service = self.service
+        if not service.settings.sound.speaker:
+            return {"ok": True, "detail": "off (sound.speaker = false)"}
+        if service.hardware.sounder.speaker is not None:
+            return {"ok": True, "detail": "on"}
+        return {"ok": False, "detail": service.hardware.speaker_problem or "none"}

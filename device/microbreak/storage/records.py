@@ -1,0 +1,68 @@
+"""What the history's queue holds: one record for each thing the service
+writes (a break started, a set confirmed, a break ended, a notice
+acknowledged), as it was when it happened. A break's *key* is the service's
+name for it: its row id is known only once written. *day* is the local day
+of the break a record belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from microbreak.core.effects import Outcome
+
+
+@dataclass(frozen=True)
+class Started:
+    key: int
+    at: datetime
+    exercises: tuple[str, ...]
+    reason: str
+
+    @property
+    def day(self) -> date:
+        return self.at.date()
+
+
+@dataclass(frozen=True)
+class SetDone:
+    key: int
+    day: date | None
+    at: datetime
+    exercise: str
+
+
+@dataclass(frozen=True)
+class Ended:
+    key: int
+    day: date | None
+    at: datetime
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    notice: str
+    at: datetime
+
+
+Record = Started | SetDone | Ended | Acknowledged
+
+
+def iso(at: datetime) -> str:
+    """*at* as the notice's file and the log write it."""
+    return at.isoformat(timespec="seconds")
+
+
+def describe(record: Record) -> str:
+    """*record* in a few words, for the log."""
+    match record:
+        case Started():
+            what = "break started"
+        case SetDone():
+            what = f"set {record.exercise}"
+        case Ended():
+            what = f"break {record.outcome.value}"
+        case Acknowledged():
+            what = f"notice {record.notice} acknowledged"
+    return f"{what} at {iso(record.at)}"
