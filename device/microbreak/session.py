@@ -71,6 +71,9 @@ class BreakSession:
         self.recues = 0
         self._last_contact = now.mono
         if len(self.confirmed) == len(self.exercises):
+            # The done chime in the confirm tone's place: the tone cut short
+            # by it a moment later was heard as a blip.
+            effects.remove(Cue("confirm"))
             effects += self._end(Outcome.COMPLETED, now, cue="done")
         return effects
 
