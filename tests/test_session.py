@@ -36,6 +36,7 @@ def test_last_press_completes_the_break_with_the_done_cue():
     effects = session.confirm(clock.now())
     assert BreakEnded(Outcome.COMPLETED, clock.now().wall) in effects
     assert effects[-1] == Cue("done")
+    assert Cue("confirm") not in effects  # the chime in its place
     assert session.confirmed == list(EXERCISES)
     assert session.current is None
     assert session.confirm(clock.now()) == []  # a stray press after the end does nothing

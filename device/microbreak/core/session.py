@@ -75,14 +75,16 @@ class BreakSession:
         if self.finished:
             return []
         done = self.exercises[self.index]
-        effects: list[Effect] = [SetConfirmed(done, now.wall), Cue(CueName.CONFIRM), Flash()]
         self.confirmed.append(done)
         self.calling = False
         self.recues = 0
         self._last_contact = now.mono
-        if len(self.confirmed) == len(self.exercises):
-            effects += self._end(Outcome.COMPLETED, now, cue=CueName.DONE)
-        return effects
+        if len(self.confirmed) < len(self.exercises):
+            return [SetConfirmed(done, now.wall), Cue(CueName.CONFIRM), Flash()]
+        # The last set: the done chime in the confirm tone's place (the tone,
+        # cut short by the chime a moment later, was heard as a blip).
+        effects: list[Effect] = [SetConfirmed(done, now.wall), Flash()]
+        return effects + self._end(Outcome.COMPLETED, now, cue=CueName.DONE)
 
     def advance(self, now: Now) -> list[Effect]:
         """Time passed: cue again, or give up on an unanswered break."""
