@@ -65,22 +65,24 @@ def press_many(
     out: list[float],
 ) -> None:
     """On a thread: *presses* short presses, each edge timed to its handling."""
-    pin = service.hardware.button.pin
-    service._request("status", {})  # the loop is up and answering
-    for drive in (pin.drive_low, pin.drive_high):  # untimed: acknowledges a first-start notice
-        drive()
-        handled.get(timeout=10)
-        time.sleep(PRESS)
-    for _ in range(presses):
-        if in_break and service.schedule.state.value != "break":
-            service._request("break-now", {})
-            time.sleep(0.5)  # nobody presses within moments of the cue
-        for drive in (pin.drive_low, pin.drive_high):
-            edge = time.perf_counter()
+    try:
+        pin = service.hardware.button.pin
+        service.requests.ask("status", {})  # the loop is up and answering
+        for drive in (pin.drive_low, pin.drive_high):  # untimed: acknowledges a first-start notice
             drive()
-            out.append(handled.get(timeout=10) - edge)
+            handled.get(timeout=10)
             time.sleep(PRESS)
-    service.inbox.post(Stop())
+        for _ in range(presses):
+            if in_break and service.schedule.state.name != "break":
+                service.requests.ask("break-now", {})
+                time.sleep(0.5)  # nobody presses within moments of the cue
+            for drive in (pin.drive_low, pin.drive_high):
+                edge = time.perf_counter()
+                drive()
+                out.append(handled.get(timeout=10) - edge)
+                time.sleep(PRESS)
+    finally:  # a failure here must not leave the loop running
+        service.inbox.post(Stop())
 
 
 def service_case(presses: int, in_break: bool, screen: bool) -> list[float]:
