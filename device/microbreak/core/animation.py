@@ -316,6 +316,15 @@ class Motion:
         return Moment(MappingProxyType(pose), rep, self.reps, self.hold_seconds, hold_left, False)
 
     @property
+    def hold_span(self) -> tuple[float, float] | None:
+        """When the hold begins and ends within a rep (seconds from the rep's
+        start), or None for a motion with no hold."""
+        for segment in self._segments:
+            if segment.holding:
+                return segment.start, segment.end
+        return None
+
+    @property
     def key_seconds(self) -> float:
         """The moment that best shows the exercise in a still picture: halfway
         through the first hold, or else halfway through the first move."""
