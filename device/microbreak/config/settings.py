@@ -160,6 +160,22 @@ class SoundSection:
 
 
 @dataclass(frozen=True)
+class GuidanceSection:
+    paced: bool = setting(
+        True,
+        Flag(),
+        "during a set, a tick at each rep, a rising tone as a hold begins and a falling one "
+        "as it ends",
+    )
+    spoken: bool = setting(
+        True, Flag(), "with a speaker, say each step, the holds, the count and the reps"
+    )
+    laps: int = setting(
+        2, Whole(1, 10, "passes"), "passes through a set guided after each call or press"
+    )
+
+
+@dataclass(frozen=True)
 class PresenceSection:
     enabled: bool = setting(False, Flag(), "a PIR motion sensor is fitted")
     pin: int = setting(4, BCM_PIN, "the PIR sensor's output")
@@ -206,6 +222,7 @@ class Settings:
     led: LedSection = field(default_factory=LedSection)
     buzzer: BuzzerSection = field(default_factory=BuzzerSection)
     sound: SoundSection = field(default_factory=SoundSection)
+    guidance: GuidanceSection = field(default_factory=GuidanceSection)
     presence: PresenceSection = field(default_factory=PresenceSection)
     screen: ScreenSection = field(default_factory=ScreenSection)
     pins: PinsSection = field(default_factory=PinsSection)

@@ -223,13 +223,19 @@ def view_changes_at(schedule: Schedule, now: Now) -> float:
     return min(times)
 
 
-def led_pattern(schedule: Schedule, storage_failing: bool = False) -> LedPattern:
+def led_pattern(
+    schedule: Schedule, storage_failing: bool = False, guided_hold: bool | None = None
+) -> LedPattern:
     """The LED's pattern. When the history cannot be written, idle in working
-    hours shows double blinks (``error``); a break shows its own patterns."""
+    hours shows double blinks (``error``); a break shows its own patterns.
+    *guided_hold*: with no screen, a set's guidance is under way and a hold
+    is on (True) or not (False): the LED keeps its rhythm, on through a hold."""
     state = schedule.state
     if isinstance(state, HeadsUp):
         return LedPattern.PULSE
     if isinstance(state, OnBreak):
+        if guided_hold is not None:
+            return LedPattern.ON if guided_hold else LedPattern.OFF
         return LedPattern.BLINK if state.session.calling else LedPattern.ON
     if isinstance(state, Paused):
         return LedPattern.DIM

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from microbreak.config.exercises import load_exercises
 from microbreak.config.settings import Settings, SettingsError, load_settings
-from microbreak.core import presenter
+from microbreak.core import guidance, presenter
 from microbreak.core.effects import (
     BreakEnded,
     BreakStarted,
@@ -31,13 +32,14 @@ from microbreak.core.effects import (
 from microbreak.core.gestures import HoldThresholds
 from microbreak.core.now import Now
 from microbreak.core.schedule import Schedule
-from microbreak.core.states import OnBreak
+from microbreak.parts.guide import GuidedHold
 from microbreak.parts.hardware import Hardware
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
 from microbreak.parts.rtttl import load_folder
 from microbreak.resources import data_dir
 from microbreak.service.clock import SystemClock, real_time
 from microbreak.service.control import SOCKET_NAME, ControlServer
+from microbreak.service.guiding import Guiding
 from microbreak.service.inbox import Inbox
 from microbreak.service.journal import event as journal_event
 from microbreak.service.notify import Notifier
@@ -89,9 +91,10 @@ class Service:
         self.history = Store(state_dir)  # never fails the loop: see store.py
         self._pin_factory = pin_factory
         self._songs = load_folder(data_dir("sounds"))
-        self.hardware = Hardware(
-            settings, self.inbox.post, pin_factory=pin_factory, songs=self._songs
-        )
+        # Spoken guidance is made once and kept: in the unit's cache folder.
+        cache = os.environ.get("CACHE_DIRECTORY", "").split(":")[0] or state_dir
+        self.speech_cache = Path(cache) / "speech"
+        self.hardware = self._open_hardware(settings)
         self.thresholds = HoldThresholds(
             settings.button.snooze_hold_seconds, settings.button.skip_hold_seconds
         )
@@ -107,8 +110,7 @@ class Service:
         self._break_id: int | None = None
         self.report = Report(self)
         self._held_since: float | None = None
-        self._exercise_shown: tuple | None = None  # (session, index) on screen, and since when
-        self._exercise_since = 0.0
+        self.guiding = Guiding(self.exercises, screen=frontend is not None)
         self.hands: Hands | None = None  # the simulator's (microbreak.simulator.hands)
         self._running = False
         self.notifier = Notifier()
@@ -202,9 +204,15 @@ class Service:
         return False
 
     def refresh(self, now: Now) -> None:
-        """Bring the LED and the screen up to date with the schedule."""
+        """Bring the exercise's guidance, the LED and the screen up to date
+        with the schedule."""
+        self.guiding.follow(self.schedule, self.settings.guidance, self.hardware)
         self.hardware.light.show(
-            presenter.led_pattern(self.schedule, storage_failing=self.history.problem is not None)
+            presenter.led_pattern(
+                self.schedule,
+                storage_failing=self.history.problem is not None,
+                guided_hold=self.guiding.holding,
+            )
         )
         self.hardware.light.tick()
         if self.hands is not None:
@@ -215,10 +223,6 @@ class Service:
                 hold = presenter.hold_hint(
                     self.schedule, real_time() - self._held_since, self.thresholds
                 )
-            state = self.schedule.state
-            shown = (id(state.session), state.session.index) if isinstance(state, OnBreak) else None
-            if shown != self._exercise_shown:
-                self._exercise_shown, self._exercise_since = shown, real_time()
             self.frontend.show(
                 presenter.present(
                     self.schedule,
@@ -227,7 +231,7 @@ class Service:
                     self.report.today(now),
                     self.thresholds,
                     hold,
-                    self._exercise_since,
+                    self.guiding.since,
                     self.report.outcomes(now),
                 )
             )
@@ -237,6 +241,9 @@ class Service:
             self.act(lambda now: self.schedule.motion(event.moving, now))
         elif isinstance(event, ButtonDown):
             self._held_since = event.at
+            self.guiding.pressed(self.hardware)
+        elif isinstance(event, GuidedHold):
+            self.guiding.heard(event)
         elif isinstance(event, ButtonUp):
             held = event.at - (self._held_since if self._held_since is not None else event.at)
             self._held_since = None
@@ -288,11 +295,25 @@ class Service:
                 log.info("break %s", outcome, extra=journal_event(f"break_{outcome}"))
             elif isinstance(effect, Cue):
                 self.hardware.sounder.play(effect.name, quiet=effect.quiet)
+                self.guiding.called(effect)
             elif isinstance(effect, Flash):
                 self.hardware.light.flash()
             elif isinstance(effect, NoticeAcknowledged):
                 self.history.acknowledge(presenter.FIRST_START_NOTICE, effect.at)
                 log.info("first-start notice acknowledged")
+
+    def _open_hardware(self, settings: Settings) -> Hardware:
+        """The parts as *settings* say, the spoken guidance being made ahead."""
+        hardware = Hardware(
+            settings,
+            self.inbox.post,
+            pin_factory=self._pin_factory,
+            songs=self._songs,
+            speech_cache=self.speech_cache,
+        )
+        if hardware.guide.voice is not None:
+            hardware.guide.voice.prepare(guidance.phrases(self.exercises.values()))
+        return hardware
 
     def _new_schedule(self, notice: bool = False) -> Schedule:
         """A schedule starting now, the exercises' rotation carried on from the history."""
@@ -344,9 +365,7 @@ class Service:
                     "the settings were reloaded while the button was held; press again"
                 )
             self.hardware.close()
-            self.hardware = Hardware(
-                new, self.inbox.post, pin_factory=self._pin_factory, songs=self._songs
-            )
+            self.hardware = self._open_hardware(new)
             presence_after_reload(self.schedule, self.hardware.motion, self.clock)
             self._held_since = None
         if any(key.startswith(("screen.", "pins.")) for key in changed):

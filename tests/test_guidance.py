@@ -1,0 +1,189 @@
+"""Guidance by sound: the prompts the core places on an exercise's timeline,
+the sounds that pace a set, and the buzzer keeping time with them."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from gpiozero import TonalBuzzer
+from gpiozero.pins.mock import MockFactory, MockPWMPin
+
+from microbreak.config.exercises import load_exercises
+from microbreak.core import guidance
+from microbreak.core.animation import Keyframe
+from microbreak.core.effects import CueName
+from microbreak.core.exercise import Exercise
+from microbreak.core.guidance import GuideSound, Phrase
+from microbreak.core.pacing import Pace, set_marks
+from microbreak.parts.guide import Guide, GuidedHold, pieces
+from microbreak.parts.rtttl import load_folder
+from microbreak.parts.sounder import Sounder, buzzer
+from microbreak.resources import data_dir
+
+EXERCISES = {e.name: e for e in load_exercises()}
+SONGS = load_folder(data_dir("sounds"))
+SHRUG = Exercise(
+    "shrug",
+    "Shrug",
+    ("Shrug", "Relax"),
+    reps=3,
+    hold_seconds=6,
+    keyframes=(
+        Keyframe({}, seconds=1.0, pause=1.0),
+        Keyframe({"shrug": 1}, seconds=1.0, hold=True, say="Shoulders up"),
+    ),
+)
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_mark_of_the_pace_has_its_sound_at_its_time(name):
+    exercise = EXERCISES[name]
+    sounds = {p.at: p.sound for p in guidance.lap(exercise) if p.sound}
+    expected = {
+        Pace.REP: GuideSound.TICK,
+        Pace.HOLD: GuideSound.HOLD,
+        Pace.RELAX: GuideSound.RELAX,
+        Pace.DONE: GuideSound.DONE,
+    }
+    assert sounds == {mark.at: expected[mark.pace] for mark in set_marks(exercise.motion)}
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_built_in_exercise_says_its_name_and_a_step_of_its_own(name):
+    said = [p.words for p in guidance.lap(EXERCISES[name])]
+    assert said[0].startswith(EXERCISES[name].title)
+    own = {k.say for k in EXERCISES[name].keyframes if k.say}
+    assert own and all(any(step in words for words in said) for step in own)
+
+
+def test_a_set_is_spoken_name_step_hold_count_relax_reps_and_done():
+    said = [(p.at, p.words) for p in guidance.lap(SHRUG) if p.words]
+    assert said[:7] == [
+        (0.0, "Shrug"),
+        (1.0, "Shoulders up"),
+        (2.0, Phrase.HOLD),
+        (5.0, "3"),
+        (6.0, "2"),
+        (7.0, "1"),
+        (8.0, Phrase.RELAX),
+    ]
+    assert (SHRUG.motion.rep_seconds, "2") in said
+    assert said[-1] == (3 * SHRUG.motion.rep_seconds, Phrase.DONE)
+
+
+def test_a_phrase_that_would_talk_over_another_is_left_out_unless_it_keeps_the_pace():
+    slow = guidance.guide(SHRUG, 0, 1, spoken=True, speaking_seconds=lambda words: 1.5)
+    said = [p.words for p in slow if p.words]
+    assert "Shoulders up" not in said  # the name is still being said at 1.0
+    assert said[:7] == ["Shrug", Phrase.HOLD, "3", "2", "1", Phrase.RELAX, "2"]
+    quick = guidance.guide(SHRUG, 0, 1, spoken=True, speaking_seconds=lambda words: 0.5)
+    assert "Shoulders up" in [p.words for p in quick]
+
+
+def test_without_speech_only_the_sounds_are_left():
+    prompts = guidance.guide(SHRUG, 0, 2, spoken=False)
+    assert all(p.sound and not p.words for p in prompts)
+    assert len(prompts) == 2 * len(set_marks(SHRUG.motion))
+
+
+def test_guidance_called_again_mid_set_begins_with_the_next_pass():
+    loop = SHRUG.motion.loop_seconds
+    prompts = guidance.guide(SHRUG, 5.0, 1, spoken=False)
+    assert prompts[0].at == loop and prompts[0].sound is GuideSound.TICK
+    assert prompts[-1].at == loop + 3 * SHRUG.motion.rep_seconds
+    assert guidance.guide(SHRUG, 0.0, 1, spoken=False)[0].at == 0.0
+
+
+def test_the_lights_rhythm_is_on_through_a_hold_and_off_at_rest():
+    prompts = guidance.guide(SHRUG, 0, 1, spoken=False)
+    assert [guidance.holding(prompts, t) for t in (0.5, 2.5, 7.9, 8.5, 11.5)] == [
+        False,
+        True,
+        True,
+        False,
+        True,
+    ]
+
+
+def test_the_pace_sounds_are_short_and_tell_apart_even_on_an_active_buzzer():
+    rhythms = {
+        name: tuple((n.frequency is not None, round(n.seconds, 2)) for n in SONGS[name].notes)
+        for name in [*CueName, *GuideSound]
+    }
+    assert len(set(rhythms.values())) == len(rhythms)
+    assert SONGS[GuideSound.TICK].seconds <= 0.04
+    assert all(SONGS[name].seconds <= 0.5 for name in GuideSound)
+    hold = [n.frequency for n in SONGS[GuideSound.HOLD].notes]
+    relax = [n.frequency for n in SONGS[GuideSound.RELAX].notes]
+    assert hold == sorted(hold) and relax == sorted(relax, reverse=True)
+
+
+def test_pieces_of_the_stream_put_every_clip_at_its_sample():
+    from array import array
+
+    clips = [(100, array("h", [5] * 50)), (130, array("h", [7] * 10)), (400, array("h", [9] * 5))]
+    played = array("h")
+    for piece in pieces(clips, shortest=200):
+        played.extend(piece)
+    assert len(played) == 405
+    assert played[99:101].tolist() == [0, 5]
+    assert played[130] == 12  # overlapping clips are mixed
+    assert played[400:405].tolist() == [9] * 5
+
+
+def sounds_started(pin, start: float) -> list[float]:
+    """When the buzzer's pin began each sound after a silence of 50 ms or
+    more, in seconds after *start* (gpiozero's mock pin times each change)."""
+    onsets, last_off = [], -1.0
+    times, now = [], pin.cleared_at
+    for state in pin.states[1:]:
+        now += state.timestamp
+        times.append((now, state.state))
+    for at, level in times:
+        if level and (not onsets or at - last_off >= 0.05):
+            onsets.append(at - start)
+        if not level:
+            last_off = at
+    return onsets
+
+
+@pytest.mark.slow
+def test_each_tick_and_tone_starts_on_the_buzzer_within_20_ms_of_its_time():
+    factory = MockFactory(pin_class=MockPWMPin)
+    results = {}
+
+    def run(name: str, pin_number: int) -> None:
+        device = buzzer("passive", pin_number, factory)
+        assert isinstance(device, TonalBuzzer)
+        sounder = Sounder(device, SONGS)
+        held: list[GuidedHold] = []
+        guide = Guide(sounder, post=held.append)
+        prompts = [p for p in guidance.guide(EXERCISES[name], 0, 1, spoken=False) if p.at < 9.5]
+        pin = device.pwm_device.pin
+        pin.clear_states()
+        pin.cleared_at = time.monotonic()  # the first state's time, to within microseconds
+        origin = pin.cleared_at + 0.2
+        guide.start(prompts, origin)
+        time.sleep(prompts[-1].at + 0.8)
+        guide.stop()
+        heard = sounds_started(pin, origin)
+        results[name] = (prompts, heard, held)
+        sounder.close()
+
+    threads = [threading.Thread(target=run, args=(name, 5 + i)) for i, name in enumerate(EXERCISES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    late = []
+    for name, (prompts, heard, held) in results.items():
+        assert len(heard) == len(prompts), name
+        late += [abs(h - p.at) for h, p in zip(heard, prompts, strict=True)]
+        holds = [p for p in prompts if p.sound in (GuideSound.HOLD, GuideSound.RELAX)]
+        assert [e.on for e in held[1 : 1 + len(holds)]] == [
+            p.sound is GuideSound.HOLD for p in holds
+        ]
+    late.sort()
+    assert late[int(0.99 * (len(late) - 1))] <= 0.020, late[-5:]
