@@ -138,29 +138,36 @@ class Guide:
             channel.stop()
 
     def _clips(self, prompts: tuple[Prompt, ...], rate: int, offset: float) -> list[Clip]:
-        """Each prompt's sound and words as samples at their first sample,
-        *offset* seconds being the timeline's zero; a phrase is cut where the
-        next one begins (the core left only the ones that keep the pace)."""
-        clips: list[Clip] = []
-        said: list[Clip] = []
-        for prompt in prompts:
-            at = round((offset + prompt.at) * rate)
-            if at < 0:
-                continue  # due before the stream could start: left out, never late
-            if prompt.sound is not None:
-                clips.append((at, self._tone(prompt.sound, rate)))
-            words = self.voice.samples(prompt.words) if self.voice and prompt.words else None
-            if words is not None:
-                if said and said[-1][0] + len(said[-1][1]) > at:
-                    start, samples = said[-1]
-                    said[-1] = (start, samples[: at - start])
-                said.append((at, _resampled(words, self.voice.rate, rate)))
-        return sorted(clips + said, key=lambda clip: clip[0])
+        return clips_of(prompts, lambda name: self._tone(name, rate), self.voice, rate, offset)
 
     def _tone(self, name: str, rate: int) -> array:
         if name not in self._tones:
             self._tones[name] = synthesize(self.sounder.songs[name], rate)
         return self._tones[name]
+
+
+def clips_of(
+    prompts: Sequence[Prompt], tone: Callable[[str], array], voice, rate: int, offset: float = 0.0
+) -> list[Clip]:
+    """Each prompt's sound (*tone* of its name) and words (as *voice* said
+    them, when it has) as samples at *rate*, at their first sample, *offset*
+    seconds being the timeline's zero. A phrase is cut where the next one
+    begins (the core left only the ones that keep the pace)."""
+    clips: list[Clip] = []
+    said: list[Clip] = []
+    for prompt in prompts:
+        at = round((offset + prompt.at) * rate)
+        if at < 0:
+            continue  # due before the stream could start: left out, never late
+        if prompt.sound is not None:
+            clips.append((at, tone(prompt.sound)))
+        words = voice.samples(prompt.words) if voice is not None and prompt.words else None
+        if words is not None:
+            if said and said[-1][0] + len(said[-1][1]) > at:
+                start, samples = said[-1]
+                said[-1] = (start, samples[: at - start])
+            said.append((at, _resampled(words, voice.rate, rate)))
+    return sorted(clips + said, key=lambda clip: clip[0])
 
 
 def pieces(clips: list[Clip], shortest: int) -> Iterator[array]:

@@ -36,6 +36,18 @@ WORDS_PER_MINUTE = 150  # a little slower than espeak's 175: said to someone mov
 RENDER_TIMEOUT = 20  # seconds for one phrase; espeak takes milliseconds
 
 
+SILENT = 300  # below this a sample is the silence espeak leaves around a phrase
+
+
+def trimmed(samples: array, rate: int) -> array:
+    """*samples* less the silence before and after the words (keeping 10 ms
+    of it), so a phrase is heard at the moment it is placed."""
+    first = next((i for i, s in enumerate(samples) if abs(s) >= SILENT), len(samples))
+    last = next((i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) >= SILENT), 0)
+    margin = rate // 100
+    return samples[max(first - margin, 0) : last + margin + 1]
+
+
 class SpeechUnavailable(RuntimeError):
     """No text-to-speech engine here; the message says what to install."""
 
@@ -94,17 +106,14 @@ class Voice:
                 if clip.getsampwidth() != 2 or clip.getnchannels() != 1:
                     return None
                 self.rate = clip.getframerate()
-                return array("h", clip.readframes(clip.getnframes()))
+                return trimmed(array("h", clip.readframes(clip.getnframes())), self.rate)
         except (OSError, EOFError, wave.Error):
             return None
 
     def seconds(self, words: str) -> float | None:
         """How long *words* take to say, when their clip is made."""
-        try:
-            with wave.open(str(self.path(words)), "rb") as clip:
-                return clip.getnframes() / clip.getframerate()
-        except (OSError, EOFError, wave.Error):
-            return None
+        samples = self.samples(words)
+        return None if samples is None else len(samples) / self.rate
 
     def speaking_seconds(self, words: str) -> float:
         """How long *words* take to say: their clip's length, or a guess
