@@ -47,6 +47,9 @@ right_forearm     *        turning the same way the upper arm turns (front
                            pointing up; side view: 90 from hanging gives a
                            forearm pointing forward); negative turns the other
                            way (front view: in towards the body)
+left_wrist        0        bend at the wrist, degrees from the forearm's line,
+right_wrist                turning the same way the forearm turns (side view:
+                           a hand laid flat on the upper back)
 fingers_spread    0        0–1: fingers closed together … spread wide
 reach_cue         0        0–1: arrows beyond the hands: "reach further"
 shrug_cue         0        0–1: arrows above the shoulders: "lift"
@@ -87,6 +90,8 @@ DEFAULT_POSE = {
     "right_upper_arm": None,
     "left_forearm": None,
     "right_forearm": None,
+    "left_wrist": 0.0,
+    "right_wrist": 0.0,
     "fingers_spread": 0.0,
     "reach_cue": 0.0,
     "shrug_cue": 0.0,
