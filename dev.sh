@@ -111,9 +111,10 @@ case "$command" in
     test|test-classic)
         # systemd-python, which the tests use, is built against libsystemd;
         # the SSH test connects with ssh to an sshd of its own (see above);
-        # systemd-analyze checks the unit; shellcheck checks the installer.
+        # systemd-analyze checks the unit; shellcheck checks the installer;
+        # espeak-ng speaks the guidance.
         need_debian_packages gcc pkg-config libsystemd-dev python3-dev \
-            openssh-client systemd shellcheck
+            openssh-client systemd shellcheck espeak-ng
         need_sshd_binary
         if [ "$command" = test ]; then
             need_venv test

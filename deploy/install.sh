@@ -180,6 +180,15 @@ debian_packages() {
             installed "$package" || missing="$missing $package"
         done
     fi
+    # Spoken guidance (sound.speaker = true) is made by espeak-ng, when apt has it.
+    if grep -qs '^ *speaker *= *true' "$root$CONFIG_DIR/config.toml" \
+        && ! installed espeak-ng; then
+        if available espeak-ng; then
+            missing="$missing espeak-ng"
+        else
+            say "espeak-ng is not in this system's package lists: guidance is not spoken"
+        fi
+    fi
     if arm32 && ! installed python3-pygame; then
         missing="$missing python3-pygame"
     fi
