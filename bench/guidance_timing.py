@@ -1,185 +1,126 @@
-"""How exactly a break's guidance sounds when the timeline says it should.
-
-The headless simulator runs with no screen and a speaker on SDL's ``disk``
-audio driver, which writes every sample it plays to a file. A break of the
-exercises is called; each set is confirmed with a press after its first
-hold has ended (the second rep, for a set with no hold). In the recording,
-each sound's onset is the first sample above a threshold after at least
-10 ms of near silence. Each set's timeline begins where its call's melody
-(the break cue, then the confirm tone) ends, so the call's first note is the
-anchor; every tick and tone is set against anchor + the melody's length +
-its time on the timeline (the core's guidance, the same the screen follows).
-The baseline, measured in the same recording: the call melodies' own notes
-against their RTTTL timing, which is what the detector and the sound card
-alone get wrong.
+"""How exactly the guidance sounds when the timeline says it should, on the
+buzzer: the five exercises' guidance played at once (five buzzers on
+gpiozero's mock pins, which time every change of their pin), each tick's and
+tone's first edge against its time on the timeline. Baseline, in the same
+run: a cue melody's notes against their RTTTL timing, played the same way.
 
     python -m bench.guidance_timing [--quick] [--json FILE]
 """
 
 from __future__ import annotations
 
-import re
-import tempfile
+import threading
 import time
-from array import array
-from pathlib import Path
+
+from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 from microbreak.config.exercises import load_exercises
 from microbreak.core import guidance
+from microbreak.parts.guide import Guide
 from microbreak.parts.rtttl import load_folder
+from microbreak.parts.sounder import Sounder, buzzer
 from microbreak.resources import data_dir
-from microbreak.simulator.harness import service_env
 
-from .common import ALWAYS, Device, main, percentile, row
+from .common import main, percentile, row
 
-RATE = 22050  # the speaker's mixer: 16-bit mono
-LOUD = 1000  # an onset: the first sample above this ...
-QUIET = 200  # ... after QUIET_SAMPLES below this
-QUIET_SAMPLES = RATE // 100
-MATCH = 0.1  # seconds: an expected sound with no onset this near is missing
-BUFFER = 4096 / RATE  # the speaker's mixer buffer (parts/speaker.py)
-
-CONFIG = (
-    '[screen]\nsize = "none"\n[sound]\nspeaker = true\n'
-    "[guidance]\nspoken = false\nlaps = 1\n"
-    "[break]\nexercises_per_break = {count}\n[hours]\n" + ALWAYS
-)
+SONGS = load_folder(data_dir("sounds"))
 
 
-def onsets(samples: array, rate: int = RATE) -> list[float]:
-    """Seconds into *samples* at which a sound begins after a silence."""
-    found, quiet, armed = [], 0, True
-    for i, sample in enumerate(samples):
-        loud = abs(sample)
-        if loud >= LOUD and armed:
-            found.append(i / rate)
-            armed = False
-        quiet = quiet + 1 if loud < QUIET else 0
-        armed = armed or quiet >= QUIET_SAMPLES
-    return found
+def sounds_started(pin, cleared_at: float, start: float, gap: float = 0.05) -> list[float]:
+    """When *pin* began each sound after a silence of *gap* or more, in
+    seconds after *start*; gpiozero's mock pin keeps each change's time
+    since the one before, from *cleared_at* (when its states were cleared)."""
+    onsets, last_off, now = [], -1.0, cleared_at
+    for state in pin.states[1:]:
+        now += state.timestamp
+        if state.state and (not onsets or now - last_off >= gap):
+            onsets.append(now - start)
+        if not state.state:
+            last_off = now
+    return onsets
 
 
-def note_starts(song) -> list[float]:
-    """When each sounding note of *song* begins, from its start."""
-    starts, t = [], 0.0
-    for note in song.notes:
-        if note.frequency is not None:
-            starts.append(t)
+def play_on_buzzer(prompts, factory, gpio: int) -> list[float]:
+    """Play *prompts* on a passive buzzer on *gpio*; each sound's first edge,
+    in seconds on the timeline."""
+    device = buzzer("passive", gpio, factory)
+    sounder = Sounder(device, SONGS)
+    pin = device.pwm_device.pin
+    pin.clear_states()
+    cleared_at = time.monotonic()
+    origin = cleared_at + 0.2
+    guide = Guide(sounder)
+    guide.start(prompts, origin)
+    time.sleep(max(origin + prompts[-1].at + 0.6 - time.monotonic(), 0))
+    guide.stop()
+    heard = sounds_started(pin, cleared_at, origin)
+    sounder.close()
+    return heard
+
+
+def guided(seconds: float) -> dict[str, tuple[list[float], list[float]]]:
+    """Each exercise's sounds in its first *seconds*: (due, heard), all five at once."""
+    factory = MockFactory(pin_class=MockPWMPin)
+    results: dict[str, tuple[list[float], list[float]]] = {}
+
+    def run(exercise, gpio: int) -> None:
+        prompts = [
+            p for p in guidance.guide(exercise, 0, 1, spoken=False) if p.at < seconds and p.sound
+        ]
+        results[exercise.name] = ([p.at for p in prompts], play_on_buzzer(prompts, factory, gpio))
+
+    threads = [
+        threading.Thread(target=run, args=(e, 5 + i)) for i, e in enumerate(load_exercises())
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def melody_notes() -> list[float]:
+    """The break cue's notes against their RTTTL times, on the buzzer (seconds)."""
+    factory = MockFactory(pin_class=MockPWMPin)
+    device = buzzer("passive", 4, factory)
+    sounder = Sounder(device, SONGS)
+    pin = device.pwm_device.pin
+    pin.clear_states()
+    cleared_at = time.monotonic()
+    sounder.play("break")
+    started = time.monotonic()
+    sounder.wait(3)
+    due, t = [], 0.0
+    for note in SONGS["break"].notes:
+        due.append(t)
         t += note.seconds
-    return starts
-
-
-def press_after(exercise) -> float:
-    """Seconds into the set to press: a little after its first hold ends,
-    or after its second rep begins."""
-    prompts = guidance.lap(exercise)
-    relax = [p.at for p in prompts if p.sound is guidance.GuideSound.RELAX]
-    ticks = [p.at for p in prompts if p.sound is guidance.GuideSound.TICK]
-    return (relax[0] if relax else ticks[min(1, len(ticks) - 1)]) + 0.8
-
-
-def record(folder: Path, count: int, exercises: dict, songs: dict) -> tuple[array, list[str]]:
-    """Run a break of *count* exercises on the simulator, pressing as
-    :func:`press_after` says; the samples the speaker played, and the
-    exercises in the order they came."""
-    raw = folder / "played.raw"
-    device = Device(
-        folder,
-        CONFIG.format(count=count),
-        speed=1,  # the break's re-cues in their own time
-        env=service_env(SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw)),
-    )
-    device.start()
-    try:
-        device.acknowledge_notice()
-        assert device.call("break-now")["state"] == "break"
-        called, call = time.monotonic(), songs["break"]
-        cued = re.search(r"break cued: (.*)", device.output())
-        assert cued, "the log does not say which exercises the break has"
-        names = cued.group(1).split(", ")
-        for name in names:
-            due = called + call.seconds + press_after(exercises[name])
-            time.sleep(max(due - time.monotonic(), 0))
-            device.call("press")
-            called, call = time.monotonic(), songs["confirm"]
-        time.sleep(1.5)  # the done chime
-    finally:
-        device.stop()
-    samples = array("h")
-    samples.frombytes(raw.read_bytes())
-    return samples, names
-
-
-def errors(found: list[float], names: list[str], exercises: dict, songs: dict) -> dict:
-    """For each set: how late its first tick came after its call's melody
-    ended ("start", up to one mixer buffer: the call and the guidance are
-    two sounds started a few ms apart); then every later tick and tone
-    against the first tick + the timeline ("guidance"); and the call
-    melodies' notes against their RTTTL ("melody"), in seconds."""
-    out: dict[str, list[float]] = {"start": [], "guidance": [], "melody": []}
-    cue = note_starts(songs["break"])
-    # the break cue: the first run of onsets spaced as its notes are
-    start = next(
-        i
-        for i in range(len(found) - len(cue))
-        if all(abs(found[i + k] - found[i] - cue[k]) < 0.01 for k in range(len(cue)))
-    )
-    anchor, call = found[start], songs["break"]
-
-    def nearest(at: float, within: float = MATCH) -> float:
-        onset = min(found, key=lambda f: abs(f - at))
-        if abs(onset - at) > within:
-            raise AssertionError(f"no sound within {within} s of {at:.3f} s")
-        return onset
-
-    for name in names:
-        out["melody"] += [nearest(anchor + t) - anchor - t for t in note_starts(call)]
-        first = nearest(anchor + call.seconds, within=BUFFER + MATCH)
-        out["start"].append(first - anchor - call.seconds)
-        end = call.seconds + press_after(exercises[name]) - 0.7
-        for p in guidance.lap(exercises[name])[1:]:
-            if p.sound and call.seconds + p.at < end:
-                out["guidance"].append(nearest(first + p.at) - first - p.at)
-        call = songs["confirm"]
-        anchor = min((f for f in found if f > anchor + end), default=anchor)
-    return out
+    heard = sounds_started(pin, cleared_at, started, gap=0.015)
+    sounder.close()
+    return [h - d for h, d in zip(heard, due, strict=False)]
 
 
 def measure(quick: bool = False) -> dict:
-    exercises = {e.name: e for e in load_exercises()}
-    songs = load_folder(data_dir("sounds"))
-    with tempfile.TemporaryDirectory() as folder:
-        samples, names = record(Path(folder), 2 if quick else 5, exercises, songs)
-    found = onsets(samples)
-    try:
-        result = errors(found, names, exercises, songs)
-    except (AssertionError, StopIteration) as error:
-        raise SystemExit(f"{error!r} in {names}; onsets: {[round(f, 3) for f in found]}") from None
-    late = [abs(e) * 1000 for e in result["guidance"]]
-    notes = [abs(e) * 1000 for e in result["melody"]]
-    lag = [e * 1000 for e in result["start"]]
+    results = guided(4.5 if quick else 30.0)
+    late = [
+        abs(h - d) * 1000
+        for due, heard in results.values()
+        for d, h in zip(due, heard, strict=True)
+    ]
+    assert all(len(due) == len(heard) for due, heard in results.values()), results
+    notes = [abs(e) * 1000 for e in melody_notes()]
     rows = [
         row(
-            f"guidance onset vs timeline, speaker ({len(late)} ticks/tones, {len(names)} sets)",
+            f"guidance onset vs timeline, buzzer ({len(late)} ticks/tones, 5 exercises at once)",
             percentile(late, 0.5),
             "ms",
             p99=percentile(late, 0.99),
             baseline=percentile(notes, 0.5),
-            baseline_p99=percentile(notes, 0.99),
-            baseline_what="the call melodies' notes vs their RTTTL",
+            baseline_p99=max(notes),
+            baseline_what="the break cue's notes vs their RTTTL",
             target=20,
-        ),
-        row(
-            "a set's first tick after its call's melody, speaker",
-            percentile(lag, 0.5),
-            "ms",
-            p99=max(lag),
-            baseline=BUFFER * 1000,
-            baseline_what="one mixer buffer",
-            note="two sounds started ms apart land in the same buffer, or the next",
-        ),
+        )
     ]
-    return {"name": "guidance_timing", "rows": rows, "data": result}
+    return {"name": "guidance_timing", "rows": rows, "data": {"late_ms": late}}
 
 
 if __name__ == "__main__":

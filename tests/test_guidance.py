@@ -3,13 +3,12 @@ the sounds that pace a set, and the buzzer keeping time with them."""
 
 from __future__ import annotations
 
-import threading
 import time
+from dataclasses import replace
 
 import pytest
-from gpiozero import TonalBuzzer
-from gpiozero.pins.mock import MockFactory, MockPWMPin
 
+from bench.guidance_timing import guided
 from microbreak.config.exercises import load_exercises
 from microbreak.core import guidance
 from microbreak.core.animation import Keyframe
@@ -19,7 +18,7 @@ from microbreak.core.guidance import GuideSound, Phrase
 from microbreak.core.pacing import Pace, set_marks
 from microbreak.parts.guide import Guide, GuidedHold, pieces
 from microbreak.parts.rtttl import load_folder
-from microbreak.parts.sounder import Sounder, buzzer
+from microbreak.parts.sounder import Sounder
 from microbreak.resources import data_dir
 
 EXERCISES = {e.name: e for e in load_exercises()}
@@ -133,57 +132,21 @@ def test_pieces_of_the_stream_put_every_clip_at_its_sample():
     assert played[400:405].tolist() == [9] * 5
 
 
-def sounds_started(pin, start: float) -> list[float]:
-    """When the buzzer's pin began each sound after a silence of 50 ms or
-    more, in seconds after *start* (gpiozero's mock pin times each change)."""
-    onsets, last_off = [], -1.0
-    times, now = [], pin.cleared_at
-    for state in pin.states[1:]:
-        now += state.timestamp
-        times.append((now, state.state))
-    for at, level in times:
-        if level and (not onsets or at - last_off >= 0.05):
-            onsets.append(at - start)
-        if not level:
-            last_off = at
-    return onsets
-
-
 @pytest.mark.slow
 def test_each_tick_and_tone_starts_on_the_buzzer_within_20_ms_of_its_time():
-    factory = MockFactory(pin_class=MockPWMPin)
-    results = {}
-
-    def run(name: str, pin_number: int) -> None:
-        device = buzzer("passive", pin_number, factory)
-        assert isinstance(device, TonalBuzzer)
-        sounder = Sounder(device, SONGS)
-        held: list[GuidedHold] = []
-        guide = Guide(sounder, post=held.append)
-        prompts = [p for p in guidance.guide(EXERCISES[name], 0, 1, spoken=False) if p.at < 9.5]
-        pin = device.pwm_device.pin
-        pin.clear_states()
-        pin.cleared_at = time.monotonic()  # the first state's time, to within microseconds
-        origin = pin.cleared_at + 0.2
-        guide.start(prompts, origin)
-        time.sleep(prompts[-1].at + 0.8)
-        guide.stop()
-        heard = sounds_started(pin, origin)
-        results[name] = (prompts, heard, held)
-        sounder.close()
-
-    threads = [threading.Thread(target=run, args=(name, 5 + i)) for i, name in enumerate(EXERCISES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = guided(10.0)  # the five exercises' first 10 s, all at once
     late = []
-    for name, (prompts, heard, held) in results.items():
-        assert len(heard) == len(prompts), name
-        late += [abs(h - p.at) for h, p in zip(heard, prompts, strict=True)]
-        holds = [p for p in prompts if p.sound in (GuideSound.HOLD, GuideSound.RELAX)]
-        assert [e.on for e in held[1 : 1 + len(holds)]] == [
-            p.sound is GuideSound.HOLD for p in holds
-        ]
+    for name, (due, heard) in results.items():
+        assert len(heard) == len(due), name
+        late += [abs(h - d) for h, d in zip(heard, due, strict=True)]
     late.sort()
     assert late[int(0.99 * (len(late) - 1))] <= 0.020, late[-5:]
+
+
+def test_a_guided_hold_is_told_as_it_begins_and_ends():
+    told: list[GuidedHold] = []
+    guide = Guide(Sounder(None, SONGS), post=told.append)
+    prompts = [p for p in guidance.guide(SHRUG, 0, 1, spoken=False) if p.at < 9]
+    guide.start([replace(p, at=p.at / 100) for p in prompts], time.monotonic())
+    guide._buzzer.wait(2)
+    assert [e.on for e in told] == [False, True, False, None]
