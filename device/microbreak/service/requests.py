@@ -18,7 +18,7 @@ from datetime import time as dt_time
 from typing import TYPE_CHECKING, Any
 
 from microbreak.config.settings import SettingsError
-from microbreak.core.schedule import Refused
+from microbreak.core.refused import Refused
 from microbreak.service.control import ControlError
 from microbreak.storage.store import StorageError
 
