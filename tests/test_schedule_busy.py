@@ -82,8 +82,8 @@ def test_busy_for_a_while_ends_by_itself():
     day.feed(day.schedule.busy(day.now, seconds=30 * 60))
     view = present(day.schedule, day.now, EXERCISES, Totals(), HoldThresholds(2, 5))
     assert (view.headline, view.detail, view.busy) == (
-        "Busy until 10:30",
-        "Breaks wait until after",
+        "Busy",
+        "until 10:30",
         True,
     )
     assert view.hint == "Hold 5 s to end busy"

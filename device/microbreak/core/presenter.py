@@ -160,8 +160,8 @@ def _paused_view(
 
 BUSY_BECAUSE = {
     BusySource.MANUAL: "Busy",
-    BusySource.CALENDAR: "In a meeting",
-    BusySource.HOME_ASSISTANT: "Busy (Home Assistant)",
+    BusySource.CALENDAR: "Meeting",
+    BusySource.HOME_ASSISTANT: "Busy",
 }
 
 
@@ -169,12 +169,15 @@ def _busy_view(
     schedule: Schedule, state: Busy, now: Now, thresholds: HoldThresholds, common: dict[str, Any]
 ) -> IdleView:
     """Busy: until when, and that breaks wait (a break due already comes after)."""
-    until = schedule.busy_times.ends_at(now)
-    words = BUSY_BECAUSE[state.why.source]
-    due = now.mono >= state.coming.at
+    ends = schedule.busy_times.ends_at(now)
+    at = day_and_time(now.wall_at(ends), now) if ends else None
+    if now.mono >= state.coming.at:  # a break fell due: it comes after
+        detail = f"Break after {at}" if at else "Break after it ends"
+    else:
+        detail = f"until {at}" if at else "until you end it"
     return IdleView(
-        headline=f"{words} until {day_and_time(now.wall_at(until), now)}" if until else words,
-        detail="A break comes after" if due else "Breaks wait until after",
+        headline=BUSY_BECAUSE[state.why.source],
+        detail=detail,
         hint=f"Hold {thresholds.skip:g} s to end busy",
         busy=True,
         **common,

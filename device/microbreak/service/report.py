@@ -65,6 +65,7 @@ class Report:
         result["history"] = service.history.report()
         result["led"] = service.hardware.light.pattern
         result["refused_connections"] = service.control.refusals.total
+        result["calendar"] = service.calendar
         return result
 
     def screen(self) -> dict[str, Any]:
