@@ -56,6 +56,11 @@ class Reload:
     """Posted to read the settings again (SIGHUP)."""
 
 
+class Subscribed:
+    """Posted when someone subscribes to the change stream: the loop turns
+    and they get the status at once."""
+
+
 class ToggleBusy:
     """Posted by the simulator's ``b`` key: busy on, or off if it is on."""
 
@@ -101,6 +106,7 @@ class Service:
             )
         self.requests = Requests(self)
         self.control = ControlServer(runtime_dir / SOCKET_NAME, self.requests.ask)
+        self.control.feed.on_join = lambda: self.inbox.post(Subscribed())
         self.effects = Effects(self)
         self.report = Report(self)
         self._held_since: float | None = None
@@ -146,6 +152,7 @@ class Service:
                 now = self.clock.now()
                 self.apply(self.schedule.advance(now), now)
                 self.refresh(now)
+                self.report.publish(now)
                 self.notifier.status(self.status_line(now))
                 if self._socket_alive():
                     self.notifier.ping_if_due()
@@ -240,6 +247,9 @@ class Service:
             self._held_since = None
             gesture = self.thresholds.classify(held)
             log.info("button held %.2f s: %s", held, gesture.value)
+            self.control.feed.publish(
+                {"event": "button", "gesture": gesture.value, "held": round(held, 2)}
+            )
             self.act(lambda now: self.schedule.gesture(gesture, now))
             if self.hands is not None:
                 self.hands.released(self.status())
