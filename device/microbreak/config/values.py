@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+
+def setting(default: Any, rule: Any, help: str) -> Any:
+    """A settings field: its default, its rule, one line of help."""
+    return field(default=default, metadata={"rule": rule, "help": help})
 
 
 @dataclass(frozen=True)
