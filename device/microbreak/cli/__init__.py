@@ -7,7 +7,8 @@ Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
 Each command group is a module here that adds its commands to the parser in
 its ``register(commands)``: run (run, simulate), remote (the verbs sent to the
 running service), config (with config_edit and config_change), history
-(history, stats), exercises, hardware (test-hardware); arguments holds the
+(history, stats), exercises, hardware (test-hardware), bridge (the network
+unit); arguments holds the
 argument types, common what they share.
 """
 
@@ -18,14 +19,22 @@ import json
 import sys
 
 from microbreak import __version__
-from microbreak.cli import config, exercises, hardware, history, remote, run
+from microbreak.cli import bridge, config, exercises, hardware, history, remote, run
 from microbreak.cli.arguments import Command, usage
 from microbreak.cli.common import CommandError
 from microbreak.config.settings import SettingsError
 from microbreak.service.control import AccessDenied, ControlError, NotRunning
 from microbreak.storage.history import HistoryUnavailable
 
-GROUPS = (run, remote, config, history, exercises, hardware)  # in the order --help lists them
+GROUPS = (
+    run,
+    remote,
+    config,
+    history,
+    exercises,
+    hardware,
+    bridge,
+)  # in the order --help lists them
 
 
 def main(argv: list[str] | None = None) -> int:

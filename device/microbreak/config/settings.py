@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from microbreak.config.network_settings import BusySection, CalendarSection, MqttSection
 from microbreak.config.values import (
     Flag,
     FolderPath,
@@ -37,6 +38,7 @@ from microbreak.config.values import (
     TimeZoneName,
     Whole,
     as_toml,
+    setting,
 )
 
 DEFAULT_PATH = Path("/etc/microbreak/config.toml")
@@ -56,11 +58,6 @@ class SettingsError(ValueError):
 
 # Rules: what a key allows. Each checks one value and returns it (normalised),
 # or raises ValueError with the reason; ``allowed`` words what is allowed.
-
-
-def setting(default: Any, rule: Any, help: str) -> Any:
-    """A settings field: its default, its rule, one line of help."""
-    return field(default=default, metadata={"rule": rule, "help": help})
 
 
 BCM_PIN = Whole(2, 27, "BCM GPIO number")
@@ -224,6 +221,9 @@ class Settings:
     sound: SoundSection = field(default_factory=SoundSection)
     guidance: GuidanceSection = field(default_factory=GuidanceSection)
     presence: PresenceSection = field(default_factory=PresenceSection)
+    busy: BusySection = field(default_factory=BusySection)
+    calendar: CalendarSection = field(default_factory=CalendarSection)
+    mqtt: MqttSection = field(default_factory=MqttSection)
     screen: ScreenSection = field(default_factory=ScreenSection)
     pins: PinsSection = field(default_factory=PinsSection)
 

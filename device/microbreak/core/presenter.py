@@ -12,12 +12,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from microbreak.core.busy import BusySource
 from microbreak.core.effects import Outcome
 from microbreak.core.exercise import Exercise
 from microbreak.core.gestures import Action, HoldThresholds
 from microbreak.core.now import Now
 from microbreak.core.schedule import Schedule
-from microbreak.core.states import HeadsUp, Idle, Notice, OffHours, OnBreak, Paused, Summary
+from microbreak.core.states import Busy, HeadsUp, Idle, Notice, OffHours, OnBreak, Paused, Summary
 from microbreak.core.totals import Totals
 from microbreak.core.views import (
     DoneView,
@@ -60,6 +61,7 @@ RELEASE = {
     Action.SKIP: "Release: skip break",
     Action.PAUSE: "Release: pause",
     Action.RESUME: "Release: resume",
+    Action.NOT_BUSY: "Release: end busy",
     Action.STATUS: "Release: status",
     Action.NOTHING: "Release: nothing",
 }
@@ -109,6 +111,8 @@ def present(
         return _paused_view(state, now, thresholds, common)
     if isinstance(state, OffHours):
         return _off_hours_view(schedule, now, common)
+    if isinstance(state, Busy):
+        return _busy_view(schedule, state, now, thresholds, common)
     remaining = state.coming.at - now.mono
     if isinstance(state, HeadsUp):
         return _heads_up_view(remaining, thresholds, common)
@@ -150,6 +154,32 @@ def _paused_view(
         headline=f"Paused until {day_and_time(until, now)}" if until else "Paused",
         detail="No breaks until then" if until else "No breaks until resumed",
         hint=f"Hold {thresholds.skip:g} s to resume",
+        **common,
+    )
+
+
+BUSY_BECAUSE = {
+    BusySource.MANUAL: "Busy",
+    BusySource.CALENDAR: "Meeting",
+    BusySource.HOME_ASSISTANT: "Busy",
+}
+
+
+def _busy_view(
+    schedule: Schedule, state: Busy, now: Now, thresholds: HoldThresholds, common: dict[str, Any]
+) -> IdleView:
+    """Busy: until when, and that breaks wait (a break due already comes after)."""
+    ends = schedule.busy_times.ends_at(now)
+    at = day_and_time(now.wall_at(ends), now) if ends else None
+    if now.mono >= state.coming.at:  # a break fell due: it comes after
+        detail = f"Break after {at}" if at else "Break after it ends"
+    else:
+        detail = f"until {at}" if at else "until you end it"
+    return IdleView(
+        headline=BUSY_BECAUSE[state.why.source],
+        detail=detail,
+        hint=f"Hold {thresholds.skip:g} s to end busy",
+        busy=True,
         **common,
     )
 
@@ -265,6 +295,10 @@ def status_line(schedule: Schedule, now: Now, today: Totals) -> str:
     at = schedule.next_break_wall(now)
     if isinstance(state, OffHours):
         return f"Off hours, next break {day_and_time(at, now)}" if at else "Off hours"
+    if isinstance(state, Busy):
+        until = state.why.until_wall(now)
+        words = f"Busy ({state.why.source.value.replace('_', ' ')})"
+        return (f"{words} until {day_and_time(until, now)}" if until else words) + f" · {done}"
     if at is None:
         return f"No break ahead · {done}"
     return f"Next break {day_and_time(at, now)} · {done}"
@@ -294,6 +328,7 @@ def status(schedule: Schedule, now: Now, today: Totals) -> dict[str, Any]:
         "snoozes_left": schedule.rules.max_snoozes - schedule.snoozes,
         "break": current,
         "paused_until": until.isoformat(timespec="seconds") if until else None,
+        "busy": busy_status(schedule, now),
         "present": schedule.present(now),
         "wall_clock_trusted": now.trusted,
         "today": today.as_dict(),
@@ -301,3 +336,20 @@ def status(schedule: Schedule, now: Now, today: Totals) -> dict[str, Any]:
     if isinstance(state, Notice):  # the first break comes one interval after the press
         result["first_break_after_press_seconds"] = schedule.rules.interval_seconds
     return result
+
+
+def busy_status(schedule: Schedule, now: Now) -> dict[str, Any] | None:
+    """Whether the desk is busy, and why: who said so, until when; None: not busy.
+    While paused or off hours it may be busy too (it shows once they end)."""
+    why = schedule.busy_times.current(now)
+    if why is None:
+        return None
+    ends = schedule.busy_times.ends_at(now)
+    until = now.wall_at(ends) if ends is not None else None
+    return {
+        "source": why.source.value,
+        "sources": sorted({p.source.value for p in schedule.busy_times.periods(now)}),
+        "until": until.isoformat(timespec="seconds") if until else None,
+        "what": why.what,
+        "deferred": isinstance(schedule.state, Busy) and schedule.state.coming.due is not None,
+    }

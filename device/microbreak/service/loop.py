@@ -19,18 +19,10 @@ from typing import TYPE_CHECKING, Any
 from microbreak.config.exercises import load_exercises
 from microbreak.config.settings import Settings, SettingsError, load_settings
 from microbreak.core import guidance, presenter
-from microbreak.core.effects import (
-    BreakEnded,
-    BreakStarted,
-    Cue,
-    CueName,
-    Effect,
-    Flash,
-    NoticeAcknowledged,
-    SetConfirmed,
-)
+from microbreak.core.effects import CueName, Effect
 from microbreak.core.gestures import HoldThresholds
 from microbreak.core.now import Now
+from microbreak.core.refused import Refused
 from microbreak.core.schedule import Schedule
 from microbreak.parts.guide import GuidedHold
 from microbreak.parts.hardware import Hardware
@@ -39,6 +31,7 @@ from microbreak.parts.rtttl import load_folder
 from microbreak.resources import data_dir
 from microbreak.service.clock import SystemClock, real_time
 from microbreak.service.control import SOCKET_NAME, ControlServer
+from microbreak.service.effects import Effects
 from microbreak.service.guiding import Guiding
 from microbreak.service.inbox import Inbox
 from microbreak.service.journal import event as journal_event
@@ -63,6 +56,15 @@ class Stop:
 
 class Reload:
     """Posted to read the settings again (SIGHUP)."""
+
+
+class Subscribed:
+    """Posted when someone subscribes to the change stream: the loop turns
+    and they get the status at once."""
+
+
+class ToggleBusy:
+    """Posted by the simulator's ``b`` key: busy on, or off if it is on."""
 
 
 class Service:
@@ -107,7 +109,8 @@ class Service:
             )
         self.requests = Requests(self)
         self.control = ControlServer(runtime_dir / SOCKET_NAME, self.requests.ask)
-        self._break_id: int | None = None
+        self.control.feed.on_join = lambda: self.inbox.post(Subscribed())
+        self.effects = Effects(self)
         self.report = Report(self)
         self._held_since: float | None = None
         self.guiding = Guiding(self.exercises, screen=frontend is not None)
@@ -115,6 +118,7 @@ class Service:
         self._running = False
         self.notifier = Notifier()
         self.settings_error: str | None = None  # why the last reload was refused
+        self.calendar: dict[str, Any] | None = None  # the feeds, as the network unit last said
         self._socket_dead_said = False
 
     # -- the loop ---------------------------------------------------------
@@ -150,6 +154,7 @@ class Service:
                 now = self.clock.now()
                 self.apply(self.schedule.advance(now), now)
                 self.refresh(now)
+                self.report.publish(now)
                 self.notifier.status(self.status_line(now))
                 if self._socket_alive():
                     self.notifier.ping_if_due()
@@ -249,6 +254,9 @@ class Service:
             self._held_since = None
             gesture = self.thresholds.classify(held)
             log.info("button held %.2f s: %s", held, gesture.value)
+            self.control.feed.publish(
+                {"event": "button", "gesture": gesture.value, "held": round(held, 2)}
+            )
             self.act(lambda now: self.schedule.gesture(gesture, now))
             if self.hands is not None:
                 self.hands.released(self.status())
@@ -257,50 +265,15 @@ class Service:
         elif isinstance(event, Reload):
             with contextlib.suppress(SettingsError):  # logged, in the status; the last good stay
                 self.reload()
+        elif isinstance(event, ToggleBusy):
+            self.toggle_busy()
         elif isinstance(event, Stop):
             log.info("stopping", extra=journal_event("stopping"))
             self._running = False
 
     def apply(self, effects: list[Effect], now: Now) -> None:
         """Carry out the core's effects, in order: the record before the feedback."""
-        for effect in effects:
-            if isinstance(effect, BreakStarted):
-                self._break_id = self.history.break_started(
-                    effect.started_at, effect.exercises, effect.reason
-                )
-                self.report.forget_today()
-                if effect.reason != "away":
-                    log.info(
-                        "break cued: %s",
-                        ", ".join(effect.exercises),
-                        extra=journal_event(
-                            "break_cued", exercises=",".join(effect.exercises), reason=effect.reason
-                        ),
-                    )
-            elif isinstance(effect, SetConfirmed):
-                assert self._break_id is not None  # the core starts a break before its sets
-                self.history.set_confirmed(self._break_id, effect.exercise, effect.confirmed_at)
-                self.report.forget_today()
-                log.info(
-                    "set confirmed: %s",
-                    effect.exercise,
-                    extra=journal_event("set_confirmed", exercise=effect.exercise),
-                )
-            elif isinstance(effect, BreakEnded):
-                assert self._break_id is not None
-                self.history.break_ended(self._break_id, effect.outcome, effect.ended_at)
-                self._break_id = None
-                self.report.forget_today()
-                outcome = effect.outcome.value
-                log.info("break %s", outcome, extra=journal_event(f"break_{outcome}"))
-            elif isinstance(effect, Cue):
-                self.hardware.sounder.play(effect.name, quiet=effect.quiet)
-                self.guiding.called(effect)
-            elif isinstance(effect, Flash):
-                self.hardware.light.flash()
-            elif isinstance(effect, NoticeAcknowledged):
-                self.history.acknowledge(presenter.FIRST_START_NOTICE, effect.at)
-                log.info("first-start notice acknowledged")
+        self.effects.apply(effects)
 
     def _open_hardware(self, settings: Settings) -> Hardware:
         """The parts as *settings* say, the spoken guidance being made ahead."""
@@ -376,6 +349,20 @@ class Service:
             extra=journal_event("settings_reloaded", changed=",".join(changed)),
         )
         return changed
+
+    def toggle_busy(self) -> None:
+        """Busy on (as the person), or off when busy; a refusal is logged."""
+        schedule = self.schedule
+        try:
+            self.act(
+                lambda now: (
+                    schedule.not_busy(now)
+                    if schedule.busy_times.current(now)
+                    else schedule.busy(now)
+                )
+            )
+        except Refused as refusal:
+            log.info("busy: %s", refusal)
 
     def status_line(self, now: Now) -> str:
         """One line for ``systemctl status``: "Next break 14:35 · 2 of 3 breaks done today"."""

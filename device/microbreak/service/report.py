@@ -22,6 +22,7 @@ class Report:
     def __init__(self, service: Service) -> None:
         self.service = service
         self._day: tuple[date, Totals, tuple[str, ...]] | None = None
+        self._published: tuple[int, dict[str, Any]] | None = None  # (joined, status) last sent
 
     def forget_today(self) -> None:
         """A break or a set was recorded: read today's counts again."""
@@ -65,6 +66,7 @@ class Report:
         result["history"] = service.history.report()
         result["led"] = service.hardware.light.pattern
         result["refused_connections"] = service.control.refusals.total
+        result["calendar"] = service.calendar
         return result
 
     def screen(self) -> dict[str, Any]:
@@ -84,3 +86,15 @@ class Report:
         if service.hardware.sounder.speaker is not None:
             return {"ok": True, "detail": "on"}
         return {"ok": False, "detail": service.hardware.speaker_problem or "none"}
+
+    def publish(self, now: Now) -> None:
+        """Push the status to the change stream's subscribers if it changed
+        (the seconds to the next break count down by themselves: not a change)."""
+        feed = self.service.control.feed
+        if not feed.subscribers:
+            return
+        status = self.status(now)
+        seen = (feed.joined, {k: v for k, v in status.items() if k != "next_break_in_seconds"})
+        if seen != self._published:  # changed, or someone new: the status to everyone
+            self._published = seen
+            feed.publish({"event": "status", "status": status})

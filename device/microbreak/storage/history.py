@@ -34,7 +34,7 @@ from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
 
 HISTORY_FILE = "history.sqlite"  # in the state directory
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS breaks (
     id INTEGER PRIMARY KEY,
@@ -43,7 +43,9 @@ CREATE TABLE IF NOT EXISTS breaks (
     reason TEXT NOT NULL,          -- scheduled | now | away
     planned TEXT NOT NULL,         -- JSON list of exercise names
     ended_at TEXT,
-    outcome TEXT CHECK (outcome IN ('completed', 'partial', 'skipped', 'missed', 'away'))
+    outcome TEXT CHECK (outcome IN ('completed', 'partial', 'skipped', 'missed', 'away')),
+    due_at TEXT,                   -- when it fell due, if busy deferred it (schema 2)
+    deferred_by TEXT               -- who was busy then: manual | calendar | home_assistant
 );
 CREATE TABLE IF NOT EXISTS sets (
     id INTEGER PRIMARY KEY,
@@ -85,7 +87,12 @@ class History:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"{path} was written by a newer microbreak (schema {version})")
-        if version < SCHEMA_VERSION:
+        if version == 1:  # a break deferred by busy says when it fell due, and who was busy
+            self._db.executescript(
+                "BEGIN; ALTER TABLE breaks ADD COLUMN due_at TEXT; "
+                "ALTER TABLE breaks ADD COLUMN deferred_by TEXT; PRAGMA user_version=2; COMMIT;"
+            )
+        elif version < SCHEMA_VERSION:
             self._db.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
 
     def quick_check(self) -> str:
@@ -117,15 +124,26 @@ class History:
     def close(self) -> None:
         self._db.close()
 
-    def break_started(self, started_at: datetime, exercises: Iterable[str], reason: str) -> int:
+    def break_started(
+        self,
+        started_at: datetime,
+        exercises: Iterable[str],
+        reason: str,
+        due_at: datetime | None = None,
+        deferred_by: str | None = None,
+    ) -> int:
+        """A break began; *due_at* and *deferred_by*: busy deferred it from then."""
         with self.transaction():
             cursor = self._db.execute(
-                "INSERT INTO breaks (started_at, day, reason, planned) VALUES (?, ?, ?, ?)",
+                "INSERT INTO breaks (started_at, day, reason, planned, due_at, deferred_by) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     started_at.isoformat(timespec="seconds"),
                     started_at.date().isoformat(),
                     reason,
                     json.dumps(list(exercises)),
+                    due_at.isoformat(timespec="seconds") if due_at else None,
+                    deferred_by,
                 ),
             )
         assert cursor.lastrowid is not None  # every INSERT sets it
@@ -220,6 +238,7 @@ def recent_breaks(
         {"since": since.isoformat() if since else "", "limit": -1 if limit is None else limit},
     ).fetchall()
     sets: dict[int, list[dict[str, str]]] = {row["id"]: [] for row in rows}
+    columns = set(rows[0].keys()) if rows else set()
     if rows:
         for break_id, exercise, confirmed_at in db.execute(
             "SELECT break_id, exercise, confirmed_at FROM sets WHERE break_id >= ? ORDER BY id",
@@ -236,6 +255,9 @@ def recent_breaks(
             "outcome": row["outcome"],
             "planned": json.loads(row["planned"]),
             "sets": sets[row["id"]],
+            # A file of schema 1 (its service not restarted since) has neither.
+            "due_at": row["due_at"] if "due_at" in columns else None,
+            "deferred_by": row["deferred_by"] if "deferred_by" in columns else None,
         }
         for row in rows
     ]

@@ -18,7 +18,9 @@ from microbreak.service.control.client import (
     call,
     denied_message,
     runtime_dir,
+    subscribe,
 )
+from microbreak.service.control.feed import ChangeFeed
 from microbreak.service.control.limits import RefusalLog, nesting
 from microbreak.service.control.peers import peer_credentials, peer_groups
 from microbreak.service.control.server import ControlServer
@@ -27,6 +29,7 @@ __all__ = [
     "SOCKET_NAME",
     "AccessDenied",
     "ControlError",
+    "ChangeFeed",
     "ControlServer",
     "NotRunning",
     "RefusalLog",
@@ -36,4 +39,5 @@ __all__ = [
     "peer_credentials",
     "peer_groups",
     "runtime_dir",
+    "subscribe",
 ]
