@@ -1,16 +1,28 @@
-"""How exactly the guidance sounds when the timeline says it should, on the
-buzzer: the five exercises' guidance played at once (five buzzers on
-gpiozero's mock pins, which time every change of their pin), each tick's and
-tone's first edge against its time on the timeline. Baseline, in the same
-run: a cue melody's notes against their RTTTL timing, played the same way.
+"""How exactly the guidance sounds when the timeline says it should.
+
+- On the buzzer: the five exercises' guidance played at once (five buzzers
+  on gpiozero's mock pins, which time every change of their pin), each
+  tick's and tone's first edge against its time on the timeline. Baseline,
+  in the same run: a cue melody's notes against their RTTTL timing.
+- On a speaker, as a break plays it: the headless simulator with no screen
+  and its speaker on SDL's ``disk`` audio driver, which writes every sample
+  it plays to a file; a break of the exercises, each set pressed a little
+  after its first hold. Each sound's onset in the recording (the first
+  sample above a threshold after 10 ms of near silence) against its call's
+  first note + the call's length + its time on the timeline. Baseline: the
+  call melodies' own notes against their RTTTL.
 
     python -m bench.guidance_timing [--quick] [--json FILE]
 """
 
 from __future__ import annotations
 
+import re
+import tempfile
 import threading
 import time
+from array import array
+from pathlib import Path
 
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
@@ -20,8 +32,9 @@ from microbreak.parts.guide import Guide
 from microbreak.parts.rtttl import load_folder
 from microbreak.parts.sounder import Sounder, buzzer
 from microbreak.resources import data_dir
+from microbreak.simulator.harness import service_env
 
-from .common import main, percentile, row
+from .common import ALWAYS, Device, main, percentile, row
 
 SONGS = load_folder(data_dir("sounds"))
 
@@ -99,15 +112,125 @@ def melody_notes() -> list[float]:
     return [h - d for h, d in zip(heard, due, strict=False)]
 
 
+RATE = 22050  # the speaker's mixer: 16-bit mono
+SPEAKER = (
+    '[screen]\nsize = "none"\n[sound]\nspeaker = true\n'
+    "[guidance]\nspoken = false\nlaps = 1\n"
+    "[break]\nexercises_per_break = {count}\n[hours]\n" + ALWAYS
+)
+
+
+def onsets(samples: array, rate: int = RATE) -> list[float]:
+    """Seconds into *samples* at which a sound begins after 10 ms of near silence."""
+    found, quiet, armed = [], 0, True
+    for i, sample in enumerate(samples):
+        if abs(sample) >= 1000 and armed:
+            found.append(i / rate)
+            armed = False
+        quiet = quiet + 1 if abs(sample) < 200 else 0
+        armed = armed or quiet >= rate // 100
+    return found
+
+
+def note_starts(song) -> list[float]:
+    starts, t = [], 0.0
+    for note in song.notes:
+        if note.frequency is not None:
+            starts.append(t)
+        t += note.seconds
+    return starts
+
+
+def press_after(exercise) -> float:
+    """Seconds into a set to press: a little after its first hold ends, or
+    after its second rep begins."""
+    lap = [p for p in guidance.lap(exercise) if p.sound]
+    relax = [p.at for p in lap if p.sound is guidance.GuideSound.RELAX]
+    return (relax[0] if relax else lap[1].at) + 0.8
+
+
+def record_break(folder: Path, count: int) -> tuple[array, list[str]]:
+    """A break of *count* exercises on the simulator, as its speaker played it."""
+    raw = folder / "played.raw"
+    env = service_env(SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw))
+    device = Device(folder, SPEAKER.format(count=count), speed=1, env=env)
+    exercises = {e.name: e for e in load_exercises()}
+    device.start()
+    try:
+        device.acknowledge_notice()
+        device.call("break-now")
+        called, call = time.monotonic(), SONGS["break"]
+        cued = re.search(r"break cued: (.*)", device.output())
+        assert cued, "the log does not say which exercises the break has"
+        names = cued.group(1).split(", ")
+        for name in names:
+            due = called + call.seconds + press_after(exercises[name])
+            time.sleep(max(due - time.monotonic(), 0))
+            device.call("press")
+            called, call = time.monotonic(), SONGS["confirm"]
+        time.sleep(1.5)  # the done chime
+    finally:
+        device.stop()
+    samples = array("h")
+    samples.frombytes(raw.read_bytes())
+    return samples, names
+
+
+def speaker_errors(found: list[float], names: list[str]) -> dict[str, list[float]]:
+    """Each set's sounds against their call's first note + the call's length +
+    the timeline, and the calls' notes against their RTTTL, in seconds."""
+    exercises = {e.name: e for e in load_exercises()}
+    out: dict[str, list[float]] = {"guidance": [], "melody": []}
+    cue = note_starts(SONGS["break"])
+    start = next(  # the break cue: the first onsets spaced as its notes
+        i
+        for i in range(len(found) - len(cue))
+        if all(abs(found[i + k] - found[i] - cue[k]) < 0.01 for k in range(len(cue)))
+    )
+    anchor, call = found[start], SONGS["break"]
+
+    def nearest(at: float) -> float:
+        onset = min(found, key=lambda f: abs(f - at))
+        if abs(onset - at) > 0.1:
+            raise AssertionError(f"no sound within 0.1 s of {at:.3f} s")
+        return onset
+
+    for name in names:
+        out["melody"] += [nearest(anchor + t) - anchor - t for t in note_starts(call)]
+        end = call.seconds + press_after(exercises[name]) - 0.7
+        for p in guidance.lap(exercises[name]):
+            if p.sound and call.seconds + p.at < end:
+                t = call.seconds + p.at
+                out["guidance"].append(nearest(anchor + t) - anchor - t)
+        pressed = anchor + call.seconds + press_after(exercises[name])
+        call = SONGS["confirm"]
+        anchor = min((f for f in found if f > pressed - 0.05), default=anchor)
+    return out
+
+
+def on_speaker(count: int) -> dict[str, list[float]]:
+    with tempfile.TemporaryDirectory() as folder:
+        samples, names = record_break(Path(folder), count)
+    found = onsets(samples)
+    try:
+        return speaker_errors(found, names)
+    except (AssertionError, StopIteration) as error:
+        rounded = [round(f, 3) for f in found]
+        raise SystemExit(f"{error!r} in a break of {names}; onsets: {rounded}") from None
+
+
 def measure(quick: bool = False) -> dict:
     results = guided(4.5 if quick else 30.0)
+    assert all(len(due) == len(heard) for due, heard in results.values()), results
     late = [
         abs(h - d) * 1000
         for due, heard in results.values()
         for d, h in zip(due, heard, strict=True)
     ]
-    assert all(len(due) == len(heard) for due, heard in results.values()), results
     notes = [abs(e) * 1000 for e in melody_notes()]
+    speaker = on_speaker(2 if quick else 5)
+    heard = [abs(e) * 1000 for e in speaker["guidance"]]
+    calls = [abs(e) * 1000 for e in speaker["melody"]]
     rows = [
         row(
             f"guidance onset vs timeline, buzzer ({len(late)} ticks/tones, 5 exercises at once)",
@@ -118,9 +241,19 @@ def measure(quick: bool = False) -> dict:
             baseline_p99=max(notes),
             baseline_what="the break cue's notes vs their RTTTL",
             target=20,
-        )
+        ),
+        row(
+            f"guidance onset vs timeline, speaker ({len(heard)} ticks/tones, a break)",
+            percentile(heard, 0.5),
+            "ms",
+            p99=percentile(heard, 0.99),
+            baseline=percentile(calls, 0.5),
+            baseline_p99=max(calls),
+            baseline_what="the calls' notes vs their RTTTL",
+            target=20,
+        ),
     ]
-    return {"name": "guidance_timing", "rows": rows, "data": {"late_ms": late}}
+    return {"name": "guidance_timing", "rows": rows, "data": {"buzzer": late, "speaker": speaker}}
 
 
 if __name__ == "__main__":

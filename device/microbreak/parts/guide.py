@@ -23,6 +23,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from microbreak.core.effects import CueName
 from microbreak.core.guidance import GuideSound, Prompt
 from microbreak.parts.sounder import Sounder
 from microbreak.parts.speaker import synthesize
@@ -31,6 +32,7 @@ from microbreak.parts.timing import Runner
 log = logging.getLogger(__name__)
 
 MIN_PIECE = 0.5  # seconds: pieces are queued ahead every QUEUE_CHECK, so none is shorter
+READY = 0.03  # seconds from start to the stream's first sample
 QUEUE_CHECK = 0.05
 LOUDEST = 32767
 
@@ -44,6 +46,7 @@ class GuidedHold:
 
 
 Clip = tuple[int, array]  # (first sample, samples)
+CALLS = (CueName.BREAK, CueName.RECUE, CueName.CONFIRM)  # the melodies a set follows
 
 
 class Guide:
@@ -66,23 +69,42 @@ class Guide:
         self._buzzer = Runner("guide")
         self._stream = Runner("guide-speaker")
         self._tones: dict[str, array] = {}
+        if sounder.speaker is not None:  # made ahead: a stream never waits for them
+            names = [*CALLS, *GuideSound]
+            threading.Thread(target=self._warm, args=(names,), daemon=True).start()
+
+    def _warm(self, names: list[str]) -> None:
+        for name in names:
+            if name in self.sounder.songs:
+                self._tone(name, self.sounder.speaker.rate)
 
     def start(
-        self, prompts: Sequence[Prompt], origin: float, *, quiet: bool = False, paced: bool = True
+        self,
+        prompts: Sequence[Prompt],
+        origin: float,
+        *,
+        quiet: bool = False,
+        paced: bool = True,
+        call: str | None = None,
+        called_at: float | None = None,
     ) -> None:
         """Play *prompts*, each at *origin* + its ``at`` (monotonic seconds),
         stopping what was playing. *quiet*: a quiet period, so the LED's
         rhythm alone (as when muted, or at volume 0); *paced* False: the
-        words alone, no ticks or tones."""
+        words alone, no ticks or tones. *call*: the melody that called the
+        set at *called_at* (monotonic seconds), which the speaker's stream
+        begins with: the set follows it there as it does on the timeline."""
         self.stop()
         audible = self.sounder.silent_because(quiet) is None
         prompts = tuple(prompts)
-        self._buzzer.start(self._pace, prompts, origin, audible and paced)
+        if prompts:
+            self._buzzer.start(self._pace, prompts, origin, audible and paced)
         speaker = self.sounder.speaker
         if audible and speaker is not None:
             if not paced:
                 prompts = tuple(replace(p, sound=None) for p in prompts if p.words)
-            self._stream.start(self._play_stream, speaker, prompts, origin)
+            called = (call, self.clock() if called_at is None else called_at) if call else None
+            self._stream.start(self._play_stream, speaker, prompts, origin, called)
 
     @property
     def playing(self) -> bool:
@@ -115,16 +137,29 @@ class Guide:
     # -- the speaker's stream ----------------------------------------------
 
     def _play_stream(
-        self, speaker, prompts: tuple[Prompt, ...], origin: float, stop: threading.Event
+        self,
+        speaker,
+        prompts: tuple[Prompt, ...],
+        origin: float,
+        called: tuple[str, float] | None,
+        stop: threading.Event,
     ) -> None:
         channel = speaker.guide_channel
         rate = speaker.rate
-        begun = self.clock()
-        clips = self._clips(prompts, rate, origin - begun)
+        begun = self.clock() + READY  # time to lay out the first piece, then exactly then
+        if called is None:
+            clips = self._clips(prompts, rate, origin - begun)
+        else:  # the call at the stream's start, the set after it as on the timeline
+            name, called_at = called
+            clips = self._clips(prompts, rate, origin - called_at)
+            if name in self.sounder.songs:
+                clips.insert(0, (0, self._tone(name, rate)))
         try:
             for i, piece in enumerate(pieces(clips, round(MIN_PIECE * rate))):
                 sound = speaker.sound_of(piece)
                 if i == 0:
+                    if stop.wait(max(begun - self.clock(), 0)):
+                        return
                     channel.play(sound)
                     continue
                 while channel.get_queue() is not None:

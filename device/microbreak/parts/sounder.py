@@ -101,10 +101,14 @@ class Sounder:
             return "a quiet period"
         return None
 
-    def play(self, name: str, *, quiet: bool = False, despite_mute: bool = False) -> bool:
+    def play(
+        self, name: str, *, quiet: bool = False, despite_mute: bool = False, speaker: bool = True
+    ) -> bool:
         """Start the cue *name*, stopping the one playing, and return at once:
         True if it sounds. *quiet*: the core marked it so (a quiet period);
-        *despite_mute* plays it even when muted (for test-hardware)."""
+        *despite_mute* plays it even when muted (for test-hardware);
+        *speaker* False leaves the speaker to the guidance, which plays the
+        call and the set after it as one stream."""
         self.stop()
         song = self.songs.get(name)
         reason = self.silent_because(quiet)
@@ -113,7 +117,7 @@ class Sounder:
         if song is None or reason is not None:
             log.debug("cue %s: no sound (%s)", name, reason or "no melody")
             return False
-        self._runner.start(self._play, song)
+        self._runner.start(self._play, song, speaker)
         return True
 
     def seconds(self, name: str) -> float:
@@ -155,9 +159,9 @@ class Sounder:
         finally:
             self._silence()
 
-    def _play(self, song: Song, stop: threading.Event) -> None:
+    def _play(self, song: Song, speaker: bool, stop: threading.Event) -> None:
         try:
-            if self.speaker is not None:
+            if speaker and self.speaker is not None:
                 self.speaker.play(song)
             self._buzz(song, Deadlines(stop))
         finally:

@@ -46,8 +46,8 @@ class Effects:
                     extra=journal_event("break_deferred", source=effect.deferred_by),
                 )
             elif isinstance(effect, Cue):
-                service.hardware.sounder.play(effect.name, quiet=effect.quiet)
-                service.guiding.called(effect)
+                guided = service.guiding.called(effect)  # the speaker's, with the set after
+                service.hardware.sounder.play(effect.name, quiet=effect.quiet, speaker=not guided)
             elif isinstance(effect, Flash):
                 service.hardware.light.flash()
             elif isinstance(effect, NoticeAcknowledged):

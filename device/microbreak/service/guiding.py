@@ -20,18 +20,16 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from microbreak.core import guidance
-from microbreak.core.effects import Cue, CueName
+from microbreak.core.effects import Cue
 from microbreak.core.exercise import Exercise
 from microbreak.core.states import OnBreak
-from microbreak.parts.guide import GuidedHold
+from microbreak.parts.guide import CALLS, GuidedHold
 from microbreak.service.clock import real_time
 
 if TYPE_CHECKING:
     from microbreak.config.settings import GuidanceSection
     from microbreak.core.schedule import Schedule
     from microbreak.parts.hardware import Hardware
-
-CALLS = (CueName.BREAK, CueName.RECUE, CueName.CONFIRM)  # the cues a set follows
 
 
 class Guiding:
@@ -43,9 +41,14 @@ class Guiding:
         self._shown: tuple[int, int] | None = None  # (session, set) on show
         self._call: Cue | None = None
 
-    def called(self, cue: Cue) -> None:
-        if cue.name in CALLS:
-            self._call = cue
+    def called(self, cue: Cue) -> bool:
+        """A cue sounds; True when it is a call the guidance follows, whose
+        melody the guidance then plays on the speaker with the set after it
+        (two sounds started apart could fall a sound card's buffer apart)."""
+        if cue.name not in CALLS:
+            return False
+        self._call = cue
+        return True
 
     def pressed(self, hardware: Hardware) -> None:
         """A press has begun: the guidance stops at once."""
@@ -67,6 +70,9 @@ class Guiding:
                 self._shown = None
                 hardware.guide.stop()
                 self.holding = None
+            if call is not None:  # the break ended as it was called: the melody alone
+                now = real_time()
+                hardware.guide.start((), now, quiet=call.quiet, call=call.name, called_at=now)
             return
         session = state.session
         shown = (id(session), session.index)
@@ -78,17 +84,22 @@ class Guiding:
             return
         exercise = self.exercises[session.exercises[session.index]]
         spoken = settings.spoken and hardware.guide.voice is not None
-        if not (settings.paced or spoken or not self.screen):
-            return
-        voice = hardware.guide.voice
-        prompts = guidance.guide(
-            exercise,
-            begins - self.since,
-            settings.laps,
-            spoken=spoken,
-            speaking_seconds=voice.speaking_seconds if spoken else guidance.speaking_estimate,
-        )
+        prompts: list[guidance.Prompt] = []
+        if settings.paced or spoken or not self.screen:
+            voice = hardware.guide.voice
+            prompts = guidance.guide(
+                exercise,
+                begins - self.since,
+                settings.laps,
+                spoken=spoken,
+                speaking_seconds=voice.speaking_seconds if spoken else guidance.speaking_estimate,
+            )
         hardware.guide.start(
-            prompts, self.since, quiet=bool(call and call.quiet), paced=settings.paced
+            prompts,
+            self.since,
+            quiet=bool(call and call.quiet),
+            paced=settings.paced,
+            call=call.name if call else None,
+            called_at=begins - lead,
         )
         self.holding = None  # until the guidance's first prompt
