@@ -3,12 +3,14 @@ the sounds that pace a set, and the buzzer keeping time with them."""
 
 from __future__ import annotations
 
+import re
 import time
+from array import array
 from dataclasses import replace
 
 import pytest
 
-from bench.guidance_timing import guided
+from bench.guidance_timing import guided, onsets
 from microbreak.config.exercises import load_exercises
 from microbreak.core import guidance
 from microbreak.core.animation import Keyframe
@@ -19,7 +21,9 @@ from microbreak.core.pacing import Pace, set_marks
 from microbreak.parts.guide import Guide, GuidedHold, pieces
 from microbreak.parts.rtttl import load_folder
 from microbreak.parts.sounder import Sounder
+from microbreak.parts.speech import Voice
 from microbreak.resources import data_dir
+from microbreak.simulator.harness import ALWAYS, Device, service_env
 
 EXERCISES = {e.name: e for e in load_exercises()}
 SONGS = load_folder(data_dir("sounds"))
@@ -150,3 +154,41 @@ def test_a_guided_hold_is_told_as_it_begins_and_ends():
     guide.start([replace(p, at=p.at / 100) for p in prompts], time.monotonic())
     guide._buzzer.wait(2)
     assert [e.on for e in told] == [False, True, False, None]
+
+
+@pytest.mark.slow
+def test_with_no_screen_a_break_is_guided_by_sound_and_the_lights_rhythm(tmp_path):
+    raw = tmp_path / "played.raw"
+    config = (
+        '[screen]\nsize = "none"\n[sound]\nspeaker = true\n[break]\nexercises_per_break = 1\n'
+        "[hours]\n" + ALWAYS
+    )
+    env = service_env(SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw))
+    device = Device(tmp_path, config, speed=1, env=env)
+    device.start()
+    try:
+        device.acknowledge_notice()
+        device.call("break-now")
+        called = time.monotonic()
+        name = re.search(r"break cued: (.*)", device.output()).group(1)
+        lead = SONGS["break"].seconds
+        lap = guidance.lap(EXERCISES[name])
+        hold = next(p.at for p in lap if p.sound is GuideSound.HOLD)
+        relax = next(p.at for p in lap if p.sound is GuideSound.RELAX)
+        leds = {}
+        for moment in (hold + 0.8, relax + 0.5):
+            time.sleep(max(called + lead + moment - time.monotonic(), 0))
+            leds[moment] = device.status()["led"]
+        assert list(leds.values()) == ["on", "off"]  # on through the hold, off at rest
+        device.call("press")
+        assert device.status()["today"]["sets"] == 1
+        time.sleep(1.5)
+    finally:
+        device.stop()
+    played = array("h")
+    played.frombytes(raw.read_bytes())
+    heard = onsets(played)
+    assert len(heard) > 8  # the call, the ticks and tones, the phrases, the done chime
+    said = [p.words for p in guidance.lap(EXERCISES[name]) if p.words and p.at < relax]
+    made = Voice(device.state / "speech")
+    assert all(made.path(words).exists() for words in said), "every phrase was made ahead"

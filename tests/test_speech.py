@@ -10,23 +10,12 @@ from array import array
 
 import pytest
 
+from bench.guidance_timing import onsets
 from microbreak.config.exercises import load_exercises
 from microbreak.core import guidance
 from microbreak.parts.speech import SILENT, SpeechUnavailable, Voice
 
 EXERCISES = {e.name: e for e in load_exercises()}
-
-
-def onsets(samples: array, rate: int) -> list[float]:
-    """Seconds into *samples* at which a sound begins after 10 ms of near silence."""
-    found, quiet, armed = [], 0, True
-    for i, sample in enumerate(samples):
-        if abs(sample) >= 1000 and armed:
-            found.append(i / rate)
-            armed = False
-        quiet = quiet + 1 if abs(sample) < 200 else 0
-        armed = armed or quiet >= rate // 100
-    return found
 
 
 def test_a_phrase_is_made_once_kept_and_read_back_without_the_silence_around_it(tmp_path):
