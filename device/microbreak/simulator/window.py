@@ -114,7 +114,8 @@ class SimulatorWindow:
     def animating(self) -> bool:
         """True while the panel changes by itself (LED fading or blinking, a tone)."""
         parts = self._parts()
-        return parts.light.animated or parts.sounder.playing or self.screen.animated(self._view)
+        playing = parts.sounder.playing or parts.guide.playing  # a cue, or a set's ticks
+        return parts.light.animated or playing or self.screen.animated(self._view)
 
     def pump(self) -> list:
         from microbreak.service.loop import Stop, ToggleBusy
