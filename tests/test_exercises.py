@@ -5,6 +5,7 @@ import logging
 import pytest
 
 from microbreak.config.exercises import ExerciseError, builtin_dir, load_exercise, load_exercises
+from microbreak.core.presenter import dose
 
 SEED = [
     "upper-back-movement",
@@ -29,8 +30,8 @@ def test_seed_facts_are_kept():
     assert (reach.reps, reach.hold_seconds) == (5, 5)
     assert any("fingers" in s.lower() for s in reach.steps)
     assert by_name["shoulder-rolls"].reps == 5 and by_name["shoulder-shrug"].reps == 5
-    assert reach.dose == "5 reps · hold 5 s"
-    assert by_name["shoulder-rolls"].dose == "5 reps"
+    assert dose(reach) == "5 reps · hold 5 s"
+    assert dose(by_name["shoulder-rolls"]) == "5 reps"
 
 
 def test_custom_exercises_add_and_replace(tmp_path):

@@ -40,6 +40,7 @@ def test_idle_shows_time_next_break_and_today():
         hint="",
         countdown=1.0,
         countdown_text="45",
+        countdown_unit="min",
     )
     assert led_pattern(schedule) == "off"
 

@@ -1,4 +1,4 @@
-"""Where the built-in data folders (``sounds/``, ``images/``) are.
+"""Where the built-in data folders (``sounds/``, ``images/``, ``locale/``) are.
 
 A built wheel carries them inside the package; a checkout or an editable
 install keeps them at the top of the source tree, beside ``device/``::
@@ -12,7 +12,7 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 _CHECKOUT = _PACKAGE.parent.parent
 
-DATA_FOLDERS = ("sounds", "images")
+DATA_FOLDERS = ("sounds", "images", "locale")
 
 
 def data_dir(name: str) -> Path:

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any, cast
 
-from microbreak.config.settings import ScreenSize
+from microbreak.config.values import ScreenSize
 from microbreak.core.effects import Outcome
 from microbreak.service.control import call
 

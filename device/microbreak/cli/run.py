@@ -16,7 +16,8 @@ from microbreak.cli.common import (
     simulator_state_dir,
     state_dir,
 )
-from microbreak.config.settings import ScreenSize, load_settings
+from microbreak.config.settings import load_settings
+from microbreak.config.values import ScreenSize
 from microbreak.service.control import runtime_dir
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from microbreak.config.display_settings import DisplaySection, ScreenSection
 from microbreak.config.network_settings import BusySection, CalendarSection, MqttSection
 from microbreak.config.values import (
     Flag,
@@ -34,7 +35,6 @@ from microbreak.config.values import (
     OneOf,
     Periods,
     QuietPeriods,
-    ScreenSize,
     TimeZoneName,
     Whole,
     as_toml,
@@ -190,18 +190,6 @@ class PresenceSection:
 
 
 @dataclass(frozen=True)
-class ScreenSection:
-    size: str = setting("auto", ScreenSize(), "the screen size, or none for no screen")
-    output: str = setting(
-        "auto",
-        OneOf(("auto", "kms", "sdl")),
-        "how the picture reaches the screen: kms (the kernel's mode "
-        "setting, no GL), sdl (a window, or SDL's KMS/DRM driver), or "
-        "auto: kms on a console, sdl in a desktop session",
-    )
-
-
-@dataclass(frozen=True)
 class PinsSection:
     factory: str = setting(
         "auto",
@@ -225,6 +213,7 @@ class Settings:
     calendar: CalendarSection = field(default_factory=CalendarSection)
     mqtt: MqttSection = field(default_factory=MqttSection)
     screen: ScreenSection = field(default_factory=ScreenSection)
+    display: DisplaySection = field(default_factory=DisplaySection)
     pins: PinsSection = field(default_factory=PinsSection)
 
     def items(self):

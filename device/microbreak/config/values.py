@@ -103,6 +103,26 @@ class ScreenSize:
 
 
 @dataclass(frozen=True)
+class LanguageTag:
+    """A BCP 47 tag of a language microbreak speaks (``"de"``, ``"es-ES"``),
+    or ``""`` for the system's locale."""
+
+    @property
+    def allowed(self) -> str:
+        from microbreak.language import languages
+
+        spoken = ", ".join(f'"{tag}"' for tag in languages())
+        return f'{spoken}, with a region if you like ("es-ES"), or "" for the system\'s'
+
+    def check(self, value: Any) -> str:
+        from microbreak.language import check_tag
+
+        if not isinstance(value, str):
+            raise ValueError(f"is {_kind(value)}, not text")
+        return check_tag(value) if value else ""
+
+
+@dataclass(frozen=True)
 class Flag:
     @property
     def allowed(self) -> str:

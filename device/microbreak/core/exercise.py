@@ -2,8 +2,8 @@
 
 Loaded from files by :mod:`microbreak.config.exercises`; here only the value::
 
-    >>> Exercise("shrug", "Shoulder shrug", ("Shrug, hold", "Relax"), reps=5, hold_seconds=3).dose
-    '5 reps · hold 3 s'
+    >>> Exercise("shrug", "Shoulder shrug", ("Shrug, hold", "Relax"), reps=5, hold_seconds=3).reps
+    5
 """
 
 from __future__ import annotations
@@ -39,12 +39,6 @@ class Exercise:
     order: int = 100
     keyframes: tuple[Keyframe, ...] = ()  # none: the figure sits still, the counters run
     source: Path | None = field(default=None, compare=False)
-
-    @property
-    def dose(self) -> str:
-        """The set in words: ``'5 reps · hold 5 s'``, or ``'5 reps'`` with no hold."""
-        hold = f" · hold {self.hold_seconds} s" if self.hold_seconds else ""
-        return f"{self.reps} reps{hold}"
 
     @cached_property
     def motion(self) -> Motion:

@@ -30,6 +30,7 @@ from typing import Any
 
 from microbreak.core.exercise import Exercise
 from microbreak.core.pacing import Pace, set_marks
+from microbreak.core.words import ENGLISH, N_, Words
 
 
 class GuideSound(StrEnum):
@@ -50,11 +51,13 @@ SOUNDS = {
 
 
 class Phrase(StrEnum):
-    """The words guidance says that are not an exercise's own."""
+    """The words guidance says that are not an exercise's own (in English:
+    :func:`lap` says them in its *words*' language; the counts are digits,
+    which the voice says in its own)."""
 
-    HOLD = "Hold"
-    RELAX = "Relax"
-    DONE = "Set done. Press the button."
+    HOLD = N_("Hold")
+    RELAX = N_("Relax")
+    DONE = N_("Set done. Press the button.")
 
 
 COUNTDOWN_FROM = 3  # the last seconds of a hold are counted down ...
@@ -73,8 +76,9 @@ class Prompt:
     paces: bool = False
 
 
-def lap(exercise: Exercise) -> tuple[Prompt, ...]:
-    """The prompts of one pass through *exercise*'s set, from its start."""
+def lap(exercise: Exercise, words: Words = ENGLISH) -> tuple[Prompt, ...]:
+    """The prompts of one pass through *exercise*'s set, from its start; its
+    own words as it has them (worded already), the phrases in *words*'."""
     motion = exercise.motion
     prompts: dict[float, Prompt] = {}
 
@@ -85,13 +89,13 @@ def lap(exercise: Exercise) -> tuple[Prompt, ...]:
         add(mark.at, sound=SOUNDS[mark.pace])
         if mark.pace is Pace.REP:
             first = (exercise.title, motion.keyframes[0].say) if mark.rep == 1 else ()
-            words = ". ".join(w for w in first if w) or str(mark.rep)
-            add(mark.at, words=words, paces=mark.rep > 1)
+            said = ". ".join(w for w in first if w) or str(mark.rep)
+            add(mark.at, words=said, paces=mark.rep > 1)
         elif mark.pace is Pace.DONE:
-            add(mark.at, words=Phrase.DONE.value, paces=True)
+            add(mark.at, words=words.gettext(Phrase.DONE), paces=True)
         else:
             word = Phrase.HOLD if mark.pace is Pace.HOLD else Phrase.RELAX
-            add(mark.at, words=word.value, paces=True)
+            add(mark.at, words=words.gettext(word), paces=True)
             if mark.pace is Pace.HOLD and motion.hold_seconds >= COUNTDOWN_HOLDS:
                 end = mark.at + motion.hold_seconds
                 for left in range(COUNTDOWN_FROM, 0, -1):
@@ -103,9 +107,9 @@ def lap(exercise: Exercise) -> tuple[Prompt, ...]:
     return tuple(sorted(prompts.values(), key=lambda p: p.at))
 
 
-def phrases(exercises: Iterable[Exercise]) -> list[str]:
+def phrases(exercises: Iterable[Exercise], words: Words = ENGLISH) -> list[str]:
     """Every phrase the guidance of *exercises* may say, for making them ahead."""
-    return list(dict.fromkeys(p.words for e in exercises for p in lap(e) if p.words))
+    return list(dict.fromkeys(p.words for e in exercises for p in lap(e, words) if p.words))
 
 
 def first_lap_from(exercise: Exercise, after: float) -> float:
@@ -127,6 +131,7 @@ def guide(
     *,
     spoken: bool,
     speaking_seconds: Callable[[str], float] = speaking_estimate,
+    words: Words = ENGLISH,
 ) -> list[Prompt]:
     """The prompts of *laps* passes through the set, from the first that
     begins at or after *after*. With *spoken* False, sounds alone. A phrase
@@ -135,7 +140,9 @@ def guide(
     start = first_lap_from(exercise, after)
     loop = exercise.motion.loop_seconds
     prompts = [
-        replace(p, at=round(start + n * loop + p.at, 6)) for n in range(laps) for p in lap(exercise)
+        replace(p, at=round(start + n * loop + p.at, 6))
+        for n in range(laps)
+        for p in lap(exercise, words)
     ]
     if not spoken:
         return [replace(p, words="", paces=False) for p in prompts if p.sound]

@@ -2,6 +2,9 @@
 
 Pure functions of the schedule, the time and today's counts; two calls that
 would look the same return equal values, so the service redraws only on change.
+Every word of a view is in the language of the :class:`~microbreak.core.words.Words`
+handed in (English as written by default); the status is data, and its line
+for ``systemctl status`` English, as the log is.
 """
 
 from __future__ import annotations
@@ -29,59 +32,67 @@ from microbreak.core.views import (
     NoticeView,
     View,
 )
+from microbreak.core.words import ENGLISH, N_, Words
 
 DONE_TITLES = {
-    Outcome.COMPLETED: "Well done",
-    Outcome.PARTIAL: "Break over",
-    Outcome.SKIPPED: "Break skipped",
-    Outcome.MISSED: "Break missed",
+    Outcome.COMPLETED: N_("Well done"),
+    Outcome.PARTIAL: N_("Break over"),
+    Outcome.SKIPPED: N_("Break skipped"),
+    Outcome.MISSED: N_("Break missed"),
 }
 
 
-def clock_text(when: datetime) -> str:
-    return f"{when:%H:%M}"
-
-
-def day_and_time(when: datetime, now: Now) -> str:
-    """``"14:35"`` today, ``"Mon 09:45"`` on another day."""
+def day_and_time(when: datetime, now: Now, words: Words = ENGLISH) -> str:
+    """``"14:35"`` today, ``"Mon 09:45"`` on another day (in *words*' forms)."""
     local, today = when.astimezone(now.wall.tzinfo), now.wall
-    return clock_text(local) if local.date() == today.date() else local.strftime("%a %H:%M")
+    if local.date() == today.date():
+        return words.time(local)
+    return words.weekday_time(local)
 
 
-def today_text(today: Totals) -> str:
-    breaks = "1 break" if today.breaks == 1 else f"{today.breaks} breaks"
-    sets = "1 set" if today.sets == 1 else f"{today.sets} sets"
-    return f"Today: {breaks} · {sets}"
+def today_text(today: Totals, words: Words = ENGLISH) -> str:
+    breaks = words.ngettext("{count} break", "{count} breaks", today.breaks)
+    sets = words.ngettext("{count} set", "{count} sets", today.sets)
+    return words.gettext("Today: {breaks} · {sets}").format(
+        breaks=breaks.format(count=today.breaks), sets=sets.format(count=today.sets)
+    )
 
 
 RELEASE = {
-    Action.BEGIN: "Release: begin",
-    Action.CONFIRM: "Release: done",
-    Action.SNOOZE: "Release: snooze",
-    Action.SKIP: "Release: skip break",
-    Action.PAUSE: "Release: pause",
-    Action.RESUME: "Release: resume",
-    Action.NOT_BUSY: "Release: end busy",
-    Action.STATUS: "Release: status",
-    Action.NOTHING: "Release: nothing",
+    Action.BEGIN: N_("Release: begin"),
+    Action.CONFIRM: N_("Release: done"),
+    Action.SNOOZE: N_("Release: snooze"),
+    Action.SKIP: N_("Release: skip break"),
+    Action.PAUSE: N_("Release: pause"),
+    Action.RESUME: N_("Release: resume"),
+    Action.NOT_BUSY: N_("Release: end busy"),
+    Action.STATUS: N_("Release: status"),
+    Action.NOTHING: N_("Release: nothing"),
 }
 
 
-def hold_hint(schedule: Schedule, held_seconds: float, thresholds: HoldThresholds) -> HoldHint:
+def hold_hint(
+    schedule: Schedule, held_seconds: float, thresholds: HoldThresholds, words: Words = ENGLISH
+) -> HoldHint:
     """What releasing the button now would do (the schedule's own table says)."""
     action = schedule.action(thresholds.classify(held_seconds))
-    return HoldHint(RELEASE[action], round(thresholds.progress(held_seconds), 2))
+    return HoldHint(words.gettext(RELEASE[action]), round(thresholds.progress(held_seconds), 2))
 
 
 FIRST_START_NOTICE = "first_start"  # its name in status and the history
-FIRST_START = NoticeView(
-    "Before you start",
-    (
-        "Check with your physician before you take up these exercises.",
-        "Stop any exercise that hurts.",
-    ),
-    "Press the button to begin",
-)
+
+
+def first_start(words: Words = ENGLISH) -> NoticeView:
+    """The health notice a new device shows until someone presses the button."""
+    _ = words.gettext
+    return NoticeView(
+        _("Before you start"),
+        (
+            _("Check with your physician before you take up these exercises."),
+            _("Stop any exercise that hurts."),
+        ),
+        _("Press the button to begin"),
+    )
 
 
 def present(
@@ -93,104 +104,143 @@ def present(
     hold: HoldHint | None = None,
     exercise_since: float = 0.0,
     outcomes: tuple[str, ...] = (),
+    words: Words = ENGLISH,
 ) -> View:
     """The view for this moment; *exercise_since* is when the exercise on
     screen appeared (real monotonic seconds), which paces its animation;
-    *outcomes* are today's breaks so far, oldest first."""
+    *outcomes* are today's breaks so far, oldest first. *exercises* are
+    worded in *words*' language already (:func:`~microbreak.core.words.exercise_in`)."""
     state = schedule.state
     if isinstance(state, Notice):
-        return replace(FIRST_START, hold=hold)
+        return replace(first_start(words), hold=hold)
     if isinstance(state, OnBreak):
-        return _break_view(state, exercises, hold, exercise_since)
+        return _break_view(state, exercises, hold, exercise_since, words)
     if isinstance(state, Idle) and state.summary:
-        return _summary_view(schedule, state.summary, now, hold)
+        return _summary_view(schedule, state.summary, now, hold, words)
     common: dict[str, Any] = dict(
-        clock=clock_text(now.wall), today=today_text(today), hold=hold, dots=tuple(outcomes)
+        clock=words.time(now.wall), today=today_text(today, words), hold=hold, dots=tuple(outcomes)
     )
     if isinstance(state, Paused):
-        return _paused_view(state, now, thresholds, common)
+        return _paused_view(state, now, thresholds, common, words)
     if isinstance(state, OffHours):
-        return _off_hours_view(schedule, now, common)
+        return _off_hours_view(schedule, now, common, words)
     if isinstance(state, Busy):
-        return _busy_view(schedule, state, now, thresholds, common)
+        return _busy_view(schedule, state, now, thresholds, common, words)
     remaining = state.coming.at - now.mono
     if isinstance(state, HeadsUp):
-        return _heads_up_view(remaining, thresholds, common)
-    return _waiting(schedule, state, now, remaining, common)
+        return _heads_up_view(remaining, thresholds, common, words)
+    return _waiting(schedule, state, now, remaining, common, words)
+
+
+def dose(exercise: Exercise, words: Words = ENGLISH) -> str:
+    """The set in words: ``'5 reps · hold 5 s'``, or ``'5 reps'`` with no hold."""
+    reps = words.ngettext("{count} rep", "{count} reps", exercise.reps)
+    reps = reps.format(count=exercise.reps)
+    if not exercise.hold_seconds:
+        return reps
+    hold = words.gettext("hold {seconds} s").format(seconds=exercise.hold_seconds)
+    return f"{reps} · {hold}"
 
 
 def _break_view(
-    state: OnBreak, exercises: Mapping[str, Exercise], hold: HoldHint | None, since: float
+    state: OnBreak,
+    exercises: Mapping[str, Exercise],
+    hold: HoldHint | None,
+    since: float,
+    words: Words,
 ) -> ExerciseView:
     """On a break: the exercise whose set is to be done now."""
     session = state.session
+    exercise = exercises[session.exercises[session.index]]
     return ExerciseView(
-        exercise=exercises[session.exercises[session.index]],
+        exercise=exercise,
         position=f"{session.index + 1} / {len(session.exercises)}",
         calling=session.calling,
-        hint="Press: done · Hold: snooze / skip",
+        hint=words.gettext("Press: done · Hold: snooze / skip"),
         hold=hold,
         since=since,
+        dose=dose(exercise, words),
     )
 
 
-def _summary_view(schedule: Schedule, s: Summary, now: Now, hold: HoldHint | None) -> DoneView:
+def _summary_view(
+    schedule: Schedule, s: Summary, now: Now, hold: HoldHint | None, words: Words
+) -> DoneView:
     """Just after a break: how it went, and when the next one is."""
     at = schedule.next_break_wall(now)
+    sets = words.ngettext("{done}/{total} set", "{done}/{total} sets", s.total)
+    summary = sets.format(done=s.done, total=s.total)
+    if at:
+        summary = words.gettext("{sets} · next break {time}").format(
+            sets=summary, time=day_and_time(at, now, words)
+        )
     return DoneView(
-        DONE_TITLES[s.outcome],
-        f"{s.done}/{s.total} sets" + (f" · next break {day_and_time(at, now)}" if at else ""),
-        hold=hold,
-        outcome=s.outcome.value,
+        words.gettext(DONE_TITLES[s.outcome]), summary, hold=hold, outcome=s.outcome.value
     )
 
 
 def _paused_view(
-    state: Paused, now: Now, thresholds: HoldThresholds, common: dict[str, Any]
+    state: Paused, now: Now, thresholds: HoldThresholds, common: dict[str, Any], words: Words
 ) -> IdleView:
     """Paused: until when, and how to resume."""
+    _ = words.gettext
     until = state.until_wall(now)
     return IdleView(
-        headline=f"Paused until {day_and_time(until, now)}" if until else "Paused",
-        detail="No breaks until then" if until else "No breaks until resumed",
-        hint=f"Hold {thresholds.skip:g} s to resume",
+        headline=(
+            _("Paused until {time}").format(time=day_and_time(until, now, words))
+            if until
+            else _("Paused")
+        ),
+        detail=_("No breaks until then") if until else _("No breaks until resumed"),
+        hint=_("Hold {seconds} s to resume").format(seconds=words.number(thresholds.skip)),
         **common,
     )
 
 
 BUSY_BECAUSE = {
-    BusySource.MANUAL: "Busy",
-    BusySource.CALENDAR: "Meeting",
-    BusySource.HOME_ASSISTANT: "Busy",
+    BusySource.MANUAL: N_("Busy"),
+    BusySource.CALENDAR: N_("Meeting"),
+    BusySource.HOME_ASSISTANT: N_("Busy"),
 }
 
 
 def _busy_view(
-    schedule: Schedule, state: Busy, now: Now, thresholds: HoldThresholds, common: dict[str, Any]
+    schedule: Schedule,
+    state: Busy,
+    now: Now,
+    thresholds: HoldThresholds,
+    common: dict[str, Any],
+    words: Words,
 ) -> IdleView:
     """Busy: until when, and that breaks wait (a break due already comes after)."""
+    _ = words.gettext
     ends = schedule.busy_times.ends_at(now)
-    at = day_and_time(now.wall_at(ends), now) if ends else None
+    at = day_and_time(now.wall_at(ends), now, words) if ends else None
     if now.mono >= state.coming.at:  # a break fell due: it comes after
-        detail = f"Break after {at}" if at else "Break after it ends"
+        detail = _("Break after {time}").format(time=at) if at else _("Break after it ends")
     else:
-        detail = f"until {at}" if at else "until you end it"
+        detail = _("until {time}").format(time=at) if at else _("until you end it")
     return IdleView(
-        headline=BUSY_BECAUSE[state.why.source],
+        headline=_(BUSY_BECAUSE[state.why.source]),
         detail=detail,
-        hint=f"Hold {thresholds.skip:g} s to end busy",
+        hint=_("Hold {seconds} s to end busy").format(seconds=words.number(thresholds.skip)),
         busy=True,
         **common,
     )
 
 
-def _off_hours_view(schedule: Schedule, now: Now, common: dict[str, Any]) -> IdleView:
+def _off_hours_view(schedule: Schedule, now: Now, common: dict[str, Any], words: Words) -> IdleView:
     """Outside working hours: the screen asleep, saying when it is back."""
+    _ = words.gettext
     at = schedule.next_break_wall(now)
     opens = schedule.next_open_wall(now)
     return IdleView(
-        headline=f"Back {day_and_time(opens, now)}" if opens else "Off hours",
-        detail=f"First break {day_and_time(at, now)}" if at else "",
+        headline=(
+            _("Back {time}").format(time=day_and_time(opens, now, words))
+            if opens
+            else _("Off hours")
+        ),
+        detail=_("First break {time}").format(time=day_and_time(at, now, words)) if at else "",
         hint="",
         asleep=True,
         **common,
@@ -198,31 +248,41 @@ def _off_hours_view(schedule: Schedule, now: Now, common: dict[str, Any]) -> Idl
 
 
 def _heads_up_view(
-    remaining: float, thresholds: HoldThresholds, common: dict[str, Any]
+    remaining: float, thresholds: HoldThresholds, common: dict[str, Any], words: Words
 ) -> IdleView:
     """The heads-up: seconds to the break, and how to snooze it."""
+    _ = words.gettext
     return IdleView(
-        headline=f"Break in {max(math.ceil(remaining), 0)} s",
+        headline=_("Break in {seconds} s").format(seconds=max(math.ceil(remaining), 0)),
         detail="",
-        hint=f"Hold {thresholds.snooze:g} s to snooze",
+        hint=_("Hold {seconds} s to snooze").format(seconds=words.number(thresholds.snooze)),
         heads_up=True,
         **common,
     )
 
 
 def _waiting(
-    schedule: Schedule, state: Idle, now: Now, remaining: float, common: dict[str, Any]
+    schedule: Schedule,
+    state: Idle,
+    now: Now,
+    remaining: float,
+    common: dict[str, Any],
+    words: Words,
 ) -> IdleView:
     """Idle: when the next break is, with a countdown ring when it is today's."""
+    _ = words.gettext
     if not schedule.present(now):
-        return IdleView(headline="Desk empty", detail="Breaks wait for you", hint="", **common)
+        return IdleView(
+            headline=_("Desk empty"), detail=_("Breaks wait for you"), hint="", **common
+        )
     at = schedule.next_break_wall(now)
     if at is None:  # working hours that never open
-        return IdleView(headline="No break ahead", detail="", hint="", **common)
+        return IdleView(headline=_("No break ahead"), detail="", hint="", **common)
+    when = day_and_time(at, now, words)
     headline = (
-        f"Snoozed until {day_and_time(at, now)}"
+        _("Snoozed until {time}").format(time=when)
         if state.snoozed
-        else f"Next break {day_and_time(at, now)}"
+        else _("Next break {time}").format(time=when)
     )
     if abs(now.mono_at(at) - state.coming.at) >= 1:  # after closing time: no countdown to it
         return IdleView(headline=headline, detail="", hint="", **common)
@@ -230,10 +290,11 @@ def _waiting(
     wait = schedule.rules.interval_seconds
     return IdleView(
         headline=headline,
-        detail=f"in {minutes} min",
+        detail=_("in {minutes} min").format(minutes=minutes),
         hint="",
         countdown=min(1.0, minutes * 60 / wait),
         countdown_text=str(minutes),
+        countdown_unit=_("min"),
         **common,
     )
 

@@ -48,6 +48,7 @@ class IdleView:
     asleep: bool = False  # outside working hours: the screen sleeps (drawn dark)
     countdown: float | None = None  # the part of the wait still to go, 1.0 → 0.0: a ring
     countdown_text: str = ""  # inside the ring: "23" (minutes)
+    countdown_unit: str = ""  # under it, where there is room: "min"
     dots: tuple[str, ...] = ()  # today's breaks, oldest first: their outcomes
     busy: bool = False  # busy (a meeting): nothing calls, breaks wait
 
@@ -62,6 +63,7 @@ class ExerciseView:
     hint: str  # "Press: done · Hold: snooze / skip"
     hold: HoldHint | None = None
     since: float = 0.0  # real monotonic time this exercise appeared: paces its animation
+    dose: str = ""  # "5 reps · hold 5 s"
 
 
 @dataclass(frozen=True)

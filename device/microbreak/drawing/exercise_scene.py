@@ -31,7 +31,7 @@ def plan_exercise(view: ExerciseView, size: tuple[int, int]) -> Plan:
             areas.min_text,
         )
     title = Para(exercise.title, 1.45, 2, TEXT, gap=0, fallback_scale=1.15)
-    dose = [Para(exercise.dose, 1.05, 1, ACCENT, gap=0.2, fallback_scale=1.0)]
+    dose = [Para(view.dose, 1.05, 1, ACCENT, gap=0.2, fallback_scale=1.0)]
     steps = [
         Para(step, 1.0, 3, TEXT, number=f"{i}", gap=0.45 if i == 1 else 0.25, fallback_lines=1)
         for i, step in enumerate(exercise.steps, 1)

@@ -36,7 +36,7 @@ def plan_idle(view: IdleView, size: tuple[int, int]) -> Plan:
         inside = ring.inflate(-ring.width // 4, -ring.width // 4)
         inside_paras = [Para(view.countdown_text, 2.2, 1, text, "center", gap=0)]
         if inside.height >= areas.min_text * 4:  # room for the unit under the number
-            inside_paras.append(Para("min", 1.0, 1, muted, "center", gap=0))
+            inside_paras.append(Para(view.countdown_unit, 1.0, 1, muted, "center", gap=0))
         ring_texts = fit(inside_paras, inside, areas.min_text, areas.min_text, valign="center")
     dot = max(6, round(areas.min_text * 0.55))
     if view.dots:

@@ -22,6 +22,7 @@ from pathlib import Path
 from gpiozero import DigitalInputDevice
 
 from microbreak.config.settings import Settings
+from microbreak.language import espeak_voice
 from microbreak.parts.guide import Guide
 from microbreak.parts.light import Light
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
@@ -49,6 +50,7 @@ class Hardware:
         pin_factory=None,
         clock: Callable[[], float] = time.monotonic,
         speech_cache: Path | None = None,
+        language: str = "",
     ):
         self.missing: dict[str, str] = {}  # a part whose pin cannot be opened: why
         self._pins: dict[str, int] = {}
@@ -59,7 +61,8 @@ class Hardware:
         ) or Light(None, clock=clock)
         self.speaker_problem: str | None = None  # why sound.speaker = true has no output
         self.sounder = self._open_sound(settings, songs, pin_factory)
-        self.guide = Guide(self.sounder, self._open_voice(settings, speech_cache), post=post)
+        voice = self._open_voice(settings, speech_cache, language)
+        self.guide = Guide(self.sounder, voice, post=post)
         self._say_what_is_missing()
 
     def _open_button(
@@ -134,14 +137,15 @@ class Hardware:
             log.info('no buzzer (buzzer.kind = "none"): the cues are light only')
         return Sounder(device, songs, speaker=speaker, volume=sound.volume / 100, mute=sound.mute)
 
-    def _open_voice(self, settings: Settings, cache: Path | None) -> Voice | None:
-        """The voice for spoken guidance, when the settings ask for it and a
-        speaker plays; None (with the reason logged) when it cannot speak."""
+    def _open_voice(self, settings: Settings, cache: Path | None, language: str) -> Voice | None:
+        """The voice for spoken guidance in *language* (a BCP 47 tag; ``""``:
+        English), when the settings ask for it and a speaker plays; None
+        (with the reason logged) when it cannot speak."""
         wanted = settings.sound.speaker and settings.guidance.spoken
         if not wanted or self.sounder.speaker is None or cache is None:
             return None
         try:
-            return Voice(cache)
+            return Voice(cache, language=espeak_voice(language))
         except SpeechUnavailable as error:
             log.warning("%s", error)
             return None

@@ -23,6 +23,7 @@ from microbreak.core import guidance
 from microbreak.core.effects import Cue
 from microbreak.core.exercise import Exercise
 from microbreak.core.states import OnBreak
+from microbreak.core.words import ENGLISH, Words
 from microbreak.parts.guide import CALLS, GuidedHold
 from microbreak.service.clock import real_time
 
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
 
 
 class Guiding:
-    def __init__(self, exercises: Mapping[str, Exercise], screen: bool):
-        self.exercises = exercises
+    def __init__(self, exercises: Mapping[str, Exercise], screen: bool, words: Words = ENGLISH):
+        self.exercises = exercises  # worded in *words*' language
+        self.words = words
         self.screen = screen
         self.since = 0.0  # when the exercise's timeline began (real monotonic seconds)
         self.holding: bool | None = None  # a guided hold on (True), at rest, or not guiding
@@ -93,6 +95,7 @@ class Guiding:
                 settings.laps,
                 spoken=spoken,
                 speaking_seconds=voice.speaking_seconds if spoken else guidance.speaking_estimate,
+                words=self.words,
             )
         hardware.guide.start(
             prompts,

@@ -24,6 +24,8 @@ from microbreak.core.gestures import HoldThresholds
 from microbreak.core.now import Now
 from microbreak.core.refused import Refused
 from microbreak.core.schedule import Schedule
+from microbreak.core.words import Words, exercise_in
+from microbreak.language import chosen, translation
 from microbreak.parts.guide import GuidedHold
 from microbreak.parts.hardware import Hardware
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
@@ -88,8 +90,8 @@ class Service:
         self.clock = clock or SystemClock()
         self.simulated = simulated
         self.inbox = Inbox()
-        exercises = load_exercises(exercise_dirs)
-        self.exercises = {e.name: e for e in exercises}
+        self._exercises_as_written = load_exercises(exercise_dirs)
+        self.words, self.exercises = self._speak(settings)
         self.history = Store(state_dir)  # never fails the loop: see store.py
         self._pin_factory = pin_factory
         self._songs = load_folder(data_dir("sounds"))
@@ -113,7 +115,7 @@ class Service:
         self.effects = Effects(self)
         self.report = Report(self)
         self._held_since: float | None = None
-        self.guiding = Guiding(self.exercises, screen=frontend is not None)
+        self.guiding = Guiding(self.exercises, screen=frontend is not None, words=self.words)
         self.hands: Hands | None = None  # the simulator's (microbreak.simulator.hands)
         self._running = False
         self.notifier = Notifier()
@@ -226,7 +228,7 @@ class Service:
             hold = None
             if self._held_since is not None:
                 hold = presenter.hold_hint(
-                    self.schedule, real_time() - self._held_since, self.thresholds
+                    self.schedule, real_time() - self._held_since, self.thresholds, self.words
                 )
             self.frontend.show(
                 presenter.present(
@@ -238,6 +240,7 @@ class Service:
                     hold,
                     self.guiding.since,
                     self.report.outcomes(now),
+                    self.words,
                 )
             )
 
@@ -283,10 +286,17 @@ class Service:
             pin_factory=self._pin_factory,
             songs=self._songs,
             speech_cache=self.speech_cache,
+            language=self.words.language,
         )
         if hardware.guide.voice is not None:
-            hardware.guide.voice.prepare(guidance.phrases(self.exercises.values()))
+            hardware.guide.voice.prepare(guidance.phrases(self.exercises.values(), self.words))
         return hardware
+
+    def _speak(self, settings: Settings) -> tuple[Words, dict[str, Any]]:
+        """The language *settings* choose (else the locale's), and the
+        exercises worded in it."""
+        words = translation(chosen(settings.display.language))
+        return words, {e.name: exercise_in(words, e) for e in self._exercises_as_written}
 
     def _new_schedule(self, notice: bool = False) -> Schedule:
         """A schedule starting now, the exercises' rotation carried on from the history."""
@@ -330,8 +340,12 @@ class Service:
         self.thresholds = HoldThresholds(
             new.button.snooze_hold_seconds, new.button.skip_hold_seconds
         )
+        if "display.language" in changed:
+            self.words, self.exercises = self._speak(new)
+            self.guiding.exercises, self.guiding.words = self.exercises, self.words
         if any(
-            key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence") for key in changed
+            key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence", "display")
+            for key in changed
         ):
             if self.hands is not None:  # the new button never saw a press under way
                 self.hands.let_go(

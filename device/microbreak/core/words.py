@@ -1,0 +1,118 @@
+"""The words people read and hear, in their language: the seam between the
+core, which words everything it shows, and the catalogs, which the shells
+load. The core is handed a :class:`Words` and never reads a locale itself::
+
+    >>> ENGLISH.gettext("Paused")
+    'Paused'
+    >>> ENGLISH.ngettext("{count} break", "{count} breaks", 3).format(count=3)
+    '3 breaks'
+
+:class:`PlainEnglish` is English with a 24-hour clock and no catalog, for the
+core's own defaults and its tests; :mod:`microbreak.language` makes the
+real thing from the gettext catalogs and Babel's forms of dates and times.
+Messages are written in English with ``{name}`` placeholders, marked where
+they are written (a call of ``gettext``, ``ngettext`` or :func:`N_`) so the
+catalogs' extraction finds each one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from microbreak.core.exercise import Exercise
+
+
+class Words(Protocol):
+    """A language: its messages, and its forms of a time of day."""
+
+    @property
+    def language(self) -> str:
+        """The BCP 47 tag spoken: ``"en"``, ``"de"``, ``"es-ES"``."""
+        ...
+
+    def gettext(self, message: str) -> str:
+        """*message* in this language (as written when there is no translation)."""
+        ...
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The form of a message that fits *count*, in this language."""
+        ...
+
+    def number(self, value: float) -> str:
+        """A number as the language writes it: ``"2.5"``, ``"2,5"``."""
+        ...
+
+    def time(self, when: datetime) -> str:
+        """A time of day, short: ``"14:35"``, ``"2:35 PM"``."""
+        ...
+
+    def weekday_time(self, when: datetime) -> str:
+        """A time on another day of the week, short: ``"Mon 09:45"``, ``"Mo., 09:45"``."""
+        ...
+
+    def numeric_date(self, day: date) -> str:
+        """A day, in numbers: ``"2026-11-23"``, ``"23.11.2026"``."""
+        ...
+
+    def weekday_date(self, day: date) -> str:
+        """A day with its weekday: ``"Mon 2026-11-23"``, ``"Mo., 23.11.2026"``."""
+        ...
+
+
+def N_(message: str) -> str:
+    """Mark *message* for the catalogs where it is written; it is translated
+    where it is shown (``words.gettext(message)``)."""
+    return message
+
+
+@dataclass(frozen=True)
+class PlainEnglish:
+    """English as written, on a 24-hour clock::
+
+    >>> ENGLISH.weekday_time(datetime(2026, 11, 23, 9, 45))
+    'Mon 09:45'
+    """
+
+    language: str = "en"
+
+    def gettext(self, message: str) -> str:
+        return str(message)  # a str, whatever kind of one (a StrEnum's value)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return singular if count == 1 else plural
+
+    def number(self, value: float) -> str:
+        return f"{value:g}"
+
+    def time(self, when: datetime) -> str:
+        return f"{when:%H:%M}"
+
+    def weekday_time(self, when: datetime) -> str:
+        return f"{when:%a %H:%M}"
+
+    def numeric_date(self, day: date) -> str:
+        return day.isoformat()
+
+    def weekday_date(self, day: date) -> str:
+        return f"{day:%a %Y-%m-%d}"
+
+
+ENGLISH: Words = PlainEnglish()
+
+
+def exercise_in(words: Words, exercise: Exercise) -> Exercise:
+    """*exercise* with its title, steps and spoken words in *words*'s
+    language (a custom exercise's own words stay as written when the
+    catalog has none for them); its name stays, as the history knows it."""
+    return replace(
+        exercise,
+        title=words.gettext(exercise.title),
+        steps=tuple(words.gettext(step) for step in exercise.steps),
+        keyframes=tuple(
+            replace(key, say=words.gettext(key.say)) if key.say else key
+            for key in exercise.keyframes
+        ),
+    )
