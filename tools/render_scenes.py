@@ -5,10 +5,13 @@ For looking at what the screen draws without a Pi::
     python tools/render_scenes.py out/scenes
     python tools/render_scenes.py out/scenes --size 320x240 --size 800x480
     python tools/render_scenes.py out/scenes --frames     # and the exercises moving
+    python tools/render_scenes.py out/scenes --language de --language es
     python tools/render_scenes.py docs/exercises --docs   # the README's pictures
 
 Writes ``<folder>/<width>x<height>/<scene>.png`` and ``<folder>/panel-<height>.png``
-(an exercise still shows the middle of its hold); with ``--frames`` also
+(an exercise still shows the middle of its hold; each scene is what the
+presenter makes of a schedule in that state, and with ``--language TAG`` in
+that language, under ``<folder>/<TAG>/``); with ``--frames`` also
 ``<folder>/<width>x<height>/<exercise>/<seconds>.png`` at every key moment of
 its first rep. ``--docs`` writes ``<folder>/<exercise>-<width>x<height>.png``
 for the README's sizes, ``<folder>/<exercise>.gif``, one rep moving at
@@ -22,7 +25,9 @@ import argparse
 import dataclasses
 import os
 import sys
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -31,7 +36,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "device"))
 import pygame  # noqa: E402
 
 from microbreak.config.exercises import load_exercises  # noqa: E402
-from microbreak.core.views import DoneView, ExerciseView, HoldHint, IdleView  # noqa: E402
+from microbreak.config.settings import Settings  # noqa: E402
+from microbreak.core.busy import BusyPeriod, BusySource  # noqa: E402
+from microbreak.core.gestures import Gesture, HoldThresholds  # noqa: E402
+from microbreak.core.presenter import dose, hold_hint, present  # noqa: E402
+from microbreak.core.rules import Rules  # noqa: E402
+from microbreak.core.schedule import Schedule  # noqa: E402
+from microbreak.core.totals import Totals  # noqa: E402
+from microbreak.core.views import ExerciseView, HoldHint  # noqa: E402
+from microbreak.core.words import ENGLISH, Words, exercise_in  # noqa: E402
+from microbreak.language import translation  # noqa: E402
+from microbreak.service.clock import FakeClock  # noqa: E402
 
 SIZES = ("240x240", "320x240", "480x320", "800x480", "1024x600")
 DOCS_SIZES = ("240x240", "320x240", "480x320", "800x480")
@@ -40,79 +55,97 @@ STRIP_FRAMES = 8
 GIF_SIZE = "320x240"
 GIF_FPS = 20  # GIF delays are in hundredths of a second: 5 each
 HINT = "Press: done · Hold: snooze / skip"
+MONDAY = datetime(2026, 11, 23, 13, 50, tzinfo=ZoneInfo("Europe/Berlin"))
+THRESHOLDS = HoldThresholds(2, 5)
+TODAY = Totals(breaks=3, completed=2, missed=1, sets=6)
+DOTS = ("completed", "partial", "missed")
 
 
-def scenes():
-    """(name, view) for every scene worth looking at."""
-    exercises = load_exercises()
-    yield "idle", IdleView("14:05", "Next break 14:35", "in 30 min", "Today: 3 breaks · 6 sets", "")
-    yield (
-        "idle-heads-up",
-        IdleView(
-            "14:34",
-            "Break in 45 s",
-            "",
-            "Today: 3 breaks · 6 sets",
-            "Hold 2 s to snooze",
-            heads_up=True,
-        ),
-    )
-    yield "idle-paused", IdleView("12:10", "Paused", "until 13:00", "Today: 1 break · 2 sets", "")
-    yield (
-        "idle-busy",
-        IdleView(
-            "10:52",
-            "Meeting",
-            "Break after 11:30",
-            "Today: 2 breaks · 4 sets",
-            "Hold 5 s to end busy",
-            busy=True,
-            dots=("completed", "completed"),
-        ),
-    )
-    yield (
-        "idle-busy-manual",
-        IdleView(
-            "10:52",
-            "Busy",
-            "until you end it",
-            "Today: 2 breaks · 4 sets",
-            "Hold 5 s to end busy",
-            busy=True,
-        ),
-    )
-    yield (
-        "idle-holding",
-        IdleView(
-            "14:34",
-            "Break in 40 s",
-            "",
-            "Today: 3 breaks · 6 sets",
-            "Hold 2 s to snooze",
-            heads_up=True,
-            hold=HoldHint("Release: snooze", 0.6),
-        ),
-    )
-    for i, exercise in enumerate(exercises):
-        yield (
-            f"exercise-{exercise.name}",
-            ExerciseView(exercise, f"{i % 2 + 1} / 2", calling=(i == 0), hint=HINT),
+class Desk:
+    """A schedule on a fake clock with working hours (Mon–Fri 09:00–17:30),
+    shown through the presenter in *words*' language, as the device shows it."""
+
+    def __init__(self, words: Words, wall: datetime = MONDAY, notice: bool = False, first=0):
+        self.words = words
+        self.clock = FakeClock(wall=wall)
+        exercises = load_exercises()
+        self.exercises = {e.name: exercise_in(words, e) for e in exercises}
+        rules = Rules.from_settings(Settings(), wall.tzinfo)
+        self.schedule = Schedule(
+            rules, list(self.exercises), self.clock.now(), first, notice=notice
         )
+
+    def advance(self, seconds: float) -> Desk:
+        self.clock.advance(seconds)
+        self.schedule.advance(self.clock.now())
+        return self
+
+    def do(self, action, *args, **kwargs) -> Desk:
+        getattr(self.schedule, action)(self.clock.now(), *args, **kwargs)
+        return self
+
+    def still(self) -> Desk:
+        """The presence sensor sees no one move from now."""
+        self.schedule.motion(False, self.clock.now())
+        return self
+
+    def meeting(self, minutes: float) -> Desk:
+        """A calendar's meeting from now, for *minutes*."""
+        until = self.clock.now().wall + timedelta(minutes=minutes)
+        period = BusyPeriod(BusySource.CALENDAR, until=until, what="Design review")
+        self.schedule.plan_busy([period], self.clock.now())
+        return self
+
+    def unanswered(self) -> Desk:
+        """The break calls until it ends unanswered: its summary on screen."""
+        while self.schedule.session is not None:
+            self.advance(30)
+        return self
+
+    def press(self, gesture: Gesture = Gesture.PRESS) -> Desk:
+        self.schedule.gesture(gesture, self.clock.now())
+        return self
+
+    def view(self, held: float | None = None, today: Totals = TODAY, dots=DOTS):
+        hold = None
+        if held is not None:
+            hold = hold_hint(self.schedule, held, THRESHOLDS, self.words)
+        now = self.clock.now()
+        return present(
+            self.schedule, now, self.exercises, today, THRESHOLDS, hold, 0.0, dots, self.words
+        )
+
+
+def scenes(words: Words = ENGLISH):
+    """(name, view) for every scene the device shows, in *words*' language:
+    each made by the presenter from a schedule in that state, and every
+    label a held button shows."""
+    yield "notice", Desk(words, notice=True).view()
+    yield "notice-holding", Desk(words, notice=True).view(held=0.8)
+    yield "idle", Desk(words).view()
+    yield "idle-holding", Desk(words).view(held=5.5)  # pause
+    yield "idle-press", Desk(words).view(held=0.5)  # status
+    yield "idle-heads-up", Desk(words).advance(45 * 60 - 45).view()
+    yield "idle-heads-up-holding", Desk(words).advance(45 * 60 - 40).view(held=2.6)  # snooze
+    yield "idle-snoozed", Desk(words).advance(45 * 60).press(Gesture.SNOOZE).view()
+    yield "idle-paused", Desk(words).do("pause").view(held=0.4)  # nothing
+    yield "idle-paused-until", Desk(words).do("pause", until=time(15, 0)).view(held=5.2)
+    yield "idle-busy", Desk(words).do("busy").view()
     yield (
-        "exercise-holding",
-        ExerciseView(
-            exercises[0],
-            "1 / 2",
-            calling=False,
-            hint=HINT,
-            hold=HoldHint("Release: skip break", 0.35),
-        ),
+        "idle-busy-meeting",
+        Desk(words).meeting(60).advance(46 * 60).view(held=5.1),  # end busy
     )
-    yield "done", DoneView("Well done", "2/2 sets · next break 14:35")
-    yield (
-        "done-skipped",
-        DoneView("Break skipped", "0/2 sets · next break 15:20", outcome="skipped"),
-    )
+    yield "idle-desk-empty", Desk(words).still().advance(90).view(dots=())
+    yield "idle-off-hours", Desk(words, wall=MONDAY.replace(day=27, hour=18)).view(today=Totals())
+    for i, name in enumerate(e.name for e in load_exercises()):
+        yield f"exercise-{name}", Desk(words, first=i).do("break_now").view()
+    yield "exercise-holding", Desk(words).do("break_now").view(held=5.4)  # skip break
+    yield "exercise-holding-snooze", Desk(words).do("break_now").view(held=2.1)
+    yield "exercise-press", Desk(words).do("break_now").view(held=0.3)  # done
+    yield "done", Desk(words).do("break_now").press().press().view()
+    yield "done-skipped", Desk(words).do("break_now").do("skip").view()
+    yield "done-partial", Desk(words).do("break_now").press().unanswered().view()
+    yield "done-missed", Desk(words).do("break_now").unanswered().view()
 
 
 def parse_size(size: str) -> tuple[int, int]:
@@ -120,15 +153,18 @@ def parse_size(size: str) -> tuple[int, int]:
     return width, height
 
 
-def render(folder: Path, sizes, frames: bool = False) -> list[Path]:
+def render(folder: Path, sizes, frames: bool = False, language: str = "") -> list[Path]:
+    """Every scene at every size in *sizes*, in *language* (a BCP 47 tag;
+    ``""``: English as written) into ``folder/[language/]WxH/``."""
     from microbreak.drawing.screen import Screen
 
     written = []
+    words = translation(language)
     for size in sizes:
-        out = folder / size
+        out = folder / language / size
         out.mkdir(parents=True, exist_ok=True)
         screen = Screen(pygame.Surface(parse_size(size)))
-        for name, view in scenes():
+        for name, view in scenes(words):
             screen.draw(view)
             path = out / f"{name}.png"
             pygame.image.save(screen.surface, str(path))
@@ -140,7 +176,7 @@ def render(folder: Path, sizes, frames: bool = False) -> list[Path]:
 
 
 def exercise_view(exercise) -> ExerciseView:
-    return ExerciseView(exercise, "1 / 2", calling=False, hint=HINT, since=0.0)
+    return ExerciseView(exercise, "1 / 2", calling=False, hint=HINT, since=0.0, dose=dose(exercise))
 
 
 def render_frames(screen, folder: Path) -> list[Path]:
@@ -253,13 +289,21 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--docs", action="store_true", help="write the README's exercise pictures instead"
     )
+    parser.add_argument(
+        "--language",
+        action="append",
+        metavar="TAG",
+        help="in this language (de, es, en-US ...) into FOLDER/TAG/; repeatable "
+        "(default: English as written, into FOLDER)",
+    )
     args = parser.parse_args(argv)
     pygame.font.init()
-    paths = (
-        render_docs(args.folder)
-        if args.docs
-        else render(args.folder, args.size or SIZES, args.frames)
-    )
+    if args.docs:
+        paths = render_docs(args.folder)
+    else:
+        paths = []
+        for language in args.language or [""]:
+            paths += render(args.folder, args.size or SIZES, args.frames, language)
     for path in paths:
         print(path)
     return 0

@@ -42,10 +42,14 @@ def plan_idle(view: IdleView, size: tuple[int, int]) -> Plan:
     if view.dots:
         body = pygame.Rect(body.left, body.top, body.width, body.height - dot * 2)
     detail = "" if ring is not None else view.detail
+    # Short of room, the clock and the headline get smaller and the lines
+    # wrap before any word is cut.
     paras = [
-        Para(view.clock, 3.2, 1, text, "center", gap=0),
-        Para(view.headline, 1.5, 1, headline, "center", gap=0.4, fallback_lines=2),
-        Para(detail, 1.1, 1, muted, "center", fallback_lines=2),
+        Para(view.clock, 3.2, 1, text, "center", gap=0, fallback_scale=2.4),
+        Para(
+            view.headline, 1.5, 1, headline, "center", gap=0.4, fallback_lines=2, fallback_scale=1.2
+        ),
+        Para(detail, 1.1, 1, muted, "center", fallback_lines=2, fallback_scale=1.0),
         Para(view.today, 1.0, 1, muted, "center", gap=0.6, fallback_lines=2),
     ]
     texts = fit(paras, body, areas.min_text, round(areas.min_text * 1.6), valign="center")

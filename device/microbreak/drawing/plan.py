@@ -70,10 +70,12 @@ def footer_hint(hint: str, areas: Layout, color: Color) -> list[Text]:
 
 
 def with_hold(plan: Plan, hold: HoldHint) -> Plan:
-    """The plan with the footer given over to the hold: its label, and a bar."""
+    """The plan with the footer given over to the hold: its label, and a bar
+    (what the body had spread into the footer makes way)."""
     footer = plan.layout.footer
     min_text = plan.layout.min_text
     texts = tuple(t for t in plan.texts if not footer.colliderect(t.rect))
+    dots = tuple(d for d in plan.dots if not footer.colliderect(d[0]))
     bar_height = max(6, round(min_text * 0.5))
     bar = pygame.Rect(footer.left, footer.bottom - bar_height, footer.width, bar_height)
     label_area = pygame.Rect(footer.left, footer.top, footer.width, bar.top - footer.top - 2)
@@ -88,6 +90,7 @@ def with_hold(plan: Plan, hold: HoldHint) -> Plan:
     return dataclasses.replace(
         plan,
         texts=texts + tuple(label),
+        dots=dots,
         hold_bar=bar,
         hold_progress=max(0.0, min(1.0, hold.progress)),
     )

@@ -22,7 +22,15 @@ def plan_notice(view: NoticeView, size: tuple[int, int]) -> Plan:
 def plan_done(view: DoneView, size: tuple[int, int]) -> Plan:
     areas = layout(size, figure=False)
     paras = [
-        Para(view.title, 2.4, 2, DOT_COLORS.get(view.outcome, MUTED), "center", gap=0),
+        Para(
+            view.title,
+            2.4,
+            2,
+            DOT_COLORS.get(view.outcome, MUTED),
+            "center",
+            gap=0,
+            fallback_scale=1.6,  # a long word: smaller rather than cut
+        ),
         Para(view.summary, 1.1, 1, TEXT, "center", gap=0.6, fallback_lines=3),
     ]
     texts = fit(paras, areas.body, areas.min_text, round(areas.min_text * 1.8), valign="center")
