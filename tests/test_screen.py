@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from microbreak.config.exercises import Exercise, load_exercises
+from microbreak.core.presenter import dose
 from microbreak.core.views import DoneView, ExerciseView, HoldHint, IdleView
 from microbreak.drawing import screen as screen_module
 from microbreak.drawing import text as text_module
@@ -25,6 +26,12 @@ from microbreak.drawing.palette import ACCENT, ATTENTION, BACKGROUND, CARD, TEXT
 from microbreak.drawing.pgcompat import surface_bytes
 from microbreak.drawing.screen import Screen
 from microbreak.drawing.text import font, min_text_height
+
+
+def exercise_view(exercise, *args, **kwargs):
+    """An exercise as the presenter shows it: with its dose, in English."""
+    return ExerciseView(exercise, *args, dose=dose(exercise), **kwargs)
+
 
 SIZES = [(240, 240), (320, 240), (480, 320), (800, 480), (1024, 600)]
 HINT = "Press when done · hold 2 s snooze · 5 s skip"
@@ -74,10 +81,10 @@ def scenes():
         ),
     )
     for exercise in EXERCISES:
-        yield exercise.name, ExerciseView(exercise, "1 / 2", calling=True, hint=HINT)
+        yield exercise.name, exercise_view(exercise, "1 / 2", calling=True, hint=HINT)
     yield (
         "exercise-hold",
-        ExerciseView(
+        exercise_view(
             EXERCISES[0],
             "2 / 2",
             calling=False,
@@ -87,7 +94,7 @@ def scenes():
     )
     yield (
         "long",
-        ExerciseView(
+        exercise_view(
             LONG, "10 / 10", calling=False, hint=HINT + " · or wait for a very long while"
         ),
     )
@@ -231,7 +238,7 @@ def test_a_view_fills_the_whole_screen(size):
 @pytest.mark.parametrize("name", ["exercise", "idle", "done"])
 def test_the_hold_shows_its_label_and_progress(size, name):
     view = {
-        "exercise": ExerciseView(EXERCISES[1], "1 / 2", False, HINT),
+        "exercise": exercise_view(EXERCISES[1], "1 / 2", False, HINT),
         "idle": SCENES[1][1],
         "done": DoneView("Well done", "2/2 sets · next break 14:35"),
     }[name]
@@ -266,14 +273,14 @@ def test_heads_up_and_calling_call_for_attention(size):
     quiet = IdleView("14:34", "Break in 45 s", "", "Today: 3 breaks · 6 sets", "")
     assert attention(quiet) == 0
     assert attention(dataclasses.replace(quiet, heads_up=True)) > 2 * sum(size)
-    exercise = ExerciseView(EXERCISES[2], "1 / 2", calling=False, hint=HINT)
+    exercise = exercise_view(EXERCISES[2], "1 / 2", calling=False, hint=HINT)
     assert attention(exercise) == 0
     assert attention(dataclasses.replace(exercise, calling=True)) > 2 * sum(size)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_a_call_shows_as_the_frame_alone_with_no_unexplained_mark_in_the_card(size):
-    exercise = ExerciseView(EXERCISES[2], "1 / 2", calling=False, hint=HINT)
+    exercise = exercise_view(EXERCISES[2], "1 / 2", calling=False, hint=HINT)
     quiet, plan = draw(size, exercise)
     calling, _ = draw(size, dataclasses.replace(exercise, calling=True))
     card = plan.card
@@ -333,7 +340,7 @@ def test_no_line_starts_or_ends_with_a_separator(size):
         exercise = getattr(view, "exercise", None)
         for number, step in enumerate(getattr(exercise, "steps", ()), 1):
             written += [" ".join(step.split()), str(number)]
-        written += [exercise.title, exercise.dose] if exercise else []
+        written += [exercise.title, dose(exercise)] if exercise else []
         written += [view.hold.label] if view.hold else []
         for line in plan.texts:
             assert not line.text.startswith("·") and not line.text.rstrip(ELLIPSIS).endswith("·"), (
@@ -346,11 +353,11 @@ def test_no_line_starts_or_ends_with_a_separator(size):
 @pytest.mark.parametrize("size", SIZES)
 def test_the_exercise_shows_title_dose_position_steps_and_hint(size):
     exercise = next(e for e in EXERCISES if e.name == "shoulder-rolls")
-    _, plan = draw(size, ExerciseView(exercise, "1 / 2", calling=False, hint=HINT))
+    _, plan = draw(size, exercise_view(exercise, "1 / 2", calling=False, hint=HINT))
     words = " ".join(t.text for t in plan.texts)
     assert "Shoulder rolls" in words or "Shoulder" in words
     # On a square screen the counter beside the title stands in for the dose.
-    assert (exercise.dose in words) == is_landscape(size)
+    assert (dose(exercise) in words) == is_landscape(size)
     assert "1 / 2" in words
     assert "Relax" in words  # the last step
     numbers = [t.text for t in plan.texts if t.text in ("1", "2", "3")]
@@ -408,7 +415,7 @@ words = st.text(
 )
 def test_any_exercise_text_fits(size, title, steps, hint, position):
     exercise = Exercise("any", title, tuple(steps), 5, 5, view="front")
-    screen, plan = draw(size, ExerciseView(exercise, position, calling=True, hint=hint))
+    screen, plan = draw(size, exercise_view(exercise, position, calling=True, hint=hint))
     bounds = screen.surface.get_rect()
     minimum = min_text_height(size)
     for i, line in enumerate(plan.texts):
@@ -422,14 +429,14 @@ def test_any_exercise_text_fits(size, title, steps, hint, position):
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
 def test_every_step_shows_whole_on_every_screen_and_the_dose_where_it_fits(size, exercise):
-    _, plan = draw(size, ExerciseView(exercise, "1 / 2", calling=True, hint=DEVICE_HINT))
+    _, plan = draw(size, exercise_view(exercise, "1 / 2", calling=True, hint=DEVICE_HINT))
     texts = [t.text for t in plan.texts]
     assert [t for t in texts if t.isdigit()] == [str(i) for i in range(1, len(exercise.steps) + 1)]
     words = " ".join(texts)
     for step in exercise.steps:
         assert " ".join(step.split()) in words, "a built-in step is never cut short"
     if size[1] >= 320 and is_landscape(size):
-        assert exercise.dose in texts
+        assert dose(exercise) in texts
 
 
 # ------------------------------------------------------------ simulator panel
@@ -495,7 +502,7 @@ def frame_times(exercise):
 
 
 def moving(exercise, since=100.0):
-    return ExerciseView(exercise, "1 / 2", calling=False, hint=HINT, since=since)
+    return exercise_view(exercise, "1 / 2", calling=False, hint=HINT, since=since)
 
 
 def test_an_exercise_is_animated_and_the_other_scenes_are_not():
@@ -703,10 +710,10 @@ def test_the_sleeping_screen_is_dark_and_has_no_ring():
 
 
 def test_the_first_start_notice_reads_whole():
-    from microbreak.core.presenter import FIRST_START
+    from microbreak.core.presenter import first_start
 
     for size in [(240, 240), (320, 240), (800, 480)]:
-        plan = Screen(pygame.Surface(size)).plan(FIRST_START)
+        plan = Screen(pygame.Surface(size)).plan(first_start())
         words = " ".join(t.text for t in plan.texts)
         assert "physician" in words and "hurts" in words and "Press" in words
         assert "…" not in words
@@ -718,7 +725,7 @@ def test_only_what_moves_is_marked_changed_from_frame_to_frame(size):
     between two frames of an exercise lies in what the second draw marked."""
     surface = pygame.Surface(size, 0, 32)
     screen = Screen(surface)
-    view = ExerciseView(EXERCISES[1], "1 / 2", calling=False, hint=HINT, since=0.0)
+    view = exercise_view(EXERCISES[1], "1 / 2", calling=False, hint=HINT, since=0.0)
     screen.draw(view, 0.0)
     assert screen.changed == surface.get_rect()  # a new view: all of it
     for now in (0.4, 0.8, 1.6, 2.5):
@@ -737,7 +744,7 @@ def test_only_what_moves_is_kept_between_frames():
     screen = Screen(pygame.Surface((800, 480), 0, 32))
     screen.draw(SCENES[0][1])
     assert screen._under is None
-    view = ExerciseView(EXERCISES[0], "1 / 2", calling=False, hint=HINT, since=0.0)
+    view = exercise_view(EXERCISES[0], "1 / 2", calling=False, hint=HINT, since=0.0)
     screen.draw(view, 0.0)
     screen.draw(view, 0.5)
     assert screen._under.get_width() * screen._under.get_height() < 800 * 480 / 2
@@ -767,12 +774,12 @@ def _gaps_between_letters(image: pygame.Surface) -> list[float]:
 
 
 def _words_on_screen() -> set[str]:
-    from microbreak.core.presenter import FIRST_START
+    from microbreak.core.presenter import first_start
 
     texts = [
-        FIRST_START.title,
-        *FIRST_START.lines,
-        FIRST_START.hint,
+        first_start().title,
+        *first_start().lines,
+        first_start().hint,
         DEVICE_HINT,
         HINT,
         "Hold 2 s to snooze",
@@ -781,7 +788,7 @@ def _words_on_screen() -> set[str]:
         "Relax, then wait",
     ]
     for exercise in EXERCISES:
-        texts += [exercise.title, exercise.dose, *exercise.steps]
+        texts += [exercise.title, dose(exercise), *exercise.steps]
     for _, view in SCENES:
         texts += [
             getattr(view, name)

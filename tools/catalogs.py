@@ -1,14 +1,14 @@
 """The translation catalogs: extract the messages, bring each language's
 ``.po`` up to date, compile the ``.mo`` files, check they are complete::
 
-    python tools/catalogs.py update        # extract, then update locale/*/LC_MESSAGES/microbreak.po
+    python tools/catalogs.py update        # extract, update each locale/LANG/LC_MESSAGES/microbreak.po
     python tools/catalogs.py init fr       # a new language, from the template
     python tools/catalogs.py compile       # the .mo files the device reads
     python tools/catalogs.py check         # what the tests check: complete, current, compiled
 
 Babel does the work (``babel.messages``: extraction, ``.po`` and ``.mo``,
 plural forms). The messages are found in ``device/microbreak/**.py`` (the
-calls of ``gettext``, ``ngettext``, ``_`` and ``N_``) and in the exercise
+calls of ``gettext``, ``ngettext``, ``_``, ``N_`` and ``said``) and in the exercise
 files, ``images/exercises/*.toml`` (each title, step and ``say``). The
 template is ``locale/microbreak.pot``; the compiled ``.mo`` files are kept
 in the repository beside their ``.po``, so a checkout, an editable install
@@ -72,7 +72,8 @@ def exercise_messages(path: Path) -> Iterator[tuple[int, str, str]]:
 def template() -> Catalog:
     """Every message a person may read or hear, where it is written."""
     catalog = Catalog(project="microbreak", domain=DOMAIN, charset="utf-8", fuzzy=False)
-    keywords = dict(DEFAULT_KEYWORDS)
+    # said(message, **values): a worded error; counted(singular, plural, n)
+    keywords = dict(DEFAULT_KEYWORDS, said=None, counted=(1, 2))
     for filename, line, message, comments, context in extract_from_dir(
         str(SOURCE),
         method_map=[("**.py", "python")],
@@ -109,7 +110,7 @@ def compiled(catalog: Catalog) -> bytes:
 
 def update() -> list[Path]:
     """Extract the template, then bring every language's catalog up to date
-    with it (new messages empty, gone ones dropped)."""
+    with it (new messages empty, gone ones dropped) and compile it."""
     fresh = template()
     write(TEMPLATE, fresh)
     written = [TEMPLATE]
@@ -119,7 +120,7 @@ def update() -> list[Path]:
         catalog.update(fresh)
         write(path, catalog)
         written.append(path)
-    return written
+    return written + compile_all()
 
 
 def init(language: str) -> list[Path]:
@@ -170,6 +171,8 @@ def problems() -> list[str]:
             said.append(f"{name}: {_shown(extra)} is no longer in the source")
         for message in have.values():
             said += [f"{name}: {_shown(message.id)} {p}" for p in _faults(message)]
+        for message, errors in catalog.check():  # Babel's own: the % placeholders kept
+            said += [f"{name}: {_shown(message.id)}: {error}" for error in errors]
         mo = path.with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != compiled(catalog):
             said.append(f"{mo.relative_to(ROOT)} is not compiled from its .po: run compile")

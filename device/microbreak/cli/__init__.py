@@ -22,6 +22,7 @@ from microbreak import __version__
 from microbreak.cli import bridge, config, exercises, hardware, history, remote, run
 from microbreak.cli.arguments import Command, usage
 from microbreak.cli.common import CommandError
+from microbreak.cli.words import _, for_argparse, said_here
 from microbreak.config.settings import SettingsError
 from microbreak.service.control import AccessDenied, ControlError, NotRunning
 from microbreak.storage.history import HistoryUnavailable
@@ -39,12 +40,13 @@ GROUPS = (
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command in *argv* (default: the process's); return its exit code."""
+    for_argparse()
     args = build_parser().parse_args(argv)
     command: Command = args.func
     try:
         return command(args)
     except (CommandError, ControlError, SettingsError, HistoryUnavailable) as exc:
-        for line in str(exc).splitlines():  # each problem a line of its own, like a compiler's
+        for line in error_lines(exc):  # each problem a line of its own, like a compiler's
             print(f"microbreak: {line}", file=sys.stderr)
         if getattr(args, "json", False):  # a script reading stdout hears of it too
             reason = (
@@ -63,16 +65,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def error_lines(exc: Exception) -> list[str]:
+    """What went wrong, in the caller's language where it was worded for
+    that (:func:`~microbreak.core.words.said`); ``--json`` keeps ``str(exc)``."""
+    if isinstance(exc, SettingsError):
+        prefix = f"{exc.source}: " if exc.source else ""
+        return [prefix + said_here(problem) for problem in exc.problems]
+    return said_here(exc.args[0] if exc.args else str(exc)).splitlines()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="microbreak",
-        description="A desk companion that cues upper-back exercise microbreaks.",
-        epilog="Exit codes: 0 done, 1 refused or failed, 2 wrong usage. "
-        "'microbreak COMMAND --help' tells more.",
+        description=_("A desk companion that cues upper-back exercise microbreaks."),
+        epilog=_(
+            "Exit codes: 0 done, 1 refused or failed, 2 wrong usage. "
+            "'microbreak COMMAND --help' tells more."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"microbreak {__version__}")
     parser.set_defaults(func=usage(parser))
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND")
     for group in GROUPS:
         group.register(commands)
     return parser

@@ -14,21 +14,24 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeAlias
 
+from microbreak.cli.words import N_, _
+
 # What add_subparsers returns: add_parser() on it adds a command. A string, as
 # the class is generic only to type checkers.
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Command: TypeAlias = Callable[[argparse.Namespace], int]
 
-RUNTIME_HELP = (
+# Help the commands share; in the caller's language where it is used (_()).
+RUNTIME_HELP = N_(
     "where the service's control socket is (default: $MICROBREAK_RUNTIME_DIR, "
     "$RUNTIME_DIRECTORY, /run/microbreak)"
 )
-CONFIG_HELP = "settings file (default: $MICROBREAK_CONFIG, else /etc/microbreak/config.toml)"
-STATE_HELP = (
+CONFIG_HELP = N_("settings file (default: $MICROBREAK_CONFIG, else /etc/microbreak/config.toml)")
+STATE_HELP = N_(
     "where the history is (default: the running service's, else $STATE_DIRECTORY, "
     "else /var/lib/microbreak, else the simulator's)"
 )
-SINCE_HELP = "only breaks from DATE on: YYYY-MM-DD, today, yesterday, or N days back as Nd"
+SINCE_HELP = N_("only breaks from DATE on: YYYY-MM-DD, today, yesterday, or N days back as Nd")
 
 
 def add_command(
@@ -46,9 +49,9 @@ def add_command(
     sub = commands.add_parser(name, help=help, description=description or help)
     sub.set_defaults(func=func)
     if runtime:
-        sub.add_argument("--runtime-dir", metavar="DIR", help=RUNTIME_HELP)
+        sub.add_argument("--runtime-dir", metavar="DIR", help=_(RUNTIME_HELP))
     if json_output:
-        sub.add_argument("--json", action="store_true", help="print JSON")
+        sub.add_argument("--json", action="store_true", help=_("print JSON"))
     return sub
 
 
@@ -59,7 +62,8 @@ def add_group(
     its help and exits 2."""
     group = commands.add_parser(name, help=help, description=description)
     group.set_defaults(func=usage(group))
-    return group, group.add_subparsers(title=f"{name} commands", metavar="COMMAND")
+    title = _("{name} commands").format(name=name)
+    return group, group.add_subparsers(title=title, metavar="COMMAND")
 
 
 def usage(parser: argparse.ArgumentParser) -> Command:
@@ -75,7 +79,9 @@ def usage(parser: argparse.ArgumentParser) -> Command:
 
 def png_file(text: str) -> Path:
     if not text.lower().endswith(".png"):
-        raise argparse.ArgumentTypeError(f"{text!r}: allowed: a file name ending in .png")
+        raise argparse.ArgumentTypeError(
+            _("{text!r}: allowed: a file name ending in .png").format(text=text)
+        )
     return Path(text)
 
 
@@ -83,21 +89,25 @@ def positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number").format(text=text)) from None
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text} must be greater than 0")
+        raise argparse.ArgumentTypeError(_("{text} must be greater than 0").format(text=text))
     return value
 
 
 def whole_minutes(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: allowed: a whole number of minutes, 1 or more")
+        raise argparse.ArgumentTypeError(
+            _("{text!r}: allowed: a whole number of minutes, 1 or more").format(text=text)
+        )
     return int(text)
 
 
 def clock_time(text: str) -> str:
     if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", text):
-        raise argparse.ArgumentTypeError(f"{text!r}: allowed: a time of day HH:MM, e.g. 13:30")
+        raise argparse.ArgumentTypeError(
+            _("{text!r}: allowed: a time of day HH:MM, e.g. 13:30").format(text=text)
+        )
     hours, minutes = text.split(":")
     return f"{int(hours):02d}:{minutes}"
 
@@ -106,7 +116,9 @@ def limit(text: str) -> int | str:
     if text == "all":
         return text
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: allowed: a whole number, 1 or more, or all")
+        raise argparse.ArgumentTypeError(
+            _("{text!r}: allowed: a whole number, 1 or more, or all").format(text=text)
+        )
     return int(text)
 
 
@@ -127,5 +139,7 @@ def since_date(text: str, today: date | None = None) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: allowed: YYYY-MM-DD, today, yesterday, or Nd for N days back"
+            _("{text!r}: allowed: YYYY-MM-DD, today, yesterday, or Nd for N days back").format(
+                text=text
+            )
         ) from None

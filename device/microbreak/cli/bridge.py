@@ -10,6 +10,8 @@ from pathlib import Path
 
 from microbreak.cli.arguments import CONFIG_HELP, Commands, add_command
 from microbreak.cli.common import CommandError
+from microbreak.cli.words import _
+from microbreak.core.words import said
 
 CACHE_DIR = Path("/var/cache/microbreak-mqtt")
 
@@ -19,19 +21,23 @@ def register(commands: Commands) -> None:
         commands,
         "bridge",
         cmd_bridge,
-        "the network unit: Home Assistant over MQTT, and the calendars ([mqtt], [calendar])",
+        _("the network unit: Home Assistant over MQTT, and the calendars ([mqtt], [calendar])"),
     )
-    bridge.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+    bridge.add_argument("--config", metavar="FILE", help=_(CONFIG_HELP))
     bridge.add_argument(
         "--cache-dir",
         metavar="DIR",
-        help="where the calendars' last good copies are kept "
-        "(default: $CACHE_DIRECTORY, else /var/cache/microbreak-mqtt)",
+        help=_(
+            "where the calendars' last good copies are kept "
+            "(default: $CACHE_DIRECTORY, else /var/cache/microbreak-mqtt)"
+        ),
     )
     bridge.add_argument(
         "--forget",
         action="store_true",
-        help="remove the device from Home Assistant (its retained discovery and state), then end",
+        help=_(
+            "remove the device from Home Assistant (its retained discovery and state), then end"
+        ),
     )
 
 
@@ -44,7 +50,10 @@ def cmd_bridge(args: argparse.Namespace) -> int:
         from microbreak.network.homeassistant import HomeAssistant, SettingsProblem
     except ImportError as exc:
         raise CommandError(
-            f"the network packages are missing ({exc}); install microbreak[network]"
+            said(
+                "the network packages are missing ({why}); install microbreak[network]",
+                why=str(exc),
+            )
         ) from None
     settings = load_settings(args.config)
     setup_logging()
@@ -54,11 +63,11 @@ def cmd_bridge(args: argparse.Namespace) -> int:
     try:
         if args.forget:
             if not settings.mqtt.host:
-                raise CommandError("no [mqtt] host in the settings: nothing to forget")
+                raise CommandError(said("no [mqtt] host in the settings: nothing to forget"))
             HomeAssistant(
                 settings.mqtt, device_id(settings), command=lambda *_: None, presence=False
             ).forget()
-            print(f"removed from Home Assistant on {settings.mqtt.host}")
+            print(_("removed from Home Assistant on {host}").format(host=settings.mqtt.host))
             return 0
         return Bridge(settings, runtime=args.runtime_dir, cache=cache).run()
     except (SettingsProblem, OSError) as exc:

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from microbreak.config.values import ScreenSize
 from microbreak.core.effects import Outcome
+from microbreak.core.words import said
 from microbreak.service.control import call
 
 SYSTEM_STATE_DIR = Path("/var/lib/microbreak")
@@ -57,8 +58,6 @@ def write_file(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
+        raise CommandError(
+            said("cannot write {path}: {why}", path=str(path), why=str(exc.strerror or exc))
+        ) from None

@@ -16,8 +16,10 @@ from microbreak.cli.arguments import CONFIG_HELP, Command, Commands, add_command
 from microbreak.cli.common import CommandError, ask_service
 from microbreak.cli.config_change import changing, not_a_foreign_link, tell_service
 from microbreak.cli.config_edit import cmd_config_edit
+from microbreak.cli.words import _, said_here
 from microbreak.config.settings import Settings, SettingsError, config_path, load_settings
 from microbreak.config.values import as_toml
+from microbreak.core.words import said
 from microbreak.service.control import ControlError, NotRunning
 
 
@@ -25,12 +27,14 @@ def register(commands: Commands) -> None:
     config, config_commands = add_group(
         commands,
         "config",
-        "read, check and change settings",
-        "Read, check and change the settings file. 'set' and 'edit' check the whole file "
-        "first, write it at once keeping its comments, then have the running service "
-        "reload it.",
+        _("read, check and change settings"),
+        _(
+            "Read, check and change the settings file. 'set' and 'edit' check the whole file "
+            "first, write it at once keeping its comments, then have the running service "
+            "reload it."
+        ),
     )
-    config.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+    config.add_argument("--config", metavar="FILE", help=_(CONFIG_HELP))
     _add_show(config_commands)
     _add_get(config_commands)
     _add_set(config_commands)
@@ -58,7 +62,7 @@ def _config_command(
         json_output=json_output,
         description=description,
     )
-    sub.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help=CONFIG_HELP)
+    sub.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help=_(CONFIG_HELP))
     return sub
 
 
@@ -67,11 +71,13 @@ def _add_show(config_commands: Commands) -> None:
         config_commands,
         "show",
         cmd_config_show,
-        "the effective settings",
+        _("the effective settings"),
         runtime=True,
-        description="the effective settings: the running service's (without "
-        "--config), else the file's, and the defaults (marked) for keys "
-        "it leaves out",
+        description=_(
+            "the effective settings: the running service's (without "
+            "--config), else the file's, and the defaults (marked) for keys "
+            "it leaves out"
+        ),
         json_output=True,
     )
 
@@ -81,13 +87,15 @@ def _add_get(config_commands: Commands) -> None:
         config_commands,
         "get",
         cmd_config_get,
-        "one setting's effective value",
+        _("one setting's effective value"),
         runtime=True,
         json_output=True,
-        description="one setting's effective value: the running service's "
-        "(without --config), else the file's",
+        description=_(
+            "one setting's effective value: the running service's "
+            "(without --config), else the file's"
+        ),
     )
-    get.add_argument("key", metavar="KEY", help="section.name, e.g. schedule.interval_minutes")
+    get.add_argument("key", metavar="KEY", help=_("section.name, e.g. schedule.interval_minutes"))
 
 
 def _add_set(config_commands: Commands) -> None:
@@ -95,16 +103,18 @@ def _add_set(config_commands: Commands) -> None:
         config_commands,
         "set",
         cmd_config_set,
-        "change one setting and have the service reload",
+        _("change one setting and have the service reload"),
         runtime=True,
-        description="Change one setting: the whole file is checked first and nothing is "
-        "written if it is bad; it is written at once, keeping its comments; "
-        "then the running service reloads it. With no service running, the "
-        "change applies at its next start.",
+        description=_(
+            "Change one setting: the whole file is checked first and nothing is "
+            "written if it is bad; it is written at once, keeping its comments; "
+            "then the running service reloads it. With no service running, the "
+            "change applies at its next start."
+        ),
     )
-    set_.add_argument("key", metavar="KEY", help="section.name, e.g. schedule.interval_minutes")
+    set_.add_argument("key", metavar="KEY", help=_("section.name, e.g. schedule.interval_minutes"))
     set_.add_argument(
-        "value", metavar="VALUE", help="a number, true/false, or text (quotes optional)"
+        "value", metavar="VALUE", help=_("a number, true/false, or text (quotes optional)")
     )
 
 
@@ -113,21 +123,23 @@ def _add_edit(config_commands: Commands) -> None:
         config_commands,
         "edit",
         cmd_config_edit,
-        "edit the settings in $EDITOR, checked on save",
+        _("edit the settings in $EDITOR, checked on save"),
         runtime=True,
-        description="Edit a copy of the settings file in $VISUAL or $EDITOR. On "
-        "save it is checked: a bad copy opens again with the problems "
-        "on top (leave it unchanged to give up); a good one replaces "
-        "the file at once and the running service reloads it.",
+        description=_(
+            "Edit a copy of the settings file in $VISUAL or $EDITOR. On "
+            "save it is checked: a bad copy opens again with the problems "
+            "on top (leave it unchanged to give up); a good one replaces "
+            "the file at once and the running service reloads it."
+        ),
     )
 
 
 def _add_check(config_commands: Commands) -> None:
     check = _config_command(
-        config_commands, "check", cmd_config_check, "check a settings file; exit 1 if it is bad"
+        config_commands, "check", cmd_config_check, _("check a settings file; exit 1 if it is bad")
     )
     check.add_argument(
-        "file", nargs="?", metavar="FILE", help="the file to check (default: the settings file)"
+        "file", nargs="?", metavar="FILE", help=_("the file to check (default: the settings file)")
     )
 
 
@@ -136,10 +148,12 @@ def _add_path(config_commands: Commands) -> None:
         config_commands,
         "path",
         cmd_config_path,
-        "which settings file is used",
+        _("which settings file is used"),
         runtime=True,
-        description="which settings file is used: the running service's (without "
-        "--config), else the one 'run' would read",
+        description=_(
+            "which settings file is used: the running service's (without "
+            "--config), else the one 'run' would read"
+        ),
     )
 
 
@@ -149,9 +163,12 @@ def _add_path(config_commands: Commands) -> None:
 def cmd_config_check(args: argparse.Namespace) -> int:
     path = Path(args.file) if args.file else config_path(args.config)
     if args.file and not path.exists():
-        raise CommandError(f"{path}: no such file")
+        raise CommandError(said("{path}: no such file", path=str(path)))
     load_settings(path)
-    print(f"{path}: OK" if path.exists() else f"{path}: no file, the built-in defaults apply")
+    if path.exists():
+        print(_("{path}: OK").format(path=path))
+    else:
+        print(_("{path}: no file, the built-in defaults apply").format(path=path))
     return 0
 
 
@@ -167,7 +184,10 @@ def running_settings(args: argparse.Namespace) -> tuple[Path, dict[str, Any]] | 
         return None
     except ControlError as exc:
         print(
-            f"microbreak: cannot ask the running service ({exc}); this is the settings file's",
+            "microbreak: "
+            + _("cannot ask the running service ({why}); this is the settings file's").format(
+                why=said_here(exc.args[0] if exc.args else str(exc))
+            ),
             file=sys.stderr,
         )
         return None
@@ -177,19 +197,30 @@ def running_settings(args: argparse.Namespace) -> tuple[Path, dict[str, Any]] | 
 def _file_differs(path: Path, running: dict[str, Any], keys: Iterable[str]) -> None:
     """Say on stderr where the file at *path* is not what the service runs with."""
     try:
-        in_file = {key: _plain(value) for key, value, *_ in load_settings(path).items()}
+        in_file = {key: _plain(value) for key, value, *_rest in load_settings(path).items()}
     except SettingsError as exc:
         print(
-            f"microbreak: {path} has problems, so the running service keeps its last good "
-            f"settings: {str(exc).splitlines()[0]}",
+            "microbreak: "
+            + _(
+                "{path} has problems, so the running service keeps its last good settings: "
+                "{problem}"
+            ).format(path=path, problem=said_here(exc.problems[0])),
             file=sys.stderr,
         )
         return
     for key in keys:
         if in_file[key] != _plain(running[key]):
             print(
-                f"microbreak: {path} has {key} = {as_toml(in_file[key])}; the running service "
-                f"still uses {as_toml(running[key])} ('microbreak reload' applies the file)",
+                "microbreak: "
+                + _(
+                    "{path} has {key} = {value}; the running service still uses {running} "
+                    "('microbreak reload' applies the file)"
+                ).format(
+                    path=path,
+                    key=key,
+                    value=as_toml(in_file[key]),
+                    running=as_toml(running[key]),
+                ),
                 file=sys.stderr,
             )
 
@@ -205,8 +236,11 @@ def cmd_config_path(args: argparse.Namespace) -> int:
     print(path)
     if not path.exists():
         print(
-            f"microbreak: {path} does not exist yet: the built-in defaults apply "
-            "('microbreak config set' or 'edit' creates it)",
+            "microbreak: "
+            + _(
+                "{path} does not exist yet: the built-in defaults apply "
+                "('microbreak config set' or 'edit' creates it)"
+            ).format(path=path),
             file=sys.stderr,
         )
     return 0
@@ -216,18 +250,20 @@ def cmd_config_show(args: argparse.Namespace) -> int:
     running = running_settings(args)
     if running:
         values = running[1]
-        rows = [(key, values[key], default) for key, _, default, _ in Settings().items()]
+        rows = [(key, values[key], default) for key, _value, default, _help in Settings().items()]
         _file_differs(running[0], values, values)
     else:
         rows = [
-            (key, value, default) for key, value, default, _ in load_settings(args.config).items()
+            (key, value, default)
+            for key, value, default, _help in load_settings(args.config).items()
         ]
     if args.json:
-        print(json.dumps({key: value for key, value, _ in rows}, indent=2))
+        print(json.dumps({key: value for key, value, _default in rows}, indent=2))
         return 0
-    width = max(len(key) for key, *_ in rows)
+    width = max(len(key) for key, *_rest in rows)
+    default_mark = "  " + _("(default)")
     for key, value, default in rows:
-        mark = "  (default)" if _plain(value) == _plain(default) else ""
+        mark = default_mark if _plain(value) == _plain(default) else ""
         print(f"{key:<{width}} = {as_toml(value)}{mark}")
     return 0
 
@@ -283,16 +319,30 @@ def cmd_config_set(args: argparse.Namespace) -> int:
                 raise
             raise SettingsError(
                 exc.problems
-                + ["the file was bad before this change: fix it with 'microbreak config edit'"],
+                + [
+                    said(
+                        "the file was bad before this change: fix it with 'microbreak config edit'"
+                    )
+                ],
                 str(path),
             ) from None
         new = editing.get_value(new_text, key)
         if old_text is not None and new == old and key_in_file(old_text, key):
-            print(f"{key} is already {as_toml(new)} in {path}")
+            print(
+                _("{key} is already {value} in {path}").format(
+                    key=key, value=as_toml(new), path=path
+                )
+            )
             return 0
         editing.write_atomically(path, new_text)
-    was = f" (was {as_toml(old)})" if old is not None and old != new else ""
-    print(f"{key} = {as_toml(new)}{was} in {path}")
+    if old is not None and old != new:
+        print(
+            _("{key} = {value} (was {old}) in {path}").format(
+                key=key, value=as_toml(new), old=as_toml(old), path=path
+            )
+        )
+    else:
+        print(_("{key} = {value} in {path}").format(key=key, value=as_toml(new), path=path))
     return tell_service(args, path)
 
 

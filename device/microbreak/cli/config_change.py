@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from microbreak.cli.common import CommandError, ask_service
+from microbreak.cli.words import _
+from microbreak.core.words import said
 from microbreak.service.control import AccessDenied, ControlError, NotRunning
 
 
@@ -23,9 +25,13 @@ def not_a_foreign_link(path: Path) -> None:
     target = foreign_link(path)
     if target is not None:
         raise CommandError(
-            f"{path} is a symbolic link to {target}, in another folder: not "
-            f"followed; allowed: change that file by name (--config {target}), "
-            "or put a file in place of the link"
+            said(
+                "{path} is a symbolic link to {target}, in another folder: not "
+                "followed; allowed: change that file by name (--config {target}), "
+                "or put a file in place of the link",
+                path=str(path),
+                target=str(target),
+            )
         )
 
 
@@ -40,7 +46,9 @@ def changing(path: Path) -> Iterator[None]:
         with locked(path):
             yield
     except PermissionError:
-        raise CommandError(f"cannot change {path}: permission denied; run this with sudo") from None
+        raise CommandError(
+            said("cannot change {path}: permission denied; run this with sudo", path=str(path))
+        ) from None
 
 
 def tell_service(args: argparse.Namespace, path: Path) -> int:
@@ -48,33 +56,45 @@ def tell_service(args: argparse.Namespace, path: Path) -> int:
     try:
         paths: dict[str, Any] | None = ask_service(args, "paths", timeout=5)
     except NotRunning:
-        print("microbreak is not running: the change applies at its next start")
+        print(_("microbreak is not running: the change applies at its next start"))
         return 0
     except AccessDenied as exc:
         raise CommandError(
-            f"saved, but the running service was not told: {exc} "
-            "Or have it reload with 'sudo microbreak reload'."
+            said(
+                "saved, but the running service was not told: {why} "
+                "Or have it reload with 'sudo microbreak reload'.",
+                why=exc.args[0] if exc.args else str(exc),
+            )
         ) from None
     except ControlError:
         paths = None  # a service from before the paths request: reload anyway
     if paths is not None and not _same_file(paths["settings"], path):
-        print(f"the running service reads {paths['settings']}, not this file: nothing reloaded")
+        print(
+            _("the running service reads {path}, not this file: nothing reloaded").format(
+                path=paths["settings"]
+            )
+        )
         return 0
     try:
         changed = ask_service(args, "reload")["changed"]
     except ControlError as exc:
         raise CommandError(
-            f"saved, but the running service did not take it and keeps its last "
-            f"good settings: {exc}"
+            said(
+                "saved, but the running service did not take it and keeps its last "
+                "good settings: {why}",
+                why=exc.args[0] if exc.args else str(exc),
+            )
         ) from None
     later = [k for k in changed if k.startswith(("screen.", "pins."))]
     if later:
         print(
-            f"the running service reloaded; it applies {', '.join(later)} when it restarts "
-            "('sudo systemctl restart microbreak')"
+            _(
+                "the running service reloaded; it applies {keys} when it restarts "
+                "('sudo systemctl restart microbreak')"
+            ).format(keys=", ".join(later))
         )
     else:
-        print("the running service reloaded: it uses the new settings now")
+        print(_("the running service reloaded: it uses the new settings now"))
     return 0
 
 

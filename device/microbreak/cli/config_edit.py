@@ -13,7 +13,9 @@ from pathlib import Path
 
 from microbreak.cli.common import CommandError
 from microbreak.cli.config_change import changing, not_a_foreign_link, tell_service
+from microbreak.cli.words import _
 from microbreak.config.settings import SettingsError, config_path, parse_settings
+from microbreak.core.words import said
 
 
 def cmd_config_edit(args: argparse.Namespace) -> int:
@@ -32,18 +34,26 @@ def cmd_config_edit(args: argparse.Namespace) -> int:
             finished = subprocess.run([*editor, str(copy)])
             if finished.returncode != 0:
                 raise CommandError(
-                    f"the editor ({shlex.join(editor)}) exited with "
-                    f"{finished.returncode}: {path} is unchanged"
+                    said(
+                        "the editor ({editor}) exited with {code}: {path} is unchanged",
+                        editor=shlex.join(editor),
+                        code=finished.returncode,
+                        path=str(path),
+                    )
                 )
             edited = copy.read_text(encoding="utf-8")
             text = editing.without_problems(edited)
             if edited == offered:
                 if problems:  # reopened with problems and left as it was: give up
                     raise CommandError(
-                        f"not saved, {path} is unchanged; the edit still had "
-                        "problems:\n" + "\n".join(problems)
+                        said(
+                            "not saved, {path} is unchanged; the edit still had problems:\n"
+                            "{problems}",
+                            path=str(path),
+                            problems="\n".join(problems),
+                        )
                     )
-                print(f"no change: {path} is as it was")
+                print(_("no change: {path} is as it was").format(path=path))
                 return 0
             try:
                 parse_settings(text)
@@ -55,11 +65,15 @@ def cmd_config_edit(args: argparse.Namespace) -> int:
         if editing.read_text(path) != original:
             kept = _keep(text)
             raise CommandError(
-                f"{path} was changed by someone else while you edited it; nothing "
-                f"written. Your version is in {kept}."
+                said(
+                    "{path} was changed by someone else while you edited it; nothing "
+                    "written. Your version is in {kept}.",
+                    path=str(path),
+                    kept=str(kept),
+                )
             )
         editing.write_atomically(path, text)
-    print(f"saved {path}")
+    print(_("saved {path}").format(path=path))
     return tell_service(args, path)
 
 
@@ -70,7 +84,9 @@ def _editor() -> list[str]:
     for fallback in ("editor", "nano", "vi"):
         if shutil.which(fallback):
             return [fallback]
-    raise CommandError("no editor found: set EDITOR, e.g. 'EDITOR=nano microbreak config edit'")
+    raise CommandError(
+        said("no editor found: set EDITOR, e.g. 'EDITOR=nano microbreak config edit'")
+    )
 
 
 def _keep(text: str) -> str:

@@ -9,8 +9,10 @@ import sys
 from collections.abc import Callable
 
 from microbreak.cli.arguments import CONFIG_HELP, Commands, add_command, positive_float
-from microbreak.cli.common import SYSTEM_STATE_DIR, CommandError, ask_service, plural, state_dir
+from microbreak.cli.common import SYSTEM_STATE_DIR, CommandError, ask_service, state_dir
+from microbreak.cli.words import _, counted
 from microbreak.config.settings import load_settings
+from microbreak.core.words import said
 from microbreak.service.control import ControlError
 
 
@@ -19,44 +21,48 @@ def register(commands: Commands) -> None:
         commands,
         "test-hardware",
         cmd_test_hardware,
-        "try the LED, buzzer, screen and button, for whoever just wired them",
+        _("try the LED, buzzer, screen and button, for whoever just wired them"),
         json_output=True,
-        description="Try each part the settings name: the LED on, off and pulsing; "
-        "the buzzer's scale and every cue; a test pattern on the screen; "
-        "a press and a hold of the button; then the history's storage "
-        "(read-write, space left, the file sound). Each step reports pass or "
-        "FAIL, and what to check when it fails. At a terminal, the steps "
-        "you judge by eye or ear ask you. Stop the service first.",
+        description=_(
+            "Try each part the settings name: the LED on, off and pulsing; "
+            "the buzzer's scale and every cue; a test pattern on the screen; "
+            "a press and a hold of the button; then the history's storage "
+            "(read-write, space left, the file sound). Each step reports pass or "
+            "FAIL, and what to check when it fails. At a terminal, the steps "
+            "you judge by eye or ear ask you. Stop the service first."
+        ),
     )
     hw.add_argument(
         "parts",
         nargs="*",
         metavar="PART",
-        help="only these parts: led, buzzer, speaker, screen, button, history (default: all)",
+        help=_("only these parts: led, buzzer, speaker, screen, button, history (default: all)"),
     )
-    hw.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+    hw.add_argument("--config", metavar="FILE", help=_(CONFIG_HELP))
     hw.add_argument(
         "--state-dir",
         metavar="DIR",
-        help="where the history is (default: $STATE_DIRECTORY, else /var/lib/microbreak)",
+        help=_("where the history is (default: $STATE_DIRECTORY, else /var/lib/microbreak)"),
     )
     hw.add_argument(
         "--pin-factory",
         metavar="NAME",
-        help="the gpiozero pin library (default: the settings' pins.factory); "
-        "'mock' needs no hardware",
+        help=_(
+            "the gpiozero pin library (default: the settings' pins.factory); "
+            "'mock' needs no hardware"
+        ),
     )
     hw.add_argument(
         "--timeout",
         type=positive_float,
         default=30.0,
         metavar="SECONDS",
-        help="how long to wait for each button gesture (default 30)",
+        help=_("how long to wait for each button gesture (default 30)"),
     )
     hw.add_argument(
         "--no-questions",
         action="store_true",
-        help="ask nothing: judge the light and sound steps by their pins",
+        help=_("ask nothing: judge the light and sound steps by their pins"),
     )
 
 
@@ -69,8 +75,9 @@ def cmd_test_hardware(args: argparse.Namespace) -> int:
     unknown = [part for part in args.parts if part not in (*PARTS, "history")]
     if unknown:
         print(
-            f"microbreak test-hardware: unknown part {unknown[0]!r}; allowed: "
-            f"{', '.join(PARTS)}, history",
+            _("microbreak test-hardware: unknown part {part!r}; allowed: {parts}").format(
+                part=unknown[0], parts=", ".join([*PARTS, "history"])
+            ),
             file=sys.stderr,
         )
         return 2
@@ -83,7 +90,9 @@ def cmd_test_hardware(args: argparse.Namespace) -> int:
     try:
         pin_factory = make_pin_factory(factory_name)
     except Exception as exc:  # noqa: BLE001 - the pin library's own words
-        raise CommandError(f"cannot use the pin library {factory_name!r}: {exc}") from None
+        raise CommandError(
+            said("cannot use the pin library {name!r}: {why}", name=factory_name, why=str(exc))
+        ) from None
     try:
         check = WiringCheck(
             settings,
@@ -96,7 +105,7 @@ def cmd_test_hardware(args: argparse.Namespace) -> int:
         )
     except Exception as exc:  # noqa: BLE001 - a pin in use, a missing library
         raise CommandError(
-            f"cannot set up the parts: {exc}. Is another program using the pins?"
+            said("cannot set up the parts: {why}. Is another program using the pins?", why=str(exc))
         ) from None
     try:
         results = check.run([p for p in args.parts if p != "history"] if args.parts else PARTS)
@@ -108,7 +117,8 @@ def cmd_test_hardware(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.__dict__ for r in results], indent=2))
     else:
-        print(f"{plural(len(results) - len(failed), 'step')} passed, {len(failed)} failed")
+        passed = counted("{count} step passed", "{count} steps passed", len(results) - len(failed))
+        print(_("{passed}, {failed} failed").format(passed=passed, failed=len(failed)))
     return 1 if failed else 0
 
 
@@ -119,8 +129,10 @@ def _service_stopped(args: argparse.Namespace) -> None:
     except ControlError:
         return  # none, or something that answers but not to us: the pins will tell
     raise CommandError(
-        "microbreak is running and holds the pins: stop it first with "
-        "'sudo systemctl stop microbreak', then start it again after the test"
+        said(
+            "microbreak is running and holds the pins: stop it first with "
+            "'sudo systemctl stop microbreak', then start it again after the test"
+        )
     )
 
 

@@ -28,10 +28,11 @@ from microbreak.cli.common import (
     WIDTH,
     CommandError,
     ask_service,
-    plural,
     simulator_state_dir,
     state_dir,
 )
+from microbreak.cli.words import _, caller, counted, outcome_words
+from microbreak.core.words import said
 from microbreak.service.control import ControlError
 from microbreak.storage.history import HISTORY_FILE, HistoryUnavailable
 
@@ -41,33 +42,40 @@ if TYPE_CHECKING:
 
 def register(commands: Commands) -> None:
     history = add_command(
-        commands, "history", cmd_history, "the last breaks: when, outcome, sets", json_output=True
+        commands,
+        "history",
+        cmd_history,
+        _("the last breaks: when, outcome, sets"),
+        json_output=True,
     )
     history.add_argument(
         "-n",
         "--limit",
         type=limit,
         metavar="N",
-        help="how many breaks: a number or 'all' (default: 20, or all with --since)",
+        help=_("how many breaks: a number or 'all' (default: 20, or all with --since)"),
     )
-    history.add_argument("--since", type=since_date, metavar="DATE", help=SINCE_HELP)
-    history.add_argument("--csv", action="store_true", help="print CSV, one row per break")
-    history.add_argument("--state-dir", metavar="DIR", help=STATE_HELP)
+    history.add_argument("--since", type=since_date, metavar="DATE", help=_(SINCE_HELP))
+    history.add_argument("--csv", action="store_true", help=_("print CSV, one row per break"))
+    history.add_argument("--state-dir", metavar="DIR", help=_(STATE_HELP))
     stats = add_command(
         commands,
         "stats",
         cmd_stats,
-        "today, this week, each exercise, completion per day and week, streaks",
+        _("today, this week, each exercise, completion per day and week, streaks"),
         json_output=True,
     )
     stats.add_argument(
         "--since",
         type=since_date,
         metavar="DATE",
-        help=SINCE_HELP + " (default: all, with the last 14 days listed)",
+        help=_(
+            "only breaks from DATE on: YYYY-MM-DD, today, yesterday, or N days back as Nd "
+            "(default: all, with the last 14 days listed)"
+        ),
     )
-    stats.add_argument("--csv", action="store_true", help="print CSV, one row per day")
-    stats.add_argument("--state-dir", metavar="DIR", help=STATE_HELP)
+    stats.add_argument("--csv", action="store_true", help=_("print CSV, one row per day"))
+    stats.add_argument("--state-dir", metavar="DIR", help=_(STATE_HELP))
 
 
 def history_file(args: argparse.Namespace) -> Path:
@@ -83,7 +91,10 @@ def history_file(args: argparse.Namespace) -> Path:
     simulated = simulator_state_dir() / HISTORY_FILE
     if not chosen.exists() and chosen.parent == SYSTEM_STATE_DIR and simulated.exists():
         print(
-            f"microbreak: no history at {chosen}; this is the simulator's, in {simulated.parent}",
+            "microbreak: "
+            + _("no history at {path}; this is the simulator's, in {folder}").format(
+                path=chosen, folder=simulated.parent
+            ),
             file=sys.stderr,
         )
         return simulated
@@ -113,7 +124,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from microbreak.storage.history import recent_breaks
 
     if args.json and args.csv:
-        raise CommandError("--json or --csv, not both")
+        raise CommandError(said("--json or --csv, not both"))
     if args.limit is None:
         count = None if args.since else 20
     else:
@@ -138,21 +149,38 @@ def cmd_history(args: argparse.Namespace) -> int:
                 ]
             )
     elif not breaks:
-        print("no breaks yet" if not args.since else f"no breaks since {args.since}")
+        print(
+            _("no breaks since {date}").format(date=caller().numeric_date(args.since))
+            if args.since
+            else _("no breaks yet")
+        )
     else:
         print(format_history(breaks))
     return 0
 
 
 def format_history(breaks: list[dict[str, Any]]) -> str:
-    lines = [f"{'started':<16} {'outcome':<10} {'sets':<5} exercises"]
-    room = WIDTH - 1 - len(lines[0]) + len("exercises")
-    for b in breaks:
-        started = datetime.fromisoformat(b["started_at"]).strftime("%Y-%m-%d %H:%M")
-        sets = f"{len(b['sets'])}/{len(b['planned'])}"
-        lines.append(
-            f"{started:<16} {b['outcome'] or 'not ended':<10} {sets:<5} {_fit(b['planned'], room)}"
+    """The breaks as a table that fits 80 columns, in the caller's language."""
+    words = caller()
+    rows = [
+        (
+            f"{words.numeric_date(started.date())} {words.time(started)}",
+            outcome_words(b["outcome"]) if b["outcome"] else _("not ended"),
+            f"{len(b['sets'])}/{len(b['planned'])}",
+            b["planned"],
         )
+        for b in breaks
+        for started in [datetime.fromisoformat(b["started_at"])]
+    ]
+    head = (_("started"), _("outcome"), _("sets"), _("exercises"))
+    widths = [
+        max(least, *(len(r[i]) for r in [*rows, head])) for i, least in enumerate((16, 10, 5))
+    ]
+    lines = [" ".join(f"{c:<{w}}" for c, w in zip(head, widths, strict=False)) + f" {head[3]}"]
+    room = WIDTH - 1 - len(lines[0]) + len(head[3])
+    for started, outcome, sets, planned in rows:
+        cells = " ".join(f"{c:<{w}}" for c, w in zip((started, outcome, sets), widths, strict=True))
+        lines.append(f"{cells} {_fit(planned, room)}")
     return "\n".join(lines)
 
 
@@ -173,7 +201,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from microbreak.storage.stats import compute
 
     if args.json and args.csv:
-        raise CommandError("--json or --csv, not both")
+        raise CommandError(said("--json or --csv, not both"))
     with _reading_history(args) as db:
         stats = compute(db, today=date.today(), since=args.since)
     if args.json:
@@ -198,58 +226,91 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def format_stats(stats: Stats, days_listed: int = 14, weeks_listed: int = 8) -> str:
-    """The stats in aligned sections that fit 80 columns."""
+    """The stats in aligned sections that fit 80 columns, in the caller's language."""
+    words = caller()
+    heads = [_("today"), _("this week")]
+    if stats.since:
+        heads.append(_("since {date}").format(date=words.numeric_date(stats.since)))
+    heads.append(_("streak"))
+    width = max(12, *(len(h) + 1 for h in heads))
     lines = []
     if stats.since:
-        lines.append(f"since {stats.since}: {_totals_line(stats.all_time)}")
+        lines.append(f"{heads[2]:<{width}} {_totals_line(stats.all_time)}")
     lines += [
-        f"today        {_totals_line(stats.today)}",
-        f"this week    {_totals_line(stats.week)}",
+        f"{heads[0]:<{width}} {_totals_line(stats.today)}",
+        f"{heads[1]:<{width}} {_totals_line(stats.week)}",
     ]
     current, best = stats.current_streak, stats.best_streak
-    streak = f"streak       {plural(current.days, 'day')} with every break done"
+    streak = counted(
+        "{count} day with every break done", "{count} days with every break done", current.days
+    )
     if best.days:
-        streak += f" (best {best.days}, to {best.last})"
-    lines.append(streak)
-    if stats.exercises:
-        lines += ["", f"{'exercise':<28} {'offered':>7} {'done':>7}"]
-        for e in stats.exercises:
-            share = e.done / e.offered if e.offered else None
-            lines.append(f"{e.name[:28]:<28} {e.offered:>7} {e.done:>7}  {_percent(share)}")
+        streak += " " + _("(best {days}, to {date})").format(
+            days=best.days, date=words.numeric_date(best.last) if best.last else ""
+        )
+    lines.append(f"{heads[-1]:<{width}} {streak}")
+    lines += _exercise_lines(stats)
     days = stats.days if stats.since else stats.days[-days_listed:]
     if days:
-        lines += ["", f"{'day':<14} {'breaks':>6} {'done':>5} {'sets':>5}  completed"]
-        for day, t in days:
-            lines.append(
-                f"{day.strftime('%a %Y-%m-%d'):<14} {t.breaks:>6} {t.completed:>5} "
-                f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}"
-            )
+        lines += _table(_("day"), [(words.weekday_date(day), t) for day, t in days])
     weeks = stats.weeks() if stats.since else stats.weeks()[-weeks_listed:]
     if len(weeks) > 1:
-        lines += ["", f"{'week':<14} {'breaks':>6} {'done':>5} {'sets':>5}  completed"]
+        rows = []
         for monday, t in weeks:
-            year, week, _ = monday.isocalendar()
-            lines.append(
-                f"{f'{year}-W{week:02d}':<14} {t.breaks:>6} {t.completed:>5} "
-                f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}"
-            )
+            year, week, _weekday = monday.isocalendar()
+            rows.append((f"{year}-W{week:02d}", t))
+        lines += _table(_("week"), rows)
     return "\n".join(lines)
+
+
+def _exercise_lines(stats: Stats) -> list[str]:
+    """Each exercise: how often offered, how often done."""
+    if not stats.exercises:
+        return []
+    lines = ["", f"{_('exercise'):<28} {_('offered'):>7} {_('done'):>7}"]
+    for e in stats.exercises:
+        share = e.done / e.offered if e.offered else None
+        lines.append(f"{e.name[:28]:<28} {e.offered:>7} {e.done:>7}  {_percent(share)}")
+    return lines
+
+
+def _table(first: str, rows: list[tuple[str, Totals]]) -> list[str]:
+    """Days or weeks: breaks, completed, sets and the share completed, a bar."""
+    width = max(14, len(first), *(len(label) for label, _t in rows))
+    head = f"{first:<{width}} {_('breaks'):>6} {_('done'):>5} {_('sets'):>5}  {_('completed')}"
+    lines = ["", head]
+    for label, t in rows:
+        lines.append(
+            f"{label:<{width}} {t.breaks:>6} {t.completed:>5} "
+            f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}"
+        )
+    return lines
 
 
 def _totals_line(t: Totals) -> str:
     if not t.breaks:
-        return "no breaks"
+        return _("no breaks")
     outcomes = ", ".join(
-        [f"{getattr(t, k)} {k}" for k in OUTCOMES if getattr(t, k)]
-        + ([f"{t.not_ended} not ended"] if t.not_ended else [])
+        [
+            _("{count} {outcome}").format(count=getattr(t, k), outcome=outcome_words(k))
+            for k in OUTCOMES
+            if getattr(t, k)
+        ]
+        + ([_("{count} not ended").format(count=t.not_ended)] if t.not_ended else [])
     )
-    done = f" · {_percent(t.completion).strip()} done" if t.completion is not None else ""
+    done = ""
+    if t.completion is not None:
+        done = " · " + _("{percent} done").format(percent=_percent(t.completion).strip())
     if done and t.not_ended:
-        done += f" (of {plural(t.ended, 'ended break')})"
+        done += " " + _("(of {ended})").format(
+            ended=counted("{count} ended break", "{count} ended breaks", t.ended)
+        )
     return (
-        f"{plural(t.breaks, 'break')}"
+        counted("{count} break", "{count} breaks", t.breaks)
         + (f" ({outcomes})" if outcomes else "")
-        + f" · {plural(t.sets, 'set')}{done}"
+        + " · "
+        + counted("{count} set", "{count} sets", t.sets)
+        + done
     )
 
 

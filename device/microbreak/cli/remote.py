@@ -7,10 +7,8 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import math
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
 from typing import Any
 
 from microbreak.cli.arguments import (
@@ -22,7 +20,16 @@ from microbreak.cli.arguments import (
     positive_float,
     whole_minutes,
 )
-from microbreak.cli.common import OUTCOMES, ask_service, plural, write_file
+from microbreak.cli.common import OUTCOMES, ask_service, write_file
+from microbreak.cli.words import (
+    N_,
+    _,
+    counted,
+    duration,
+    outcome_words,
+    state_words,
+    when,
+)
 
 
 def register(commands: Commands) -> None:
@@ -33,84 +40,100 @@ def register(commands: Commands) -> None:
 def _register_schedule_verbs(commands: Commands) -> None:
     """status and the verbs that change the schedule: break-now ... reload."""
     add_command(
-        commands, "status", cmd_status, "state, next break and today's counts", json_output=True
+        commands, "status", cmd_status, _("state, next break and today's counts"), json_output=True
     )
-    add_command(commands, "break-now", act("break-now"), "start a break now", json_output=True)
+    add_command(commands, "break-now", act("break-now"), _("start a break now"), json_output=True)
     snooze = add_command(
-        commands, "snooze", cmd_snooze, "put the coming or current break off", json_output=True
+        commands, "snooze", cmd_snooze, _("put the coming or current break off"), json_output=True
     )
     snooze.add_argument(
         "minutes",
         nargs="?",
         type=whole_minutes,
         metavar="MIN",
-        help="for this many minutes (default: the settings' break.snooze_minutes)",
+        help=_("for this many minutes (default: the settings' break.snooze_minutes)"),
     )
-    add_command(commands, "skip", act("skip"), "skip the coming or current break", json_output=True)
+    add_command(
+        commands, "skip", act("skip"), _("skip the coming or current break"), json_output=True
+    )
     pause = add_command(
-        commands, "pause", cmd_pause, "no breaks until resumed, or until a time", json_output=True
+        commands,
+        "pause",
+        cmd_pause,
+        _("no breaks until resumed, or until a time"),
+        json_output=True,
     )
     until = pause.add_mutually_exclusive_group()
     until.add_argument(
-        "--until", type=clock_time, metavar="HH:MM", help="resume by itself at this time of day"
+        "--until", type=clock_time, metavar="HH:MM", help=_("resume by itself at this time of day")
     )
     until.add_argument(
         "--for",
         dest="minutes",
         type=whole_minutes,
         metavar="MIN",
-        help="resume by itself after this many minutes",
+        help=_("resume by itself after this many minutes"),
     )
-    add_command(commands, "resume", act("resume"), "breaks again after a pause", json_output=True)
+    add_command(
+        commands, "resume", act("resume"), _("breaks again after a pause"), json_output=True
+    )
     busy = add_command(
         commands,
         "busy",
         cmd_busy,
-        "busy (a meeting, a call): nothing calls; a break due meanwhile comes after",
+        _("busy (a meeting, a call): nothing calls; a break due meanwhile comes after"),
         json_output=True,
     )
     busy.add_argument(
-        "state", nargs="?", choices=("on", "off"), default="on", help="on (the default) or off"
+        "state", nargs="?", choices=("on", "off"), default="on", help=_("on (the default) or off")
     )
     lasting = busy.add_mutually_exclusive_group()
     lasting.add_argument(
-        "--until", type=clock_time, metavar="HH:MM", help="busy until this time today"
+        "--until", type=clock_time, metavar="HH:MM", help=_("busy until this time today")
     )
     lasting.add_argument(
-        "--for", dest="minutes", type=whole_minutes, metavar="MIN", help="busy this many minutes"
+        "--for", dest="minutes", type=whole_minutes, metavar="MIN", help=_("busy this many minutes")
     )
     add_command(
         commands,
         "reload",
         cmd_reload,
-        "read the settings file again (the service "
-        "keeps its last good settings if the file is bad)",
+        _(
+            "read the settings file again (the service "
+            "keeps its last good settings if the file is bad)"
+        ),
         json_output=True,
     )
 
 
 def _register_simulator_verbs(commands: Commands) -> None:
     """The simulator's hands (press, hold, motion) and the screenshot."""
-    add_command(commands, "press", act("press"), "press the simulator's button", json_output=True)
+    add_command(
+        commands, "press", act("press"), _("press the simulator's button"), json_output=True
+    )
     hold = add_command(
-        commands, "hold", cmd_hold, "hold the simulator's button down for SECONDS", json_output=True
+        commands,
+        "hold",
+        cmd_hold,
+        _("hold the simulator's button down for SECONDS"),
+        json_output=True,
     )
     hold.add_argument(
         "seconds",
         type=positive_float,
         metavar="SECONDS",
-        help="how long, up to 30 (by default 2 snoozes, 5 skips or pauses)",
+        help=_("how long, up to 30 (by default 2 snoozes, 5 skips or pauses)"),
     )
     motion = add_command(
         commands,
         "motion",
         cmd_motion,
-        "the simulator's presence sensor: someone moves (on) or the desk is still (off)",
+        _("the simulator's presence sensor: someone moves (on) or the desk is still (off)"),
         json_output=True,
     )
     motion.add_argument("state", choices=("on", "off"))
     shot = add_command(
-        commands, "screenshot", cmd_screenshot, "save what the screen shows now as a PNG"
+        commands, "screenshot", cmd_screenshot, _("save what the screen shows now as a PNG")
     )
     shot.add_argument("file", metavar="FILE.png", type=png_file)
 
@@ -145,7 +168,7 @@ def cmd_pause(args: argparse.Namespace) -> int:
 def cmd_busy(args: argparse.Namespace) -> int:
     request: dict[str, Any] = {"state": args.state}
     if args.state == "off" and (args.until or args.minutes):
-        print("microbreak busy: error: off takes no --until or --for", file=sys.stderr)
+        print(_("microbreak busy: error: off takes no --until or --for"), file=sys.stderr)
         return 2
     if args.until is not None:
         request["until"] = args.until
@@ -168,7 +191,11 @@ def cmd_reload(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"changed": changed}))
     else:
-        print("reloaded: " + (", ".join(changed) if changed else "no change"))
+        print(
+            _("reloaded: {keys}").format(keys=", ".join(changed))
+            if changed
+            else _("reloaded: no change")
+        )
     return 0
 
 
@@ -187,22 +214,32 @@ def print_status(args: argparse.Namespace, status: dict[str, Any]) -> int:
 
 
 def format_status(status: dict[str, Any]) -> str:
-    """The service's state in a few aligned lines, like ``systemctl status``."""
-    state = status["state"].replace("_", "-")
-    lines = [f"microbreak: {state}" + (" (simulator)" if status.get("simulated") else "")]
+    """The service's state in a few aligned lines, like ``systemctl status``,
+    in the caller's language."""
+    lines = [
+        f"microbreak: {state_words(status['state'])}"
+        + (_(" (simulator)") if status.get("simulated") else "")
+    ]
     today = status["today"]
-    outcomes = ", ".join(f"{today[k]} {k}" for k in OUTCOMES if today.get(k))
+    outcomes = ", ".join(
+        _("{count} {outcome}").format(count=today[k], outcome=outcome_words(k))
+        for k in OUTCOMES
+        if today.get(k)
+    )
+    breaks = counted("{count} break", "{count} breaks", today["breaks"])
     rows = [
         *_schedule_rows(status),
         *_health_rows(status),
         (
-            "today",
-            plural(today["breaks"], "break")
+            _("today"),
+            breaks
             + (f" ({outcomes})" if outcomes else "")
-            + f" · {plural(today['sets'], 'set')}",
+            + " · "
+            + counted("{count} set", "{count} sets", today["sets"]),
         ),
     ]
-    lines += [f"  {label:<11} {text}" for label, text in rows]
+    width = max(11, *(len(label) for label, _text in rows))
+    lines += [f"  {label:<{width}} {text}" for label, text in rows]
     return "\n".join(lines)
 
 
@@ -212,88 +249,92 @@ def _schedule_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
     if status.get("notice"):
         after = status.get("first_break_after_press_seconds")
         yield (
-            "waiting",
-            (
-                "the health notice is on screen: breaks begin "
-                + (f"{_minutes(after)} after a press" if after else "after a press")
-            ),
+            _("waiting"),
+            _("the health notice is on screen: breaks begin {after} after a press").format(
+                after=duration(after)
+            )
+            if after
+            else _("the health notice is on screen: breaks begin after a press"),
         )
     if status.get("paused_until"):
-        yield "paused", f"until {_when(status['paused_until'])}"
+        yield _("paused"), _("until {time}").format(time=when(status["paused_until"]))
     if status.get("next_break_at"):
         yield (
-            "next break",
-            (f"{_when(status['next_break_at'])} (in {_minutes(status['next_break_in_seconds'])})"),
+            _("next break"),
+            _("{time} (in {duration})").format(
+                time=when(status["next_break_at"]),
+                duration=duration(status["next_break_in_seconds"]),
+            ),
         )
     current = status.get("break")
     if current:
         done, total = len(current["confirmed"]), len(current["exercises"])
         if status["state"] == "break":
-            yield "exercise", f"{current['current']} ({done + 1} of {total})"
+            yield (
+                _("exercise"),
+                _("{name} ({number} of {total})").format(
+                    name=current["current"], number=done + 1, total=total
+                ),
+            )
         else:
-            yield "snoozed", f"{done} of {total} sets done"
+            yield _("snoozed"), _("{done} of {total} sets done").format(done=done, total=total)
     elif status.get("snoozed"):
-        yield "snoozed", f"put off; {plural(status['snoozes_left'], 'snooze')} left"
+        left = counted("{count} snooze left", "{count} snoozes left", status["snoozes_left"])
+        yield _("snoozed"), _("put off; {left}").format(left=left)
     if status.get("present") is False:
-        yield "desk", "empty"
+        yield _("desk"), _("empty")
     busy = status.get("busy")
     if busy:
-        who = ", ".join(s.replace("_", " ") for s in busy["sources"])
-        what = f": {busy['what']}" if busy.get("what") else ""
-        until = f"until {_when(busy['until'])}" if busy.get("until") else "until turned off"
-        yield (
-            "busy",
-            f"{until} ({who}{what})"
-            + ("; a break fell due: it comes after" if busy.get("deferred") else ""),
-        )
+        yield _("busy"), _busy_text(busy)
+
+
+BUSY_SOURCES = {
+    "manual": N_("manual"),
+    "calendar": N_("calendar"),
+    "home_assistant": N_("Home Assistant"),
+}
+
+
+def _busy_text(busy: dict[str, Any]) -> str:
+    """Until when, who said so and what, and whether a break waits."""
+    who = ", ".join(_(BUSY_SOURCES[s]) if s in BUSY_SOURCES else s for s in busy["sources"])
+    what = f": {busy['what']}" if busy.get("what") else ""
+    until = (
+        _("until {time}").format(time=when(busy["until"]))
+        if busy.get("until")
+        else _("until turned off")
+    )
+    deferred = _("; a break fell due: it comes after") if busy.get("deferred") else ""
+    return f"{until} ({who}{what}){deferred}"
 
 
 def _health_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(label, text) for the parts and what is amiss: the screen and speaker,
-    a history not written, refused connections, a clock not yet set."""
-    for part in ("screen", "speaker"):
+    a history not written, refused connections, a clock not yet set. What a
+    part reports is its own (English, as the log says it)."""
+    for part, label in (("screen", _("screen")), ("speaker", _("speaker"))):
         report = status.get(part)
         if report and not (part == "speaker" and report["detail"].startswith("off")):
-            yield part, report["detail"] if report["ok"] else f"none: {report['detail']}"
+            detail = report["detail"]
+            yield label, detail if report["ok"] else _("none: {why}").format(why=detail)
     history = status.get("history")
     if history and not history["ok"]:
         yield (
-            "history",
-            (
-                f"NOT WRITTEN, {plural(history['pending'], 'record')} kept in "
-                f"memory: {history['detail']}"
+            _("history"),
+            _("NOT WRITTEN, {records} kept in memory: {why}").format(
+                records=counted("{count} record", "{count} records", history["pending"]),
+                why=history["detail"],
             ),
         )
     calendar = status.get("calendar")
     for feed in (calendar or {}).get("feeds", []):
-        yield "calendar", f"{feed['source']}: {feed['detail']}"
+        yield _("calendar"), f"{feed['source']}: {feed['detail']}"
     if status.get("refused_connections"):
         yield (
-            "socket",
-            (
-                f"refused {status['refused_connections']:,} connections: too many "
-                "at once (see the log)"
+            _("socket"),
+            _("refused {count} connections: too many at once (see the log)").format(
+                count=f"{status['refused_connections']:,}"
             ),
         )
     if status.get("wall_clock_trusted") is False:
-        yield "clock", "not yet set: breaks follow the interval only"
-
-
-def _when(iso: str, today: date | None = None) -> str:
-    """``14:35`` today, ``Mon 09:00`` within a week, else the date too."""
-    at = datetime.fromisoformat(iso)
-    today = today or date.today()
-    if at.date() == today:
-        return at.strftime("%H:%M")
-    if today < at.date() < today + timedelta(days=7):
-        return at.strftime("%a %H:%M")
-    return at.strftime("%Y-%m-%d %H:%M")
-
-
-def _minutes(seconds: float) -> str:
-    """How long until something, as the screen counts it: ``29 s`` under a
-    minute, then whole minutes rounded up."""
-    if seconds < 60:
-        return f"{max(math.ceil(seconds), 0)} s"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
+        yield _("clock"), _("not yet set: breaks follow the interval only")

@@ -16,19 +16,25 @@ from microbreak.cli.common import (
     simulator_state_dir,
     state_dir,
 )
+from microbreak.cli.words import _
 from microbreak.config.settings import load_settings
 from microbreak.config.values import ScreenSize
+from microbreak.core.words import said
 from microbreak.service.control import runtime_dir
 
 
 def register(commands: Commands) -> None:
-    service_options(add_command(commands, "run", cmd_run, "run the service (what systemd starts)"))
+    service_options(
+        add_command(commands, "run", cmd_run, _("run the service (what systemd starts)"))
+    )
     sim = add_command(
         commands,
         "simulate",
         cmd_simulate,
-        "run the service on a laptop: mock pins and a window with the screen, "
-        "LED, buzzer and a clickable button (space bar too)",
+        _(
+            "run the service on a laptop: mock pins and a window with the screen, "
+            "LED, buzzer and a clickable button (space bar too)"
+        ),
     )
     service_options(sim)
     sim.add_argument(
@@ -36,24 +42,24 @@ def register(commands: Commands) -> None:
         type=positive_float,
         default=1.0,
         metavar="N",
-        help="run the clock N times faster",
+        help=_("run the clock N times faster"),
     )
     sim.add_argument(
         "--headless",
         action="store_true",
-        help="no window (SDL's dummy video driver), for scripts and tests",
+        help=_("no window (SDL's dummy video driver), for scripts and tests"),
     )
     sim.add_argument(
-        "--size", metavar="WxH", help="screen size (default: the settings', or 320x240)"
+        "--size", metavar="WxH", help=_("screen size (default: the settings', or 320x240)")
     )
 
 
 def service_options(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+    sub.add_argument("--config", metavar="FILE", help=_(CONFIG_HELP))
     sub.add_argument(
         "--state-dir",
         metavar="DIR",
-        help="where the history is kept (default: $STATE_DIRECTORY, else /var/lib/microbreak)",
+        help=_("where the history is kept (default: $STATE_DIRECTORY, else /var/lib/microbreak)"),
     )
 
 
@@ -103,12 +109,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     try:
         size = screen_pixels(size_text) if size_text not in ("auto", "none") else DEFAULT_SIZE
     except ValueError:
-        raise CommandError(f"--size {size_text}: allowed: {ScreenSize().allowed}") from None
+        raise CommandError(
+            said("--size {size}: allowed: {allowed}", size=size_text, allowed=ScreenSize().allowed)
+        ) from None
     headless = args.headless
     if not headless and not has_display():
         print(
-            "microbreak: no display here (DISPLAY and WAYLAND_DISPLAY are unset): running "
-            "headless; drive it with 'microbreak status', 'press', 'hold'",
+            "microbreak: "
+            + _(
+                "no display here (DISPLAY and WAYLAND_DISPLAY are unset): running "
+                "headless; drive it with 'microbreak status', 'press', 'hold'"
+            ),
             file=sys.stderr,
         )
         headless = True

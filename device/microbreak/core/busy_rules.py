@@ -23,6 +23,7 @@ from microbreak.core.now import Now
 from microbreak.core.outlook import Outlook
 from microbreak.core.refused import NOTICE_WAITS, Refused
 from microbreak.core.states import Busy, Coming, HeadsUp, Idle, Notice, OnBreak
+from microbreak.core.words import said
 
 
 class BusyRules(Outlook):
@@ -40,8 +41,11 @@ class BusyRules(Outlook):
             raise Refused(NOTICE_WAITS)
         if not self.open(now):
             raise Refused(
-                f"outside working hours ({self.rules.hours_text()}): no break comes now, "
-                "and busy ends with the working hours"
+                said(
+                    "outside working hours ({hours}): no break comes now, "
+                    "and busy ends with the working hours",
+                    hours=self.rules.hours_text(),
+                )
             )
         period = BusyPeriod(source)
         if seconds is not None:
@@ -50,8 +54,11 @@ class BusyRules(Outlook):
             when = self.wall_next(now, until)
             if when.date() != now.wall.astimezone(when.tzinfo).date():
                 raise Refused(
-                    f"busy until {until:%H:%M}: that time has passed today; "
-                    "allowed: a time later today (busy ends with the working hours)"
+                    said(
+                        "busy until {time}: that time has passed today; "
+                        "allowed: a time later today (busy ends with the working hours)",
+                        time=until.strftime("%H:%M"),
+                    )
                 )
             period = BusyPeriod(source, until=when, until_mono=now.mono_at(when))
         self.busy_times.hold(period)
@@ -60,7 +67,7 @@ class BusyRules(Outlook):
     def not_busy(self, now: Now) -> list[Effect]:
         """Busy ends now, whoever said so (a calendar's later events still count)."""
         if self.busy_times.current(now) is None:
-            raise Refused("not busy")
+            raise Refused(said("not busy"))
         self.busy_times.clear(now)
         return self._settle(now)
 

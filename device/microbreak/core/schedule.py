@@ -71,6 +71,7 @@ from microbreak.core.states import (
     State,
     Summary,
 )
+from microbreak.core.words import said
 
 Args = ParamSpec("Args")
 
@@ -250,9 +251,16 @@ class Schedule(BusyRules):
         if isinstance(state, Notice):
             raise Refused(NOTICE_WAITS)
         if not isinstance(state, (Idle, HeadsUp, OnBreak, Busy)):
-            raise Refused(f"nothing to snooze: {state.name.value.replace('_', ' ')}")
+            raise Refused(
+                said("nothing to snooze: {state}", state=state.name.value.replace("_", " "))
+            )
         if self.snoozes >= self.rules.max_snoozes:
-            raise Refused(f"no snoozes left for this break (at most {self.rules.max_snoozes})")
+            raise Refused(
+                said(
+                    "no snoozes left for this break (at most {count})",
+                    count=self.rules.max_snoozes,
+                )
+            )
         seconds = self.rules.snooze_seconds if seconds is None else seconds
         if isinstance(state, OnBreak):
             state.session.calling = False
@@ -271,7 +279,7 @@ class Schedule(BusyRules):
         if isinstance(state, OnBreak):
             return state.session.skip(now) + self._finish(state.session, now)
         if not (isinstance(state, HeadsUp) or self.snoozed or self.session is not None):
-            raise Refused("nothing to skip: no break is on, announced or snoozed")
+            raise Refused(said("nothing to skip: no break is on, announced or snoozed"))
         effects: list[Effect] = []
         session = self.session
         if session is None:
@@ -301,7 +309,7 @@ class Schedule(BusyRules):
     def resume(self, now: Now) -> list[Effect]:
         """Back from a pause: the next break is one interval away."""
         if not isinstance(self.state, Paused):
-            raise Refused("not paused")
+            raise Refused(said("not paused"))
         self.state = self._waking(now)
         return [Cue(CueName.RESUME)]
 
@@ -313,18 +321,26 @@ class Schedule(BusyRules):
         if isinstance(state, Notice):
             raise Refused(NOTICE_WAITS)
         if isinstance(state, OnBreak):
-            raise Refused("a break is already on")
+            raise Refused(said("a break is already on"))
         if isinstance(state, Paused):
-            raise Refused("paused: resume first ('microbreak resume')")
+            raise Refused(said("paused: resume first ('microbreak resume')"))
         if isinstance(state, OffHours):
             raise Refused(
-                f"outside working hours ({self.rules.hours_text()}); "
-                "change [hours] in the settings to have breaks now"
+                said(
+                    "outside working hours ({hours}); "
+                    "change [hours] in the settings to have breaks now",
+                    hours=self.rules.hours_text(),
+                )
             )
         if isinstance(state, Busy):
-            raise Refused(f"busy ({state.why.source.value}): end it first ('microbreak busy off')")
+            raise Refused(
+                said(
+                    "busy ({source}): end it first ('microbreak busy off')",
+                    source=state.why.source.value,
+                )
+            )
         if not self.present(now):
-            raise Refused("the desk is empty (the presence sensor sees no one)")
+            raise Refused(said("the desk is empty (the presence sensor sees no one)"))
         return self._start(now, "now")
 
     def stop(self, now: Now) -> list[Effect]:

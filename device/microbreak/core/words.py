@@ -116,3 +116,39 @@ def exercise_in(words: Words, exercise: Exercise) -> Exercise:
             for key in exercise.keyframes
         ),
     )
+
+
+class Said(str):
+    """An English message that keeps its catalog message and values, so a
+    shell can say it in another language, while ``str`` stays English for
+    logs and ``--json``::
+
+        >>> error = said("no exercise called {name!r}", name="neck")
+        >>> error
+        "no exercise called 'neck'"
+        >>> error.message, error.values
+        ('no exercise called {name!r}', {'name': 'neck'})
+    """
+
+    message: str
+    values: dict[str, object]
+
+
+def said(message: str, **values: object) -> Said:
+    """*message* (marked for the catalogs by the call) with *values* filled in."""
+    text = Said(message.format(**values))
+    text.message, text.values = message, values
+    return text
+
+
+def say(text: str, words: Words) -> str:
+    """*text* in *words*' language: a :class:`Said` translated (its values
+    that are Said too), any other text as it is::
+
+        >>> say(said("not paused"), ENGLISH)
+        'not paused'
+    """
+    if not isinstance(text, Said):
+        return str(text)
+    values = {k: say(v, words) if isinstance(v, Said) else v for k, v in text.values.items()}
+    return words.gettext(text.message).format(**values)

@@ -66,8 +66,8 @@ class Requests:
             result = handler(request)
         except ControlError as exc:
             request.reply.set_exception(exc)
-        except Refused as exc:  # the rules' own reason
-            request.reply.set_exception(ControlError(str(exc)))
+        except Refused as exc:  # the rules' own reason, in words the caller can translate
+            request.reply.set_exception(ControlError(exc.args[0]))
         except Exception as exc:  # noqa: BLE001 - the caller must hear of it, the loop must go on
             log.exception("request %s failed", request.verb)
             request.reply.set_exception(ControlError(f"{request.verb} failed: {exc}"))

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from microbreak.core.words import Said, said
 from microbreak.service.control.peers import group_name, user_name
 
 SOCKET_NAME = "control.sock"
@@ -31,6 +32,25 @@ class NotRunning(ControlError):
 
 class AccessDenied(ControlError):
     """The caller is neither root nor in the service's group."""
+
+
+def worded(error: str) -> dict[str, Any]:
+    """What a reply carries beside its English ``error`` so the caller can
+    say a :class:`~microbreak.core.words.Said` reason in its own language."""
+    if not isinstance(error, Said) or not all(
+        isinstance(v, (str, int, float)) for v in error.values.values()
+    ):
+        return {}
+    return {"said": {"message": error.message, "values": error.values}}
+
+
+def _reason(reply: dict[str, Any]) -> str:
+    """A reply's error, as :func:`worded` sent it."""
+    words = reply.get("said")
+    if isinstance(words, dict) and isinstance(words.get("values"), dict):
+        with contextlib.suppress(KeyError, IndexError, ValueError, AttributeError, TypeError):
+            return said(str(words["message"]), **words["values"])
+    return str(reply.get("error", "refused"))
 
 
 def runtime_dir(explicit: str | Path | None = None) -> Path:
@@ -71,10 +91,13 @@ def denied_message(path: Path, group: int | None, user: str | None = None) -> st
     """What a refused caller reads: why, and the two ways in."""
     name = group_name(group)
     user = user or user_name(os.getuid())
-    return (
-        f"permission denied on {path}: only root and members of the group '{name}' may "
-        f"use microbreak. Run this with sudo, or join the group: "
-        f"'sudo usermod -aG {name} {user}', then log in again."
+    return said(
+        "permission denied on {path}: only root and members of the group '{group}' may "
+        "use microbreak. Run this with sudo, or join the group: "
+        "'sudo usermod -aG {group} {user}', then log in again.",
+        path=str(path),
+        group=name,
+        user=user,
     )
 
 
@@ -102,17 +125,24 @@ def _connect(path: Path, timeout: float) -> socket.socket:
             conn.close()
             if time.monotonic() >= deadline:
                 raise ControlError(
-                    f"microbreak on {path} is taking no connections: its queue "
-                    f"stayed full for {timeout:g} s; try again in a moment, and "
-                    "see its log ('journalctl -u microbreak')"
+                    said(
+                        "microbreak on {path} is taking no connections: its queue "
+                        "stayed full for {seconds} s; try again in a moment, and "
+                        "see its log ('journalctl -u microbreak')",
+                        path=str(path),
+                        seconds=format(timeout, "g"),
+                    )
                 ) from None
             time.sleep(0.01)
         except (FileNotFoundError, ConnectionRefusedError):
             conn.close()
             raise NotRunning(
-                f"microbreak is not running (nothing answers on {path}). Start it with "
-                "'sudo systemctl start microbreak', or run 'microbreak simulate'; if it runs "
-                "elsewhere, give its --runtime-dir."
+                said(
+                    "microbreak is not running (nothing answers on {path}). Start it with "
+                    "'sudo systemctl start microbreak', or run 'microbreak simulate'; if it "
+                    "runs elsewhere, give its --runtime-dir.",
+                    path=str(path),
+                )
             ) from None
         except PermissionError:
             conn.close()
@@ -143,7 +173,7 @@ def call(
         raise ControlError(f"unexpected answer from microbreak on {path}: {reply!r}")
     if not reply["ok"]:
         error = AccessDenied if reply.get("denied") else ControlError
-        raise error(reply.get("error", "refused"))
+        raise error(_reason(reply))
     return reply["result"]
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from microbreak.service.control.client import ControlError, denied_message
+from microbreak.service.control.client import ControlError, denied_message, worded
 from microbreak.service.control.feed import ChangeFeed, Subscription, stream
 from microbreak.service.control.limits import (
     BACKOFF,
@@ -335,11 +335,8 @@ class ControlServer:
                 pid,
                 group_name(self.group),
             )
-            return {
-                "ok": False,
-                "denied": True,
-                "error": denied_message(self.path, self.group, user),
-            }
+            denied = denied_message(self.path, self.group, user)
+            return {"ok": False, "denied": True, "error": denied, **worded(denied)}
         if problem:
             return {"ok": False, "error": f"bad request: {problem}"}
         return self._reply(bytes(reading.data))
@@ -366,7 +363,7 @@ class ControlServer:
                 return self.feed.subscribe()
             return {"ok": True, "result": self._handle(verb, args)}
         except ControlError as exc:
-            return {"ok": False, "error": str(exc)}
+            return {"ok": False, "error": str(exc), **worded(exc.args[0] if exc.args else "")}
 
     def close(self) -> None:
         sock, thread = self._sock, self._thread
