@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from bench.guidance_timing import guided, onsets
+from bench.guidance_timing import guided, on_speaker, onsets
 from microbreak.config.exercises import load_exercises
 from microbreak.core import guidance
 from microbreak.core.animation import Keyframe
@@ -192,3 +192,12 @@ def test_with_no_screen_a_break_is_guided_by_sound_and_the_lights_rhythm(tmp_pat
     said = [p.words for p in guidance.lap(EXERCISES[name]) if p.words and p.at < relax]
     made = Voice(device.state / "speech")
     assert all(made.path(words).exists() for words in said), "every phrase was made ahead"
+
+
+@pytest.mark.slow
+def test_a_break_on_the_speaker_sounds_each_tick_on_time_and_nothing_at_a_press():
+    # the simulator's speaker recorded by SDL's disk driver; each set pressed
+    # after its first hold: a sound at a press would be taken for the call
+    errors = on_speaker(2)
+    late = sorted(abs(e) for e in errors["guidance"])
+    assert len(late) >= 6 and late[-1] <= 0.020, late
