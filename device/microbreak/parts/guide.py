@@ -26,7 +26,6 @@ from dataclasses import dataclass, replace
 from microbreak.core.effects import CueName
 from microbreak.core.guidance import GuideSound, Prompt
 from microbreak.parts.sounder import Sounder
-from microbreak.parts.speaker import synthesize
 from microbreak.parts.timing import Runner
 
 log = logging.getLogger(__name__)
@@ -177,6 +176,8 @@ class Guide:
 
     def _tone(self, name: str, rate: int) -> array:
         if name not in self._tones:
+            from microbreak.parts.speaker import synthesize  # only with a speaker: no pygame
+
             self._tones[name] = synthesize(self.sounder.songs[name], rate)
         return self._tones[name]
 
