@@ -201,3 +201,14 @@ def test_a_break_on_the_speaker_sounds_each_tick_on_time_and_nothing_at_a_press(
     errors = on_speaker(2)
     late = sorted(abs(e) for e in errors["guidance"])
     assert len(late) >= 6 and late[-1] <= 0.020, late
+
+
+def test_with_a_screen_the_led_keeps_its_own_patterns_through_the_guidance():
+    from microbreak.service.guiding import Guiding
+
+    guiding = Guiding(EXERCISES)
+    guiding.heard(GuidedHold(True))
+    assert guiding.holding is None  # the screen shows the hold; the LED calls as before
+    guiding.screen = False
+    guiding.heard(GuidedHold(True))
+    assert guiding.holding is True
