@@ -28,6 +28,7 @@ BENCHMARKS = (
     "button_latency",
     "stats_speed",
     "loop_latency",
+    "mqtt_latency",
 )
 
 
