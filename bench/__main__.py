@@ -29,6 +29,7 @@ BENCHMARKS = (
     "stats_speed",
     "loop_latency",
     "guidance_timing",
+    "mqtt_latency",
 )
 
 

@@ -93,7 +93,8 @@ def guided(seconds: float) -> dict[str, tuple[list[float], list[float]]]:
 
 
 def melody_notes() -> list[float]:
-    """The break cue's notes against their RTTTL times, on the buzzer (seconds)."""
+    """The break cue's notes against their RTTTL times, on the buzzer, from
+    its first note (seconds)."""
     factory = MockFactory(pin_class=MockPWMPin)
     device = buzzer("passive", 4, factory)
     sounder = Sounder(device, SONGS)
@@ -109,7 +110,8 @@ def melody_notes() -> list[float]:
         t += note.seconds
     heard = sounds_started(pin, cleared_at, started, gap=0.015)
     sounder.close()
-    return [h - d for h, d in zip(heard, due, strict=False)]
+    assert len(heard) == len(due), (heard, due)
+    return [(h - heard[0]) - d for h, d in zip(heard, due, strict=True)]
 
 
 RATE = 22050  # the speaker's mixer: 16-bit mono

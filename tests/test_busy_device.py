@@ -55,7 +55,7 @@ def test_a_break_due_while_busy_is_deferred_and_comes_after(tmp_path):
         sim.wait_for(lambda s: s["state"] == "break", "the deferred break, 30 s after")
         sim.cli("press")
         sim.cli("press")
-        [record] = sim.json("history")
+        record = sim.json("history")[0]  # the next may have begun: a minute is a second here
         assert record["outcome"] == "completed" and record["deferred_by"] == "manual"
         assert record["due_at"] < record["started_at"]
         assert "break deferred: busy (manual)" in sim.output()

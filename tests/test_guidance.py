@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from bench.guidance_timing import guided, onsets
+from bench.guidance_timing import guided, on_speaker, onsets
 from microbreak.config.exercises import load_exercises
 from microbreak.core import guidance
 from microbreak.core.animation import Keyframe
@@ -192,3 +192,67 @@ def test_with_no_screen_a_break_is_guided_by_sound_and_the_lights_rhythm(tmp_pat
     said = [p.words for p in guidance.lap(EXERCISES[name]) if p.words and p.at < relax]
     made = Voice(device.state / "speech")
     assert all(made.path(words).exists() for words in said), "every phrase was made ahead"
+
+
+@pytest.mark.slow
+def test_a_break_on_the_speaker_sounds_each_tick_on_time_and_nothing_at_a_press():
+    # the simulator's speaker recorded by SDL's disk driver; each set pressed
+    # after its first hold: a sound at a press would be taken for the call
+    errors = on_speaker(2)
+    late = sorted(abs(e) for e in errors["guidance"])
+    assert len(late) >= 6 and late[-1] <= 0.020, late
+
+
+def test_with_a_screen_the_led_keeps_its_own_patterns_through_the_guidance():
+    from microbreak.service.guiding import Guiding
+
+    guiding = Guiding(EXERCISES)
+    guiding.heard(GuidedHold(True))
+    assert guiding.holding is None  # the screen shows the hold; the LED calls as before
+    guiding.screen = False
+    guiding.heard(GuidedHold(True))
+    assert guiding.holding is True
+
+
+@pytest.mark.parametrize("silence", ["mute", "volume 0", "quiet period"])
+def test_muted_at_volume_0_or_in_a_quiet_period_the_guidance_keeps_only_the_lights_rhythm(
+    silence,
+):
+    from gpiozero.pins.mock import MockFactory, MockPWMPin
+
+    from microbreak.parts.sounder import buzzer
+
+    device = buzzer("passive", 12, MockFactory(pin_class=MockPWMPin))
+    sounder = Sounder(
+        device, SONGS, mute=silence == "mute", volume=0 if silence == "volume 0" else 1
+    )
+    told: list[GuidedHold] = []
+    guide = Guide(sounder, post=told.append)
+    pin = device.pwm_device.pin
+    pin.clear_states()
+    prompts = [replace(p, at=p.at / 100) for p in guidance.guide(SHRUG, 0, 1, spoken=False)]
+    guide.start(prompts[:3], time.monotonic(), quiet=silence == "quiet period")
+    guide._buzzer.wait(2)
+    assert len(pin.states) == 1  # not a sound
+    assert [e.on for e in told] == [False, True, False, None]
+    sounder.close()
+
+
+def test_a_press_stops_the_buzzers_guidance_at_once():
+    from gpiozero.pins.mock import MockFactory, MockPWMPin
+
+    from microbreak.parts.sounder import buzzer
+
+    device = buzzer("passive", 13, MockFactory(pin_class=MockPWMPin))
+    sounder = Sounder(device, SONGS)
+    guide = Guide(sounder)
+    pin = device.pwm_device.pin
+    guide.start(guidance.guide(SHRUG, 0, 1, spoken=False), time.monotonic())
+    time.sleep(0.1)  # the first tick has sounded
+    stopped = time.monotonic()
+    guide.stop()
+    assert time.monotonic() - stopped < 0.05 and not guide.playing
+    count = len(pin.states)
+    time.sleep(2.2)  # past the hold's tone, had it gone on
+    assert len(pin.states) == count and not device.value
+    sounder.close()

@@ -1,7 +1,7 @@
 """The translation catalogs: extract the messages, bring each language's
 ``.po`` up to date, compile the ``.mo`` files, check they are complete::
 
-    python tools/catalogs.py update        # extract, update each locale/LANG/LC_MESSAGES/microbreak.po
+    python tools/catalogs.py update        # extract, update locale/LANG/LC_MESSAGES/*.po
     python tools/catalogs.py init fr       # a new language, from the template
     python tools/catalogs.py compile       # the .mo files the device reads
     python tools/catalogs.py check         # what the tests check: complete, current, compiled

@@ -139,6 +139,7 @@ class HomeAssistant:
     def forget(self, timeout: float = 10) -> None:
         """Remove the device from Home Assistant (an empty retained discovery
         message) and the retained state: the uninstall's last word."""
+        self.client.on_connect = None  # which would send the discovery again
         self.client.connect(self.settings.host, self.settings.port, keepalive=30)
         self.client.loop_start()
         for topic in (self.topics.config(self.settings.discovery_prefix), self.topics.state):

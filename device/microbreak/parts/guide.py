@@ -26,7 +26,6 @@ from dataclasses import dataclass, replace
 from microbreak.core.effects import CueName
 from microbreak.core.guidance import GuideSound, Prompt
 from microbreak.parts.sounder import Sounder
-from microbreak.parts.speaker import synthesize
 from microbreak.parts.timing import Runner
 
 log = logging.getLogger(__name__)
@@ -170,13 +169,15 @@ class Guide:
                 if stop.wait(QUEUE_CHECK):
                     return
         finally:
-            channel.stop()
+            _silence(channel)
 
     def _clips(self, prompts: tuple[Prompt, ...], rate: int, offset: float) -> list[Clip]:
         return clips_of(prompts, lambda name: self._tone(name, rate), self.voice, rate, offset)
 
     def _tone(self, name: str, rate: int) -> array:
         if name not in self._tones:
+            from microbreak.parts.speaker import synthesize  # only with a speaker: no pygame
+
             self._tones[name] = synthesize(self.sounder.songs[name], rate)
         return self._tones[name]
 
@@ -225,6 +226,16 @@ def pieces(clips: list[Clip], shortest: int) -> Iterator[array]:
                 mixed = piece[i - begin] + samples[i - start]
                 piece[i - begin] = max(-LOUDEST, min(LOUDEST, mixed))
         yield piece
+
+
+def _silence(channel) -> None:
+    """Stop *channel* and what is queued on it. pygame starts a queued sound
+    when the one playing ends, a stop included: so the channel is muted,
+    stopped twice (the second stops the queued one), and unmuted."""
+    channel.set_volume(0.0)
+    channel.stop()
+    channel.stop()
+    channel.set_volume(1.0)
 
 
 def _resampled(samples: array, rate: int, to: int) -> array:

@@ -28,7 +28,6 @@ from microbreak.parts.light import Light
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
 from microbreak.parts.rtttl import Song, load_folder
 from microbreak.parts.sounder import Sounder, buzzer, make_speaker, with_custom_melodies
-from microbreak.parts.speech import SpeechUnavailable, Voice
 from microbreak.resources import data_dir
 
 log = logging.getLogger(__name__)
@@ -137,13 +136,15 @@ class Hardware:
             log.info('no buzzer (buzzer.kind = "none"): the cues are light only')
         return Sounder(device, songs, speaker=speaker, volume=sound.volume / 100, mute=sound.mute)
 
-    def _open_voice(self, settings: Settings, cache: Path | None, language: str) -> Voice | None:
+    def _open_voice(self, settings: Settings, cache: Path | None, language: str):
         """The voice for spoken guidance in *language* (a BCP 47 tag; ``""``:
         English), when the settings ask for it and a speaker plays; None
         (with the reason logged) when it cannot speak."""
         wanted = settings.sound.speaker and settings.guidance.spoken
         if not wanted or self.sounder.speaker is None or cache is None:
             return None
+        from microbreak.parts.speech import SpeechUnavailable, Voice
+
         try:
             return Voice(cache, language=espeak_voice(language))
         except SpeechUnavailable as error:

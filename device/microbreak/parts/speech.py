@@ -15,7 +15,6 @@ new files and never plays a stale one.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -23,6 +22,7 @@ import subprocess
 import tempfile
 import threading
 import wave
+import zlib
 from array import array
 from collections.abc import Iterable
 from pathlib import Path
@@ -73,8 +73,10 @@ class Voice:
 
     def path(self, words: str) -> Path:
         """Where the clip of *words* is, or will be, kept."""
+        # Two checksums, 64 bits: enough to tell a few hundred phrases apart,
+        # without loading a cryptographic library for it.
         key = f"{ENGINE}|{self.language}|{self.speed}|{words}".encode()
-        return self.folder / f"{hashlib.sha256(key).hexdigest()[:20]}.wav"
+        return self.folder / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.wav"
 
     def render(self, words: str) -> Path:
         """Make the clip of *words* now if it is not in the cache; its path."""

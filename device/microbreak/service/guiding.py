@@ -34,10 +34,10 @@ if TYPE_CHECKING:
 
 
 class Guiding:
-    def __init__(self, exercises: Mapping[str, Exercise], screen: bool, words: Words = ENGLISH):
+    def __init__(self, exercises: Mapping[str, Exercise], words: Words = ENGLISH):
         self.exercises = exercises  # worded in *words*' language
         self.words = words
-        self.screen = screen
+        self.screen = True  # a screen shows the set: the LED keeps its own patterns
         self.since = 0.0  # when the exercise's timeline began (real monotonic seconds)
         self.holding: bool | None = None  # a guided hold on (True), at rest, or not guiding
         self._shown: tuple[int, int] | None = None  # (session, set) on show
@@ -62,9 +62,14 @@ class Guiding:
         if not self.screen:
             self.holding = event.on
 
-    def follow(self, schedule: Schedule, settings: GuidanceSection, hardware: Hardware) -> None:
+    def follow(
+        self, schedule: Schedule, settings: GuidanceSection, hardware: Hardware, screen: bool
+    ) -> None:
         """Start the timeline and the guidance of an exercise as it appears
-        or is called again; stop the guidance when the break is over."""
+        or is called again; stop the guidance when the break is over.
+        *screen*: the device shows the set (without one, the LED keeps the
+        rhythm)."""
+        self.screen = screen
         state = schedule.state
         call, self._call = self._call, None
         if not isinstance(state, OnBreak):

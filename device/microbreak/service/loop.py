@@ -115,7 +115,7 @@ class Service:
         self.effects = Effects(self)
         self.report = Report(self)
         self._held_since: float | None = None
-        self.guiding = Guiding(self.exercises, screen=frontend is not None, words=self.words)
+        self.guiding = Guiding(self.exercises, words=self.words)
         self.hands: Hands | None = None  # the simulator's (microbreak.simulator.hands)
         self._running = False
         self.notifier = Notifier()
@@ -213,7 +213,8 @@ class Service:
     def refresh(self, now: Now) -> None:
         """Bring the exercise's guidance, the LED and the screen up to date
         with the schedule."""
-        self.guiding.follow(self.schedule, self.settings.guidance, self.hardware)
+        screen = self.frontend is not None and self.settings.screen.size != "none"
+        self.guiding.follow(self.schedule, self.settings.guidance, self.hardware, screen)
         self.hardware.light.show(
             presenter.led_pattern(
                 self.schedule,
