@@ -30,6 +30,7 @@ BENCHMARKS = (
     "loop_latency",
     "guidance_timing",
     "mqtt_latency",
+    "language_cost",
 )
 
 

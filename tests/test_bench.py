@@ -35,6 +35,7 @@ def test_every_benchmark_runs_and_writes_its_rows(tmp_path):
         "stats_speed",
         "loop_latency",
         "mqtt_latency",
+        "language_cost",
     }
     whats = [row["what"] for result in results.values() for row in result["rows"]]
     for measure in (
@@ -45,6 +46,7 @@ def test_every_benchmark_runs_and_writes_its_rows(tmp_path):
         "button release to handled",
         "'microbreak stats'",
         "device change to Home Assistant",
+        "catalog and Babel loaded",
     ):
         assert any(what.startswith(measure) for what in whats), measure
     assert "machine:" in run.stdout

@@ -82,19 +82,24 @@ def _name(locale: str) -> str:
 
 
 class Translation:
-    """A language's messages from its catalog and its dates and times in
-    Babel's forms (CLDR's): ``Translation("es-ES")``."""
+    """A language's messages from its catalog and its dates, times and
+    numbers in Babel's forms (CLDR's): ``Translation("es-ES")``. Babel and
+    the language's CLDR data (about 9 MiB together) are loaded at the first
+    date, time or number, not before: words alone (a device with no
+    screen, speaking) need only the catalog."""
 
     def __init__(self, tag: str):
+        self.language = tag
+        self.catalog = gettext.translation(
+            DOMAIN, locale_dir(), languages=[tag.replace("-", "_")], fallback=True
+        )
+
+    @functools.cached_property
+    def locale(self) -> Any:
+        """Babel's :class:`~babel.Locale` of the language."""
         from babel import Locale
 
-        self.language = tag
-        self.locale = Locale.parse(tag, sep="-")
-        self.catalog = gettext.translation(
-            DOMAIN, locale_dir(), languages=[str(self.locale)], fallback=True
-        )
-        hours = self.locale.time_formats["short"].pattern
-        self._weekday_time = "EHm" if "H" in hours else "Ehm"
+        return Locale.parse(self.language, sep="-")
 
     def gettext(self, message: str) -> str:
         return self.catalog.gettext(message) if message else ""  # "" is the catalog's header
@@ -113,7 +118,8 @@ class Translation:
         return format_time(when, "short", tzinfo=when.tzinfo, locale=self.locale)
 
     def weekday_time(self, when: datetime) -> str:
-        return self._skeleton(self._weekday_time, when)
+        twelve = "h" in self.locale.time_formats["short"].pattern  # "h:mm a": a 12-hour clock
+        return self._skeleton("Ehm" if twelve else "EHm", when)
 
     def numeric_date(self, day: date) -> str:
         return self._skeleton("yMd", day)
