@@ -159,10 +159,10 @@ def problems() -> list[str]:
     said = []
     kept = read(TEMPLATE) if TEMPLATE.exists() else Catalog()
     if {m.id for m in kept if m.id} != wanted:
-        said.append(f"{TEMPLATE.relative_to(ROOT)} is not current: run tools/catalogs.py update")
+        said.append(f"{TEMPLATE.name} is not current: run tools/catalogs.py update")
     for language in languages():
         path = po_file(language)
-        name = path.relative_to(ROOT)
+        name = path.relative_to(LOCALE.parent)
         catalog = read(path, language)
         have = {m.id: m for m in catalog if m.id}
         for missing in sorted(wanted - have.keys(), key=str):
@@ -175,7 +175,9 @@ def problems() -> list[str]:
             said += [f"{name}: {_shown(message.id)}: {error}" for error in errors]
         mo = path.with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != compiled(catalog):
-            said.append(f"{mo.relative_to(ROOT)} is not compiled from its .po: run compile")
+            said.append(
+                f"{mo.relative_to(LOCALE.parent)} is not compiled from its .po: run compile"
+            )
     return said
 
 
