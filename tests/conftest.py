@@ -6,9 +6,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 # English as written, whatever the locale of whoever runs the tests (the
 # tests of other languages ask for theirs).
-for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-    os.environ.pop(variable, None)
-os.environ["LANG"] = "C.UTF-8"
+os.environ.update(LANG="C.UTF-8", LANGUAGE="", LC_ALL="", LC_MESSAGES="")
 
 import pytest
 from gpiozero.pins.mock import MockPWMPin
