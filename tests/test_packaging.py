@@ -1,4 +1,4 @@
-"""A built wheel carries sounds/ and images/ and finds them once installed;
+"""A built wheel carries sounds/, images/ and locale/ and finds them once installed;
 pip is not asked for pygame-ce where PyPI has no wheel of it."""
 
 import os
@@ -46,13 +46,16 @@ def test_wheel_carries_and_finds_the_data_folders(tmp_path):
         assert f"microbreak/images/exercises/{exercise}.toml" in names
     assert "microbreak/sounds/break.rtttl" in names
     assert {"microbreak/images/fonts/NotoSans-Bold.ttf", "microbreak/images/fonts/OFL.txt"} <= names
+    assert {f"microbreak/locale/{lang}/LC_MESSAGES/microbreak.mo" for lang in ("de", "es")} <= names
     assert any(name.endswith("entry_points.txt") for name in names)
 
     # Installed: the package finds its data inside itself, not in this checkout.
     probe = (
         "from microbreak.resources import data_dir\n"
         "from microbreak.config.exercises import load_exercises\n"
-        "print(data_dir('images')); print(data_dir('sounds')); print(len(load_exercises()))"
+        "from microbreak.language import translation\n"
+        "print(data_dir('images')); print(data_dir('sounds')); print(len(load_exercises()))\n"
+        "print(data_dir('locale')); print(translation('de').gettext('Paused'))"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     run = subprocess.run(
@@ -63,10 +66,11 @@ def test_wheel_carries_and_finds_the_data_folders(tmp_path):
         text=True,
         check=True,
     )
-    images, sounds, count = run.stdout.split()
+    images, sounds, count, locale, paused = run.stdout.split()
     site = str(tmp_path / "site" / "microbreak")
     assert images == f"{site}/images" and sounds == f"{site}/sounds"
     assert count == "5"
+    assert locale == f"{site}/locale" and paused == "Pausiert"
 
 
 def test_pygame_ce_is_not_asked_for_on_32_bit_arm():

@@ -4,7 +4,10 @@ people see it.
 Runs the headless simulator (the real service on mock pins) and drives it with
 the same requests the CLI sends, saving the window at each scene::
 
-    python tools/screenshots.py docs/screenshots [--size 320x240]
+    python tools/screenshots.py docs/screenshots [--size 320x240] [--language de]
+
+A size other than 320x240 is added to each file's name (``idle-800x480.png``),
+and so is a language (``idle-de.png``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ enabled = true
 empty_after_seconds = 10
 [screen]
 size = "{size}"
+[display]
+language = "{language}"
 [hours]
 {hours}"""
 
@@ -51,8 +56,11 @@ def opening_later_today() -> str:
 class Simulator(Device):
     """The headless simulator at 30x, started, saving its window into *shots*."""
 
-    def __init__(self, folder: Path, size: str, hours: str, shots: Path, suffix: str):
-        super().__init__(folder, CONFIG.format(size=size, hours=hours), speed=30)
+    def __init__(
+        self, folder: Path, size: str, hours: str, shots: Path, suffix: str, language: str = ""
+    ):
+        config = CONFIG.format(size=size, hours=hours, language=language)
+        super().__init__(folder, config, speed=30)
         self.shots, self.suffix = shots, suffix
         self.start()
 
@@ -77,11 +85,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--size", default="320x240")
+    parser.add_argument("--language", default="", help="a BCP 47 tag: de, es (default: English)")
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
     suffix = "" if args.size == "320x240" else f"-{args.size}"
+    suffix += f"-{args.language}" if args.language else ""
     with tempfile.TemporaryDirectory() as tmp:
-        sim = Simulator(Path(tmp), args.size, ALWAYS, args.folder, suffix)
+        sim = Simulator(Path(tmp), args.size, ALWAYS, args.folder, suffix, args.language)
         try:
             sim.shot("notice")
             sim.call("press")  # the person has read the health notice
@@ -110,7 +120,9 @@ def main() -> None:
             sim.shot("busy")
         finally:
             sim.stop()
-        sim = Simulator(Path(tmp), args.size, opening_later_today(), args.folder, suffix)
+        sim = Simulator(
+            Path(tmp), args.size, opening_later_today(), args.folder, suffix, args.language
+        )
         try:
             sim.shot("off-hours")
         finally:

@@ -38,6 +38,7 @@ class Para:
     align: str = "left"
     number: str = ""  # drawn in the margin of a numbered step
     gap: float = 0.3  # space above, relative to the text height
+    whole_parts: bool = False  # break only between the parts of "a · b": smaller, not torn
     # When space is short: how many lines, and how much smaller
     fallback_lines: int = 0
     fallback_scale: float = 0.0
@@ -121,7 +122,7 @@ def _place(
         f = font(height)
         indent = f.size("4")[0] + round(height * 0.2) if para.number else 0
         width = area.width - indent
-        lines = wrap(f, para.text, width)
+        lines = wrap(f, para.text, width, para.whole_parts)
         if len(lines) > para.max_lines or any(f.size(line)[0] > width for line in lines):
             if not shorten:
                 return None
@@ -160,10 +161,11 @@ def _left(align: str, area: pygame.Rect, width: int, indent: int) -> int:
     return area.left + indent
 
 
-def wrap(f: pygame.font.Font, text: str, width: int) -> list[str]:
+def wrap(f: pygame.font.Font, text: str, width: int, whole_parts: bool = False) -> list[str]:
     """Break *text* into lines no wider than *width* where it can, between the
     parts of a "a · b · c" list first (the "·" goes where the line breaks, so
-    no line starts or ends with one), then between words."""
+    no line starts or ends with one), then between words (unless
+    *whole_parts*: a part too wide then makes a line too wide)."""
     lines = []
     current = ""
     for part in text.split(" · "):
@@ -174,6 +176,9 @@ def wrap(f: pygame.font.Font, text: str, width: int) -> list[str]:
         if current:
             lines.append(current)
             current = ""
+        if whole_parts:
+            current = part
+            continue
         for word in part.split():
             candidate = f"{current} {word}" if current else word
             if current and f.size(candidate)[0] > width:

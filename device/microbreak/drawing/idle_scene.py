@@ -50,7 +50,7 @@ def plan_idle(view: IdleView, size: tuple[int, int]) -> Plan:
             view.headline, 1.5, 1, headline, "center", gap=0.4, fallback_lines=2, fallback_scale=1.2
         ),
         Para(detail, 1.1, 1, muted, "center", fallback_lines=2, fallback_scale=1.0),
-        Para(view.today, 1.0, 1, muted, "center", gap=0.6, fallback_lines=2),
+        Para(view.today, 1.0, 1, muted, "center", gap=0.6, fallback_lines=2, whole_parts=True),
     ]
     texts = fit(paras, body, areas.min_text, round(areas.min_text * 1.6), valign="center")
     texts += ring_texts
