@@ -4,9 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 from microbreak.config.exercises import load_exercises
 from microbreak.core.gestures import Gesture, HoldThresholds
-from microbreak.core.presenter import hold_hint, led_pattern, present, status, view_changes_at
+from microbreak.core.presenter import hold_hint, led_pattern, present, view_changes_at
 from microbreak.core.rules import Rules
 from microbreak.core.schedule import Schedule
+from microbreak.core.status import status
 from microbreak.core.totals import Totals
 from microbreak.core.views import DoneView, ExerciseView, IdleView
 from microbreak.service.clock import FakeClock

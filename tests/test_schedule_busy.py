@@ -11,9 +11,10 @@ from test_schedule_rules import EXERCISES, LONDON, Day, at, rules
 from microbreak.core.busy import BusyPeriod, BusySource
 from microbreak.core.effects import BreakDeferred, BreakEnded, BreakStarted, Cue, Outcome
 from microbreak.core.gestures import Gesture, HoldThresholds
-from microbreak.core.presenter import present, status, status_line
+from microbreak.core.presenter import present
 from microbreak.core.refused import Refused
 from microbreak.core.states import StateName
+from microbreak.core.status import status, status_line
 from microbreak.core.totals import Totals
 
 TUESDAY = at(LONDON, 2026, 11, 24, 10, 0)  # the break is due at 10:45

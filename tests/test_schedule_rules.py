@@ -10,11 +10,12 @@ import pytest
 from microbreak.config.exercises import load_exercises
 from microbreak.core.effects import CALLS, BreakEnded, BreakStarted, Cue, Outcome
 from microbreak.core.gestures import Gesture, HoldThresholds
-from microbreak.core.presenter import present, status
+from microbreak.core.presenter import present
 from microbreak.core.refused import Refused
 from microbreak.core.rules import Rules
 from microbreak.core.schedule import Schedule
 from microbreak.core.states import StateName
+from microbreak.core.status import status
 from microbreak.core.totals import Totals
 from microbreak.core.workhours import DAYS, WorkHours
 from microbreak.service.clock import FakeClock

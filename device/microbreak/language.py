@@ -23,11 +23,12 @@ import functools
 import gettext
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from microbreak.core.words import ENGLISH, Words
+from microbreak.core.exercise import Exercise
+from microbreak.core.words import ENGLISH, Words, exercise_in
 from microbreak.resources import data_dir
 
 DOMAIN = "microbreak"
@@ -138,6 +139,13 @@ class Translation:
 def translation(tag: str) -> Words:
     """The words of *tag* (see :func:`chosen`): plain English for ``""``."""
     return Translation(tag) if tag else ENGLISH
+
+
+def speaking(setting: str, exercises: Iterable[Exercise]) -> tuple[Words, dict[str, Exercise]]:
+    """The language *setting* (``[display] language``) chooses, else the
+    locale's, and *exercises* worded in it, by name."""
+    words = translation(chosen(setting))
+    return words, {e.name: exercise_in(words, e) for e in exercises}
 
 
 def espeak_voice(tag: str) -> str:

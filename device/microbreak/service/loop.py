@@ -24,8 +24,7 @@ from microbreak.core.gestures import HoldThresholds
 from microbreak.core.now import Now
 from microbreak.core.refused import Refused
 from microbreak.core.schedule import Schedule
-from microbreak.core.words import Words, exercise_in
-from microbreak.language import chosen, translation
+from microbreak.language import speaking
 from microbreak.parts.guide import GuidedHold
 from microbreak.parts.hardware import Hardware
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
@@ -91,7 +90,7 @@ class Service:
         self.simulated = simulated
         self.inbox = Inbox()
         self._exercises_as_written = load_exercises(exercise_dirs)
-        self.words, self.exercises = self._speak(settings)
+        self.words, self.exercises = speaking(settings.display.language, self._exercises_as_written)
         self.history = Store(state_dir)  # never fails the loop: see store.py
         self._pin_factory = pin_factory
         self._songs = load_folder(data_dir("sounds"))
@@ -293,12 +292,6 @@ class Service:
             hardware.guide.voice.prepare(guidance.phrases(self.exercises.values(), self.words))
         return hardware
 
-    def _speak(self, settings: Settings) -> tuple[Words, dict[str, Any]]:
-        """The language *settings* choose (else the locale's), and the
-        exercises worded in it."""
-        words = translation(chosen(settings.display.language))
-        return words, {e.name: exercise_in(words, e) for e in self._exercises_as_written}
-
     def _new_schedule(self, notice: bool = False) -> Schedule:
         """A schedule starting now, the exercises' rotation carried on from the history."""
         return new_schedule(
@@ -342,7 +335,7 @@ class Service:
             new.button.snooze_hold_seconds, new.button.skip_hold_seconds
         )
         if "display.language" in changed:
-            self.words, self.exercises = self._speak(new)
+            self.words, self.exercises = speaking(new.display.language, self._exercises_as_written)
             self.guiding.exercises, self.guiding.words = self.exercises, self.words
         if any(
             key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence", "display")

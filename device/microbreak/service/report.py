@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from microbreak.core import presenter
+from microbreak.core import status as core_status
 from microbreak.core.now import Now
 from microbreak.core.totals import Totals
 
@@ -46,7 +46,7 @@ class Report:
     def status_line(self, now: Now) -> str:
         """One line for ``systemctl status``: "Next break 14:35 · 2 of 3 breaks done today"."""
         service = self.service
-        line = presenter.status_line(service.schedule, now, self.today(now))
+        line = core_status.status_line(service.schedule, now, self.today(now))
         if service.settings_error:
             line += f" · settings error, kept the last good ones: {service.settings_error}"
         if service.history.problem:
@@ -58,7 +58,7 @@ class Report:
 
     def status(self, now: Now) -> dict[str, Any]:
         service = self.service
-        result = presenter.status(service.schedule, now, self.today(now))
+        result = core_status.status(service.schedule, now, self.today(now))
         result["speed"] = service.clock.speed
         result["simulated"] = service.simulated
         result["screen"] = self.screen()
