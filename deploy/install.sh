@@ -57,7 +57,7 @@ enables and starts it. Running it again changes only what differs.
   --wheels DIR take the Python packages from the wheels in DIR instead of
                downloading them (a Pi with no internet): microbreak's
                dependencies and its build backend, hatchling; e.g. made with
-               'pip download -d DIR gpiozero pygame-ce tomlkit hatchling' on a
+               'pip download -d DIR babel gpiozero pygame-ce tomlkit hatchling' on a
                machine of the same kind (processor, Python version)
   -h, --help   this help
 EOF

@@ -59,14 +59,15 @@ def counted(singular: str, plural: str, count: int) -> str:
 
 
 STATES = {
-    "notice": N_("waiting for the first press"),
+    # Translators: the states, after "microbreak: " in `microbreak status`.
+    "notice": N_("notice"),
     "idle": N_("idle"),
-    "heads_up": N_("a break is coming"),
-    "break": N_("on a break"),
+    "heads_up": N_("heads-up"),
+    "break": N_("break"),
     "paused": N_("paused"),
-    "off_hours": N_("off hours"),
+    "off_hours": N_("off-hours"),
     "busy": N_("busy"),
-}  # the state names of ``status --json``, as a person reads them
+}  # the state names of ``status --json``, as ``status`` says them
 
 
 def state_words(state: str) -> str:

@@ -55,6 +55,7 @@ class Phrase(StrEnum):
     :func:`lap` says them in its *words*' language; the counts are digits,
     which the voice says in its own)."""
 
+    # Translators: spoken as a hold begins (keep the position), then "Relax".
     HOLD = N_("Hold")
     RELAX = N_("Relax")
     DONE = N_("Set done. Press the button.")

@@ -59,6 +59,7 @@ def today_text(today: Totals, words: Words = ENGLISH) -> str:
 
 
 RELEASE = {
+    # Translators: shown while the button is held: what letting go does now.
     Action.BEGIN: N_("Release: begin"),
     Action.CONFIRM: N_("Release: done"),
     Action.SNOOZE: N_("Release: snooze"),
@@ -294,6 +295,7 @@ def _waiting(
         hint="",
         countdown=min(1.0, minutes * 60 / wait),
         countdown_text=str(minutes),
+        # Translators: minutes, under the number in the countdown ring.
         countdown_unit=_("min"),
         **common,
     )
