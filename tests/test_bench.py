@@ -34,6 +34,7 @@ def test_every_benchmark_runs_and_writes_its_rows(tmp_path):
         "button_latency",
         "stats_speed",
         "loop_latency",
+        "guidance_timing",
         "mqtt_latency",
         "language_cost",
     }
@@ -46,6 +47,8 @@ def test_every_benchmark_runs_and_writes_its_rows(tmp_path):
         "button release to handled",
         "'microbreak stats'",
         "device change to Home Assistant",
+        "guidance onset vs timeline, buzzer",
+        "guidance onset vs timeline, speaker",
         "catalog and Babel loaded",
     ):
         assert any(what.startswith(measure) for what in whats), measure
