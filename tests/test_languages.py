@@ -338,3 +338,17 @@ def test_a_german_phrase_is_said_by_the_german_voice(tmp_path):
     german, english = Voice(tmp_path, language="de"), Voice(tmp_path, language="en")
     assert german.render("Halten") != english.render("Halten")  # kept apart by language
     assert german.samples("Halten") != english.samples("Halten")
+
+
+def test_a_bad_setting_is_refused_in_the_callers_language(caller, capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[schedule]\ninterval_minutes = 0\n[hours]\nmon = "9-5"\n')
+    caller("de_DE.UTF-8")
+    assert main(["config", "check", str(bad)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"microbreak: {bad}: schedule.interval_minutes = 0 liegt außerhalb des Bereichs; "
+        "erlaubt: eine ganze Zahl von 1 bis 480 (Minuten)",
+        f"microbreak: {bad}: hours.mon = \"9-5\" enthält '9-5', das kein Zeitraum wie "
+        '09:00-17:30 ist; erlaubt: "HH:MM-HH:MM", mehrere durch Kommas getrennt, '
+        'oder "" für einen freien Tag',
+    ]

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from microbreak.core.exercise import Exercise
-from microbreak.core.words import ENGLISH, Words, exercise_in
+from microbreak.core.words import ENGLISH, Words, exercise_in, said
 from microbreak.resources import data_dir
 
 DOMAIN = "microbreak"
@@ -56,9 +56,9 @@ def check_tag(tag: str) -> str:
     """*tag* (a setting's value) as a BCP 47 tag microbreak speaks,
     ``"es_es"`` → ``"es-ES"``; ValueError saying why not."""
     if not TAG.fullmatch(tag.replace("_", "-")):
-        raise ValueError("is not a language tag")
+        raise ValueError(said("is not a language tag"))
     if primary(tag) not in languages():
-        raise ValueError("is not a language microbreak speaks")
+        raise ValueError(said("is not a language microbreak speaks"))
     parts = tag.replace("_", "-").split("-")
     return "-".join([parts[0].lower()] + [p.upper() if len(p) == 2 else p for p in parts[1:]])
 

@@ -38,6 +38,7 @@ import tomlkit
 import tomlkit.exceptions
 
 from microbreak.config.settings import Settings, SettingsError, parse_settings, read_file
+from microbreak.core.words import said
 
 DEFAULTS = {key: default for key, _, default, _ in Settings().items()}
 
@@ -55,8 +56,13 @@ def check_key(key: str) -> str:
     close = difflib.get_close_matches(key, DEFAULTS, n=1, cutoff=0.6)
     if not close:  # perhaps the section was left out: "interval_minutes"
         close = [k for k in DEFAULTS if k.split(".", 1)[1] == key][:1]
-    hint = f"did you mean {close[0]}?" if close else "see them all with 'microbreak config show'"
-    raise SettingsError([f"{key} is not a setting; {hint}"])
+    if close:
+        raise SettingsError(
+            [said("{key} is not a setting; did you mean {close}?", key=key, close=close[0])]
+        )
+    raise SettingsError(
+        [said("{key} is not a setting; see them all with 'microbreak config show'", key=key)]
+    )
 
 
 class Rule(Protocol):
@@ -124,7 +130,7 @@ def set_value(text: str, key: str, value: Any) -> str:
     try:
         document = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
-        why = f"not valid TOML: {exc}; fix it with 'microbreak config edit'"
+        why = said("not valid TOML: {why}; fix it with 'microbreak config edit'", why=str(exc))
         raise SettingsError([why]) from None
     if section not in document:
         if document.body:
@@ -134,8 +140,11 @@ def set_value(text: str, key: str, value: Any) -> str:
     if not isinstance(table, dict):
         raise SettingsError(
             [
-                f"{section} must be a table: write [{section}] on its own line, "
-                "then its keys; fix it with 'microbreak config edit'"
+                said(
+                    "{name} must be a table: write [{name}] on its own line, "
+                    "then its keys; fix it with 'microbreak config edit'",
+                    name=section,
+                )
             ]
         )
     table[name] = value
@@ -145,8 +154,11 @@ def set_value(text: str, key: str, value: Any) -> str:
     if effective != rule_of(key).check(value):  # tomlkit put it somewhere unexpected
         raise SettingsError(
             [
-                f"could not change {key} in this file's layout; change it by "
-                "hand with 'microbreak config edit'"
+                said(
+                    "could not change {key} in this file's layout; change it by "
+                    "hand with 'microbreak config edit'",
+                    key=key,
+                )
             ]
         )
     return new

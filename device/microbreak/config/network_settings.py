@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from microbreak.config.values import CalendarSources, FilePath, Flag, Name, Whole, setting
+from microbreak.core.words import N_
 
 
 @dataclass(frozen=True)
 class BusySection:
     grace_seconds: int = setting(
         60,
-        Whole(0, 600, "seconds"),
+        Whole(0, 600, N_("seconds")),
         "a break that fell due while busy comes this long after busy ends",
     )
 
@@ -23,11 +24,11 @@ class CalendarSection:
         (), CalendarSources(), "iCalendar feeds whose events make the desk busy"
     )
     refresh_minutes: int = setting(
-        5, Whole(1, 1440, "minutes"), "how often the feeds are fetched again"
+        5, Whole(1, 1440, N_("minutes")), "how often the feeds are fetched again"
     )
     email: str = setting(
         "",
-        Name(empty="nobody", longest=254, extra="@+"),
+        Name(empty=N_("nobody"), longest=254, extra="@+"),
         "your address in the feeds: events you declined are free",
     )
     all_day: bool = setting(
@@ -38,7 +39,9 @@ class CalendarSection:
 @dataclass(frozen=True)
 class MqttSection:
     host: str = setting(
-        "", Name(empty="no MQTT", longest=253), 'the MQTT broker Home Assistant uses; "" for none'
+        "",
+        Name(empty=N_("no MQTT"), longest=253),
+        'the MQTT broker Home Assistant uses; "" for none',
     )
     port: int = setting(1883, Whole(1, 65535), "the broker's port (8883 for TLS, usually)")
     tls: bool = setting(False, Flag(), "connect with TLS")
@@ -47,7 +50,7 @@ class MqttSection:
         FilePath("/etc/ssl/certs/my-ca.pem"),
         'the certificate authority for TLS; "" for the system\'s',
     )
-    user: str = setting("", Name(empty="no login"), "the user name on the broker")
+    user: str = setting("", Name(empty=N_("no login")), "the user name on the broker")
     password_file: str = setting(
         "",
         FilePath("/etc/microbreak/mqtt-password"),
@@ -55,5 +58,7 @@ class MqttSection:
     )
     discovery_prefix: str = setting("homeassistant", Name(), "Home Assistant's discovery prefix")
     device_id: str = setting(
-        "", Name(empty="from /etc/machine-id"), "the device's id in Home Assistant and its topics"
+        "",
+        Name(empty=N_("from /etc/machine-id")),
+        "the device's id in Home Assistant and its topics",
     )

@@ -26,24 +26,28 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from microbreak.config.device_settings import (
+    BreakSection,
+    ButtonSection,
+    BuzzerSection,
+    GuidanceSection,
+    HoursSection,
+    LedSection,
+    PinsSection,
+    PresenceSection,
+    ScheduleSection,
+    SoundSection,
+)
 from microbreak.config.display_settings import DisplaySection, ScreenSection
 from microbreak.config.network_settings import BusySection, CalendarSection, MqttSection
 from microbreak.config.values import (
-    Flag,
-    FolderPath,
-    Number,
-    OneOf,
-    Periods,
-    QuietPeriods,
-    TimeZoneName,
-    Whole,
     as_toml,
-    setting,
 )
+from microbreak.core.words import said
 
 DEFAULT_PATH = Path("/etc/microbreak/config.toml")
 MAX_FILE_BYTES = 64 * 1024  # the commented example with every key is about 6 KiB
-FILE_ALLOWED = f"allowed: a regular file of at most {MAX_FILE_BYTES // 1024} KiB"
+FILE_ALLOWED = said("allowed: a regular file of at most {kib} KiB", kib=MAX_FILE_BYTES // 1024)
 
 
 class SettingsError(ValueError):
@@ -58,144 +62,6 @@ class SettingsError(ValueError):
 
 # Rules: what a key allows. Each checks one value and returns it (normalised),
 # or raises ValueError with the reason; ``allowed`` words what is allowed.
-
-
-BCM_PIN = Whole(2, 27, "BCM GPIO number")
-
-
-@dataclass(frozen=True)
-class ScheduleSection:
-    interval_minutes: int = setting(
-        45, Whole(1, 480, "minutes"), "time from the end of one break to the start of the next"
-    )
-    heads_up_seconds: int = setting(
-        60, Whole(0, 600, "seconds"), "the LED pulses this long before a break; 0 turns it off"
-    )
-
-
-WORKDAY = "09:00-17:30"
-
-
-@dataclass(frozen=True)
-class HoursSection:
-    mon: str = setting(WORKDAY, Periods(), "working hours on Mondays; breaks only then")
-    tue: str = setting(WORKDAY, Periods(), "on Tuesdays")
-    wed: str = setting(WORKDAY, Periods(), "on Wednesdays")
-    thu: str = setting(WORKDAY, Periods(), "on Thursdays")
-    fri: str = setting(WORKDAY, Periods(), "on Fridays")
-    sat: str = setting("", Periods(), "on Saturdays")
-    sun: str = setting("", Periods(), "on Sundays")
-    timezone: str = setting("", TimeZoneName(), "the zone the hours are in; empty: the system's")
-
-
-@dataclass(frozen=True)
-class BreakSection:
-    exercises_per_break: int = setting(
-        2, Whole(1, 10), "exercises in each break, rotated through the day"
-    )
-    recue_minutes: int = setting(
-        3, Whole(1, 60, "minutes"), "cue again after this long without a press"
-    )
-    max_recues: int = setting(
-        2, Whole(0, 10), "cues after the first before the break counts as missed"
-    )
-    snooze_minutes: int = setting(
-        10, Whole(1, 120, "minutes"), "how long a snooze puts a break off"
-    )
-    max_snoozes: int = setting(2, Whole(0, 10), "snoozes allowed per break")
-    summary_seconds: int = setting(
-        8, Whole(1, 120, "seconds"), "how long the end-of-break summary stays"
-    )
-
-
-@dataclass(frozen=True)
-class ButtonSection:
-    pin: int = setting(17, BCM_PIN, "the push button, wired to GND (internal pull-up)")
-    bounce_ms: int = setting(30, Whole(0, 500, "milliseconds"), "ignore contact bounce this long")
-    snooze_hold_seconds: float = setting(
-        2.0, Number(0.5, 10, "seconds"), "hold this long to snooze"
-    )
-    skip_hold_seconds: float = setting(
-        5.0, Number(1, 20, "seconds"), "hold this long to skip the break (idle: pause/resume)"
-    )
-
-
-@dataclass(frozen=True)
-class LedSection:
-    pin: int = setting(27, BCM_PIN, "the LED (a PWM-capable pin pulses smoothly)")
-
-
-@dataclass(frozen=True)
-class BuzzerSection:
-    kind: str = setting(
-        "passive",
-        OneOf(("passive", "active", "none")),
-        "passive piezo (tones), active buzzer (beeps) or none",
-    )
-    pin: int = setting(18, BCM_PIN, "the buzzer")
-
-
-@dataclass(frozen=True)
-class SoundSection:
-    volume: int = setting(
-        100,
-        Whole(0, 100, "percent"),
-        "loudness of the buzzer and the speaker; an active buzzer is on or off",
-    )
-    mute: bool = setting(False, Flag(), "no sound at all; the LED still shows every cue")
-    quiet_periods: tuple = setting(
-        (), QuietPeriods(), "times of day with no sound; the LED still shows every cue"
-    )
-    speaker: bool = setting(
-        False, Flag(), "also play the cues through a speaker (the audio output)"
-    )
-    melodies_folder: str = setting(
-        "/etc/microbreak/sounds",
-        FolderPath(),
-        "a NAME.rtttl file here replaces the built-in cue NAME",
-    )
-
-
-@dataclass(frozen=True)
-class GuidanceSection:
-    paced: bool = setting(
-        True,
-        Flag(),
-        "during a set, a tick at each rep, a rising tone as a hold begins and a falling one "
-        "as it ends",
-    )
-    spoken: bool = setting(
-        True, Flag(), "with a speaker, say each step, the holds, the count and the reps"
-    )
-    laps: int = setting(
-        2, Whole(1, 10, "passes"), "passes through a set guided after each call or press"
-    )
-
-
-@dataclass(frozen=True)
-class PresenceSection:
-    enabled: bool = setting(False, Flag(), "a PIR motion sensor is fitted")
-    pin: int = setting(4, BCM_PIN, "the PIR sensor's output")
-    empty_after_seconds: int = setting(
-        60, Whole(10, 600, "seconds"), "no motion this long and the desk counts as empty"
-    )
-    away_minutes: int = setting(
-        5, Whole(1, 120, "minutes"), "an empty desk this long is a natural break"
-    )
-    return_grace_seconds: int = setting(
-        30,
-        Whole(0, 600, "seconds"),
-        "a break that fell due while away waits this long after the person is back",
-    )
-
-
-@dataclass(frozen=True)
-class PinsSection:
-    factory: str = setting(
-        "auto",
-        OneOf(("auto", "lgpio", "rpigpio", "pigpio", "native", "mock")),
-        "the gpiozero pin library; auto picks the right one for the Pi",
-    )
 
 
 @dataclass(frozen=True)
@@ -239,7 +105,9 @@ def _sections(settings: Settings):
 
 def _closest(word: str, choices) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {match[0]}?" if match else f"; allowed: {', '.join(choices)}"
+    if match:
+        return said("did you mean {choice}?", choice=match[0])
+    return said("allowed: {choices}", choices=", ".join(choices))
 
 
 def settings_from_dict(data: dict, source: str | None = None) -> Settings:
@@ -251,11 +119,20 @@ def settings_from_dict(data: dict, source: str | None = None) -> Settings:
     changed: dict[str, Any] = {}
     for name, table in data.items():
         if name not in sections:
-            problems.append(f"[{_key(name)}] is not a section{_closest(name, sections)}")
+            problems.append(
+                said(
+                    "[{section}] is not a section; {hint}",
+                    section=_key(name),
+                    hint=_closest(name, sections),
+                )
+            )
             continue
         if not isinstance(table, dict):
             problems.append(
-                f"{name} must be a table: write [{name}] on its own line, then its keys"
+                said(
+                    "{name} must be a table: write [{name}] on its own line, then its keys",
+                    name=name,
+                )
             )
             continue
         section = sections[name]
@@ -265,13 +142,23 @@ def settings_from_dict(data: dict, source: str | None = None) -> Settings:
             full = f"{name}.{_key(key)}"
             if key not in known:
                 options = [f"{name}.{k}" for k in known]
-                problems.append(f"{full} is not a setting{_closest(full, options)}")
+                problems.append(
+                    said("{key} is not a setting; {hint}", key=full, hint=_closest(full, options))
+                )
                 continue
             rule = known[key].metadata["rule"]
             try:
                 values[key] = rule.check(value)
             except ValueError as reason:
-                problems.append(f"{full} = {as_toml(value)} {reason}; allowed: {rule.allowed}")
+                problems.append(
+                    said(
+                        "{key} = {value} {reason}; allowed: {allowed}",
+                        key=full,
+                        value=as_toml(value),
+                        reason=reason.args[0],
+                        allowed=rule.allowed,
+                    )
+                )
         changed[attrs[name]] = replace(section, **values)
     settings = replace(defaults, **changed)
     problems += _cross_checks(settings)
@@ -281,7 +168,7 @@ def settings_from_dict(data: dict, source: str | None = None) -> Settings:
 
 
 def _cross_checks(settings: Settings) -> list[str]:
-    problems = []
+    problems: list[str] = []
     pins = {"button.pin": settings.button.pin, "led.pin": settings.led.pin}
     if settings.buzzer.kind != "none":
         pins["buzzer.pin"] = settings.buzzer.pin
@@ -291,14 +178,23 @@ def _cross_checks(settings: Settings) -> list[str]:
     for key, pin in pins.items():
         if pin in seen:
             problems.append(
-                f"{key} = {pin} is already used by {seen[pin]}; allowed: a pin no other part uses"
+                said(
+                    "{key} = {pin} is already used by {other}; allowed: a pin no other part uses",
+                    key=key,
+                    pin=pin,
+                    other=seen[pin],
+                )
             )
         seen.setdefault(pin, key)
     if settings.button.skip_hold_seconds <= settings.button.snooze_hold_seconds:
         problems.append(
-            f"button.skip_hold_seconds = {settings.button.skip_hold_seconds:g} is not longer than "
-            f"button.snooze_hold_seconds = {settings.button.snooze_hold_seconds:g}; "
-            "allowed: a skip hold longer than the snooze hold"
+            said(
+                "button.skip_hold_seconds = {skip} is not longer than "
+                "button.snooze_hold_seconds = {snooze}; "
+                "allowed: a skip hold longer than the snooze hold",
+                skip=format(settings.button.skip_hold_seconds, "g"),
+                snooze=format(settings.button.snooze_hold_seconds, "g"),
+            )
         )
     return problems
 
@@ -314,7 +210,7 @@ def parse_settings(text: str, source: str | None = None) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError([f"not valid TOML: {exc}"], source) from None
+        raise SettingsError([said("not valid TOML: {why}", why=str(exc))], source) from None
     return settings_from_dict(data, source)
 
 
@@ -336,8 +232,10 @@ def load_settings(path: str | Path | None = None) -> Settings:
             return Settings()
         raise SettingsError(
             [
-                "no such settings file (give an existing file, or leave "
-                "--config and MICROBREAK_CONFIG unset for the defaults)"
+                said(
+                    "no such settings file (give an existing file, or leave "
+                    "--config and MICROBREAK_CONFIG unset for the defaults)"
+                )
             ],
             str(chosen),
         ) from None
@@ -367,27 +265,29 @@ def read_file(path: Path) -> str:
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise SettingsError([f"cannot be read: {exc.strerror or exc}"], str(path)) from None
+        why = str(exc.strerror or exc)
+        raise SettingsError([said("cannot be read: {why}", why=why)], str(path)) from None
     except UnicodeDecodeError as exc:
-        raise SettingsError([f"is not UTF-8 text: {exc}"], str(path)) from None
+        raise SettingsError([said("is not UTF-8 text: {why}", why=str(exc))], str(path)) from None
     except SettingsError as exc:
         raise SettingsError(exc.problems, str(path)) from None
 
 
 _KINDS = {
-    stat.S_IFIFO: "a FIFO",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFDIR: "a folder",
-    stat.S_IFSOCK: "a socket",
+    stat.S_IFIFO: said("a FIFO"),
+    stat.S_IFCHR: said("a character device"),
+    stat.S_IFBLK: said("a block device"),
+    stat.S_IFDIR: said("a folder"),
+    stat.S_IFSOCK: said("a socket"),
 }
 
 
 def _check_regular(st: os.stat_result) -> None:
     kind = stat.S_IFMT(st.st_mode)
     if kind != stat.S_IFREG:
+        what = _KINDS.get(kind, said("not a file"))
         raise SettingsError(
-            [f"is {_KINDS.get(kind, 'not a file')}, not a regular file; {FILE_ALLOWED}"]
+            [said("is {kind}, not a regular file; {allowed}", kind=what, allowed=FILE_ALLOWED)]
         )
     _check_size(st.st_size)
 
@@ -395,5 +295,12 @@ def _check_regular(st: os.stat_result) -> None:
 def _check_size(size: int) -> None:
     if size > MAX_FILE_BYTES:
         raise SettingsError(
-            [f"is larger than {MAX_FILE_BYTES // 1024} KiB ({size:,} bytes); {FILE_ALLOWED}"]
+            [
+                said(
+                    "is larger than {kib} KiB ({size} bytes); {allowed}",
+                    kib=MAX_FILE_BYTES // 1024,
+                    size=format(size, ","),
+                    allowed=FILE_ALLOWED,
+                )
+            ]
         )

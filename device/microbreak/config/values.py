@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from microbreak.core.words import said
+
 
 def setting(default: Any, rule: Any, help: str) -> Any:
     """A settings field: its default, its rule, one line of help."""
@@ -28,14 +30,20 @@ class Whole:
 
     @property
     def allowed(self) -> str:
-        unit = f" ({self.unit})" if self.unit else ""
-        return f"a whole number from {self.low} to {self.high}{unit}"
+        if self.unit:
+            return said(
+                "a whole number from {low} to {high} ({unit})",
+                low=self.low,
+                high=self.high,
+                unit=said(self.unit),
+            )
+        return said("a whole number from {low} to {high}", low=self.low, high=self.high)
 
     def check(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"is {_kind(value)}, not a whole number")
+            raise ValueError(said("is {kind}, not a whole number", kind=_kind(value)))
         if not self.low <= value <= self.high:
-            raise ValueError("is out of range")
+            raise ValueError(said("is out of range"))
         return value
 
 
@@ -47,14 +55,18 @@ class Number:
 
     @property
     def allowed(self) -> str:
-        unit = f" ({self.unit})" if self.unit else ""
-        return f"a number from {self.low:g} to {self.high:g}{unit}"
+        low, high = format(self.low, "g"), format(self.high, "g")
+        if self.unit:
+            return said(
+                "a number from {low} to {high} ({unit})", low=low, high=high, unit=said(self.unit)
+            )
+        return said("a number from {low} to {high}", low=low, high=high)
 
     def check(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"is {_kind(value)}, not a number")
+            raise ValueError(said("is {kind}, not a number", kind=_kind(value)))
         if not self.low <= value <= self.high:
-            raise ValueError("is out of range")
+            raise ValueError(said("is out of range"))
         return float(value)
 
 
@@ -64,13 +76,13 @@ class OneOf:
 
     @property
     def allowed(self) -> str:
-        return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        return said("one of {choices}", choices=", ".join(f'"{c}"' for c in self.choices))
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
+            raise ValueError(said("is {kind}, not text", kind=_kind(value)))
         if value not in self.choices:
-            raise ValueError("is not a choice")
+            raise ValueError(said("is not a choice"))
         return value
 
 
@@ -83,22 +95,23 @@ class ScreenSize:
 
     @property
     def allowed(self) -> str:
-        return (
-            f'"auto", "none" or "WIDTHxHEIGHT" from {self.low[0]}x{self.low[1]} '
-            f"to {self.high[0]}x{self.high[1]}"
+        return said(
+            '"auto", "none" or "WIDTHxHEIGHT" from {low} to {high}',
+            low="x".join(map(str, self.low)),
+            high="x".join(map(str, self.high)),
         )
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
+            raise ValueError(said("is {kind}, not text", kind=_kind(value)))
         if value in ("auto", "none"):
             return value
         try:
             width, height = (int(n) for n in value.lower().split("x"))
         except ValueError:
-            raise ValueError("is not a size") from None
+            raise ValueError(said("is not a size")) from None
         if not (self.low[0] <= width <= self.high[0] and self.low[1] <= height <= self.high[1]):
-            raise ValueError("is out of range")
+            raise ValueError(said("is out of range"))
         return f"{width}x{height}"
 
 
@@ -112,13 +125,16 @@ class LanguageTag:
         from microbreak.language import languages
 
         spoken = ", ".join(f'"{tag}"' for tag in languages())
-        return f'{spoken}, with a region if you like ("es-ES"), or "" for the system\'s'
+        return said(
+            '{languages}, with a region if you like ("es-ES"), or "" for the system\'s',
+            languages=spoken,
+        )
 
     def check(self, value: Any) -> str:
         from microbreak.language import check_tag
 
         if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
+            raise ValueError(said("is {kind}, not text", kind=_kind(value)))
         return check_tag(value) if value else ""
 
 
@@ -126,11 +142,11 @@ class LanguageTag:
 class Flag:
     @property
     def allowed(self) -> str:
-        return "true or false"
+        return said("true or false")
 
     def check(self, value: Any) -> bool:
         if not isinstance(value, bool):
-            raise ValueError(f"is {_kind(value)}, not true/false")
+            raise ValueError(said("is {kind}, not true/false", kind=_kind(value)))
         return value
 
 
@@ -141,13 +157,13 @@ class Periods:
 
     @property
     def allowed(self) -> str:
-        return '"HH:MM-HH:MM", several separated by commas, or "" for a day off'
+        return said('"HH:MM-HH:MM", several separated by commas, or "" for a day off')
 
     def check(self, value: Any) -> str:
         from microbreak.core.workhours import parse_periods
 
         if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
+            raise ValueError(said("is {kind}, not text", kind=_kind(value)))
         periods = parse_periods(value)  # ValueError says what is wrong
         return ", ".join(
             f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in periods
@@ -158,18 +174,18 @@ class Periods:
 class TimeZoneName:
     @property
     def allowed(self) -> str:
-        return '"" (the system\'s time zone) or a zone name like "Europe/London"'
+        return said('"" (the system\'s time zone) or a zone name like "Europe/London"')
 
     def check(self, value: Any) -> str:
         import zoneinfo
 
         if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
+            raise ValueError(said("is {kind}, not text", kind=_kind(value)))
         if value:
             try:
                 zoneinfo.ZoneInfo(value)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise ValueError("is not a known time zone") from None
+                raise ValueError(said("is not a known time zone")) from None
         return value
 
 
@@ -179,7 +195,7 @@ class QuietPeriods:
 
     @property
     def allowed(self) -> str:
-        return (
+        return said(
             'a list of "HH:MM-HH:MM" times of day, e.g. ["12:30-13:15", "22:00-07:00"], '
             "or [] for none"
         )
@@ -188,15 +204,23 @@ class QuietPeriods:
         from microbreak.core.quiet import QuietPeriod
 
         if not isinstance(value, list):
-            raise ValueError(f"is {_kind(value)}, not a list")
+            raise ValueError(said("is {kind}, not a list", kind=_kind(value)))
         periods = []
         for item in value:
             if not isinstance(item, str):
-                raise ValueError(f"has {as_toml(item)}, which is {_kind(item)}, not text")
+                raise ValueError(
+                    said(
+                        "has {item}, which is {kind}, not text",
+                        item=as_toml(item),
+                        kind=_kind(item),
+                    )
+                )
             try:
                 periods.append(str(QuietPeriod.parse(item)))
             except ValueError as reason:
-                raise ValueError(f"has {as_toml(item)}, which {reason}") from None
+                raise ValueError(
+                    said("has {item}, which {reason}", item=as_toml(item), reason=reason.args[0])
+                ) from None
         return tuple(periods)
 
 
@@ -204,13 +228,13 @@ class QuietPeriods:
 class FolderPath:
     @property
     def allowed(self) -> str:
-        return 'an absolute folder path, e.g. "/etc/microbreak/sounds"'
+        return said('an absolute folder path, e.g. "/etc/microbreak/sounds"')
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
+            raise ValueError(said("is {kind}, not text", kind=_kind(value)))
         if not value.startswith("/"):
-            raise ValueError("is not an absolute path")
+            raise ValueError(said("is not an absolute path"))
         return value
 
 
@@ -222,13 +246,13 @@ class FilePath:
 
     @property
     def allowed(self) -> str:
-        return f'"" (none) or an absolute file path, e.g. "{self.example}"'
+        return said('"" (none) or an absolute file path, e.g. "{example}"', example=self.example)
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
+            raise ValueError(said("is {kind}, not text", kind=_kind(value)))
         if value and not value.startswith("/"):
-            raise ValueError("is not an absolute path")
+            raise ValueError(said("is not an absolute path"))
         return value
 
 
@@ -243,18 +267,26 @@ class Name:
 
     @property
     def allowed(self) -> str:
-        none = f'"" ({self.empty}) or ' if self.empty else ""
-        extra = "".join(f"'{c}', " for c in self.extra)
-        return f"{none}up to {self.longest} letters, digits, {extra}'.', '_' and '-'"
+        extra = "".join(f"'{c}', " for c in self.extra) + "'.', '_'"
+        if self.empty:
+            return said(
+                "\"\" ({empty}) or up to {longest} letters, digits, {extra} and '-'",
+                empty=said(self.empty),
+                longest=self.longest,
+                extra=extra,
+            )
+        return said(
+            "up to {longest} letters, digits, {extra} and '-'", longest=self.longest, extra=extra
+        )
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise ValueError(f"is {_kind(value)}, not text")
+            raise ValueError(said("is {kind}, not text", kind=_kind(value)))
         if not value and not self.empty:
-            raise ValueError("is empty")
+            raise ValueError(said("is empty"))
         allowed = "[A-Za-z0-9._" + re.escape(self.extra) + "-]*"
         if len(value) > self.longest or not re.fullmatch(allowed, value):
-            raise ValueError("is not such a name")
+            raise ValueError(said("is not such a name"))
         return value
 
 
@@ -268,21 +300,27 @@ class CalendarSources:
 
     @property
     def allowed(self) -> str:
-        return (
+        return said(
             'a list of iCalendar feeds: "https://..." URLs (or webcal://), '
             "absolute file paths, or http://127.0.0.1 URLs; [] for none"
         )
 
     def check(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list):
-            raise ValueError(f"is {_kind(value)}, not a list")
+            raise ValueError(said("is {kind}, not a list", kind=_kind(value)))
         sources = []
         for item in value:
             if not isinstance(item, str):
-                raise ValueError(f"has {as_toml(item)}, which is {_kind(item)}, not text")
+                raise ValueError(
+                    said(
+                        "has {item}, which is {kind}, not text",
+                        item=as_toml(item),
+                        kind=_kind(item),
+                    )
+                )
             sources.append(self._one(item))
         if len(sources) > 8:
-            raise ValueError("has more than 8 feeds")
+            raise ValueError(said("has more than 8 feeds"))
         return tuple(sources)
 
     def _one(self, item: str) -> str:
@@ -302,8 +340,15 @@ class CalendarSources:
         ):
             return item
         if parts.scheme == "http":
-            raise ValueError(f"has {shown}, which is plain http off this machine: use https")
-        raise ValueError(f"has {shown}, which is neither an https URL nor an absolute file path")
+            raise ValueError(
+                said("has {source}, which is plain http off this machine: use https", source=shown)
+            )
+        raise ValueError(
+            said(
+                "has {source}, which is neither an https URL nor an absolute file path",
+                source=shown,
+            )
+        )
 
 
 def redact(source: str) -> str:
@@ -329,15 +374,18 @@ def redact(source: str) -> str:
     return f"{parts.scheme}://{host}{port}{middle}{last}"
 
 
+KINDS = {
+    bool: said("true/false"),
+    int: said("a whole number"),
+    float: said("a decimal number"),
+    str: said("text"),
+    list: said("a list"),
+    dict: said("a table"),
+}
+
+
 def _kind(value: Any) -> str:
-    return {
-        bool: "true/false",
-        int: "a whole number",
-        float: "a decimal number",
-        str: "text",
-        list: "a list",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
+    return KINDS.get(type(value), type(value).__name__)
 
 
 def as_toml(value: Any) -> str:

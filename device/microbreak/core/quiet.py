@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from microbreak.core.words import said
+
 _PERIOD = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 
 
@@ -39,13 +41,15 @@ class QuietPeriod:
         """
         match = _PERIOD.fullmatch(text.strip())
         if not match:
-            raise ValueError("is not HH:MM-HH:MM")
+            raise ValueError(said("is not HH:MM-HH:MM"))
         hour1, minute1, hour2, minute2 = (int(n) for n in match.groups())
         if not (hour1 < 24 and hour2 < 24 and minute1 < 60 and minute2 < 60):
-            raise ValueError("is not a time of day (00:00 to 23:59)")
+            raise ValueError(said("is not a time of day (00:00 to 23:59)"))
         start, end = time(hour1, minute1), time(hour2, minute2)
         if start == end:
-            raise ValueError("starts and ends at the same time; to silence the whole day, use mute")
+            raise ValueError(
+                said("starts and ends at the same time; to silence the whole day, use mute")
+            )
         return cls(start, end)
 
     def __contains__(self, when: time) -> bool:

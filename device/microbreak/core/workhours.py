@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 
+from microbreak.core.words import said
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
@@ -35,18 +37,22 @@ def parse_periods(text: str) -> tuple[tuple[int, int], ...]:
     for part in filter(str.strip, text.split(",")):
         match = _PERIOD.match(part)
         if not match:
-            raise ValueError(f"has {part.strip()!r}, which is not a period like 09:00-17:30")
+            raise ValueError(
+                said("has {part!r}, which is not a period like 09:00-17:30", part=part.strip())
+            )
         h1, m1, h2, m2 = map(int, match.groups())
         if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
-            raise ValueError(f"has {part.strip()!r}, with a time that does not exist")
+            raise ValueError(
+                said("has {part!r}, with a time that does not exist", part=part.strip())
+            )
         start, end = h1 * 60 + m1, h2 * 60 + m2
         if end <= start:
-            raise ValueError(f"has {part.strip()!r}, which ends before it starts")
+            raise ValueError(said("has {part!r}, which ends before it starts", part=part.strip()))
         periods.append((start, end))
     periods.sort()
     for (_, end), (start, _) in pairwise(periods):
         if start < end:
-            raise ValueError("has periods that overlap")
+            raise ValueError(said("has periods that overlap"))
     return tuple(periods)
 
 
