@@ -25,11 +25,13 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from microbreak.core.exercise import Exercise
 from microbreak.core.words import ENGLISH, Words, exercise_in, said
 from microbreak.resources import data_dir
+
+if TYPE_CHECKING:
+    from microbreak.core.exercise import Exercise
 
 DOMAIN = "microbreak"
 SOURCE_LANGUAGE = "en"  # what the messages are written in

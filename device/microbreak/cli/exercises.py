@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from microbreak.cli.arguments import Commands, add_command, add_group
 from microbreak.cli.common import EXERCISES_DIR, WIDTH, CommandError, screen_pixels, write_file
 from microbreak.cli.words import _, caller
-from microbreak.core.presenter import dose
 from microbreak.core.words import Words, exercise_in, said
 from microbreak.resources import data_dir
 
@@ -114,6 +113,8 @@ def _exercise_data(e: Exercise) -> dict[str, Any]:
 
 
 def cmd_exercises_list(args: argparse.Namespace) -> int:
+    from microbreak.core.presenter import dose
+
     exercises = list(_exercises().values())
     if args.json:
         print(json.dumps([_exercise_data(e) for e in exercises], indent=2))
@@ -132,6 +133,8 @@ def cmd_exercises_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_exercise_data(e), indent=2))
         return 0
+    from microbreak.core.presenter import dose
+
     words = caller()
     shown = exercise_in(words, e)
     print(f"{shown.title} ({e.name})")
@@ -189,6 +192,7 @@ def _render_sound(e: Exercise, out: Path, words: Words) -> int:
 def cmd_exercises_render(args: argparse.Namespace) -> int:
     import pygame
 
+    from microbreak.core.presenter import dose
     from microbreak.core.views import ExerciseView
     from microbreak.drawing.gif import save_gif
     from microbreak.drawing.screen import Screen, png_bytes
