@@ -126,6 +126,18 @@ def test_a_break_put_off_by_busy_until_closing_ends_deferred_with_its_sets():
     ]
 
 
+def test_a_break_deferred_when_the_service_stops_is_recorded_as_deferred():
+    day = Day(TUESDAY, rules())
+    day.feed(day.schedule.busy(day.now))
+    day.run(50 * 60)
+    stopped = day.feed(day.schedule.stop(day.now))
+    due = at(LONDON, 2026, 11, 24, 10, 45)
+    assert stopped == [
+        BreakStarted(due, (), "scheduled", due, "manual"),
+        BreakEnded(Outcome.DEFERRED, at(LONDON, 2026, 11, 24, 10, 50)),
+    ]
+
+
 def test_a_break_deferred_then_skipped_says_when_it_fell_due():
     day = Day(TUESDAY, rules(busy_grace_seconds=60))
     day.feed(day.schedule.busy(day.now))

@@ -92,7 +92,7 @@ class Effects:
             outcome = effect.outcome.value
             if effect.outcome is Outcome.DEFERRED:  # ("break_deferred" is when it fell due)
                 log.info(
-                    "break not taken: busy held it off until the working hours ended",
+                    "break not taken: busy held it off until the working hours ended (or a stop)",
                     extra=journal_event("break_ended_deferred"),
                 )
             else:
