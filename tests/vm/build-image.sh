@@ -15,7 +15,9 @@
 # Raspberry Pi OS's python3-lgpio, a compiled module). The image
 # is what a Raspberry Pi OS Lite card has that matters here, and no more:
 # systemd, udev, procps, Python 3.11 with venv and python3-systemd, ALSA's and
-# DRM's libraries (libasound2, libdrm2, as Lite has them), sudo, a person
+# DRM's libraries (libasound2, libdrm2, as Lite has them), sudo, Debian's MQTT
+# broker and its clients (mosquitto, mosquitto-clients: Home Assistant's side
+# of the network unit's test, on the loopback), a person
 # 'pi' who may sudo, the group 'gpio' with the udev rule that gives it the GPIO
 # chips, and lgpio for the system's Python (Raspberry Pi OS's python3-lgpio).
 # It also holds the kernel's gpio-sim module (built out of tree by vmtest.py)
@@ -78,13 +80,19 @@ case "$lgpio" in
     *) build_tools="$build_tools python3-dev python3-pip python3-setuptools python3-wheel swig gcc" ;;
 esac
 
-step "updates and the kernel $kver${build_tools:+, with $build_tools}"
+step "updates, the kernel $kver and mosquitto${build_tools:+, with $build_tools}"
+# No daemon starts in the chroot (mosquitto's would, on this machine's port):
+# policy-rc.d says no to every start while the packages are installed.
+printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
+chmod 755 "$rootfs/usr/sbin/policy-rc.d"
 {
     in_root apt-get update -q
     in_root apt-get -y -q upgrade
     # shellcheck disable=SC2086 # build_tools: a list of package names
-    in_root apt-get install -y -q --no-install-recommends "linux-image-$kver" $build_tools
+    in_root apt-get install -y -q --no-install-recommends "linux-image-$kver" \
+        mosquitto mosquitto-clients $build_tools
 } >"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; exit 1; }
+rm "$rootfs/usr/sbin/policy-rc.d"
 in_root apt-get clean
 
 if [ -d "$module" ]; then
