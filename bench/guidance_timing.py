@@ -108,7 +108,7 @@ def melody_notes() -> list[float]:
     for note in SONGS["break"].notes:
         due.append(t)
         t += note.seconds
-    heard = sounds_started(pin, cleared_at, started, gap=0.015)
+    heard = sounds_started(pin, cleared_at, started, gap=0.001)
     sounder.close()
     assert len(heard) == len(due), (heard, due)
     return [(h - heard[0]) - d for h, d in zip(heard, due, strict=True)]
@@ -183,13 +183,18 @@ def speaker_errors(found: list[float], names: list[str]) -> dict[str, list[float
     the timeline, and the calls' notes against their RTTTL, in seconds."""
     exercises = {e.name: e for e in load_exercises()}
     out: dict[str, list[float]] = {"guidance": [], "melody": []}
-    cue = note_starts(SONGS["break"])
-    start = next(  # the break cue: the first onsets spaced as its notes
-        i
-        for i in range(len(found) - len(cue))
-        if all(abs(found[i + k] - found[i] - cue[k]) < 0.01 for k in range(len(cue)))
-    )
-    anchor, call = found[start], SONGS["break"]
+
+    def heard_from(song, after: float) -> float:
+        """The first onset after *after* that begins a run spaced as *song*'s notes."""
+        notes = note_starts(song)
+        return next(
+            found[i]
+            for i in range(len(found) - len(notes) + 1)
+            if found[i] > after
+            and all(abs(found[i + k] - found[i] - notes[k]) < 0.01 for k in range(len(notes)))
+        )
+
+    anchor, call = heard_from(SONGS["break"], 0.0), SONGS["break"]
 
     def nearest(at: float) -> float:
         onset = min(found, key=lambda f: abs(f - at))
@@ -204,9 +209,8 @@ def speaker_errors(found: list[float], names: list[str]) -> dict[str, list[float
             if p.sound and call.seconds + p.at < end:
                 t = call.seconds + p.at
                 out["guidance"].append(nearest(anchor + t) - anchor - t)
-        pressed = anchor + call.seconds + press_after(exercises[name])
-        call = SONGS["confirm"]
-        anchor = min((f for f in found if f > pressed - 0.05), default=anchor)
+        if name != names[-1]:
+            anchor, call = heard_from(SONGS["confirm"], anchor + end), SONGS["confirm"]
     return out
 
 
