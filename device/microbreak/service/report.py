@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from microbreak import __version__
 from microbreak.core import presenter
 from microbreak.core.now import Now
 from microbreak.core.totals import Totals
@@ -58,6 +59,7 @@ class Report:
     def status(self, now: Now) -> dict[str, Any]:
         service = self.service
         result = presenter.status(service.schedule, now, self.today(now))
+        result["version"] = __version__
         result["speed"] = service.clock.speed
         result["simulated"] = service.simulated
         result["screen"] = self.screen()
