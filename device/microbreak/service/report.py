@@ -65,6 +65,7 @@ class Report:
         result["screen"] = self.screen()
         result["speaker"] = self.speaker()
         result["history"] = service.history.report()
+        result["settings"] = {"ok": service.settings_error is None, "detail": service.settings_error}
         result["led"] = service.hardware.light.pattern
         result["refused_connections"] = service.control.refusals.total
         return result
