@@ -443,7 +443,8 @@ def ansible_tools() -> Path:
 
 def prepare_fleet(work: Path, wheels: Path, tools: Path) -> fleet.Fleet:
     """The Ansible runs' parts: an SSH key for 'pi', a port on 127.0.0.1 for
-    qemu to forward, this checkout as an archive and a newer version of it."""
+    qemu to forward, this checkout as an archive and a newer version of it,
+    the wheels as an archive."""
     folder = work / "fleet"
     folder.mkdir()
     key = folder / "id_ed25519"
@@ -459,7 +460,8 @@ def prepare_fleet(work: Path, wheels: Path, tools: Path) -> fleet.Fleet:
         fleet.source_archive(files, folder / "microbreak.tar.gz"),
         fleet.source_archive(files, folder / "microbreak-update.tar.gz", f"{version[1]}+fleet"),
     )
-    return fleet.Fleet(folder, port, key, tools, archives, wheels, say)
+    wheels_archive = fleet.wheels_archive(wheels, folder / "wheels.tar.gz")
+    return fleet.Fleet(folder, port, key, tools, archives, wheels_archive, say)
 
 
 # -- the run -------------------------------------------------------------------------------

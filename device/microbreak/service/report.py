@@ -65,7 +65,8 @@ class Report:
         result["screen"] = self.screen()
         result["speaker"] = self.speaker()
         result["history"] = service.history.report()
-        result["settings"] = {"ok": service.settings_error is None, "detail": service.settings_error}
+        error = service.settings_error  # the file refused at a reload: the last good kept
+        result["settings"] = {"ok": error is None, "detail": error}
         result["led"] = service.hardware.light.pattern
         result["refused_connections"] = service.control.refusals.total
         return result
