@@ -210,6 +210,7 @@ def test_check_mode_on_a_host_without_microbreak_installs_nothing(desk, tmp_path
     assert preview.changed_tasks() == [
         "microbreak : Make the folder for the archive",
         "microbreak : Copy the source archive",
+        "microbreak : Copy the wheels",
         "microbreak : Make the folders to unpack into",
         "microbreak : Write the settings file",
     ], preview.tail(60)
