@@ -2,7 +2,7 @@
 """microbreak under real systemd: a Debian VM installs it with its own
 installer and drives it through simulated GPIO lines.
 
-    sudo python3 tests/vm/vmtest.py [--arch {x86_64,arm64}] [--scenario {full,short}]
+    sudo python3 tests/vm/vmtest.py [--arch {x86_64,arm64}] [--scenario {full,short,fleet}]
                                     [--break-unit DROPIN] [--keep]
 
 What it does, as root on a Debian 12 (bookworm) x86_64 machine:
@@ -18,6 +18,11 @@ What it does, as root on a Debian 12 (bookworm) x86_64 machine:
 4. Makes a second disk with this checkout (as it is now), the wheels and the
    scenario (guest/scenario.py), boots the image under qemu, and prints what
    the scenario reports as it goes; the guest powers off when it is done.
+5. On x86_64, at the scenario's end the guest uninstalls microbreak and
+   starts its SSH server, which qemu's user network (no way out) forwards to
+   a port on 127.0.0.1; this machine then runs deploy/ansible's playbooks
+   against it with ansible-core from a venv in the cache (fleet.py), and
+   tells the guest when it is done.
 
 ``--arch arm64`` does the same for a 64-bit Raspberry Pi OS's kind of
 machine: a Debian bookworm arm64 image with Debian's arm64 kernel, booted by
