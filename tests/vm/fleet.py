@@ -369,7 +369,14 @@ class Fleet:
         refused = self.step("site.yml, interval 0", self.play("site.yml", microbreak_settings=bad))
         if refused.returncode == 0 or refused.recap.get("failed") != 1 or refused.changed != 0:
             raise Failed(f"a refused value: exit {refused.returncode}\n{refused.tail()}")
-        message = next((line for line in refused.output.splitlines() if REFUSED in line), None)
+        message = next(
+            (
+                line
+                for line in refused.output.splitlines()
+                if REFUSED in line and "refuses these settings" in line
+            ),
+            None,
+        )
         if message is None:
             raise Failed(f"the failure does not give microbreak's message:\n{refused.tail()}")
         self.say(f"fleet: refused: {message.strip()}")
