@@ -19,7 +19,9 @@
 # broker and its clients (mosquitto, mosquitto-clients: Home Assistant's side
 # of the network unit's test, on the loopback), a person
 # 'pi' who may sudo, the group 'gpio' with the udev rule that gives it the GPIO
-# chips, and lgpio for the system's Python (Raspberry Pi OS's python3-lgpio).
+# chips, and lgpio for the system's Python (Raspberry Pi OS's python3-lgpio);
+# and, off until the scenario starts them, the SSH server with a network
+# card's driver and systemd-networkd, for Ansible over qemu's user network.
 # It also holds the kernel's gpio-sim module (built out of tree by vmtest.py)
 # and vmtest.service, which runs the scenario from the second disk.
 # Run as root; it downloads Debian packages and nothing else.
@@ -90,7 +92,7 @@ chmod 755 "$rootfs/usr/sbin/policy-rc.d"
     in_root apt-get -y -q upgrade
     # shellcheck disable=SC2086 # build_tools: a list of package names
     in_root apt-get install -y -q --no-install-recommends "linux-image-$kver" \
-        mosquitto mosquitto-clients $build_tools
+        mosquitto mosquitto-clients openssh-server openssh-sftp-server $build_tools
 } >"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; exit 1; }
 rm "$rootfs/usr/sbin/policy-rc.d"
 in_root apt-get clean
@@ -126,10 +128,12 @@ step "gpio-sim, lgpio, the gpio group and its udev rule, the person 'pi'"
 install -D -m 644 "$module" "$rootfs/lib/modules/$kver/extra/gpio-sim.ko"
 # What a VM needs of the modules: the rest is most of the image's size.
 modules="$rootfs/lib/modules/$kver/kernel"
-# Kept: DRM (bochs, for QEMU's VGA) with the fbdev helpers in drivers/video, and
-# ALSA's HDA driver, for the screen and the speaker.
-rm -rf "$modules/net" "$modules/drivers/net" \
-    "$modules/drivers/gpu/drm/amd" "$modules/drivers/gpu/drm/nouveau" \
+# Kept: DRM (bochs, for QEMU's VGA) with the fbdev helpers in drivers/video,
+# ALSA's HDA driver, for the screen and the speaker, and virtio's network
+# card with the failover it needs, for SSH.
+find "$modules/net" "$modules/drivers/net" -name '*.ko*' ! -name 'virtio_net.ko*' \
+    ! -name 'net_failover.ko*' ! -name 'failover.ko*' -delete
+rm -rf "$modules/drivers/gpu/drm/amd" "$modules/drivers/gpu/drm/nouveau" \
     "$modules/drivers/gpu/drm/i915" "$modules/drivers/gpu/drm/radeon" \
     "$modules/sound/soc" "$modules/sound/usb" "$modules/sound/firewire" \
     "$modules/drivers/media" "$modules/drivers/infiniband" "$modules/drivers/scsi" \
@@ -164,6 +168,16 @@ if [ "$arch" = arm64 ]; then
     in_root systemctl mask --quiet serial-getty@hvc0.service
 fi
 in_root systemctl enable --quiet vmtest.service
+# SSH and the network are off until a scenario that uses them starts them:
+# a DHCP address from qemu's user network on the one card.
+cat >"$rootfs/etc/systemd/network/10-vmtest.network" <<'EOF'
+[Match]
+Name=en* eth*
+
+[Network]
+DHCP=ipv4
+EOF
+in_root systemctl disable --quiet ssh.service systemd-networkd.service 2>/dev/null || true
 # Nothing at boot that the test does not need.
 in_root systemctl mask --quiet apt-daily.timer apt-daily-upgrade.timer \
     systemd-timesyncd.service e2scrub_all.timer fstrim.timer 2>/dev/null || true

@@ -301,6 +301,12 @@ class Service:
             notice=notice,
         )
 
+    @staticmethod
+    def applied_at_start(keys: list[str]) -> list[str]:
+        """Those of *keys* a reload does not apply: the screen and the pin
+        library are opened once, when the service starts."""
+        return [key for key in keys if key.startswith(("screen.", "pins."))]
+
     def reload(self) -> list[str]:
         """Read the settings file again and apply it whole, or raise
         :class:`SettingsError` and keep the last good settings. Returns the
@@ -342,7 +348,7 @@ class Service:
             self.hardware = self._open_hardware(new)
             presence_after_reload(self.schedule, self.hardware.motion, self.clock)
             self._held_since = None
-        if any(key.startswith(("screen.", "pins.")) for key in changed):
+        if self.applied_at_start(changed):
             log.warning("screen and pin library changes apply at the next start")
         log.info(
             "settings reloaded%s",

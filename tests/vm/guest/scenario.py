@@ -287,6 +287,29 @@ def control(verb: str, **args) -> dict:
     return reply["result"]
 
 
+class HostAnswers:
+    """The host's answers on the third serial port: after a line of ours that
+    asks it to do something (a screendump, the Ansible runs), it writes the
+    thing's name there when done."""
+
+    def __init__(self):
+        self.port = os.open(ACK, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(self.port)
+
+    def wait(self, name: str, timeout: float) -> None:
+        heard = b""
+        deadline = time.monotonic() + timeout
+        while not heard.endswith(b"\n"):
+            if not select.select([self.port], [], [], max(deadline - time.monotonic(), 0))[0]:
+                raise Failed(f"the host did not answer {name} within {timeout:g} s")
+            heard += os.read(self.port, 100)
+        if heard.decode().strip() != name:
+            raise Failed(f"the host answered {heard!r} for {name}")
+
+    def close(self) -> None:
+        os.close(self.port)
+
+
 class Screendumps:
     """The service's own picture of its screen, the host's screendump of the
     display, and the service's picture again, for the host to compare."""
@@ -295,8 +318,7 @@ class Screendumps:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         run("mount", "/dev/vdc", str(ARTIFACTS))
         (ARTIFACTS / "screen").mkdir(exist_ok=True)
-        self.ack = os.open(ACK, os.O_RDWR | os.O_NOCTTY)
-        tty.setraw(self.ack)
+        self.host = HostAnswers()
 
     def picture(self, name: str) -> None:
         path = Path("/run/microbreak") / f"vmtest-{name}.png"
@@ -310,18 +332,11 @@ class Screendumps:
     def take(self, name: str) -> None:
         self.picture(f"{name}-before")
         say(f"SCREENDUMP {name}")
-        heard = b""
-        deadline = time.monotonic() + 30
-        while not heard.endswith(b"\n"):
-            if not select.select([self.ack], [], [], max(deadline - time.monotonic(), 0))[0]:
-                raise Failed(f"the host did not take the screendump {name} within 30 s")
-            heard += os.read(self.ack, 100)
-        if heard.decode().strip() != name:
-            raise Failed(f"the host answered {heard!r} for the screendump {name}")
+        self.host.wait(name, 30)
         self.picture(f"{name}-after")
 
     def close(self) -> None:
-        os.close(self.ack)
+        self.host.close()
         run("umount", str(ARTIFACTS))
 
 
@@ -1030,6 +1045,38 @@ def structured_journal(short: bool = False) -> None:
         say("events: " + ", ".join(f"{kind} x{len(events(kind))}" for kind in wanted))
 
 
+def fleet_member() -> None:
+    """The device as one of a fleet that the host manages with Ansible
+    (deploy/ansible): made as a Pi that never had microbreak, its SSH server
+    started with the host's key for 'pi', then the host's turn (tests/vm/
+    fleet.py), over qemu's forwarded port; it says here when it is done."""
+    with step("a device that never had microbreak, reached over SSH"):
+        if Path("/etc/systemd/system/microbreak.service").exists():
+            done = run("sh", str(CHECKOUT / "deploy/install.sh"), "--uninstall", "--purge")
+            say("install.sh --uninstall --purge:\n" + done.stdout.rstrip())
+        shutil.rmtree(CONFIG.parent, ignore_errors=True)  # the test's settings, kept by it
+        for name in ("watchdog.conf", "dummy-display.conf"):  # the earlier steps' drop-ins
+            (DROPINS / name).unlink(missing_ok=True)
+        pi = pwd.getpwnam("pi")
+        keys = HOME / ".ssh" / "authorized_keys"
+        keys.parent.mkdir(mode=0o700, exist_ok=True)
+        shutil.copy(RUN / "fleet" / "authorized_keys", keys)
+        keys.chmod(0o600)
+        run("chown", "-R", f"{pi.pw_uid}:{pi.pw_gid}", str(keys.parent))
+        run("systemctl", "start", "systemd-networkd", "ssh")
+        run("/lib/systemd/systemd-networkd-wait-online", "--timeout=60")
+        leases = Path("/run/systemd/netif/leases").glob("*")  # no D-Bus for networkctl here
+        found = [line for lease in leases for line in lease.read_text().splitlines()]
+        say("network: " + " ".join(line for line in found if line.startswith("ADDRESS=")))
+    host = HostAnswers()
+    try:
+        with step("the host's Ansible runs (site.yml, status.yml, update.yml) over SSH"):
+            say("FLEET ready")
+            host.wait("fleet", 2400)
+    finally:
+        host.close()
+
+
 def report_failure() -> None:
     """What the host prints on failure: the unit's state and the journals."""
     for title, command in (
@@ -1073,6 +1120,11 @@ def main() -> int:
         sampler.start()
         if OPTIONS.get("screendumps"):  # x86_64: the recorded sound card
             wake_the_sound_card()
+        if OPTIONS.get("scenario") == "fleet":  # vmtest.py --scenario fleet: Ansible only
+            fleet_member()
+            sampler.stop()
+            say("RESULT: PASS")
+            return 0
         state = install(chip)
         # The short scenario (options.json: "scenario": "short", vmtest.py
         # --scenario short): install, ready, the screen, one break and its
@@ -1092,6 +1144,8 @@ def main() -> int:
             sdl_without_mesa()
             watchdog()
         structured_journal(short)
+        if OPTIONS.get("fleet"):  # x86_64: qemu forwards a port to the guest's SSH
+            fleet_member()
         sampler.stop()
     except Failed as failure:
         say(f"RESULT: FAIL: {failure}")
