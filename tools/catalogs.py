@@ -8,7 +8,8 @@
 
 Babel does the work (``babel.messages``: extraction, ``.po`` and ``.mo``,
 plural forms). The messages are found in ``device/microbreak/**.py`` (the
-calls of ``gettext``, ``ngettext``, ``_``, ``N_`` and ``said``) and in the exercise
+calls of ``gettext``, ``ngettext``, ``_``, ``N_``, ``said``, ``refused``
+and ``counted``) and in the exercise
 files, ``images/exercises/*.toml`` (each title, step and ``say``). The
 template is ``locale/microbreak.pot``; the compiled ``.mo`` files are kept
 in the repository beside their ``.po``, so a checkout, an editable install
@@ -72,8 +73,8 @@ def exercise_messages(path: Path) -> Iterator[tuple[int, str, str]]:
 def template() -> Catalog:
     """Every message a person may read or hear, where it is written."""
     catalog = Catalog(project="microbreak", domain=DOMAIN, charset="utf-8", fuzzy=False)
-    # said(message, **values): a worded error; counted(singular, plural, n)
-    keywords = dict(DEFAULT_KEYWORDS, said=None, counted=(1, 2))
+    # said() and refused(): a worded error or refusal; counted(singular, plural, n)
+    keywords = dict(DEFAULT_KEYWORDS, said=None, refused=None, counted=(1, 2))
     for filename, line, message, comments, context in extract_from_dir(
         str(SOURCE),
         method_map=[("**.py", "python")],

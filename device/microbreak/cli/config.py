@@ -14,13 +14,27 @@ from typing import Any
 
 from microbreak.cli.arguments import CONFIG_HELP, Command, Commands, add_command, add_group
 from microbreak.cli.common import CommandError, ask_service
-from microbreak.cli.config_change import changing, not_a_foreign_link, tell_service
+from microbreak.cli.config_change import (
+    changing,
+    not_a_foreign_link,
+    not_managed,
+    tell_service,
+)
 from microbreak.cli.config_edit import cmd_config_edit
 from microbreak.cli.words import _, said_here
-from microbreak.config.settings import Settings, SettingsError, config_path, load_settings
+from microbreak.config.settings import (
+    MAX_FILE_BYTES,
+    Settings,
+    SettingsError,
+    config_path,
+    load_settings,
+    parse_settings,
+)
 from microbreak.config.values import as_toml
 from microbreak.core.words import said
 from microbreak.service.control import ControlError, NotRunning
+
+STANDARD_INPUT = "standard input"  # what ``config check -`` calls it in its messages
 
 
 def register(commands: Commands) -> None:
@@ -139,7 +153,10 @@ def _add_check(config_commands: Commands) -> None:
         config_commands, "check", cmd_config_check, _("check a settings file; exit 1 if it is bad")
     )
     check.add_argument(
-        "file", nargs="?", metavar="FILE", help=_("the file to check (default: the settings file)")
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help=_("the file to check (default: the settings file); - reads standard input"),
     )
 
 
@@ -161,6 +178,10 @@ def _add_path(config_commands: Commands) -> None:
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
+    if args.file == "-":
+        parse_settings(_standard_input(), STANDARD_INPUT)
+        print(_("{path}: OK").format(path=STANDARD_INPUT))
+        return 0
     path = Path(args.file) if args.file else config_path(args.config)
     if args.file and not path.exists():
         raise CommandError(said("{path}: no such file", path=str(path)))
@@ -170,6 +191,21 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     else:
         print(_("{path}: no file, the built-in defaults apply").format(path=path))
     return 0
+
+
+def _standard_input() -> str:
+    """Settings text given on standard input, as much as a file may hold."""
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise SettingsError(
+            [said("is larger than {kib} KiB", kib=MAX_FILE_BYTES // 1024)], STANDARD_INPUT
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            [said("is not UTF-8 text: {why}", why=str(exc))], STANDARD_INPUT
+        ) from None
 
 
 def running_settings(args: argparse.Namespace) -> tuple[Path, dict[str, Any]] | None:
@@ -304,6 +340,7 @@ def cmd_config_set(args: argparse.Namespace) -> int:
     key = editing.check_key(args.key)
     value = editing.parse_value(key, args.value)
     not_a_foreign_link(path)
+    not_managed(path)
     with changing(path):
         old_text = editing.read_text(path)
         try:

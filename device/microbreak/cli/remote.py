@@ -187,14 +187,22 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 
 def cmd_reload(args: argparse.Namespace) -> int:
-    changed = ask_service(args, "reload")["changed"]
+    reply = ask_service(args, "reload")
+    later = reply.get("at_next_start", [])
     if args.json:
-        print(json.dumps({"changed": changed}))
-    else:
+        print(json.dumps({"changed": reply["changed"], "at_next_start": later}))
+        return 0
+    changed = reply["changed"]
+    print(
+        _("reloaded: {keys}").format(keys=", ".join(changed))
+        if changed
+        else _("reloaded: no change")
+    )
+    if later:
         print(
-            _("reloaded: {keys}").format(keys=", ".join(changed))
-            if changed
-            else _("reloaded: no change")
+            _(
+                "{keys}: applied when the service restarts ('sudo systemctl restart microbreak')"
+            ).format(keys=", ".join(later))
         )
     return 0
 

@@ -80,6 +80,7 @@ OUTCOMES = {
     "skipped": N_("skipped"),
     "missed": N_("missed"),
     "away": N_("away"),
+    "deferred": N_("deferred"),
 }  # how a break ended, as a person reads it
 
 

@@ -7,7 +7,8 @@ and the schedule following it (:meth:`follow_busy`).
   as a snooze puts it off, without using a snooze.
 - A break that falls due while busy is deferred (:class:`BreakDeferred`,
   and its record says when it fell due), not missed; it comes a grace after
-  busy ends, and only it: never a burst after.
+  busy ends, and only it: never a burst after. One still deferred when the
+  working hours end is recorded as deferred (:meth:`Schedule._close`).
 - Busy held by the person or Home Assistant ends with the working hours.
 """
 
@@ -18,12 +19,11 @@ from dataclasses import replace
 from datetime import time
 
 from microbreak.core.busy import BusyPeriod, BusySource
-from microbreak.core.effects import BreakDeferred, Effect
+from microbreak.core.effects import BreakDeferred, BreakEnded, BreakStarted, Effect, Outcome
 from microbreak.core.now import Now
-from microbreak.core.outlook import Outlook
-from microbreak.core.refused import NOTICE_WAITS, Refused
+from microbreak.core.outlook import Outlook, coming
+from microbreak.core.refused import NOTICE_WAITS, Refused, refused
 from microbreak.core.states import Busy, Coming, HeadsUp, Idle, Notice, OnBreak
-from microbreak.core.words import said
 
 
 class BusyRules(Outlook):
@@ -40,12 +40,10 @@ class BusyRules(Outlook):
         if isinstance(self.state, Notice):
             raise Refused(NOTICE_WAITS)
         if not self.open(now):
-            raise Refused(
-                said(
-                    "outside working hours ({hours}): no break comes now, "
-                    "and busy ends with the working hours",
-                    hours=self.rules.hours_text(),
-                )
+            raise refused(
+                "outside working hours ({hours}): no break comes now, "
+                "and busy ends with the working hours",
+                hours=self.rules.hours_text(),
             )
         period = BusyPeriod(source)
         if seconds is not None:
@@ -53,12 +51,10 @@ class BusyRules(Outlook):
         elif until is not None:
             when = self.wall_next(now, until)
             if when.date() != now.wall.astimezone(when.tzinfo).date():
-                raise Refused(
-                    said(
-                        "busy until {time}: that time has passed today; "
-                        "allowed: a time later today (busy ends with the working hours)",
-                        time=until.strftime("%H:%M"),
-                    )
+                raise refused(
+                    "busy until {time}: that time has passed today; "
+                    "allowed: a time later today (busy ends with the working hours)",
+                    time=until.strftime("%H:%M"),
                 )
             period = BusyPeriod(source, until=when, until_mono=now.mono_at(when))
         self.busy_times.hold(period)
@@ -67,7 +63,7 @@ class BusyRules(Outlook):
     def not_busy(self, now: Now) -> list[Effect]:
         """Busy ends now, whoever said so (a calendar's later events still count)."""
         if self.busy_times.current(now) is None:
-            raise Refused(said("not busy"))
+            raise refused("not busy")
         self.busy_times.clear(now)
         return self._settle(now)
 
@@ -126,4 +122,18 @@ class BusyRules(Outlook):
         due = now.wall_at(state.coming.at)
         coming = replace(state.coming, due=due, deferred_by=state.why.source)
         self.state = replace(state, coming=coming)
-        return [BreakDeferred(due, state.why.source.value)]
+        begun = state.coming.put_off is not None
+        return [BreakDeferred(due, state.why.source.value, begun)]
+
+    def _end_as_it_stands(self, now: Now) -> list[Effect]:
+        """The working hours or the service end: the break on or put off ends
+        quietly (as deferred, if busy put it off; else partial or missed), and
+        one busy deferred before it began is recorded as deferred, not lost."""
+        session, next_one = self.session, coming(self.state)
+        by = next_one.deferred_by if next_one else None
+        if session is not None:
+            return session.close(Outcome.DEFERRED if by else None, now)
+        if next_one is None or next_one.due is None or by is None:
+            return []
+        due = next_one.due
+        return [BreakStarted(due, (), "scheduled", due, by), BreakEnded(Outcome.DEFERRED, now.wall)]

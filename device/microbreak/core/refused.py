@@ -19,3 +19,9 @@ NOTICE_WAITS = said(
 
 class Refused(Exception):
     """A command the rules do not allow now; the message says why."""
+
+
+def refused(message: str, **values: object) -> Refused:
+    """A refusal whose reason is *message* with *values*, said in words a
+    shell can translate: ``raise refused("not paused")``."""
+    return Refused(said(message, **values))

@@ -13,9 +13,8 @@ saying why the rules do not allow a command now. Its state is one of
 - Working hours and "pause until" follow the wall clock, but only while it is
   trusted; a wall clock that steps is simply read again, so a step never
   causes a burst of breaks and never loses the rest of a day.
-- Nothing calls (heads-up, cue, re-cue) outside working hours, at an empty
-  desk or while busy; in a quiet period a cue is marked quiet (the LED shows it, nothing
-  sounds)::
+- Nothing calls (heads-up, cue, re-cue) outside working hours, at an empty desk or while busy;
+  in a quiet period a cue is marked quiet (the LED shows it, nothing sounds)::
 
     >>> from datetime import datetime, timezone
     >>> start = Now(1000.0, datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
@@ -56,7 +55,7 @@ from microbreak.core.gestures import Action, Gesture
 from microbreak.core.now import Now
 from microbreak.core.outlook import coming
 from microbreak.core.presence import Presence, Return
-from microbreak.core.refused import NOTICE_WAITS, Refused
+from microbreak.core.refused import NOTICE_WAITS, Refused, refused
 from microbreak.core.rules import Rules
 from microbreak.core.session import BreakSession
 from microbreak.core.states import (
@@ -71,7 +70,6 @@ from microbreak.core.states import (
     State,
     Summary,
 )
-from microbreak.core.words import said
 
 Args = ParamSpec("Args")
 
@@ -162,10 +160,10 @@ class Schedule(BusyRules):
 
     def _close(self, now: Now) -> list[Effect]:
         """Working hours are over: end what is on quietly, sleep; busy ends too."""
-        session = self.session
+        effects = self._end_as_it_stands(now)
         self.state = OffHours()
         self.busy_times.end_of_day()
-        return session.close(None, now) if session else []
+        return effects
 
     # -- the person -------------------------------------------------------------
 
@@ -251,16 +249,10 @@ class Schedule(BusyRules):
         if isinstance(state, Notice):
             raise Refused(NOTICE_WAITS)
         if not isinstance(state, (Idle, HeadsUp, OnBreak, Busy)):
-            raise Refused(
-                said("nothing to snooze: {state}", state=state.name.value.replace("_", " "))
-            )
+            raise refused("nothing to snooze: {state}", state=state.name.value.replace("_", " "))
         if self.snoozes >= self.rules.max_snoozes:
-            raise Refused(
-                said(
-                    "no snoozes left for this break (at most {count})",
-                    count=self.rules.max_snoozes,
-                )
-            )
+            most = self.rules.max_snoozes
+            raise refused("no snoozes left for this break (at most {count})", count=most)
         seconds = self.rules.snooze_seconds if seconds is None else seconds
         if isinstance(state, OnBreak):
             state.session.calling = False
@@ -279,12 +271,14 @@ class Schedule(BusyRules):
         if isinstance(state, OnBreak):
             return state.session.skip(now) + self._finish(state.session, now)
         if not (isinstance(state, HeadsUp) or self.snoozed or self.session is not None):
-            raise Refused(said("nothing to skip: no break is on, announced or snoozed"))
+            raise refused("nothing to skip: no break is on, announced or snoozed")
         effects: list[Effect] = []
         session = self.session
-        if session is None:
+        if session is None:  # skipped before it began: deferred by busy first, perhaps
+            next_one = coming(state)
+            due, by = (next_one.due, next_one.deferred_by) if next_one else (None, None)
             session = self._new_session(now)
-            effects.append(BreakStarted(now.wall, session.exercises, "scheduled"))
+            effects.append(BreakStarted(now.wall, session.exercises, "scheduled", due, by))
         return effects + session.skip(now) + self._finish(session, now)
 
     @_heard
@@ -309,7 +303,7 @@ class Schedule(BusyRules):
     def resume(self, now: Now) -> list[Effect]:
         """Back from a pause: the next break is one interval away."""
         if not isinstance(self.state, Paused):
-            raise Refused(said("not paused"))
+            raise refused("not paused")
         self.state = self._waking(now)
         return [Cue(CueName.RESUME)]
 
@@ -321,33 +315,30 @@ class Schedule(BusyRules):
         if isinstance(state, Notice):
             raise Refused(NOTICE_WAITS)
         if isinstance(state, OnBreak):
-            raise Refused(said("a break is already on"))
+            raise refused("a break is already on")
         if isinstance(state, Paused):
-            raise Refused(said("paused: resume first ('microbreak resume')"))
+            raise refused("paused: resume first ('microbreak resume')")
         if isinstance(state, OffHours):
-            raise Refused(
-                said(
-                    "outside working hours ({hours}); "
-                    "change [hours] in the settings to have breaks now",
-                    hours=self.rules.hours_text(),
-                )
+            hours = self.rules.hours_text()
+            raise refused(
+                "outside working hours ({hours}); change [hours] in the settings to have "
+                "breaks now",
+                hours=hours,
             )
         if isinstance(state, Busy):
-            raise Refused(
-                said(
-                    "busy ({source}): end it first ('microbreak busy off')",
-                    source=state.why.source.value,
-                )
+            raise refused(
+                "busy ({source}): end it first ('microbreak busy off')",
+                source=state.why.source.value,
             )
         if not self.present(now):
-            raise Refused(said("the desk is empty (the presence sensor sees no one)"))
+            raise refused("the desk is empty (the presence sensor sees no one)")
         return self._start(now, "now")
 
     def stop(self, now: Now) -> list[Effect]:
         """The service stops: a break on (or put off) ends as it stands, quietly."""
-        session = self.session
+        effects = self._end_as_it_stands(now)
         self.state = self._waking(now)
-        return session.close(None, now) if session else []
+        return effects
 
     def update_rules(self, rules: Rules, now: Now) -> None:
         """New settings. A coming break keeps counting from the same start with

@@ -65,3 +65,23 @@ class Inbox:
         self._selector.close()
         os.close(self._wake_read)
         os.close(self._wake_write)
+
+
+# What the loop's own parts post, beside the parts' events and requests.
+
+
+class Stop:
+    """Posted to end the loop (a signal, the window closed)."""
+
+
+class Reload:
+    """Posted to read the settings again (SIGHUP)."""
+
+
+class Subscribed:
+    """Posted when someone subscribes to the change stream: the loop turns
+    and they get the status at once."""
+
+
+class ToggleBusy:
+    """Posted by the simulator's ``b`` key: busy on, or off if it is on."""

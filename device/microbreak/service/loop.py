@@ -34,7 +34,7 @@ from microbreak.service.clock import SystemClock, real_time
 from microbreak.service.control import SOCKET_NAME, ControlServer
 from microbreak.service.effects import Effects
 from microbreak.service.guiding import Guiding
-from microbreak.service.inbox import Inbox
+from microbreak.service.inbox import Inbox, Reload, Stop, Subscribed, ToggleBusy
 from microbreak.service.journal import event as journal_event
 from microbreak.service.notify import Notifier
 from microbreak.service.report import Report
@@ -49,23 +49,7 @@ log = logging.getLogger("microbreak")
 
 WALL_CHECK_SECONDS = 60  # re-read the wall clock at least this often: it may have stepped
 FRAME_SECONDS = 1 / 30  # while something moves: an exercise, a held button, a pulsing LED
-
-
-class Stop:
-    """Posted to end the loop (a signal, the window closed)."""
-
-
-class Reload:
-    """Posted to read the settings again (SIGHUP)."""
-
-
-class Subscribed:
-    """Posted when someone subscribes to the change stream: the loop turns
-    and they get the status at once."""
-
-
-class ToggleBusy:
-    """Posted by the simulator's ``b`` key: busy on, or off if it is on."""
+PARTS_SECTIONS = ("button", "led", "buzzer", "sound", "presence", "display")  # reopen the parts
 
 
 class Service:
@@ -304,6 +288,12 @@ class Service:
             notice=notice,
         )
 
+    @staticmethod
+    def applied_at_start(keys: list[str]) -> list[str]:
+        """Those of *keys* a reload does not apply: the screen and the pin
+        library are opened once, when the service starts."""
+        return [key for key in keys if key.startswith(("screen.", "pins."))]
+
     def reload(self) -> list[str]:
         """Read the settings file again and apply it whole, or raise
         :class:`SettingsError` and keep the last good settings. Returns the
@@ -337,10 +327,7 @@ class Service:
         if "display.language" in changed:
             self.words, self.exercises = speaking(new.display.language, self._exercises_as_written)
             self.guiding.exercises, self.guiding.words = self.exercises, self.words
-        if any(
-            key.split(".")[0] in ("button", "led", "buzzer", "sound", "presence", "display")
-            for key in changed
-        ):
+        if any(key.split(".")[0] in PARTS_SECTIONS for key in changed):
             if self.hands is not None:  # the new button never saw a press under way
                 self.hands.let_go(
                     "the settings were reloaded while the button was held; press again"
@@ -349,7 +336,7 @@ class Service:
             self.hardware = self._open_hardware(new)
             presence_after_reload(self.schedule, self.hardware.motion, self.clock)
             self._held_since = None
-        if any(key.startswith(("screen.", "pins.")) for key in changed):
+        if self.applied_at_start(changed):
             log.warning("screen and pin library changes apply at the next start")
         log.info(
             "settings reloaded%s",

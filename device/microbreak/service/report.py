@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from microbreak import __version__
 from microbreak.core import status as core_status
 from microbreak.core.now import Now
 from microbreak.core.totals import Totals
@@ -59,11 +60,14 @@ class Report:
     def status(self, now: Now) -> dict[str, Any]:
         service = self.service
         result = core_status.status(service.schedule, now, self.today(now))
+        result["version"] = __version__
         result["speed"] = service.clock.speed
         result["simulated"] = service.simulated
         result["screen"] = self.screen()
         result["speaker"] = self.speaker()
         result["history"] = service.history.report()
+        error = service.settings_error  # the file refused at a reload: the last good kept
+        result["settings"] = {"ok": error is None, "detail": error}
         result["led"] = service.hardware.light.pattern
         result["refused_connections"] = service.control.refusals.total
         result["calendar"] = service.calendar

@@ -34,19 +34,21 @@ from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
 
 HISTORY_FILE = "history.sqlite"  # in the state directory
-SCHEMA_VERSION = 2
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS breaks (
+SCHEMA_VERSION = 3
+BREAKS_COLUMNS = """
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,      -- ISO 8601 with the UTC offset
     day TEXT NOT NULL,             -- local date of the start, YYYY-MM-DD
     reason TEXT NOT NULL,          -- scheduled | now | away
     planned TEXT NOT NULL,         -- JSON list of exercise names
     ended_at TEXT,
-    outcome TEXT CHECK (outcome IN ('completed', 'partial', 'skipped', 'missed', 'away')),
+    outcome TEXT CHECK (outcome IN                     -- 'deferred': schema 3
+        ('completed', 'partial', 'skipped', 'missed', 'away', 'deferred')),
     due_at TEXT,                   -- when it fell due, if busy deferred it (schema 2)
     deferred_by TEXT               -- who was busy then: manual | calendar | home_assistant
-);
+"""
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS breaks ({BREAKS_COLUMNS});
 CREATE TABLE IF NOT EXISTS sets (
     id INTEGER PRIMARY KEY,
     break_id INTEGER NOT NULL REFERENCES breaks(id),
@@ -87,13 +89,35 @@ class History:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"{path} was written by a newer microbreak (schema {version})")
+        if version == 0:
+            self._db.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+        elif version < SCHEMA_VERSION:
+            self._upgrade(version)
+
+    def _upgrade(self, version: int) -> None:
+        """Bring a file written by an older microbreak up to this schema, step by step."""
         if version == 1:  # a break deferred by busy says when it fell due, and who was busy
             self._db.executescript(
                 "BEGIN; ALTER TABLE breaks ADD COLUMN due_at TEXT; "
                 "ALTER TABLE breaks ADD COLUMN deferred_by TEXT; PRAGMA user_version=2; COMMIT;"
             )
-        elif version < SCHEMA_VERSION:
-            self._db.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+        # The outcome 'deferred': SQLite changes a CHECK only by making the table
+        # anew (its documented way: new table, copy, drop, rename, foreign keys off).
+        self._db.execute("PRAGMA foreign_keys=OFF")
+        try:
+            self._db.executescript(
+                f"BEGIN; CREATE TABLE breaks_3 ({BREAKS_COLUMNS}); "
+                "INSERT INTO breaks_3 SELECT id, started_at, day, reason, planned, ended_at, "
+                "outcome, due_at, deferred_by FROM breaks; DROP TABLE breaks; "
+                "ALTER TABLE breaks_3 RENAME TO breaks; "
+                "CREATE INDEX breaks_by_day ON breaks(day); PRAGMA user_version=3; COMMIT;"
+            )
+        except sqlite3.Error:
+            if self._db.in_transaction:  # a full disk, say: the file stays as it was
+                self._db.execute("ROLLBACK")
+            raise
+        finally:
+            self._db.execute("PRAGMA foreign_keys=ON")
 
     def quick_check(self) -> str:
         """``"ok"``, or what SQLite's ``PRAGMA quick_check`` found wrong."""
@@ -149,6 +173,15 @@ class History:
         assert cursor.lastrowid is not None  # every INSERT sets it
         return cursor.lastrowid
 
+    def break_deferred(self, break_id: int, due_at: datetime, deferred_by: str) -> None:
+        """Busy put off a break that had begun: from *due_at*, by *deferred_by*
+        (the first deferral is the one kept)."""
+        with self.transaction():
+            self._db.execute(
+                "UPDATE breaks SET due_at = ?, deferred_by = ? WHERE id = ? AND due_at IS NULL",
+                (due_at.isoformat(timespec="seconds"), deferred_by, break_id),
+            )
+
     def set_confirmed(self, break_id: int, exercise: str, confirmed_at: datetime) -> None:
         with self.transaction():
             self._db.execute(
@@ -190,6 +223,7 @@ class History:
                    count(*) FILTER (WHERE outcome = 'skipped') AS skipped,
                    count(*) FILTER (WHERE outcome = 'missed') AS missed,
                    count(*) FILTER (WHERE outcome = 'away') AS away,
+                   count(*) FILTER (WHERE outcome = 'deferred') AS deferred,
                    (SELECT count(*) FROM sets JOIN breaks b ON b.id = sets.break_id
                     WHERE b.day = :day) AS sets
             FROM breaks WHERE day = :day""",

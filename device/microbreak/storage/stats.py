@@ -151,16 +151,17 @@ def daily_totals(db: sqlite3.Connection, since: date | None = None) -> list[tupl
                count(*) FILTER (WHERE outcome = 'partial'),
                count(*) FILTER (WHERE outcome = 'skipped'),
                count(*) FILTER (WHERE outcome = 'missed'),
-               count(*) FILTER (WHERE outcome = 'away')
+               count(*) FILTER (WHERE outcome = 'away'),
+               count(*) FILTER (WHERE outcome = 'deferred')
         FROM breaks WHERE day >= :since GROUP BY day ORDER BY day""",
         bound,
     )
     return [
         (
             date.fromisoformat(day),
-            Totals(breaks, completed, partial, skipped, missed, away, sets.get(day, 0)),
+            Totals(breaks, completed, partial, skipped, missed, away, deferred, sets.get(day, 0)),
         )
-        for day, breaks, completed, partial, skipped, missed, away in rows
+        for day, breaks, completed, partial, skipped, missed, away, deferred in rows
     ]
 
 
