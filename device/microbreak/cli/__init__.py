@@ -14,27 +14,53 @@ argument types, common what they share.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
+from types import ModuleType
 
 from microbreak import __version__
-from microbreak.cli import config, exercises, hardware, history, remote, run
 from microbreak.cli.arguments import Command, usage
 from microbreak.cli.common import CommandError
-from microbreak.config.settings import SettingsError
-from microbreak.service.control import AccessDenied, ControlError, NotRunning
+from microbreak.service.control.client import AccessDenied, ControlError, NotRunning
 from microbreak.storage.history import HistoryUnavailable
 
-GROUPS = (run, remote, config, history, exercises, hardware)  # in the order --help lists them
+GROUPS = ("run", "remote", "config", "history", "exercises", "hardware")  # as --help lists them
+COMMANDS = {
+    "run": ("run", "simulate"),
+    "remote": (
+        "status",
+        "break-now",
+        "snooze",
+        "skip",
+        "pause",
+        "resume",
+        "reload",
+        "press",
+        "hold",
+        "motion",
+        "screenshot",
+    ),
+    "config": ("config",),
+    "history": ("history", "stats"),
+    "exercises": ("exercises",),
+    "hardware": ("test-hardware",),
+}
+"""Each group's commands: a command named here has only its own group's
+module imported, so ``microbreak stats`` over SSH does not wait for the
+settings' and the service's modules to load (a command not named here has
+every group loaded, and still works)."""
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command in *argv* (default: the process's); return its exit code."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(_groups_for(argv)).parse_args(argv)
     command: Command = args.func
+    said: tuple[type[Exception], ...] = (CommandError, ControlError, HistoryUnavailable)
     try:
         return command(args)
-    except (CommandError, ControlError, SettingsError, HistoryUnavailable) as exc:
+    except said + _settings_error() as exc:
         for line in str(exc).splitlines():  # each problem a line of its own, like a compiler's
             print(f"microbreak: {line}", file=sys.stderr)
         if getattr(args, "json", False):  # a script reading stdout hears of it too
@@ -54,7 +80,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _groups_for(argv: list[str]) -> tuple[str, ...]:
+    """The command groups to load for *argv*: the one its command is in, or all."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    for group, commands in COMMANDS.items():
+        if word in commands:
+            return (group,)
+    return GROUPS
+
+
+def _settings_error() -> tuple[type[Exception], ...]:
+    """Settings' error, if the command loaded the settings (else none was raised)."""
+    settings = sys.modules.get("microbreak.config.settings")
+    return (settings.SettingsError,) if settings is not None else ()
+
+
+def group_module(name: str) -> ModuleType:
+    """The module of command group *name* (``microbreak.cli.NAME``)."""
+    return importlib.import_module(f"microbreak.cli.{name}")
+
+
+def build_parser(groups: tuple[str, ...] = GROUPS) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="microbreak",
         description="A desk companion that cues upper-back exercise microbreaks.",
@@ -64,6 +110,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"microbreak {__version__}")
     parser.set_defaults(func=usage(parser))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for group in GROUPS:
-        group.register(commands)
+    for name in groups:
+        group_module(name).register(commands)
     return parser

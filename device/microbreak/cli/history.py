@@ -174,8 +174,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     if args.json and args.csv:
         raise CommandError("--json or --csv, not both")
+    listed = (None, None) if args.since or args.json or args.csv else (DAYS_LISTED, WEEKS_LISTED)
     with _reading_history(args) as db:
-        stats = compute(db, today=date.today(), since=args.since)
+        stats = compute(db, date.today(), args.since, *listed)
     if args.json:
         print(json.dumps(stats.as_dict(), indent=2))
     elif args.csv:
@@ -197,8 +198,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_stats(stats: Stats, days_listed: int = 14, weeks_listed: int = 8) -> str:
-    """The stats in aligned sections that fit 80 columns."""
+DAYS_LISTED, WEEKS_LISTED = 14, 8  # without --since: the last days and weeks with a break
+
+
+def format_stats(stats: Stats) -> str:
+    """The stats in aligned sections that fit 80 columns: the days and weeks
+    *stats* lists."""
     lines = []
     if stats.since:
         lines.append(f"since {stats.since}: {_totals_line(stats.all_time)}")
@@ -216,7 +221,7 @@ def format_stats(stats: Stats, days_listed: int = 14, weeks_listed: int = 8) -> 
         for e in stats.exercises:
             share = e.done / e.offered if e.offered else None
             lines.append(f"{e.name[:28]:<28} {e.offered:>7} {e.done:>7}  {_percent(share)}")
-    days = stats.days if stats.since else stats.days[-days_listed:]
+    days = stats.days
     if days:
         lines += ["", f"{'day':<14} {'breaks':>6} {'done':>5} {'sets':>5}  completed"]
         for day, t in days:
@@ -224,7 +229,7 @@ def format_stats(stats: Stats, days_listed: int = 14, weeks_listed: int = 8) -> 
                 f"{day.strftime('%a %Y-%m-%d'):<14} {t.breaks:>6} {t.completed:>5} "
                 f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}"
             )
-    weeks = stats.weeks() if stats.since else stats.weeks()[-weeks_listed:]
+    weeks = stats.weeks
     if len(weeks) > 1:
         lines += ["", f"{'week':<14} {'breaks':>6} {'done':>5} {'sets':>5}  completed"]
         for monday, t in weeks:

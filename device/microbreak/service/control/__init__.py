@@ -10,6 +10,11 @@ limits of :mod:`.limits`, knowing callers by :mod:`.peers`; a command asks
 with :func:`call` (:mod:`.client`).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from microbreak.service.control.client import (
     SOCKET_NAME,
     AccessDenied,
@@ -19,9 +24,23 @@ from microbreak.service.control.client import (
     denied_message,
     runtime_dir,
 )
-from microbreak.service.control.limits import RefusalLog, nesting
 from microbreak.service.control.peers import peer_credentials, peer_groups
-from microbreak.service.control.server import ControlServer
+
+if TYPE_CHECKING:
+    from microbreak.service.control.limits import RefusalLog, nesting
+    from microbreak.service.control.server import ControlServer
+
+# The serving side (threads, selectors, logging) is loaded when first named,
+# so that a command, which only calls, starts without it.
+_SERVING = {"ControlServer": "server", "RefusalLog": "limits", "nesting": "limits"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SERVING:
+        module = importlib.import_module(f"microbreak.service.control.{_SERVING[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SOCKET_NAME",
