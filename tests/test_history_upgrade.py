@@ -85,10 +85,12 @@ def schema1(tmp_path):
     return path
 
 
-def test_the_service_upgrades_a_schema_1_history_keeping_every_row(schema1):
+def test_the_service_upgrades_a_schema_1_history_keeping_every_row(schema1, caplog):
     before = rows(schema1)
     assert user_version(schema1) == 1 and len(before["breaks"]) == 35
+    caplog.set_level("INFO", logger="microbreak")
     store = Store(schema1.parent)
+    assert "upgraded from schema 1 to 2, every row kept" in caplog.text
     assert store.problem is None
     assert store.day_counts(date(2026, 3, 24)) == Totals(
         breaks=4, completed=2, partial=1, away=1, sets=5
