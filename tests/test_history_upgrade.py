@@ -226,6 +226,7 @@ def kept_totals(db):
     }
 
 
+@pytest.mark.slow
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(STEP, max_size=25))
 def test_the_totals_kept_equal_the_totals_counted_afresh(steps):

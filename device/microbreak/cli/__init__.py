@@ -8,7 +8,7 @@ Each command group is a module here that adds its commands to the parser in
 its ``register(commands)``: run (run, simulate), remote (the verbs sent to the
 running service), config (with config_edit and config_change), history
 (history, stats), exercises, hardware (test-hardware); arguments holds the
-argument types, common what they share.
+argument types, common what they share, chart the drawing of ``stats --chart``.
 """
 
 from __future__ import annotations

@@ -7,10 +7,11 @@ import argparse
 import contextlib
 import csv
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from microbreak.service.control import ControlError
 from microbreak.storage.history import HISTORY_FILE, HistoryUnavailable
 
 if TYPE_CHECKING:
+    from microbreak.cli.chart import Glyphs
     from microbreak.storage.stats import Stats, Totals
 
 
@@ -67,6 +69,12 @@ def register(commands: Commands) -> None:
         help=SINCE_HELP + " (default: all, with the last 14 days listed)",
     )
     stats.add_argument("--csv", action="store_true", help="print CSV, one row per day")
+    stats.add_argument(
+        "--chart",
+        action="store_true",
+        help="draw the weeks as bars and the days as a heat strip (ASCII unless the "
+        "locale is UTF-8)",
+    )
     stats.add_argument("--state-dir", metavar="DIR", help=STATE_HELP)
 
 
@@ -170,14 +178,25 @@ def _fit(names: list[str], room: int) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from microbreak.storage.stats import compute
+    from microbreak.cli.chart import STRIP_WEEKS, glyphs_for
+    from microbreak.storage.stats import compute, days_between
 
-    if args.json and args.csv:
-        raise CommandError("--json or --csv, not both")
-    listed = (None, None) if args.since or args.json or args.csv else (DAYS_LISTED, WEEKS_LISTED)
+    if sum((args.json, args.csv, args.chart)) > 1:
+        raise CommandError("one of --json, --csv and --chart, not more")
+    listed: tuple[int | None, int | None] = (DAYS_LISTED, WEEKS_LISTED)
+    if args.since or args.json or args.csv:
+        listed = (None, None)  # every day and week
+    if args.chart:
+        listed = (0, None if args.since else CHART_WEEKS)
+    today = date.today()
     with _reading_history(args) as db:
-        stats = compute(db, date.today(), args.since, *listed)
-    if args.json:
+        stats = compute(db, today, args.since, *listed)
+        if args.chart:
+            start = max(args.since or date.min, today - timedelta(weeks=STRIP_WEEKS))
+            strip = dict(days_between(db, start, today))
+    if args.chart:
+        print(format_chart(stats, strip, today, glyphs_for(_locale(), sys.stdout.encoding)))
+    elif args.json:
         print(json.dumps(stats.as_dict(), indent=2))
     elif args.csv:
         out = csv.writer(sys.stdout, lineterminator="\n")
@@ -199,11 +218,44 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 DAYS_LISTED, WEEKS_LISTED = 14, 8  # without --since: the last days and weeks with a break
+CHART_WEEKS = 12  # the chart's bars, without --since
+
+
+def _locale() -> str | None:
+    """The locale the command was started with (``LC_ALL``, ``LC_CTYPE``,
+    ``LANG``). Python's own start-up turns a C locale into C.UTF-8 in its
+    environment (PEP 538), so the process's first environment is read."""
+    try:
+        first = dict(
+            entry.split("=", 1)
+            for entry in Path("/proc/self/environ").read_text(errors="replace").split("\0")
+            if "=" in entry
+        )
+    except OSError:
+        first = dict(os.environ)
+    return next((first[k] for k in ("LC_ALL", "LC_CTYPE", "LANG") if first.get(k)), None)
+
+
+def format_chart(stats: Stats, days: dict[date, Totals], today: date, glyphs: Glyphs) -> str:
+    """``stats --chart``: today, the week and the streak in words, then the
+    weeks *stats* lists as bars and *days* as a heat strip."""
+    from microbreak.cli.chart import heat_strip, week_bars
+
+    lines = _summary(stats)
+    if stats.weeks:
+        lines += ["", *week_bars(list(stats.weeks), glyphs)]
+    lines += ["", *heat_strip(days, today, glyphs, first=stats.since)]
+    return "\n".join(lines)
 
 
 def format_stats(stats: Stats) -> str:
     """The stats in aligned sections that fit 80 columns: the days and weeks
     *stats* lists."""
+    return "\n".join(_summary(stats) + _exercises(stats) + _days_and_weeks(stats))
+
+
+def _summary(stats: Stats) -> list[str]:
+    """Today, this week and the streak, a line each (and the whole, with --since)."""
     lines = []
     if stats.since:
         lines.append(f"since {stats.since}: {_totals_line(stats.all_time)}")
@@ -216,29 +268,37 @@ def format_stats(stats: Stats) -> str:
     if best.days:
         streak += f" (best {best.days}, to {best.last})"
     lines.append(streak)
+    return lines
+
+
+def _exercises(stats: Stats) -> list[str]:
+    lines = []
     if stats.exercises:
         lines += ["", f"{'exercise':<28} {'offered':>7} {'done':>7}"]
         for e in stats.exercises:
             share = e.done / e.offered if e.offered else None
             lines.append(f"{e.name[:28]:<28} {e.offered:>7} {e.done:>7}  {_percent(share)}")
-    days = stats.days
-    if days:
+    return lines
+
+
+def _days_and_weeks(stats: Stats) -> list[str]:
+    lines = []
+    if stats.days:
         lines += ["", f"{'day':<14} {'breaks':>6} {'done':>5} {'sets':>5}  completed"]
-        for day, t in days:
+        for day, t in stats.days:
             lines.append(
                 f"{day.strftime('%a %Y-%m-%d'):<14} {t.breaks:>6} {t.completed:>5} "
                 f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}"
             )
-    weeks = stats.weeks
-    if len(weeks) > 1:
+    if len(stats.weeks) > 1:
         lines += ["", f"{'week':<14} {'breaks':>6} {'done':>5} {'sets':>5}  completed"]
-        for monday, t in weeks:
+        for monday, t in stats.weeks:
             year, week, _ = monday.isocalendar()
             lines.append(
                 f"{f'{year}-W{week:02d}':<14} {t.breaks:>6} {t.completed:>5} "
                 f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}"
             )
-    return "\n".join(lines)
+    return lines
 
 
 def _totals_line(t: Totals) -> str:

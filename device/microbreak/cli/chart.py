@@ -1,0 +1,138 @@
+"""``microbreak stats --chart``: the weeks as bars and the days as a heat
+strip, in characters a plain SSH terminal shows, 80 columns wide.
+
+Block characters where the locale is UTF-8, ASCII where it is not (``LANG=C``
+over SSH, a Latin-1 terminal)::
+
+    >>> week = Totals(10, completed=7, partial=1, skipped=1, missed=1)
+    >>> week_bar(week, scale=1.0, glyphs=UNICODE)
+    '███████▓▒░'
+    >>> week_bar(week, scale=1.0, glyphs=ASCII)
+    '#######+-.'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from microbreak.core.totals import Totals
+
+WIDTH = 80
+LABEL = len("2026-W48  ")
+STRIP_WEEKS = 26  # the heat strip's columns: half a year
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """The characters a chart is drawn with."""
+
+    completed: str
+    partial: str
+    skipped: str
+    missed: str
+    away: str
+    levels: tuple[str, str, str, str]  # a day: all done, most, some, few or none done
+    no_verdict: str  # a day whose breaks have not ended, or were natural ones only
+
+    def outcome(self, name: str) -> str:
+        return str(getattr(self, name))
+
+
+UNICODE = Glyphs("█", "▓", "▒", "░", "·", ("█", "▓", "▒", "░"), "·")
+ASCII = Glyphs("#", "+", "-", ".", "~", ("#", "+", "-", "."), "~")
+BAR_OUTCOMES = ("completed", "partial", "skipped", "missed", "away")
+
+
+def glyphs_for(locale_name: str | None, encoding: str | None) -> Glyphs:
+    """Block characters when the locale (``LC_ALL``, else ``LC_CTYPE``, else
+    ``LANG``, as the command was started with) is a UTF-8 one and the output
+    takes them; else ASCII::
+
+        >>> glyphs_for("en_GB.UTF-8", "utf-8") is UNICODE, glyphs_for("C", "utf-8") is ASCII
+        (True, True)
+    """
+    utf8 = bool(locale_name) and re.search(r"utf-?8", locale_name or "", re.IGNORECASE)
+    if not utf8 or not encoding:
+        return ASCII
+    try:
+        "".join(UNICODE.levels).encode(encoding)
+    except (LookupError, UnicodeEncodeError):
+        return ASCII
+    return UNICODE
+
+
+def week_bar(totals: Totals, scale: float, glyphs: Glyphs) -> str:
+    """A week's breaks as one bar, *scale* characters a break, by outcome in
+    the order of :data:`BAR_OUTCOMES` (a break not ended yet is left out).
+    Each part's length is rounded so the parts add up to the whole's."""
+    bar, drawn, counted = "", 0, 0
+    for name in BAR_OUTCOMES:
+        counted += getattr(totals, name)
+        end = round(counted * scale)
+        bar += glyphs.outcome(name) * (end - drawn)
+        drawn = end
+    return bar
+
+
+def week_bars(weeks: list[tuple[date, Totals]], glyphs: Glyphs) -> list[str]:
+    """A line per week: its ISO week, its bar, its breaks and completion."""
+    if not weeks:
+        return []
+    figures = len("  999  100 %")
+    room = WIDTH - LABEL - figures
+    scale = room / (max(t.breaks for _, t in weeks) or 1)  # the busiest week fills the room
+    legend = "  ".join(f"{glyphs.outcome(n)} {n}" for n in BAR_OUTCOMES)
+    lines = [f"{'breaks a week':<{WIDTH - len(legend)}}{legend}"]
+    for monday, totals in weeks:
+        year, week, _ = monday.isocalendar()
+        done = "   -" if totals.completion is None else f"{totals.completion * 100:3.0f} %"
+        bar = week_bar(totals, scale, glyphs)
+        lines.append(f"{f'{year}-W{week:02d}':<{LABEL}}{bar:<{room}}{totals.breaks:>5}  {done}")
+    return lines
+
+
+def day_level(totals: Totals | None, glyphs: Glyphs) -> str:
+    """A day's cell in the heat strip: blank without a break; by the share
+    of its cued breaks done, in four steps; a dot when none has ended."""
+    if totals is None or not totals.breaks:
+        return " "
+    share = totals.completion
+    if share is None:
+        return glyphs.no_verdict
+    all_done, most, some, few = glyphs.levels
+    return all_done if share >= 1 else most if share >= 2 / 3 else some if share >= 1 / 3 else few
+
+
+def heat_strip(
+    days: dict[date, Totals], today: date, glyphs: Glyphs, first: date | None = None
+) -> list[str]:
+    """The days as a calendar: a row per weekday, a column per week (the
+    last :data:`STRIP_WEEKS`, none before *first*), the months named above.
+    Weekend rows only when a weekend had a break."""
+    this_monday = today - timedelta(days=today.weekday())
+    start = this_monday - timedelta(weeks=STRIP_WEEKS - 1)
+    if first is not None and first > start:
+        start = first - timedelta(days=first.weekday())
+    mondays = [start + timedelta(weeks=n) for n in range((this_monday - start).days // 7 + 1)]
+    months = [" "] * (2 * len(mondays))
+    for column, monday in enumerate(mondays):
+        if column == 0 or monday.month != mondays[column - 1].month:
+            name = monday.strftime("%b")
+            if all(c == " " for c in months[2 * column : 2 * column + len(name) + 1]):
+                months[2 * column : 2 * column + len(name)] = name
+    weekends = {day.weekday() for day in days if start <= day <= today and days[day].breaks}
+    shown = [d for d in range(7) if d < 5 or d in weekends]
+    levels = (" ".join(glyphs.levels), glyphs.no_verdict)
+    legend = f"all done {levels[0]} none done  {levels[1]} not ended"
+    title = f"each day, the last {len(mondays)} weeks"
+    lines = [f"{title:<{WIDTH - len(legend)}}{legend}", ("     " + "".join(months)).rstrip()]
+    for weekday in shown:
+        cells = []
+        for monday in mondays:
+            day = monday + timedelta(days=weekday)
+            cells.append(" " if day > today else day_level(days.get(day), glyphs))
+        lines.append((f"{WEEKDAYS[weekday]}  " + " ".join(cells)).rstrip())
+    return lines
