@@ -113,7 +113,8 @@ def test_paused():
 def test_hold_hint_says_what_a_release_would_do():
     clock, schedule = setup()
     assert hold_hint(schedule, 6, THRESHOLDS).label == "Release: pause"
-    assert hold_hint(schedule, 0.5, THRESHOLDS).label == "Release: status"
+    assert hold_hint(schedule, 0.5, THRESHOLDS).label == "Release: today"  # the progress pages
+    assert hold_hint(schedule, 2.5, THRESHOLDS).label == "Release: status"
     schedule.break_now(clock.now())
     assert hold_hint(schedule, 0.5, THRESHOLDS).label == "Release: done"
     assert hold_hint(schedule, 3.5, THRESHOLDS).label == "Release: snooze"

@@ -90,6 +90,40 @@ def scenes():
         "done-skipped",
         DoneView("Break skipped", "0/2 sets · next break 15:20", outcome="skipped"),
     )
+    yield from progress_scenes(exercises)
+
+
+def progress_scenes(exercises):
+    """The progress pages, as the core words them from a Thursday's figures."""
+    from microbreak.core.pages import streak_page, today_page, week_page
+    from microbreak.core.progress import Figures
+    from microbreak.core.totals import Totals
+
+    today = Totals(7, completed=4, partial=1, missed=1, away=1, sets=9)
+    outcomes = ("completed", "completed", "partial", "away", "completed", "missed", "completed")
+    figures = Figures(
+        week=(
+            Totals(10, completed=8, partial=1, missed=1, sets=17),
+            Totals(10, completed=9, away=1, sets=18),
+            Totals(9, completed=6, partial=1, skipped=1, missed=1, sets=13),
+            today,
+        ),
+        streak=3,
+        best=12,
+        done=(
+            ("upper-back-movement", 212),
+            ("high-reach-stretch", 230),
+            ("shoulder-rolls", 241),
+            ("shoulder-squeeze", 198),
+            ("shoulder-shrug", 176),
+        ),
+    )
+    by_name = {e.name: e for e in exercises}
+    yield "progress-today", today_page(today, outcomes, "14:35", "Press: this week")
+    yield "progress-week", week_page(figures, 3, "Press: streak")
+    yield "progress-streak", streak_page(figures, by_name, "Press: back")
+    yield "progress-week-empty", week_page(Figures(), 0, "Press: streak")
+    yield "progress-today-none", today_page(Totals(), (), "09:45", "Press: this week")
 
 
 def parse_size(size: str) -> tuple[int, int]:

@@ -6,9 +6,13 @@ Questions only: :class:`~microbreak.core.schedule.Schedule` makes the moves.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Concatenate, ParamSpec, TypeVar
 
-from microbreak.core.effects import Cue, CueName
+from microbreak.core.effects import Cue, CueName, Effect
 from microbreak.core.gestures import Action, Gesture, action_for
 from microbreak.core.now import Now
 from microbreak.core.presence import Presence
@@ -110,9 +114,11 @@ class Outlook:
         times: list[float] = []
         if isinstance(state, Notice):
             return float("inf")
+        if isinstance(state, (Idle, Paused, OffHours)) and state.viewing is not None:
+            times.append(state.viewing.until)  # the progress page times out
         if isinstance(state, Paused):
             ends = state.ends_at(now)
-            return float("inf") if ends is None else ends
+            return min(times + ([] if ends is None else [ends]), default=float("inf"))
         if isinstance(state, Idle) and state.summary:
             times.append(state.summary.until)
         if self.rules.hours is not None and now.trusted:
@@ -131,3 +137,26 @@ class Outlook:
             if isinstance(state, Idle) and self.rules.heads_up_seconds:
                 times.append(state.coming.at - self.rules.heads_up_seconds)
         return min(times, default=float("inf"))
+
+
+def quiet_in_quiet_periods(outlook: Outlook, effects: list[Effect], now: Now) -> list[Effect]:
+    """*effects* with each cue marked quiet in a quiet period."""
+    if not outlook.quiet(now):
+        return effects
+    return [replace(e, quiet=True) if isinstance(e, Cue) else e for e in effects]
+
+
+Args = ParamSpec("Args")
+Seer = TypeVar("Seer", bound=Outlook)
+
+
+def heard(
+    method: Callable[Concatenate[Seer, Now, Args], list[Effect]],
+) -> Callable[Concatenate[Seer, Now, Args], list[Effect]]:
+    """The cues *method* returns, marked quiet in a quiet period."""
+
+    @functools.wraps(method)
+    def marked(outlook: Seer, now: Now, /, *args: Args.args, **kwargs: Args.kwargs) -> list[Effect]:
+        return quiet_in_quiet_periods(outlook, method(outlook, now, *args, **kwargs), now)
+
+    return marked

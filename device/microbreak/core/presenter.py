@@ -16,8 +16,20 @@ from microbreak.core.effects import Outcome
 from microbreak.core.exercise import Exercise
 from microbreak.core.gestures import Action, HoldThresholds
 from microbreak.core.now import Now
+from microbreak.core.pages import page_view
+from microbreak.core.progress import Figures, Viewing, next_title
 from microbreak.core.schedule import Schedule
-from microbreak.core.states import HeadsUp, Idle, Notice, OffHours, OnBreak, Paused, Summary
+from microbreak.core.states import (
+    Browsing,
+    HeadsUp,
+    Idle,
+    Notice,
+    OffHours,
+    OnBreak,
+    Paused,
+    State,
+    Summary,
+)
 from microbreak.core.totals import Totals
 from microbreak.core.views import (
     DoneView,
@@ -62,13 +74,19 @@ RELEASE = {
     Action.RESUME: "Release: resume",
     Action.STATUS: "Release: status",
     Action.NOTHING: "Release: nothing",
-}
+}  # and Action.PROGRESS: "Release: " and the page it shows
 
 
 def hold_hint(schedule: Schedule, held_seconds: float, thresholds: HoldThresholds) -> HoldHint:
     """What releasing the button now would do (the schedule's own table says)."""
     action = schedule.action(thresholds.classify(held_seconds))
-    return HoldHint(RELEASE[action], round(thresholds.progress(held_seconds), 2))
+    label = RELEASE.get(action) or f"Release: {next_title(viewing_of(schedule.state))}"
+    return HoldHint(label, round(thresholds.progress(held_seconds), 2))
+
+
+def viewing_of(state: State) -> Viewing | None:
+    """The progress page on screen, if one is."""
+    return state.viewing if isinstance(state, Browsing) else None
 
 
 FIRST_START_NOTICE = "first_start"  # its name in status and the history
@@ -91,15 +109,30 @@ def present(
     hold: HoldHint | None = None,
     exercise_since: float = 0.0,
     outcomes: tuple[str, ...] = (),
+    figures: Figures | None = None,
 ) -> View:
     """The view for this moment; *exercise_since* is when the exercise on
     screen appeared (real monotonic seconds), which paces its animation;
-    *outcomes* are today's breaks so far, oldest first."""
+    *outcomes* are today's breaks so far, oldest first; *figures* what a
+    progress page shows from the history."""
     state = schedule.state
     if isinstance(state, Notice):
         return replace(FIRST_START, hold=hold)
     if isinstance(state, OnBreak):
         return _break_view(state, exercises, hold, exercise_since)
+    viewing = viewing_of(state)
+    if viewing is not None:
+        at = schedule.next_break_wall(now)
+        page = page_view(
+            viewing,
+            today,
+            outcomes,
+            figures or Figures(),
+            exercises,
+            now.wall.weekday(),
+            day_and_time(at, now) if at else None,
+        )
+        return replace(page, hold=hold)
     if isinstance(state, Idle) and state.summary:
         return _summary_view(schedule, state.summary, now, hold)
     common: dict[str, Any] = dict(
@@ -289,6 +322,7 @@ def status(schedule: Schedule, now: Now, today: Totals) -> dict[str, Any]:
         "break": current,
         "paused_until": until.isoformat(timespec="seconds") if until else None,
         "present": schedule.present(now),
+        "progress": viewing.page.value if (viewing := viewing_of(state)) else None,
         "wall_clock_trusted": now.trusted,
         "today": today.as_dict(),
     }

@@ -34,11 +34,9 @@ now. Its state is one of :mod:`~microbreak.core.states`.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-from typing import Concatenate, ParamSpec
 
 from microbreak.core.effects import (
     BreakEnded,
@@ -51,11 +49,13 @@ from microbreak.core.effects import (
 )
 from microbreak.core.gestures import Action, Gesture
 from microbreak.core.now import Now
-from microbreak.core.outlook import Outlook
+from microbreak.core.outlook import Outlook, heard, quiet_in_quiet_periods
 from microbreak.core.presence import Presence, Return
+from microbreak.core.progress import next_viewing
 from microbreak.core.rules import Rules
 from microbreak.core.session import BreakSession
 from microbreak.core.states import (
+    Browsing,
     Coming,
     HeadsUp,
     Idle,
@@ -77,28 +77,13 @@ class Refused(Exception):
     """A command the rules do not allow now; the message says why."""
 
 
-Args = ParamSpec("Args")
-
-
-def _quiet_in_quiet_periods(schedule: Schedule, effects: list[Effect], now: Now) -> list[Effect]:
-    """*effects* with each cue marked quiet in a quiet period."""
-    if not schedule.quiet(now):
-        return effects
-    return [replace(e, quiet=True) if isinstance(e, Cue) else e for e in effects]
-
-
-def _heard(
-    method: Callable[Concatenate[Schedule, Now, Args], list[Effect]],
-) -> Callable[Concatenate[Schedule, Now, Args], list[Effect]]:
-    """The cues *method* returns, marked quiet in a quiet period."""
-
-    @functools.wraps(method)
-    def heard(
-        schedule: Schedule, now: Now, /, *args: Args.args, **kwargs: Args.kwargs
-    ) -> list[Effect]:
-        return _quiet_in_quiet_periods(schedule, method(schedule, now, *args, **kwargs), now)
-
-    return heard
+def _shown_a_while(state: State, now: Now) -> State:
+    """*state* without the summary or the progress page shown until now."""
+    if isinstance(state, Browsing) and state.viewing and now.mono >= state.viewing.until:
+        state = replace(state, viewing=None)
+    if isinstance(state, Idle) and state.summary and now.mono >= state.summary.until:
+        state = replace(state, summary=None)
+    return state
 
 
 class Schedule(Outlook):
@@ -122,14 +107,13 @@ class Schedule(Outlook):
 
     # -- time passes ------------------------------------------------------------
 
-    @_heard
+    @heard
     def advance(self, now: Now) -> list[Effect]:
         """Time has passed (or the wall clock stepped): do what is due."""
         state = self.state
         if isinstance(state, Notice):
             return []
-        if isinstance(state, Idle) and state.summary and now.mono >= state.summary.until:
-            self.state = state = replace(state, summary=None)
+        self.state = state = _shown_a_while(state, now)
         if isinstance(state, Paused):
             if not state.over(now):
                 return []
@@ -181,6 +165,7 @@ class Schedule(Outlook):
             Action.SKIP: self.skip,
             Action.PAUSE: self.pause,
             Action.RESUME: self.resume,
+            Action.PROGRESS: self._browse,
         }
         act = actions.get(self.action(gesture))
         if act is not None:
@@ -188,14 +173,14 @@ class Schedule(Outlook):
                 effects += act(now)
             except Refused:
                 effects.append(Cue(CueName.REFUSED))
-        return _quiet_in_quiet_periods(self, effects, now)
+        return quiet_in_quiet_periods(self, effects, now)
 
     def motion(self, moving: bool, now: Now) -> list[Effect]:
         """The presence sensor's output rose (motion) or fell. The desk counts as
         empty once it has been still for ``empty_after_seconds``; still for
         ``away_seconds`` or more, and the person's return is a natural break."""
         back = self.presence.edge(moving, now, self.rules.empty_after_seconds)
-        return _quiet_in_quiet_periods(self, self._came_back(back, now), now)
+        return quiet_in_quiet_periods(self, self._came_back(back, now), now)
 
     def sensor_read(self, moving: bool, now: Now) -> None:
         """The presence sensor's level as read at the start (no edge tells it).
@@ -242,7 +227,7 @@ class Schedule(Outlook):
 
     # -- commands: each raises Refused with the reason when the rules say no ------
 
-    @_heard
+    @heard
     def snooze(self, now: Now, seconds: float | None = None) -> list[Effect]:
         """Put the coming or current break off (by the snooze time unless given)."""
         state = self.state
@@ -262,7 +247,7 @@ class Schedule(Outlook):
         self.state = replace(state, coming=coming) if isinstance(state, Idle) else Idle(coming)
         return [Cue(CueName.SNOOZE)]
 
-    @_heard
+    @heard
     def skip(self, now: Now) -> list[Effect]:
         """Skip the break on screen, or the one its heads-up announces (recorded
         as skipped). A snoozed break can be skipped too."""
@@ -278,7 +263,7 @@ class Schedule(Outlook):
             effects.append(BreakStarted(now.wall, session.exercises, "scheduled"))
         return effects + session.skip(now) + self._finish(session, now)
 
-    @_heard
+    @heard
     def pause(
         self, now: Now, until: time | None = None, seconds: float | None = None
     ) -> list[Effect]:
@@ -300,7 +285,7 @@ class Schedule(Outlook):
         self.state = pause
         return (session.skip(now) if session else []) + [Cue(CueName.PAUSE)]
 
-    @_heard
+    @heard
     def resume(self, now: Now) -> list[Effect]:
         """Back from a pause: the next break is one interval away."""
         if not isinstance(self.state, Paused):
@@ -308,7 +293,7 @@ class Schedule(Outlook):
         self.state = self._waking(now)
         return [Cue(CueName.RESUME)]
 
-    @_heard
+    @heard
     def break_now(self, now: Now) -> list[Effect]:
         """Start a break at once (a snoozed one picks up where it was); not
         outside working hours, while paused, at an empty desk or during a break."""
@@ -354,6 +339,17 @@ class Schedule(Outlook):
         """The notice is read: the first interval starts now."""
         self.state = self._waking(now)
         return [NoticeAcknowledged(now.wall)]
+
+    def _browse(self, now: Now) -> list[Effect]:
+        """The next progress page, or back after the last (a summary gives way)."""
+        state = self.state
+        assert isinstance(state, Browsing)
+        viewing = next_viewing(state.viewing, now.mono, self.rules.progress_seconds)
+        if isinstance(state, Idle):
+            self.state = replace(state, viewing=viewing, summary=None)
+        else:
+            self.state = replace(state, viewing=viewing)
+        return []
 
     def _confirm(self, now: Now) -> list[Effect]:
         assert isinstance(self.state, OnBreak)

@@ -20,6 +20,7 @@ from typing import ClassVar
 
 from microbreak.core.effects import Outcome
 from microbreak.core.now import Now
+from microbreak.core.progress import Viewing
 from microbreak.core.session import BreakSession
 
 
@@ -63,10 +64,12 @@ class Notice:
 
 @dataclass(frozen=True)
 class Idle:
-    """Waiting for the coming break, the last break's summary shown a while."""
+    """Waiting for the coming break, the last break's summary or a progress
+    page shown a while."""
 
     coming: Coming
     summary: Summary | None = None
+    viewing: Viewing | None = None
     name: ClassVar[StateName] = StateName.IDLE
 
     @property
@@ -98,6 +101,7 @@ class Paused:
 
     until: datetime | None = None
     until_mono: float | None = None
+    viewing: Viewing | None = None  # a progress page on screen
     name: ClassVar[StateName] = StateName.PAUSED
 
     def over(self, now: Now) -> bool:
@@ -120,9 +124,12 @@ class Paused:
 
 @dataclass(frozen=True)
 class OffHours:
-    """Outside working hours: asleep until they open."""
+    """Outside working hours: asleep until they open (awake a while for a
+    progress page)."""
 
+    viewing: Viewing | None = None
     name: ClassVar[StateName] = StateName.OFF_HOURS
 
 
 State = Notice | Idle | HeadsUp | OnBreak | Paused | OffHours
+Browsing = Idle | Paused | OffHours  # the states where a press shows the progress pages

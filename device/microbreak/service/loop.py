@@ -229,6 +229,7 @@ class Service:
                     hold,
                     self._exercise_since,
                     self.report.outcomes(now),
+                    self.report.figures(now),
                 )
             )
 

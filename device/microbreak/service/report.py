@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from microbreak.core import presenter
 from microbreak.core.now import Now
+from microbreak.core.progress import Figures
 from microbreak.core.totals import Totals
 
 if TYPE_CHECKING:
@@ -22,10 +23,22 @@ class Report:
     def __init__(self, service: Service) -> None:
         self.service = service
         self._day: tuple[date, Totals, tuple[str, ...]] | None = None
+        self._figures: tuple[date, Figures] | None = None
 
     def forget_today(self) -> None:
         """A break or a set was recorded: read today's counts again."""
         self._day = None
+        self._figures = None
+
+    def figures(self, now: Now) -> Figures | None:
+        """What a progress page shows, while one is on screen (read from the
+        history once, and again when a break or a set changes it)."""
+        if presenter.viewing_of(self.service.schedule.state) is None:
+            return None
+        day = now.wall.date()
+        if self._figures is None or self._figures[0] != day:
+            self._figures = (day, self.service.history.figures(day))
+        return self._figures[1]
 
     def today(self, now: Now) -> Totals:
         """Today's counts (cached until a break or set changes them)."""

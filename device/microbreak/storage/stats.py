@@ -43,6 +43,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from microbreak.core.progress import Figures
 from microbreak.core.totals import Totals
 
 COLUMNS = "breaks, completed, partial, skipped, missed, away, sets"  # Totals' fields, in order
@@ -241,3 +242,14 @@ def exercise_counts(db: sqlite3.Connection, since: date | None = None) -> list[E
         )
     counts = [ExerciseCount(name, offered, done) for name, offered, done in rows]
     return sorted(counts, key=lambda e: (-e.offered, e.name))
+
+
+def progress_figures(db: sqlite3.Connection, today: date) -> Figures:
+    """What the device's progress pages show: this week's days to *today*,
+    the streaks, and the sets done of each exercise, all time."""
+    monday = today - timedelta(days=today.weekday())
+    days = dict(days_between(db, monday, today))
+    week = tuple(days.get(monday + timedelta(days=n), Totals()) for n in range(today.weekday() + 1))
+    _, (current, best) = totals_and_streaks(db)
+    done = tuple((e.name, e.done) for e in exercise_counts(db))
+    return Figures(week, current.days, best.days, done)

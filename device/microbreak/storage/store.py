@@ -41,11 +41,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from microbreak.core.effects import Outcome
+from microbreak.core.progress import Figures
 from microbreak.core.totals import Totals
 from microbreak.service.journal import event as journal_event
 from microbreak.storage.history import HISTORY_FILE, History, recovery
 from microbreak.storage.records import Acknowledged, Ended, Record, SetDone, Started, describe, iso
 from microbreak.storage.recovery import HistoryFile, StorageError, advice
+from microbreak.storage.stats import progress_figures
 
 log = logging.getLogger("microbreak")
 
@@ -131,6 +133,11 @@ class Store:
         return written + tuple(
             r.outcome.value for r in self._queue if isinstance(r, Ended) and r.day == day
         )
+
+    def figures(self, today: date) -> Figures:
+        """What the progress pages show, as written (records still queued in
+        memory are not in it)."""
+        return self._read(lambda db: progress_figures(db.connection, today), Figures())
 
     def last_exercise(self) -> str | None:
         return self._read(lambda db: db.last_exercise(), None)
