@@ -9,7 +9,8 @@ the same run:
 - in-process: opening the file read-only and computing everything ``stats``
   shows, with its text, against opening it and ``SELECT count(*)``;
 - the whole command, a new Python process each time as over SSH:
-  ``microbreak stats`` against ``microbreak --version`` (start-up alone).
+  ``microbreak stats``, ``stats --chart`` and ``report --out`` a PNG and an
+  HTML page, against ``microbreak --version`` (start-up alone).
 
 The rows are written as schema 1 kept them (in one transaction, for speed;
 the service writes them one short synced transaction at a time), then the
@@ -149,6 +150,9 @@ def command(*args: str) -> None:
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
 
+REPORT_TARGET = 2000.0  # ms for a report over up to 100,000 breaks
+
+
 def target(breaks: int) -> float:
     """The whole command's target, in milliseconds."""
     return 150.0 if breaks <= 100_000 else 500.0
@@ -171,6 +175,17 @@ def measure_size(breaks: int, runs: int) -> dict:
             "stats_ms": median_ms(lambda: in_process(path, today), runs),
             "count_ms": median_ms(lambda: baseline(path), runs),
             "command_ms": median_ms(lambda: command("stats", "--state-dir", folder), command_runs),
+            "chart_ms": median_ms(
+                lambda: command("stats", "--chart", "--state-dir", folder), command_runs
+            ),
+            "report_png_ms": median_ms(
+                lambda: command("report", "--out", f"{folder}/r.png", "--state-dir", folder),
+                command_runs,
+            ),
+            "report_html_ms": median_ms(
+                lambda: command("report", "--out", f"{folder}/r.html", "--state-dir", folder),
+                command_runs,
+            ),
             "startup_ms": median_ms(lambda: command("--version"), command_runs),
             "runs": runs,
             "command_runs": command_runs,
@@ -202,6 +217,21 @@ def measure(quick: bool = False) -> dict:
                 target=target(breaks),
             )
         )
+        for kind, what, aim in (
+            ("chart_ms", "'microbreak stats --chart'", None),
+            ("report_png_ms", "'microbreak report --out FILE.png'", REPORT_TARGET),
+            ("report_html_ms", "'microbreak report --out FILE.html'", REPORT_TARGET),
+        ):
+            rows.append(
+                row(
+                    f"{what}, {where}",
+                    r[kind],
+                    "ms",
+                    baseline=r["startup_ms"],
+                    baseline_what="'microbreak --version'",
+                    target=aim if breaks <= 100_000 else None,
+                )
+            )
         rows.append(
             row(
                 f"upgrade from schema 1, {where}",

@@ -157,7 +157,7 @@ def test_the_pages_say_today_the_week_and_the_streak_in_words():
     week = week_page(FIGURES, weekday=3, hint="")
     assert [d.label for d in week.days] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     assert week.days[0].counts == (("completed", 9),) and week.days[1].counts == ()
-    assert week.days[2].counts == (("completed", 6), ("skipped", 2))
+    assert week.days[2].counts == (("completed", 6), ("not_done", 2))
     assert [d.today for d in week.days].index(True) == 3
     assert [d.to_come for d in week.days] == [False] * 4 + [True] * 3
     assert week.summary == "22 breaks · 82 % done"  # 18 of 22

@@ -164,7 +164,7 @@ def test_presses_at_the_button_step_a_running_service_through_its_history(tmp_pa
         assert isinstance(week, WeekView) and week.summary == "5 breaks · 80 % done"
         assert [d.counts for d in week.days[:3]] == [
             (("completed", 3),),
-            (("completed", 1), ("missed", 1)),
+            (("completed", 1), ("not_done", 1)),
             (),
         ]
         assert isinstance(streak, StreakView) and (streak.streak, streak.best) == (

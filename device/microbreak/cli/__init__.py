@@ -7,7 +7,7 @@ Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
 Each command group is a module here that adds its commands to the parser in
 its ``register(commands)``: run (run, simulate), remote (the verbs sent to the
 running service), config (with config_edit and config_change), history
-(history, stats), exercises, hardware (test-hardware); arguments holds the
+(history, stats), report, exercises, hardware (test-hardware); arguments holds the
 argument types, common what they share, chart the drawing of ``stats --chart``.
 """
 
@@ -25,7 +25,7 @@ from microbreak.cli.common import CommandError
 from microbreak.service.control.client import AccessDenied, ControlError, NotRunning
 from microbreak.storage.history import HistoryUnavailable
 
-GROUPS = ("run", "remote", "config", "history", "exercises", "hardware")  # as --help lists them
+GROUPS = ("run", "remote", "config", "history", "report", "exercises", "hardware")  # as --help
 COMMANDS = {
     "run": ("run", "simulate"),
     "remote": (
@@ -43,6 +43,7 @@ COMMANDS = {
     ),
     "config": ("config",),
     "history": ("history", "stats"),
+    "report": ("report",),
     "exercises": ("exercises",),
     "hardware": ("test-hardware",),
 }

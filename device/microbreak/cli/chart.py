@@ -99,11 +99,8 @@ def day_level(totals: Totals | None, glyphs: Glyphs) -> str:
     of its cued breaks done, in four steps; a dot when none has ended."""
     if totals is None or not totals.breaks:
         return " "
-    share = totals.completion
-    if share is None:
-        return glyphs.no_verdict
-    all_done, most, some, few = glyphs.levels
-    return all_done if share >= 1 else most if share >= 2 / 3 else some if share >= 1 / 3 else few
+    step = totals.completion_step
+    return glyphs.no_verdict if step is None else glyphs.levels[3 - step]
 
 
 def heat_strip(

@@ -99,7 +99,7 @@ def history_file(args: argparse.Namespace) -> Path:
 
 
 @contextlib.contextmanager
-def _reading_history(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
+def reading_history(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
     """The history open for reading; what it cannot be read for (damaged,
     empty, locked, missing) becomes one line naming the file."""
     from microbreak.storage.history import open_read_only, unreadable
@@ -126,7 +126,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         count = None if args.since else 20
     else:
         count = None if args.limit == "all" else args.limit
-    with _reading_history(args) as db:
+    with reading_history(args) as db:
         breaks = recent_breaks(db, count, args.since)
     if args.json:
         print(json.dumps(breaks, indent=2))
@@ -189,7 +189,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.chart:
         listed = (0, None if args.since else CHART_WEEKS)
     today = date.today()
-    with _reading_history(args) as db:
+    with reading_history(args) as db:
         stats = compute(db, today, args.since, *listed)
         if args.chart:
             start = max(args.since or date.min, today - timedelta(weeks=STRIP_WEEKS))

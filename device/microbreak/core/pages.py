@@ -19,7 +19,7 @@ from microbreak.core.totals import Totals
 from microbreak.core.views import DayBar, ProgressView, StreakView, TodayView, WeekView
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-BAR_ORDER = ("completed", "partial", "away", "skipped", "missed")  # filled, then hollow
+BAR_ORDER = ("completed", "partial", "away", "not_done")  # filled, then hollow
 
 
 def page_view(
@@ -64,9 +64,13 @@ def week_page(figures: Figures, weekday: int, hint: str) -> WeekView:
     days = []
     for n, label in enumerate(WEEKDAYS):
         totals = figures.week[n] if n < len(figures.week) else Totals()
-        counts = tuple(
-            (outcome, getattr(totals, outcome)) for outcome in BAR_ORDER if getattr(totals, outcome)
-        )
+        parts = {
+            "completed": totals.completed,
+            "partial": totals.partial,
+            "away": totals.away,
+            "not_done": totals.skipped + totals.missed,
+        }
+        counts = tuple((outcome, parts[outcome]) for outcome in BAR_ORDER if parts[outcome])
         days.append(DayBar(label, counts, today=n == weekday, to_come=n > weekday))
     week = sum(figures.week, Totals())
     summary = (

@@ -52,6 +52,16 @@ class Totals:
             return None
         return self.completed == self.ended
 
+    @property
+    def completion_step(self) -> int | None:
+        """The completion in four steps, for a calendar's shades: 3 all
+        done, 2 two thirds or more, 1 a third or more, 0 less; None when no
+        cued break ended."""
+        share = self.completion
+        if share is None:
+            return None
+        return 3 if share >= 1 else 2 if share >= 2 / 3 else 1 if share >= 1 / 3 else 0
+
     def __add__(self, other: Totals) -> Totals:
         return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 

@@ -100,7 +100,8 @@ class DayBar:
     """One day of the week page: its breaks by outcome, drawn as a bar."""
 
     label: str  # "Mon"
-    counts: tuple[tuple[str, int], ...]  # (outcome, breaks), from the bottom of the bar up
+    # (outcome, breaks), from the bottom of the bar up; "not_done": skipped or missed
+    counts: tuple[tuple[str, int], ...]
     today: bool = False
     to_come: bool = False  # later this week
 

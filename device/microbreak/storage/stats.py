@@ -253,3 +253,20 @@ def progress_figures(db: sqlite3.Connection, today: date) -> Figures:
     _, (current, best) = totals_and_streaks(db)
     done = tuple((e.name, e.done) for e in exercise_counts(db))
     return Figures(week, current.days, best.days, done)
+
+
+def by_hour(db: sqlite3.Connection, since: date | None = None) -> list[tuple[int, Totals]]:
+    """``(hour, totals)`` for each hour of the day (local, 0–23) a break
+    started in, from *since*: when breaks come, and which are taken. Reads
+    every break (one pass), not the kept totals."""
+    hours: dict[int, dict[str, int]] = {}
+    for hour, outcome, count in db.execute(
+        "SELECT CAST(substr(started_at, 12, 2) AS INTEGER), outcome, count(*) FROM breaks "
+        "WHERE day >= ? GROUP BY 1, 2",
+        (since.isoformat() if since else "",),
+    ):
+        counts = hours.setdefault(hour, {"breaks": 0})
+        counts["breaks"] += count
+        if outcome is not None:
+            counts[outcome] = count
+    return [(hour, Totals(**hours[hour])) for hour in sorted(hours)]
