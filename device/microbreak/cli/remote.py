@@ -210,7 +210,8 @@ def _schedule_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 def _health_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(label, text) for the parts and what is amiss: the screen and speaker,
-    a history not written, refused connections, a clock not yet set."""
+    a history not written, the Prometheus export, refused connections, a
+    clock not yet set."""
     for part in ("screen", "speaker"):
         report = status.get(part)
         if report and not (part == "speaker" and report["detail"].startswith("off")):
@@ -224,6 +225,9 @@ def _health_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 f"memory: {history['detail']}"
             ),
         )
+    export = status.get("export")
+    if export and export["path"]:
+        yield "export", export["path"] if export["ok"] else f"NOT WRITTEN: {export['detail']}"
     if status.get("refused_connections"):
         yield (
             "socket",

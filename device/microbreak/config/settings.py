@@ -32,6 +32,7 @@ from microbreak.config.values import (
     Number,
     OneOf,
     Periods,
+    PromFile,
     QuietPeriods,
     ScreenSize,
     TimeZoneName,
@@ -198,6 +199,11 @@ class PinsSection:
 
 
 @dataclass(frozen=True)
+class ExportSection:
+    prometheus_textfile: str = setting("", PromFile(), "a .prom file for node_exporter, or none")
+
+
+@dataclass(frozen=True)
 class Settings:
     schedule: ScheduleSection = field(default_factory=ScheduleSection)
     hours: HoursSection = field(default_factory=HoursSection)
@@ -209,6 +215,7 @@ class Settings:
     presence: PresenceSection = field(default_factory=PresenceSection)
     screen: ScreenSection = field(default_factory=ScreenSection)
     pins: PinsSection = field(default_factory=PinsSection)
+    export: ExportSection = field(default_factory=ExportSection)
 
     def items(self):
         """Yield ``(key, value, default, help)`` for every setting, in order::

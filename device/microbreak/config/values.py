@@ -188,6 +188,22 @@ class FolderPath:
         return value
 
 
+class PromFile:
+    @property
+    def allowed(self) -> str:
+        return (
+            "an absolute path ending in .prom (node_exporter reads no other), e.g. "
+            '"/var/lib/prometheus/node-exporter/microbreak.prom", or "" for none'
+        )
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"is {_kind(value)}, not text")
+        if value and not (value.startswith("/") and value.endswith(".prom")):
+            raise ValueError("is not an absolute path ending in .prom")
+        return value
+
+
 def _kind(value: Any) -> str:
     return {
         bool: "true/false",

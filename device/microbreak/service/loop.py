@@ -38,6 +38,7 @@ from microbreak.parts.rtttl import load_folder
 from microbreak.resources import data_dir
 from microbreak.service.clock import SystemClock, real_time
 from microbreak.service.control import SOCKET_NAME, ControlServer
+from microbreak.service.export import TextfileExport
 from microbreak.service.inbox import Inbox
 from microbreak.service.journal import event as journal_event
 from microbreak.service.notify import Notifier
@@ -87,6 +88,7 @@ class Service:
         exercises = load_exercises(exercise_dirs)
         self.exercises = {e.name: e for e in exercises}
         self.history = Store(state_dir)  # never fails the loop: see store.py
+        self.export = TextfileExport(settings.export.prometheus_textfile)
         self._pin_factory = pin_factory
         self._songs = load_folder(data_dir("sounds"))
         self.hardware = Hardware(
@@ -148,6 +150,7 @@ class Service:
                 now = self.clock.now()
                 self.apply(self.schedule.advance(now), now)
                 self.refresh(now)
+                self.report.export(now)
                 self.notifier.status(self.status_line(now))
                 if self._socket_alive():
                     self.notifier.ping_if_due()
@@ -350,6 +353,8 @@ class Service:
             )
             presence_after_reload(self.schedule, self.hardware.motion, self.clock)
             self._held_since = None
+        if "export.prometheus_textfile" in changed:
+            self.export = TextfileExport(new.export.prometheus_textfile)
         if any(key.startswith(("screen.", "pins.")) for key in changed):
             log.warning("screen and pin library changes apply at the next start")
         log.info(

@@ -11,6 +11,7 @@ from microbreak.core import presenter
 from microbreak.core.now import Now
 from microbreak.core.progress import Figures
 from microbreak.core.totals import Totals
+from microbreak.service.export import metrics_text
 
 if TYPE_CHECKING:
     from microbreak.service.loop import Service
@@ -24,11 +25,23 @@ class Report:
         self.service = service
         self._day: tuple[date, Totals, tuple[str, ...]] | None = None
         self._figures: tuple[date, Figures] | None = None
+        self._all_time: tuple[Totals, int] | None = None
 
     def forget_today(self) -> None:
         """A break or a set was recorded: read today's counts again."""
         self._day = None
         self._figures = None
+        self._all_time = None
+
+    def export(self, now: Now) -> None:
+        """Bring the Prometheus export, if there is one, up to date."""
+        service = self.service
+        if service.export.path is None:
+            return
+        if self._all_time is None:
+            self._all_time = service.history.all_time()
+        status = presenter.status(service.schedule, now, self.today(now))
+        service.export.update(metrics_text(status, *self._all_time, service.history.report()))
 
     def figures(self, now: Now) -> Figures | None:
         """What a progress page shows, while one is on screen (read from the
@@ -78,6 +91,7 @@ class Report:
         result["history"] = service.history.report()
         result["led"] = service.hardware.light.pattern
         result["refused_connections"] = service.control.refusals.total
+        result["export"] = service.export.report()
         return result
 
     def screen(self) -> dict[str, Any]:

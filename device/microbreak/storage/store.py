@@ -47,7 +47,7 @@ from microbreak.service.journal import event as journal_event
 from microbreak.storage.history import HISTORY_FILE, History, recovery
 from microbreak.storage.records import Acknowledged, Ended, Record, SetDone, Started, describe, iso
 from microbreak.storage.recovery import HistoryFile, StorageError, advice
-from microbreak.storage.stats import progress_figures
+from microbreak.storage.stats import Streak, progress_figures, totals_and_streaks
 
 log = logging.getLogger("microbreak")
 
@@ -138,6 +138,13 @@ class Store:
         """What the progress pages show, as written (records still queued in
         memory are not in it)."""
         return self._read(lambda db: progress_figures(db.connection, today), Figures())
+
+    def all_time(self) -> tuple[Totals, int]:
+        """Every break written, added up, and the current streak in days."""
+        totals, (current, _) = self._read(
+            lambda db: totals_and_streaks(db.connection), (Totals(), (Streak(), Streak()))
+        )
+        return totals, current.days
 
     def last_exercise(self) -> str | None:
         return self._read(lambda db: db.last_exercise(), None)
