@@ -7,7 +7,8 @@ For each size, medians in milliseconds, each beside a baseline measured in
 the same run:
 
 - in-process: opening the file read-only and computing everything ``stats``
-  shows, with its text, against opening it and ``SELECT count(*)``;
+  shows, with its text, and what the device's progress pages read, against
+  opening it and ``SELECT count(*)``;
 - the whole command, a new Python process each time as over SSH:
   ``microbreak stats``, ``stats --chart`` and ``report --out`` a PNG and an
   HTML page, against ``microbreak --version`` (start-up alone).
@@ -35,7 +36,7 @@ from pathlib import Path
 from microbreak.cli.history import DAYS_LISTED, WEEKS_LISTED, format_stats
 from microbreak.storage import schema
 from microbreak.storage.history import HISTORY_FILE, History, open_read_only
-from microbreak.storage.stats import compute
+from microbreak.storage.stats import compute, progress_figures
 
 from .common import main, median, row, service_env
 
@@ -127,6 +128,15 @@ def in_process(path: Path, today: date) -> str:
         db.close()
 
 
+def figures(path: Path, today: date) -> None:
+    """What the device reads when a progress page appears (in its loop)."""
+    db = open_read_only(path)
+    try:
+        progress_figures(db, today)
+    finally:
+        db.close()
+
+
 def baseline(path: Path) -> int:
     db = open_read_only(path)
     try:
@@ -174,6 +184,7 @@ def measure_size(breaks: int, runs: int) -> dict:
             "upgrade_s": upgraded,
             "stats_ms": median_ms(lambda: in_process(path, today), runs),
             "count_ms": median_ms(lambda: baseline(path), runs),
+            "figures_ms": median_ms(lambda: figures(path, today), runs),
             "command_ms": median_ms(lambda: command("stats", "--state-dir", folder), command_runs),
             "chart_ms": median_ms(
                 lambda: command("stats", "--chart", "--state-dir", folder), command_runs
@@ -192,58 +203,56 @@ def measure_size(breaks: int, runs: int) -> dict:
         }
 
 
+IN_PROCESS = (
+    ("stats_ms", "stats in-process"),
+    ("figures_ms", "progress pages' figures in-process"),
+)
+COMMANDS = (  # (figure, what, target up to 100,000 breaks)
+    ("chart_ms", "'microbreak stats --chart'", None),
+    ("report_png_ms", "'microbreak report --out FILE.png'", REPORT_TARGET),
+    ("report_html_ms", "'microbreak report --out FILE.html'", REPORT_TARGET),
+)
+
+
+def size_rows(breaks: int, r: dict) -> list[dict]:
+    """The table's rows for one size of history."""
+    where = f"{breaks:,} breaks ({r['bytes'] / 1e6:.1f} MB)"
+    rows = [
+        row(
+            f"{what}, {where}",
+            r[kind],
+            "ms",
+            baseline=r["count_ms"],
+            baseline_what="SELECT count(*)",
+        )
+        for kind, what in IN_PROCESS
+    ]
+    startup = {"baseline": r["startup_ms"], "baseline_what": "'microbreak --version'"}
+    rows.append(
+        row(f"'microbreak stats', {where}", r["command_ms"], "ms", target=target(breaks), **startup)
+    )
+    rows += [
+        row(f"{what}, {where}", r[kind], "ms", target=aim if breaks <= 100_000 else None, **startup)
+        for kind, what, aim in COMMANDS
+    ]
+    rows.append(
+        row(
+            f"upgrade from schema 1, {where}",
+            r["upgrade_s"],
+            "s",
+            baseline=r["write_s"],
+            baseline_what="writing its rows in one transaction",
+        )
+    )
+    return rows
+
+
 def measure(quick: bool = False) -> dict:
     sizes, runs = ((1_000,), 3) if quick else (SIZES, 21)
     results = {breaks: measure_size(breaks, runs) for breaks in sizes}
-    rows = []
-    for breaks, r in results.items():
-        where = f"{breaks:,} breaks ({r['bytes'] / 1e6:.1f} MB)"
-        rows.append(
-            row(
-                f"stats in-process, {where}",
-                r["stats_ms"],
-                "ms",
-                baseline=r["count_ms"],
-                baseline_what="SELECT count(*)",
-            )
-        )
-        rows.append(
-            row(
-                f"'microbreak stats', {where}",
-                r["command_ms"],
-                "ms",
-                baseline=r["startup_ms"],
-                baseline_what="'microbreak --version'",
-                target=target(breaks),
-            )
-        )
-        for kind, what, aim in (
-            ("chart_ms", "'microbreak stats --chart'", None),
-            ("report_png_ms", "'microbreak report --out FILE.png'", REPORT_TARGET),
-            ("report_html_ms", "'microbreak report --out FILE.html'", REPORT_TARGET),
-        ):
-            rows.append(
-                row(
-                    f"{what}, {where}",
-                    r[kind],
-                    "ms",
-                    baseline=r["startup_ms"],
-                    baseline_what="'microbreak --version'",
-                    target=aim if breaks <= 100_000 else None,
-                )
-            )
-        rows.append(
-            row(
-                f"upgrade from schema 1, {where}",
-                r["upgrade_s"],
-                "s",
-                baseline=r["write_s"],
-                baseline_what="writing its rows in one transaction",
-            )
-        )
     return {
         "name": "stats_speed",
-        "rows": rows,
+        "rows": [r for breaks, result in results.items() for r in size_rows(breaks, result)],
         "data": {str(breaks): r for breaks, r in results.items()},
     }
 

@@ -6,7 +6,7 @@ missed.
 
     >>> import pygame
     >>> page = pygame.Surface((400, 200))
-    >>> page.fill(PAPER)
+    >>> _ = page.fill(PAPER)
     >>> stacked_columns(page, pygame.Rect(0, 0, 400, 200),
     ...                 [("W1", Totals(4, completed=3, missed=1))])
 """
