@@ -21,7 +21,7 @@ from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
 from microbreak.storage import schema
 from microbreak.storage.history import History, open_read_only
-from microbreak.storage.stats import compute
+from microbreak.storage.stats import compute, weekly
 from microbreak.storage.store import Store
 
 SCHEMA1 = __import__("pathlib").Path(__file__).parent / "data" / "history-schema1.sqlite"
@@ -73,6 +73,7 @@ def assert_stats_match_the_rows(db, today, since=None):
     stats = compute(db, today, since)
     days, exercises = counted_from_rows(db, since.isoformat() if since else "")
     assert list(stats.days) == days
+    assert list(stats.weeks) == weekly(days)  # added up by SQLite, as by hand
     assert {e.name: (e.offered, e.done) for e in stats.exercises} == exercises
     assert stats.all_time == sum((t for _, t in days), Totals())
     return stats

@@ -130,16 +130,17 @@ def compute(
     monday = today - timedelta(days=today.weekday())
     this_week = dict(days_between(db, monday, today))
     all_time, (current, best) = totals_and_streaks(db, since)
-    # The last weeks with a break have at most 7 days with one each.
-    wanted = None
-    if days_listed is not None and weeks_listed is not None:
-        wanted = max(days_listed, 7 * weeks_listed)
-    days = last_days(db, since, wanted)
+    if weeks_listed is None:  # every week: added up by SQLite
+        days, weeks = last_days(db, since, days_listed), all_weeks(db, since)
+    else:  # the last weeks with a break have at most 7 days with one each
+        wanted = None if days_listed is None else max(days_listed, 7 * weeks_listed)
+        days = last_days(db, since, wanted)
+        weeks = _last(weekly(days), weeks_listed)
     return Stats(
         today=this_week.get(today, Totals()),
         week=sum(this_week.values(), Totals()),
         days=tuple(_last(days, days_listed)),
-        weeks=tuple(_last(weekly(days), weeks_listed)),
+        weeks=tuple(weeks),
         exercises=tuple(exercise_counts(db, since)),
         current_streak=current,
         best_streak=best,
@@ -172,6 +173,17 @@ def last_days(
         (since.isoformat() if since else "", -1 if count is None else count),
     ).fetchall()
     return [(date.fromisoformat(day), Totals(*counts)) for day, *counts in reversed(rows)]
+
+
+def all_weeks(db: sqlite3.Connection, since: date | None = None) -> list[tuple[date, Totals]]:
+    """``(monday, totals)`` for every week with a break from *since*, oldest first."""
+    sums = ", ".join(f"sum({c})" for c in COLUMNS.split(", "))
+    rows = db.execute(
+        f"SELECT date(day, 'weekday 0', '-6 days') AS monday, {sums} FROM day_totals "
+        "WHERE day >= ? GROUP BY monday ORDER BY monday",
+        (since.isoformat() if since else "",),
+    )
+    return [(date.fromisoformat(monday), Totals(*counts)) for monday, *counts in rows]
 
 
 def weekly(days: list[tuple[date, Totals]]) -> list[tuple[date, Totals]]:
