@@ -33,13 +33,14 @@ need_debian_packages() {
 }
 
 # The SSH test runs its own sshd binary on 127.0.0.1 and never the system's
-# SSH server. Installing openssh-server would enable that server and start
+# SSH server, and the MQTT tests their own mosquitto on a loopback port.
+# Installing openssh-server or mosquitto would enable that server and start
 # it, now and at every boot; so dev.sh installs the package with starting
 # refused (a policy-rc.d that says no, the way Debian's package scripts are
-# told; a machine's own policy-rc.d is kept) and then disables ssh.service.
-# A machine that already had openssh-server is left as it was.
-need_sshd_binary() {
-    installed openssh-server && return
+# told; a machine's own policy-rc.d is kept) and then disables its service.
+# A machine that already had the package is left as it was.
+need_server_binary() {  # need_server_binary PACKAGE SERVICE
+    installed "$1" && return
     policy=/usr/sbin/policy-rc.d
     own_policy=""
     if [ ! -e "$policy" ]; then
@@ -47,14 +48,14 @@ need_sshd_binary() {
         trap 'as_root rm -f "$policy"' EXIT
         as_root sh -c "printf '#!/bin/sh\nexit 101\n' >$policy && chmod 755 $policy"
     fi
-    need_debian_packages openssh-server
+    need_debian_packages "$1"
     if [ -n "$own_policy" ]; then
         as_root rm -f "$policy"
         trap - EXIT
     fi
-    as_root systemctl disable --quiet ssh.service
-    echo "openssh-server is installed for its sshd binary; the system's SSH server stays off" \
-        "(sudo systemctl enable --now ssh turns it on)"
+    as_root systemctl disable --quiet "$2" 2>/dev/null || true
+    echo "$1 is installed for its binary; the system's $2 stays off" \
+        "(sudo systemctl enable --now $2 turns it on)"
 }
 
 need_venv() {  # need_venv EXTRA: .venv with microbreak[EXTRA] (or "") installed, editable
@@ -72,7 +73,7 @@ need_venv() {  # need_venv EXTRA: .venv with microbreak[EXTRA] (or "") installed
 # need_classic_venv: .venv-classic, on Debian's python3 and its python3-pygame
 # (classic pygame, as 32-bit Raspberry Pi OS has it) through the system site
 # packages, with microbreak and the rest of microbreak[test], but not pygame-ce;
-# and python3-pil, to read GIFs back (classic pygame reads only a first frame).
+# and the network extra (paho-mqtt, icalendar); and python3-pil, to read GIFs back (classic pygame reads only a first frame).
 need_classic_venv() {
     need_debian_packages python3 python3-venv python3-pygame python3-pil
     [ -x .venv-classic/bin/python ] \
@@ -83,7 +84,8 @@ need_classic_venv() {
         .venv-classic/bin/python -c '
 import tomllib
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
+extras = project["optional-dependencies"]
+for requirement in project["dependencies"] + extras["test"] + extras["network"]:
     if not requirement.startswith("pygame"):
         print(requirement)' >.venv-classic/requirements.txt
         .venv-classic/bin/python -m pip install -q -r .venv-classic/requirements.txt
@@ -111,12 +113,14 @@ case "$command" in
     test|test-classic)
         # systemd-python, which the tests use, is built against libsystemd;
         # the SSH test connects with ssh to an sshd of its own (see above);
-        # systemd-analyze checks the unit; shellcheck checks the installer.
+        # systemd-analyze checks the unit; shellcheck checks the installer;
+        # espeak-ng speaks the guidance.
         need_debian_packages gcc pkg-config libsystemd-dev python3-dev \
-            openssh-client systemd shellcheck
-        need_sshd_binary
+            openssh-client systemd shellcheck espeak-ng
+        need_server_binary openssh-server ssh.service
+        need_server_binary mosquitto mosquitto.service
         if [ "$command" = test ]; then
-            need_venv test
+            need_venv test,network
             exec .venv/bin/python -m pytest "$@"
         fi
         need_classic_venv

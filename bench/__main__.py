@@ -28,6 +28,8 @@ BENCHMARKS = (
     "button_latency",
     "stats_speed",
     "loop_latency",
+    "guidance_timing",
+    "mqtt_latency",
 )
 
 

@@ -13,15 +13,22 @@
 #   /opt/microbreak/config.example.toml    the commented example settings
 #   /etc/microbreak/config.toml            a copy of the example, only if there is none
 #   /etc/systemd/system/microbreak.service the unit (hardened: see its comments)
+#   /etc/systemd/system/microbreak-mqtt.service  the network unit (Home Assistant,
+#                                          calendars), enabled only when the settings
+#                                          have [mqtt] host or [calendar] sources; then
+#                                          the venv gets microbreak[network] too
 #   /usr/local/bin/microbreak              the 'microbreak' command, a symlink into the venv
 # and, on the machine itself (not with --root): the Debian packages it needs, the
 # system user 'microbreak' in the hardware groups gpio, video, render and audio
 # (those that exist), the invoking sudo user in the group 'microbreak' (so that
-# 'microbreak status' works without sudo), then enables and starts the service.
+# 'microbreak status' works without sudo), the system user 'microbreak-mqtt' in
+# the group 'microbreak' for the network unit, then enables and starts them.
 set -eu
 
 PREFIX=/opt/microbreak          # the unit's ExecStart points here
 UNIT=/etc/systemd/system/microbreak.service
+NETWORK_UNIT=/etc/systemd/system/microbreak-mqtt.service
+NETWORK_USER=microbreak-mqtt
 CONFIG_DIR=/etc/microbreak
 STATE_DIR=/var/lib/microbreak
 COMMAND=/usr/local/bin/microbreak
@@ -38,7 +45,8 @@ enables and starts it. Running it again changes only what differs.
 
   --uninstall  stop and remove the service, the venv, the command, the user;
                keeps /etc/microbreak/config.toml if you changed it, the
-               history in /var/lib/microbreak, and the Debian packages
+               history in /var/lib/microbreak, and the Debian packages. With
+               [mqtt] host set, the device is removed from Home Assistant first
   --purge      with --uninstall: also delete the history
   --root DIR   lay the files under DIR instead of /, for packaging and tests:
                no apt-get, no user or groups, no systemctl (each is reported)
@@ -108,6 +116,16 @@ if $host && [ "$(id -u)" -ne 0 ]; then
 fi
 
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
+# network: the settings ask for the network unit ([mqtt] host or [calendar] sources set).
+network() {
+    settings="$root$CONFIG_DIR/config.toml"
+    [ -f "$settings" ] || return 1
+    awk '/^\[/ { section = $0 }
+         section == "[mqtt]" && /^ *host *= *"[^"]/ { found = 1 }
+         section == "[calendar]" && /^ *sources *= *\[ *"/ { found = 1 }
+         END { exit !found }' "$settings"
+}
+
 if [ ! -f "$source_dir/pyproject.toml" ] || [ ! -f "$source_dir/deploy/microbreak.service" ]; then
     fail "$source_dir is not a microbreak checkout (no pyproject.toml or deploy/microbreak.service)"
 fi
@@ -180,6 +198,15 @@ debian_packages() {
             installed "$package" || missing="$missing $package"
         done
     fi
+    # Spoken guidance (sound.speaker = true) is made by espeak-ng, when apt has it.
+    if grep -qs '^ *speaker *= *true' "$root$CONFIG_DIR/config.toml" \
+        && ! installed espeak-ng; then
+        if available espeak-ng; then
+            missing="$missing espeak-ng"
+        else
+            say "espeak-ng is not in this system's package lists: guidance is not spoken"
+        fi
+    fi
     if arm32 && ! installed python3-pygame; then
         missing="$missing python3-pygame"
     fi
@@ -225,6 +252,14 @@ service_user() {
             changed=true
         fi
     done
+    if ! getent passwd "$NETWORK_USER" >/dev/null; then
+        say "adding the system user $NETWORK_USER (the network unit), in the group $SERVICE_USER"
+        useradd --system --user-group --home-dir /nonexistent --no-create-home \
+            --shell /usr/sbin/nologin --comment "microbreak network unit" "$NETWORK_USER"
+    fi
+    if ! id -nG "$NETWORK_USER" 2>/dev/null | tr ' ' '\n' | grep -qx "$SERVICE_USER"; then
+        usermod -a -G "$SERVICE_USER" "$NETWORK_USER"
+    fi
     person="${SUDO_USER:-}"
     if [ -n "$person" ] && [ "$person" != root ] && getent passwd "$person" >/dev/null \
             && ! id -nG "$person" 2>/dev/null | tr ' ' '\n' | grep -qx "$SERVICE_USER"; then
@@ -238,7 +273,8 @@ service_user() {
 source_digest() {
     (cd "$source_dir" && find pyproject.toml device sounds images -type f \
         ! -name '*.pyc' ! -path '*/__pycache__/*' ! -path '*.egg-info/*' | LC_ALL=C sort \
-        | while IFS= read -r file; do cksum "$file"; done | cksum)
+        | while IFS= read -r file; do cksum "$file"; done
+        if network; then echo network; fi) | cksum
 }
 
 python_env() {
@@ -265,7 +301,12 @@ python_env() {
     if [ -n "$wheels" ]; then
         set -- "$@" --no-index --find-links "$wheels"
     fi
-    set -- "$venv/bin/python" -m pip install "$@" "$source_dir"
+    target="$source_dir"
+    if network; then
+        say "with the network unit's packages (paho-mqtt, icalendar, recurring-ical-events)"
+        target="${source_dir}[network]"
+    fi
+    set -- "$venv/bin/python" -m pip install "$@" "$target"
     if arm32 && [ "$(uname -m)" = aarch64 ]; then
         # pip takes platform_machine from the kernel: under linux32 it says
         # armv8l, which pyproject.toml knows for 32-bit, instead of aarch64
@@ -278,6 +319,7 @@ python_env() {
 
 files() {
     put "$source_dir/deploy/microbreak.service" "$root$UNIT" 644
+    put "$source_dir/deploy/microbreak-mqtt.service" "$root$NETWORK_UNIT" 644
     put "$source_dir/deploy/config.toml" "$root$PREFIX/config.example.toml" 644
     if [ -e "$root$CONFIG_DIR/config.toml" ] || [ -L "$root$CONFIG_DIR/config.toml" ]; then
         say "kept your settings in $CONFIG_DIR/config.toml"
@@ -327,6 +369,17 @@ start_service() {
         fail "the service did not start; see: journalctl -u microbreak -b"
     fi
     say "running: 'microbreak status' shows what it is doing; 'journalctl -u microbreak' its log"
+    if network; then
+        systemctl enable --quiet microbreak-mqtt
+        if $changed || ! systemctl is-active --quiet microbreak-mqtt; then
+            systemctl restart microbreak-mqtt || say "the network unit did not start;" \
+                "see: journalctl -u microbreak-mqtt -b"
+        fi
+        say "the network unit runs: 'journalctl -u microbreak-mqtt' its log"
+    elif systemctl is-enabled --quiet microbreak-mqtt 2>/dev/null; then
+        systemctl disable --now --quiet microbreak-mqtt
+        say "the network unit is off: no [mqtt] host or [calendar] sources in the settings"
+    fi
 }
 
 install() {
@@ -353,6 +406,20 @@ install() {
 
 uninstall() {
     say "uninstalling${root:+ from under $root}"
+    if [ -e "$root$NETWORK_UNIT" ]; then
+        if $host; then
+            systemctl disable --now --quiet microbreak-mqtt || true
+            if [ -x "$venv/bin/microbreak" ] && network \
+                    && grep -qs '^ *host *= *"[^"]' "$root$CONFIG_DIR/config.toml"; then
+                "$venv/bin/microbreak" bridge --forget \
+                    || say "could not remove the device from Home Assistant (delete it there)"
+            fi
+        else
+            say "--root: not run: systemctl disable --now microbreak-mqtt; microbreak bridge --forget"
+        fi
+        rm -f "$root$NETWORK_UNIT"
+        say "removed $NETWORK_UNIT"
+    fi
     if $host && [ -f "$UNIT" ]; then
         systemctl disable --now --quiet microbreak || true
     elif ! $host; then
@@ -394,6 +461,13 @@ uninstall() {
         if getent passwd "$SERVICE_USER" >/dev/null; then
             userdel "$SERVICE_USER"
             say "removed the system user $SERVICE_USER"
+        fi
+        if getent passwd "$NETWORK_USER" >/dev/null; then
+            userdel "$NETWORK_USER"
+            say "removed the system user $NETWORK_USER"
+        fi
+        if getent group "$NETWORK_USER" >/dev/null; then
+            groupdel "$NETWORK_USER"
         fi
         if getent group "$SERVICE_USER" >/dev/null; then
             groupdel "$SERVICE_USER"

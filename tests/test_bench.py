@@ -34,6 +34,8 @@ def test_every_benchmark_runs_and_writes_its_rows(tmp_path):
         "button_latency",
         "stats_speed",
         "loop_latency",
+        "guidance_timing",
+        "mqtt_latency",
     }
     whats = [row["what"] for result in results.values() for row in result["rows"]]
     for measure in (
@@ -43,6 +45,9 @@ def test_every_benchmark_runs_and_writes_its_rows(tmp_path):
         "frame, exercise, 800x480",
         "button release to handled",
         "'microbreak stats'",
+        "device change to Home Assistant",
+        "guidance onset vs timeline, buzzer",
+        "guidance onset vs timeline, speaker",
     ):
         assert any(what.startswith(measure) for what in whats), measure
     assert "machine:" in run.stdout

@@ -19,6 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = ROOT / "deploy" / "microbreak.service"
+NETWORK_UNIT = ROOT / "deploy" / "microbreak-mqtt.service"
 INSTALL = ROOT / "deploy" / "install.sh"
 EXAMPLE = ROOT / "deploy" / "config.toml"
 COMMAND_TARGET = "/opt/microbreak/venv/bin/microbreak"
@@ -111,6 +112,8 @@ def test_install_lays_down_the_unit_venv_settings_and_command(installed):
     root, env, output = installed
     unit = root / "etc/systemd/system/microbreak.service"
     assert unit.read_bytes() == UNIT.read_bytes()
+    network = root / "etc/systemd/system/microbreak-mqtt.service"
+    assert network.read_bytes() == NETWORK_UNIT.read_bytes()
     assert stat.S_IMODE(unit.stat().st_mode) == 0o644
     assert (root / "etc/microbreak/config.toml").read_bytes() == EXAMPLE.read_bytes()
     assert (root / "opt/microbreak/config.example.toml").read_bytes() == EXAMPLE.read_bytes()
@@ -173,7 +176,13 @@ def test_the_installed_unit_verifies_clean(installed, tmp_path):
 
     def verify():
         return subprocess.run(
-            ["systemd-analyze", "verify", f"--root={root}", "microbreak.service"],
+            [
+                "systemd-analyze",
+                "verify",
+                f"--root={root}",
+                "microbreak.service",
+                "microbreak-mqtt.service",
+            ],
             capture_output=True,
             text=True,
         )
@@ -186,19 +195,35 @@ def test_the_installed_unit_verifies_clean(installed, tmp_path):
     assert run.returncode != 0 and f"{COMMAND_TARGET} is not executable" in run.stderr
 
 
-@needs_systemd_analyze
-def test_the_unit_exposure_is_at_most_2():
+def exposure(unit: Path) -> float:
+    """``systemd-analyze security``'s overall exposure of *unit* (0-10)."""
     run = subprocess.run(
-        ["systemd-analyze", "security", "--offline=true", "--no-pager", str(UNIT)],
+        ["systemd-analyze", "security", "--offline=true", "--no-pager", str(unit)],
         capture_output=True,
         text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    found = re.search(r"Overall exposure level for microbreak\.service: (\d+\.\d+)", run.stdout)
+    found = re.search(rf"Overall exposure level for {re.escape(unit.name)}: (\d+\.\d+)", run.stdout)
     assert found, run.stdout
-    exposure = float(found.group(1))
-    print(f"systemd-analyze security: overall exposure {exposure}")
-    assert exposure <= 2.0, run.stdout
+    print(f"systemd-analyze security {unit.name}: overall exposure {found.group(1)}")
+    return float(found.group(1))
+
+
+@needs_systemd_analyze
+def test_the_unit_exposure_is_at_most_2_and_stays_05_with_no_network():
+    assert exposure(UNIT) == 0.5
+    unit = UNIT.read_text()
+    for line in ("PrivateNetwork=yes", "IPAddressDeny=any", "RestrictAddressFamilies=AF_UNIX"):
+        assert f"\n{line}\n" in unit, f"the service lost {line}"
+
+
+@needs_systemd_analyze
+def test_the_network_units_exposure_is_at_most_2():
+    assert exposure(NETWORK_UNIT) <= 2.0
+    unit = NETWORK_UNIT.read_text()
+    assert "\nUser=microbreak-mqtt\n" in unit and "\nSupplementaryGroups=microbreak\n" in unit
+    assert "\nRestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\n" in unit
+    assert "\nCapabilityBoundingSet=\n" in unit and "\nProtectSystem=strict\n" in unit
 
 
 @pytest.mark.slow

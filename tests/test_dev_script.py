@@ -89,30 +89,42 @@ def test_test_installs_shellcheck_so_no_test_is_skipped_for_the_want_of_it(tmp_p
     as_root, venv = dev_sh(tmp_path, "test", "-q")
     installs = [line.split() for line in as_root if " apt-get install " in line]
     packages = {word for words in installs for word in words[words.index("install") + 1 :]}
-    assert {"shellcheck", "openssh-server", "openssh-client", "libsystemd-dev"} <= packages
+    assert {
+        "shellcheck",
+        "openssh-server",
+        "openssh-client",
+        "libsystemd-dev",
+        "mosquitto",
+    } <= packages
     assert venv[-1] == "python -m pytest -q"
 
 
 @needs_sh
 @pytest.mark.parametrize("own_policy", [False, True], ids=["no policy-rc.d", "its own policy-rc.d"])
-def test_test_leaves_the_systems_ssh_server_off(tmp_path, own_policy):
+@pytest.mark.parametrize(
+    "package, service",
+    [("openssh-server", "ssh.service"), ("mosquitto", "mosquitto.service")],
+    ids=["ssh", "mosquitto"],
+)
+def test_test_leaves_the_systems_ssh_server_and_broker_off(tmp_path, own_policy, package, service):
     policy = tmp_path / "policy-rc.d"
     if own_policy:
         policy.write_text("#!/bin/sh\nexit 101\n")
     as_root, _ = dev_sh(tmp_path, "test")
-    [ssh] = [i for i, line in enumerate(as_root) if "openssh-server" in line.split()]
+    [installed] = [i for i, line in enumerate(as_root) if package in line.split()]
     ours = [i for i, line in enumerate(as_root) if str(policy) in line]
     if own_policy:
         assert not ours, "the machine's own policy-rc.d was touched"
         assert policy.read_text() == "#!/bin/sh\nexit 101\n"
     else:  # one that refuses to start services, in place while the package installs
-        assert len(ours) == 2, "openssh-server was installed free to start the SSH server"
-        made, removed = ours
-        assert "exit 101" in as_root[made] and as_root[removed] == f"rm -f {policy}"
-        assert made < ssh < removed, "openssh-server was installed free to start the SSH server"
+        made = max(i for i in ours if i < installed)
+        removed = min(i for i in ours if i > installed)
+        assert "exit 101" in as_root[made] and as_root[removed] == f"rm -f {policy}", (
+            f"{package} was installed free to start its server"
+        )
     disabled = [
         i
         for i, line in enumerate(as_root)
-        if line.startswith("systemctl disable") and "ssh.service" in line
+        if line.startswith("systemctl disable") and service in line
     ]
-    assert disabled and disabled[0] > ssh, "the SSH server was left enabled at boot"
+    assert disabled and disabled[0] > installed, f"{service} was left enabled at boot"

@@ -19,6 +19,7 @@ from mock_pins import mock_pins
 
 from microbreak.config.settings import Settings, parse_settings
 from microbreak.core.effects import CueName
+from microbreak.core.guidance import GuideSound
 from microbreak.core.now import Now
 from microbreak.core.rules import Rules
 from microbreak.core.schedule import Schedule
@@ -546,7 +547,7 @@ def test_custom_melodies_replace_the_built_in_and_a_bad_one_is_refused(
 
 def test_the_built_in_melodies_are_the_default(tmp_path, mock_factory):
     parts = Hardware(sounds_settings(tmp_path), lambda e: None, pin_factory=mock_factory)
-    assert set(parts.sounder.songs) == set(CueName)
+    assert set(parts.sounder.songs) == {*CueName, *GuideSound}
     parts.close()
 
 

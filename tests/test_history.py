@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
-from microbreak.storage.history import History
+from microbreak.storage.history import SCHEMA_VERSION, History
 
 T0 = datetime(2026, 11, 23, 9, 45, tzinfo=timezone(timedelta(hours=1)))
 
@@ -74,3 +74,28 @@ def test_day_counts(tmp_path):
         breaks=3, completed=1, partial=1, missed=1, sets=3
     )
     assert history.last_exercise() == "a"
+
+
+def test_a_history_of_schema_1_gains_the_deferral_columns_and_keeps_its_breaks(tmp_path):
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """
+        CREATE TABLE breaks (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, day TEXT NOT NULL,
+            reason TEXT NOT NULL, planned TEXT NOT NULL, ended_at TEXT, outcome TEXT);
+        CREATE TABLE sets (id INTEGER PRIMARY KEY, break_id INTEGER NOT NULL,
+            exercise TEXT NOT NULL, confirmed_at TEXT NOT NULL);
+        CREATE TABLE notices (name TEXT PRIMARY KEY, acknowledged_at TEXT NOT NULL);
+        INSERT INTO breaks VALUES (1, '2026-11-20T10:00:00+00:00', '2026-11-20', 'scheduled',
+            '["shoulder-rolls"]', '2026-11-20T10:01:00+00:00', 'skipped');
+        PRAGMA user_version = 1;
+        """
+    )
+    old.close()
+    history = History(path)  # the service's first start after the update
+    due = T0 - timedelta(minutes=20)
+    history.break_started(T0, ("shoulder-shrug",), "scheduled", due, "calendar")
+    first, second = history.recent()
+    assert (first["outcome"], first["due_at"], first["deferred_by"]) == ("skipped", None, None)
+    assert (second["due_at"], second["deferred_by"]) == (due.isoformat(), "calendar")
+    assert history.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

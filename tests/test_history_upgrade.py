@@ -6,6 +6,12 @@ the totals SQLite keeps beside the rows always say what the rows say.
 spring clock change, every outcome, a Saturday, natural breaks, an exercise
 of the person's own (``neck-turn``), a break that never ended (a power cut)
 and the first-start notice.
+
+``tests/data/history-schema2.sqlite`` is that file as ``History`` at schema 2
+(commit 94a60b7, busy) upgraded it, closed its open break and went on
+writing: a Monday of breaks busy deferred (by a calendar, by the person, by
+Home Assistant) beside ones it did not, and on the Tuesday a deferred break
+never ended.
 """
 
 import json
@@ -20,11 +26,13 @@ from hypothesis import strategies as st
 from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
 from microbreak.storage import schema
-from microbreak.storage.history import History, open_read_only
+from microbreak.storage.history import History, open_read_only, recent_breaks
 from microbreak.storage.stats import compute, weekly
 from microbreak.storage.store import Store
 
-SCHEMA1 = __import__("pathlib").Path(__file__).parent / "data" / "history-schema1.sqlite"
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+SCHEMA1 = DATA / "history-schema1.sqlite"
+SCHEMA2 = DATA / "history-schema2.sqlite"
 ROW_TABLES = ("breaks", "sets", "notices")
 
 
@@ -91,21 +99,22 @@ def test_the_service_upgrades_a_schema_1_history_keeping_every_row(schema1, capl
     assert user_version(schema1) == 1 and len(before["breaks"]) == 35
     caplog.set_level("INFO", logger="microbreak")
     store = Store(schema1.parent)
-    assert "upgraded from schema 1 to 2, every row kept" in caplog.text
+    assert f"upgraded from schema 1 to {schema.VERSION}, every row kept" in caplog.text
     assert store.problem is None
     assert store.day_counts(date(2026, 3, 24)) == Totals(
         breaks=4, completed=2, partial=1, away=1, sets=5
     )
     store.close()
-    assert user_version(schema1) == 2
+    assert user_version(schema1) == schema.VERSION
     after = rows(schema1)
     # Not a row added or lost; one changed as at any start after a power cut:
     # the break it left open is ended (partial: it had a set).
     [(open_before, open_after)] = [
-        (b, a) for b, a in zip(before["breaks"], after["breaks"], strict=True) if b != a
+        (b, a[:7]) for b, a in zip(before["breaks"], after["breaks"], strict=True) if b != a[:7]
     ]
     assert open_before[5:] == (None, None) and open_after[6] == "partial"
     assert open_after[:5] == open_before[:5]
+    assert {a[7:] for a in after["breaks"]} == {(None, None)}  # deferred by no one then
     assert {t: after[t] for t in ("sets", "notices")} == {t: before[t] for t in ("sets", "notices")}
     db = open_read_only(schema1)
     stats = assert_stats_match_the_rows(db, date(2026, 4, 3))
@@ -156,6 +165,124 @@ def test_a_file_of_a_newer_microbreak_is_refused_untouched(tmp_path):
     db.close()
     with pytest.raises(RuntimeError, match=f"newer microbreak \\(schema {schema.VERSION + 1}\\)"):
         History(path)
+
+
+@pytest.fixture
+def schema2(tmp_path):
+    path = tmp_path / "history.sqlite"
+    shutil.copy(SCHEMA2, path)
+    return path
+
+
+DEFERRED = [  # (due_at, deferred_by) of the breaks busy deferred, in the schema-2 file
+    ("2026-04-06T10:34:00+02:00", "calendar"),
+    ("2026-04-06T11:48:00+02:00", "manual"),
+    ("2026-04-06T14:05:00+02:00", "home_assistant"),
+    ("2026-04-07T09:45:00+02:00", "calendar"),
+]
+
+
+def test_the_service_upgrades_a_schema_2_history_keeping_every_row_and_deferral(schema2, caplog):
+    before = rows(schema2)
+    assert user_version(schema2) == 2 and len(before["breaks"]) == 42
+    caplog.set_level("INFO", logger="microbreak")
+    store = Store(schema2.parent)
+    assert f"upgraded from schema 2 to {schema.VERSION}, every row kept" in caplog.text
+    assert store.day_counts(date(2026, 4, 6)) == Totals(
+        breaks=6, completed=2, partial=1, skipped=1, missed=1, away=1, sets=5
+    )
+    store.close()
+    after = rows(schema2)
+    # The deferred break the power cut left open is ended (partial: it had a
+    # set), its deferral kept; no other row changed.
+    [(open_before, open_after)] = [
+        (b, a) for b, a in zip(before["breaks"], after["breaks"], strict=True) if b != a
+    ]
+    assert open_before[6] is None and open_after[6] == "partial"
+    assert open_after[7:] == open_before[7:] == DEFERRED[-1]
+    assert {t: after[t] for t in ("sets", "notices")} == {t: before[t] for t in ("sets", "notices")}
+    db = open_read_only(schema2)
+    assert_stats_match_the_rows(db, date(2026, 4, 7))
+    deferred = [(b["due_at"], b["deferred_by"]) for b in recent_breaks(db, None) if b["due_at"]]
+    assert deferred == DEFERRED
+    db.close()
+
+
+def test_a_reader_of_a_schema_2_history_counts_it_without_changing_it(schema2):
+    before = schema2.read_bytes()
+    db = open_read_only(schema2)
+    stats = assert_stats_match_the_rows(db, date(2026, 4, 7))
+    assert stats.all_time.breaks == 42 and stats.today.not_ended == 1
+    assert [b["deferred_by"] for b in recent_breaks(db, 1)] == ["calendar"]
+    db.close()
+    assert schema2.read_bytes() == before and user_version(schema2) == 2
+
+
+def test_an_upgrade_of_schema_2_that_fails_leaves_the_file_as_it_was(schema2):
+    db = sqlite3.connect(schema2)
+    db.execute("UPDATE breaks SET planned = '[not json' WHERE id = 40")
+    db.commit()
+    db.close()
+    before = rows(schema2)
+    with pytest.raises(sqlite3.OperationalError, match="JSON"):
+        History(schema2)
+    assert user_version(schema2) == 2 and rows(schema2) == before
+
+
+def made(path):
+    """The file's tables, indexes and triggers, as SQLite keeps their definitions."""
+    db = sqlite3.connect(path)
+    try:
+        return db.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+        ).fetchall()
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("old", [SCHEMA1, SCHEMA2], ids=["schema1", "schema2"])
+def test_a_file_of_any_older_schema_ends_up_made_as_a_new_one_is(old, tmp_path):
+    shutil.copy(old, tmp_path / "old.sqlite")
+    History(tmp_path / "old.sqlite").close()
+    History(tmp_path / "new.sqlite").close()
+    assert user_version(tmp_path / "old.sqlite") == user_version(tmp_path / "new.sqlite")
+    assert made(tmp_path / "old.sqlite") == made(tmp_path / "new.sqlite")
+
+
+def test_a_step_to_come_may_make_the_breaks_table_anew_and_the_totals_go_on(schema2, monkeypatch):
+    """As a step that changes the outcomes' CHECK will: the table made anew
+    (create, copy, drop, rename) under the sets that refer to it."""
+
+    def remake_breaks(db):
+        (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'breaks'").fetchone()
+        sql = sql.replace("CREATE TABLE breaks", "CREATE TABLE breaks_new")
+        db.execute(sql.replace("'away')", "'away', 'deferred')"))
+        db.execute("INSERT INTO breaks_new SELECT * FROM breaks")
+        db.execute("DROP TABLE breaks")
+        db.execute("ALTER TABLE breaks_new RENAME TO breaks")
+        db.execute("CREATE INDEX breaks_by_day ON breaks(day)")
+
+    History(schema2).close()  # upgraded to this schema: its triggers made
+    monkeypatch.setattr(schema, "STEPS", (*schema.STEPS, remake_breaks))
+    monkeypatch.setattr(schema, "VERSION", len(schema.STEPS))
+    before = rows(schema2)
+    history = History(schema2)
+    assert history.upgraded_from == schema.VERSION - 1 == user_version(schema2) - 1
+    assert rows(schema2) == before
+    db = history.connection
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    at = datetime(2026, 4, 7, 11, tzinfo=timezone(timedelta(hours=2)))
+    b = history.break_started(at, ("neck-turn",), "scheduled")
+    history.set_confirmed(b, "neck-turn", at)
+    history.break_ended(b, Outcome.COMPLETED, at)  # counted by the triggers made afresh
+    assert history.day_counts(date(2026, 4, 7)) == Totals(breaks=2, completed=1, sets=2)
+    kept = kept_totals(db)
+    for statement in schema._statements(schema.COUNT_ROWS):
+        db.execute(statement)
+    assert kept == kept_totals(db)
+    db.execute("UPDATE breaks SET outcome = 'deferred' WHERE id = ?", (b,))  # the new CHECK
+    history.close()
 
 
 # -- the totals follow any change to the rows ---------------------------------

@@ -2,6 +2,7 @@
 week, the streak) and back; each page goes back by itself after a while. The
 core decides, with a fake clock; the pages' words come from the figures."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from microbreak.config.exercises import load_exercises
@@ -121,6 +122,39 @@ def test_paused_and_outside_working_hours_a_press_shows_the_pages_too():
     clock.advance(20)
     schedule.advance(clock.now())
     assert shown(schedule, clock) == asleep
+
+
+def test_busy_a_press_shows_the_pages_and_the_5_s_hold_still_ends_busy():
+    clock, schedule = setup()
+    schedule.busy(clock.now(), seconds=60 * 60)  # past the break due at 14:35
+    busy = shown(schedule, clock)
+    assert busy.busy and busy.hint == "Hold 5 s to end busy"
+    assert hold_hint(schedule, 0.5, THRESHOLDS).label == "Release: today"
+    assert press(schedule, clock) == []  # nothing sounds in a meeting
+    today = shown(schedule, clock)
+    assert isinstance(today, TodayView) and today.detail == "7 sets · next break 14:51"
+    press(schedule, clock)
+    assert isinstance(shown(schedule, clock), WeekView)
+    assert schedule.state.name is StateName.BUSY  # still busy: nothing calls
+    assert status(schedule, clock.now(), TODAY)["progress"] == "week"
+    clock.advance(20)
+    schedule.advance(clock.now())
+    assert shown(schedule, clock) == replace(busy, clock="13:50")  # back by itself
+    press(schedule, clock)
+    assert hold_hint(schedule, 5.5, THRESHOLDS).label == "Release: end busy"
+    assert schedule.gesture(Gesture.SKIP, clock.now()) == []
+    assert schedule.state.name is StateName.IDLE and schedule.state.viewing is None
+
+
+def test_busy_beginning_or_ending_takes_the_screen_from_a_page():
+    clock, schedule = setup()
+    press(schedule, clock)
+    schedule.busy(clock.now())  # a meeting begins: the screen says so at once
+    assert schedule.state.name is StateName.BUSY and schedule.state.viewing is None
+    press(schedule, clock)
+    schedule.not_busy(clock.now())
+    assert schedule.state.name is StateName.IDLE and schedule.state.viewing is None
+    assert schedule.deadline(clock.now()) > clock.now().mono + 20  # no page to time out
 
 
 def test_the_holds_keep_their_meanings_and_the_hint_names_the_next_page():

@@ -3,6 +3,7 @@
 import pytest
 
 from microbreak.core.effects import CueName
+from microbreak.core.guidance import GuideSound
 from microbreak.parts.rtttl import RTTTLError, frequency, load_folder, parse
 from microbreak.resources import data_dir
 
@@ -60,7 +61,7 @@ def test_errors_name_the_source_and_position(text, position, reason):
 
 def test_every_cue_has_a_short_melody_in_a_piezo_friendly_range():
     songs = load_folder(data_dir("sounds"))
-    assert set(CueName) == set(songs)
+    assert {*CueName, *GuideSound} == set(songs)
     for name, song in songs.items():
         assert song.seconds <= 2.2, f"{name} lasts {song.seconds:.2f} s"
         tones = [n.frequency for n in song.notes if n.frequency]

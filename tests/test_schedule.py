@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from microbreak.core.effects import BreakEnded, BreakStarted, Cue, Outcome, SetConfirmed
 from microbreak.core.gestures import Gesture
+from microbreak.core.refused import Refused
 from microbreak.core.rules import Rules
-from microbreak.core.schedule import Refused, Schedule
+from microbreak.core.schedule import Schedule
 from microbreak.core.states import StateName
 from microbreak.service.clock import FakeClock
 

@@ -11,8 +11,9 @@ from microbreak.config.exercises import load_exercises
 from microbreak.core.effects import CALLS, BreakEnded, BreakStarted, Cue, Outcome
 from microbreak.core.gestures import Gesture, HoldThresholds
 from microbreak.core.presenter import present, status
+from microbreak.core.refused import Refused
 from microbreak.core.rules import Rules
-from microbreak.core.schedule import Refused, Schedule
+from microbreak.core.schedule import Schedule
 from microbreak.core.states import StateName
 from microbreak.core.totals import Totals
 from microbreak.core.workhours import DAYS, WorkHours

@@ -1,7 +1,7 @@
 """Random days for the schedule: time passing, wall clocks that step (minutes
 to days, back and forth, 1970 to now), daylight saving in real zones, people
-coming and going, presses, holds and commands. After every step the rules of
-the product must hold."""
+coming and going, presses, holds and commands, busy said by the person, Home
+Assistant and calendars. After every step the rules of the product must hold."""
 
 from datetime import datetime, time, timedelta
 from itertools import pairwise
@@ -12,10 +12,12 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from microbreak.core.effects import CALLS, BreakEnded, BreakStarted, Cue
+from microbreak.core.busy import BusyPeriod, BusySource
+from microbreak.core.effects import CALLS, BreakDeferred, BreakEnded, BreakStarted, Cue
 from microbreak.core.gestures import Gesture
+from microbreak.core.refused import Refused
 from microbreak.core.rules import Rules
-from microbreak.core.schedule import Refused, Schedule
+from microbreak.core.schedule import Schedule
 from microbreak.core.states import StateName
 from microbreak.core.workhours import DAYS, WorkHours
 from microbreak.service.clock import FakeClock
@@ -53,9 +55,20 @@ class Days(RuleBasedStateMachine):
         recue=st.integers(1, 10),
         max_recues=st.integers(0, 3),
         max_snoozes=st.integers(0, 3),
+        grace=st.sampled_from([0, 30, 60, 300]),
     )
     def start(
-        self, zone, change, hours_before, hours, interval, heads_up, recue, max_recues, max_snoozes
+        self,
+        zone,
+        change,
+        hours_before,
+        hours,
+        interval,
+        heads_up,
+        recue,
+        max_recues,
+        max_snoozes,
+        grace,
     ):
         self.zone = ZoneInfo(zone)
         wall = datetime(*ZONES[zone][change], 2, 0, tzinfo=self.zone) - timedelta(
@@ -73,8 +86,11 @@ class Days(RuleBasedStateMachine):
             empty_after_seconds=60,
             away_seconds=300,
             return_grace_seconds=30,
+            busy_grace_seconds=grace,
         )
         self.schedule = Schedule(self.rules, NAMES, self.clock.now())
+        self.busy_ended = None  # mono: when the desk was last busy (None: not since the start)
+        self.deferred = 0  # breaks deferred by busy and not started yet
         self.open_break = False
         self.last_scheduled_start = None  # mono
         self.snooze_cues = 0
@@ -90,6 +106,11 @@ class Days(RuleBasedStateMachine):
                 if then != Cue("break"):
                     pass  # skipped during its heads-up: recorded, never called
                 elif effect.reason == "scheduled":
+                    if effect.due_at is not None:  # deferred: a grace after busy ended
+                        assert self.busy_ended is not None
+                        assert now.mono + 1e-6 >= self.busy_ended + self.rules.busy_grace_seconds, (
+                            "a deferred break came before the grace after busy was over"
+                        )
                     if self.last_scheduled_start is not None:
                         assert (
                             now.mono - self.last_scheduled_start + 1e-6
@@ -104,7 +125,10 @@ class Days(RuleBasedStateMachine):
                     assert self.open_break, "a break ended that was not open"
                 self.open_break = False
                 self.snooze_cues = 0
+            elif isinstance(effect, BreakDeferred):
+                assert self.schedule.busy_times.current(now) is not None, "deferred, not busy"
             elif isinstance(effect, Cue) and effect.name in CALLS:
+                assert self.schedule.busy_times.current(now) is None, f"{effect.name} while busy"
                 if now.trusted:
                     assert self.rules.hours.is_open(now.wall), (
                         f"{effect.name} outside working hours at {now.wall}"
@@ -122,6 +146,7 @@ class Days(RuleBasedStateMachine):
     def turn(self, action=None):
         """One turn of the service loop: catch up with the clock, then act."""
         before = self.schedule.state.name
+        self.note_busy()
         self.feed(self.schedule.advance(self.clock.now()))
         if self.schedule.state.name is StateName.OFF_HOURS and before is not StateName.OFF_HOURS:
             self.snooze_cues = 0
@@ -132,6 +157,15 @@ class Days(RuleBasedStateMachine):
             except Refused as refusal:  # the service answers with the reason
                 assert str(refusal)
                 assert self.schedule.state == state, "a refused command changed the schedule"
+        self.note_busy()
+
+    def note_busy(self):
+        """Keep when the desk was last seen busy (a deferred break comes a grace after)."""
+        now = self.clock.now()
+        if self.schedule.busy_times.current(now) is not None or (
+            self.schedule.state.name is StateName.BUSY
+        ):
+            self.busy_ended = now.mono
 
     # -- what happens in a day ----------------------------------------------------------
 
@@ -197,6 +231,42 @@ class Days(RuleBasedStateMachine):
     def break_now_command(self):
         self.turn(self.schedule.break_now)
 
+    @rule(
+        source=st.sampled_from([BusySource.MANUAL, BusySource.HOME_ASSISTANT]),
+        kind=st.sampled_from(["on", "minutes", "until"]),
+        minutes=st.integers(1, 300),
+        until=st.times(),
+    )
+    def busy_command(self, source, kind, minutes, until):
+        args = {
+            "on": {},
+            "minutes": {"seconds": minutes * 60},
+            "until": {"until": time(until.hour, until.minute)},
+        }[kind]
+        self.turn(lambda now: self.schedule.busy(now, source, **args))
+
+    @rule()
+    def not_busy_command(self):
+        self.turn(self.schedule.not_busy)
+
+    @rule(
+        meetings=st.lists(
+            st.tuples(st.integers(-120, 8 * 60), st.integers(1, 180)), min_size=0, max_size=6
+        )
+    )
+    def calendar(self, meetings):
+        """A calendar's fetch: meetings starting (minutes from now) and lasting."""
+        wall = self.clock.now().wall
+        periods = [
+            BusyPeriod(
+                BusySource.CALENDAR,
+                start=wall + timedelta(minutes=start),
+                until=wall + timedelta(minutes=start + length),
+            )
+            for start, length in meetings
+        ]
+        self.turn(lambda now: self.schedule.plan_busy(periods, now))
+
     # -- what must always hold -------------------------------------------------------------
 
     @invariant()
@@ -204,13 +274,25 @@ class Days(RuleBasedStateMachine):
         now = self.clock.now()
         schedule = self.schedule
         allowed = (
-            schedule.state in (StateName.IDLE, StateName.HEADS_UP)
+            schedule.state.name in (StateName.IDLE, StateName.HEADS_UP)
             and schedule.open(now)
             and schedule.present(now)
         )
         assert not (allowed and now.mono >= schedule.next_break), (
             "a break is due and allowed, but not on"
         )
+
+    @invariant()
+    def busy_is_the_state_exactly_while_someone_says_so_in_working_hours(self):
+        now = self.clock.now()
+        schedule = self.schedule
+        busy = schedule.busy_times.current(now) is not None
+        if schedule.state.name is StateName.BUSY:
+            assert busy and schedule.open(now), "busy with nobody saying so, or off hours"
+        elif schedule.state.name in (StateName.IDLE, StateName.HEADS_UP, StateName.BREAK):
+            assert not busy, f"{schedule.state.name} while busy"
+        if not schedule.open(now):
+            assert not schedule.busy_times.held, "busy held past the working hours"
 
     @invariant()
     def snoozes_stay_within_the_limit(self):

@@ -59,6 +59,29 @@ def scenes():
     )
     yield "idle-paused", IdleView("12:10", "Paused", "until 13:00", "Today: 1 break · 2 sets", "")
     yield (
+        "idle-busy",
+        IdleView(
+            "10:52",
+            "Meeting",
+            "Break after 11:30",
+            "Today: 2 breaks · 4 sets",
+            "Hold 5 s to end busy",
+            busy=True,
+            dots=("completed", "completed"),
+        ),
+    )
+    yield (
+        "idle-busy-manual",
+        IdleView(
+            "10:52",
+            "Busy",
+            "until you end it",
+            "Today: 2 breaks · 4 sets",
+            "Hold 5 s to end busy",
+            busy=True,
+        ),
+    )
+    yield (
         "idle-holding",
         IdleView(
             "14:34",

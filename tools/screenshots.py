@@ -112,6 +112,9 @@ def main() -> None:
             sim.call("motion", moving=False)
             time.sleep(1)  # still for 30 s at 30x: the desk counts as empty
             sim.shot("desk-empty")
+            sim.call("motion", moving=True)
+            sim.call("busy", state="on", minutes=30)
+            sim.shot("busy")
         finally:
             sim.stop()
         sim = Simulator(Path(tmp), args.size, opening_later_today(), args.folder, suffix)

@@ -202,6 +202,7 @@ def test_no_buzzer_cues_with_light_alone(tmp_path, caplog):
         assert service.hardware.sounder.device is None
         assert service.hardware.sounder.silent_because() == "no buzzer or speaker"
         service.requests.ask("break-now", {})
+        service.requests.ask("status", {})  # answered a turn later: the LED has been shown
         assert service.hardware.light.pattern == "blink"
         press(service, handled)
         press(service, handled)

@@ -7,8 +7,9 @@ Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
 Each command group is a module here that adds its commands to the parser in
 its ``register(commands)``: run (run, simulate), remote (the verbs sent to the
 running service), config (with config_edit and config_change), history
-(history, stats), report, exercises, hardware (test-hardware); arguments holds the
-argument types, common what they share, chart the drawing of ``stats --chart``.
+(history, stats), report, exercises, hardware (test-hardware), bridge (the
+network unit); arguments holds the argument types, common what they share,
+chart the drawing of ``stats --chart``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,16 @@ from microbreak.cli.common import CommandError
 from microbreak.service.control.client import AccessDenied, ControlError, NotRunning
 from microbreak.storage.history import HistoryUnavailable
 
-GROUPS = ("run", "remote", "config", "history", "report", "exercises", "hardware")  # as --help
+GROUPS = (  # in the order --help lists them
+    "run",
+    "remote",
+    "config",
+    "history",
+    "report",
+    "exercises",
+    "hardware",
+    "bridge",
+)
 COMMANDS = {
     "run": ("run", "simulate"),
     "remote": (
@@ -35,6 +45,7 @@ COMMANDS = {
         "skip",
         "pause",
         "resume",
+        "busy",
         "reload",
         "press",
         "hold",
@@ -46,6 +57,7 @@ COMMANDS = {
     "report": ("report",),
     "exercises": ("exercises",),
     "hardware": ("test-hardware",),
+    "bridge": ("bridge",),
 }
 """Each group's commands: a command named here has only its own group's
 module imported, so ``microbreak stats`` over SSH does not wait for the

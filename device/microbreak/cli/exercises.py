@@ -1,16 +1,22 @@
 """``exercises list|show|render``: the exercises a break shows, built in and
-from the custom folder, and drawn as the screen shows them."""
+from the custom folder, drawn as the screen shows them and sounded as the
+guidance plays them."""
 
 from __future__ import annotations
 
 import argparse
 import io
 import json
+import os
+import sys
+import wave
+from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from microbreak.cli.arguments import Commands, add_command, add_group
 from microbreak.cli.common import EXERCISES_DIR, WIDTH, CommandError, screen_pixels, write_file
+from microbreak.resources import data_dir
 
 if TYPE_CHECKING:
     from microbreak.core.exercise import Exercise
@@ -44,7 +50,8 @@ def register(commands: Commands) -> None:
         exercise_commands,
         "render",
         cmd_exercises_render,
-        "draw an exercise as the screen shows it: a still PNG, or one rep as a GIF",
+        "draw an exercise as the screen shows it (a still PNG, one rep as a GIF), "
+        "or one rep's guidance as it sounds (WAV)",
         runtime=False,
     )
     render.add_argument("name", metavar="NAME")
@@ -54,8 +61,9 @@ def register(commands: Commands) -> None:
     render.add_argument(
         "--out",
         required=True,
-        metavar="FILE.png|FILE.gif",
-        help="where to write it; .png for a still, .gif for one rep moving",
+        metavar="FILE.png|FILE.gif|FILE.wav",
+        help="where to write it; .png for a still, .gif for one rep moving, "
+        ".wav for one rep's guidance: its ticks, tones and spoken steps",
     )
 
 
@@ -112,6 +120,43 @@ def cmd_exercises_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render_sound(e: Exercise, out: Path) -> int:
+    """One rep's guidance as a WAV file: what a speaker plays for it."""
+    from microbreak.core import guidance
+    from microbreak.parts.guide import clips_of, pieces
+    from microbreak.parts.rtttl import load_folder
+    from microbreak.parts.speaker import RATE, synthesize
+    from microbreak.parts.speech import SpeechUnavailable, Voice
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "microbreak"
+    try:
+        voice: Voice | None = Voice(cache / "speech")
+    except SpeechUnavailable as error:
+        print(f"{out}: ticks and tones only: {error}", file=sys.stderr)
+        voice = None
+    prompts = guidance.guide(e, 0, 1, spoken=voice is not None)
+    if voice is not None:
+        voice.prepare(p.words for p in prompts)
+        voice.wait()
+        prompts = guidance.guide(e, 0, 1, spoken=True, speaking_seconds=voice.speaking_seconds)
+    rep = [p for p in prompts if p.at < e.motion.rep_seconds]
+    songs = load_folder(data_dir("sounds"))
+    clips = clips_of(rep, lambda name: synthesize(songs[name], RATE), voice, RATE)
+    samples = array("h")
+    for piece in pieces(clips + [(round(e.motion.rep_seconds * RATE), array("h"))], RATE):
+        samples.extend(piece)
+    wav = io.BytesIO()
+    with wave.open(wav, "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(RATE)
+        file.writeframes(samples.tobytes())
+    write_file(out, wav.getvalue())
+    said = " / ".join(p.words for p in rep if p.words)
+    print(f"{out}: one rep, {len(samples) / RATE:.1f} s" + (f": {said}" if said else ""))
+    return 0
+
+
 def cmd_exercises_render(args: argparse.Namespace) -> int:
     import pygame
 
@@ -127,8 +172,10 @@ def cmd_exercises_render(args: argparse.Namespace) -> int:
             f"--size {args.size}: allowed: WIDTHxHEIGHT from 240x240 to 1024x600"
         ) from None
     out = Path(args.out)
-    if out.suffix.lower() not in (".png", ".gif"):
-        raise CommandError(f"--out {out}: allowed: a file name ending in .png or .gif")
+    if out.suffix.lower() not in (".png", ".gif", ".wav"):
+        raise CommandError(f"--out {out}: allowed: a file name ending in .png, .gif or .wav")
+    if out.suffix.lower() == ".wav":
+        return _render_sound(e, out)
     screen = Screen(pygame.Surface(size))
     view = ExerciseView(e, "1 / 2", calling=False, hint="Press: done · Hold: snooze / skip")
     if out.suffix.lower() == ".png":

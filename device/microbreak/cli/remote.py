@@ -8,6 +8,7 @@ import argparse
 import base64
 import json
 import math
+import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -61,6 +62,23 @@ def _register_schedule_verbs(commands: Commands) -> None:
         help="resume by itself after this many minutes",
     )
     add_command(commands, "resume", act("resume"), "breaks again after a pause", json_output=True)
+    busy = add_command(
+        commands,
+        "busy",
+        cmd_busy,
+        "busy (a meeting, a call): nothing calls; a break due meanwhile comes after",
+        json_output=True,
+    )
+    busy.add_argument(
+        "state", nargs="?", choices=("on", "off"), default="on", help="on (the default) or off"
+    )
+    lasting = busy.add_mutually_exclusive_group()
+    lasting.add_argument(
+        "--until", type=clock_time, metavar="HH:MM", help="busy until this time today"
+    )
+    lasting.add_argument(
+        "--for", dest="minutes", type=whole_minutes, metavar="MIN", help="busy this many minutes"
+    )
     add_command(
         commands,
         "reload",
@@ -122,6 +140,18 @@ def cmd_pause(args: argparse.Namespace) -> int:
     if args.minutes is not None:
         request["minutes"] = args.minutes
     return print_status(args, ask_service(args, "pause", **request))
+
+
+def cmd_busy(args: argparse.Namespace) -> int:
+    request: dict[str, Any] = {"state": args.state}
+    if args.state == "off" and (args.until or args.minutes):
+        print("microbreak busy: error: off takes no --until or --for", file=sys.stderr)
+        return 2
+    if args.until is not None:
+        request["until"] = args.until
+    if args.minutes is not None:
+        request["minutes"] = args.minutes
+    return print_status(args, ask_service(args, "busy", **request))
 
 
 def cmd_motion(args: argparse.Namespace) -> int:
@@ -206,6 +236,16 @@ def _schedule_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
         yield "snoozed", f"put off; {plural(status['snoozes_left'], 'snooze')} left"
     if status.get("present") is False:
         yield "desk", "empty"
+    busy = status.get("busy")
+    if busy:
+        who = ", ".join(s.replace("_", " ") for s in busy["sources"])
+        what = f": {busy['what']}" if busy.get("what") else ""
+        until = f"until {_when(busy['until'])}" if busy.get("until") else "until turned off"
+        yield (
+            "busy",
+            f"{until} ({who}{what})"
+            + ("; a break fell due: it comes after" if busy.get("deferred") else ""),
+        )
 
 
 def _health_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -228,6 +268,9 @@ def _health_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
     export = status.get("export")
     if export and export["path"]:
         yield "export", export["path"] if export["ok"] else f"NOT WRITTEN: {export['detail']}"
+    calendar = status.get("calendar")
+    for feed in (calendar or {}).get("feeds", []):
+        yield "calendar", f"{feed['source']}: {feed['detail']}"
     if status.get("refused_connections"):
         yield (
             "socket",

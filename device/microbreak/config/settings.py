@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from microbreak.config.network_settings import BusySection, CalendarSection, MqttSection
 from microbreak.config.values import (
     Flag,
     FolderPath,
@@ -38,6 +39,7 @@ from microbreak.config.values import (
     TimeZoneName,
     Whole,
     as_toml,
+    setting,
 )
 
 DEFAULT_PATH = Path("/etc/microbreak/config.toml")
@@ -57,11 +59,6 @@ class SettingsError(ValueError):
 
 # Rules: what a key allows. Each checks one value and returns it (normalised),
 # or raises ValueError with the reason; ``allowed`` words what is allowed.
-
-
-def setting(default: Any, rule: Any, help: str) -> Any:
-    """A settings field: its default, its rule, one line of help."""
-    return field(default=default, metadata={"rule": rule, "help": help})
 
 
 BCM_PIN = Whole(2, 27, "BCM GPIO number")
@@ -161,6 +158,22 @@ class SoundSection:
 
 
 @dataclass(frozen=True)
+class GuidanceSection:
+    paced: bool = setting(
+        True,
+        Flag(),
+        "during a set, a tick at each rep, a rising tone as a hold begins and a falling one "
+        "as it ends",
+    )
+    spoken: bool = setting(
+        True, Flag(), "with a speaker, say each step, the holds, the count and the reps"
+    )
+    laps: int = setting(
+        2, Whole(1, 10, "passes"), "passes through a set guided after each call or press"
+    )
+
+
+@dataclass(frozen=True)
 class PresenceSection:
     enabled: bool = setting(False, Flag(), "a PIR motion sensor is fitted")
     pin: int = setting(4, BCM_PIN, "the PIR sensor's output")
@@ -212,7 +225,11 @@ class Settings:
     led: LedSection = field(default_factory=LedSection)
     buzzer: BuzzerSection = field(default_factory=BuzzerSection)
     sound: SoundSection = field(default_factory=SoundSection)
+    guidance: GuidanceSection = field(default_factory=GuidanceSection)
     presence: PresenceSection = field(default_factory=PresenceSection)
+    busy: BusySection = field(default_factory=BusySection)
+    calendar: CalendarSection = field(default_factory=CalendarSection)
+    mqtt: MqttSection = field(default_factory=MqttSection)
     screen: ScreenSection = field(default_factory=ScreenSection)
     pins: PinsSection = field(default_factory=PinsSection)
     export: ExportSection = field(default_factory=ExportSection)

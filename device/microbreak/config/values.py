@@ -10,8 +10,14 @@ say what is allowed when a value is not::
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
+
+
+def setting(default: Any, rule: Any, help: str) -> Any:
+    """A settings field: its default, its rule, one line of help."""
+    return field(default=default, metadata={"rule": rule, "help": help})
 
 
 @dataclass(frozen=True)
@@ -202,6 +208,121 @@ class PromFile:
         if value and not (value.startswith("/") and value.endswith(".prom")):
             raise ValueError("is not an absolute path ending in .prom")
         return value
+
+
+@dataclass(frozen=True)
+class FilePath:
+    """An absolute file path, or ``""`` for none."""
+
+    example: str = "/etc/microbreak/file"
+
+    @property
+    def allowed(self) -> str:
+        return f'"" (none) or an absolute file path, e.g. "{self.example}"'
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"is {_kind(value)}, not text")
+        if value and not value.startswith("/"):
+            raise ValueError("is not an absolute path")
+        return value
+
+
+@dataclass(frozen=True)
+class Name:
+    """A short name of letters, digits and ``._-`` (a host name, a topic's
+    part, a user name); ``""`` where *empty* says what none means."""
+
+    empty: str = ""
+    longest: int = 64
+    extra: str = ""  # other characters allowed: "@+" for an e-mail address
+
+    @property
+    def allowed(self) -> str:
+        none = f'"" ({self.empty}) or ' if self.empty else ""
+        extra = "".join(f"'{c}', " for c in self.extra)
+        return f"{none}up to {self.longest} letters, digits, {extra}'.', '_' and '-'"
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"is {_kind(value)}, not text")
+        if not value and not self.empty:
+            raise ValueError("is empty")
+        allowed = "[A-Za-z0-9._" + re.escape(self.extra) + "-]*"
+        if len(value) > self.longest or not re.fullmatch(allowed, value):
+            raise ValueError("is not such a name")
+        return value
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+
+@dataclass(frozen=True)
+class CalendarSources:
+    """iCalendar feeds: https URLs (webcal:// is https), http on this machine
+    only, or absolute file paths."""
+
+    @property
+    def allowed(self) -> str:
+        return (
+            'a list of iCalendar feeds: "https://..." URLs (or webcal://), '
+            "absolute file paths, or http://127.0.0.1 URLs; [] for none"
+        )
+
+    def check(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise ValueError(f"is {_kind(value)}, not a list")
+        sources = []
+        for item in value:
+            if not isinstance(item, str):
+                raise ValueError(f"has {as_toml(item)}, which is {_kind(item)}, not text")
+            sources.append(self._one(item))
+        if len(sources) > 8:
+            raise ValueError("has more than 8 feeds")
+        return tuple(sources)
+
+    def _one(self, item: str) -> str:
+        from urllib.parse import urlsplit
+
+        if item.startswith("/"):
+            return item
+        if item.startswith("webcal://"):
+            item = "https://" + item[len("webcal://") :]
+        parts = urlsplit(item)
+        shown = redact(item)
+        if parts.scheme == "https" and parts.hostname:
+            return item
+        if parts.scheme == "http" and parts.netloc.rsplit("@", 1)[-1].split(":")[0] in (
+            "127.0.0.1",
+            "localhost",
+        ):
+            return item
+        if parts.scheme == "http":
+            raise ValueError(f"has {shown}, which is plain http off this machine: use https")
+        raise ValueError(f"has {shown}, which is neither an https URL nor an absolute file path")
+
+
+def redact(source: str) -> str:
+    """A feed's address as logs and messages show it: no user or password,
+    no query, and of the path only its last part (calendar services put
+    secret tokens there)::
+
+        >>> redact("https://me:secret@cal.example/private-abc123/basic.ics?key=x")
+        'https://cal.example/…/basic.ics'
+    """
+    from urllib.parse import urlsplit
+
+    if source.startswith("/"):
+        return source
+    try:
+        parts = urlsplit(source)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(an address that cannot be read)"
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    middle = "/…/" if parts.path.count("/") > 1 else "/"
+    return f"{parts.scheme}://{host}{port}{middle}{last}"
 
 
 def _kind(value: Any) -> str:

@@ -47,6 +47,9 @@ right_forearm     *        turning the same way the upper arm turns (front
                            pointing up; side view: 90 from hanging gives a
                            forearm pointing forward); negative turns the other
                            way (front view: in towards the body)
+left_wrist        0        bend at the wrist, degrees from the forearm's line,
+right_wrist                turning the same way the forearm turns (side view:
+                           a hand laid flat on the upper back)
 fingers_spread    0        0–1: fingers closed together … spread wide
 reach_cue         0        0–1: arrows beyond the hands: "reach further"
 shrug_cue         0        0–1: arrows above the shoulders: "lift"
@@ -87,6 +90,8 @@ DEFAULT_POSE = {
     "right_upper_arm": None,
     "left_forearm": None,
     "right_forearm": None,
+    "left_wrist": 0.0,
+    "right_wrist": 0.0,
     "fingers_spread": 0.0,
     "reach_cue": 0.0,
     "shrug_cue": 0.0,
@@ -176,6 +181,8 @@ class Keyframe:
     that look the same, like a roll at 360 and at 0). *ease* is a name from
     :data:`EASINGS`. *hold* stays here for the exercise's hold seconds, with
     the countdown showing; *pause* stays here for that many seconds more.
+    *say* is what the spoken guidance says as the move into it begins (the
+    first keyframe's, as a rep begins).
     """
 
     pose: Mapping[str, float] = field(default_factory=dict)
@@ -183,9 +190,11 @@ class Keyframe:
     ease: str = "in-out"
     hold: bool = False
     pause: float = 0.0
+    say: str = ""
 
 
-FIELDS = ("seconds", "ease", "hold", "pause")
+FIELDS = ("seconds", "ease", "hold", "pause", "say")
+MAX_SAY = 60  # characters: a short phrase, said in a breath
 """A keyframe's own settings; every other key in one is a pose key."""
 
 
@@ -325,6 +334,23 @@ class Motion:
         return None
 
     @property
+    def move_starts(self) -> tuple[float, ...]:
+        """When the move into each keyframe begins within a rep (seconds from
+        the rep's start); the first keyframe's is the rep's start::
+
+            >>> Motion([Keyframe({}, pause=1.0), Keyframe({"shrug": 1}, hold=True)],
+            ...        5, 3).move_starts
+            (0.0, 1.0)
+        """
+        starts, t = [0.0], 0.0
+        for i, key in enumerate(self.keyframes):
+            if i > 0:
+                starts.append(t)
+                t += key.seconds
+            t += (self.hold_seconds if key.hold else 0.0) + key.pause
+        return tuple(starts)
+
+    @property
     def key_seconds(self) -> float:
         """The moment that best shows the exercise in a still picture: halfway
         through the first hold, or else halfway through the first move."""
@@ -380,6 +406,11 @@ def _resolve(keyframes: Sequence[Keyframe], view: str) -> Iterator[dict[str, flo
             raise ValueError(
                 f"keyframe {i}: ease = {key.ease!r} is not allowed; "
                 f"expected one of {', '.join(EASINGS)}"
+            )
+        if not isinstance(key.say, str) or len(key.say) > MAX_SAY:
+            raise ValueError(
+                f"keyframe {i}: say = {key.say!r} is not allowed; "
+                f"expected a short phrase in quotes, at most {MAX_SAY} characters"
             )
         if not isinstance(key.hold, bool):
             raise ValueError(

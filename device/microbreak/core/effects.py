@@ -61,6 +61,16 @@ class BreakStarted:
     started_at: datetime
     exercises: tuple[str, ...]
     reason: str  # "scheduled", "now", or "away" (a natural break, recorded on return)
+    due_at: datetime | None = None  # when it fell due, if busy deferred it
+    deferred_by: str | None = None  # who was busy then (a BusySource: a str)
+
+
+@dataclass(frozen=True)
+class BreakDeferred:
+    """A break fell due while busy: it waits until busy ends (not a miss)."""
+
+    due_at: datetime
+    deferred_by: str  # a BusySource's value
 
 
 @dataclass(frozen=True)
@@ -82,4 +92,4 @@ class NoticeAcknowledged:
     at: datetime
 
 
-Effect = Cue | Flash | NoticeAcknowledged | BreakStarted | SetConfirmed | BreakEnded
+Effect = Cue | Flash | NoticeAcknowledged | BreakStarted | BreakDeferred | SetConfirmed | BreakEnded

@@ -54,6 +54,7 @@ class Action(StrEnum):
     SKIP = "skip"  # the break on screen or announced
     PAUSE = "pause"
     RESUME = "resume"
+    NOT_BUSY = "not_busy"  # busy ends now (the meeting ended early)
     STATUS = "status"  # nothing changes; the screen shows how things stand
     PROGRESS = "progress"  # the next progress page: today, this week, the streak, back
     NOTHING = "nothing"
@@ -66,6 +67,7 @@ ACTIONS: dict[StateName, tuple[Action, Action, Action]] = {  # press, snooze hol
     StateName.BREAK: (Action.CONFIRM, Action.SNOOZE, Action.SKIP),
     StateName.PAUSED: (Action.PROGRESS, Action.STATUS, Action.RESUME),
     StateName.OFF_HOURS: (Action.PROGRESS, Action.STATUS, Action.PAUSE),
+    StateName.BUSY: (Action.PROGRESS, Action.STATUS, Action.NOT_BUSY),
 }
 
 

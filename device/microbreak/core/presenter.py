@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from microbreak.core.busy import BusySource
 from microbreak.core.effects import Outcome
 from microbreak.core.exercise import Exercise
 from microbreak.core.gestures import Action, HoldThresholds
@@ -21,6 +22,7 @@ from microbreak.core.progress import Figures, Viewing, next_title
 from microbreak.core.schedule import Schedule
 from microbreak.core.states import (
     Browsing,
+    Busy,
     HeadsUp,
     Idle,
     Notice,
@@ -72,6 +74,7 @@ RELEASE = {
     Action.SKIP: "Release: skip break",
     Action.PAUSE: "Release: pause",
     Action.RESUME: "Release: resume",
+    Action.NOT_BUSY: "Release: end busy",
     Action.STATUS: "Release: status",
     Action.NOTHING: "Release: nothing",
 }  # and Action.PROGRESS: "Release: " and the page it shows
@@ -142,6 +145,8 @@ def present(
         return _paused_view(state, now, thresholds, common)
     if isinstance(state, OffHours):
         return _off_hours_view(schedule, now, common)
+    if isinstance(state, Busy):
+        return _busy_view(schedule, state, now, thresholds, common)
     remaining = state.coming.at - now.mono
     if isinstance(state, HeadsUp):
         return _heads_up_view(remaining, thresholds, common)
@@ -183,6 +188,32 @@ def _paused_view(
         headline=f"Paused until {day_and_time(until, now)}" if until else "Paused",
         detail="No breaks until then" if until else "No breaks until resumed",
         hint=f"Hold {thresholds.skip:g} s to resume",
+        **common,
+    )
+
+
+BUSY_BECAUSE = {
+    BusySource.MANUAL: "Busy",
+    BusySource.CALENDAR: "Meeting",
+    BusySource.HOME_ASSISTANT: "Busy",
+}
+
+
+def _busy_view(
+    schedule: Schedule, state: Busy, now: Now, thresholds: HoldThresholds, common: dict[str, Any]
+) -> IdleView:
+    """Busy: until when, and that breaks wait (a break due already comes after)."""
+    ends = schedule.busy_times.ends_at(now)
+    at = day_and_time(now.wall_at(ends), now) if ends else None
+    if now.mono >= state.coming.at:  # a break fell due: it comes after
+        detail = f"Break after {at}" if at else "Break after it ends"
+    else:
+        detail = f"until {at}" if at else "until you end it"
+    return IdleView(
+        headline=BUSY_BECAUSE[state.why.source],
+        detail=detail,
+        hint=f"Hold {thresholds.skip:g} s to end busy",
+        busy=True,
         **common,
     )
 
@@ -256,13 +287,19 @@ def view_changes_at(schedule: Schedule, now: Now) -> float:
     return min(times)
 
 
-def led_pattern(schedule: Schedule, storage_failing: bool = False) -> LedPattern:
+def led_pattern(
+    schedule: Schedule, storage_failing: bool = False, guided_hold: bool | None = None
+) -> LedPattern:
     """The LED's pattern. When the history cannot be written, idle in working
-    hours shows double blinks (``error``); a break shows its own patterns."""
+    hours shows double blinks (``error``); a break shows its own patterns.
+    *guided_hold*: with no screen, a set's guidance is under way and a hold
+    is on (True) or not (False): the LED keeps its rhythm, on through a hold."""
     state = schedule.state
     if isinstance(state, HeadsUp):
         return LedPattern.PULSE
     if isinstance(state, OnBreak):
+        if guided_hold is not None:
+            return LedPattern.ON if guided_hold else LedPattern.OFF
         return LedPattern.BLINK if state.session.calling else LedPattern.ON
     if isinstance(state, Paused):
         return LedPattern.DIM
@@ -292,6 +329,10 @@ def status_line(schedule: Schedule, now: Now, today: Totals) -> str:
     at = schedule.next_break_wall(now)
     if isinstance(state, OffHours):
         return f"Off hours, next break {day_and_time(at, now)}" if at else "Off hours"
+    if isinstance(state, Busy):
+        until = state.why.until_wall(now)
+        words = f"Busy ({state.why.source.value.replace('_', ' ')})"
+        return (f"{words} until {day_and_time(until, now)}" if until else words) + f" · {done}"
     if at is None:
         return f"No break ahead · {done}"
     return f"Next break {day_and_time(at, now)} · {done}"
@@ -321,6 +362,7 @@ def status(schedule: Schedule, now: Now, today: Totals) -> dict[str, Any]:
         "snoozes_left": schedule.rules.max_snoozes - schedule.snoozes,
         "break": current,
         "paused_until": until.isoformat(timespec="seconds") if until else None,
+        "busy": busy_status(schedule, now),
         "present": schedule.present(now),
         "progress": viewing.page.value if (viewing := viewing_of(state)) else None,
         "wall_clock_trusted": now.trusted,
@@ -329,3 +371,20 @@ def status(schedule: Schedule, now: Now, today: Totals) -> dict[str, Any]:
     if isinstance(state, Notice):  # the first break comes one interval after the press
         result["first_break_after_press_seconds"] = schedule.rules.interval_seconds
     return result
+
+
+def busy_status(schedule: Schedule, now: Now) -> dict[str, Any] | None:
+    """Whether the desk is busy, and why: who said so, until when; None: not busy.
+    While paused or off hours it may be busy too (it shows once they end)."""
+    why = schedule.busy_times.current(now)
+    if why is None:
+        return None
+    ends = schedule.busy_times.ends_at(now)
+    until = now.wall_at(ends) if ends is not None else None
+    return {
+        "source": why.source.value,
+        "sources": sorted({p.source.value for p in schedule.busy_times.periods(now)}),
+        "until": until.isoformat(timespec="seconds") if until else None,
+        "what": why.what,
+        "deferred": isinstance(schedule.state, Busy) and schedule.state.coming.due is not None,
+    }

@@ -35,6 +35,7 @@ class Rules:
     empty_after_seconds: float = 60
     away_seconds: float = 5 * 60
     return_grace_seconds: float = 30
+    busy_grace_seconds: float = 60
     quiet_periods: tuple[QuietPeriod, ...] = ()
     zone: tzinfo | None = None
 
@@ -58,6 +59,7 @@ class Rules:
             empty_after_seconds=settings.presence.empty_after_seconds,
             away_seconds=settings.presence.away_minutes * 60,
             return_grace_seconds=settings.presence.return_grace_seconds,
+            busy_grace_seconds=settings.busy.grace_seconds,
             quiet_periods=tuple(QuietPeriod.parse(p) for p in settings.sound.quiet_periods),
             zone=zone,
         )

@@ -1,19 +1,20 @@
 """When breaks happen: a pure state machine over the break sessions.
 
 Fed with the time (:meth:`Schedule.advance`), the person's gestures
-(:meth:`Schedule.gesture`), the presence sensor (:meth:`Schedule.motion`)
-and commands (:meth:`snooze`, :meth:`skip`, :meth:`pause`, :meth:`resume`,
-:meth:`break_now`), it returns the :mod:`~microbreak.core.effects` to carry
-out, or raises :class:`Refused` saying why the rules do not allow a command
-now. Its state is one of :mod:`~microbreak.core.states`.
+(:meth:`Schedule.gesture`), the presence sensor (:meth:`Schedule.motion`),
+busy periods (:mod:`~microbreak.core.busy_rules`) and commands (:meth:`snooze`,
+:meth:`skip`, :meth:`pause`, :meth:`resume`, :meth:`break_now`), it returns
+the :mod:`~microbreak.core.effects` to carry out, or raises :class:`Refused`
+saying why the rules do not allow a command now. Its state is one of
+:mod:`~microbreak.core.states`.
 
 - Intervals count on the monotonic clock from the end of the previous break,
   so two breaks never start closer than the interval unless someone asks.
 - Working hours and "pause until" follow the wall clock, but only while it is
   trusted; a wall clock that steps is simply read again, so a step never
   causes a burst of breaks and never loses the rest of a day.
-- Nothing calls (heads-up, cue, re-cue) outside working hours or at an empty
-  desk; in a quiet period a cue is marked quiet (the LED shows it, nothing
+- Nothing calls (heads-up, cue, re-cue) outside working hours, at an empty
+  desk or while busy; in a quiet period a cue is marked quiet (the LED shows it, nothing
   sounds)::
 
     >>> from datetime import datetime, timezone
@@ -29,15 +30,17 @@ now. Its state is one of :mod:`~microbreak.core.states`.
     >>> schedule.resume(Now(1052.0, start.wall_at(1052.0)))
     Traceback (most recent call last):
       ...
-    microbreak.core.schedule.Refused: not paused
+    microbreak.core.refused.Refused: not paused
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import time
 
+from microbreak.core.busy import BusyTimes
+from microbreak.core.busy_rules import BusyRules
 from microbreak.core.effects import (
     BreakEnded,
     BreakStarted,
@@ -49,13 +52,15 @@ from microbreak.core.effects import (
 )
 from microbreak.core.gestures import Action, Gesture
 from microbreak.core.now import Now
-from microbreak.core.outlook import Outlook, heard, quiet_in_quiet_periods
+from microbreak.core.outlook import coming, heard
 from microbreak.core.presence import Presence, Return
 from microbreak.core.progress import next_viewing
+from microbreak.core.refused import NOTICE_WAITS, Refused
 from microbreak.core.rules import Rules
 from microbreak.core.session import BreakSession
 from microbreak.core.states import (
     Browsing,
+    Busy,
     Coming,
     HeadsUp,
     Idle,
@@ -67,15 +72,6 @@ from microbreak.core.states import (
     Summary,
 )
 
-NOTICE_WAITS = (
-    "the first-start notice is on the screen: someone at the desk presses the "
-    "button to acknowledge it, then breaks begin"
-)
-
-
-class Refused(Exception):
-    """A command the rules do not allow now; the message says why."""
-
 
 def _shown_a_while(state: State, now: Now) -> State:
     """*state* without the summary or the progress page shown until now."""
@@ -86,7 +82,7 @@ def _shown_a_while(state: State, now: Now) -> State:
     return state
 
 
-class Schedule(Outlook):
+class Schedule(BusyRules):
     def __init__(
         self,
         rules: Rules,
@@ -101,8 +97,9 @@ class Schedule(Outlook):
             raise ValueError("the schedule needs at least one exercise")
         self.rules = rules
         self.exercises = tuple(exercises)
-        self.state: State = Notice() if notice else self._waking(now)
         self.presence = Presence()
+        self.busy_times = BusyTimes()
+        self.state: State = Notice() if notice else self._waking(now)
         self._rotation = rotation % len(self.exercises)
 
     # -- time passes ------------------------------------------------------------
@@ -113,6 +110,8 @@ class Schedule(Outlook):
         state = self.state
         if isinstance(state, Notice):
             return []
+        if not self.open(now):
+            self.busy_times.end_of_day()
         self.state = state = _shown_a_while(state, now)
         if isinstance(state, Paused):
             if not state.over(now):
@@ -121,7 +120,13 @@ class Schedule(Outlook):
         if not self.open(now):
             return [] if isinstance(state, OffHours) else self._close(now)
         if isinstance(state, OffHours):  # the first break of a working period
-            self.state = state = Idle(Coming(now.mono + self.rules.interval_seconds))
+            self.state = self._waiting(Coming(now.mono + self.rules.interval_seconds), now)
+        effects = self.follow_busy(now)
+        return effects if isinstance(self.state, Busy) else self._due(now)
+
+    def _due(self, now: Now) -> list[Effect]:
+        """What is due now at a desk not busy, in working hours."""
+        state = self.state
         if not self.present(now):
             if isinstance(state, HeadsUp):
                 self.state = Idle(state.coming)
@@ -140,16 +145,17 @@ class Schedule(Outlook):
             return [Cue(CueName.HEADS_UP)]
         return []
 
-    def _waking(self, now: Now) -> Idle | OffHours:
+    def _waking(self, now: Now) -> Idle | OffHours | Busy:
         """Waiting afresh: the next break one interval away, or off hours."""
         if not self.open(now):
             return OffHours()
-        return Idle(Coming(now.mono + self.rules.interval_seconds))
+        return self._waiting(Coming(now.mono + self.rules.interval_seconds), now)
 
     def _close(self, now: Now) -> list[Effect]:
-        """Working hours are over: end what is on quietly, sleep."""
+        """Working hours are over: end what is on quietly, sleep; busy ends too."""
         session = self.session
         self.state = OffHours()
+        self.busy_times.end_of_day()
         return session.close(None, now) if session else []
 
     # -- the person -------------------------------------------------------------
@@ -166,6 +172,7 @@ class Schedule(Outlook):
             Action.PAUSE: self.pause,
             Action.RESUME: self.resume,
             Action.PROGRESS: self._browse,
+            Action.NOT_BUSY: self.not_busy,
         }
         act = actions.get(self.action(gesture))
         if act is not None:
@@ -173,14 +180,14 @@ class Schedule(Outlook):
                 effects += act(now)
             except Refused:
                 effects.append(Cue(CueName.REFUSED))
-        return quiet_in_quiet_periods(self, effects, now)
+        return self.heard(effects, now)
 
     def motion(self, moving: bool, now: Now) -> list[Effect]:
         """The presence sensor's output rose (motion) or fell. The desk counts as
         empty once it has been still for ``empty_after_seconds``; still for
         ``away_seconds`` or more, and the person's return is a natural break."""
         back = self.presence.edge(moving, now, self.rules.empty_after_seconds)
-        return quiet_in_quiet_periods(self, self._came_back(back, now), now)
+        return self.heard(self._came_back(back, now), now)
 
     def sensor_read(self, moving: bool, now: Now) -> None:
         """The presence sensor's level as read at the start (no edge tells it).
@@ -201,9 +208,10 @@ class Schedule(Outlook):
         state = self.state
         if back is None or isinstance(state, Notice):
             return []
+        next_one = coming(state)
         if back.first:  # the first arrival at a desk empty since the start
-            if isinstance(state, (Idle, HeadsUp)) and state.coming.put_off is None:
-                self.state = Idle(replace(state.coming, at=now.mono + self.rules.interval_seconds))
+            if next_one is not None and next_one.put_off is None:
+                self._put(replace(next_one, at=now.mono + self.rules.interval_seconds))
             return []
         if now.mono - back.left.mono >= self.rules.away_seconds and not isinstance(
             state, (Paused, OffHours)
@@ -211,16 +219,17 @@ class Schedule(Outlook):
             return self._natural_break(back.left, now)
         if isinstance(state, OnBreak):
             state.session.wait_from(now)
-        elif isinstance(state, (Idle, HeadsUp)):
+        elif next_one is not None:
             # A break that fell due while away waits a moment for the person to settle.
-            at = max(state.coming.at, now.mono + self.rules.return_grace_seconds)
-            self.state = replace(state, coming=replace(state.coming, at=at))
+            self._put(
+                replace(next_one, at=max(next_one.at, now.mono + self.rules.return_grace_seconds))
+            )
         return []
 
     def _natural_break(self, left: Now, now: Now) -> list[Effect]:
         """Back from a long enough absence: that was a break; count afresh."""
         session = self.session
-        self.state = Idle(Coming(now.mono + self.rules.interval_seconds))
+        self.state = self._waiting(Coming(now.mono + self.rules.interval_seconds), now)
         if session is not None:
             return session.close(Outcome.AWAY, now)
         return [BreakStarted(left.wall, (), "away"), BreakEnded(Outcome.AWAY, now.wall)]
@@ -233,7 +242,7 @@ class Schedule(Outlook):
         state = self.state
         if isinstance(state, Notice):
             raise Refused(NOTICE_WAITS)
-        if not isinstance(state, (Idle, HeadsUp, OnBreak)):
+        if not isinstance(state, (Idle, HeadsUp, OnBreak, Busy)):
             raise Refused(f"nothing to snooze: {state.name.value.replace('_', ' ')}")
         if self.snoozes >= self.rules.max_snoozes:
             raise Refused(f"no snoozes left for this break (at most {self.rules.max_snoozes})")
@@ -242,9 +251,9 @@ class Schedule(Outlook):
             state.session.calling = False
             coming = Coming(now.mono + seconds, state.snoozes + 1, state.session)
         else:
-            after = max(state.coming.at, now.mono) if isinstance(state, Idle) else now.mono
+            after = now.mono if isinstance(state, HeadsUp) else max(state.coming.at, now.mono)
             coming = replace(state.coming, at=after + seconds, snoozes=state.coming.snoozes + 1)
-        self.state = replace(state, coming=coming) if isinstance(state, Idle) else Idle(coming)
+        self._put(coming)
         return [Cue(CueName.SNOOZE)]
 
     @heard
@@ -254,7 +263,7 @@ class Schedule(Outlook):
         state = self.state
         if isinstance(state, OnBreak):
             return state.session.skip(now) + self._finish(state.session, now)
-        if not (isinstance(state, HeadsUp) or self.snoozed):
+        if not (isinstance(state, HeadsUp) or self.snoozed or self.session is not None):
             raise Refused("nothing to skip: no break is on, announced or snoozed")
         effects: list[Effect] = []
         session = self.session
@@ -275,11 +284,7 @@ class Schedule(Outlook):
         if seconds is not None:
             pause = Paused(until_mono=now.mono + seconds)
         elif until is not None:
-            zone = self.rules.hours.zone if self.rules.hours else now.wall.tzinfo
-            local = now.wall.astimezone(zone)
-            when = datetime.combine(local.date(), until, zone)
-            if when <= local:
-                when = datetime.combine(local.date() + timedelta(days=1), until, zone)
+            when = self.wall_next(now, until)
             pause = Paused(until=when, until_mono=now.mono_at(when))
         session = self.session
         self.state = pause
@@ -296,7 +301,7 @@ class Schedule(Outlook):
     @heard
     def break_now(self, now: Now) -> list[Effect]:
         """Start a break at once (a snoozed one picks up where it was); not
-        outside working hours, while paused, at an empty desk or during a break."""
+        outside working hours, while paused or busy, at an empty desk or during a break."""
         state = self.state
         if isinstance(state, Notice):
             raise Refused(NOTICE_WAITS)
@@ -309,13 +314,14 @@ class Schedule(Outlook):
                 f"outside working hours ({self.rules.hours_text()}); "
                 "change [hours] in the settings to have breaks now"
             )
+        if isinstance(state, Busy):
+            raise Refused(f"busy ({state.why.source.value}): end it first ('microbreak busy off')")
         if not self.present(now):
             raise Refused("the desk is empty (the presence sensor sees no one)")
         return self._start(now, "now")
 
     def stop(self, now: Now) -> list[Effect]:
-        """The service stops: a break on (or snoozed) ends as it stands,
-        quietly: partial with a set confirmed, else missed."""
+        """The service stops: a break on (or put off) ends as it stands, quietly."""
         session = self.session
         self.state = self._waking(now)
         return session.close(None, now) if session else []
@@ -326,7 +332,7 @@ class Schedule(Outlook):
         or snoozed keeps its times."""
         old, self.rules = self.rules, rules
         state = self.state
-        if isinstance(state, (Idle, HeadsUp)) and not state.coming.snoozes:
+        if isinstance(state, (Idle, HeadsUp, Busy)) and not state.coming.snoozes:
             start = state.coming.at - old.interval_seconds
             coming = replace(state.coming, at=max(start + rules.interval_seconds, now.mono))
             self.state = replace(state, coming=coming)
@@ -365,13 +371,15 @@ class Schedule(Outlook):
         )
 
     def _start(self, now: Now, reason: str) -> list[Effect]:
-        session, snoozes = self.session, self.snoozes
+        session, snoozes, next_one = self.session, self.snoozes, coming(self.state)
         if session is not None:
             self.state = OnBreak(session, snoozes)
             return session.resume(now)
         session = self._new_session(now)
         self.state = OnBreak(session, snoozes)
-        return [BreakStarted(now.wall, session.exercises, reason), Cue(CueName.BREAK)]
+        by = next_one.deferred_by if next_one else None  # busy deferred it: since when, who
+        due = next_one.due if next_one else None
+        return [BreakStarted(now.wall, session.exercises, reason, due, by), Cue(CueName.BREAK)]
 
     def _finish(self, session: BreakSession, now: Now) -> list[Effect]:
         """Once *session* has ended: its summary on screen, the next interval."""
@@ -382,5 +390,8 @@ class Schedule(Outlook):
                 len(session.exercises),
                 now.mono + self.rules.summary_seconds,
             )
-            self.state = Idle(Coming(now.mono + self.rules.interval_seconds), summary)
+            next_one = Coming(now.mono + self.rules.interval_seconds)
+            self.state = self._waiting(next_one, now)
+            if isinstance(self.state, Idle):
+                self.state = Idle(next_one, summary)
         return []

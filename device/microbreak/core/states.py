@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
+from microbreak.core.busy import BusyPeriod, BusySource
 from microbreak.core.effects import Outcome
 from microbreak.core.now import Now
 from microbreak.core.progress import Viewing
@@ -33,16 +34,20 @@ class StateName(StrEnum):
     BREAK = "break"
     PAUSED = "paused"
     OFF_HOURS = "off_hours"
+    BUSY = "busy"
 
 
 @dataclass(frozen=True)
 class Coming:
-    """The coming break: when it is cued, the snoozes it has used, and the
-    break a snooze put off once it had begun (None: not begun yet)."""
+    """The coming break: when it is cued, the snoozes it has used, the
+    break a snooze or busy put off once it had begun (None: not begun yet),
+    and, once it fell due while busy, when that was and who was busy."""
 
     at: float
     snoozes: int = 0
     put_off: BreakSession | None = None
+    due: datetime | None = None
+    deferred_by: BusySource | None = None
 
 
 @dataclass(frozen=True)
@@ -131,5 +136,17 @@ class OffHours:
     name: ClassVar[StateName] = StateName.OFF_HOURS
 
 
-State = Notice | Idle | HeadsUp | OnBreak | Paused | OffHours
-Browsing = Idle | Paused | OffHours  # the states where a press shows the progress pages
+@dataclass(frozen=True)
+class Busy:
+    """Busy (*why* says who said so, and until when): nothing calls; the
+    coming break waits, and comes a grace after busy ends. A press shows a
+    progress page a while, as when idle."""
+
+    coming: Coming
+    why: BusyPeriod
+    viewing: Viewing | None = None  # a progress page on screen
+    name: ClassVar[StateName] = StateName.BUSY
+
+
+State = Notice | Idle | HeadsUp | OnBreak | Paused | OffHours | Busy
+Browsing = Idle | Paused | OffHours | Busy  # the states where a press shows the progress pages

@@ -49,6 +49,7 @@ class IdleView:
     countdown: float | None = None  # the part of the wait still to go, 1.0 → 0.0: a ring
     countdown_text: str = ""  # inside the ring: "23" (minutes)
     dots: tuple[str, ...] = ()  # today's breaks, oldest first: their outcomes
+    busy: bool = False  # busy (a meeting): nothing calls, breaks wait
 
 
 @dataclass(frozen=True)

@@ -127,8 +127,8 @@ def _front_arm_points(
     # An upper arm swung back, away from the viewer, looks shorter.
     seen = UPPER_ARM * math.cos(math.radians(40.0 * max(0.0, min(1.0, pose["arms_back"]))))
     elbow = add(shoulder, _front_dir(sign, upper), seen)
-    direction = _front_dir(sign, upper + fore)
-    return elbow, add(elbow, direction, FOREARM), direction
+    wrist = add(elbow, _front_dir(sign, upper + fore), FOREARM)
+    return elbow, wrist, _front_dir(sign, upper + fore + pose[f"{side}_wrist"])
 
 
 def _front_arm(pen: Pen, shoulder: Point, sign: int, pose: Mapping[str, float], side: str) -> None:

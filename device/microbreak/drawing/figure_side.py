@@ -1,10 +1,22 @@
 """The person seen from the side, facing right: a spine that bends at the hip
-and again at the waist, the far arm behind the trunk, the near arm in front."""
+and again at the waist, the far arm behind the trunk, the near arm in front.
+
+Where the joints are, in model units, is :class:`Spine` and :func:`side_arm`;
+the drawing is made from them::
+
+    >>> from microbreak.core.animation import full_pose
+    >>> pose = full_pose({"right_upper_arm": 180, "right_forearm": 0}, "side")
+    >>> spine = Spine(pose)
+    >>> arm = side_arm(spine, pose, "right")
+    >>> arm.elbow[1] < arm.shoulder[1]   # raised: y grows downwards
+    True
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from microbreak.drawing.figure_body import (
     ARM,
@@ -13,6 +25,7 @@ from microbreak.drawing.figure_body import (
     FACE,
     FOREARM,
     HAIR,
+    HAND,
     HEAD,
     LEG,
     NECK,
@@ -34,6 +47,9 @@ from microbreak.drawing.figure_body import (
 )
 from microbreak.drawing.figure_pen import Pen, Point, add, arc_head, fade, hand, reach_arrow
 
+Head = tuple[Point, Point, Point]
+"""Where the side view's head goes: its centre, up and forward."""
+
 
 def _frame(lean: float) -> tuple[Point, Point]:
     """The torso's up and forward directions when bent *lean* degrees."""
@@ -52,7 +68,7 @@ def _side_dir(up: Point, forward: Point, degrees: float) -> Point:
     )
 
 
-class _Spine:
+class Spine:
     """The side view's trunk: the lower back bends at the hip by ``lean``, the
     upper back a further ``curl`` at the waist; shoulders, arms and head go
     with the upper back."""
@@ -87,13 +103,31 @@ class _Spine:
         return add(add(self.waist, self.up, distance - WAIST), self.forward, forward)
 
 
-def _side_arm_points(
-    spine: _Spine, shoulder: Point, upper: float, fore: float
-) -> tuple[Point, Point, Point]:
+@dataclass(frozen=True)
+class Arm:
+    """One arm's joints in model units, and the way its hand points."""
+
+    shoulder: Point
+    elbow: Point
+    wrist: Point
+    pointing: Point  # a unit direction, from the wrist along the hand
+
+    @property
+    def palm(self) -> Point:
+        """The middle of the palm."""
+        return add(self.wrist, self.pointing, HAND * 0.9)
+
+
+def side_arm(spine: Spine, pose: Mapping[str, float], side: str) -> Arm:
+    """The person's *side* arm ("left", the far one, or "right") in *pose*
+    (a full pose), from its shoulder on *spine*."""
+    shoulder = spine.shoulder if side == "right" else add(spine.shoulder, spine.forward, -1.5)
     up, forward = spine.up, spine.forward
+    upper = pose[f"{side}_upper_arm"]
+    bent = upper + pose[f"{side}_forearm"]
     elbow = add(shoulder, _side_dir(up, forward, upper), UPPER_ARM)
-    direction = _side_dir(up, forward, upper + fore)
-    return elbow, add(elbow, direction, FOREARM), direction
+    wrist = add(elbow, _side_dir(up, forward, bent), FOREARM)
+    return Arm(shoulder, elbow, wrist, _side_dir(up, forward, bent + pose[f"{side}_wrist"]))
 
 
 KNEE = (THIGH, 0.0)
@@ -103,18 +137,9 @@ ANKLE = (THIGH + 2.0, SHIN)
 def draw_side(pen: Pen, pose: Mapping[str, float]) -> None:
     """The person in *pose*, back to front: the chair, the far arm, the legs,
     the trunk, the head, the near arm; the cues among them."""
-    spine = _Spine(pose)
+    spine = Spine(pose)
     _chair(pen)
-    far_shoulder = add(spine.shoulder, spine.forward, -1.5)
-    _arm(
-        pen,
-        spine,
-        far_shoulder,
-        pose["left_upper_arm"],
-        pose["left_forearm"],
-        pose["fingers_spread"],
-        far=True,
-    )
+    _far_arm(pen, side_arm(spine, pose, "left"), pose["fingers_spread"])
     _legs(pen)
     _trunk(pen, spine)
     if pose["squeeze_cue"] > 0.01:
@@ -122,21 +147,17 @@ def draw_side(pen: Pen, pose: Mapping[str, float]) -> None:
         color = fade(CUE, pose["squeeze_cue"])
         pen.ellipse(color, blade, 3.2, 5.5)
         pen.arrow(color, add(blade, spine.forward, 12.0), add(blade, spine.forward, 3.5), 1.5)
-    _neck_and_head(pen, spine, pose)
+    head = _neck(pen, spine, pose)
+    near = side_arm(spine, pose, "right")
+    reaching_back = _behind_neck(spine, near.wrist)
+    if not reaching_back:
+        _side_head(pen, *head)
     _shoulder_cues(pen, spine, pose)
-    # The near shoulder and arm cross in front of everything; a rim shows
-    # the shoulder against the trunk, so its movement shows.
+    # The near shoulder and arm cross in front of the body; a rim shows the
+    # shoulder against the trunk, so its movement shows.
     pen.disc(SHIRT_FAR, spine.shoulder, 7.8)
     pen.disc(SHIRT, spine.shoulder, 7.0)
-    wrist, direction = _arm(
-        pen,
-        spine,
-        spine.shoulder,
-        pose["right_upper_arm"],
-        pose["right_forearm"],
-        pose["fingers_spread"],
-        far=False,
-    )
+    _near_arm(pen, spine, near, pose, head if reaching_back else None)
     # One arc high over the head, clear of it however far the body bends:
     # forward and down to bend, back up to unwind; the stronger cue shows.
     bending, unwinding = pose["bend_cue"], pose["unwind_cue"]
@@ -146,7 +167,13 @@ def draw_side(pen: Pen, pose: Mapping[str, float]) -> None:
         points = pen.arc(color, spine.hip, 86.0, start, stop, 1.7)
         arc_head(pen, color, points, 4.0, 1.7)
     if pose["reach_cue"] > 0.01:
-        reach_arrow(pen, pose["reach_cue"], wrist, direction, -1)
+        reach_arrow(pen, pose["reach_cue"], near.wrist, near.pointing, -1)
+
+
+def _behind_neck(spine: Spine, point: Point) -> bool:
+    """Whether *point* is behind the neck, as a hand on the upper back is."""
+    offset = (point[0] - spine.neck_base[0], point[1] - spine.neck_base[1])
+    return offset[0] * spine.forward[0] + offset[1] * spine.forward[1] < 0
 
 
 def _chair(pen: Pen) -> None:
@@ -160,23 +187,32 @@ def _chair(pen: Pen) -> None:
     pen.disc(CHAIR, (28, 46), 3.2)
 
 
-def _arm(
-    pen: Pen, spine: _Spine, shoulder: Point, upper: float, fore: float, spread: float, far: bool
-) -> tuple[Point, Point]:
-    """An arm from *shoulder*, its hand at the end; the far one darker and
-    thinner, the near one with a sleeve. Returns its wrist and direction."""
-    elbow, wrist, direction = _side_arm_points(spine, shoulder, upper, fore)
-    if far:
-        pen.limb(SHIRT_FAR, shoulder, elbow, ARM + 0.4)
-        pen.limb(SKIN_FAR, elbow, wrist, ARM - 0.2)
-        hand(pen, SKIN_FAR, wrist, direction, spread)
-        return wrist, direction
-    pen.limb(SHIRT, shoulder, elbow, ARM + 0.6)
-    pen.limb(SKIN, elbow, wrist, ARM)
-    sleeve = add(shoulder, _side_dir(spine.up, spine.forward, upper), UPPER_ARM * 0.55)
-    pen.limb(SHIRT, shoulder, sleeve, ARM + 1.5)
-    hand(pen, SKIN, wrist, direction, spread)
-    return wrist, direction
+def _far_arm(pen: Pen, arm: Arm, spread: float) -> None:
+    """The far (left) arm, darker and thinner, behind the body."""
+    pen.limb(SHIRT_FAR, arm.shoulder, arm.elbow, ARM + 0.4)
+    pen.limb(SKIN_FAR, arm.elbow, arm.wrist, ARM - 0.2)
+    hand(pen, SKIN_FAR, arm.wrist, arm.pointing, spread)
+
+
+def _near_arm(
+    pen: Pen, spine: Spine, arm: Arm, pose: Mapping[str, float], head: Head | None
+) -> None:
+    """The near (right) arm, with a sleeve. With *head*, the hand reaches back
+    over the shoulder, passing beside the head: the forearm goes under the
+    head, or it would hide the face; the upper arm goes over it, so the elbow
+    shows in front of the face; the hand on the back shows over the shoulder."""
+    upper = _side_dir(spine.up, spine.forward, pose["right_upper_arm"])
+    sleeve = add(arm.shoulder, upper, UPPER_ARM * 0.55)
+    spread = pose["fingers_spread"]
+    if head is not None:
+        pen.limb(SKIN, arm.elbow, arm.wrist, ARM)
+        _side_head(pen, *head)
+        pen.limb(SHIRT, arm.shoulder, arm.elbow, ARM + 0.6)
+    else:
+        pen.limb(SHIRT, arm.shoulder, arm.elbow, ARM + 0.6)
+        pen.limb(SKIN, arm.elbow, arm.wrist, ARM)
+    pen.limb(SHIRT, arm.shoulder, sleeve, ARM + 1.5)
+    hand(pen, SKIN, arm.wrist, arm.pointing, spread)
 
 
 def _legs(pen: Pen) -> None:
@@ -187,7 +223,7 @@ def _legs(pen: Pen) -> None:
     pen.limb(SHOES, (ANKLE[0] - 2, ANKLE[1] + 2), (ANKLE[0] + 10, ANKLE[1] + 3), 4.2)
 
 
-def _trunk(pen: Pen, spine: _Spine) -> None:
+def _trunk(pen: Pen, spine: Spine) -> None:
     """A rounded trunk from the hip to the shoulders, bending at the waist,
     the chest in front; the hips and the near thigh over its foot."""
     chest = 2.0 + 2.0 * spine.back
@@ -200,17 +236,18 @@ def _trunk(pen: Pen, spine: _Spine) -> None:
     pen.limb(TROUSERS, (0.0, 0.0), KNEE, LEG + 1.5)
 
 
-def _neck_and_head(pen: Pen, spine: _Spine, pose: Mapping[str, float]) -> None:
-    """Nodding turns them forward; head_back slides them back."""
+def _neck(pen: Pen, spine: Spine, pose: Mapping[str, float]) -> Head:
+    """Draw the neck; return where the head goes on it: its centre, up and
+    forward. Nodding turns them forward; head_back slides them back."""
     bend = pose["lean"] + pose["curl"]
     head_up, head_forward = _frame(bend + pose["head_tilt"] * 0.85)
     slide = add((0.0, 0.0), spine.forward, -5.0 * pose["head_back"])
     neck_top = add(add(spine.neck_base, slide), head_up, NECK * 0.9)
     pen.limb(SKIN, add(spine.neck_base, spine.up, -3.0), neck_top, 4.6)
-    _side_head(pen, add(neck_top, head_up, HEAD * 0.8), head_up, head_forward)
+    return add(neck_top, head_up, HEAD * 0.8), head_up, head_forward
 
 
-def _shoulder_cues(pen: Pen, spine: _Spine, pose: Mapping[str, float]) -> None:
+def _shoulder_cues(pen: Pen, spine: Spine, pose: Mapping[str, float]) -> None:
     shoulder = spine.shoulder
     if pose["roll_cue"] > 0.01:
         # An arrow round the roll's circle, its head just behind the shoulder,

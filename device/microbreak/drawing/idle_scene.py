@@ -15,6 +15,7 @@ from microbreak.drawing.palette import (
     ASLEEP_TEXT,
     ATTENTION,
     BACKGROUND,
+    BUSY,
     MUTED,
     TEXT,
 )
@@ -26,7 +27,7 @@ def plan_idle(view: IdleView, size: tuple[int, int]) -> Plan:
     when one is coming), and today's breaks as dots."""
     areas = layout(size, figure=False, footer_lines=lines_needed(view.hint, size, full_width=True))
     text, muted = (ASLEEP_TEXT, ASLEEP_TEXT) if view.asleep else (TEXT, MUTED)
-    headline = ATTENTION if view.heads_up else text
+    headline = ATTENTION if view.heads_up else BUSY if view.busy and not view.asleep else text
     if not view.hint:  # no hint: the body may use the footer's room too
         areas = dataclasses.replace(areas, body=areas.body.union(areas.footer))
     body, ring, ring_texts = areas.body, None, []

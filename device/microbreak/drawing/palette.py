@@ -9,6 +9,7 @@ TEXT = (240, 242, 246)
 MUTED = (158, 168, 190)
 ACCENT = (78, 205, 196)
 ATTENTION = (255, 184, 56)
+BUSY = (150, 160, 255)  # busy (a meeting): calm, and not the amber that calls
 TRACK = (58, 66, 86)
 ASLEEP_BACKGROUND = (4, 5, 8)
 ASLEEP_TEXT = (62, 68, 84)  # outside working hours the screen sleeps: just legible up close

@@ -17,10 +17,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from gpiozero import DigitalInputDevice
 
 from microbreak.config.settings import Settings
+from microbreak.parts.guide import Guide
 from microbreak.parts.light import Light
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
 from microbreak.parts.rtttl import Song, load_folder
@@ -45,6 +47,7 @@ class Hardware:
         songs: Mapping[str, Song] | None = None,
         pin_factory=None,
         clock: Callable[[], float] = time.monotonic,
+        speech_cache: Path | None = None,
     ):
         self.missing: dict[str, str] = {}  # a part whose pin cannot be opened: why
         self._pins: dict[str, int] = {}
@@ -55,6 +58,7 @@ class Hardware:
         ) or Light(None, clock=clock)
         self.speaker_problem: str | None = None  # why sound.speaker = true has no output
         self.sounder = self._open_sound(settings, songs, pin_factory)
+        self.guide = Guide(self.sounder, self._open_voice(settings, speech_cache), post=post)
         self._say_what_is_missing()
 
     def _open_button(
@@ -129,6 +133,20 @@ class Hardware:
             log.info('no buzzer (buzzer.kind = "none"): the cues are light only')
         return Sounder(device, songs, speaker=speaker, volume=sound.volume / 100, mute=sound.mute)
 
+    def _open_voice(self, settings: Settings, cache: Path | None):
+        """The voice for spoken guidance, when the settings ask for it and a
+        speaker plays; None (with the reason logged) when it cannot speak."""
+        wanted = settings.sound.speaker and settings.guidance.spoken
+        if not wanted or self.sounder.speaker is None or cache is None:
+            return None
+        from microbreak.parts.speech import SpeechUnavailable, Voice
+
+        try:
+            return Voice(cache)
+        except SpeechUnavailable as error:
+            log.warning("%s", error)
+            return None
+
     def _open(self, part: str, gpio: int, make: Callable, *args, **kwargs):
         """*make* the device for *part* on *gpio*, or None (noted in
         :attr:`missing`) when its pin cannot be opened: the device works with
@@ -156,6 +174,9 @@ class Hardware:
             )
 
     def close(self) -> None:
+        self.guide.close()
+        if self.guide.voice is not None:
+            self.guide.voice.close()
         for part in (self.sounder, self.light, self.button, self.motion):
             if part is not None:
                 part.close()

@@ -13,6 +13,7 @@ from gpiozero import Buzzer, TonalBuzzer
 from gpiozero.tones import Tone
 
 from microbreak.core.effects import CueName
+from microbreak.core.guidance import GuideSound
 from microbreak.parts.rtttl import RTTTLError, Song, load_folder
 from microbreak.parts.timing import Deadlines, Runner
 
@@ -100,10 +101,14 @@ class Sounder:
             return "a quiet period"
         return None
 
-    def play(self, name: str, *, quiet: bool = False, despite_mute: bool = False) -> bool:
+    def play(
+        self, name: str, *, quiet: bool = False, despite_mute: bool = False, speaker: bool = True
+    ) -> bool:
         """Start the cue *name*, stopping the one playing, and return at once:
         True if it sounds. *quiet*: the core marked it so (a quiet period);
-        *despite_mute* plays it even when muted (for test-hardware)."""
+        *despite_mute* plays it even when muted (for test-hardware);
+        *speaker* False leaves the speaker to the guidance, which plays the
+        call and the set after it as one stream."""
         self.stop()
         song = self.songs.get(name)
         reason = self.silent_because(quiet)
@@ -112,8 +117,13 @@ class Sounder:
         if song is None or reason is not None:
             log.debug("cue %s: no sound (%s)", name, reason or "no melody")
             return False
-        self._runner.start(self._play, song)
+        self._runner.start(self._play, song, speaker)
         return True
+
+    def seconds(self, name: str) -> float:
+        """How long the melody *name* lasts (0 with none)."""
+        song = self.songs.get(name)
+        return song.seconds if song else 0.0
 
     @property
     def pin(self):
@@ -138,27 +148,41 @@ class Sounder:
     def stop(self) -> None:
         self._runner.stop()
 
-    def _play(self, song: Song, stop: threading.Event) -> None:
+    def pace(self, name: str, stop: threading.Event) -> None:
+        """Play the melody *name* on the buzzer alone, on the caller's thread,
+        unless a cue is sounding (the guidance's sounds give way to the cues)."""
+        song = self.songs.get(name)
+        if song is None or self.device is None or self.playing:
+            return
         try:
-            if self.speaker is not None:
+            self._buzz(song, Deadlines(stop))
+        finally:
+            self._silence()
+
+    def _play(self, song: Song, speaker: bool, stop: threading.Event) -> None:
+        try:
+            if speaker and self.speaker is not None:
                 self.speaker.play(song)
-            clock = Deadlines(stop)
-            for note in song.notes:
-                if note.frequency is None or self.device is None:
-                    if clock.wait(note.seconds):
-                        return
-                    continue
-                gap = min(self.GAP, note.seconds / 4)
-                self._sound(note.frequency)
-                if clock.wait(note.seconds - gap):
-                    return
-                self._silence()
-                if clock.wait(gap):
-                    return
+            self._buzz(song, Deadlines(stop))
         finally:
             self._silence()
             if stop.is_set() and self.speaker is not None:
                 self.speaker.stop()
+
+    def _buzz(self, song: Song, clock: Deadlines) -> None:
+        """The notes of *song* on the buzzer (or their time, with none), until stopped."""
+        for note in song.notes:
+            if note.frequency is None or self.device is None:
+                if clock.wait(note.seconds):
+                    return
+                continue
+            gap = min(self.GAP, note.seconds / 4)
+            self._sound(note.frequency)
+            if clock.wait(note.seconds - gap):
+                return
+            self._silence()
+            if clock.wait(gap):
+                return
 
     def _sound(self, hz: float) -> None:
         device = self.device
@@ -209,12 +233,12 @@ def with_custom_melodies(songs: Mapping[str, Song], folder: str | Path) -> dict[
 
     merged = load_folder(folder, songs, refused=refused)
     for name in sorted(merged):
-        if name not in songs:
+        if name not in songs and name not in set(GuideSound):
             log.warning(
                 "%s: no cue is called %r, so it never plays; cues: %s",
                 Path(folder) / f"{name}.rtttl",
                 name,
-                ", ".join(CueName),
+                ", ".join([*CueName, *GuideSound]),
             )
         elif merged[name] is not songs[name]:
             log.info("cue %s: the melody from %s", name, Path(folder) / f"{name}.rtttl")

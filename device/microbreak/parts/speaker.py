@@ -198,6 +198,10 @@ class Speaker:
             )
         self._pygame = pygame
         self.rate, self.channels = rate, channels
+        # Channel 0 is kept for the guidance's stream (parts/guide.py); the cues
+        # play on the others, so a cue never cuts the stream short.
+        pygame.mixer.set_reserved(1)
+        self.guide_channel = pygame.mixer.Channel(0)
         self.volume = volume
         self.gap = gap
         self._sounds: dict[Song, object] = {}
@@ -211,13 +215,17 @@ class Speaker:
         with self._lock:
             sound = self._sounds.get(song)
             if sound is None:
-                mono = synthesize(song, self.rate, self.gap)
-                if self.channels > 1:
-                    mono = array("h", (s for s in mono for _ in range(self.channels)))
-                sound = self._pygame.mixer.Sound(buffer=mono.tobytes())
-                sound.set_volume(self.volume)
-                self._sounds[song] = sound
+                sound = self._sounds[song] = self.sound_of(synthesize(song, self.rate, self.gap))
             return sound
+
+    def sound_of(self, mono: array):
+        """A pygame Sound of the 16-bit mono samples *mono* at :attr:`rate`,
+        at the speaker's volume."""
+        if self.channels > 1:
+            mono = array("h", (s for s in mono for _ in range(self.channels)))
+        sound = self._pygame.mixer.Sound(buffer=mono.tobytes())
+        sound.set_volume(self.volume)
+        return sound
 
     def prepare(self, songs: Iterable[Song]) -> None:
         """Synthesize *songs* on a thread of their own, so playing them starts at once."""

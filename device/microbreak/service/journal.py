@@ -33,6 +33,8 @@ MESSAGE_IDS = {
     "break_missed": "c641b248a878411293ea627f53239889",
     "break_skipped": "4fc523e39940402b8ac19caea61ed5fd",
     "break_away": "984b23ba93c44e9797788a60f37f25c3",
+    "break_deferred": "52e10b6d5d434b4cbe295e97ef24dc80",
+    "busy": "22d41e1728804bfdb9321b05da844870",
     "settings_reloaded": "e9dd859abe854e7e8baf1a61c4b044db",
     "settings_rejected": "9ca16a041e4b4023bbdbcae256fa7aca",
     "history_failing": "264ac42a059346249ffb2e770a190afb",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -17,28 +18,22 @@ from typing import TYPE_CHECKING, Any
 
 from microbreak.config.exercises import load_exercises
 from microbreak.config.settings import Settings, SettingsError, load_settings
-from microbreak.core import presenter
-from microbreak.core.effects import (
-    BreakEnded,
-    BreakStarted,
-    Cue,
-    CueName,
-    Effect,
-    Flash,
-    NoticeAcknowledged,
-    SetConfirmed,
-)
+from microbreak.core import guidance, presenter
+from microbreak.core.effects import CueName, Effect
 from microbreak.core.gestures import HoldThresholds
 from microbreak.core.now import Now
+from microbreak.core.refused import Refused
 from microbreak.core.schedule import Schedule
-from microbreak.core.states import OnBreak
+from microbreak.parts.guide import GuidedHold
 from microbreak.parts.hardware import Hardware
 from microbreak.parts.pins import ButtonDown, ButtonUp, PresenceChanged
 from microbreak.parts.rtttl import load_folder
 from microbreak.resources import data_dir
 from microbreak.service.clock import SystemClock, real_time
 from microbreak.service.control import SOCKET_NAME, ControlServer
+from microbreak.service.effects import Effects
 from microbreak.service.export import TextfileExport
+from microbreak.service.guiding import Guiding
 from microbreak.service.inbox import Inbox
 from microbreak.service.journal import event as journal_event
 from microbreak.service.notify import Notifier
@@ -62,6 +57,15 @@ class Stop:
 
 class Reload:
     """Posted to read the settings again (SIGHUP)."""
+
+
+class Subscribed:
+    """Posted when someone subscribes to the change stream: the loop turns
+    and they get the status at once."""
+
+
+class ToggleBusy:
+    """Posted by the simulator's ``b`` key: busy on, or off if it is on."""
 
 
 class Service:
@@ -91,9 +95,10 @@ class Service:
         self.export = TextfileExport(settings.export.prometheus_textfile)
         self._pin_factory = pin_factory
         self._songs = load_folder(data_dir("sounds"))
-        self.hardware = Hardware(
-            settings, self.inbox.post, pin_factory=pin_factory, songs=self._songs
-        )
+        # Spoken guidance is made once and kept: in the unit's cache folder.
+        cache = os.environ.get("CACHE_DIRECTORY", "").split(":")[0] or state_dir
+        self.speech_cache = Path(cache) / "speech"
+        self.hardware = self._open_hardware(settings)
         self.thresholds = HoldThresholds(
             settings.button.snooze_hold_seconds, settings.button.skip_hold_seconds
         )
@@ -106,15 +111,16 @@ class Service:
             )
         self.requests = Requests(self)
         self.control = ControlServer(runtime_dir / SOCKET_NAME, self.requests.ask)
-        self._break_id: int | None = None
+        self.control.feed.on_join = lambda: self.inbox.post(Subscribed())
+        self.effects = Effects(self)
         self.report = Report(self)
         self._held_since: float | None = None
-        self._exercise_shown: tuple | None = None  # (session, index) on screen, and since when
-        self._exercise_since = 0.0
+        self.guiding = Guiding(self.exercises)
         self.hands: Hands | None = None  # the simulator's (microbreak.simulator.hands)
         self._running = False
         self.notifier = Notifier()
         self.settings_error: str | None = None  # why the last reload was refused
+        self.calendar: dict[str, Any] | None = None  # the feeds, as the network unit last said
         self._socket_dead_said = False
 
     # -- the loop ---------------------------------------------------------
@@ -151,6 +157,7 @@ class Service:
                 self.apply(self.schedule.advance(now), now)
                 self.refresh(now)
                 self.report.export(now)
+                self.report.publish(now)
                 self.notifier.status(self.status_line(now))
                 if self._socket_alive():
                     self.notifier.ping_if_due()
@@ -205,9 +212,16 @@ class Service:
         return False
 
     def refresh(self, now: Now) -> None:
-        """Bring the LED and the screen up to date with the schedule."""
+        """Bring the exercise's guidance, the LED and the screen up to date
+        with the schedule."""
+        screen = self.frontend is not None and self.settings.screen.size != "none"
+        self.guiding.follow(self.schedule, self.settings.guidance, self.hardware, screen)
         self.hardware.light.show(
-            presenter.led_pattern(self.schedule, storage_failing=self.history.problem is not None)
+            presenter.led_pattern(
+                self.schedule,
+                storage_failing=self.history.problem is not None,
+                guided_hold=self.guiding.holding,
+            )
         )
         self.hardware.light.tick()
         if self.hands is not None:
@@ -218,10 +232,6 @@ class Service:
                 hold = presenter.hold_hint(
                     self.schedule, real_time() - self._held_since, self.thresholds
                 )
-            state = self.schedule.state
-            shown = (id(state.session), state.session.index) if isinstance(state, OnBreak) else None
-            if shown != self._exercise_shown:
-                self._exercise_shown, self._exercise_since = shown, real_time()
             self.frontend.show(
                 presenter.present(
                     self.schedule,
@@ -230,7 +240,7 @@ class Service:
                     self.report.today(now),
                     self.thresholds,
                     hold,
-                    self._exercise_since,
+                    self.guiding.since,
                     self.report.outcomes(now),
                     self.report.figures(now),
                 )
@@ -241,11 +251,17 @@ class Service:
             self.act(lambda now: self.schedule.motion(event.moving, now))
         elif isinstance(event, ButtonDown):
             self._held_since = event.at
+            self.guiding.pressed(self.hardware)
+        elif isinstance(event, GuidedHold):
+            self.guiding.heard(event)
         elif isinstance(event, ButtonUp):
             held = event.at - (self._held_since if self._held_since is not None else event.at)
             self._held_since = None
             gesture = self.thresholds.classify(held)
             log.info("button held %.2f s: %s", held, gesture.value)
+            self.control.feed.publish(
+                {"event": "button", "gesture": gesture.value, "held": round(held, 2)}
+            )
             self.act(lambda now: self.schedule.gesture(gesture, now))
             if self.hands is not None:
                 self.hands.released(self.status())
@@ -254,49 +270,28 @@ class Service:
         elif isinstance(event, Reload):
             with contextlib.suppress(SettingsError):  # logged, in the status; the last good stay
                 self.reload()
+        elif isinstance(event, ToggleBusy):
+            self.toggle_busy()
         elif isinstance(event, Stop):
             log.info("stopping", extra=journal_event("stopping"))
             self._running = False
 
     def apply(self, effects: list[Effect], now: Now) -> None:
         """Carry out the core's effects, in order: the record before the feedback."""
-        for effect in effects:
-            if isinstance(effect, BreakStarted):
-                self._break_id = self.history.break_started(
-                    effect.started_at, effect.exercises, effect.reason
-                )
-                self.report.forget_today()
-                if effect.reason != "away":
-                    log.info(
-                        "break cued: %s",
-                        ", ".join(effect.exercises),
-                        extra=journal_event(
-                            "break_cued", exercises=",".join(effect.exercises), reason=effect.reason
-                        ),
-                    )
-            elif isinstance(effect, SetConfirmed):
-                assert self._break_id is not None  # the core starts a break before its sets
-                self.history.set_confirmed(self._break_id, effect.exercise, effect.confirmed_at)
-                self.report.forget_today()
-                log.info(
-                    "set confirmed: %s",
-                    effect.exercise,
-                    extra=journal_event("set_confirmed", exercise=effect.exercise),
-                )
-            elif isinstance(effect, BreakEnded):
-                assert self._break_id is not None
-                self.history.break_ended(self._break_id, effect.outcome, effect.ended_at)
-                self._break_id = None
-                self.report.forget_today()
-                outcome = effect.outcome.value
-                log.info("break %s", outcome, extra=journal_event(f"break_{outcome}"))
-            elif isinstance(effect, Cue):
-                self.hardware.sounder.play(effect.name, quiet=effect.quiet)
-            elif isinstance(effect, Flash):
-                self.hardware.light.flash()
-            elif isinstance(effect, NoticeAcknowledged):
-                self.history.acknowledge(presenter.FIRST_START_NOTICE, effect.at)
-                log.info("first-start notice acknowledged")
+        self.effects.apply(effects)
+
+    def _open_hardware(self, settings: Settings) -> Hardware:
+        """The parts as *settings* say, the spoken guidance being made ahead."""
+        hardware = Hardware(
+            settings,
+            self.inbox.post,
+            pin_factory=self._pin_factory,
+            songs=self._songs,
+            speech_cache=self.speech_cache,
+        )
+        if hardware.guide.voice is not None:
+            hardware.guide.voice.prepare(guidance.phrases(self.exercises.values()))
+        return hardware
 
     def _new_schedule(self, notice: bool = False) -> Schedule:
         """A schedule starting now, the exercises' rotation carried on from the history."""
@@ -348,9 +343,7 @@ class Service:
                     "the settings were reloaded while the button was held; press again"
                 )
             self.hardware.close()
-            self.hardware = Hardware(
-                new, self.inbox.post, pin_factory=self._pin_factory, songs=self._songs
-            )
+            self.hardware = self._open_hardware(new)
             presence_after_reload(self.schedule, self.hardware.motion, self.clock)
             self._held_since = None
         if "export.prometheus_textfile" in changed:
@@ -363,6 +356,20 @@ class Service:
             extra=journal_event("settings_reloaded", changed=",".join(changed)),
         )
         return changed
+
+    def toggle_busy(self) -> None:
+        """Busy on (as the person), or off when busy; a refusal is logged."""
+        schedule = self.schedule
+        try:
+            self.act(
+                lambda now: (
+                    schedule.not_busy(now)
+                    if schedule.busy_times.current(now)
+                    else schedule.busy(now)
+                )
+            )
+        except Refused as refusal:
+            log.info("busy: %s", refusal)
 
     def status_line(self, now: Now) -> str:
         """One line for ``systemctl status``: "Next break 14:35 · 2 of 3 breaks done today"."""

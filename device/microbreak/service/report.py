@@ -26,6 +26,7 @@ class Report:
         self._day: tuple[date, Totals, tuple[str, ...]] | None = None
         self._figures: tuple[date, Figures] | None = None
         self._all_time: tuple[Totals, int] | None = None
+        self._published: tuple[int, dict[str, Any]] | None = None  # (joined, status) last sent
 
     def forget_today(self) -> None:
         """A break or a set was recorded: read today's counts again."""
@@ -92,6 +93,7 @@ class Report:
         result["led"] = service.hardware.light.pattern
         result["refused_connections"] = service.control.refusals.total
         result["export"] = service.export.report()
+        result["calendar"] = service.calendar
         return result
 
     def screen(self) -> dict[str, Any]:
@@ -111,3 +113,15 @@ class Report:
         if service.hardware.sounder.speaker is not None:
             return {"ok": True, "detail": "on"}
         return {"ok": False, "detail": service.hardware.speaker_problem or "none"}
+
+    def publish(self, now: Now) -> None:
+        """Push the status to the change stream's subscribers if it changed
+        (the seconds to the next break count down by themselves: not a change)."""
+        feed = self.service.control.feed
+        if not feed.subscribers:
+            return
+        status = self.status(now)
+        seen = (feed.joined, {k: v for k, v in status.items() if k != "next_break_in_seconds"})
+        if seen != self._published:  # changed, or someone new: the status to everyone
+            self._published = seen
+            feed.publish({"event": "status", "status": status})

@@ -14,11 +14,13 @@ import logging
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from datetime import datetime
 from datetime import time as dt_time
 from typing import TYPE_CHECKING, Any
 
 from microbreak.config.settings import SettingsError
-from microbreak.core.schedule import Refused
+from microbreak.core.busy import BusyPeriod, BusySource
+from microbreak.core.refused import Refused
 from microbreak.service.control import ControlError
 from microbreak.storage.store import StorageError
 
@@ -132,21 +134,43 @@ class Requests:
             or not 1 <= minutes <= 7 * 24 * 60
         ):
             raise ControlError(f"pause for {minutes!r} minutes: allowed: 1 to {7 * 24 * 60}")
-        at = None
-        if until is not None:
-            try:
-                at = dt_time.fromisoformat(until)
-            except (TypeError, ValueError):
-                raise ControlError(f"pause until {until!r}: allowed: a time HH:MM") from None
-            if at.tzinfo is not None:  # the schedule counts in the device's own zone
-                raise ControlError(
-                    f"pause until {until!r}: a time with an offset is not "
-                    "allowed; allowed: a time HH:MM in the device's time zone"
-                )
+        at = _time_of_day("pause until", until) if until is not None else None
         seconds = minutes * 60 if minutes is not None else None
         return self.service.act(
             lambda now: self.service.schedule.pause(now, until=at, seconds=seconds)
         )
+
+    def verb_busy(self, request):
+        """Busy on (until turned off, for minutes, until HH:MM) or off; from the
+        person (``microbreak busy``) or Home Assistant (its switch)."""
+        args = request.args
+        state, source = args.get("state"), args.get("source", "manual")
+        if state not in ("on", "off"):
+            raise ControlError(f"busy {state!r}: allowed: on or off")
+        if source not in (BusySource.MANUAL, BusySource.HOME_ASSISTANT):
+            raise ControlError(f"busy from {source!r}: allowed: manual or home_assistant")
+        schedule = self.service.schedule
+        if state == "off":
+            return self.service.act(schedule.not_busy)
+        until, minutes = args.get("until"), args.get("minutes")
+        if until is not None and minutes is not None:
+            raise ControlError("busy takes a time (until HH:MM) or minutes, not both")
+        if minutes is not None and (
+            isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 720
+        ):
+            raise ControlError(f"busy for {minutes!r} minutes: allowed: 1 to 720")
+        at = _time_of_day("busy until", until) if until is not None else None
+        seconds = minutes * 60 if minutes is not None else None
+        return self.service.act(
+            lambda now: schedule.busy(now, BusySource(source), until=at, seconds=seconds)
+        )
+
+    def verb_calendar(self, request):
+        """The calendars' busy periods and how their feeds are (from the network unit)."""
+        periods, feeds = calendar_periods(request.args)
+        self.service.calendar = {"feeds": feeds, "periods": len(periods)}
+        self.service.act(lambda now: self.service.schedule.plan_busy(periods, now))
+        return {"periods": len(periods)}
 
     def verb_resume(self, request):
         return self.service.act(self.service.schedule.resume)
@@ -160,3 +184,47 @@ class Requests:
             raise ControlError("this device has no screen")
         self.service.refresh(self.service.clock.now())
         return {"png": base64.b64encode(png_bytes(self.service.frontend.surface)).decode("ascii")}
+
+
+def _time_of_day(what: str, text: object) -> dt_time:
+    """``"13:30"`` as a time of day in the device's zone, or ControlError."""
+    try:
+        at = dt_time.fromisoformat(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ControlError(f"{what} {text!r}: allowed: a time HH:MM") from None
+    if at.tzinfo is not None:  # the schedule counts in the device's own zone
+        raise ControlError(
+            f"{what} {text!r}: a time with an offset is not "
+            "allowed; allowed: a time HH:MM in the device's time zone"
+        )
+    return at
+
+
+MAX_PERIODS = 400  # a calendar's periods in one request (the next few days)
+
+
+def calendar_periods(args: dict[str, Any]) -> tuple[list[BusyPeriod], list[dict[str, Any]]]:
+    """The periods and feeds of a ``calendar`` request, checked; ControlError says what is wrong."""
+    periods, feeds = args.get("periods"), args.get("feeds", [])
+    if not isinstance(periods, list) or len(periods) > MAX_PERIODS:
+        raise ControlError(f"calendar periods: allowed: a list of at most {MAX_PERIODS}")
+    if not isinstance(feeds, list) or not all(isinstance(f, dict) for f in feeds):
+        raise ControlError("calendar feeds: allowed: a list of tables")
+    checked = []
+    for item in periods:
+        try:
+            start = datetime.fromisoformat(item["start"])
+            end = datetime.fromisoformat(item["end"])
+            what = str(item.get("what", ""))[:80]
+        except (TypeError, KeyError, ValueError):
+            raise ControlError(
+                f"calendar period {item!r}: allowed: {{'start': ISO time, 'end': ISO time, "
+                "'what': text}"
+            ) from None
+        if start.tzinfo is None or end.tzinfo is None or end <= start:
+            raise ControlError(
+                f"calendar period {item!r}: allowed: times with their UTC offset, "
+                "the end after the start"
+            )
+        checked.append(BusyPeriod(BusySource.CALENDAR, start=start, until=end, what=what))
+    return checked, [{k: f.get(k) for k in ("source", "ok", "detail")} for f in feeds[:8]]

@@ -114,14 +114,15 @@ class SimulatorWindow:
     def animating(self) -> bool:
         """True while the panel changes by itself (LED fading or blinking, a tone)."""
         parts = self._parts()
-        return parts.light.animated or parts.sounder.playing or self.screen.animated(self._view)
+        playing = parts.sounder.playing or parts.guide.playing  # a cue, or a set's ticks
+        return parts.light.animated or playing or self.screen.animated(self._view)
 
     def pump(self) -> list:
-        from microbreak.service.loop import Stop
+        from microbreak.service.loop import Stop, ToggleBusy
 
         pygame = self._pygame
         pin = self._parts().button.pin
-        events = []
+        events: list[object] = []
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
                 events.append(Stop())
@@ -141,6 +142,8 @@ class SimulatorWindow:
                 pin.drive_high()
             elif event.type == pygame.KEYDOWN and event.key == pygame.K_m:
                 self._toggle_presence()  # m: someone moves / the desk stays still
+            elif event.type == pygame.KEYDOWN and event.key == pygame.K_b:
+                events.append(ToggleBusy())  # b: busy (a meeting) on or off
             elif event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_q):
                 events.append(Stop())
             elif event.type in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE):

@@ -99,15 +99,26 @@ class History:
     def close(self) -> None:
         self._db.close()
 
-    def break_started(self, started_at: datetime, exercises: Iterable[str], reason: str) -> int:
+    def break_started(
+        self,
+        started_at: datetime,
+        exercises: Iterable[str],
+        reason: str,
+        due_at: datetime | None = None,
+        deferred_by: str | None = None,
+    ) -> int:
+        """A break began; *due_at* and *deferred_by*: busy deferred it from then."""
         with self.transaction():
             cursor = self._db.execute(
-                "INSERT INTO breaks (started_at, day, reason, planned) VALUES (?, ?, ?, ?)",
+                "INSERT INTO breaks (started_at, day, reason, planned, due_at, deferred_by) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     started_at.isoformat(timespec="seconds"),
                     started_at.date().isoformat(),
                     reason,
                     json.dumps(list(exercises)),
+                    due_at.isoformat(timespec="seconds") if due_at else None,
+                    deferred_by,
                 ),
             )
         assert cursor.lastrowid is not None  # every INSERT sets it
@@ -151,7 +162,7 @@ class History:
             "FROM day_totals WHERE day = ?",
             (day.isoformat(),),
         ).fetchone()
-        return Totals(*row) if row else Totals()
+        return Totals(**dict(row)) if row else Totals()
 
     def day_outcomes(self, day: date) -> tuple[str, ...]:
         """How each of the day's finished breaks ended, oldest first."""
@@ -194,6 +205,7 @@ def recent_breaks(
         {"since": since.isoformat() if since else "", "limit": -1 if limit is None else limit},
     ).fetchall()
     sets: dict[int, list[dict[str, str]]] = {row["id"]: [] for row in rows}
+    columns = set(rows[0].keys()) if rows else set()
     if rows:
         for break_id, exercise, confirmed_at in db.execute(
             "SELECT break_id, exercise, confirmed_at FROM sets WHERE break_id >= ? ORDER BY id",
@@ -210,6 +222,9 @@ def recent_breaks(
             "outcome": row["outcome"],
             "planned": json.loads(row["planned"]),
             "sets": sets[row["id"]],
+            # A file of schema 1 (its service not restarted since) has neither.
+            "due_at": row["due_at"] if "due_at" in columns else None,
+            "deferred_by": row["deferred_by"] if "deferred_by" in columns else None,
         }
         for row in rows
     ]
@@ -265,7 +280,7 @@ def open_read_only(path: str | Path) -> sqlite3.Connection:
         raise HistoryUnavailable(
             f"{path} was written by a newer microbreak (schema {version}); update this one"
         )
-    if version == 1:  # the service upgrades it at its next start; until then, count here
+    if 0 < version < schema.TOTALS_SINCE:  # no totals till the service upgrades it: count here
         try:
             schema.count_in_memory(db)
             db.commit()

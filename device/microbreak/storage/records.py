@@ -18,6 +18,8 @@ class Started:
     at: datetime
     exercises: tuple[str, ...]
     reason: str
+    due_at: datetime | None = None  # busy deferred it from then
+    deferred_by: str | None = None
 
     @property
     def day(self) -> date:

@@ -19,15 +19,20 @@ million::
     >>> db.execute("SELECT day, breaks, completed FROM day_totals").fetchall()
     [('2026-11-23', 1, 1)]
 
-Schema 1 had the rows alone; :func:`upgrade` adds the totals, counted from
-the rows, in one transaction: every row stays as it was.
+A file is brought up to date by :data:`STEPS`, one function a version:
+schema 1 had the rows alone, schema 2 added when a break busy deferred fell
+due and who was busy, schema 3 the totals, counted from the rows. A file of
+any older version takes every step it lacks in one transaction: every row
+stays as it was, or, if a step fails, the file does.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Callable
 
-VERSION = 2
+OUTCOMES = ("completed", "partial", "skipped", "missed", "away")  # the totals' columns
 
 ROWS = """
 CREATE TABLE IF NOT EXISTS breaks (
@@ -52,6 +57,13 @@ CREATE TABLE IF NOT EXISTS notices (
 CREATE INDEX IF NOT EXISTS breaks_by_day ON breaks(day);
 CREATE INDEX IF NOT EXISTS sets_by_break ON sets(break_id);
 """
+"""Schema 1: the breaks, their sets, the notices acknowledged."""
+
+DEFERRAL = """
+ALTER TABLE breaks ADD COLUMN due_at TEXT;       -- when it fell due, if busy deferred it
+ALTER TABLE breaks ADD COLUMN deferred_by TEXT;  -- who was busy: manual | calendar | home_assistant
+"""
+"""Schema 2: a break busy deferred says when it fell due, and who was busy."""
 
 TOTALS = """
 CREATE TABLE IF NOT EXISTS day_totals (
@@ -77,12 +89,13 @@ CREATE TABLE IF NOT EXISTS exercise_totals (
     done INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 """
+"""Schema 3: the totals beside the rows (kept by :data:`TRIGGERS`)."""
 
 
 def _count_break(row: str, sign: str) -> str:
     """Statements adding (*sign* ``+``) or taking away (``-``) the break *row*
     (``NEW`` or ``OLD``) and its sets from the totals."""
-    outcomes = ("completed", "partial", "skipped", "missed", "away")
+    outcomes = OUTCOMES
     return f"""
     INSERT INTO day_totals (day, breaks, {", ".join(outcomes)}, sets)
     VALUES ({row}.day, {sign}1, {", ".join(f"{sign}({row}.outcome IS '{o}')" for o in outcomes)},
@@ -134,10 +147,7 @@ WHEN OLD.outcome IS NOT NEW.outcome AND OLD.day IS NEW.day AND OLD.planned IS NE
     AND OLD.id IS NEW.id BEGIN
     UPDATE day_totals SET
         {
-    ", ".join(
-        f"{o} = {o} - (OLD.outcome IS '{o}') + (NEW.outcome IS '{o}')"
-        for o in ("completed", "partial", "skipped", "missed", "away")
-    )
+    ", ".join(f"{o} = {o} - (OLD.outcome IS '{o}') + (NEW.outcome IS '{o}')" for o in OUTCOMES)
 }
     WHERE day = NEW.day;
 END;
@@ -166,17 +176,13 @@ CREATE TRIGGER IF NOT EXISTS set_deleted AFTER DELETE ON sets BEGIN
 END;
 """
 
-COUNT_ROWS = """
+COUNT_ROWS = f"""
 DELETE FROM day_totals;
 DELETE FROM exercise_days;
 DELETE FROM exercise_totals;
 INSERT INTO day_totals
 SELECT day, count(*),
-       count(*) FILTER (WHERE outcome = 'completed'),
-       count(*) FILTER (WHERE outcome = 'partial'),
-       count(*) FILTER (WHERE outcome = 'skipped'),
-       count(*) FILTER (WHERE outcome = 'missed'),
-       count(*) FILTER (WHERE outcome = 'away'),
+       {", ".join(f"count(*) FILTER (WHERE outcome = '{o}')" for o in OUTCOMES)},
        0
 FROM breaks GROUP BY day;
 UPDATE day_totals SET sets = counted.sets
@@ -196,6 +202,34 @@ SELECT exercise, sum(offered), sum(done) FROM exercise_days GROUP BY exercise;
 """Counts the totals afresh from the rows (an upgrade; a reader of an old file)."""
 
 
+def _run(script: str) -> Callable[[sqlite3.Connection], None]:
+    """A step that runs *script*, statement by statement."""
+
+    def step(db: sqlite3.Connection) -> None:
+        for statement in _statements(script):
+            db.execute(statement)
+
+    return step
+
+
+STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _run(ROWS),  # 0 -> 1: a new file
+    _run(DEFERRAL),  # 1 -> 2
+    _run(TOTALS + COUNT_ROWS),  # 2 -> 3
+)
+"""``STEPS[n]`` brings a file of schema *n* to *n* + 1, inside the upgrade's
+one transaction. A new version is one more function at the end. Foreign
+keys are off meanwhile, and the totals' triggers gone (made afresh after
+the last step), so a step may make ``breaks`` or ``sets`` anew as SQLite's
+ALTER TABLE documents it: create, copy keeping every id, drop, rename,
+and the indexes again; the totals stay right, every row being the same.
+A step that adds an outcome adds it to :data:`OUTCOMES` and a column to
+``day_totals``."""
+
+VERSION = len(STEPS)
+TOTALS_SINCE = 3  # the first schema with the totals (a reader of an older one counts them)
+
+
 def upgrade(db: sqlite3.Connection) -> int:
     """Bring the history open in *db* (autocommit) up to :data:`VERSION` in
     one transaction; return the version it had (0: a new file). Raises
@@ -205,21 +239,32 @@ def upgrade(db: sqlite3.Connection) -> int:
         raise RuntimeError(f"written by a newer microbreak (schema {found})")
     if found == VERSION:
         return found
+    keys = db.execute("PRAGMA foreign_keys").fetchone()[0]
+    db.execute("PRAGMA foreign_keys = OFF")  # for a table made anew; not settable in a transaction
     db.execute("BEGIN IMMEDIATE")
     try:
-        for script in (ROWS, TOTALS, TRIGGERS, COUNT_ROWS if found else ""):
-            for statement in _statements(script):
-                db.execute(statement)
+        _drop_triggers(db)  # a table they name cannot be renamed while they name one gone
+        for step in STEPS[found:]:
+            step(db)
+        _run(TRIGGERS)(db)
         db.execute(f"PRAGMA user_version = {VERSION}")
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
+    finally:
+        db.execute(f"PRAGMA foreign_keys = {keys}")
     return found
 
 
+def _drop_triggers(db: sqlite3.Connection) -> None:
+    """The totals' triggers gone, to be made afresh after the steps."""
+    for name in re.findall(r"CREATE TRIGGER IF NOT EXISTS (\w+)", TRIGGERS):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def count_in_memory(db: sqlite3.Connection) -> None:
-    """For a reader of a schema-1 file, which may not change it: the totals
+    """For a reader of a file older than the totals, which it may not change: the totals
     counted from its rows into temporary tables of the same names."""
     temporary = TOTALS.replace("CREATE TABLE IF NOT EXISTS ", "CREATE TEMP TABLE ")
     for statement in _statements(temporary + COUNT_ROWS):

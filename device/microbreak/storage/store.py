@@ -84,9 +84,16 @@ class Store:
 
     # -- what the service records ------------------------------------------------
 
-    def break_started(self, started_at: datetime, exercises: Iterable[str], reason: str) -> int:
+    def break_started(
+        self,
+        started_at: datetime,
+        exercises: Iterable[str],
+        reason: str,
+        due_at: datetime | None = None,
+        deferred_by: str | None = None,
+    ) -> int:
         key, self._next_key = self._next_key, self._next_key + 1
-        record = Started(key, started_at, tuple(exercises), reason)
+        record = Started(key, started_at, tuple(exercises), reason, due_at, deferred_by)
         self._open_breaks[key] = record
         self._record(record)
         return key
@@ -270,17 +277,23 @@ class Store:
             db.acknowledge(record.notice, record.at)
             return
         if isinstance(record, Started):
-            ids[record.key] = db.break_started(record.at, record.exercises, record.reason)
+            ids[record.key] = self._start(db, record)
             return
         if record.key not in ids:  # written to a file since moved aside
             started = self._open_breaks.get(record.key)
             if started is None:
                 return
-            ids[record.key] = db.break_started(started.at, started.exercises, started.reason)
+            ids[record.key] = self._start(db, started)
         if isinstance(record, SetDone):
             db.set_confirmed(ids[record.key], record.exercise, record.at)
         else:
             db.break_ended(ids[record.key], record.outcome, record.at)
+
+    @staticmethod
+    def _start(db: History, record: Started) -> int:
+        return db.break_started(
+            record.at, record.exercises, record.reason, record.due_at, record.deferred_by
+        )
 
     def _notice_file(self, notice: str) -> Path:
         return self.state_dir / f"{notice}.acknowledged"

@@ -23,16 +23,23 @@ from microbreak.service.control.client import (
     call,
     denied_message,
     runtime_dir,
+    subscribe,
 )
 from microbreak.service.control.peers import peer_credentials, peer_groups
 
 if TYPE_CHECKING:
+    from microbreak.service.control.feed import ChangeFeed
     from microbreak.service.control.limits import RefusalLog, nesting
     from microbreak.service.control.server import ControlServer
 
 # The serving side (threads, selectors, logging) is loaded when first named,
 # so that a command, which only calls, starts without it.
-_SERVING = {"ControlServer": "server", "RefusalLog": "limits", "nesting": "limits"}
+_SERVING = {
+    "ChangeFeed": "feed",
+    "ControlServer": "server",
+    "RefusalLog": "limits",
+    "nesting": "limits",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -46,6 +53,7 @@ __all__ = [
     "SOCKET_NAME",
     "AccessDenied",
     "ControlError",
+    "ChangeFeed",
     "ControlServer",
     "NotRunning",
     "RefusalLog",
@@ -55,4 +63,5 @@ __all__ = [
     "peer_credentials",
     "peer_groups",
     "runtime_dir",
+    "subscribe",
 ]

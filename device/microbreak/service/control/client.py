@@ -10,8 +10,9 @@ import json
 import os
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from microbreak.service.control.peers import group_name, user_name
 
@@ -144,3 +145,29 @@ def call(
         error = AccessDenied if reply.get("denied") else ControlError
         raise error(reply.get("error", "refused"))
     return reply["result"]
+
+
+def subscribe(
+    runtime: str | Path | None = None, *, timeout: float = 45
+) -> Iterator[dict[str, Any]]:
+    """The service's change stream (:mod:`~microbreak.service.control.feed`),
+    one message at a time, until the service ends it or stops: then
+    ControlError (NotRunning when nothing answers). *timeout*: the longest
+    silence taken (the service says it is alive every 15 s)."""
+    path = runtime_dir(runtime) / SOCKET_NAME
+    with _connect(path, timeout) as conn, conn.makefile("rb") as lines:
+        try:
+            conn.sendall(b'{"verb": "subscribe", "args": {}}\n')
+            first = json.loads(lines.readline(MAX_REPLY) or b"null")
+            if not isinstance(first, dict) or not first.get("ok"):
+                first = first if isinstance(first, dict) else {}
+                error = AccessDenied if first.get("denied") else ControlError
+                raise error(first.get("error", "refused"))
+            while line := lines.readline(MAX_REPLY):
+                message = json.loads(line)
+                if message.get("event") == "end":
+                    raise ControlError(f"microbreak on {path} ended the change stream: {message}")
+                yield message
+        except (OSError, ValueError) as exc:
+            raise ControlError(f"no answer from microbreak on {path}: {exc}") from None
+    raise ControlError(f"microbreak on {path} closed the change stream")

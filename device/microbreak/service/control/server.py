@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from microbreak.service.control.client import ControlError, denied_message
+from microbreak.service.control.feed import ChangeFeed, Subscription, stream
 from microbreak.service.control.limits import (
     BACKOFF,
     MAX_CLIENTS,
@@ -77,9 +78,11 @@ class ControlServer:
         max_clients: int = MAX_CLIENTS,
         max_per_user: int = MAX_PER_USER,
         clock: Callable[[], float] = time.monotonic,
+        feed: ChangeFeed | None = None,
     ) -> None:
         self.path = Path(path)
         self._handle = handle
+        self.feed = feed or ChangeFeed()  # what a "subscribe" request streams
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._closing = False
@@ -312,13 +315,16 @@ class ControlServer:
                 reply = self._answer(conn, reading, problem)
                 conn.settimeout(REPLY_SECONDS)  # for the whole reply: a caller must take it
                 with contextlib.suppress(OSError):  # the client went away, or would not read
-                    conn.sendall(json.dumps(reply).encode() + b"\n")
+                    if isinstance(reply, Subscription):
+                        stream(conn, reply, lambda: self._closing)
+                    else:
+                        conn.sendall(json.dumps(reply).encode() + b"\n")
         finally:
             self._release(reading.uid)
 
     def _answer(
         self, conn: socket.socket, reading: _Reading, problem: str | None
-    ) -> dict[str, object]:
+    ) -> dict[str, object] | Subscription:
         pid, uid, gid = reading.pid, reading.uid, reading.gid
         if not self.allows(uid, {gid} | peer_groups(conn, uid, gid)):
             user = user_name(uid)
@@ -338,7 +344,7 @@ class ControlServer:
             return {"ok": False, "error": f"bad request: {problem}"}
         return self._reply(bytes(reading.data))
 
-    def _reply(self, line: bytes) -> dict[str, object]:
+    def _reply(self, line: bytes) -> dict[str, object] | Subscription:
         if nesting(line) > MAX_DEPTH:
             return {
                 "ok": False,
@@ -356,6 +362,8 @@ class ControlServer:
                 "error": 'bad request: expected one JSON line {"verb": ..., "args": {...}}',
             }
         try:
+            if verb == "subscribe":
+                return self.feed.subscribe()
             return {"ok": True, "result": self._handle(verb, args)}
         except ControlError as exc:
             return {"ok": False, "error": str(exc)}
@@ -365,6 +373,7 @@ class ControlServer:
         if sock is None or thread is None:
             return
         self._closing = True
+        self.feed.close()
         with contextlib.suppress(OSError):  # the loop has ended already
             self._wake[1].send(b"\0")
         thread.join(timeout=2)
