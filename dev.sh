@@ -8,7 +8,8 @@
 # which 32-bit Raspberry Pi OS uses (pygame-ce has no wheel for it), and the
 # code's checks (ruff's lint and format, mypy; configured in pyproject.toml):
 #   ./dev.sh test-classic [PYTEST ARGS...]  the tests in .venv-classic
-#   ./dev.sh lint                           ruff check, ruff format --check, mypy
+#   ./dev.sh lint                           ruff check, ruff format --check, mypy,
+#                                           ansible-lint (deploy/ansible)
 set -eu
 cd "$(dirname "$0")"
 
@@ -130,7 +131,9 @@ case "$command" in
         need_venv lint
         .venv/bin/ruff check .
         .venv/bin/ruff format --check .
-        exec .venv/bin/mypy
+        .venv/bin/mypy
+        # The Ansible role and playbooks, from their folder (its .ansible-lint).
+        cd deploy/ansible && PATH="$(cd ../.. && pwd)/.venv/bin:$PATH" exec ansible-lint
         ;;
     -h|--help|help)
         echo "$usage"

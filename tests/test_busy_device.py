@@ -1,18 +1,26 @@
 """Busy on a running device: ``microbreak busy`` over the real control socket,
 ``status`` saying busy and why, a break due meanwhile deferred (in the history
-with when it fell due), and the simulator's ``b`` key."""
+with when it fell due; one on screen when busy began too, and one deferred
+until the working hours end), and the simulator's ``b`` key."""
 
+import logging
 import os
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pygame
 import pytest
+from test_service_day import Desk, ask
 from test_simulator import FAST, Simulator
 
+from microbreak.cli.history import format_stats
 from microbreak.config.settings import Settings
+from microbreak.core.states import StateName
 from microbreak.parts.hardware import Hardware
 from microbreak.service.loop import ToggleBusy
 from microbreak.simulator.window import SimulatorWindow
+from microbreak.storage.history import open_read_only
+from microbreak.storage.stats import compute
 
 BUSY_FAST = FAST + "[busy]\ngrace_seconds = 30\n"
 
@@ -61,6 +69,62 @@ def test_a_break_due_while_busy_is_deferred_and_comes_after(tmp_path):
         assert "break deferred: busy (manual)" in sim.output()
     finally:
         sim.stop()
+
+
+LONDON = ZoneInfo("Europe/London")
+HOURS = '[hours]\ntimezone = "Europe/London"\n[busy]\ngrace_seconds = 30\n'  # 09:00-17:30
+
+
+def tuesday(hour, minute=0):
+    return datetime(2026, 11, 24, hour, minute, tzinfo=LONDON)
+
+
+def test_a_break_on_screen_when_busy_began_is_in_the_history_as_deferred(tmp_path, mock_factory):
+    d = Desk(tmp_path, mock_factory, settings=HOURS, wall=tuesday(10))
+    try:
+        d.run(45 * 60 + 10)
+        assert d.schedule.state.name is StateName.BREAK  # since 10:45
+        assert ask(d, "busy", state="on", source="home_assistant")["state"] == "busy"
+        d.run(10 * 60)
+        ask(d, "busy", state="off")
+        d.run(30, answer=True)  # called again 30 s after, and done
+        [record] = d.service.history.recent()
+        assert (record["started_at"], record["due_at"], record["deferred_by"]) == (
+            "2026-11-24T10:45:00+00:00",
+            "2026-11-24T10:45:10+00:00",
+            "home_assistant",
+        )
+        assert record["outcome"] == "completed"
+    finally:
+        d.close()
+
+
+def test_a_break_deferred_until_closing_is_counted_deferred_not_missed(
+    tmp_path, mock_factory, caplog
+):
+    d = Desk(tmp_path, mock_factory, settings=HOURS, wall=tuesday(16))
+    try:
+        ask(d, "busy", state="on")  # until turned off: a long meeting
+        with caplog.at_level(logging.INFO, logger="microbreak"):
+            d.run(2 * 3600)  # to 18:00: the break fell due at 16:45
+        assert d.calls() == []
+        [record] = d.service.history.recent()
+        assert (record["due_at"], record["deferred_by"], record["outcome"]) == (
+            "2026-11-24T16:45:00+00:00",
+            "manual",
+            "deferred",
+        )
+        assert (record["ended_at"], record["planned"]) == ("2026-11-24T17:30:00+00:00", [])
+        today = d.service.status()["today"]
+        assert (today["deferred"], today["missed"], today["not_ended"]) == (1, 0, 0)
+        db = open_read_only(d.service.history.path)  # as `microbreak stats` reads it
+        stats = compute(db, today=tuesday(18).date())
+        db.close()
+        assert "today        1 break (1 deferred) · 0 sets" in format_stats(stats)
+        assert stats.current_streak.days == 0 and stats.today.completion is None
+        assert any("break not taken: busy" in r.message for r in caplog.records)
+    finally:
+        d.close()
 
 
 def test_the_simulators_b_key_toggles_busy(mock_factory):

@@ -128,3 +128,9 @@ def test_a_bar_adds_up_to_the_whole_and_a_day_has_five_shades():
     strip = heat_strip({}, date(2026, 12, 2), UNICODE)
     assert strip[1].split() == ["Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
     assert [line[:3] for line in strip[2:]] == ["Mon", "Tue", "Wed", "Thu", "Fri"]
+
+
+def test_a_break_busy_held_off_till_the_hours_ended_has_a_part_of_its_own():
+    week = Totals(4, completed=2, missed=1, deferred=1)
+    assert week_bar(week, scale=1.0, glyphs=UNICODE) == "██░╌"
+    assert week_bar(week, scale=1.0, glyphs=ASCII) == "##.="

@@ -571,7 +571,9 @@ def test_stats_in_plain_words_json_and_csv(capsys, state):
     assert sum(d["breaks"] for d in data["days"]) == data["total"]["breaks"]
     code, out, _ = run(capsys, "stats", "--csv", "--since", "7d", "--state-dir", str(state))
     rows = out.splitlines()
-    assert rows[0] == "day,breaks,completed,partial,skipped,missed,away,not_ended,sets,completion"
+    assert rows[0] == (
+        "day,breaks,completed,partial,skipped,missed,away,deferred,not_ended,sets,completion"
+    )
     assert 1 <= len(rows) - 1 <= 8
 
 

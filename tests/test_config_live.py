@@ -1,6 +1,7 @@
 """Changing the settings of a running service: the headless simulator as a real
 process, changed with ``microbreak config set`` and ``edit`` as over SSH."""
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -156,3 +157,28 @@ def test_config_path_get_and_show_report_the_running_services_file_and_values(tm
         ) in got.stderr
     finally:
         sim.stop()
+
+
+def test_reload_says_which_changes_wait_for_a_restart(service):
+    """What a handler (deploy/ansible's) reads to restart only when needed."""
+    text = service.config.read_text()
+    service.config.write_text(text.replace('size = "auto"', 'size = "320x240"'))
+    done = service.cli("reload", "--json")
+    assert json.loads(done.stdout) == {"changed": ["screen.size"], "at_next_start": ["screen.size"]}
+    service.config.write_text(text.replace("interval_minutes = 45", "interval_minutes = 30"))
+    done = service.cli("reload")
+    assert done.stdout.splitlines() == [
+        "reloaded: schedule.interval_minutes, screen.size",
+        "screen.size: applied when the service restarts ('sudo systemctl restart microbreak')",
+    ]
+    done = service.cli("config", "set", "screen.size", "240x240", "--config", str(service.config))
+    assert done.stdout.splitlines()[-1] == (
+        "the running service reloaded; it applies screen.size when it restarts "
+        "('sudo systemctl restart microbreak')"
+    )
+
+
+def test_status_says_which_version_runs(service):
+    from microbreak import __version__
+
+    assert json.loads(service.cli("status", "--json").stdout)["version"] == __version__

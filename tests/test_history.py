@@ -3,6 +3,8 @@
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
 from microbreak.storage.history import SCHEMA_VERSION, History
@@ -99,3 +101,64 @@ def test_a_history_of_schema_1_gains_the_deferral_columns_and_keeps_its_breaks(t
     assert (first["outcome"], first["due_at"], first["deferred_by"]) == ("skipped", None, None)
     assert (second["due_at"], second["deferred_by"]) == (due.isoformat(), "calendar")
     assert history.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+SCHEMA_2 = """
+CREATE TABLE breaks (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, day TEXT NOT NULL,
+    reason TEXT NOT NULL, planned TEXT NOT NULL, ended_at TEXT,
+    outcome TEXT CHECK (outcome IN ('completed', 'partial', 'skipped', 'missed', 'away')),
+    due_at TEXT, deferred_by TEXT);
+CREATE TABLE sets (id INTEGER PRIMARY KEY, break_id INTEGER NOT NULL REFERENCES breaks(id),
+    exercise TEXT NOT NULL, confirmed_at TEXT NOT NULL);
+CREATE TABLE notices (name TEXT PRIMARY KEY, acknowledged_at TEXT NOT NULL);
+CREATE INDEX breaks_by_day ON breaks(day);
+CREATE INDEX sets_by_break ON sets(break_id);
+INSERT INTO breaks VALUES (1, '2026-11-20T10:00:00+00:00', '2026-11-20', 'scheduled',
+    '["shoulder-rolls"]', '2026-11-20T10:01:00+00:00', 'completed',
+    '2026-11-20T09:50:00+00:00', 'calendar');
+INSERT INTO sets VALUES (1, 1, 'shoulder-rolls', '2026-11-20T10:01:00+00:00');
+INSERT INTO notices VALUES ('first_start', '2026-11-19T09:00:00+00:00');
+PRAGMA user_version = 2;
+"""
+
+
+def test_a_history_of_schema_2_takes_the_deferred_outcome_and_keeps_everything(tmp_path):
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(SCHEMA_2)
+    old.close()
+    history = History(path)
+    b = history.break_started(T0, (), "scheduled", T0 - timedelta(hours=1), "manual")
+    history.break_ended(b, Outcome.DEFERRED, T0)
+    first, second = history.recent()
+    assert (first["outcome"], first["deferred_by"], first["sets"][0]["exercise"]) == (
+        "completed",
+        "calendar",
+        "shoulder-rolls",
+    )
+    assert (second["outcome"], second["deferred_by"]) == ("deferred", "manual")
+    assert history.acknowledged("first_start")
+    assert history.quick_check() == "ok"
+    db = history.connection
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    indexes = {row[1] for row in db.execute("PRAGMA index_list(breaks)")}
+    assert "breaks_by_day" in indexes
+    with pytest.raises(sqlite3.IntegrityError):  # a set still needs its break
+        history.set_confirmed(99, "shoulder-rolls", T0)
+    with pytest.raises(sqlite3.IntegrityError):  # and an outcome is still one of the known
+        db.execute("UPDATE breaks SET outcome = 'forgotten' WHERE id = 1")
+
+
+def test_a_break_that_had_begun_keeps_its_first_deferral(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    b = history.break_started(T0, ("shoulder-rolls",), "scheduled")
+    history.break_deferred(b, T0 + timedelta(minutes=1), "home_assistant")
+    history.break_deferred(b, T0 + timedelta(minutes=30), "calendar")  # deferred again
+    history.break_ended(b, Outcome.COMPLETED, T0 + timedelta(minutes=40))
+    [row] = history.recent()
+    assert (row["due_at"], row["deferred_by"], row["outcome"]) == (
+        (T0 + timedelta(minutes=1)).isoformat(),
+        "home_assistant",
+        "completed",
+    )

@@ -12,6 +12,12 @@ and the first-start notice.
 writing: a Monday of breaks busy deferred (by a calendar, by the person, by
 Home Assistant) beside ones it did not, and on the Tuesday a deferred break
 never ended.
+
+``tests/data/history-schema3.sqlite`` is the schema-2 file as ``History`` at
+schema 3 (commit 6383564, the outcome ``deferred``) made its breaks table
+anew, closed its open break and went on writing: a Wednesday with a break
+put off by a meeting while it called, and one busy held off until the
+working hours ended (``deferred``).
 """
 
 import json
@@ -33,6 +39,7 @@ from microbreak.storage.store import Store
 DATA = __import__("pathlib").Path(__file__).parent / "data"
 SCHEMA1 = DATA / "history-schema1.sqlite"
 SCHEMA2 = DATA / "history-schema2.sqlite"
+SCHEMA3 = DATA / "history-schema3.sqlite"
 ROW_TABLES = ("breaks", "sets", "notices")
 
 
@@ -229,6 +236,52 @@ def test_an_upgrade_of_schema_2_that_fails_leaves_the_file_as_it_was(schema2):
     assert user_version(schema2) == 2 and rows(schema2) == before
 
 
+@pytest.fixture
+def schema3(tmp_path):
+    path = tmp_path / "history.sqlite"
+    shutil.copy(SCHEMA3, path)
+    return path
+
+
+def test_the_service_upgrades_a_schema_3_history_and_counts_the_deferred_breaks(schema3, caplog):
+    before = rows(schema3)
+    assert user_version(schema3) == 3 and len(before["breaks"]) == 46
+    caplog.set_level("INFO", logger="microbreak")
+    store = Store(schema3.parent)
+    assert f"upgraded from schema 3 to {schema.VERSION}, every row kept" in caplog.text
+    wednesday = store.day_counts(date(2026, 4, 8))
+    assert wednesday == Totals(breaks=4, completed=2, skipped=1, deferred=1, sets=4)
+    assert wednesday.all_done is False and wednesday.not_ended == 0
+    store.close()
+    assert rows(schema3) == before
+    db = open_read_only(schema3)
+    stats = assert_stats_match_the_rows(db, date(2026, 4, 8))
+    assert stats.all_time.deferred == 1 and stats.today == wednesday
+    deferred = [(b["outcome"], b["deferred_by"]) for b in recent_breaks(db, 2)]
+    assert deferred == [("skipped", None), ("deferred", "manual")]
+    db.close()
+
+
+def test_a_reader_of_a_schema_3_history_counts_it_without_changing_it(schema3):
+    before = schema3.read_bytes()
+    db = open_read_only(schema3)
+    stats = assert_stats_match_the_rows(db, date(2026, 4, 8))
+    assert stats.all_time.breaks == 46 and stats.all_time.deferred == 1
+    db.close()
+    assert schema3.read_bytes() == before and user_version(schema3) == 3
+
+
+def test_an_upgrade_of_schema_3_that_fails_leaves_the_file_as_it_was(schema3):
+    db = sqlite3.connect(schema3)
+    db.execute("UPDATE breaks SET planned = '[not json' WHERE id = 44")
+    db.commit()
+    db.close()
+    before = rows(schema3)
+    with pytest.raises(sqlite3.OperationalError, match="JSON"):
+        History(schema3)
+    assert user_version(schema3) == 3 and rows(schema3) == before
+
+
 def made(path):
     """The file's tables, indexes and triggers, as SQLite keeps their definitions."""
     db = sqlite3.connect(path)
@@ -240,7 +293,7 @@ def made(path):
         db.close()
 
 
-@pytest.mark.parametrize("old", [SCHEMA1, SCHEMA2], ids=["schema1", "schema2"])
+@pytest.mark.parametrize("old", [SCHEMA1, SCHEMA2, SCHEMA3], ids=["schema1", "schema2", "schema3"])
 def test_a_file_of_any_older_schema_ends_up_made_as_a_new_one_is(old, tmp_path):
     shutil.copy(old, tmp_path / "old.sqlite")
     History(tmp_path / "old.sqlite").close()
@@ -255,8 +308,8 @@ def test_a_step_to_come_may_make_the_breaks_table_anew_and_the_totals_go_on(sche
 
     def remake_breaks(db):
         (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'breaks'").fetchone()
-        sql = sql.replace("CREATE TABLE breaks", "CREATE TABLE breaks_new")
-        db.execute(sql.replace("'away')", "'away', 'deferred')"))
+        sql = sql.replace('CREATE TABLE "breaks"', "CREATE TABLE breaks_new")
+        db.execute(sql.replace("'deferred')", "'deferred', 'later')"))
         db.execute("INSERT INTO breaks_new SELECT * FROM breaks")
         db.execute("DROP TABLE breaks")
         db.execute("ALTER TABLE breaks_new RENAME TO breaks")
@@ -281,7 +334,7 @@ def test_a_step_to_come_may_make_the_breaks_table_anew_and_the_totals_go_on(sche
     for statement in schema._statements(schema.COUNT_ROWS):
         db.execute(statement)
     assert kept == kept_totals(db)
-    db.execute("UPDATE breaks SET outcome = 'deferred' WHERE id = ?", (b,))  # the new CHECK
+    db.execute("UPDATE breaks SET outcome = 'later' WHERE id = ?", (b,))  # the new CHECK
     history.close()
 
 

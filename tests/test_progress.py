@@ -206,3 +206,10 @@ def test_the_pages_say_today_the_week_and_the_streak_in_words():
     assert titles[0] == "Shoulder rolls" and counts[:3] == [40, 33, 12]
     assert len(titles) == len(EXERCISES) and counts[-1] == 0  # never done: least, last
     assert Page.STREAK.value == "streak"
+
+
+def test_a_break_busy_held_off_till_the_hours_ended_is_a_grey_part_not_a_miss():
+    day = Totals(3, completed=1, deferred=1, missed=1, sets=2)
+    week = week_page(Figures(week=(day,)), weekday=0, hint="")
+    assert week.days[0].counts == (("completed", 1), ("deferred", 1), ("not_done", 1))
+    assert week.summary == "3 breaks · 50 % done"  # of the two cued breaks that ended

@@ -77,6 +77,81 @@ def test_busy_while_a_break_calls_puts_it_off_and_it_calls_again_after():
     assert len(effects_of(day, BreakStarted)) == 1  # the same break, picked up again
 
 
+def test_a_break_on_screen_when_busy_begins_says_so_for_its_record():
+    day = Day(TUESDAY, rules(busy_grace_seconds=30))
+    day.run(45 * 60 + 10)  # on screen since 10:45
+    effects = day.feed(day.schedule.busy(day.now, BusySource.HOME_ASSISTANT))
+    assert effects == [BreakDeferred(at(LONDON, 2026, 11, 24, 10, 45, 10), "home_assistant", True)]
+    day.run(10 * 60)
+    day.feed(day.schedule.not_busy(day.now))
+    day.run(30, answer=True)
+    assert effects_of(day, BreakEnded) == [
+        BreakEnded(Outcome.COMPLETED, at(LONDON, 2026, 11, 24, 10, 55, 40))
+    ]
+
+
+def test_a_break_deferred_until_the_working_hours_end_is_recorded_as_deferred():
+    day = Day(at(LONDON, 2026, 11, 24, 16, 0), rules())  # the break is due at 16:45
+    late = meeting(at(LONDON, 2026, 11, 24, 16, 30), at(LONDON, 2026, 11, 24, 18, 0))
+    day.feed(day.schedule.plan_busy([late], day.now))
+    day.run(2 * 3600)
+    due = at(LONDON, 2026, 11, 24, 16, 45)
+    assert [e for _, e in day.log] == [
+        BreakDeferred(due, "calendar"),
+        BreakStarted(due, (), "scheduled", due, "calendar"),  # no exercise was offered
+        BreakEnded(Outcome.DEFERRED, at(LONDON, 2026, 11, 24, 17, 30)),
+    ]
+    assert day.calls() == []
+
+
+def test_a_meeting_ending_within_the_grace_of_closing_time_leaves_the_break_deferred():
+    day = Day(at(LONDON, 2026, 11, 24, 16, 0), rules(busy_grace_seconds=5 * 60))
+    late = meeting(at(LONDON, 2026, 11, 24, 16, 30), at(LONDON, 2026, 11, 24, 17, 27))
+    day.feed(day.schedule.plan_busy([late], day.now))
+    day.run(2 * 3600)
+    assert [type(e) for _, e in day.log] == [BreakDeferred, BreakStarted, BreakEnded]
+    assert effects_of(day, BreakEnded)[0].outcome is Outcome.DEFERRED
+    assert day.calls() == []
+
+
+def test_a_break_put_off_by_busy_until_closing_ends_deferred_with_its_sets():
+    day = Day(at(LONDON, 2026, 11, 24, 16, 0), rules())
+    day.run(45 * 60)  # 16:45: on screen
+    day.feed(day.schedule.gesture(Gesture.PRESS, day.now))  # one set of two done
+    day.feed(day.schedule.busy(day.now))
+    day.run(3600)
+    assert len(effects_of(day, BreakStarted)) == 1
+    assert effects_of(day, BreakEnded) == [
+        BreakEnded(Outcome.DEFERRED, at(LONDON, 2026, 11, 24, 17, 30))
+    ]
+
+
+def test_a_break_deferred_when_the_service_stops_is_recorded_as_deferred():
+    day = Day(TUESDAY, rules())
+    day.feed(day.schedule.busy(day.now))
+    day.run(50 * 60)
+    stopped = day.feed(day.schedule.stop(day.now))
+    due = at(LONDON, 2026, 11, 24, 10, 45)
+    assert stopped == [
+        BreakStarted(due, (), "scheduled", due, "manual"),
+        BreakEnded(Outcome.DEFERRED, at(LONDON, 2026, 11, 24, 10, 50)),
+    ]
+
+
+def test_a_break_deferred_then_skipped_says_when_it_fell_due():
+    day = Day(TUESDAY, rules(busy_grace_seconds=60))
+    day.feed(day.schedule.busy(day.now))
+    day.feed(day.schedule.snooze(day.now))  # put off while busy: due 10:55
+    day.run(3600)
+    day.feed(day.schedule.not_busy(day.now))
+    day.feed(day.schedule.skip(day.now))
+    started = effects_of(day, BreakStarted)
+    assert [(e.due_at, e.deferred_by) for e in started] == [
+        (at(LONDON, 2026, 11, 24, 10, 55), "manual")
+    ]
+    assert effects_of(day, BreakEnded)[0].outcome is Outcome.SKIPPED
+
+
 def test_busy_for_a_while_ends_by_itself():
     day = Day(TUESDAY, rules())
     day.feed(day.schedule.busy(day.now, seconds=30 * 60))

@@ -90,7 +90,7 @@ class Days(RuleBasedStateMachine):
         )
         self.schedule = Schedule(self.rules, NAMES, self.clock.now())
         self.busy_ended = None  # mono: when the desk was last busy (None: not since the start)
-        self.deferred = 0  # breaks deferred by busy and not started yet
+        self.deferred = False  # a break deferred by busy before it began, not on record yet
         self.open_break = False
         self.last_scheduled_start = None  # mono
         self.snooze_cues = 0
@@ -103,6 +103,8 @@ class Days(RuleBasedStateMachine):
             if isinstance(effect, BreakStarted):
                 assert not self.open_break, "a break started while another was open"
                 self.open_break = effect.reason != "away"  # a natural break is recorded whole
+                if effect.due_at is not None or effect.reason == "away":
+                    self.deferred = False  # on record (or the person was away: a natural break)
                 if then != Cue("break"):
                     pass  # skipped during its heads-up: recorded, never called
                 elif effect.reason == "scheduled":
@@ -127,6 +129,10 @@ class Days(RuleBasedStateMachine):
                 self.snooze_cues = 0
             elif isinstance(effect, BreakDeferred):
                 assert self.schedule.busy_times.current(now) is not None, "deferred, not busy"
+                if effect.begun:
+                    assert self.open_break, "a deferral for the record of no break"
+                else:
+                    self.deferred = True
             elif isinstance(effect, Cue) and effect.name in CALLS:
                 assert self.schedule.busy_times.current(now) is None, f"{effect.name} while busy"
                 if now.trusted:
@@ -142,6 +148,7 @@ class Days(RuleBasedStateMachine):
                 assert self.snooze_cues <= self.rules.max_snoozes
             elif effect in (Cue("pause"), Cue("resume")):
                 self.snooze_cues = 0
+                self.deferred = False  # a pause lets the coming break go
 
     def turn(self, action=None):
         """One turn of the service loop: catch up with the clock, then act."""
@@ -293,6 +300,11 @@ class Days(RuleBasedStateMachine):
             assert not busy, f"{schedule.state.name} while busy"
         if not schedule.open(now):
             assert not schedule.busy_times.held, "busy held past the working hours"
+
+    @invariant()
+    def a_break_deferred_until_closing_is_on_record(self):
+        if self.schedule.state.name is StateName.OFF_HOURS:
+            assert not self.deferred, "a break deferred by busy went unrecorded at closing"
 
     @invariant()
     def snoozes_stay_within_the_limit(self):

@@ -219,3 +219,11 @@ def test_while_the_service_writes_a_reader_who_may_only_read_sees_each_new_break
     finally:
         history.close()
         shutil.rmtree(folder)
+
+
+def test_totals_add_up_every_field():
+    from dataclasses import fields
+
+    names = [f.name for f in fields(Totals)]
+    one = Totals(**{name: n + 1 for n, name in enumerate(names)})
+    assert one + one == Totals(**{name: 2 * (n + 1) for n, name in enumerate(names)})

@@ -71,6 +71,34 @@ def test_a_refused_write_is_kept_counted_and_written_when_it_can_be(tmp_path, ca
 
 
 @pytest.mark.slow
+def test_a_deferral_waits_in_memory_with_its_break_and_is_written_after_it(tmp_path):
+    ticks = Ticks()
+    store = Store(tmp_path, monotonic=ticks)
+    other = lock(store.path)
+    key = store.break_started(T0, ("shoulder-rolls",), "scheduled")
+    due = T0 + timedelta(minutes=2)
+    store.break_deferred(key, due, "calendar")  # busy put it off while it was on screen
+    deferred = store.break_started(T0 + timedelta(hours=1), (), "scheduled", due, "manual")
+    store.break_ended(deferred, Outcome.DEFERRED, T0 + timedelta(hours=8))
+    assert store.pending == 4
+    counts = store.day_counts(T0.date())
+    assert (counts.breaks, counts.deferred, counts.not_ended) == (2, 1, 1)
+    other.execute("ROLLBACK")
+    other.close()
+    ticks.now = store.deadline()
+    store.tend()
+    assert store.pending == 0
+    first, second = store.recent()
+    assert (first["due_at"], first["deferred_by"], first["outcome"]) == (
+        due.isoformat(),
+        "calendar",
+        None,
+    )
+    assert (second["outcome"], second["deferred_by"]) == ("deferred", "manual")
+    store.close()
+
+
+@pytest.mark.slow
 def test_retries_back_off_to_every_fifteen_seconds(tmp_path):
     ticks = Ticks()
     store = Store(tmp_path, monotonic=ticks)

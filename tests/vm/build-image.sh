@@ -15,9 +15,13 @@
 # Raspberry Pi OS's python3-lgpio, a compiled module). The image
 # is what a Raspberry Pi OS Lite card has that matters here, and no more:
 # systemd, udev, procps, Python 3.11 with venv and python3-systemd, ALSA's and
-# DRM's libraries (libasound2, libdrm2, as Lite has them), sudo, a person
+# DRM's libraries (libasound2, libdrm2, as Lite has them), sudo, Debian's MQTT
+# broker and its clients (mosquitto, mosquitto-clients: Home Assistant's side
+# of the network unit's test, on the loopback), a person
 # 'pi' who may sudo, the group 'gpio' with the udev rule that gives it the GPIO
-# chips, and lgpio for the system's Python (Raspberry Pi OS's python3-lgpio).
+# chips, and lgpio for the system's Python (Raspberry Pi OS's python3-lgpio);
+# and, off until the scenario starts them, the SSH server with a network
+# card's driver and systemd-networkd, for Ansible over qemu's user network.
 # It also holds the kernel's gpio-sim module (built out of tree by vmtest.py)
 # and vmtest.service, which runs the scenario from the second disk.
 # Run as root; it downloads Debian packages and nothing else.
@@ -78,13 +82,19 @@ case "$lgpio" in
     *) build_tools="$build_tools python3-dev python3-pip python3-setuptools python3-wheel swig gcc" ;;
 esac
 
-step "updates and the kernel $kver${build_tools:+, with $build_tools}"
+step "updates, the kernel $kver and mosquitto${build_tools:+, with $build_tools}"
+# No daemon starts in the chroot (mosquitto's would, on this machine's port):
+# policy-rc.d says no to every start while the packages are installed.
+printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
+chmod 755 "$rootfs/usr/sbin/policy-rc.d"
 {
     in_root apt-get update -q
     in_root apt-get -y -q upgrade
     # shellcheck disable=SC2086 # build_tools: a list of package names
-    in_root apt-get install -y -q --no-install-recommends "linux-image-$kver" $build_tools
+    in_root apt-get install -y -q --no-install-recommends "linux-image-$kver" \
+        mosquitto mosquitto-clients openssh-server openssh-sftp-server $build_tools
 } >"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; exit 1; }
+rm "$rootfs/usr/sbin/policy-rc.d"
 in_root apt-get clean
 
 if [ -d "$module" ]; then
@@ -118,10 +128,12 @@ step "gpio-sim, lgpio, the gpio group and its udev rule, the person 'pi'"
 install -D -m 644 "$module" "$rootfs/lib/modules/$kver/extra/gpio-sim.ko"
 # What a VM needs of the modules: the rest is most of the image's size.
 modules="$rootfs/lib/modules/$kver/kernel"
-# Kept: DRM (bochs, for QEMU's VGA) with the fbdev helpers in drivers/video, and
-# ALSA's HDA driver, for the screen and the speaker.
-rm -rf "$modules/net" "$modules/drivers/net" \
-    "$modules/drivers/gpu/drm/amd" "$modules/drivers/gpu/drm/nouveau" \
+# Kept: DRM (bochs, for QEMU's VGA) with the fbdev helpers in drivers/video,
+# ALSA's HDA driver, for the screen and the speaker, and virtio's network
+# card with the failover it needs, for SSH.
+find "$modules/net" "$modules/drivers/net" -name '*.ko*' ! -name 'virtio_net.ko*' \
+    ! -name 'net_failover.ko*' ! -name 'failover.ko*' -delete
+rm -rf "$modules/drivers/gpu/drm/amd" "$modules/drivers/gpu/drm/nouveau" \
     "$modules/drivers/gpu/drm/i915" "$modules/drivers/gpu/drm/radeon" \
     "$modules/sound/soc" "$modules/sound/usb" "$modules/sound/firewire" \
     "$modules/drivers/media" "$modules/drivers/infiniband" "$modules/drivers/scsi" \
@@ -156,6 +168,16 @@ if [ "$arch" = arm64 ]; then
     in_root systemctl mask --quiet serial-getty@hvc0.service
 fi
 in_root systemctl enable --quiet vmtest.service
+# SSH and the network are off until a scenario that uses them starts them:
+# a DHCP address from qemu's user network on the one card.
+cat >"$rootfs/etc/systemd/network/10-vmtest.network" <<'EOF'
+[Match]
+Name=en* eth*
+
+[Network]
+DHCP=ipv4
+EOF
+in_root systemctl disable --quiet ssh.service systemd-networkd.service 2>/dev/null || true
 # Nothing at boot that the test does not need.
 in_root systemctl mask --quiet apt-daily.timer apt-daily-upgrade.timer \
     systemd-timesyncd.service e2scrub_all.timer fstrim.timer 2>/dev/null || true

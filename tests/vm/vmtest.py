@@ -2,7 +2,7 @@
 """microbreak under real systemd: a Debian VM installs it with its own
 installer and drives it through simulated GPIO lines.
 
-    sudo python3 tests/vm/vmtest.py [--arch {x86_64,arm64}] [--scenario {full,short}]
+    sudo python3 tests/vm/vmtest.py [--arch {x86_64,arm64}] [--scenario {full,short,fleet}]
                                     [--break-unit DROPIN] [--keep]
 
 What it does, as root on a Debian 12 (bookworm) x86_64 machine:
@@ -18,6 +18,11 @@ What it does, as root on a Debian 12 (bookworm) x86_64 machine:
 4. Makes a second disk with this checkout (as it is now), the wheels and the
    scenario (guest/scenario.py), boots the image under qemu, and prints what
    the scenario reports as it goes; the guest powers off when it is done.
+5. On x86_64, at the scenario's end the guest uninstalls microbreak and
+   starts its SSH server, which qemu's user network (no way out) forwards to
+   a port on 127.0.0.1; this machine then runs deploy/ansible's playbooks
+   against it with ansible-core from a venv in the cache (fleet.py), and
+   tells the guest when it is done.
 
 ``--arch arm64`` does the same for a 64-bit Raspberry Pi OS's kind of
 machine: a Debian bookworm arm64 image with Debian's arm64 kernel, booted by
@@ -49,6 +54,8 @@ import time
 import tomllib
 from pathlib import Path
 
+import fleet
+
 HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parent.parent
 GUEST = HERE / "guest"
@@ -73,7 +80,9 @@ SCREEN = (800, 480)  # the guest's display
 PIXELS_ALLOWED = 0.02  # of the display's pixels may differ from the service's picture
 # (taken just before or after the screendump: a ring counting down a hold moves)
 BOOT_TIMEOUT = 240  # from qemu's start to the scenario's first line
-RUN_TIMEOUT = 900  # the whole run in the guest
+# The whole run in the guest: 8 to 12 minutes on an idle 2-core machine; on
+# one running other work install.sh alone has taken 8.5 minutes (900 s ran out).
+RUN_TIMEOUT = 1200
 ARM64_TIMEOUTS = (600, 1800)  # the same for arm64, emulated on x86_64: slower
 BINFMT = Path("/proc/sys/fs/binfmt_misc")
 
@@ -364,9 +373,15 @@ def arm64_image(abi: str, version: str, lgpio: Path) -> Path:
 
 
 def dependency_wheels(python: Path, arch: str = "x86_64") -> Path:
-    """microbreak's dependencies and build backend as wheels, for install.sh --wheels."""
+    """microbreak's dependencies, the network unit's (the ``network`` extra,
+    which install.sh adds when the settings have [mqtt] host) and the build
+    backend as wheels, for install.sh --wheels."""
     project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())
-    wanted = project["project"]["dependencies"] + project["build-system"]["requires"]
+    wanted = (
+        project["project"]["dependencies"]
+        + project["project"]["optional-dependencies"]["network"]
+        + project["build-system"]["requires"]
+    )
     prefix, platform = wheels_platform(arch)
     folder = CACHE / f"{prefix}wheels-{digest(*wanted)}"
     if not folder.exists():
@@ -405,10 +420,14 @@ def checkout_files() -> list[str]:
     return sorted({name for name in done.stdout.split("\0") if name and (CHECKOUT / name).exists()})
 
 
-def run_disk(work: Path, wheels: Path, options: dict) -> Path:
-    """The second disk: this checkout, the wheels, the scenario and its options."""
+def run_disk(work: Path, wheels: Path, options: dict, ssh_key: Path | None = None) -> Path:
+    """The second disk: this checkout, the wheels, the scenario and its
+    options; with *ssh_key*, its public half for the guest's 'pi'."""
     top = work / "disk"
     top.mkdir()
+    if ssh_key is not None:
+        (top / "fleet").mkdir()
+        shutil.copy(ssh_key.with_suffix(".pub"), top / "fleet" / "authorized_keys")
     for name in checkout_files():
         target = top / "src" / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -421,6 +440,41 @@ def run_disk(work: Path, wheels: Path, options: dict) -> Path:
     disk = work / "run.img"
     sh("mkfs.ext4", "-q", "-F", "-L", "vmtest", "-d", top, disk, f"{size // 2**20 + 64}M")
     return disk
+
+
+def ansible_tools() -> Path:
+    """ansible-playbook's folder: a venv in the cache with the ansible-core
+    that pyproject's test extra names."""
+    project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())
+    wanted = [
+        requirement
+        for requirement in project["project"]["optional-dependencies"]["test"]
+        if requirement.startswith("ansible-core")
+    ]
+    return fleet.ansible_venv(CACHE, PYTHON, wanted)
+
+
+def prepare_fleet(work: Path, wheels: Path, tools: Path) -> fleet.Fleet:
+    """The Ansible runs' parts: an SSH key for 'pi', a port on 127.0.0.1 for
+    qemu to forward, this checkout as an archive and a newer version of it,
+    the wheels as an archive."""
+    folder = work / "fleet"
+    folder.mkdir()
+    key = folder / "id_ed25519"
+    sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "vmtest", "-f", key)
+    with socket.socket() as probe:  # a free port, given to qemu at once
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    files = checkout_files()
+    version = re.search(
+        r'__version__ = "([^"]+)"', (CHECKOUT / "device/microbreak/__init__.py").read_text()
+    )
+    archives = (
+        fleet.source_archive(files, folder / "microbreak.tar.gz"),
+        fleet.source_archive(files, folder / "microbreak-update.tar.gz", f"{version[1]}+fleet"),
+    )
+    wheels_archive = fleet.wheels_archive(wheels, folder / "wheels.tar.gz")
+    return fleet.Fleet(folder, port, key, tools, archives, wheels_archive, say)
 
 
 # -- the run -------------------------------------------------------------------------------
@@ -453,6 +507,10 @@ class Screendumps:
 
     def take(self, name: str) -> None:
         self._command("screendump", filename=str(self.work / f"{name}.screendump.ppm"))
+        self.answer(name)
+
+    def answer(self, name: str) -> None:
+        """Tell the guest that *name* (a screendump, the Ansible runs) is done."""
         self.ack.sendall(f"{name}\n".encode())
 
     def close(self) -> None:
@@ -460,8 +518,15 @@ class Screendumps:
         self.ack.close()
 
 
-def qemu_x86_64(image_dir: Path, disk: Path, work: Path) -> list:
+def qemu_x86_64(image_dir: Path, disk: Path, work: Path, ssh_port: int | None = None) -> list:
     console, report = work / "console.log", work / "report.log"
+    # No network, or with ssh_port only qemu's user network with no way out
+    # (restrict=on) but 127.0.0.1:ssh_port forwarded to the guest's sshd.
+    nic = (
+        f"user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:{ssh_port}-:22"
+        if ssh_port
+        else "none"
+    )
     return [
         # Software emulation (TCG, one thread per processor): no KVM needed.
         # The processor model with all TCG can do: wheels built for today's
@@ -490,7 +555,7 @@ def qemu_x86_64(image_dir: Path, disk: Path, work: Path) -> list:
         "-device",
         "virtio-rng-pci",
         "-nic",
-        "none",
+        nic,
         "-serial",
         f"file:{console}",
         "-serial",
@@ -581,12 +646,22 @@ def qemu_arm64(image_dir: Path, disk: Path, work: Path) -> list:
     ]
 
 
-def boot(image_dir: Path, disk: Path, work: Path, timer: Timer, arch: str = "x86_64") -> str:
+def boot(
+    image_dir: Path,
+    disk: Path,
+    work: Path,
+    timer: Timer,
+    arch: str = "x86_64",
+    ansible: fleet.Fleet | None = None,
+) -> str:
     """Boots the image with *disk*, printing the scenario's lines as they come;
-    returns all it reported."""
+    returns all it reported. With *ansible*, its runs when the guest is ready
+    for them (their problems kept in ansible.problems)."""
     console, report = work / "console.log", work / "report.log"
-    qemu_command = qemu_arm64 if arch == "arm64" else qemu_x86_64
-    command = qemu_command(image_dir, disk, work)
+    if arch == "arm64":
+        command = qemu_arm64(image_dir, disk, work)
+    else:
+        command = qemu_x86_64(image_dir, disk, work, ansible.port if ansible else None)
     boot_timeout, run_timeout = ARM64_TIMEOUTS if arch == "arm64" else (BOOT_TIMEOUT, RUN_TIMEOUT)
     start = time.monotonic()
     with open(work / "qemu.log", "w") as log:
@@ -594,6 +669,7 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer, arch: str = "x86
     printed = 0
     booted = None
     screen = None
+    hosted = 0.0  # seconds the guest waited for the host's Ansible runs
     try:
         while True:
             ended = qemu.poll() is not None
@@ -609,10 +685,17 @@ def boot(image_dir: Path, disk: Path, work: Path, timer: Timer, arch: str = "x86
                 if dump:
                     screen = screen or Screendumps(work)
                     screen.take(dump.group(1))
+                if ansible is not None and "FLEET ready" in line:
+                    took = time.monotonic()
+                    with timer("ansible"):
+                        ansible.run_all()
+                    screen = screen or Screendumps(work)
+                    screen.answer("fleet")
+                    hosted += time.monotonic() - took
             printed = len(complete)
             if ended:
                 break
-            elapsed = time.monotonic() - start
+            elapsed = time.monotonic() - start - hosted
             if booted is None and elapsed > boot_timeout:
                 raise TimeoutError(f"the guest did not start the scenario in {boot_timeout} s")
             if elapsed > run_timeout:
@@ -735,11 +818,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--scenario",
-        choices=("full", "short"),
+        choices=("full", "short", "fleet"),
         default="full",
-        help="full (the default): every step; short: install, ready, one "
-        "break cued with the LED and buzzer, its sets confirmed by "
-        "presses, in the history (no reload, no watchdog)",
+        help="full (the default): every step, and on x86_64 then the Ansible "
+        "runs; short: install, ready, one break cued with the LED and buzzer, "
+        "its sets confirmed by presses, in the history (no reload, no "
+        "watchdog); fleet: only the Ansible runs (x86_64)",
     )
     parser.add_argument(
         "--break-unit",
@@ -757,6 +841,9 @@ def main(argv: list[str] | None = None) -> int:
         if not (GUEST / name).is_file():
             parser.error(f"--break-unit {name}: no such file in {GUEST}")
 
+    if args.scenario == "fleet" and args.arch != "x86_64":
+        parser.error("--scenario fleet: x86_64 only (qemu's user network forwards SSH)")
+    with_ansible = args.arch == "x86_64" and args.scenario in ("full", "fleet")
     timer = Timer()
     start = time.monotonic()
     try:
@@ -783,6 +870,9 @@ def main(argv: list[str] | None = None) -> int:
                     wheels = dependency_wheels(python)
                 with timer("image"):
                     image_dir = image(abi, module, lgpio)
+                if with_ansible:
+                    with timer("ansible tools"):
+                        tools = ansible_tools()
     except CannotRun as reason:
         say(f"cannot run here: {reason}")
         return 2
@@ -793,6 +883,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with timer("disk"):
             screendumps = args.arch == "x86_64"  # QEMU's VGA, HDA and serial ports
+            ansible = prepare_fleet(work, wheels, tools) if with_ansible else None
             disk = run_disk(
                 work,
                 wheels,
@@ -802,11 +893,20 @@ def main(argv: list[str] | None = None) -> int:
                     "scenario": args.scenario,
                     "screen": f"{SCREEN[0]}x{SCREEN[1]}",
                     "screendumps": screendumps,
+                    # The network unit and a broker: on x86_64 only. Its packages are
+                    # pure Python, the same on arm64, whose run is the longer by far.
+                    "network": args.arch == "x86_64",
+                    "fleet": with_ansible,
                 },
+                ansible.key if ansible else None,
             )
             sh("mkfs.ext4", "-q", "-F", "-L", "artifacts", work / "artifacts.img", "64M")
         say(f"booting {image_dir.name} under qemu ({args.arch}); the guest says:")
-        report = boot(image_dir, disk, work, timer, args.arch)
+        report = boot(image_dir, disk, work, timer, args.arch, ansible)
+        if ansible is not None and "RESULT: PASS" in report:
+            problems = ansible.problems if ansible.ran else ["the guest never asked for Ansible"]
+            if problems:
+                report = report.replace("RESULT: PASS", "RESULT: FAIL: " + problems[0])
         if screendumps and "RESULT: PASS" in report:
             with timer("evidence"):
                 problems = check_evidence(work, report)
@@ -831,8 +931,10 @@ def main(argv: list[str] | None = None) -> int:
     say(
         f"times: build {build:.0f} s (module {t['module']:.0f} s, wheels {t['wheels']:.0f} s, "
         f"image {t['image']:.0f} s, run disk {t['disk']:.0f} s), boot {t.get('boot', 0):.0f} s, "
-        f"scenario {t.get('scenario', 0):.0f} s, total {t['total']:.0f} s "
-        f"(installing Debian packages {t['tools']:.0f} s)"
+        f"scenario {t.get('scenario', 0):.0f} s (of it the host's Ansible runs "
+        f"{t.get('ansible', 0):.0f} s), total {t['total']:.0f} s "
+        f"(installing Debian packages {t['tools']:.0f} s, "
+        f"ansible-core {t.get('ansible tools', 0):.0f} s)"
     )
     if result == "PASS":
         say("PASS")

@@ -34,6 +34,7 @@ class Glyphs:
     skipped: str
     missed: str
     away: str
+    deferred: str
     levels: tuple[str, str, str, str]  # a day: all done, most, some, few or none done
     no_verdict: str  # a day whose breaks have not ended, or were natural ones only
 
@@ -41,9 +42,9 @@ class Glyphs:
         return str(getattr(self, name))
 
 
-UNICODE = Glyphs("█", "▓", "▒", "░", "·", ("█", "▓", "▒", "░"), "·")
-ASCII = Glyphs("#", "+", "-", ".", "~", ("#", "+", "-", "."), "~")
-BAR_OUTCOMES = ("completed", "partial", "skipped", "missed", "away")
+UNICODE = Glyphs("█", "▓", "▒", "░", "·", "╌", ("█", "▓", "▒", "░"), "·")
+ASCII = Glyphs("#", "+", "-", ".", "~", "=", ("#", "+", "-", "."), "~")
+BAR_OUTCOMES = ("completed", "partial", "skipped", "missed", "away", "deferred")
 
 
 def glyphs_for(locale_name: str | None, encoding: str | None) -> Glyphs:

@@ -14,11 +14,25 @@ from typing import Any
 
 from microbreak.cli.arguments import CONFIG_HELP, Command, Commands, add_command, add_group
 from microbreak.cli.common import CommandError, ask_service
-from microbreak.cli.config_change import changing, not_a_foreign_link, tell_service
+from microbreak.cli.config_change import (
+    changing,
+    not_a_foreign_link,
+    not_managed,
+    tell_service,
+)
 from microbreak.cli.config_edit import cmd_config_edit
-from microbreak.config.settings import Settings, SettingsError, config_path, load_settings
+from microbreak.config.settings import (
+    MAX_FILE_BYTES,
+    Settings,
+    SettingsError,
+    config_path,
+    load_settings,
+    parse_settings,
+)
 from microbreak.config.values import as_toml
 from microbreak.service.control import ControlError, NotRunning
+
+STANDARD_INPUT = "standard input"  # what ``config check -`` calls it in its messages
 
 
 def register(commands: Commands) -> None:
@@ -127,7 +141,10 @@ def _add_check(config_commands: Commands) -> None:
         config_commands, "check", cmd_config_check, "check a settings file; exit 1 if it is bad"
     )
     check.add_argument(
-        "file", nargs="?", metavar="FILE", help="the file to check (default: the settings file)"
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="the file to check (default: the settings file); - reads standard input",
     )
 
 
@@ -147,12 +164,27 @@ def _add_path(config_commands: Commands) -> None:
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
+    if args.file == "-":
+        parse_settings(_standard_input(), STANDARD_INPUT)
+        print(f"{STANDARD_INPUT}: OK")
+        return 0
     path = Path(args.file) if args.file else config_path(args.config)
     if args.file and not path.exists():
         raise CommandError(f"{path}: no such file")
     load_settings(path)
     print(f"{path}: OK" if path.exists() else f"{path}: no file, the built-in defaults apply")
     return 0
+
+
+def _standard_input() -> str:
+    """Settings text given on standard input, as much as a file may hold."""
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise SettingsError([f"is larger than {MAX_FILE_BYTES // 1024} KiB"], STANDARD_INPUT)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError([f"is not UTF-8 text: {exc}"], STANDARD_INPUT) from None
 
 
 def running_settings(args: argparse.Namespace) -> tuple[Path, dict[str, Any]] | None:
@@ -268,6 +300,7 @@ def cmd_config_set(args: argparse.Namespace) -> int:
     key = editing.check_key(args.key)
     value = editing.parse_value(key, args.value)
     not_a_foreign_link(path)
+    not_managed(path)
     with changing(path):
         old_text = editing.read_text(path)
         try:

@@ -1,12 +1,14 @@
 """How a change reaches the settings file and the running service: no
-writing through a link into another folder, one writer at a time, a
-permission problem answered with sudo, then the service told to reload."""
+writing through a link into another folder nor to a read-only file (its
+settings are managed centrally), one writer at a time, a permission problem
+answered with sudo, then the service told to reload."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,22 @@ def not_a_foreign_link(path: Path) -> None:
             f"{path} is a symbolic link to {target}, in another folder: not "
             f"followed; allowed: change that file by name (--config {target}), "
             "or put a file in place of the link"
+        )
+
+
+def not_managed(path: Path) -> None:
+    """Refuse to change a settings file that no one may write: that is how a
+    fleet's settings are locked (deploy/ansible's microbreak_lock_settings),
+    and root, who may write it anyway, is told so too."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # no file yet, or none to read: the change itself says what is wrong
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise CommandError(
+            f"cannot change {path}: it is read-only, as this device's settings are "
+            "managed centrally; allowed: ask whoever manages them (the file's first "
+            "lines may say who)"
         )
 
 
@@ -61,13 +79,12 @@ def tell_service(args: argparse.Namespace, path: Path) -> int:
         print(f"the running service reads {paths['settings']}, not this file: nothing reloaded")
         return 0
     try:
-        changed = ask_service(args, "reload")["changed"]
+        later = ask_service(args, "reload").get("at_next_start", [])
     except ControlError as exc:
         raise CommandError(
             f"saved, but the running service did not take it and keeps its last "
             f"good settings: {exc}"
         ) from None
-    later = [k for k in changed if k.startswith(("screen.", "pins."))]
     if later:
         print(
             f"the running service reloaded; it applies {', '.join(later)} when it restarts "

@@ -12,7 +12,12 @@ import tempfile
 from pathlib import Path
 
 from microbreak.cli.common import CommandError
-from microbreak.cli.config_change import changing, not_a_foreign_link, tell_service
+from microbreak.cli.config_change import (
+    changing,
+    not_a_foreign_link,
+    not_managed,
+    tell_service,
+)
 from microbreak.config.settings import SettingsError, config_path, parse_settings
 
 
@@ -21,6 +26,7 @@ def cmd_config_edit(args: argparse.Namespace) -> int:
 
     path = config_path(args.config)
     not_a_foreign_link(path)
+    not_managed(path)
     original = editing.read_text(path)
     offered = original if original is not None else editing.template()
     editor = _editor()

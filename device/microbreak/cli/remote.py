@@ -164,11 +164,17 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 
 def cmd_reload(args: argparse.Namespace) -> int:
-    changed = ask_service(args, "reload")["changed"]
+    reply = ask_service(args, "reload")
+    later = reply.get("at_next_start", [])
     if args.json:
-        print(json.dumps({"changed": changed}))
-    else:
-        print("reloaded: " + (", ".join(changed) if changed else "no change"))
+        print(json.dumps({"changed": reply["changed"], "at_next_start": later}))
+        return 0
+    print("reloaded: " + (", ".join(reply["changed"]) or "no change"))
+    if later:
+        print(
+            f"{', '.join(later)}: applied when the service restarts "
+            "('sudo systemctl restart microbreak')"
+        )
     return 0
 
 

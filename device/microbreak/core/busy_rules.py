@@ -7,7 +7,8 @@ and the schedule following it (:meth:`follow_busy`).
   as a snooze puts it off, without using a snooze.
 - A break that falls due while busy is deferred (:class:`BreakDeferred`,
   and its record says when it fell due), not missed; it comes a grace after
-  busy ends, and only it: never a burst after.
+  busy ends, and only it: never a burst after. One still deferred when the
+  working hours end is recorded as deferred (:meth:`Schedule._close`).
 - Busy held by the person or Home Assistant ends with the working hours.
 """
 
@@ -18,9 +19,9 @@ from dataclasses import replace
 from datetime import time
 
 from microbreak.core.busy import BusyPeriod, BusySource
-from microbreak.core.effects import BreakDeferred, Effect
+from microbreak.core.effects import BreakDeferred, BreakEnded, BreakStarted, Effect, Outcome
 from microbreak.core.now import Now
-from microbreak.core.outlook import Outlook
+from microbreak.core.outlook import Outlook, coming
 from microbreak.core.refused import NOTICE_WAITS, Refused
 from microbreak.core.states import Busy, Coming, HeadsUp, Idle, Notice, OnBreak
 
@@ -119,4 +120,18 @@ class BusyRules(Outlook):
         due = now.wall_at(state.coming.at)
         coming = replace(state.coming, due=due, deferred_by=state.why.source)
         self.state = replace(state, coming=coming)
-        return [BreakDeferred(due, state.why.source.value)]
+        begun = state.coming.put_off is not None
+        return [BreakDeferred(due, state.why.source.value, begun)]
+
+    def _end_as_it_stands(self, now: Now) -> list[Effect]:
+        """The working hours or the service end: the break on or put off ends
+        quietly (as deferred, if busy put it off; else partial or missed), and
+        one busy deferred before it began is recorded as deferred, not lost."""
+        session, next_one = self.session, coming(self.state)
+        by = next_one.deferred_by if next_one else None
+        if session is not None:
+            return session.close(Outcome.DEFERRED if by else None, now)
+        if next_one is None or next_one.due is None or by is None:
+            return []
+        due = next_one.due
+        return [BreakStarted(due, (), "scheduled", due, by), BreakEnded(Outcome.DEFERRED, now.wall)]

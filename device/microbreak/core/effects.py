@@ -20,6 +20,7 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"  # skipped with the button or a command
     MISSED = "missed"  # never answered, after every re-cue
     AWAY = "away"  # a natural break: the desk was empty long enough
+    DEFERRED = "deferred"  # busy held it off until the working hours ended: not a miss
 
 
 class CueName(StrEnum):
@@ -67,10 +68,13 @@ class BreakStarted:
 
 @dataclass(frozen=True)
 class BreakDeferred:
-    """A break fell due while busy: it waits until busy ends (not a miss)."""
+    """A break fell due while busy: it waits until busy ends (not a miss).
+    *begun*: it had begun (on screen, or put off by a snooze), so its record
+    exists and says so now; one not begun says so when it starts."""
 
     due_at: datetime
     deferred_by: str  # a BusySource's value
+    begun: bool = False
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from microbreak.core.totals import Totals
 from microbreak.core.views import DayBar, ProgressView, StreakView, TodayView, WeekView
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-BAR_ORDER = ("completed", "partial", "away", "not_done")  # filled, then hollow
+BAR_ORDER = ("completed", "partial", "away", "deferred", "not_done")  # filled, then hollow
 
 
 def page_view(
@@ -68,6 +68,7 @@ def week_page(figures: Figures, weekday: int, hint: str) -> WeekView:
             "completed": totals.completed,
             "partial": totals.partial,
             "away": totals.away,
+            "deferred": totals.deferred,
             "not_done": totals.skipped + totals.missed,
         }
         counts = tuple((outcome, parts[outcome]) for outcome in BAR_ORDER if parts[outcome])

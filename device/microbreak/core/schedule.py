@@ -153,10 +153,10 @@ class Schedule(BusyRules):
 
     def _close(self, now: Now) -> list[Effect]:
         """Working hours are over: end what is on quietly, sleep; busy ends too."""
-        session = self.session
+        effects = self._end_as_it_stands(now)
         self.state = OffHours()
         self.busy_times.end_of_day()
-        return session.close(None, now) if session else []
+        return effects
 
     # -- the person -------------------------------------------------------------
 
@@ -267,9 +267,11 @@ class Schedule(BusyRules):
             raise Refused("nothing to skip: no break is on, announced or snoozed")
         effects: list[Effect] = []
         session = self.session
-        if session is None:
+        if session is None:  # skipped before it began: deferred by busy first, perhaps
+            next_one = coming(state)
+            due, by = (next_one.due, next_one.deferred_by) if next_one else (None, None)
             session = self._new_session(now)
-            effects.append(BreakStarted(now.wall, session.exercises, "scheduled"))
+            effects.append(BreakStarted(now.wall, session.exercises, "scheduled", due, by))
         return effects + session.skip(now) + self._finish(session, now)
 
     @heard
@@ -322,9 +324,9 @@ class Schedule(BusyRules):
 
     def stop(self, now: Now) -> list[Effect]:
         """The service stops: a break on (or put off) ends as it stands, quietly."""
-        session = self.session
+        effects = self._end_as_it_stands(now)
         self.state = self._waking(now)
-        return session.close(None, now) if session else []
+        return effects
 
     def update_rules(self, rules: Rules, now: Now) -> None:
         """New settings. A coming break keeps counting from the same start with

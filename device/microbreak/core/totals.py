@@ -16,9 +16,10 @@ class Totals:
     """Breaks by outcome, and confirmed sets, over one or more days.
 
     ``completion`` is over the cued breaks that ended. A break still on has
-    no outcome yet, and a natural break (``away``: the desk was empty long
-    enough) was not cued: both count in ``breaks`` but neither helps nor
-    hurts ``completion``.
+    no outcome yet, a natural break (``away``: the desk was empty long
+    enough) was not cued, and one ``deferred`` was held off by busy until the
+    working hours ended: all count in ``breaks`` but none helps or hurts
+    ``completion``.
     """
 
     breaks: int = 0
@@ -27,6 +28,7 @@ class Totals:
     skipped: int = 0
     missed: int = 0
     away: int = 0
+    deferred: int = 0
     sets: int = 0
 
     @property
@@ -37,7 +39,7 @@ class Totals:
     @property
     def not_ended(self) -> int:
         """Breaks still on, or snoozed: no outcome yet."""
-        return self.breaks - self.ended - self.away
+        return self.breaks - self.ended - self.away - self.deferred
 
     @property
     def completion(self) -> float | None:
@@ -70,6 +72,7 @@ class Totals:
             self.skipped + other.skipped,
             self.missed + other.missed,
             self.away + other.away,
+            self.deferred + other.deferred,
             self.sets + other.sets,
         )
 

@@ -29,12 +29,12 @@ DONE: Color = (32, 150, 140)  # the device's teal, darker to read on white
 PARTLY: Color = (232, 150, 20)
 AWAY: Color = (173, 181, 189)
 NOT_DONE: Color = (134, 142, 150)  # the outline of a break skipped or missed
-FILLS = {"completed": DONE, "partial": PARTLY, "away": AWAY}
-ORDER = ("completed", "partial", "away", "not_done")  # from the bottom up
+FILLS = {"completed": DONE, "partial": PARTLY, "away": AWAY, "deferred": AWAY}
+ORDER = ("completed", "partial", "away", "deferred", "not_done")  # from the bottom up
 LEGEND = (
     ("done", DONE, 0),
     ("partly", PARTLY, 0),
-    ("desk empty", AWAY, 0),
+    ("desk empty or busy", AWAY, 0),
     ("skipped or missed", NOT_DONE, 2),
 )
 

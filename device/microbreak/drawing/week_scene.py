@@ -1,7 +1,7 @@
 """The second progress page: this week as a bar a day, Monday to Sunday.
 
 Each bar is a day's breaks stacked from the bottom: done (teal), partly done
-(amber), a natural break at an empty desk (grey), then skipped or missed
+(amber), a natural break at an empty desk or one busy held off (grey), then skipped or missed
 (hollow), as today's dots are drawn; above it how many were done. Today's
 name is lit; the days to come are dim and empty."""
 
@@ -16,7 +16,7 @@ from microbreak.drawing.palette import DOT_COLORS, MUTED, TEXT, TRACK
 from microbreak.drawing.plan import Block, Plan, footer_hint, lines_needed
 from microbreak.drawing.text import font, line_height
 
-FILLED = {outcome: DOT_COLORS[outcome] for outcome in ("completed", "partial", "away")}
+FILLED = {outcome: DOT_COLORS[outcome] for outcome in ("completed", "partial", "away", "deferred")}
 
 
 def plan_week(view: WeekView, size: tuple[int, int]) -> Plan:
@@ -72,7 +72,7 @@ def _bars(
 
 
 def _segment(rect: pygame.Rect, outcome: str, min_text: int) -> Block:
-    """A part of a bar: filled for done, partly done and away; hollow else.
+    """A part of a bar: filled for done, partly done, away and deferred; hollow else.
     A pixel of background between parts keeps them apart."""
     inner = rect.inflate(0, -2) if rect.height > 4 else rect
     if outcome in FILLED:

@@ -16,6 +16,7 @@ from microbreak.core.effects import (
     Effect,
     Flash,
     NoticeAcknowledged,
+    Outcome,
     SetConfirmed,
 )
 from microbreak.service.journal import event as journal_event
@@ -40,6 +41,10 @@ class Effects:
                 self._record(effect)
                 service.report.forget_today()
             elif isinstance(effect, BreakDeferred):
+                if effect.begun and self._break_id is not None:  # its record says so now
+                    service.history.break_deferred(
+                        self._break_id, effect.due_at, effect.deferred_by
+                    )
                 log.info(
                     "break deferred: busy (%s)",
                     effect.deferred_by.replace("_", " "),
@@ -85,4 +90,10 @@ class Effects:
             history.break_ended(self._break_id, effect.outcome, effect.ended_at)
             self._break_id = None
             outcome = effect.outcome.value
-            log.info("break %s", outcome, extra=journal_event(f"break_{outcome}"))
+            if effect.outcome is Outcome.DEFERRED:  # ("break_deferred" is when it fell due)
+                log.info(
+                    "break not taken: busy held it off until the working hours ended (or a stop)",
+                    extra=journal_event("break_ended_deferred"),
+                )
+            else:
+                log.info("break %s", outcome, extra=journal_event(f"break_{outcome}"))

@@ -27,7 +27,7 @@ from microbreak.core.totals import Totals
 
 log = logging.getLogger("microbreak")
 
-OUTCOMES = ("completed", "partial", "skipped", "missed", "away")
+OUTCOMES = ("completed", "partial", "skipped", "missed", "away", "deferred")
 RETRY_SECONDS = 60.0
 
 

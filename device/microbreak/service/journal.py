@@ -34,6 +34,7 @@ MESSAGE_IDS = {
     "break_skipped": "4fc523e39940402b8ac19caea61ed5fd",
     "break_away": "984b23ba93c44e9797788a60f37f25c3",
     "break_deferred": "52e10b6d5d434b4cbe295e97ef24dc80",
+    "break_ended_deferred": "2d87fc7c483f464a98009e5853742be8",
     "busy": "22d41e1728804bfdb9321b05da844870",
     "settings_reloaded": "e9dd859abe854e7e8baf1a61c4b044db",
     "settings_rejected": "9ca16a041e4b4023bbdbcae256fa7aca",

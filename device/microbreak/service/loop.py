@@ -32,7 +32,6 @@ from microbreak.resources import data_dir
 from microbreak.service.clock import SystemClock, real_time
 from microbreak.service.control import SOCKET_NAME, ControlServer
 from microbreak.service.effects import Effects
-from microbreak.service.export import TextfileExport
 from microbreak.service.guiding import Guiding
 from microbreak.service.inbox import Inbox
 from microbreak.service.journal import event as journal_event
@@ -92,7 +91,6 @@ class Service:
         exercises = load_exercises(exercise_dirs)
         self.exercises = {e.name: e for e in exercises}
         self.history = Store(state_dir)  # never fails the loop: see store.py
-        self.export = TextfileExport(settings.export.prometheus_textfile)
         self._pin_factory = pin_factory
         self._songs = load_folder(data_dir("sounds"))
         # Spoken guidance is made once and kept: in the unit's cache folder.
@@ -305,6 +303,12 @@ class Service:
             notice=notice,
         )
 
+    @staticmethod
+    def applied_at_start(keys: list[str]) -> list[str]:
+        """Those of *keys* a reload does not apply: the screen and the pin
+        library are opened once, when the service starts."""
+        return [key for key in keys if key.startswith(("screen.", "pins."))]
+
     def reload(self) -> list[str]:
         """Read the settings file again and apply it whole, or raise
         :class:`SettingsError` and keep the last good settings. Returns the
@@ -346,9 +350,7 @@ class Service:
             self.hardware = self._open_hardware(new)
             presence_after_reload(self.schedule, self.hardware.motion, self.clock)
             self._held_since = None
-        if "export.prometheus_textfile" in changed:
-            self.export = TextfileExport(new.export.prometheus_textfile)
-        if any(key.startswith(("screen.", "pins.")) for key in changed):
+        if self.applied_at_start(changed):
             log.warning("screen and pin library changes apply at the next start")
         log.info(
             "settings reloaded%s",

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from microbreak import __version__
 from microbreak.core import presenter
 from microbreak.core.now import Now
 from microbreak.core.progress import Figures
 from microbreak.core.totals import Totals
-from microbreak.service.export import metrics_text
+from microbreak.service.export import TextfileExport, metrics_text
 
 if TYPE_CHECKING:
     from microbreak.service.loop import Service
@@ -27,6 +28,7 @@ class Report:
         self._figures: tuple[date, Figures] | None = None
         self._all_time: tuple[Totals, int] | None = None
         self._published: tuple[int, dict[str, Any]] | None = None  # (joined, status) last sent
+        self.textfile = TextfileExport(service.settings.export.prometheus_textfile)
 
     def forget_today(self) -> None:
         """A break or a set was recorded: read today's counts again."""
@@ -35,14 +37,18 @@ class Report:
         self._all_time = None
 
     def export(self, now: Now) -> None:
-        """Bring the Prometheus export, if there is one, up to date."""
+        """Bring the Prometheus export, if there is one, up to date (at the
+        path the settings say now: a reload may have moved it)."""
         service = self.service
-        if service.export.path is None:
+        path = service.settings.export.prometheus_textfile
+        if path != (str(self.textfile.path) if self.textfile.path else ""):
+            self.textfile = TextfileExport(path)
+        if self.textfile.path is None:
             return
         if self._all_time is None:
             self._all_time = service.history.all_time()
         status = presenter.status(service.schedule, now, self.today(now))
-        service.export.update(metrics_text(status, *self._all_time, service.history.report()))
+        self.textfile.update(metrics_text(status, *self._all_time, service.history.report()))
 
     def figures(self, now: Now) -> Figures | None:
         """What a progress page shows, while one is on screen (read from the
@@ -85,14 +91,17 @@ class Report:
     def status(self, now: Now) -> dict[str, Any]:
         service = self.service
         result = presenter.status(service.schedule, now, self.today(now))
+        result["version"] = __version__
         result["speed"] = service.clock.speed
         result["simulated"] = service.simulated
         result["screen"] = self.screen()
         result["speaker"] = self.speaker()
         result["history"] = service.history.report()
+        error = service.settings_error  # the file refused at a reload: the last good kept
+        result["settings"] = {"ok": error is None, "detail": error}
         result["led"] = service.hardware.light.pattern
         result["refused_connections"] = service.control.refusals.total
-        result["export"] = service.export.report()
+        result["export"] = self.textfile.report()
         result["calendar"] = service.calendar
         return result
 

@@ -80,7 +80,8 @@ class Requests:
 
     def verb_reload(self, request):
         try:
-            return {"changed": self.service.reload()}
+            changed = self.service.reload()
+            return {"changed": changed, "at_next_start": self.service.applied_at_start(changed)}
         except SettingsError as exc:
             raise ControlError(
                 f"settings not reloaded, the service keeps its last good ones:\n{exc}"

@@ -124,6 +124,15 @@ class History:
         assert cursor.lastrowid is not None  # every INSERT sets it
         return cursor.lastrowid
 
+    def break_deferred(self, break_id: int, due_at: datetime, deferred_by: str) -> None:
+        """Busy put off a break that had begun: from *due_at*, by *deferred_by*
+        (the first deferral is the one kept)."""
+        with self.transaction():
+            self._db.execute(
+                "UPDATE breaks SET due_at = ?, deferred_by = ? WHERE id = ? AND due_at IS NULL",
+                (due_at.isoformat(timespec="seconds"), deferred_by, break_id),
+            )
+
     def set_confirmed(self, break_id: int, exercise: str, confirmed_at: datetime) -> None:
         with self.transaction():
             self._db.execute(
@@ -158,9 +167,7 @@ class History:
 
     def day_counts(self, day: date) -> Totals:
         row = self._db.execute(
-            "SELECT breaks, completed, partial, skipped, missed, away, sets "
-            "FROM day_totals WHERE day = ?",
-            (day.isoformat(),),
+            f"SELECT {schema.COUNTED} FROM day_totals WHERE day = ?", (day.isoformat(),)
         ).fetchone()
         return Totals(**dict(row)) if row else Totals()
 

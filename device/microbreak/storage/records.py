@@ -1,6 +1,6 @@
 """What the history's queue holds: one record for each thing the service
-writes (a break started, a set confirmed, a break ended, a notice
-acknowledged), as it was when it happened. A break's *key* is the service's
+writes (a break started, a set confirmed, a break deferred, a break ended,
+a notice acknowledged), as it was when it happened. A break's *key* is the service's
 name for it: its row id is known only once written. *day* is the local day
 of the break a record belongs to."""
 
@@ -35,6 +35,16 @@ class SetDone:
 
 
 @dataclass(frozen=True)
+class Deferred:
+    """Busy put off a break that had begun: *at* is when."""
+
+    key: int
+    day: date | None
+    at: datetime
+    deferred_by: str
+
+
+@dataclass(frozen=True)
 class Ended:
     key: int
     day: date | None
@@ -48,7 +58,7 @@ class Acknowledged:
     at: datetime
 
 
-Record = Started | SetDone | Ended | Acknowledged
+Record = Started | SetDone | Deferred | Ended | Acknowledged
 
 
 def iso(at: datetime) -> str:
@@ -63,6 +73,8 @@ def describe(record: Record) -> str:
             what = "break started"
         case SetDone():
             what = f"set {record.exercise}"
+        case Deferred():
+            what = f"break deferred ({record.deferred_by})"
         case Ended():
             what = f"break {record.outcome.value}"
         case Acknowledged():

@@ -21,9 +21,10 @@ million::
 
 A file is brought up to date by :data:`STEPS`, one function a version:
 schema 1 had the rows alone, schema 2 added when a break busy deferred fell
-due and who was busy, schema 3 the totals, counted from the rows. A file of
-any older version takes every step it lacks in one transaction: every row
-stays as it was, or, if a step fails, the file does.
+due and who was busy, schema 3 the outcome ``deferred``, schema 4 the
+totals, counted from the rows. A file of any older version takes every step
+it lacks in one transaction: every row stays as it was, or, if a step
+fails, the file does.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ import re
 import sqlite3
 from collections.abc import Callable
 
-OUTCOMES = ("completed", "partial", "skipped", "missed", "away")  # the totals' columns
+OUTCOMES = ("completed", "partial", "skipped", "missed", "away", "deferred")
+COUNTED = f"breaks, {', '.join(OUTCOMES)}, sets"  # the totals' columns, as Totals' fields
 
 ROWS = """
 CREATE TABLE IF NOT EXISTS breaks (
@@ -65,6 +67,28 @@ ALTER TABLE breaks ADD COLUMN deferred_by TEXT;  -- who was busy: manual | calen
 """
 """Schema 2: a break busy deferred says when it fell due, and who was busy."""
 
+BREAKS_3 = """
+CREATE TABLE breaks_3 (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,      -- ISO 8601 with the UTC offset
+    day TEXT NOT NULL,             -- local date of the start, YYYY-MM-DD
+    reason TEXT NOT NULL,          -- scheduled | now | away
+    planned TEXT NOT NULL,         -- JSON list of exercise names
+    ended_at TEXT,
+    outcome TEXT CHECK (outcome IN                     -- 'deferred': schema 3
+        ('completed', 'partial', 'skipped', 'missed', 'away', 'deferred')),
+    due_at TEXT,                   -- when it fell due, if busy deferred it (schema 2)
+    deferred_by TEXT               -- who was busy then: manual | calendar | home_assistant
+);
+INSERT INTO breaks_3 SELECT id, started_at, day, reason, planned, ended_at, outcome, due_at,
+    deferred_by FROM breaks;
+DROP TABLE breaks;
+ALTER TABLE breaks_3 RENAME TO breaks;
+CREATE INDEX breaks_by_day ON breaks(day);
+"""
+"""Schema 3: the outcome 'deferred' (busy held the break off until the working
+hours ended). SQLite changes a CHECK only by making the table anew."""
+
 TOTALS = """
 CREATE TABLE IF NOT EXISTS day_totals (
     day TEXT PRIMARY KEY,
@@ -74,6 +98,7 @@ CREATE TABLE IF NOT EXISTS day_totals (
     skipped INTEGER NOT NULL DEFAULT 0,
     missed INTEGER NOT NULL DEFAULT 0,
     away INTEGER NOT NULL DEFAULT 0,
+    deferred INTEGER NOT NULL DEFAULT 0,
     sets INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS exercise_days (
@@ -89,7 +114,7 @@ CREATE TABLE IF NOT EXISTS exercise_totals (
     done INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 """
-"""Schema 3: the totals beside the rows (kept by :data:`TRIGGERS`)."""
+"""Schema 4: the totals beside the rows (kept by :data:`TRIGGERS`)."""
 
 
 def _count_break(row: str, sign: str) -> str:
@@ -215,7 +240,8 @@ def _run(script: str) -> Callable[[sqlite3.Connection], None]:
 STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _run(ROWS),  # 0 -> 1: a new file
     _run(DEFERRAL),  # 1 -> 2
-    _run(TOTALS + COUNT_ROWS),  # 2 -> 3
+    _run(BREAKS_3),  # 2 -> 3
+    _run(TOTALS + COUNT_ROWS),  # 3 -> 4
 )
 """``STEPS[n]`` brings a file of schema *n* to *n* + 1, inside the upgrade's
 one transaction. A new version is one more function at the end. Foreign
@@ -227,7 +253,7 @@ A step that adds an outcome adds it to :data:`OUTCOMES` and a column to
 ``day_totals``."""
 
 VERSION = len(STEPS)
-TOTALS_SINCE = 3  # the first schema with the totals (a reader of an older one counts them)
+TOTALS_SINCE = 4  # the first schema with the totals (a reader of an older one counts them)
 
 
 def upgrade(db: sqlite3.Connection) -> int:

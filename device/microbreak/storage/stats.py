@@ -45,10 +45,11 @@ from typing import Any
 
 from microbreak.core.progress import Figures
 from microbreak.core.totals import Totals
+from microbreak.storage.schema import COUNTED
 
-COLUMNS = "breaks, completed, partial, skipped, missed, away, sets"  # Totals' fields, in order
+COLUMNS = COUNTED  # Totals' fields, in order
 ENDED = "(completed + partial + skipped + missed)"
-JUDGED = f"{ENDED} > 0 AND breaks - away = {ENDED}"
+JUDGED = f"{ENDED} > 0 AND breaks - away - deferred = {ENDED}"
 """A day is judged once a cued break has ended and none is still on: as
 :attr:`Totals.all_done` says, in SQL."""
 

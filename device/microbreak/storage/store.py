@@ -1,7 +1,7 @@
 """The history as the service writes it: a failing disk never stops a break.
 
-Every record (a break started, a set confirmed, a break ended, a notice
-acknowledged) goes into a queue in memory (:mod:`microbreak.storage.records`)
+Every record (a break started, a set confirmed, a break deferred or ended,
+a notice acknowledged) goes into a queue in memory (:mod:`microbreak.storage.records`)
 and is written at once when the storage works. When it does not (a full file
 system, a read-only state directory, an I/O error, another program holding the
 file locked) the record stays queued, the loop goes on, :attr:`Store.problem`
@@ -36,6 +36,7 @@ import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,7 +46,16 @@ from microbreak.core.progress import Figures
 from microbreak.core.totals import Totals
 from microbreak.service.journal import event as journal_event
 from microbreak.storage.history import HISTORY_FILE, History, recovery
-from microbreak.storage.records import Acknowledged, Ended, Record, SetDone, Started, describe, iso
+from microbreak.storage.records import (
+    Acknowledged,
+    Deferred,
+    Ended,
+    Record,
+    SetDone,
+    Started,
+    describe,
+    iso,
+)
 from microbreak.storage.recovery import HistoryFile, StorageError, advice
 from microbreak.storage.stats import Streak, progress_figures, totals_and_streaks
 
@@ -101,6 +111,13 @@ class Store:
     def set_confirmed(self, key: int, exercise: str, confirmed_at: datetime) -> None:
         self._record(SetDone(key, self._day_of(key), confirmed_at, exercise))
 
+    def break_deferred(self, key: int, due_at: datetime, deferred_by: str) -> None:
+        """Busy put off the break *key*, which had begun (its record says so)."""
+        started = self._open_breaks.get(key)
+        if started is not None and started.due_at is None:  # as re-inserted after a move
+            self._open_breaks[key] = replace(started, due_at=due_at, deferred_by=deferred_by)
+        self._record(Deferred(key, self._day_of(key), due_at, deferred_by))
+
     def break_ended(self, key: int, outcome: Outcome, ended_at: datetime) -> None:
         self._record(Ended(key, self._day_of(key), ended_at, Outcome(outcome)))
 
@@ -131,7 +148,7 @@ class Store:
                 counts += Totals(breaks=1)
             elif isinstance(record, SetDone):
                 counts += Totals(sets=1)
-            else:
+            elif isinstance(record, Ended):
                 counts += Totals(**{record.outcome.value: 1})
         return counts
 
@@ -286,6 +303,8 @@ class Store:
             ids[record.key] = self._start(db, started)
         if isinstance(record, SetDone):
             db.set_confirmed(ids[record.key], record.exercise, record.at)
+        elif isinstance(record, Deferred):
+            db.break_deferred(ids[record.key], record.at, record.deferred_by)
         else:
             db.break_ended(ids[record.key], record.outcome, record.at)
 

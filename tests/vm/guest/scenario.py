@@ -48,6 +48,9 @@ SOCKET = Path("/run/microbreak/control.sock")
 ARTIFACTS = Path("/mnt/artifacts")  # the third disk: the host reads it when we are done
 ACK = "/dev/ttyS2"  # the host says here that it took a screendump
 MEMORY_TARGET_MIB = 45  # the service's resident memory, idle and during an exercise
+BROKER = "127.0.0.1"  # Debian's mosquitto in the guest, as it starts at boot
+MQTT_DEVICE = "deskpi"  # the device's id in Home Assistant: [mqtt] device_id
+MQTT_SETTINGS = f'\n[mqtt]\nhost = "{BROKER}"\ndevice_id = "{MQTT_DEVICE}"\n'
 
 BUTTON, LED, BUZZER = 17, 27, 18  # the settings' defaults, BCM numbers
 NUM_LINES = 54  # as a Pi 4's gpiochip0
@@ -107,8 +110,8 @@ def wait_for(what: str, predicate, timeout: float, interval: float = 0.2):
         time.sleep(interval)
 
 
-def unit(*properties: str) -> dict[str, str]:
-    out = run("systemctl", "show", "microbreak", *(f"--property={p}" for p in properties)).stdout
+def unit(*properties: str, name: str = "microbreak") -> dict[str, str]:
+    out = run("systemctl", "show", name, *(f"--property={p}" for p in properties)).stdout
     values: dict[str, str] = {}
     for key, value in (line.split("=", 1) for line in out.splitlines() if "=" in line):
         values[key] = f"{values[key]}, {value}" if key in values else value  # DeviceAllow=...
@@ -284,6 +287,29 @@ def control(verb: str, **args) -> dict:
     return reply["result"]
 
 
+class HostAnswers:
+    """The host's answers on the third serial port: after a line of ours that
+    asks it to do something (a screendump, the Ansible runs), it writes the
+    thing's name there when done."""
+
+    def __init__(self):
+        self.port = os.open(ACK, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(self.port)
+
+    def wait(self, name: str, timeout: float) -> None:
+        heard = b""
+        deadline = time.monotonic() + timeout
+        while not heard.endswith(b"\n"):
+            if not select.select([self.port], [], [], max(deadline - time.monotonic(), 0))[0]:
+                raise Failed(f"the host did not answer {name} within {timeout:g} s")
+            heard += os.read(self.port, 100)
+        if heard.decode().strip() != name:
+            raise Failed(f"the host answered {heard!r} for {name}")
+
+    def close(self) -> None:
+        os.close(self.port)
+
+
 class Screendumps:
     """The service's own picture of its screen, the host's screendump of the
     display, and the service's picture again, for the host to compare."""
@@ -292,8 +318,7 @@ class Screendumps:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         run("mount", "/dev/vdc", str(ARTIFACTS))
         (ARTIFACTS / "screen").mkdir(exist_ok=True)
-        self.ack = os.open(ACK, os.O_RDWR | os.O_NOCTTY)
-        tty.setraw(self.ack)
+        self.host = HostAnswers()
 
     def picture(self, name: str) -> None:
         path = Path("/run/microbreak") / f"vmtest-{name}.png"
@@ -307,18 +332,11 @@ class Screendumps:
     def take(self, name: str) -> None:
         self.picture(f"{name}-before")
         say(f"SCREENDUMP {name}")
-        heard = b""
-        deadline = time.monotonic() + 30
-        while not heard.endswith(b"\n"):
-            if not select.select([self.ack], [], [], max(deadline - time.monotonic(), 0))[0]:
-                raise Failed(f"the host did not take the screendump {name} within 30 s")
-            heard += os.read(self.ack, 100)
-        if heard.decode().strip() != name:
-            raise Failed(f"the host answered {heard!r} for the screendump {name}")
+        self.host.wait(name, 30)
         self.picture(f"{name}-after")
 
     def close(self) -> None:
-        os.close(self.ack)
+        self.host.close()
         run("umount", str(ARTIFACTS))
 
 
@@ -474,6 +492,8 @@ def prepare(chip: Chip) -> None:
         # minute, no screen. install.sh keeps a settings file it finds.
         CONFIG.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(GUEST / "config.toml", CONFIG)
+        if OPTIONS.get("network"):  # install.sh then installs and starts the network unit
+            CONFIG.write_text(CONFIG.read_text() + MQTT_SETTINGS)
         # A Pi's revision where gpiozero reads it (test only: this is no Pi).
         cpuinfo = Path("/etc/microbreak-vmtest/cpuinfo")
         cpuinfo.parent.mkdir(parents=True, exist_ok=True)
@@ -728,6 +748,143 @@ def the_break(chip: Chip, sampler: Sampler, started: float, screen: Screendumps 
             raise Failed(f"the last break in the history is {last}")
 
 
+def retained(topic: str, timeout: float = 20) -> str:
+    """The message the broker keeps on *topic*, read as Home Assistant would
+    (mosquitto_sub)."""
+    done = run(
+        "mosquitto_sub",
+        *("-h", BROKER, "-t", topic, "-C", "1", "-W", str(round(timeout))),
+        check=False,
+        timeout=timeout + 30,
+    )
+    if done.returncode != 0:
+        raise Failed(f"nothing kept on {topic} within {timeout:g} s {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def press_in_home_assistant(button: dict) -> None:
+    """A press of a button entity of the discovery: its payload on its command topic."""
+    run("mosquitto_pub", "-h", BROKER, "-q", "1", "-t", button["cmd_t"], "-m", button["pl_prs"])
+
+
+def network_log() -> str:
+    return run(
+        "journalctl", "-b", "-u", "microbreak-mqtt", "-o", "cat", "--no-pager", check=False
+    ).stdout
+
+
+def exposure(name: str) -> float:
+    """``systemd-analyze security``'s overall exposure of the installed unit *name*."""
+    out = run("systemd-analyze", "security", "--no-pager", name).stdout
+    found = re.search(rf"Overall exposure level for {name}\.service: (\d+\.\d+)", out)
+    if not found:
+        raise Failed(f"systemd-analyze security {name} gave no exposure:\n{out[-800:]}")
+    return float(found.group(1))
+
+
+def network_unit_runs() -> None:
+    with step("the network unit runs as its own user, connected to the broker in the guest"):
+        broker = run("systemctl", "is-active", "mosquitto", check=False).stdout.strip()
+        if broker != "active":
+            raise Failed(f"the broker in the guest (mosquitto) is {broker}")
+        state = unit("ActiveState", "SubState", "UnitFileState", "User", name="microbreak-mqtt")
+        say(f"microbreak-mqtt: {state}")
+        if (state["ActiveState"], state["UnitFileState"]) != ("active", "enabled"):
+            raise Failed(f"install.sh left microbreak-mqtt {state}:\n{network_log()[-1500:]}")
+        if state["User"] != "microbreak-mqtt":
+            raise Failed(f"the network unit runs as {state['User']!r}, not microbreak-mqtt")
+        said = f"connected to the MQTT broker {BROKER}:1883"
+        wait_for(f"'{said}' in its journal", lambda: said in network_log(), 60, interval=0.5)
+        levels = {name: exposure(name) for name in ("microbreak-mqtt", "microbreak")}
+        say(
+            "systemd-analyze security, overall exposure: "
+            + ", ".join(f"{name} {level}" for name, level in levels.items())
+        )
+        if levels["microbreak-mqtt"] > 2.0:
+            raise Failed(f"the network unit's exposure is {levels['microbreak-mqtt']}, over 2.0")
+
+
+def discovered() -> dict:
+    with step("Home Assistant finds the device: discovery and availability kept by the broker"):
+        topic = f"homeassistant/device/{MQTT_DEVICE}/config"
+        message = json.loads(retained(topic))
+        components = message.get("cmps", {})
+        missing = [key for key in ("dev", "o", "cmps", "avty_t", "stat_t") if key not in message]
+        missing += [name for name in ("break_now", "snooze", "skip") if name not in components]
+        if missing:
+            raise Failed(f"the discovery on {topic} has no {', '.join(missing)}: {message}")
+        ids = [c.get("uniq_id") for c in components.values()]
+        if len(set(ids)) != len(ids) or None in ids:
+            raise Failed(f"the components' unique ids are not unique: {ids}")
+        wait_for(
+            "availability online",
+            lambda: retained(message["avty_t"]) == "online",
+            30,
+            interval=0.5,
+        )
+        say(
+            f"discovery on {topic}: {len(components)} components ({', '.join(sorted(components))})"
+            f"; {message['avty_t']}: online"
+        )
+    return message
+
+
+def home_assistant() -> None:
+    """Home Assistant's side of the network unit, played by mosquitto's clients."""
+    if not OPTIONS.get("network"):
+        say(
+            "the network unit: not on this architecture (its packages are pure Python, "
+            "tested on x86_64; this run is the longer by far)"
+        )
+        return
+    network_unit_runs()
+    message = discovered()
+    buttons = message["cmps"]
+    with step("a break cued from Home Assistant (Break now), put off by its Snooze button"):
+        press_in_home_assistant(buttons["break_now"])
+        before = wait_for(
+            "the break on", lambda: (s := control("status"))["state"] == "break" and s, 30
+        )
+        pressed = time.monotonic()
+        press_in_home_assistant(buttons["snooze"])
+        wait_for("the break snoozed", lambda: control("status")["snoozed"], 30, interval=0.05)
+        after = time.monotonic() - pressed
+        status = json.loads(run("microbreak", "status", "--json", user="pi").stdout)
+        say(
+            f"snoozed {after:.2f} s after mosquitto_pub began; microbreak status --json: state "
+            f"{status['state']}, snoozed {status['snoozed']}, snoozes left "
+            f"{before['snoozes_left']} -> {status['snoozes_left']}, next break "
+            f"{status['next_break_at']}"
+        )
+        if (status["state"], status["snoozed"]) != ("idle", True) or status[
+            "snoozes_left"
+        ] != before["snoozes_left"] - 1:
+            raise Failed(f"after Home Assistant's snooze the status is {status}")
+        shown = wait_for(
+            "the state topic saying idle",
+            lambda: (s := json.loads(retained(message["stat_t"])))["state"] == "idle" and s,
+            15,
+            interval=0.5,
+        )
+        say(f"{message['stat_t']}: {json.dumps(shown)}")
+    with step("its Skip button skips the snoozed break; the unit stopped says offline"):
+        skipped = control("status")["today"]["skipped"]
+        press_in_home_assistant(buttons["skip"])
+        wait_for(
+            "the break skipped",
+            lambda: control("status")["today"]["skipped"] == skipped + 1,
+            30,
+            interval=0.1,
+        )
+        # Stopped for the rest: the cost measurements are made as before, with
+        # no subscriber to the service's change stream.
+        run("systemctl", "stop", "microbreak-mqtt", timeout=60)
+        availability = retained(message["avty_t"])
+        if availability != "offline":
+            raise Failed(f"with the network unit stopped, {message['avty_t']} is {availability}")
+        say(f"skipped; microbreak-mqtt stopped; {message['avty_t']}: offline")
+
+
 def measure(label: str, settings: str, dummy: bool, chip: Chip) -> dict:
     """The service's resident memory idle and during an exercise, and its CPU
     during the exercise, with the [screen] and [sound] *settings*, on SDL's
@@ -888,6 +1045,38 @@ def structured_journal(short: bool = False) -> None:
         say("events: " + ", ".join(f"{kind} x{len(events(kind))}" for kind in wanted))
 
 
+def fleet_member() -> None:
+    """The device as one of a fleet that the host manages with Ansible
+    (deploy/ansible): made as a Pi that never had microbreak, its SSH server
+    started with the host's key for 'pi', then the host's turn (tests/vm/
+    fleet.py), over qemu's forwarded port; it says here when it is done."""
+    with step("a device that never had microbreak, reached over SSH"):
+        if Path("/etc/systemd/system/microbreak.service").exists():
+            done = run("sh", str(CHECKOUT / "deploy/install.sh"), "--uninstall", "--purge")
+            say("install.sh --uninstall --purge:\n" + done.stdout.rstrip())
+        shutil.rmtree(CONFIG.parent, ignore_errors=True)  # the test's settings, kept by it
+        for name in ("watchdog.conf", "dummy-display.conf"):  # the earlier steps' drop-ins
+            (DROPINS / name).unlink(missing_ok=True)
+        pi = pwd.getpwnam("pi")
+        keys = HOME / ".ssh" / "authorized_keys"
+        keys.parent.mkdir(mode=0o700, exist_ok=True)
+        shutil.copy(RUN / "fleet" / "authorized_keys", keys)
+        keys.chmod(0o600)
+        run("chown", "-R", f"{pi.pw_uid}:{pi.pw_gid}", str(keys.parent))
+        run("systemctl", "start", "systemd-networkd", "ssh")
+        run("/lib/systemd/systemd-networkd-wait-online", "--timeout=60")
+        leases = Path("/run/systemd/netif/leases").glob("*")  # no D-Bus for networkctl here
+        found = [line for lease in leases for line in lease.read_text().splitlines()]
+        say("network: " + " ".join(line for line in found if line.startswith("ADDRESS=")))
+    host = HostAnswers()
+    try:
+        with step("the host's Ansible runs (site.yml, status.yml, update.yml) over SSH"):
+            say("FLEET ready")
+            host.wait("fleet", 2400)
+    finally:
+        host.close()
+
+
 def report_failure() -> None:
     """What the host prints on failure: the unit's state and the journals."""
     for title, command in (
@@ -898,6 +1087,14 @@ def report_failure() -> None:
         (
             "journalctl -b -u microbreak",
             ["journalctl", "-b", "-u", "microbreak", "--no-pager", "-o", "short-monotonic"],
+        ),
+        (
+            "journalctl -b -u microbreak-mqtt -u mosquitto",
+            [
+                "journalctl",
+                *("-b", "-u", "microbreak-mqtt", "-u", "mosquitto"),
+                *("--no-pager", "-o", "short-monotonic"),
+            ],
         ),
         (
             "journalctl -b -p warning (the whole guest)",
@@ -923,6 +1120,11 @@ def main() -> int:
         sampler.start()
         if OPTIONS.get("screendumps"):  # x86_64: the recorded sound card
             wake_the_sound_card()
+        if OPTIONS.get("scenario") == "fleet":  # vmtest.py --scenario fleet: Ansible only
+            fleet_member()
+            sampler.stop()
+            say("RESULT: PASS")
+            return 0
         state = install(chip)
         # The short scenario (options.json: "scenario": "short", vmtest.py
         # --scenario short): install, ready, the screen, one break and its
@@ -934,6 +1136,7 @@ def main() -> int:
             bad_reload(state["MainPID"])
         started = the_screen(chip, screen)
         the_break(chip, sampler, started, screen)
+        home_assistant()
         if screen is not None:
             screen.close()
             costs(chip)
@@ -941,6 +1144,8 @@ def main() -> int:
             sdl_without_mesa()
             watchdog()
         structured_journal(short)
+        if OPTIONS.get("fleet"):  # x86_64: qemu forwards a port to the guest's SSH
+            fleet_member()
         sampler.stop()
     except Failed as failure:
         say(f"RESULT: FAIL: {failure}")
