@@ -128,7 +128,8 @@ case "$command" in
         exec .venv-classic/bin/python -m pytest "$@"
         ;;
     lint)
-        need_venv lint
+        # The network extra too: mypy reads paho-mqtt's and icalendar's types.
+        need_venv lint,network
         .venv/bin/ruff check .
         .venv/bin/ruff format --check .
         .venv/bin/mypy

@@ -191,7 +191,7 @@ def speaker_errors(found: list[float], names: list[str]) -> dict[str, list[float
             found[i]
             for i in range(len(found) - len(notes) + 1)
             if found[i] > after
-            and all(abs(found[i + k] - found[i] - notes[k]) < 0.01 for k in range(len(notes)))
+            and all(abs(found[i + k] - found[i] - notes[k]) < 0.03 for k in range(len(notes)))
         )
 
     anchor, call = heard_from(SONGS["break"], 0.0), SONGS["break"]

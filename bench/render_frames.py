@@ -5,8 +5,9 @@ are what the device shows: idle (a new clock each minute), the heads-up (a
 new countdown each second), a hold (the bar growing, 30 frames a second),
 the five exercises moving (30 frames a second), an exercise while the button
 is held, the end-of-break summary, and the sleeping screen outside working
-hours. A scene that stands still is drawn only when its view changes; its
-frame is timed as that change (a new view on a fresh screen for the summary).
+hours, and the three progress pages. A scene that stands still is drawn only
+when its view changes; its frame is timed as that change (a new view on a
+fresh screen for the summary and the progress pages).
 
 Each figure is the median and 99th percentile of ``Screen.draw`` onto a
 display surface of SDL's dummy driver. The baseline, measured in the same
@@ -32,6 +33,7 @@ from microbreak.config.exercises import load_exercises  # noqa: E402
 from microbreak.config.settings import parse_settings  # noqa: E402
 from microbreak.core import presenter  # noqa: E402
 from microbreak.core.gestures import Gesture, HoldThresholds  # noqa: E402
+from microbreak.core.progress import Figures  # noqa: E402
 from microbreak.core.rules import Rules  # noqa: E402
 from microbreak.core.schedule import Schedule  # noqa: E402
 from microbreak.core.states import StateName  # noqa: E402
@@ -131,6 +133,26 @@ def asleep_frames(count: int):
         yield device.view(), None
 
 
+FIGURES = Figures(
+    week=(Totals(10, completed=8, partial=1, missed=1, sets=17), Totals(9, completed=9, sets=18)),
+    streak=3,
+    best=12,
+    done=(("shoulder-rolls", 241), ("high-reach-stretch", 230), ("shoulder-shrug", 176)),
+)
+
+
+def page_frames(count: int, presses: int):
+    """The progress page *presses* presses away, appearing on a fresh screen."""
+    device = Device()
+    for _ in range(presses):
+        device.schedule.gesture(Gesture.PRESS, device.clock.now())
+    view = presenter.present(
+        device.schedule, device.clock.now(), device.exercises, TODAY, THRESHOLDS, figures=FIGURES
+    )
+    for _ in range(count):
+        yield view, "fresh"
+
+
 SCENES = {
     "idle": idle_frames,
     "heads-up": heads_up_frames,
@@ -139,6 +161,9 @@ SCENES = {
     "exercise, button held": lambda count: exercise_frames(count, held=True),
     "break summary": done_frames,
     "asleep (off hours)": asleep_frames,
+    "progress: today, appearing": lambda count: page_frames(count, 1),
+    "progress: this week, appearing": lambda count: page_frames(count, 2),
+    "progress: the streak, appearing": lambda count: page_frames(count, 3),
 }
 
 

@@ -655,3 +655,35 @@ def test_exercises_render_to_a_path_it_cannot_write_says_so_in_one_line(capsys, 
     code, _, err = run(capsys, "exercises", "render", "shoulder-rolls", "--out", str(out))
     assert code == 1
     assert err == f"microbreak: cannot write {out}: No such file or directory\n"
+
+
+def test_each_command_loads_only_its_own_group_and_the_table_says_which():
+    import argparse
+    import subprocess
+    import sys
+
+    for group, named in cli.COMMANDS.items():
+        parser = argparse.ArgumentParser()
+        cli.group_module(group).register(parser.add_subparsers())
+        registered = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        assert tuple(registered.choices) == named, group
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from microbreak.cli import main; main(['stats', '--help'])",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert "--since" in loaded.stdout
+    probe = (
+        "import sys; from microbreak.cli import build_parser, _groups_for; "
+        "build_parser(_groups_for(['stats'])); "
+        "print(sorted(m for m in sys.modules if m.startswith('microbreak.')))"
+    )
+    modules = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    for heavy in ("microbreak.config.settings", "microbreak.service.control.server"):
+        assert heavy not in modules  # a command over SSH waits for neither

@@ -20,7 +20,15 @@ from microbreak.config.exercises import load_exercises
 from microbreak.config.settings import SettingsError, parse_settings
 from microbreak.core import guidance
 from microbreak.core.refused import Refused
-from microbreak.core.views import DoneView, ExerciseView, IdleView, NoticeView
+from microbreak.core.views import (
+    DoneView,
+    ExerciseView,
+    IdleView,
+    NoticeView,
+    StreakView,
+    TodayView,
+    WeekView,
+)
 from microbreak.core.words import ENGLISH, exercise_in, said, say
 from microbreak.language import check_tag, chosen, espeak_voice, translation
 from microbreak.service.control.client import _reason, worded
@@ -151,6 +159,9 @@ class Marked:
     def number(self, value):
         return f"{value:g}"
 
+    def weekday_name(self, weekday, narrow=False):
+        return f"«{weekday}{' narrow' if narrow else ''}»"
+
 
 def unmarked(text: str) -> str:
     """*text* less what went through the catalog, times and numbers."""
@@ -168,6 +179,13 @@ def shown_texts(view) -> list[str]:
         texts += [view.countdown_text, view.countdown_unit]
     elif isinstance(view, DoneView):
         texts = [view.title, view.summary]
+    elif isinstance(view, TodayView):
+        texts = [view.title, view.headline, view.detail, view.hint]
+    elif isinstance(view, WeekView):
+        texts = [view.title, view.summary, view.hint]
+        texts += [name for day in view.days for name in (day.label, day.letter)]
+    elif isinstance(view, StreakView):
+        texts = [view.caption, view.best, view.hint, *(title for title, _ in view.exercises)]
     else:
         assert isinstance(view, NoticeView)
         texts = [view.title, *view.lines, view.hint]

@@ -115,7 +115,8 @@ def test_paused():
 def test_hold_hint_says_what_a_release_would_do():
     clock, schedule = setup()
     assert hold_hint(schedule, 6, THRESHOLDS).label == "Release: pause"
-    assert hold_hint(schedule, 0.5, THRESHOLDS).label == "Release: status"
+    assert hold_hint(schedule, 0.5, THRESHOLDS).label == "Release: today"  # the progress pages
+    assert hold_hint(schedule, 2.5, THRESHOLDS).label == "Release: status"
     schedule.break_now(clock.now())
     assert hold_hint(schedule, 0.5, THRESHOLDS).label == "Release: done"
     assert hold_hint(schedule, 3.5, THRESHOLDS).label == "Release: snooze"
@@ -169,3 +170,39 @@ def test_off_hours_sleep_without_a_countdown():
     shown = view(schedule, clock)
     assert shown.asleep and shown.countdown is None
     assert shown.headline == "Back Mon 09:00" and shown.detail == "First break Mon 09:45"
+
+
+def test_the_readmes_button_table_says_what_each_gesture_does_in_each_state():
+    from pathlib import Path
+
+    from microbreak.core.gestures import ACTIONS, Action
+    from microbreak.core.states import StateName
+
+    states = {
+        "first-start notice": StateName.NOTICE,
+        "idle": StateName.IDLE,
+        "heads-up": StateName.HEADS_UP,
+        "break": StateName.BREAK,
+        "paused": StateName.PAUSED,
+        "off hours": StateName.OFF_HOURS,
+        "busy": StateName.BUSY,
+    }
+    words = {
+        "begin": Action.BEGIN,
+        "set done": Action.CONFIRM,
+        "next progress page": Action.PROGRESS,
+        "snooze": Action.SNOOZE,
+        "skip the break": Action.SKIP,
+        "pause": Action.PAUSE,
+        "resume": Action.RESUME,
+        "end busy": Action.NOT_BUSY,
+        "nothing (status)": Action.STATUS,
+        "nothing": Action.NOTHING,
+    }
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    table = readme.split("| state | press | hold 2 s | hold 5 s |\n| --- | --- | --- | --- |\n")[1]
+    said = {}
+    for line in table.split("\n\n")[0].splitlines():
+        state, *actions = (cell.strip() for cell in line.strip("|").split("|"))
+        said[states[state]] = tuple(words[a] for a in actions)
+    assert said == ACTIONS

@@ -145,10 +145,10 @@ def test_long_hold_when_idle_pauses_and_resumes():
     assert schedule.next_break == clock.now().mono + RULES.interval_seconds
 
 
-def test_break_now_starts_at_once_and_a_press_when_idle_does_nothing():
+def test_break_now_starts_at_once_and_a_press_when_idle_records_nothing():
     clock = FakeClock()
     schedule = Schedule(RULES, NAMES, clock.now())
-    assert schedule.gesture(Gesture.PRESS, clock.now()) == []
+    assert schedule.gesture(Gesture.PRESS, clock.now()) == []  # a progress page: no break
     effects = schedule.break_now(clock.now())
     assert effects[0].reason == "now" and schedule.state.name is StateName.BREAK
     with pytest.raises(Refused, match="^a break is already on$"):

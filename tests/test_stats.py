@@ -70,12 +70,30 @@ def test_weeks_add_up_their_days(history):
     for offset in (0, 1, 7, 8, 9):
         record(history, MONDAY + timedelta(days=offset), Outcome.COMPLETED)
     record(history, MONDAY + timedelta(days=9), Outcome.MISSED, hour=11)
-    weeks = compute(history.connection, MONDAY + timedelta(days=9)).weeks()
+    weeks = compute(history.connection, MONDAY + timedelta(days=9)).weeks
     assert [(monday, t.breaks, t.completed) for monday, t in weeks] == [
         (MONDAY, 2, 2),
         (MONDAY + timedelta(days=7), 4, 3),
     ]
     assert compute(history.connection, MONDAY).as_dict()["weeks"][0]["week"] == "2026-W47"
+
+
+def test_the_last_days_and_weeks_with_a_break_are_listed(history):
+    working = [MONDAY + timedelta(days=n) for n in range(70) if n % 7 < 5]  # 10 weeks
+    for day in working[:3]:
+        record(history, day, Outcome.COMPLETED)
+    few = compute(history.connection, working[-1], None, days_listed=14, weeks_listed=8)
+    assert [d for d, _ in few.days] == working[:3] and len(few.weeks) == 1
+    with history.transaction():  # one sync for them all
+        for day in working[3:]:
+            record(history, day, Outcome.COMPLETED)
+    many = compute(history.connection, working[-1], None, days_listed=14, weeks_listed=8)
+    assert [d for d, _ in many.days] == working[-14:]
+    assert [monday for monday, _ in many.weeks] == [
+        MONDAY + timedelta(weeks=n) for n in range(2, 10)
+    ]
+    assert all(t.breaks == 5 for _, t in many.weeks)  # every week listed whole
+    assert many.all_time.breaks == 50  # the totals count every day, listed or not
 
 
 def test_since_limits_everything_but_today_and_this_week(history):
@@ -98,6 +116,12 @@ def test_natural_breaks_count_but_do_not_judge_the_day(history):
     assert stats.current_streak.days == 2
 
 
+def judged(days):
+    """The verdicts string and day lookup :func:`streaks` takes, from ``(day, totals)``."""
+    decided = [(day, t.all_done) for day, t in days if t.all_done is not None]
+    return "".join("1" if done else "0" for _, done in decided), lambda i: decided[i][0]
+
+
 def test_streaks_skip_days_without_breaks_and_end_on_a_day_with_one_not_done():
     done, bad = Totals(2, completed=2), Totals(2, completed=1, skipped=1)
     on_only = Totals(1)  # a break still on: not judged yet
@@ -105,22 +129,26 @@ def test_streaks_skip_days_without_breaks_and_end_on_a_day_with_one_not_done():
         (MONDAY + timedelta(days=n), t)
         for n, t in enumerate([done, done, done, bad, done, on_only, done])
     ]
-    current, best = streaks(days)
+    current, best = streaks(*judged(days))
     assert best == Streak(3, MONDAY, MONDAY + timedelta(days=2))
     assert current == Streak(2, MONDAY + timedelta(days=4), MONDAY + timedelta(days=6))
-    assert streaks([]) == (Streak(), Streak())
-    assert streaks([(MONDAY, bad)])[0].days == 0
+    assert streaks(*judged([])) == (Streak(), Streak())
+    assert streaks(*judged([(MONDAY, bad)]))[0].days == 0
 
 
 @given(st.lists(st.sampled_from(["done", "bad", "none"]), max_size=60))
 def test_streaks_match_a_plain_count(verdicts):
     kinds = {"done": Totals(1, completed=1), "bad": Totals(1, missed=1), "none": Totals(1)}
     days = [(MONDAY + timedelta(days=n), kinds[v]) for n, v in enumerate(verdicts)]
-    judged = [v for v in verdicts if v != "none"]
-    runs = "".join("x" if v == "done" else " " for v in judged).split(" ")
-    current, best = streaks(days)
+    judged_only = [v for v in verdicts if v != "none"]
+    runs = "".join("x" if v == "done" else " " for v in judged_only).split(" ")
+    current, best = streaks(*judged(days))
     assert best.days == max(map(len, runs))
     assert current.days == len(runs[-1])
+    if best.days:  # the earliest of the longest runs
+        first = runs.index(max(runs, key=len))
+        judged_days = [d for d, t in days if t.all_done is not None]
+        assert best.first == judged_days[sum(len(r) + 1 for r in runs[:first])]
 
 
 def test_reading_needs_no_write_access_and_never_creates_a_file(tmp_path, history):
@@ -191,3 +219,11 @@ def test_while_the_service_writes_a_reader_who_may_only_read_sees_each_new_break
     finally:
         history.close()
         shutil.rmtree(folder)
+
+
+def test_totals_add_up_every_field():
+    from dataclasses import fields
+
+    names = [f.name for f in fields(Totals)]
+    one = Totals(**{name: n + 1 for n, name in enumerate(names)})
+    assert one + one == Totals(**{name: 2 * (n + 1) for n, name in enumerate(names)})

@@ -40,6 +40,7 @@ from microbreak.config.settings import Settings  # noqa: E402
 from microbreak.core.busy import BusyPeriod, BusySource  # noqa: E402
 from microbreak.core.gestures import Gesture, HoldThresholds  # noqa: E402
 from microbreak.core.presenter import dose, hold_hint, present  # noqa: E402
+from microbreak.core.progress import Figures  # noqa: E402
 from microbreak.core.rules import Rules  # noqa: E402
 from microbreak.core.schedule import Schedule  # noqa: E402
 from microbreak.core.totals import Totals  # noqa: E402
@@ -106,13 +107,28 @@ class Desk:
         self.schedule.gesture(gesture, self.clock.now())
         return self
 
-    def view(self, held: float | None = None, today: Totals = TODAY, dots=DOTS):
+    def view(
+        self,
+        held: float | None = None,
+        today: Totals = TODAY,
+        dots=DOTS,
+        figures: Figures | None = None,
+    ):
         hold = None
         if held is not None:
             hold = hold_hint(self.schedule, held, THRESHOLDS, self.words)
         now = self.clock.now()
         return present(
-            self.schedule, now, self.exercises, today, THRESHOLDS, hold, 0.0, dots, self.words
+            self.schedule,
+            now,
+            self.exercises,
+            today,
+            THRESHOLDS,
+            hold,
+            0.0,
+            dots,
+            figures,
+            self.words,
         )
 
 
@@ -146,6 +162,48 @@ def scenes(words: Words = ENGLISH):
     yield "done-skipped", Desk(words).do("break_now").do("skip").view()
     yield "done-partial", Desk(words).do("break_now").press().unanswered().view()
     yield "done-missed", Desk(words).do("break_now").unanswered().view()
+    yield from progress_scenes(words)
+
+
+PROGRESS_TODAY = Totals(7, completed=4, partial=1, missed=1, away=1, sets=9)
+PROGRESS_DOTS = ("completed", "completed", "partial", "away", "completed", "missed", "completed")
+FIGURES = Figures(
+    week=(
+        Totals(10, completed=8, partial=1, missed=1, sets=17),
+        Totals(10, completed=9, away=1, sets=18),
+        Totals(9, completed=6, partial=1, skipped=1, missed=1, sets=13),
+        PROGRESS_TODAY,
+    ),
+    streak=3,
+    best=12,
+    done=(
+        ("upper-back-movement", 212),
+        ("high-reach-stretch", 230),
+        ("shoulder-rolls", 241),
+        ("shoulder-squeeze", 198),
+        ("shoulder-shrug", 176),
+    ),
+)
+
+
+def progress_scenes(words: Words = ENGLISH):
+    """The progress pages a press steps through, on a Thursday with a week's
+    figures, as the presenter words them (and a week, a day with none)."""
+    thursday = MONDAY + timedelta(days=3)
+
+    def page(presses: int, held: float | None = None, **shown):
+        desk = Desk(words, wall=thursday)
+        for _ in range(presses):
+            desk.press()
+        shown = {"today": PROGRESS_TODAY, "dots": PROGRESS_DOTS, "figures": FIGURES} | shown
+        return desk.view(held, **shown)
+
+    yield "progress-today", page(1)
+    yield "progress-week", page(2)
+    yield "progress-streak", page(3)
+    yield "progress-streak-holding", page(3, held=0.4)  # back
+    yield "progress-week-empty", Desk(words).press().press().view(today=Totals(), dots=())
+    yield "progress-today-none", Desk(words).press().view(today=Totals(), dots=())
 
 
 def parse_size(size: str) -> tuple[int, int]:

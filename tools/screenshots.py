@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "device"))
 
+from demo_history import write as write_history  # noqa: E402
+
 from microbreak.simulator.harness import ALWAYS, Device  # noqa: E402
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -54,13 +56,20 @@ def opening_later_today() -> str:
 
 
 class Simulator(Device):
-    """The headless simulator at 30x, started, saving its window into *shots*."""
+    """The headless simulator (at 30x), started, saving its window into *shots*."""
 
     def __init__(
-        self, folder: Path, size: str, hours: str, shots: Path, suffix: str, language: str = ""
+        self,
+        folder: Path,
+        size: str,
+        hours: str,
+        shots: Path,
+        suffix: str,
+        language: str = "",
+        speed: float = 30,
     ):
         config = CONFIG.format(size=size, hours=hours, language=language)
-        super().__init__(folder, config, speed=30)
+        super().__init__(folder, config, speed=speed)
         self.shots, self.suffix = shots, suffix
         self.start()
 
@@ -71,6 +80,9 @@ class Simulator(Device):
 
     def reach(self, state: str) -> None:
         self.wait_for(lambda s: s["state"] == state, state)
+
+    def reach_progress(self, page: str) -> None:
+        self.wait_for(lambda s: s["progress"] == page, f"the {page} page")
 
     def holding(self, seconds: float, shot_at: float, name: str) -> None:
         """Hold the button for *seconds*, and take a shot *shot_at* seconds in."""
@@ -127,6 +139,22 @@ def main() -> None:
             sim.shot("off-hours")
         finally:
             sim.stop()
+        progress_pages(Path(tmp) / "progress", args.size, args.folder, suffix, args.language)
+
+
+def progress_pages(folder: Path, size: str, shots: Path, suffix: str, language: str = "") -> None:
+    """The progress pages over half a year of made-up history, at the real
+    speed (a page stays 20 s)."""
+    write_history(folder / "state", weeks=26, seed=18)
+    sim = Simulator(folder, size, ALWAYS, shots, suffix, language, speed=1)
+    try:
+        sim.acknowledge_notice()
+        for page in ("today", "week", "streak"):
+            sim.call("press")
+            sim.reach_progress(page)
+            sim.shot(f"progress-{page}")
+    finally:
+        sim.stop()
 
 
 if __name__ == "__main__":

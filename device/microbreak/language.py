@@ -130,6 +130,18 @@ class Translation:
     def weekday_date(self, day: date) -> str:
         return self._skeleton("yMEd", day)
 
+    def weekday_name(self, weekday: int, narrow: bool = False) -> str:
+        return str(self.locale.days["stand-alone"]["narrow" if narrow else "abbreviated"][weekday])
+
+    def month_name(self, month: int) -> str:
+        return str(self.locale.months["stand-alone"]["abbreviated"][month])
+
+    def day_month(self, day: date, year: bool = True) -> str:
+        return self._skeleton("yMMMd" if year else "MMMd", day)
+
+    def month_year(self, day: date) -> str:
+        return self._skeleton("yMMM", day)
+
     def _skeleton(self, skeleton: str, when: date) -> str:
         from babel.dates import format_skeleton
 

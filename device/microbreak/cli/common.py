@@ -8,10 +8,9 @@ import os
 from pathlib import Path
 from typing import Any, cast
 
-from microbreak.config.values import ScreenSize
 from microbreak.core.effects import Outcome
 from microbreak.core.words import said
-from microbreak.service.control import call
+from microbreak.service.control.client import call
 
 SYSTEM_STATE_DIR = Path("/var/lib/microbreak")
 EXERCISES_DIR = Path("/etc/microbreak/exercises.d")  # custom exercises, beside the built-in
@@ -48,6 +47,8 @@ def simulator_state_dir() -> Path:
 def screen_pixels(text: str) -> tuple[int, int]:
     """``"320x240"`` → ``(320, 240)``; ValueError for anything else, as for a
     size the screen.size setting does not allow, or ``auto``."""
+    from microbreak.config.values import ScreenSize
+
     width, height = (int(n) for n in ScreenSize().check(text).split("x"))
     return width, height
 

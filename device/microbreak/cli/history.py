@@ -7,10 +7,11 @@ import argparse
 import contextlib
 import csv
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,7 @@ from microbreak.service.control import ControlError
 from microbreak.storage.history import HISTORY_FILE, HistoryUnavailable
 
 if TYPE_CHECKING:
+    from microbreak.cli.chart import Glyphs
     from microbreak.storage.stats import Stats, Totals
 
 
@@ -75,6 +77,13 @@ def register(commands: Commands) -> None:
         ),
     )
     stats.add_argument("--csv", action="store_true", help=_("print CSV, one row per day"))
+    stats.add_argument(
+        "--chart",
+        action="store_true",
+        help=_(
+            "draw the weeks as bars and the days as a heat strip (ASCII unless the locale is UTF-8)"
+        ),
+    )
     stats.add_argument("--state-dir", metavar="DIR", help=_(STATE_HELP))
 
 
@@ -102,7 +111,7 @@ def history_file(args: argparse.Namespace) -> Path:
 
 
 @contextlib.contextmanager
-def _reading_history(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
+def reading_history(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
     """The history open for reading; what it cannot be read for (damaged,
     empty, locked, missing) becomes one line naming the file."""
     from microbreak.storage.history import open_read_only, unreadable
@@ -129,7 +138,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         count = None if args.since else 20
     else:
         count = None if args.limit == "all" else args.limit
-    with _reading_history(args) as db:
+    with reading_history(args) as db:
         breaks = recent_breaks(db, count, args.since)
     if args.json:
         print(json.dumps(breaks, indent=2))
@@ -198,13 +207,25 @@ def _fit(names: list[str], room: int) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from microbreak.storage.stats import compute
+    from microbreak.cli.chart import STRIP_WEEKS, glyphs_for
+    from microbreak.storage.stats import compute, days_between
 
-    if args.json and args.csv:
-        raise CommandError(said("--json or --csv, not both"))
-    with _reading_history(args) as db:
-        stats = compute(db, today=date.today(), since=args.since)
-    if args.json:
+    if sum((args.json, args.csv, args.chart)) > 1:
+        raise CommandError(said("one of --json, --csv and --chart, not more"))
+    listed: tuple[int | None, int | None] = (DAYS_LISTED, WEEKS_LISTED)
+    if args.since or args.json or args.csv:
+        listed = (None, None)  # every day and week
+    if args.chart:
+        listed = (0, None if args.since else CHART_WEEKS)
+    today = date.today()
+    with reading_history(args) as db:
+        stats = compute(db, today, args.since, *listed)
+        if args.chart:
+            start = max(args.since or date.min, today - timedelta(weeks=STRIP_WEEKS))
+            strip = dict(days_between(db, start, today))
+    if args.chart:
+        print(format_chart(stats, strip, today, glyphs_for(_locale(), sys.stdout.encoding)))
+    elif args.json:
         print(json.dumps(stats.as_dict(), indent=2))
     elif args.csv:
         out = csv.writer(sys.stdout, lineterminator="\n")
@@ -225,8 +246,45 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_stats(stats: Stats, days_listed: int = 14, weeks_listed: int = 8) -> str:
-    """The stats in aligned sections that fit 80 columns, in the caller's language."""
+DAYS_LISTED, WEEKS_LISTED = 14, 8  # without --since: the last days and weeks with a break
+CHART_WEEKS = 12  # the chart's bars, without --since
+
+
+def _locale() -> str | None:
+    """The locale the command was started with (``LC_ALL``, ``LC_CTYPE``,
+    ``LANG``). Python's own start-up turns a C locale into C.UTF-8 in its
+    environment (PEP 538), so the process's first environment is read."""
+    try:
+        first = dict(
+            entry.split("=", 1)
+            for entry in Path("/proc/self/environ").read_text(errors="replace").split("\0")
+            if "=" in entry
+        )
+    except OSError:
+        first = dict(os.environ)
+    return next((first[k] for k in ("LC_ALL", "LC_CTYPE", "LANG") if first.get(k)), None)
+
+
+def format_chart(stats: Stats, days: dict[date, Totals], today: date, glyphs: Glyphs) -> str:
+    """``stats --chart``: today, the week and the streak in words, then the
+    weeks *stats* lists as bars and *days* as a heat strip."""
+    from microbreak.cli.chart import heat_strip, week_bars
+
+    lines = _summary(stats)
+    if stats.weeks:
+        lines += ["", *week_bars(list(stats.weeks), glyphs)]
+    lines += ["", *heat_strip(days, today, glyphs, first=stats.since)]
+    return "\n".join(lines)
+
+
+def format_stats(stats: Stats) -> str:
+    """The stats in aligned sections that fit 80 columns, in the caller's
+    language: the days and weeks *stats* lists."""
+    return "\n".join(_summary(stats) + _exercises(stats) + _days_and_weeks(stats))
+
+
+def _summary(stats: Stats) -> list[str]:
+    """Today, this week and the streak, a line each (and the whole, with --since)."""
     words = caller()
     heads = [_("today"), _("this week")]
     if stats.since:
@@ -249,40 +307,48 @@ def format_stats(stats: Stats, days_listed: int = 14, weeks_listed: int = 8) -> 
             days=best.days, date=words.numeric_date(best.last) if best.last else ""
         )
     lines.append(f"{heads[-1]:<{width}} {streak}")
-    lines += _exercise_lines(stats)
-    days = stats.days if stats.since else stats.days[-days_listed:]
-    if days:
-        lines += _table(_("day"), [(words.weekday_date(day), t) for day, t in days])
-    weeks = stats.weeks() if stats.since else stats.weeks()[-weeks_listed:]
-    if len(weeks) > 1:
-        rows = []
-        for monday, t in weeks:
-            year, week, _weekday = monday.isocalendar()
-            rows.append((f"{year}-W{week:02d}", t))
-        lines += _table(_("week"), rows)
-    return "\n".join(lines)
+    return lines
 
 
-def _exercise_lines(stats: Stats) -> list[str]:
+def _exercises(stats: Stats) -> list[str]:
     """Each exercise: how often offered, how often done."""
     if not stats.exercises:
         return []
-    lines = ["", f"{_('exercise'):<28} {_('offered'):>7} {_('done'):>7}"]
+    exercise, offered, done = _("exercise"), _("offered"), _("done")
+    w1, w2 = max(7, len(offered)), max(7, len(done))  # a column as wide as its heading
+    lines = ["", f"{exercise:<28} {offered:>{w1}} {done:>{w2}}"]
     for e in stats.exercises:
         share = e.done / e.offered if e.offered else None
-        lines.append(f"{e.name[:28]:<28} {e.offered:>7} {e.done:>7}  {_percent(share)}")
+        lines.append(f"{e.name[:28]:<28} {e.offered:>{w1}} {e.done:>{w2}}  {_percent(share)}")
+    return lines
+
+
+def _days_and_weeks(stats: Stats) -> list[str]:
+    """The days and the weeks (when more than one) *stats* lists, a table each."""
+    words = caller()
+    lines = []
+    if stats.days:
+        lines += _table(_("day"), [(words.weekday_date(day), t) for day, t in stats.days])
+    if len(stats.weeks) > 1:
+        rows = []
+        for monday, t in stats.weeks:
+            year, week, _weekday = monday.isocalendar()
+            rows.append((f"{year}-W{week:02d}", t))
+        lines += _table(_("week"), rows)
     return lines
 
 
 def _table(first: str, rows: list[tuple[str, Totals]]) -> list[str]:
     """Days or weeks: breaks, completed, sets and the share completed, a bar."""
     width = max(14, len(first), *(len(label) for label, _t in rows))
-    head = f"{first:<{width}} {_('breaks'):>6} {_('done'):>5} {_('sets'):>5}  {_('completed')}"
+    breaks, done, sets, completed = _("breaks"), _("done"), _("sets"), _("completed")
+    w1, w2, w3 = max(6, len(breaks)), max(5, len(done)), max(5, len(sets))
+    head = f"{first:<{width}} {breaks:>{w1}} {done:>{w2}} {sets:>{w3}}  {completed}"
     lines = ["", head]
     for label, t in rows:
         lines.append(
-            f"{label:<{width}} {t.breaks:>6} {t.completed:>5} "
-            f"{t.sets:>5}  {_percent(t.completion)} {_bar(t.completion)}"
+            f"{label:<{width}} {t.breaks:>{w1}} {t.completed:>{w2}} "
+            f"{t.sets:>{w3}}  {_percent(t.completion)} {_bar(t.completion)}"
         )
     return lines
 

@@ -318,8 +318,9 @@ def _busy_text(busy: dict[str, Any]) -> str:
 
 def _health_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(label, text) for the parts and what is amiss: the screen and speaker,
-    a history not written, refused connections, a clock not yet set. What a
-    part reports is its own (English, as the log says it)."""
+    a history not written, the Prometheus export, refused connections, a
+    clock not yet set. What a part reports is its own (English, as the log
+    says it)."""
     for part, label in (("screen", _("screen")), ("speaker", _("speaker"))):
         report = status.get(part)
         if report and not (part == "speaker" and report["detail"].startswith("off")):
@@ -334,6 +335,10 @@ def _health_rows(status: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 why=history["detail"],
             ),
         )
+    export = status.get("export")
+    if export and export["path"]:
+        written = _("NOT WRITTEN: {why}").format(why=export["detail"])
+        yield _("export"), export["path"] if export["ok"] else written
     calendar = status.get("calendar")
     for feed in (calendar or {}).get("feeds", []):
         yield _("calendar"), f"{feed['source']}: {feed['detail']}"

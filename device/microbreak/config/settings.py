@@ -39,6 +39,7 @@ from microbreak.config.device_settings import (
     SoundSection,
 )
 from microbreak.config.display_settings import DisplaySection, ScreenSection
+from microbreak.config.export_settings import ExportSection
 from microbreak.config.network_settings import BusySection, CalendarSection, MqttSection
 from microbreak.config.values import (
     as_toml,
@@ -81,6 +82,7 @@ class Settings:
     screen: ScreenSection = field(default_factory=ScreenSection)
     display: DisplaySection = field(default_factory=DisplaySection)
     pins: PinsSection = field(default_factory=PinsSection)
+    export: ExportSection = field(default_factory=ExportSection)
 
     def items(self):
         """Yield ``(key, value, default, help)`` for every setting, in order::

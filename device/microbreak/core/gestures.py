@@ -56,17 +56,18 @@ class Action(StrEnum):
     RESUME = "resume"
     NOT_BUSY = "not_busy"  # busy ends now (the meeting ended early)
     STATUS = "status"  # nothing changes; the screen shows how things stand
+    PROGRESS = "progress"  # the next progress page: today, this week, the streak, back
     NOTHING = "nothing"
 
 
 ACTIONS: dict[StateName, tuple[Action, Action, Action]] = {  # press, snooze hold, skip hold
     StateName.NOTICE: (Action.BEGIN, Action.NOTHING, Action.NOTHING),
-    StateName.IDLE: (Action.STATUS, Action.STATUS, Action.PAUSE),
+    StateName.IDLE: (Action.PROGRESS, Action.STATUS, Action.PAUSE),
     StateName.HEADS_UP: (Action.NOTHING, Action.SNOOZE, Action.SKIP),
     StateName.BREAK: (Action.CONFIRM, Action.SNOOZE, Action.SKIP),
-    StateName.PAUSED: (Action.STATUS, Action.STATUS, Action.RESUME),
-    StateName.OFF_HOURS: (Action.STATUS, Action.STATUS, Action.PAUSE),
-    StateName.BUSY: (Action.STATUS, Action.STATUS, Action.NOT_BUSY),
+    StateName.PAUSED: (Action.PROGRESS, Action.STATUS, Action.RESUME),
+    StateName.OFF_HOURS: (Action.PROGRESS, Action.STATUS, Action.PAUSE),
+    StateName.BUSY: (Action.PROGRESS, Action.STATUS, Action.NOT_BUSY),
 }
 
 

@@ -6,8 +6,11 @@ Questions only: :class:`~microbreak.core.schedule.Schedule` makes the moves.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from typing import Concatenate, ParamSpec, TypeVar
 
 from microbreak.core.busy import BusyTimes
 from microbreak.core.effects import Cue, CueName, Effect
@@ -18,6 +21,7 @@ from microbreak.core.quiet import is_quiet
 from microbreak.core.rules import Rules
 from microbreak.core.session import BreakSession
 from microbreak.core.states import (
+    Browsing,
     Busy,
     Coming,
     HeadsUp,
@@ -150,10 +154,11 @@ class Outlook:
         state = self.state
         if isinstance(state, Notice):
             return float("inf")
-        if isinstance(state, Paused):
+        shown = [state.viewing.until] if isinstance(state, Browsing) and state.viewing else []
+        if isinstance(state, Paused):  # the progress page times out, or the pause ends
             ends = state.ends_at(now)
-            return float("inf") if ends is None else ends
-        return min(self._due_times(now), default=float("inf"))
+            return min(shown + ([] if ends is None else [ends]), default=float("inf"))
+        return min(shown + self._due_times(now), default=float("inf"))
 
     def _due_times(self, now: Now) -> list[float]:
         """The times :meth:`deadline` takes the first of, outside a pause or the notice."""
@@ -184,3 +189,19 @@ class Outlook:
             if isinstance(state, Idle) and self.rules.heads_up_seconds:
                 times.append(state.coming.at - self.rules.heads_up_seconds)
         return times
+
+
+Args = ParamSpec("Args")
+Seer = TypeVar("Seer", bound=Outlook)
+
+
+def heard(
+    method: Callable[Concatenate[Seer, Now, Args], list[Effect]],
+) -> Callable[Concatenate[Seer, Now, Args], list[Effect]]:
+    """The cues *method* returns, marked quiet in a quiet period."""
+
+    @functools.wraps(method)
+    def marked(outlook: Seer, now: Now, /, *args: Args.args, **kwargs: Args.kwargs) -> list[Effect]:
+        return outlook.heard(method(outlook, now, *args, **kwargs), now)
+
+    return marked

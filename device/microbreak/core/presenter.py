@@ -20,8 +20,21 @@ from microbreak.core.effects import Outcome
 from microbreak.core.exercise import Exercise
 from microbreak.core.gestures import Action, HoldThresholds
 from microbreak.core.now import Now
+from microbreak.core.pages import page_view
+from microbreak.core.progress import Figures, Page, Viewing, next_page
 from microbreak.core.schedule import Schedule
-from microbreak.core.states import Busy, HeadsUp, Idle, Notice, OffHours, OnBreak, Paused, Summary
+from microbreak.core.states import (
+    Browsing,
+    Busy,
+    HeadsUp,
+    Idle,
+    Notice,
+    OffHours,
+    OnBreak,
+    Paused,
+    State,
+    Summary,
+)
 from microbreak.core.totals import Totals
 from microbreak.core.views import (
     DoneView,
@@ -70,6 +83,13 @@ RELEASE = {
     Action.STATUS: N_("Release: status"),
     Action.NOTHING: N_("Release: nothing"),
 }
+RELEASE_PAGE = {  # Action.PROGRESS: the page a press shows next
+    # Translators: shown while the button is held: a press shows this progress page.
+    Page.TODAY: N_("Release: today"),
+    Page.WEEK: N_("Release: this week"),
+    Page.STREAK: N_("Release: streak"),
+    None: N_("Release: back"),
+}
 
 
 def hold_hint(
@@ -77,7 +97,13 @@ def hold_hint(
 ) -> HoldHint:
     """What releasing the button now would do (the schedule's own table says)."""
     action = schedule.action(thresholds.classify(held_seconds))
-    return HoldHint(words.gettext(RELEASE[action]), round(thresholds.progress(held_seconds), 2))
+    label = RELEASE.get(action) or RELEASE_PAGE[next_page(viewing_of(schedule.state))]
+    return HoldHint(words.gettext(label), round(thresholds.progress(held_seconds), 2))
+
+
+def viewing_of(state: State) -> Viewing | None:
+    """The progress page on screen, if one is."""
+    return state.viewing if isinstance(state, Browsing) else None
 
 
 FIRST_START_NOTICE = "first_start"  # its name in status and the history
@@ -105,17 +131,33 @@ def present(
     hold: HoldHint | None = None,
     exercise_since: float = 0.0,
     outcomes: tuple[str, ...] = (),
+    figures: Figures | None = None,
     words: Words = ENGLISH,
 ) -> View:
     """The view for this moment; *exercise_since* is when the exercise on
     screen appeared (real monotonic seconds), which paces its animation;
-    *outcomes* are today's breaks so far, oldest first. *exercises* are
-    worded in *words*' language already (:func:`~microbreak.core.words.exercise_in`)."""
+    *outcomes* are today's breaks so far, oldest first; *figures* what a
+    progress page shows from the history. *exercises* are worded in
+    *words*' language already (:func:`~microbreak.core.words.exercise_in`)."""
     state = schedule.state
     if isinstance(state, Notice):
         return replace(first_start(words), hold=hold)
     if isinstance(state, OnBreak):
         return _break_view(state, exercises, hold, exercise_since, words)
+    viewing = viewing_of(state)
+    if viewing is not None:
+        at = schedule.next_break_wall(now)
+        page = page_view(
+            viewing,
+            today,
+            outcomes,
+            figures or Figures(),
+            exercises,
+            now.wall.weekday(),
+            day_and_time(at, now, words) if at else None,
+            words,
+        )
+        return replace(page, hold=hold)
     if isinstance(state, Idle) and state.summary:
         return _summary_view(schedule, state.summary, now, hold, words)
     common: dict[str, Any] = dict(

@@ -30,6 +30,7 @@ class Rules:
     snooze_seconds: float = 10 * 60
     max_snoozes: int = 2
     summary_seconds: float = 8
+    progress_seconds: float = 20  # a progress page stays this long after the last press
     hours: WorkHours | None = None
     empty_after_seconds: float = 60
     away_seconds: float = 5 * 60

@@ -34,11 +34,9 @@ saying why the rules do not allow a command now. Its state is one of
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import time
-from typing import Concatenate, ParamSpec
 
 from microbreak.core.busy import BusyTimes
 from microbreak.core.busy_rules import BusyRules
@@ -53,12 +51,14 @@ from microbreak.core.effects import (
 )
 from microbreak.core.gestures import Action, Gesture
 from microbreak.core.now import Now
-from microbreak.core.outlook import coming
+from microbreak.core.outlook import coming, heard
 from microbreak.core.presence import Presence, Return
+from microbreak.core.progress import next_viewing
 from microbreak.core.refused import NOTICE_WAITS, Refused, refused
 from microbreak.core.rules import Rules
 from microbreak.core.session import BreakSession
 from microbreak.core.states import (
+    Browsing,
     Busy,
     Coming,
     HeadsUp,
@@ -71,21 +71,14 @@ from microbreak.core.states import (
     Summary,
 )
 
-Args = ParamSpec("Args")
 
-
-def _heard(
-    method: Callable[Concatenate[Schedule, Now, Args], list[Effect]],
-) -> Callable[Concatenate[Schedule, Now, Args], list[Effect]]:
-    """The cues *method* returns, marked quiet in a quiet period."""
-
-    @functools.wraps(method)
-    def heard(
-        schedule: Schedule, now: Now, /, *args: Args.args, **kwargs: Args.kwargs
-    ) -> list[Effect]:
-        return schedule.heard(method(schedule, now, *args, **kwargs), now)
-
-    return heard
+def _shown_a_while(state: State, now: Now) -> State:
+    """*state* without the summary or the progress page shown until now."""
+    if isinstance(state, Browsing) and state.viewing and now.mono >= state.viewing.until:
+        state = replace(state, viewing=None)
+    if isinstance(state, Idle) and state.summary and now.mono >= state.summary.until:
+        state = replace(state, summary=None)
+    return state
 
 
 class Schedule(BusyRules):
@@ -110,7 +103,7 @@ class Schedule(BusyRules):
 
     # -- time passes ------------------------------------------------------------
 
-    @_heard
+    @heard
     def advance(self, now: Now) -> list[Effect]:
         """Time has passed (or the wall clock stepped): do what is due."""
         state = self.state
@@ -118,8 +111,7 @@ class Schedule(BusyRules):
             return []
         if not self.open(now):
             self.busy_times.end_of_day()
-        if isinstance(state, Idle) and state.summary and now.mono >= state.summary.until:
-            self.state = state = replace(state, summary=None)
+        self.state = state = _shown_a_while(state, now)
         if isinstance(state, Paused):
             if not state.over(now):
                 return []
@@ -178,6 +170,7 @@ class Schedule(BusyRules):
             Action.SKIP: self.skip,
             Action.PAUSE: self.pause,
             Action.RESUME: self.resume,
+            Action.PROGRESS: self._browse,
             Action.NOT_BUSY: self.not_busy,
         }
         act = actions.get(self.action(gesture))
@@ -242,7 +235,7 @@ class Schedule(BusyRules):
 
     # -- commands: each raises Refused with the reason when the rules say no ------
 
-    @_heard
+    @heard
     def snooze(self, now: Now, seconds: float | None = None) -> list[Effect]:
         """Put the coming or current break off (by the snooze time unless given)."""
         state = self.state
@@ -263,7 +256,7 @@ class Schedule(BusyRules):
         self._put(coming)
         return [Cue(CueName.SNOOZE)]
 
-    @_heard
+    @heard
     def skip(self, now: Now) -> list[Effect]:
         """Skip the break on screen, or the one its heads-up announces (recorded
         as skipped). A snoozed break can be skipped too."""
@@ -281,7 +274,7 @@ class Schedule(BusyRules):
             effects.append(BreakStarted(now.wall, session.exercises, "scheduled", due, by))
         return effects + session.skip(now) + self._finish(session, now)
 
-    @_heard
+    @heard
     def pause(
         self, now: Now, until: time | None = None, seconds: float | None = None
     ) -> list[Effect]:
@@ -299,7 +292,7 @@ class Schedule(BusyRules):
         self.state = pause
         return (session.skip(now) if session else []) + [Cue(CueName.PAUSE)]
 
-    @_heard
+    @heard
     def resume(self, now: Now) -> list[Effect]:
         """Back from a pause: the next break is one interval away."""
         if not isinstance(self.state, Paused):
@@ -307,7 +300,7 @@ class Schedule(BusyRules):
         self.state = self._waking(now)
         return [Cue(CueName.RESUME)]
 
-    @_heard
+    @heard
     def break_now(self, now: Now) -> list[Effect]:
         """Start a break at once (a snoozed one picks up where it was); not
         outside working hours, while paused or busy, at an empty desk or during a break."""
@@ -359,6 +352,17 @@ class Schedule(BusyRules):
         """The notice is read: the first interval starts now."""
         self.state = self._waking(now)
         return [NoticeAcknowledged(now.wall)]
+
+    def _browse(self, now: Now) -> list[Effect]:
+        """The next progress page, or back after the last (a summary gives way)."""
+        state = self.state
+        assert isinstance(state, Browsing)
+        viewing = next_viewing(state.viewing, now.mono, self.rules.progress_seconds)
+        if isinstance(state, Idle):
+            self.state = replace(state, viewing=viewing, summary=None)
+        else:
+            self.state = replace(state, viewing=viewing)
+        return []
 
     def _confirm(self, now: Now) -> list[Effect]:
         assert isinstance(self.state, OnBreak)

@@ -21,6 +21,7 @@ from typing import ClassVar
 from microbreak.core.busy import BusyPeriod, BusySource
 from microbreak.core.effects import Outcome
 from microbreak.core.now import Now
+from microbreak.core.progress import Viewing
 from microbreak.core.session import BreakSession
 
 
@@ -68,10 +69,12 @@ class Notice:
 
 @dataclass(frozen=True)
 class Idle:
-    """Waiting for the coming break, the last break's summary shown a while."""
+    """Waiting for the coming break, the last break's summary or a progress
+    page shown a while."""
 
     coming: Coming
     summary: Summary | None = None
+    viewing: Viewing | None = None
     name: ClassVar[StateName] = StateName.IDLE
 
     @property
@@ -103,6 +106,7 @@ class Paused:
 
     until: datetime | None = None
     until_mono: float | None = None
+    viewing: Viewing | None = None  # a progress page on screen
     name: ClassVar[StateName] = StateName.PAUSED
 
     def over(self, now: Now) -> bool:
@@ -125,19 +129,24 @@ class Paused:
 
 @dataclass(frozen=True)
 class OffHours:
-    """Outside working hours: asleep until they open."""
+    """Outside working hours: asleep until they open (awake a while for a
+    progress page)."""
 
+    viewing: Viewing | None = None
     name: ClassVar[StateName] = StateName.OFF_HOURS
 
 
 @dataclass(frozen=True)
 class Busy:
     """Busy (*why* says who said so, and until when): nothing calls; the
-    coming break waits, and comes a grace after busy ends."""
+    coming break waits, and comes a grace after busy ends. A press shows a
+    progress page a while, as when idle."""
 
     coming: Coming
     why: BusyPeriod
+    viewing: Viewing | None = None  # a progress page on screen
     name: ClassVar[StateName] = StateName.BUSY
 
 
 State = Notice | Idle | HeadsUp | OnBreak | Paused | OffHours | Busy
+Browsing = Idle | Paused | OffHours | Busy  # the states where a press shows the progress pages

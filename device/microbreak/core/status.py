@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 from microbreak.core.now import Now
-from microbreak.core.presenter import FIRST_START_NOTICE, day_and_time
+from microbreak.core.presenter import FIRST_START_NOTICE, day_and_time, viewing_of
 from microbreak.core.schedule import Schedule
 from microbreak.core.states import Busy, Notice, OffHours, OnBreak, Paused
 from microbreak.core.totals import Totals
@@ -70,6 +70,7 @@ def status(schedule: Schedule, now: Now, today: Totals) -> dict[str, Any]:
         "paused_until": until.isoformat(timespec="seconds") if until else None,
         "busy": busy_status(schedule, now),
         "present": schedule.present(now),
+        "progress": viewing.page.value if (viewing := viewing_of(state)) else None,
         "wall_clock_trusted": now.trusted,
         "today": today.as_dict(),
     }

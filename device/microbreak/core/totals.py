@@ -8,7 +8,7 @@ screen's "today" line, ``status`` and ``stats`` count::
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,27 @@ class Totals:
             return None
         return self.completed == self.ended
 
+    @property
+    def completion_step(self) -> int | None:
+        """The completion in four steps, for a calendar's shades: 3 all
+        done, 2 two thirds or more, 1 a third or more, 0 less; None when no
+        cued break ended."""
+        share = self.completion
+        if share is None:
+            return None
+        return 3 if share >= 1 else 2 if share >= 2 / 3 else 1 if share >= 1 / 3 else 0
+
     def __add__(self, other: Totals) -> Totals:
-        return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Totals(
+            self.breaks + other.breaks,
+            self.completed + other.completed,
+            self.partial + other.partial,
+            self.skipped + other.skipped,
+            self.missed + other.missed,
+            self.away + other.away,
+            self.deferred + other.deferred,
+            self.sets + other.sets,
+        )
 
     def as_dict(self) -> dict[str, int | float | None]:
         return dict(asdict(self), not_ended=self.not_ended, completion=self.completion)

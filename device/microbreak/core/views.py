@@ -86,4 +86,53 @@ class NoticeView:
     hold: HoldHint | None = None
 
 
-View = IdleView | ExerciseView | DoneView | NoticeView
+@dataclass(frozen=True)
+class TodayView:
+    """A progress page: today's breaks as dots, and what they add up to."""
+
+    title: str  # "Today"
+    dots: tuple[str, ...]  # today's ended breaks, oldest first: their outcomes
+    headline: str  # "4 of 5 done", "No breaks yet"
+    detail: str  # "8 sets · next break 14:35"
+    hint: str  # "Press: this week"
+    hold: HoldHint | None = None
+
+
+@dataclass(frozen=True)
+class DayBar:
+    """One day of the week page: its breaks by outcome, drawn as a bar."""
+
+    label: str  # "Mon"
+    # (outcome, breaks), from the bottom of the bar up; "not_done": skipped or missed
+    counts: tuple[tuple[str, int], ...]
+    today: bool = False
+    to_come: bool = False  # later this week
+    letter: str = ""  # the label where it does not fit: "M", "X" (its first letter if "")
+
+
+@dataclass(frozen=True)
+class WeekView:
+    """A progress page: a bar for each day of this week."""
+
+    title: str  # "This week"
+    days: tuple[DayBar, ...]  # Monday to Sunday
+    summary: str  # "23 breaks · 91 % done"
+    hint: str
+    hold: HoldHint | None = None
+
+
+@dataclass(frozen=True)
+class StreakView:
+    """A progress page: the days in a row with every break done, and the
+    sets done of each exercise, most first."""
+
+    streak: str  # "3"
+    caption: str  # "days in a row"
+    best: str  # "every break done · best 12"
+    exercises: tuple[tuple[str, int], ...]  # (title, sets done), most first
+    hint: str
+    hold: HoldHint | None = None
+
+
+ProgressView = TodayView | WeekView | StreakView
+View = IdleView | ExerciseView | DoneView | NoticeView | TodayView | WeekView | StreakView

@@ -61,6 +61,24 @@ class Words(Protocol):
         """A day with its weekday: ``"Mon 2026-11-23"``, ``"Mo., 23.11.2026"``."""
         ...
 
+    def weekday_name(self, weekday: int, narrow: bool = False) -> str:
+        """A weekday (Monday 0) as a label: ``"Mon"``, ``"Mi"``, ``"mié"``;
+        *narrow*: a letter or so, ``"W"``, ``"X"``."""
+        ...
+
+    def month_name(self, month: int) -> str:
+        """A month (January 1) as a label: ``"Jun"``, ``"Mär"``, ``"sept"``."""
+        ...
+
+    def day_month(self, day: date, year: bool = True) -> str:
+        """A day with its month's name: ``"8 Jun 2026"``, ``"8. Juni 2026"``;
+        without the *year*, ``"8 Jun"``."""
+        ...
+
+    def month_year(self, day: date) -> str:
+        """The month of *day*: ``"Jun 26"``, ``"Juni 2026"``."""
+        ...
+
 
 def N_(message: str) -> str:
     """Mark *message* for the catalogs where it is written; it is translated
@@ -85,7 +103,7 @@ class PlainEnglish:
         return singular if count == 1 else plural
 
     def number(self, value: float) -> str:
-        return f"{value:g}"
+        return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
     def time(self, when: datetime) -> str:
         return f"{when:%H:%M}"
@@ -98,6 +116,23 @@ class PlainEnglish:
 
     def weekday_date(self, day: date) -> str:
         return f"{day:%a %Y-%m-%d}"
+
+    def weekday_name(self, weekday: int, narrow: bool = False) -> str:
+        return (NARROW_WEEKDAYS if narrow else WEEKDAYS)[weekday]
+
+    def month_name(self, month: int) -> str:
+        return MONTHS[month - 1]
+
+    def day_month(self, day: date, year: bool = True) -> str:
+        return f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if year else "")
+
+    def month_year(self, day: date) -> str:
+        return f"{MONTHS[day.month - 1]} {day:%y}"
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+NARROW_WEEKDAYS = ("M", "T", "W", "T", "F", "S", "S")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 ENGLISH: Words = PlainEnglish()

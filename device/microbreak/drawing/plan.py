@@ -29,6 +29,16 @@ class Counter:
 
 
 @dataclass(frozen=True)
+class Block:
+    """A rectangle drawn on the screen: filled, or its outline *outline* px wide."""
+
+    rect: pygame.Rect
+    color: Color
+    outline: int = 0
+    radius: int = 0
+
+
+@dataclass(frozen=True)
 class Plan:
     """Everything one view puts on the screen, before it is drawn."""
 
@@ -45,6 +55,7 @@ class Plan:
     ring: pygame.Rect | None = None  # idle: the countdown to the next break
     ring_fraction: float = 0.0
     dots: tuple[tuple[pygame.Rect, str], ...] = ()  # idle: one per break today
+    blocks: tuple[Block, ...] = ()  # the progress pages' bars
     background: tuple[int, int, int] = BACKGROUND
 
 

@@ -33,7 +33,9 @@ is the pure geometry under it. The pieces: :mod:`~microbreak.drawing.text`
 (the typeface and its sizes), :mod:`~microbreak.drawing.fitting` (text into an
 area), :mod:`~microbreak.drawing.plan`, one module per scene
 (:mod:`~microbreak.drawing.idle_scene`, :mod:`~microbreak.drawing.exercise_scene`,
-:mod:`~microbreak.drawing.text_scenes`) and :mod:`~microbreak.drawing.shapes`.
+:mod:`~microbreak.drawing.text_scenes`, and the progress pages'
+:mod:`~microbreak.drawing.today_scene`, :mod:`~microbreak.drawing.week_scene`,
+:mod:`~microbreak.drawing.streak_scene`) and :mod:`~microbreak.drawing.shapes`.
 """
 
 from __future__ import annotations
@@ -44,15 +46,29 @@ import io
 import pygame
 
 from microbreak.core.animation import Moment
-from microbreak.core.views import DoneView, ExerciseView, IdleView, NoticeView, View
+from microbreak.core.views import (
+    DoneView,
+    ExerciseView,
+    IdleView,
+    NoticeView,
+    StreakView,
+    TodayView,
+    View,
+    WeekView,
+)
 from microbreak.drawing.exercise_scene import plan_exercise
 from microbreak.drawing.figure import draw_figure
 from microbreak.drawing.idle_scene import plan_idle
 from microbreak.drawing.palette import CARD
 from microbreak.drawing.plan import Plan, with_hold
 from microbreak.drawing.shapes import draw_bar, draw_counter, draw_dot, ring_image
+from microbreak.drawing.streak_scene import plan_streak
 from microbreak.drawing.text import font, text_top
 from microbreak.drawing.text_scenes import plan_done, plan_notice
+from microbreak.drawing.today_scene import plan_today
+from microbreak.drawing.week_scene import plan_week
+
+VIEWS = (IdleView, ExerciseView, DoneView, NoticeView, TodayView, WeekView, StreakView)
 
 
 class Screen:
@@ -77,7 +93,7 @@ class Screen:
 
     def plan(self, view: View) -> Plan:
         """Where everything of *view* goes, without drawing it."""
-        if not isinstance(view, (IdleView, ExerciseView, DoneView, NoticeView)):
+        if not isinstance(view, VIEWS):
             raise TypeError(
                 f"cannot draw {type(view).__name__}; expected a view of microbreak.core.views"
             )
@@ -137,6 +153,10 @@ class Screen:
             surface.blit(ring_image(plan.ring.width, plan.ring_fraction), plan.ring)
         for rect, outcome in plan.dots:
             draw_dot(surface, rect, outcome)
+        for block in plan.blocks:
+            pygame.draw.rect(
+                surface, block.color, block.rect, block.outline, border_radius=block.radius
+            )
         if plan.card is not None:
             pygame.draw.rect(surface, CARD, plan.card, border_radius=plan.layout.margin)
         if plan.frame_color is not None:
@@ -169,6 +189,12 @@ def _plan_scene(view: View, size: tuple[int, int]) -> Plan:
         return plan_exercise(view, size)
     if isinstance(view, DoneView):
         return plan_done(view, size)
+    if isinstance(view, TodayView):
+        return plan_today(view, size)
+    if isinstance(view, WeekView):
+        return plan_week(view, size)
+    if isinstance(view, StreakView):
+        return plan_streak(view, size)
     return plan_notice(view, size)
 
 

@@ -139,6 +139,7 @@ class Service:
                 now = self.clock.now()
                 self.apply(self.schedule.advance(now), now)
                 self.refresh(now)
+                self.report.export(now)
                 self.report.publish(now)
                 self.notifier.status(self.status_line(now))
                 if self._socket_alive():
@@ -224,6 +225,7 @@ class Service:
                     hold,
                     self.guiding.since,
                     self.report.outcomes(now),
+                    self.report.figures(now),
                     self.words,
                 )
             )

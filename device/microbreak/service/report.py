@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Any
 from microbreak import __version__
 from microbreak.core import status as core_status
 from microbreak.core.now import Now
+from microbreak.core.presenter import viewing_of
+from microbreak.core.progress import Figures
 from microbreak.core.totals import Totals
+from microbreak.service.export import TextfileExport, metrics_text
 
 if TYPE_CHECKING:
     from microbreak.service.loop import Service
@@ -23,11 +26,40 @@ class Report:
     def __init__(self, service: Service) -> None:
         self.service = service
         self._day: tuple[date, Totals, tuple[str, ...]] | None = None
+        self._figures: tuple[date, Figures] | None = None
+        self._all_time: tuple[Totals, int] | None = None
         self._published: tuple[int, dict[str, Any]] | None = None  # (joined, status) last sent
+        self.textfile = TextfileExport(service.settings.export.prometheus_textfile)
 
     def forget_today(self) -> None:
         """A break or a set was recorded: read today's counts again."""
         self._day = None
+        self._figures = None
+        self._all_time = None
+
+    def export(self, now: Now) -> None:
+        """Bring the Prometheus export, if there is one, up to date (at the
+        path the settings say now: a reload may have moved it)."""
+        service = self.service
+        path = service.settings.export.prometheus_textfile
+        if path != (str(self.textfile.path) if self.textfile.path else ""):
+            self.textfile = TextfileExport(path)
+        if self.textfile.path is None:
+            return
+        if self._all_time is None:
+            self._all_time = service.history.all_time()
+        status = core_status.status(service.schedule, now, self.today(now))
+        self.textfile.update(metrics_text(status, *self._all_time, service.history.report()))
+
+    def figures(self, now: Now) -> Figures | None:
+        """What a progress page shows, while one is on screen (read from the
+        history once, and again when a break or a set changes it)."""
+        if viewing_of(self.service.schedule.state) is None:
+            return None
+        day = now.wall.date()
+        if self._figures is None or self._figures[0] != day:
+            self._figures = (day, self.service.history.figures(day))
+        return self._figures[1]
 
     def today(self, now: Now) -> Totals:
         """Today's counts (cached until a break or set changes them)."""
@@ -70,6 +102,7 @@ class Report:
         result["settings"] = {"ok": error is None, "detail": error}
         result["led"] = service.hardware.light.pattern
         result["refused_connections"] = service.control.refusals.total
+        result["export"] = self.textfile.report()
         result["calendar"] = service.calendar
         return result
 

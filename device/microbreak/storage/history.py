@@ -15,7 +15,8 @@ survives a power cut::
 
 Other processes (``microbreak history``, ``stats``) read the same file with
 :func:`open_read_only` while the service writes: in WAL mode readers and the
-writer do not block each other.
+writer do not block each other. The tables, the totals SQLite keeps beside
+them, and the upgrade of an older file are in :mod:`microbreak.storage.schema`.
 """
 
 from __future__ import annotations
@@ -32,36 +33,10 @@ from typing import Any
 
 from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
+from microbreak.storage import schema
 
 HISTORY_FILE = "history.sqlite"  # in the state directory
-SCHEMA_VERSION = 3
-BREAKS_COLUMNS = """
-    id INTEGER PRIMARY KEY,
-    started_at TEXT NOT NULL,      -- ISO 8601 with the UTC offset
-    day TEXT NOT NULL,             -- local date of the start, YYYY-MM-DD
-    reason TEXT NOT NULL,          -- scheduled | now | away
-    planned TEXT NOT NULL,         -- JSON list of exercise names
-    ended_at TEXT,
-    outcome TEXT CHECK (outcome IN                     -- 'deferred': schema 3
-        ('completed', 'partial', 'skipped', 'missed', 'away', 'deferred')),
-    due_at TEXT,                   -- when it fell due, if busy deferred it (schema 2)
-    deferred_by TEXT               -- who was busy then: manual | calendar | home_assistant
-"""
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS breaks ({BREAKS_COLUMNS});
-CREATE TABLE IF NOT EXISTS sets (
-    id INTEGER PRIMARY KEY,
-    break_id INTEGER NOT NULL REFERENCES breaks(id),
-    exercise TEXT NOT NULL,
-    confirmed_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS notices (
-    name TEXT PRIMARY KEY,         -- first_start
-    acknowledged_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS breaks_by_day ON breaks(day);
-CREATE INDEX IF NOT EXISTS sets_by_break ON sets(break_id);
-"""
+SCHEMA_VERSION = schema.VERSION
 
 
 class HistoryUnavailable(RuntimeError):
@@ -86,38 +61,14 @@ class History:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise RuntimeError(f"{path} was written by a newer microbreak (schema {version})")
-        if version == 0:
-            self._db.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
-        elif version < SCHEMA_VERSION:
-            self._upgrade(version)
-
-    def _upgrade(self, version: int) -> None:
-        """Bring a file written by an older microbreak up to this schema, step by step."""
-        if version == 1:  # a break deferred by busy says when it fell due, and who was busy
-            self._db.executescript(
-                "BEGIN; ALTER TABLE breaks ADD COLUMN due_at TEXT; "
-                "ALTER TABLE breaks ADD COLUMN deferred_by TEXT; PRAGMA user_version=2; COMMIT;"
-            )
-        # The outcome 'deferred': SQLite changes a CHECK only by making the table
-        # anew (its documented way: new table, copy, drop, rename, foreign keys off).
-        self._db.execute("PRAGMA foreign_keys=OFF")
         try:
-            self._db.executescript(
-                f"BEGIN; CREATE TABLE breaks_3 ({BREAKS_COLUMNS}); "
-                "INSERT INTO breaks_3 SELECT id, started_at, day, reason, planned, ended_at, "
-                "outcome, due_at, deferred_by FROM breaks; DROP TABLE breaks; "
-                "ALTER TABLE breaks_3 RENAME TO breaks; "
-                "CREATE INDEX breaks_by_day ON breaks(day); PRAGMA user_version=3; COMMIT;"
-            )
-        except sqlite3.Error:
-            if self._db.in_transaction:  # a full disk, say: the file stays as it was
-                self._db.execute("ROLLBACK")
+            self.upgraded_from = schema.upgrade(self._db)  # the schema it had: 0 if new
+        except RuntimeError as exc:
+            self._db.close()
+            raise RuntimeError(f"{path} was {exc}") from None
+        except BaseException:
+            self._db.close()
             raise
-        finally:
-            self._db.execute("PRAGMA foreign_keys=ON")
 
     def quick_check(self) -> str:
         """``"ok"``, or what SQLite's ``PRAGMA quick_check`` found wrong."""
@@ -216,20 +167,9 @@ class History:
 
     def day_counts(self, day: date) -> Totals:
         row = self._db.execute(
-            """
-            SELECT count(*) AS breaks,
-                   count(*) FILTER (WHERE outcome = 'completed') AS completed,
-                   count(*) FILTER (WHERE outcome = 'partial') AS partial,
-                   count(*) FILTER (WHERE outcome = 'skipped') AS skipped,
-                   count(*) FILTER (WHERE outcome = 'missed') AS missed,
-                   count(*) FILTER (WHERE outcome = 'away') AS away,
-                   count(*) FILTER (WHERE outcome = 'deferred') AS deferred,
-                   (SELECT count(*) FROM sets JOIN breaks b ON b.id = sets.break_id
-                    WHERE b.day = :day) AS sets
-            FROM breaks WHERE day = :day""",
-            {"day": day.isoformat()},
+            f"SELECT {schema.COUNTED} FROM day_totals WHERE day = ?", (day.isoformat(),)
         ).fetchone()
-        return Totals(**dict(row))
+        return Totals(**dict(row)) if row else Totals()
 
     def day_outcomes(self, day: date) -> tuple[str, ...]:
         """How each of the day's finished breaks ended, oldest first."""
@@ -347,6 +287,13 @@ def open_read_only(path: str | Path) -> sqlite3.Connection:
         raise HistoryUnavailable(
             f"{path} was written by a newer microbreak (schema {version}); update this one"
         )
+    if 0 < version < schema.TOTALS_SINCE:  # no totals till the service upgrades it: count here
+        try:
+            schema.count_in_memory(db)
+            db.commit()
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise HistoryUnavailable(unreadable(path, exc)) from None
     db.row_factory = sqlite3.Row
     return db
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from microbreak.service.journal import event as journal_event
-from microbreak.storage.history import HISTORY_FILE, History, recovery
+from microbreak.storage.history import HISTORY_FILE, SCHEMA_VERSION, History, recovery
 
 log = logging.getLogger("microbreak")
 
@@ -137,6 +137,13 @@ class HistoryFile:
             db.close()
             raise
         self._inode = (stat.st_dev, stat.st_ino)
+        if db.upgraded_from:
+            log.info(
+                "the history %s was upgraded from schema %d to %d, every row kept",
+                self.path,
+                db.upgraded_from,
+                SCHEMA_VERSION,
+            )
         return db
 
     def _move_aside(self, why: str) -> None:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from microbreak.core.effects import Outcome
+from microbreak.core.progress import Figures
 from microbreak.core.totals import Totals
 from microbreak.service.journal import event as journal_event
 from microbreak.storage.history import HISTORY_FILE, History, recovery
@@ -56,6 +57,7 @@ from microbreak.storage.records import (
     iso,
 )
 from microbreak.storage.recovery import HistoryFile, StorageError, advice
+from microbreak.storage.stats import Streak, progress_figures, totals_and_streaks
 
 log = logging.getLogger("microbreak")
 
@@ -155,6 +157,18 @@ class Store:
         return written + tuple(
             r.outcome.value for r in self._queue if isinstance(r, Ended) and r.day == day
         )
+
+    def figures(self, today: date) -> Figures:
+        """What the progress pages show, as written (records still queued in
+        memory are not in it)."""
+        return self._read(lambda db: progress_figures(db.connection, today), Figures())
+
+    def all_time(self) -> tuple[Totals, int]:
+        """Every break written, added up, and the current streak in days."""
+        totals, (current, _) = self._read(
+            lambda db: totals_and_streaks(db.connection), (Totals(), (Streak(), Streak()))
+        )
+        return totals, current.days
 
     def last_exercise(self) -> str | None:
         return self._read(lambda db: db.last_exercise(), None)

@@ -10,6 +10,11 @@ limits of :mod:`.limits`, knowing callers by :mod:`.peers`; a command asks
 with :func:`call` (:mod:`.client`).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from microbreak.service.control.client import (
     SOCKET_NAME,
     AccessDenied,
@@ -20,10 +25,29 @@ from microbreak.service.control.client import (
     runtime_dir,
     subscribe,
 )
-from microbreak.service.control.feed import ChangeFeed
-from microbreak.service.control.limits import RefusalLog, nesting
 from microbreak.service.control.peers import peer_credentials, peer_groups
-from microbreak.service.control.server import ControlServer
+
+if TYPE_CHECKING:
+    from microbreak.service.control.feed import ChangeFeed
+    from microbreak.service.control.limits import RefusalLog, nesting
+    from microbreak.service.control.server import ControlServer
+
+# The serving side (threads, selectors, logging) is loaded when first named,
+# so that a command, which only calls, starts without it.
+_SERVING = {
+    "ChangeFeed": "feed",
+    "ControlServer": "server",
+    "RefusalLog": "limits",
+    "nesting": "limits",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SERVING:
+        module = importlib.import_module(f"microbreak.service.control.{_SERVING[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SOCKET_NAME",
