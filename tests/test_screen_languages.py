@@ -1,9 +1,10 @@
 """Every scene the device shows, at every screen size it is made for, in
 every language it speaks, fits: each made by the presenter from a schedule
-in that state (``tools/render_scenes.py``'s scenes), laid out, and checked
-that no line is cut short or left out, leaves the screen, overlaps another
-line, the figure, the countdown ring or the dots, or is smaller than the
-screen's smallest text. English is checked in both its clocks (24-hour as
+in that state (``tools/render_scenes.py``'s scenes, the progress pages
+among them), laid out, and checked that no line is cut short or left out,
+leaves the screen, overlaps another line, the figure, the countdown ring,
+the dots or a progress page's bars, or is smaller than the screen's
+smallest text. English is checked in both its clocks (24-hour as
 written; ``en-US``, 12-hour, the widest times)."""
 
 import os
@@ -18,7 +19,15 @@ from pathlib import Path
 import pygame
 import pytest
 
-from microbreak.core.views import DoneView, ExerciseView, IdleView, NoticeView
+from microbreak.core.views import (
+    DoneView,
+    ExerciseView,
+    IdleView,
+    NoticeView,
+    StreakView,
+    TodayView,
+    WeekView,
+)
 from microbreak.drawing.fitting import ELLIPSIS
 from microbreak.drawing.screen import Screen
 from microbreak.drawing.text import min_text_height
@@ -62,6 +71,13 @@ def must_show(view) -> list[str]:
         return [view.clock, view.headline, detail, view.today, view.hint, view.countdown_text]
     if isinstance(view, DoneView):
         return [view.title, view.summary]
+    if isinstance(view, TodayView):
+        return [view.title, view.headline, view.detail, view.hint]
+    if isinstance(view, WeekView):
+        return [view.title, view.summary, view.hint]
+    if isinstance(view, StreakView):  # the most done and the least done stay where not all fit
+        exercises = [view.exercises[0][0], view.exercises[-1][0]] if view.exercises else []
+        return [view.streak, view.caption, view.best, view.hint, *exercises]
     assert isinstance(view, NoticeView)
     return [view.title, *view.lines, view.hint]
 
@@ -82,6 +98,7 @@ def test_every_scene_fits_whole_in_every_language(size, language, name, view):
     bounds, minimum = screen.surface.get_rect(), min_text_height(size)
     taken = [r for r in (plan.figure, plan.ring, plan.hold_bar) if r is not None]
     taken += [rect for rect, _ in plan.dots]
+    taken += [block.rect for block in plan.blocks]
     for i, line in enumerate(plan.texts):
         assert bounds.contains(line.rect), line
         assert line.height >= minimum, line
@@ -90,6 +107,11 @@ def test_every_scene_fits_whole_in_every_language(size, language, name, view):
             assert not line.rect.colliderect(other.rect), (line, other)
     for i, (dot, _) in enumerate(plan.dots):
         assert bounds.contains(dot) and dot.collidelist([d for d, _ in plan.dots[i + 1 :]]) == -1
+    for block in plan.blocks:
+        assert bounds.contains(block.rect), block
+    if isinstance(view, WeekView):  # every day named, in full or by its letter alike
+        names = [day.label for day in view.days], [day.letter for day in view.days]
+        assert any(all(n in lines for n in kind) for kind in names), lines
 
 
 def _inside_ring(line, plan) -> bool:

@@ -11,7 +11,7 @@ import dataclasses
 import pygame
 
 from microbreak.core.views import StreakView
-from microbreak.drawing.fitting import Para, Text, fit
+from microbreak.drawing.fitting import Para, Text, fit, shortened
 from microbreak.drawing.layout import layout
 from microbreak.drawing.palette import ACCENT, ATTENTION, MUTED, TEXT, TRACK
 from microbreak.drawing.plan import Block, Plan, footer_hint, lines_needed
@@ -23,9 +23,14 @@ def plan_streak(view: StreakView, size: tuple[int, int]) -> Plan:
     body, min_text = areas.body, areas.min_text
     rows = _Rows(view.exercises, body.width, min_text)
     shown = rows.shown(body.height - round(min_text * 3.4) - areas.margin)  # room for 3 lines
-    list_height = rows.height(len(shown))
-    band = pygame.Rect(body.left, body.top, body.width, body.height - list_height - areas.margin)
-    texts = _streak(view, band, min_text)
+    while True:  # a row fewer where the words above would be cut short (a longer language)
+        list_height = rows.height(len(shown))
+        band_height = body.height - list_height - areas.margin
+        band = pygame.Rect(body.left, body.top, body.width, band_height)
+        texts = _streak(view, band, min_text)
+        if len(shown) <= 1 or not shortened(texts):
+            break
+        shown = [*shown[:-2], shown[-1]]  # the least done stays, last
     used = max((t.rect.bottom for t in texts), default=band.top) - body.top + areas.margin
     top = body.top + max(0, (body.height - used - list_height) // 2)
     texts = [dataclasses.replace(t, rect=t.rect.move(0, top - body.top)) for t in texts]

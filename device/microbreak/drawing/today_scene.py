@@ -59,7 +59,7 @@ def plan_today(view: TodayView, size: tuple[int, int]) -> Plan:
         dots.append((pygame.Rect(left + column * step, y + row * step, dot, dot), outcome))
     y += dots_height + (gap if shown else 0)
     detail = fit(
-        [Para(view.detail, 1.1, 1, MUTED, "center", gap=0, fallback_lines=2)],
+        [Para(view.detail, 1.1, 1, MUTED, "center", gap=0, fallback_lines=2, fallback_scale=1.0)],
         pygame.Rect(body.left, y, body.width, body.bottom - y),
         min_text,
         round(min_text * 1.1),
