@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from microbreak.cli.arguments import CONFIG_HELP, Commands, add_command, positive_float
 from microbreak.cli.common import SYSTEM_STATE_DIR, CommandError, ask_service, state_dir
-from microbreak.cli.words import _, counted
+from microbreak.cli.words import _, caller, counted
 from microbreak.config.settings import load_settings
 from microbreak.core.words import said
 from microbreak.service.control import ControlError
@@ -102,6 +102,7 @@ def cmd_test_hardware(args: argparse.Namespace) -> int:
             ask=ask_yes_no if interactive else None,
             timeout=args.timeout,
             mock_pins=factory_name == "mock",
+            words=caller(),
         )
     except Exception as exc:  # noqa: BLE001 - a pin in use, a missing library
         raise CommandError(
@@ -144,12 +145,16 @@ def _say(args: argparse.Namespace) -> Callable[[str], None]:
 
 
 def ask_yes_no(question: str) -> bool:
+    """A person's yes or no to *question* (asked in their language); an
+    empty answer is yes, and an English y or n is understood in any."""
+    # Translators: the answers to a yes/no question, as typed: short form, then long.
+    yes, no = {"y", "yes", _("y"), _("yes")}, {"n", "no", _("n"), _("no")}
     while True:
         try:
-            answer = input(f"  {question} [y/n] ").strip().lower()
+            answer = input("  " + _("{question} [y/n]").format(question=question) + " ").strip()
         except EOFError:
             return False
-        if answer in ("y", "yes", ""):
+        if answer.lower() in yes | {""}:
             return True
-        if answer in ("n", "no"):
+        if answer.lower() in no:
             return False

@@ -220,9 +220,8 @@ class Schedule(BusyRules):
             state.session.wait_from(now)
         elif next_one is not None:
             # A break that fell due while away waits a moment for the person to settle.
-            self._put(
-                replace(next_one, at=max(next_one.at, now.mono + self.rules.return_grace_seconds))
-            )
+            settled = now.mono + self.rules.return_grace_seconds
+            self._put(replace(next_one, at=max(next_one.at, settled)))
         return []
 
     def _natural_break(self, left: Now, now: Now) -> list[Effect]:
@@ -243,8 +242,7 @@ class Schedule(BusyRules):
             raise Refused(NOTICE_WAITS)
         if not isinstance(state, (Idle, HeadsUp, OnBreak, Busy)):
             raise refused("nothing to snooze: {state}", state=state.name.value.replace("_", " "))
-        if self.snoozes >= self.rules.max_snoozes:
-            most = self.rules.max_snoozes
+        if self.snoozes >= (most := self.rules.max_snoozes):
             raise refused("no snoozes left for this break (at most {count})", count=most)
         seconds = self.rules.snooze_seconds if seconds is None else seconds
         if isinstance(state, OnBreak):
@@ -319,10 +317,8 @@ class Schedule(BusyRules):
                 hours=hours,
             )
         if isinstance(state, Busy):
-            raise refused(
-                "busy ({source}): end it first ('microbreak busy off')",
-                source=state.why.source.value,
-            )
+            source = state.why.source.value
+            raise refused("busy ({source}): end it first ('microbreak busy off')", source=source)
         if not self.present(now):
             raise refused("the desk is empty (the presence sensor sees no one)")
         return self._start(now, "now")

@@ -178,12 +178,19 @@ def said(message: str, **values: object) -> Said:
 
 def say(text: str, words: Words) -> str:
     """*text* in *words*' language: a :class:`Said` translated (its values
-    that are Said too), any other text as it is::
+    that are Said too, and its decimal numbers as the language writes them),
+    any other text as it is::
 
         >>> say(said("not paused"), ENGLISH)
         'not paused'
     """
     if not isinstance(text, Said):
         return str(text)
-    values = {k: say(v, words) if isinstance(v, Said) else v for k, v in text.values.items()}
+    values = {k: _value(v, words) for k, v in text.values.items()}
     return words.gettext(text.message).format(**values)
+
+
+def _value(value: object, words: Words) -> object:
+    if isinstance(value, Said):
+        return say(value, words)
+    return words.number(value) if isinstance(value, float) else value

@@ -3,6 +3,8 @@ wiring check uses: ``where(17)`` is ``'GPIO 17 (header pin 11)'``."""
 
 from __future__ import annotations
 
+from microbreak.core.words import said
+
 # BCM GPIO number -> pin number on the 40-pin header.
 HEADER_PIN = {
     2: 3,
@@ -36,5 +38,6 @@ PWM_PINS = (12, 13, 18, 19)
 
 
 def where(gpio: int) -> str:
-    """``where(17)`` → ``'GPIO 17 (header pin 11)'``."""
-    return f"GPIO {gpio} (header pin {HEADER_PIN[gpio]})"
+    """``where(17)`` → ``'GPIO 17 (header pin 11)'`` (said in the person's
+    language where it is printed)."""
+    return said("GPIO {gpio} (header pin {pin})", gpio=gpio, pin=HEADER_PIN[gpio])

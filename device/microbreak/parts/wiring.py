@@ -24,24 +24,29 @@ from __future__ import annotations
 
 import queue
 import textwrap
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from microbreak.config.settings import Settings
+from microbreak.core.words import ENGLISH, N_, Words, said, say
 from microbreak.parts.hardware import Hardware
 from microbreak.parts.header import PWM_PINS, where
 from microbreak.parts.pattern import BARS, PatternDisplay, draw_test_pattern
-from microbreak.parts.pins import ButtonDown, ButtonUp
 from microbreak.parts.rtttl import Song, parse
+from microbreak.parts.wiring_button import ButtonSteps
 
 PARTS = ("led", "buzzer", "speaker", "screen", "button")
+NAMES = {"led": N_("LED"), "buzzer": N_("Buzzer"), "speaker": N_("Speaker"), "screen": N_("Screen")}
+NAMES["button"] = N_("Button")
 SCALE = parse("test-scale:d=8,o=5,b=150:c,d,e,f,g,a,b,c6", "the test scale")
 
 
 @dataclass(frozen=True)
 class Result:
+    """A step's outcome, in English (``--json``); what is printed is said in
+    the person's language (each text a :func:`~microbreak.core.words.said`)."""
+
     part: str
     step: str
     passed: bool
@@ -52,9 +57,10 @@ class Result:
 class WiringCheck:
     """Runs the steps for the parts in *settings* and says how each went.
 
-    *say* prints a line; *ask* (a question → True/False) is for a person at a
-    terminal, None when nobody is there to answer. *timeout* bounds each wait
-    for the button; *pace* scales how long each output step lasts.
+    *say* prints a line (in *words*' language); *ask* (a question → True/False)
+    is for a person at a terminal, None when nobody is there to answer.
+    *timeout* bounds each wait for the button; *pace* scales how long each
+    output step lasts.
     """
 
     def __init__(
@@ -69,17 +75,19 @@ class WiringCheck:
         pace: float = 1.0,
         open_display=None,
         mock_pins: bool = False,
+        words: Words = ENGLISH,
     ):
         self.settings = settings
+        self.words = words
         self.mock_pins = mock_pins  # gpiozero's mock pins: press our own button, no screen
         self.say = say
         self.ask = ask
         self.timeout = timeout
         self.pace = pace
         self._open_display = open_display
-        self._events: queue.Queue = queue.Queue()
+        self.events: queue.Queue = queue.Queue()
         self.hardware = Hardware(
-            settings, self._events.put, songs={**songs, SCALE.name: SCALE}, pin_factory=pin_factory
+            settings, self.events.put, songs={**songs, SCALE.name: SCALE}, pin_factory=pin_factory
         )
         self.results: list[Result] = []
 
@@ -87,17 +95,18 @@ class WiringCheck:
         for part in parts:
             if part not in PARTS:
                 raise ValueError(f"unknown part {part!r}; allowed: {', '.join(PARTS)}")
-            name = "LED" if part == "led" else part
-            why = self.hardware.missing.get(name)
+            why = self.hardware.missing.get("LED" if part == "led" else part)
             if why is not None:
-                self.say(f"{name[0].upper()}{name[1:]}: its pin cannot be opened")
-                self._report(
+                self.tell(said("{part}: its pin cannot be opened", part=said(NAMES[part])))
+                self.report(
                     part,
-                    "open",
+                    said("open"),
                     False,
                     why,
-                    "the pin library in [pins] factory, and that this user may use "
-                    "the GPIO chip (the group gpio)",
+                    said(
+                        "the pin library in [pins] factory, and that this user may use "
+                        "the GPIO chip (the group gpio)"
+                    ),
                 )
                 continue
             getattr(self, f"_check_{part}")()
@@ -108,25 +117,25 @@ class WiringCheck:
 
     def check_history(self, state_dir) -> list[Result]:
         """The history's storage: mounted read-write, space left, the file sound."""
-        from microbreak.storage.store import check_storage
+        from microbreak.storage.storage_check import check_storage
 
-        self.say(f"History in {state_dir}")
+        self.tell(said("History in {folder}", folder=str(state_dir)))
         for step, passed, detail, check in check_storage(state_dir):
-            self._report("history", step, passed, detail, check)
+            self.report("history", step, passed, detail, check)
         return self.results
 
     # -- reporting ------------------------------------------------------------
 
-    def _report(
-        self, part: str, step: str, passed: bool, detail: str = "", check: str = ""
-    ) -> None:
+    def report(self, part: str, step: str, passed: bool, detail: str = "", check: str = "") -> None:
         result = Result(part, step, passed, detail, check if not passed else "")
         self.results.append(result)
-        verdict = "pass" if passed else "FAIL"
-        self.say(f"  {step:<14} {verdict}" + (f"  {detail}" if detail else ""))
+        words = self.words
+        verdict = words.gettext(N_("pass") if passed else N_("FAIL"))
+        shown = say(detail, words)
+        self.say(f"  {say(step, words):<14} {verdict}" + (f"  {shown}" if shown else ""))
         if result.check:
             for line in textwrap.wrap(
-                f"check: {result.check}",
+                words.gettext("check: {what}").format(what=say(result.check, words)),
                 79,
                 initial_indent=" " * 17,
                 subsequent_indent=" " * 24,
@@ -134,9 +143,13 @@ class WiringCheck:
             ):
                 self.say(line)
 
+    def tell(self, line: str, indent: str = "") -> None:
+        """Print *line* (a :func:`said` message) in the person's language."""
+        self.say(indent + say(line, self.words))
+
     def _judge(self, question: str, measured: bool) -> bool:
         """A person's answer when there is one, else what the pin showed."""
-        return self.ask(question) if self.ask is not None else measured
+        return self.ask(say(question, self.words)) if self.ask is not None else measured
 
     def _wait(self, seconds: float) -> None:
         if self.ask is None:
@@ -147,32 +160,40 @@ class WiringCheck:
     def _check_led(self) -> None:
         gpio = self.settings.led.pin
         light = self.hardware.light
-        self.say(f"LED on {where(gpio)}")
-        wiring = (
-            f"the LED's long leg to {where(gpio)} through a 330 ohm resistor, its "
-            "short leg to GND; an LED the wrong way round stays dark"
+        self.tell(said("LED on {where}", where=where(gpio)))
+        wiring = said(
+            "the LED's long leg to {where} through a 330 ohm resistor, its "
+            "short leg to GND; an LED the wrong way round stays dark",
+            where=where(gpio),
         )
         light.show("on")
         self._wait(1.5)
-        self._report("led", "on", self._judge("Is the LED lit?", light.level == 1), check=wiring)
+        lit = self._judge(said("Is the LED lit?"), light.level == 1)
+        self.report("led", said("on"), lit, check=wiring)
         light.show("off")
         self._wait(1.0)
-        self._report(
+        self.report(
             "led",
-            "off",
-            self._judge("Is the LED dark now?", light.level == 0),
-            check=f"the LED must go to {where(gpio)}, not to 3.3 V or 5 V",
+            said("off"),
+            self._judge(said("Is the LED dark now?"), light.level == 0),
+            check=said("the LED must go to {where}, not to 3.3 V or 5 V", where=where(gpio)),
         )
         light.show("pulse")
         seen = self._sample(lambda: light.level, max(2.0 * self.pace, 0.3))
-        kind = "fading in and out" if light.pwm else "blinking (this pin cannot fade)"
-        self._report(
+        if light.pwm:
+            question = said("Is the LED fading in and out?")
+        else:
+            question = said("Is the LED blinking (this pin cannot fade)?")
+        self.report(
             "led",
-            "pulse",
-            self._judge(f"Is the LED {kind}?", len(seen) > 1),
-            "" if light.pwm else "blinks: no PWM on this pin",
-            check=f"a PWM-capable pin ({', '.join(map(str, PWM_PINS))}) fades "
-            "smoothly; check the pin library in [pins] factory",
+            said("pulse"),
+            self._judge(question, len(seen) > 1),
+            "" if light.pwm else said("blinks: no PWM on this pin"),
+            check=said(
+                "a PWM-capable pin ({pins}) fades smoothly; check the pin library in "
+                "[pins] factory",
+                pins=", ".join(map(str, PWM_PINS)),
+            ),
         )
         light.show("off")
 
@@ -180,54 +201,64 @@ class WiringCheck:
         kind, gpio = self.settings.buzzer.kind, self.settings.buzzer.pin
         sounder = self.hardware.sounder
         if sounder.device is None:
-            self.say('Buzzer: none in the settings (buzzer.kind = "none"): skipped')
+            self.tell(said('Buzzer: none in the settings (buzzer.kind = "none"): skipped'))
             return
-        self.say(f"Buzzer ({kind}) on {where(gpio)}")
+        self.tell(said("Buzzer ({kind}) on {where}", kind=kind, where=where(gpio)))
         if self.settings.sound.volume == 0:
-            self._report(
+            self.report(
                 "buzzer",
-                "volume",
+                said("volume"),
                 False,
-                "sound.volume is 0",
-                "set sound.volume above 0: 'microbreak config set sound.volume 100'",
+                said("sound.volume is 0"),
+                said("set sound.volume above 0: 'microbreak config set sound.volume 100'"),
             )
             return
-        wiring = f"the buzzer's + to {where(gpio)} and its - to GND; " + (
-            "a passive piezo plays tones; if you hear only clicks or one pitch, it "
-            'is an active buzzer: set buzzer.kind = "active"'
-            if kind == "passive"
-            else "an active buzzer beeps at one pitch; if it stays silent it may be a "
-            'passive piezo: set buzzer.kind = "passive"'
-        )
+        if kind == "passive":
+            kept = said(
+                "the buzzer's + to {where} and its - to GND; a passive piezo plays tones; "
+                "if you hear only clicks or one pitch, it is an active buzzer: set "
+                'buzzer.kind = "active"',
+                where=where(gpio),
+            )
+        else:
+            kept = said(
+                "the buzzer's + to {where} and its - to GND; an active buzzer beeps at "
+                "one pitch; if it stays silent it may be a passive piezo: set "
+                'buzzer.kind = "passive"',
+                where=where(gpio),
+            )
         cues = sorted(name for name in sounder.songs if name != SCALE.name)
         for name in [SCALE.name] + cues:
             sounded = self._play(name)
             if name == SCALE.name:
-                step, question = "scale", "Did you hear eight notes going up?"
+                step, question = said("scale"), said("Did you hear eight notes going up?")
             else:
-                step, question = f"cue {name}", f"Did you hear the {name} cue?"
-            self._report("buzzer", step, self._judge(question, sounded), check=wiring)
+                step = said("cue {name}", name=name)
+                question = said("Did you hear the {name} cue?", name=name)
+            self.report("buzzer", step, self._judge(question, sounded), check=kept)
 
     def _check_speaker(self) -> None:
         if not self.settings.sound.speaker:
-            self.say("Speaker: off in the settings (sound.speaker = false): skipped")
+            self.tell(said("Speaker: off in the settings (sound.speaker = false): skipped"))
             return
-        self.say("Speaker (the default ALSA output)")
+        self.tell(said("Speaker (the default ALSA output)"))
         problem = self.hardware.speaker_problem
         if problem is not None:
-            self._report("speaker", "open", False, "no audio output", problem)
+            self.report("speaker", said("open"), False, said("no audio output"), problem)
             return
-        self._report("speaker", "open", True, "the mixer is playing to ALSA")
+        self.report("speaker", said("open"), True, said("the mixer is playing to ALSA"))
         speaker = self.hardware.sounder.speaker
         speaker.play(SCALE)
         self._wait(SCALE.seconds + 0.5)
         if self.ask is not None:
-            self._report(
+            self.report(
                 "speaker",
-                "scale",
-                self.ask("Did the speaker play eight notes going up?"),
-                check="the speaker's cable and volume ('alsamixer'), and that the "
-                "card is the default one ('aplay -l')",
+                said("scale"),
+                self.ask(say(said("Did the speaker play eight notes going up?"), self.words)),
+                check=said(
+                    "the speaker's cable and volume ('alsamixer'), and that the "
+                    "card is the default one ('aplay -l')"
+                ),
             )
         speaker.stop()
 
@@ -250,13 +281,13 @@ class WiringCheck:
     def _check_screen(self) -> None:
         size = self.settings.screen.size
         if size == "none":
-            self.say('Screen: none in the settings (screen.size = "none"): skipped')
+            self.tell(said('Screen: none in the settings (screen.size = "none"): skipped'))
             return
         if self.mock_pins:
-            self.say("Screen: skipped with mock pins (no device, so no screen of its own)")
+            self.tell(said("Screen: skipped with mock pins (no device, so no screen of its own)"))
             return
-        self.say(f"Screen ({size})")
-        check = (
+        self.tell(said("Screen ({size})", size=size))
+        check = said(
             "the screen is connected and switched on, its driver enabled (a dtoverlay "
             "line in /boot/firmware/config.txt for DSI and SPI panels), and screen.size "
             'matches it, or is "auto"'
@@ -265,8 +296,12 @@ class WiringCheck:
             display = self._display(size)
         except Exception as exc:  # noqa: BLE001 - any display failure is the answer
             reason = getattr(exc, "reason", str(exc))
-            self._report(
-                "screen", "pattern", False, f"no screen: {reason}", getattr(exc, "fix", "") or check
+            self.report(
+                "screen",
+                said("pattern"),
+                False,
+                said("no screen: {why}", why=reason),
+                getattr(exc, "fix", "") or check,
             )
             return
         try:
@@ -279,9 +314,9 @@ class WiringCheck:
                 and surface.get_at((width // 16, height // 2))[:3] == BARS[0]
             )
             self._wait(3.0)
-            question = "Coloured bars, a white frame and corner marks, filling the screen?"
-            self._report(
-                "screen", "pattern", self._judge(question, drawn), f"{width}x{height}", check
+            question = said("Coloured bars, a white frame and corner marks, filling the screen?")
+            self.report(
+                "screen", said("pattern"), self._judge(question, drawn), f"{width}x{height}", check
             )
         finally:
             display.close()
@@ -292,83 +327,7 @@ class WiringCheck:
         return PatternDisplay(size, self.settings.screen.output)
 
     def _check_button(self) -> None:
-        gpio = self.settings.button.pin
-        button = self.hardware.button
-        hold = self.settings.button.snooze_hold_seconds
-        self.say(f"Button on {where(gpio)}")
-        wiring = (
-            f"the button goes between {where(gpio)} and a GND pin (header pin 9 or 14); "
-            "a four-legged button must bridge the two legs that are not already joined"
-        )
-        if button.is_active:
-            self._report(
-                "button",
-                "released",
-                False,
-                "it reads as pressed before a touch",
-                "is it wired to 3.3 V instead of GND, or shorted? It must only "
-                "join GND while pressed",
-            )
-            return
-        self._drain()
-        self.say(f"  Press the button once (within {self.timeout:g} s).")
-        self._press_ourselves(0.1)
-        held = self._gesture()
-        self._report(
-            "button",
-            "press",
-            held is not None,
-            f"{held:.2f} s" if held is not None else f"no press in {self.timeout:g} s",
-            wiring,
-        )
-        if held is None:
-            return
-        self.say(f"  Now hold it down for {hold:g} s, then let go.")
-        deadline = time.monotonic() + self.timeout
-        self._press_ourselves(hold + 0.2)
-        while (held := self._gesture(deadline)) is not None and held < hold:
-            self.say(f"  That was {held:.1f} s: hold it for {hold:g} s.")
-        self._report(
-            "button",
-            "hold",
-            held is not None,
-            f"{held:.2f} s" if held is not None else f"no hold in {self.timeout:g} s",
-            "if it lets go early while you hold it, the contact bounces: raise button.bounce_ms",
-        )
-
-    def _gesture(self, deadline: float | None = None) -> float | None:
-        """Wait for the button to go down and up; how long it was held, or None."""
-        deadline = deadline or time.monotonic() + self.timeout
-        down = None
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                event = self._events.get(timeout=left)
-            except queue.Empty:
-                break
-            if isinstance(event, ButtonDown):
-                down = event.at
-            elif isinstance(event, ButtonUp) and down is not None:
-                return event.at - down
-        return None
-
-    def _press_ourselves(self, seconds: float) -> None:
-        """With mock pins nobody can press: hold the mock button for *seconds*."""
-        if not self.mock_pins:
-            return
-        self.say(f"  (mock pins: held for {seconds:g} s by the check itself)")
-        pin = self.hardware.button.pin
-
-        def press() -> None:
-            time.sleep(0.05)
-            pin.drive_low()
-            time.sleep(seconds)
-            pin.drive_high()
-
-        threading.Thread(target=press, daemon=True).start()
-
-    def _drain(self) -> None:
-        while not self._events.empty():
-            self._events.get_nowait()
+        ButtonSteps(self).run()
 
     def _sample(
         self, read: Callable[[], object], seconds: float, until: Callable[[], bool] | None = None

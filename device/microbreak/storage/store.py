@@ -45,7 +45,7 @@ from microbreak.core.effects import Outcome
 from microbreak.core.progress import Figures
 from microbreak.core.totals import Totals
 from microbreak.service.journal import event as journal_event
-from microbreak.storage.history import HISTORY_FILE, History, recovery
+from microbreak.storage.history import HISTORY_FILE, History
 from microbreak.storage.records import (
     Acknowledged,
     Deferred,
@@ -351,57 +351,3 @@ class Store:
         self.problem = self._logged = None
         self._retry_at = None
         self._delay = RETRY_FIRST
-
-
-MIN_FREE_BYTES = 1 << 20  # below this the history may stop being written
-
-
-def check_storage(state_dir: Path) -> list[tuple[str, bool, str, str]]:
-    """``test-hardware``'s look at the history: (step, passed, what was
-    seen, what to do), without writing anything."""
-    from microbreak.storage.history import HistoryUnavailable, open_read_only
-
-    folder = Path(state_dir)
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent  # not made yet: the file system it will be on
-    space = os.statvfs(folder)
-    free = space.f_bavail * space.f_frsize
-    steps = [
-        (
-            "writable",
-            not space.f_flag & os.ST_RDONLY,
-            f"{folder} is on a "
-            + ("read-only" if space.f_flag & os.ST_RDONLY else "read-write")
-            + " file system",
-            f"remount it read-write ('sudo mount -o remount,rw {folder}'), and look in "
-            "'dmesg' for why it went read-only: a failing SD card often does",
-        ),
-        (
-            "free space",
-            free >= MIN_FREE_BYTES,
-            f"{free / (1 << 20):.1f} MiB free in {folder}",
-            "free some space on that file system: breaks go on, but are not written",
-        ),
-    ]
-    path = Path(state_dir) / HISTORY_FILE
-    if path.exists():
-        try:
-            db = open_read_only(path)
-            try:
-                found = db.execute("PRAGMA quick_check").fetchone()[0]
-            finally:
-                db.close()
-        except (HistoryUnavailable, sqlite3.Error) as exc:
-            found = str(exc)
-        steps.append(
-            (
-                "file",
-                found == "ok",
-                f"{path}: {found}",
-                "the service moves a damaged history aside at its next start and "
-                f"begins a new one; {recovery(path)} gets back what it can",
-            )
-        )
-    else:
-        steps.append(("file", True, f"no history yet at {path}: the service makes it", ""))
-    return steps
