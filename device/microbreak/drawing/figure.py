@@ -75,8 +75,26 @@ def draw_figure(
     ox = (box.width * SUPERSAMPLE - width * k) / 2 - left * k
     oy = (box.height * SUPERSAMPLE - height * k) / 2 - top * k
     _draw(Pen(big, k, ox, oy), view, pose)
-    surface.blit(pygame.transform.smoothscale(big, box.size), box)
+    _shrink_into(big, surface.subsurface(box))
     return box
+
+
+BAND = 32  # rows of the figure scaled down at a time
+
+
+def _shrink_into(big: pygame.Surface, target: pygame.Surface) -> None:
+    """*big* (twice *target*'s size) scaled down smoothly into *target*, a
+    band of rows at a time: what smoothscale allocates for a band is small,
+    and no picture of the figure's size is made to blit. Each pixel averages
+    its own 2x2 pixels of *big*, so the bands join as one scaling would."""
+    width, height = target.get_size()
+    for top in range(0, height, BAND):
+        rows = min(BAND, height - top)
+        pygame.transform.smoothscale(
+            big.subsurface((0, top * SUPERSAMPLE, width * SUPERSAMPLE, rows * SUPERSAMPLE)),
+            (width, rows),
+            target.subsurface((0, top, width, rows)),
+        )
 
 
 def figure_bounds(view: str, poses: Iterable[Mapping[str, float]]) -> Bounds:
