@@ -160,6 +160,9 @@ def record_break(folder: Path, count: int) -> tuple[array, list[str]]:
     device.start()
     try:
         device.acknowledge_notice()
+        # The acknowledging press's confirm tone ends first: a call sounding
+        # over it has no onset of its own to find.
+        time.sleep(SONGS["confirm"].seconds + 0.2)
         device.call("break-now")
         called, call = time.monotonic(), SONGS["break"]
         cued = re.search(r"break cued: (.*)", device.output())
