@@ -23,6 +23,7 @@ from .common import ROOT, describe, machine, table
 BENCHMARKS = (
     "ready_time",
     "idle_footprint",
+    "exercise_footprint",
     "day_footprint",
     "render_frames",
     "button_latency",

@@ -29,6 +29,7 @@ def test_every_benchmark_runs_and_writes_its_rows(tmp_path):
     assert set(results) == {
         "ready_time",
         "idle_footprint",
+        "exercise_footprint",
         "day_footprint",
         "render_frames",
         "button_latency",
@@ -43,6 +44,8 @@ def test_every_benchmark_runs_and_writes_its_rows(tmp_path):
         "exec to READY=1",
         "idle CPU",
         "resident memory",
+        "resident memory 6 s into an exercise",
+        "CPU during an exercise",
         "frame, exercise, 800x480",
         "button release to handled",
         "'microbreak stats'",

@@ -66,8 +66,9 @@ def draw(pose, size=(400, 400), scale=3.0):
     every pixel is one of the figure's own colours."""
     surface = pygame.Surface(size)
     surface.fill((0, 0, 0))
-    pen = Pen(surface, scale, 150, 250)
+    pen = Pen(scale, 150, 250)
     draw_side(pen, pose)
+    pen.paint(surface)
     return surface, pen
 
 

@@ -581,3 +581,26 @@ assert type(Device._default_pin_factory()) is MockFactory
 """
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_parts_import_only_the_gpiozero_modules_they_use_and_the_package_still_works():
+    """The boards, SPI chips and internal devices (with subprocess, tempfile
+    and more: 0.6 MiB resident) are not imported with the parts; asking the
+    package for any of its names imports the rest, as ``import gpiozero``
+    would have."""
+    import subprocess
+    import sys
+
+    check = """
+import sys
+import microbreak.parts.hardware
+unused = {"gpiozero.boards", "gpiozero.spi_devices", "gpiozero.internal_devices", "subprocess"}
+assert not unused & set(sys.modules), sorted(unused & set(sys.modules))
+from gpiozero import LED, TrafficLights
+from gpiozero.output_devices import LED as SAME
+import gpiozero
+assert LED is SAME and gpiozero.TrafficLights is TrafficLights
+assert "gpiozero.boards" in sys.modules
+"""
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

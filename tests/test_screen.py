@@ -739,17 +739,44 @@ def test_only_what_moves_is_marked_changed_from_frame_to_frame(size):
 
 
 def test_only_what_moves_is_kept_between_frames():
-    """Memory at 800x480: a still view keeps no copy of the screen, an
-    exercise one of what lies under its figure and counter only."""
+    """Memory at 800x480: a still view keeps no copy of the screen; an
+    exercise keeps what lies under its counter and hold bar, and of its
+    figure's card, all one colour, the colour only."""
     screen = Screen(pygame.Surface((800, 480), 0, 32))
     screen.draw(SCENES[0][1])
-    assert screen._under is None
+    assert screen._under == []
     view = exercise_view(EXERCISES[0], "1 / 2", calling=False, hint=HINT, since=0.0)
-    screen.draw(view, 0.0)
-    screen.draw(view, 0.5)
-    assert screen._under.get_width() * screen._under.get_height() < 800 * 480 / 2
+    for shown in (view, dataclasses.replace(view, hold=HoldHint("Release: snooze", 0.5))):
+        screen.draw(shown, 0.0)
+        screen.draw(shown, 0.5)
+        copies = [kept for _, kept in screen._under if isinstance(kept, pygame.Surface)]
+        assert isinstance(screen._under[0][1], int)  # the figure's card
+        assert sum(c.get_width() * c.get_height() for c in copies) < 800 * 480 / 16
     screen.draw(DoneView("Well done", "2/2 sets · next break 14:35"))
-    assert screen._under is None
+    assert screen._under == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(240, 240), (800, 480)])
+def test_frame_after_frame_the_screen_shows_what_a_fresh_one_draws(size):
+    """From frame to frame only what moves is painted again, and the figure
+    only when its pose changed: every frame, through a hold, the button held
+    and a call, is still the very picture a new screen draws of it."""
+    screen = Screen(pygame.Surface(size, 0, 32))
+    view = exercise_view(EXERCISES[1], "1 / 2", calling=False, hint=HINT, since=0.0)
+    figure_kept = 0
+    for frame in range(0, 150, 2):
+        shown = view
+        if 40 <= frame < 70:
+            shown = dataclasses.replace(view, hold=HoldHint("Release: snooze", (frame - 40) / 30))
+        elif 100 <= frame < 110:
+            shown = dataclasses.replace(view, calling=True)
+        plan = screen.draw(shown, frame / 30)
+        fresh = Screen(pygame.Surface(size, 0, 32))
+        fresh.draw(shown, frame / 30)
+        assert surface_bytes(screen.surface, "RGB") == surface_bytes(fresh.surface, "RGB"), frame
+        figure_kept += not screen.changed.colliderect(plan.figure)
+    assert figure_kept > 10  # the figure held still in a hold, and was not drawn again
 
 
 def _gaps_between_letters(image: pygame.Surface) -> list[float]:

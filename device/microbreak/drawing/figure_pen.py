@@ -9,6 +9,7 @@ arrow along the arm)::
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pygame
 
@@ -18,21 +19,36 @@ from microbreak.drawing.palette import Color
 Point = tuple[float, float]
 """A point or a direction in model units."""
 
+_DISC, _POLYGON, _RECT, _ELLIPSE = "disc", "polygon", "rect", "ellipse"
+Shape = tuple[int, int, str, Color, Any]
+"""A shape to fill: the rows it may reach (first, past the last), its kind,
+its colour and its pixels' numbers."""
+
 
 class Pen:
-    """Draws round-ended shapes in model units onto the big surface."""
+    """Round-ended shapes in model units, kept as pixel shapes of the big
+    surface (the figure at *scale*, its origin at *ox*, *oy*) to
+    :meth:`paint` onto it, or onto a band of its rows.
 
-    def __init__(self, surface: pygame.Surface, scale: float, ox: float, oy: float):
-        self.surface = surface
+    Coordinates are cut to whole pixels here, as pygame would cut them
+    (towards zero), so a band's shapes, moved up by its top, fill the very
+    pixels the whole surface's would."""
+
+    def __init__(self, scale: float, ox: float, oy: float):
         self.scale = scale
         self.ox = ox
         self.oy = oy
+        self.shapes: list[Shape] = []
 
     def point(self, p: Point) -> Point:
         return (self.ox + p[0] * self.scale, self.oy + p[1] * self.scale)
 
     def disc(self, color: Color, p: Point, radius: float) -> None:
-        pygame.draw.circle(self.surface, color, self.point(p), max(1.0, radius * self.scale))
+        y = int(self.oy + p[1] * self.scale)
+        r = int(max(1.0, radius * self.scale))
+        self.shapes.append(
+            (y - r - 1, y + r + 2, _DISC, color, (int(self.ox + p[0] * self.scale), y, r))
+        )
 
     def limb(self, color: Color, p: Point, q: Point, radius: float) -> None:
         """A thick line with round ends from *p* to *q*."""
@@ -54,20 +70,44 @@ class Pen:
         )
 
     def polygon(self, color: Color, points: list[Point]) -> None:
-        pygame.draw.polygon(self.surface, color, [self.point(p) for p in points])
+        ox, oy, scale = self.ox, self.oy, self.scale
+        corners = [(int(ox + x * scale), int(oy + y * scale)) for x, y in points]
+        ys = [y for _, y in corners]
+        self.shapes.append((min(ys), max(ys) + 1, _POLYGON, color, corners))
 
     def rounded_rect(
         self, color: Color, x: float, y: float, w: float, h: float, radius: float
     ) -> None:
         r = pygame.Rect(0, 0, round(w * self.scale), round(h * self.scale))
         r.topleft = (round(self.ox + x * self.scale), round(self.oy + y * self.scale))
-        pygame.draw.rect(self.surface, color, r, border_radius=round(radius * self.scale))
+        corner = round(radius * self.scale)
+        self.shapes.append((r.top, r.bottom + 1, _RECT, color, (*r, corner)))
 
     def ellipse(self, color: Color, center: Point, rx: float, ry: float) -> None:
         cx, cy = self.point(center)
         r = pygame.Rect(0, 0, round(2 * rx * self.scale), round(2 * ry * self.scale))
         r.center = (round(cx), round(cy))
-        pygame.draw.ellipse(self.surface, color, r)
+        self.shapes.append((r.top, r.bottom + 1, _ELLIPSE, color, tuple(r)))
+
+    def paint(self, surface: pygame.Surface, top: int = 0) -> None:
+        """Fill the shapes, in the order drawn, onto *surface*: the big
+        surface's rows from *top* down (only the shapes that reach them)."""
+        bottom = top + surface.get_height()
+        for first, last, kind, color, shape in self.shapes:
+            if last <= top or first >= bottom:
+                continue
+            if kind is _DISC:
+                pygame.draw.circle(surface, color, (shape[0], shape[1] - top), shape[2])
+            elif kind is _POLYGON:
+                pygame.draw.polygon(
+                    surface, color, [(x, y - top) for x, y in shape] if top else shape
+                )
+            elif kind is _RECT:
+                x, y, w, h, corner = shape
+                pygame.draw.rect(surface, color, (x, y - top, w, h), border_radius=corner)
+            else:
+                x, y, w, h = shape
+                pygame.draw.ellipse(surface, color, (x, y - top, w, h))
 
     def arc(
         self, color: Color, p: Point, radius: float, start: float, stop: float, width: float

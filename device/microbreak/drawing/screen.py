@@ -15,9 +15,11 @@ title beside it and the steps below.
 An exercise moves: the figure shows the movement, a rep counter ("3 / 5") and
 a ring counting down each hold pace it, all from the time since the view
 appeared (``draw(view, now)``), so :meth:`Screen.animated` is true for it and
-it is drawn again every frame. Only the figure and the counter are painted
-anew each frame, over a copy of what lies under them; everything else is
-painted once, and every line of text is rendered once.
+it is drawn again every frame. Only the counter (and a hold's bar) are
+painted anew each frame, and the figure when its pose changed (it holds
+still through a hold), over what lies under them, kept as a copy or as its
+one colour; everything else is painted once, and every line of text is
+rendered once.
 
 Text is sized for reading at arm's length: no line is ever smaller than
 :func:`~microbreak.drawing.text.min_text_height` — 16 px to the em (capitals 12 px, a lowercase x 9
@@ -42,6 +44,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Mapping
 
 import pygame
 
@@ -61,7 +64,7 @@ from microbreak.drawing.figure import draw_figure
 from microbreak.drawing.idle_scene import plan_idle
 from microbreak.drawing.palette import CARD
 from microbreak.drawing.plan import Plan, with_hold
-from microbreak.drawing.shapes import draw_bar, draw_counter, draw_dot, ring_image
+from microbreak.drawing.shapes import counter_area, draw_bar, draw_counter, draw_dot, ring_image
 from microbreak.drawing.streak_scene import plan_streak
 from microbreak.drawing.text import font, text_top
 from microbreak.drawing.text_scenes import plan_done, plan_notice
@@ -83,8 +86,11 @@ class Screen:
         self._cached_key: tuple[View, tuple[int, int]] | None = None
         self._cached_plan: Plan | None = None
         self._still_key: tuple[object, str | None] | None = None
-        self._under: pygame.Surface | None = None  # the still picture under what moves
-        self._under_rect = pygame.Rect(0, 0, 0, 0)
+        # What lies under each part that moves (the figure's first): a copy,
+        # or its one colour.
+        self._under: list[tuple[pygame.Rect, pygame.Surface | int]] = []
+        # The figure's pose and where it is, while nothing has drawn over it.
+        self._figure: tuple[Mapping[str, float], pygame.Rect] | None = None
         self.changed: pygame.Rect = surface.get_rect()  # what the last draw may have changed
 
     @property
@@ -126,28 +132,58 @@ class Screen:
         time *now* (for an animated view); return its plan."""
         plan = self.plan(view)
         surface = self.surface
+        moment = self.moment(view, now) if isinstance(view, ExerciseView) else None
         key = (self._cached_key, view.hold.label if view.hold else None)
-        if self._under is not None and key == self._still_key:
-            surface.blit(self._under, self._under_rect)  # only what moves is new
-            self.changed = self._under_rect
+        if self._under and key == self._still_key:
+            painted = self._paint_under(moment)  # only what moves is new
         else:
             self._paint_still(plan, key)
-            self.changed = surface.get_rect()
-        if isinstance(view, ExerciseView):
+            painted = [surface.get_rect()]
+        over_figure = []  # what is painted after the figure
+        if moment is not None:
             assert plan.figure is not None and plan.counter is not None  # an exercise's plan
-            moment = self.moment(view, now)
-            draw_figure(surface, plan.figure, plan.figure_view, moment.pose, plan.figure_bounds)
-            draw_counter(surface, plan.counter, moment)
+            if self._figure is None:
+                box = draw_figure(
+                    surface, plan.figure, plan.figure_view, moment.pose, plan.figure_bounds
+                )
+                self._figure = (moment.pose, box)
+            over_figure.append(draw_counter(surface, plan.counter, moment))
         if plan.hold_bar is not None:
             draw_bar(surface, plan.hold_bar, plan.hold_progress)
+            over_figure.append(plan.hold_bar)
+        if self._figure is not None and self._figure[1].collidelist(over_figure) >= 0:
+            self._figure = None  # painted over: the next frame draws it again
+        self.changed = _union(painted + over_figure)
         return plan
+
+    def _paint_under(self, moment: Moment | None) -> list[pygame.Rect]:
+        """Paint back what lies under the parts that move, and return where:
+        the figure's part only when the figure must be drawn again (its pose
+        changed, or painting back another part would paint over it)."""
+        pieces = self._under
+        if self._figure is not None and moment is not None:
+            pose, box = self._figure
+            others = pieces[1:]  # the figure's part is the first
+            if moment.pose == pose and not any(rect.colliderect(box) for rect, _ in others):
+                pieces = others
+        if pieces is self._under:
+            self._figure = None
+        for rect, kept in pieces:
+            if isinstance(kept, int):
+                self.surface.fill(kept, rect)
+            else:
+                self.surface.blit(kept, rect)
+        return [rect for rect, _ in pieces]
 
     def _paint_still(self, plan: Plan, key: tuple[object, str | None]) -> None:
         """Paint everything of *plan* that stays put from frame to frame, and
-        keep a copy of what lies under the parts that move (the figure, the
-        counter, the hold bar) for as long as the view (and the hold's label)
-        stays the same: a still view keeps nothing."""
+        keep what lies under the parts that move (the figure, the counter,
+        the hold bar) for as long as the view (and the hold's label) stays
+        the same: a copy, or only its colour where it is all one colour (at
+        800x480 the figure's card: 0.4 MiB). A still view keeps nothing."""
         surface = self.surface
+        self._under = []  # its pixels go before the new are kept
+        self._figure = None
         surface.fill(plan.background)
         if plan.ring is not None:
             surface.blit(ring_image(plan.ring.width, plan.ring_fraction), plan.ring)
@@ -172,14 +208,26 @@ class Screen:
                 font(line.height).render(line.text, True, line.color),
                 (line.rect.left, line.rect.top + text_top(line.height)),
             )
-        moving = [r for r in (plan.figure, plan.hold_bar) if r is not None]
-        if plan.counter is not None:
-            moving += [r for r in (plan.counter.ring, plan.counter.text) if r is not None]
-        self._under = None  # its pixels go before the copy is made
-        if moving:
-            self._under_rect = moving[0].unionall(moving[1:]).clip(surface.get_rect())
-            self._under = surface.subsurface(self._under_rect).copy()
+        counter = counter_area(plan.counter) if plan.counter is not None else None
+        for moving in (plan.figure, counter, plan.hold_bar):
+            if moving is not None:
+                rect = moving.clip(surface.get_rect())
+                self._under.append((rect, _kept(surface.subsurface(rect))))
         self._still_key = key
+
+
+def _union(rects: list[pygame.Rect]) -> pygame.Rect:
+    return rects[0].unionall(rects[1:]) if rects else pygame.Rect(0, 0, 0, 0)
+
+
+def _kept(picture: pygame.Surface) -> pygame.Surface | int:
+    """*picture*'s one colour (as the surface stores it), or a copy of it."""
+    width, height = picture.get_size()
+    if width and height:
+        same = pygame.mask.from_threshold(picture, picture.get_at((0, 0)), (1, 1, 1, 255))
+        if same.count() == width * height:
+            return picture.get_at_mapped((0, 0))
+    return picture.copy()
 
 
 def _plan_scene(view: View, size: tuple[int, int]) -> Plan:

@@ -12,7 +12,7 @@ import pygame
 from microbreak.core.animation import Moment
 from microbreak.drawing.palette import ACCENT, ATTENTION, DOT_COLORS, TEXT, TRACK
 from microbreak.drawing.plan import Counter
-from microbreak.drawing.text import rendered
+from microbreak.drawing.text import font, rendered
 
 
 def draw_bar(surface: pygame.Surface, rect: pygame.Rect, progress: float) -> None:
@@ -25,32 +25,55 @@ def draw_bar(surface: pygame.Surface, rect: pygame.Rect, progress: float) -> Non
         pygame.draw.rect(surface, ATTENTION, filled, border_radius=radius)
 
 
-def draw_counter(surface: pygame.Surface, counter: Counter, moment: Moment) -> None:
+def draw_counter(surface: pygame.Surface, counter: Counter, moment: Moment) -> pygame.Rect:
     """The rep count, and the ring: an empty track while moving; during a
     hold, full at first and emptying, the seconds left inside; full, with a
-    tick, once the set is done."""
+    tick, once the set is done. Returns where it painted, within
+    :func:`counter_area`."""
+    painted = []
     if counter.ring is not None:
         size = counter.ring.width
         if moment.done:
-            surface.blit(still_ring(size, done=True), counter.ring)
+            painted.append(surface.blit(still_ring(size, done=True), counter.ring))
         elif moment.hold_left is not None:
-            surface.blit(ring_image(size, moment.hold_fraction), counter.ring)
+            painted.append(surface.blit(ring_image(size, moment.hold_fraction), counter.ring))
             digits = rendered(str(math.ceil(moment.hold_left - 1e-6)), counter.ring_text, TEXT)
-            surface.blit(
-                digits,
-                (
-                    counter.ring.centerx - digits.get_width() // 2,
-                    counter.ring.centery - counter.ring_text_middle,
-                ),
-            )
+            painted.append(surface.blit(digits, _seconds_at(counter, digits.get_width())))
         else:
-            surface.blit(still_ring(size, done=False), counter.ring)
+            painted.append(surface.blit(still_ring(size, done=False), counter.ring))
     count = rendered(moment.counter, counter.text_height, ACCENT if moment.done else TEXT)
-    surface.blit(
-        count,
-        (counter.text.left, counter.text.centery - counter.text_middle),
-        (0, 0, counter.text.width, count.get_height()),
+    painted.append(
+        surface.blit(
+            count,
+            (counter.text.left, counter.text.centery - counter.text_middle),
+            (0, 0, counter.text.width, count.get_height()),
+        )
     )
+    return painted[0].unionall(painted[1:])
+
+
+def counter_area(counter: Counter) -> pygame.Rect:
+    """Everything :func:`draw_counter` may paint: the ring with the seconds
+    in it, and the count's line as rendered (taller than its row)."""
+    count = pygame.Rect(
+        counter.text.left,
+        counter.text.centery - counter.text_middle,
+        counter.text.width,
+        font(counter.text_height).get_height(),
+    )
+    area = count.union(counter.text)
+    if counter.ring is not None:
+        widest = font(counter.ring_text).size("00")[0]  # the seconds of a hold: two digits at most
+        left, top = _seconds_at(counter, widest)
+        seconds = pygame.Rect(left, top, widest, font(counter.ring_text).get_height())
+        area.union_ip(counter.ring.union(seconds))
+    return area
+
+
+def _seconds_at(counter: Counter, width: int) -> tuple[int, int]:
+    """Where the seconds left in a hold go, *width* wide: in the ring's middle."""
+    assert counter.ring is not None
+    return counter.ring.centerx - width // 2, counter.ring.centery - counter.ring_text_middle
 
 
 RING_STEPS = 120  # a ring image per 3 degrees

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from gpiozero import DigitalInputDevice
+from gpiozero.input_devices import DigitalInputDevice
 
 from microbreak.config.settings import Settings
 from microbreak.language import espeak_voice

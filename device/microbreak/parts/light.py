@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 from itertools import cycle
 
-from gpiozero import LED, PWMLED
 from gpiozero.exc import PinPWMUnsupported
+from gpiozero.output_devices import LED, PWMLED
 
 from microbreak.core.views import LedPattern
 from microbreak.parts.timing import Deadlines, Runner

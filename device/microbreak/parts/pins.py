@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from gpiozero import Device
+from gpiozero.devices import Device
 from gpiozero.exc import BadPinFactory
 from gpiozero.pins import Factory
 

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from gpiozero import Buzzer, TonalBuzzer
+from gpiozero.output_devices import Buzzer, TonalBuzzer
 from gpiozero.tones import Tone
 
 from microbreak.core.effects import CueName

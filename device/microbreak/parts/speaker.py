@@ -102,10 +102,10 @@ def why_no_audio(error: str) -> str:
     )
 
 
-_tables: dict[tuple[int, ...], list[float]] = {}
+_tables: dict[tuple[int, ...], array] = {}
 
 
-def _wave_table(multiples: tuple[int, ...]) -> list[float]:
+def _wave_table(multiples: tuple[int, ...]) -> array:
     """One cycle of the wave made of the given harmonics, peaking at ``PEAK``."""
     if multiples not in _tables:
         strengths = [(k, s) for k, s in HARMONICS if k in multiples]
@@ -114,21 +114,29 @@ def _wave_table(multiples: tuple[int, ...]) -> list[float]:
             for i in range(TABLE_SIZE)
         ]
         scale = PEAK * 32767 / max(map(abs, wave))
-        _tables[multiples] = [scale * v for v in wave]
+        _tables[multiples] = array("d", [scale * v for v in wave])
     return _tables[multiples]
 
 
-def _tone(hz: float, count: int, rate: int) -> list[float]:
-    """*count* samples of the note *hz*, faded in and out."""
+def _tone(hz: float, count: int, rate: int) -> array:
+    """*count* samples of the note *hz*, faded in and out.
+
+    Made a sample at a time into the array, so no list of them all is held:
+    the Python objects of such lists (0.8 MiB at the most) were left
+    scattered over the interpreter's memory, which it then kept."""
     table = _wave_table(tuple(k for k, _ in HARMONICS if k == 1 or k * hz < rate / 2))
     step = hz * TABLE_SIZE / rate
-    wave = [table[int(i * step) % TABLE_SIZE] for i in range(count)]
     attack, release = (min(round(seconds * rate), count // 2) for seconds in (ATTACK, RELEASE))
-    for i in range(attack):
-        wave[i] *= i / attack
-    for i in range(release):
-        wave[count - 1 - i] *= i / release
-    return wave
+    last = count - 1
+    tone = array(
+        "h", (int(table[int(i * step) % TABLE_SIZE] * (i / attack)) for i in range(attack))
+    )
+    tone.extend(int(table[int(i * step) % TABLE_SIZE]) for i in range(attack, count - release))
+    tone.extend(
+        int(table[int(i * step) % TABLE_SIZE] * ((last - i) / release))
+        for i in range(count - release, count)
+    )
+    return tone
 
 
 def synthesize(song: Song, rate: int = RATE, gap: float = GAP) -> array:
@@ -147,7 +155,7 @@ def synthesize(song: Song, rate: int = RATE, gap: float = GAP) -> array:
             samples.extend(_silence(count))
             continue
         rest = round(min(gap, note.seconds / 4) * rate)
-        samples.extend(array("h", [int(v) for v in _tone(note.frequency, count - rest, rate)]))
+        samples.extend(_tone(note.frequency, count - rest, rate))
         samples.extend(_silence(rest))
     return samples
 

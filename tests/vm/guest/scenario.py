@@ -402,6 +402,21 @@ def settled_resident_mib(pid: int, timeout: float = 60) -> float:
     return readings[-1]
 
 
+def largest_mappings(pid: int, count: int = 8) -> str:
+    """Where *pid*'s resident memory is: its largest mappings by file (or
+    [heap], [anon], ...), in MiB, for the log when a figure is over its target."""
+    sizes: dict[str, int] = {}
+    name = "?"
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        head = line.split()
+        if head and "-" in head[0] and len(head) >= 5:
+            name = Path(head[5]).name if len(head) > 5 else "[anon]"
+        elif head and head[0] == "Rss:":
+            sizes[name] = sizes.get(name, 0) + int(head[1])
+    largest = sorted(sizes.items(), key=lambda item: -item[1])[:count]
+    return ", ".join(f"{n} {kb / 1024:.1f}" for n, kb in largest)
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -904,9 +919,11 @@ def measure(label: str, settings: str, dummy: bool, chip: Chip) -> dict:
             raise Failed(f"{label}: the screen is {shown}")
         pid = main_pid()
         idle = settled_resident_mib(pid)
+        say(f"{label}: idle, the largest (MiB): {largest_mappings(pid)}")
         control("break-now")
         time.sleep(3)
         cpu, moving = exercise_cost(pid)
+        say(f"{label}: in an exercise, the largest (MiB): {largest_mappings(pid)}")
         if "speaker = true" in settings:  # the sets pressed, for the sound check
             for number in (1, 2):
                 before = len(events("set_confirmed"))
