@@ -64,6 +64,9 @@ def service_options(sub: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from microbreak.parts.memory import keep_large_blocks_apart
+
+    keep_large_blocks_apart()  # before the first large block is freed
     from microbreak.parts.display import Display, parse_size
     from microbreak.parts.pins import make_pin_factory
     from microbreak.service.journal import setup_logging

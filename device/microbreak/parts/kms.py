@@ -207,7 +207,9 @@ class KmsOutput:
         self._map = mmap.mmap(
             fd, dumb.size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE, offset=mapped.offset
         )
-        self._map.write(bytes(dumb.size))  # black, before it is shown
+        black = bytes(dumb.pitch)  # a row at a time: no block of the screen's size
+        for _ in range(height):
+            self._map.write(black)
         self._saved = drm.Crtc(crtc_id=found.crtc_id)
         drm.ioctl(fd, drm.GETCRTC, self._saved)
         self._connector = drm.u32(found.connector_id)
