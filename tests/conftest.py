@@ -23,3 +23,19 @@ def mock_factory():
 def plain_factory():
     """Mock pins without PWM, like a pin with no PWM support."""
     yield from mock_pins()
+
+
+@pytest.fixture
+def caller(monkeypatch):
+    """Run the command as someone whose locale is the one given:
+    ``caller("de_DE.UTF-8")``."""
+    from microbreak.cli import words as cli_words
+
+    def speak(locale: str):
+        monkeypatch.setenv("LANG", locale)
+        monkeypatch.delenv("LC_ALL", raising=False)
+        monkeypatch.delenv("LANGUAGE", raising=False)
+        cli_words.caller.cache_clear()
+
+    yield speak
+    cli_words.caller.cache_clear()

@@ -15,7 +15,6 @@ import pytest
 
 from microbreak import language
 from microbreak.cli import main
-from microbreak.cli import words as cli_words
 from microbreak.config.exercises import load_exercises
 from microbreak.config.settings import SettingsError, parse_settings
 from microbreak.core import guidance
@@ -225,20 +224,6 @@ def test_a_custom_exercise_keeps_its_own_words():
 
 
 # -- the command --------------------------------------------------------------
-
-
-@pytest.fixture
-def caller(monkeypatch):
-    """Run the command as someone whose locale is *tag*'s."""
-
-    def speak(locale: str):
-        monkeypatch.setenv("LANG", locale)
-        monkeypatch.delenv("LC_ALL", raising=False)
-        monkeypatch.delenv("LANGUAGE", raising=False)
-        cli_words.caller.cache_clear()
-
-    yield speak
-    cli_words.caller.cache_clear()
 
 
 def test_the_command_speaks_the_callers_language_and_json_stays_english(caller, capsys):

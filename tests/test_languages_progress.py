@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from microbreak.cli import main
-from microbreak.cli import words as cli_words
 from microbreak.core.effects import Outcome
 from microbreak.core.gestures import HoldThresholds
 from microbreak.core.pages import streak_page, today_page, week_page
@@ -33,20 +32,6 @@ import catalogs  # noqa: E402
 from render_scenes import FIGURES, PROGRESS_DOTS, PROGRESS_TODAY  # noqa: E402
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def caller(monkeypatch):
-    """Run the command as someone whose locale is *locale*."""
-
-    def speak(locale: str):
-        monkeypatch.setenv("LANG", locale)
-        monkeypatch.delenv("LC_ALL", raising=False)
-        monkeypatch.delenv("LANGUAGE", raising=False)
-        cli_words.caller.cache_clear()
-
-    yield speak
-    cli_words.caller.cache_clear()
 
 
 @pytest.fixture
