@@ -27,6 +27,25 @@ if str(DEVICE) not in sys.path:
 from microbreak.simulator.harness import ALWAYS, Device, service_env  # noqa: E402, F401
 
 
+def run_command(folder: Path, name: str, settings: str) -> list[str]:
+    """``microbreak run`` with *settings* (TOML text) written into *folder*,
+    its history and socket beside them, all named *name*."""
+    config = folder / f"{name}.toml"
+    config.write_text(settings)
+    return [
+        sys.executable,
+        "-m",
+        "microbreak",
+        "run",
+        "--config",
+        str(config),
+        "--state-dir",
+        str(folder / name),
+        "--runtime-dir",
+        str(folder / f"run-{name}"),
+    ]
+
+
 def percentile(values, share: float) -> float:
     """The *share* (0–1) percentile of *values*, nearest rank::
 

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import ALWAYS, main, row, service_env
+from .common import ALWAYS, main, row, run_command, service_env
 
 CPU_TARGET = 0.01  # CPU-seconds per idle minute
 RSS_TARGET = 45.0  # MiB
@@ -120,23 +120,12 @@ def measure(quick: bool = False) -> dict:
             ],
         }
         for name, size in (("no screen", "none"), ("320x240 screen", "320x240")):
-            config = folder / f"{size}.toml"
-            config.write_text(
+            commands[name] = run_command(
+                folder,
+                size,
                 f'[pins]\nfactory = "mock"\n[screen]\nsize = "{size}"\n'
-                f"[schedule]\ninterval_minutes = 480\n[hours]\n{ALWAYS}"
+                f"[schedule]\ninterval_minutes = 480\n[hours]\n{ALWAYS}",
             )
-            commands[name] = [
-                sys.executable,
-                "-m",
-                "microbreak",
-                "run",
-                "--config",
-                str(config),
-                "--state-dir",
-                str(folder / size),
-                "--runtime-dir",
-                str(folder / f"run-{size}"),
-            ]
         result = watch(commands, settle, window, service_env())
     bare, pygame = result["bare python"], result["python importing pygame"]
     rows = []

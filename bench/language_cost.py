@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .common import ALWAYS, DEVICE, main, median, row, service_env
+from .common import ALWAYS, DEVICE, main, median, row, run_command, service_env
 from .idle_footprint import watch
 
 CASE = """
@@ -111,24 +111,13 @@ def services(quick: bool) -> dict:
         commands = {}
         for name, tag in (("English as written", ""), ("German", "de")):
             acknowledged(folder / (tag or "plain"))  # idle, not the first start's notice
-            config = folder / f"{tag or 'plain'}.toml"
-            config.write_text(
+            commands[name] = run_command(
+                folder,
+                tag or "plain",
                 '[pins]\nfactory = "mock"\n[screen]\nsize = "320x240"\n'
                 f'[display]\nlanguage = "{tag}"\n'
-                f"[schedule]\ninterval_minutes = 480\n[hours]\n{ALWAYS}"
+                f"[schedule]\ninterval_minutes = 480\n[hours]\n{ALWAYS}",
             )
-            commands[name] = [
-                sys.executable,
-                "-m",
-                "microbreak",
-                "run",
-                "--config",
-                str(config),
-                "--state-dir",
-                str(folder / (tag or "plain")),
-                "--runtime-dir",
-                str(folder / f"run-{tag or 'plain'}"),
-            ]
         return watch(commands, settle, window, service_env(LANG="C.UTF-8", LANGUAGE=""))
 
 

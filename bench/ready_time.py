@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import ALWAYS, main, median, row, service_env
+from .common import ALWAYS, main, median, row, run_command, service_env
 
 TARGET = 1.5  # seconds
 BASELINE = "from systemd.daemon import notify; notify('READY=1')"
@@ -43,20 +43,11 @@ def time_to_ready(command: list[str], folder: Path) -> float:
 
 
 def service(folder: Path, screen: str) -> list[str]:
-    config = folder / f"config-{screen}.toml"
-    config.write_text(f'[pins]\nfactory = "mock"\n[screen]\nsize = "{screen}"\n[hours]\n{ALWAYS}')
-    return [
-        sys.executable,
-        "-m",
-        "microbreak",
-        "run",
-        "--config",
-        str(config),
-        "--state-dir",
-        str(folder / "state"),
-        "--runtime-dir",
-        str(folder / "run"),
-    ]
+    return run_command(
+        folder,
+        f"config-{screen}",
+        f'[pins]\nfactory = "mock"\n[screen]\nsize = "{screen}"\n[hours]\n{ALWAYS}',
+    )
 
 
 def measure(quick: bool = False) -> dict:
