@@ -13,6 +13,7 @@ import pytest
 from bench.guidance_timing import onsets
 from microbreak.config.exercises import load_exercises
 from microbreak.core import guidance
+from microbreak.core.words import ENGLISH
 from microbreak.parts.speech import SILENT, SpeechUnavailable, Voice
 
 EXERCISES = {e.name: e for e in load_exercises()}
@@ -55,7 +56,8 @@ def test_one_reps_guidance_as_a_wav_has_each_tick_and_tone_on_its_time(tmp_path,
         check=True,
     )
     exercise = EXERCISES[name]
-    assert run.stdout.startswith(f"{out}: one rep, {exercise.motion.rep_seconds:.1f} s: ")
+    seconds = ENGLISH.number(round(exercise.motion.rep_seconds, 1))  # "6", "13.5"
+    assert run.stdout.startswith(f"{out}: one rep, {seconds} s: ")
     with wave.open(str(out)) as wav:
         rate = wav.getframerate()
         samples = array("h", wav.readframes(wav.getnframes()))
