@@ -64,9 +64,9 @@ def service_options(sub: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from microbreak.parts.memory import keep_large_blocks_apart
+    from microbreak.parts.memory import keep_the_heap_small
 
-    keep_large_blocks_apart()  # before the first large block is freed
+    keep_the_heap_small()  # before a thread starts or a large block is freed
     from microbreak.parts.display import Display, parse_size
     from microbreak.parts.pins import make_pin_factory
     from microbreak.service.journal import setup_logging

@@ -1,6 +1,6 @@
 """The C heap's free memory given back to the system, after the work that
-used it (an exercise's frames, the cues' synthesis) is done; and large
-blocks kept out of the heap from the start (:func:`keep_large_blocks_apart`)."""
+used it (an exercise's frames, the cues' synthesis) is done; and the
+allocator set up for a long run in little memory (:func:`keep_the_heap_small`)."""
 
 from __future__ import annotations
 
@@ -20,21 +20,31 @@ def give_back_free_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
+M_ARENA_MAX = -8  # glibc's mallopt parameters (malloc.h)
+M_MMAP_THRESHOLD = -3
 LARGE_BLOCK = 1024 * 1024
 
 
-def keep_large_blocks_apart() -> None:
-    """Have every block of 1 MiB or more (a picture of the whole screen) mapped
-    on its own and unmapped when freed, for the whole run: call once, first.
+def keep_the_heap_small() -> None:
+    """Set glibc's allocator up for a long run in little memory: call once,
+    first, before any thread starts.
 
-    glibc maps blocks of 128 KiB or more on their own, until the first one is
-    freed: then it raises its threshold to that block's size, and blocks
-    below it come from the heap, where freed ones stay. At 800x480 the
-    screen's first frame (1.5 MiB) raised it, and the heap kept 6 MiB more
-    idle than on SDL's dummy driver (measured in the VM). A fixed threshold
-    stays where it is set; at 1 MiB the figure's bands (under 0.4 MiB, made
-    every frame an exercise moves) stay in the heap, where mapping each anew
-    cost a quarter more CPU. Elsewhere than glibc it does nothing."""
+    - One heap for every thread. Each thread that allocates (a request on
+      the control socket, the cues' synthesis, the guidance's tones) gets a
+      heap of its own otherwise, and what it frees stays there until the
+      next trim: idle in the VM, 3–4 MiB more from one run to the next.
+    - Every block of 1 MiB or more (a picture of the whole screen) mapped on
+      its own and unmapped when freed. glibc does this from 128 KiB until
+      the first such block is freed, then raises its threshold to that
+      block's size, and blocks below it come from the heap, where freed ones
+      stay: at 800x480 the screen's first frame (1.5 MiB) raised it, and the
+      heap kept 6 MiB more idle than on SDL's dummy driver (measured in the
+      VM). At 1 MiB the figure's bands (under 0.4 MiB, made every frame an
+      exercise moves) stay in the heap, where mapping each anew cost a
+      quarter more CPU.
+
+    Elsewhere than glibc it does nothing."""
     with contextlib.suppress(AttributeError, OSError):
-        ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_ARENA_MAX, 1)
+        libc.mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
