@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from fortnight import fortnight
 
 from microbreak.cli import main
-from microbreak.core.effects import Outcome
 from microbreak.core.gestures import HoldThresholds
 from microbreak.core.pages import streak_page, today_page, week_page
 from microbreak.core.presenter import hold_hint
@@ -24,7 +24,6 @@ from microbreak.core.totals import Totals
 from microbreak.core.words import ENGLISH, said, say
 from microbreak.language import translation
 from microbreak.service.clock import FakeClock
-from microbreak.storage.history import History
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -38,22 +37,7 @@ TODAY = date.today()
 def state(tmp_path):
     """Two weeks of two breaks a working day up to yesterday, the
     afternoon's missed on Fridays."""
-    history = History(tmp_path / "history.sqlite")
-    zone = timezone(timedelta(hours=1))
-    with history.transaction():
-        for back in range(14, 0, -1):
-            day = TODAY - timedelta(days=back)
-            if day.weekday() >= 5:
-                continue
-            for hour in (10, 15):
-                at = datetime(day.year, day.month, day.day, hour, tzinfo=zone)
-                b = history.break_started(at, ("shoulder-rolls",), "scheduled")
-                missed = hour == 15 and day.weekday() == 4
-                if not missed:
-                    history.set_confirmed(b, "shoulder-rolls", at)
-                history.break_ended(b, Outcome.MISSED if missed else Outcome.COMPLETED, at)
-    history.close()
-    return tmp_path
+    return fortnight(tmp_path, ("shoulder-rolls",), timezone(timedelta(hours=1)))
 
 
 # -- the device's progress pages ------------------------------------------------

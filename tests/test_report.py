@@ -11,13 +11,12 @@ from datetime import date, datetime, timedelta
 
 import pygame
 import pytest
+from fortnight import fortnight
 
 from microbreak.cli.report import gather
-from microbreak.core.effects import Outcome
 from microbreak.core.totals import Totals
 from microbreak.drawing.report_charts import DONE
 from microbreak.drawing.report_page import Report, page, periods, sections
-from microbreak.storage.history import History
 from microbreak.storage.stats import by_hour, compute
 
 TODAY = date.today()
@@ -26,22 +25,9 @@ TODAY = date.today()
 @pytest.fixture
 def state(tmp_path):
     """Ten working days: breaks at 10:00 done, at 15:00 missed on Fridays."""
-    history = History(tmp_path / "history.sqlite")
-    zone = datetime.now().astimezone().tzinfo
-    with history.transaction():
-        for back in range(14, 0, -1):
-            day = TODAY - timedelta(days=back)
-            if day.weekday() >= 5:
-                continue
-            for hour in (10, 15):
-                at = datetime(day.year, day.month, day.day, hour, tzinfo=zone)
-                b = history.break_started(at, ("shoulder-rolls", "shoulder-shrug"), "scheduled")
-                missed = hour == 15 and day.weekday() == 4
-                for name in () if missed else ("shoulder-rolls", "shoulder-shrug"):
-                    history.set_confirmed(b, name, at)
-                history.break_ended(b, Outcome.MISSED if missed else Outcome.COMPLETED, at)
-    history.close()
-    return tmp_path
+    return fortnight(
+        tmp_path, ("shoulder-rolls", "shoulder-shrug"), datetime.now().astimezone().tzinfo
+    )
 
 
 def report(state, out, *more):
